@@ -1,0 +1,1 @@
+"""learningpaths: a learning-path platform for AI education (Django project package)."""

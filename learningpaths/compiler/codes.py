@@ -1,0 +1,48 @@
+"""Stable diagnostic codes. Each member's docstring-style comment says when it is reported.
+
+Codes are strings such as ``lp.field_missing`` so authors can grep and suppress by family.
+Add members; never rename or reuse one.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Code(str, Enum):
+    # discovery / reading
+    READ = "lp.read"  #: a file cannot be read or is not UTF-8
+    NESTED_OBJECT = "lp.nested_object"  #: an object folder inside another object folder
+    AMBIGUOUS_SOURCE = "lp.ambiguous_source"  #: a folder has more than one of index.md/metadata.md/metadata.yaml
+    # parsing
+    FRONT_MATTER = "lp.front_matter"  #: YAML front matter is malformed or not a mapping
+    PATH_SYNTAX = "lp.path_syntax"  #: a learning-path file is not valid JSON/YAML
+    # validation of fields
+    FIELD_MISSING = "lp.field_missing"
+    FIELD_TYPE = "lp.field_type"
+    FIELD_VALUE = "lp.field_value"
+    FIELD_UNKNOWN = "lp.field_unknown"
+    FIELD_LENIENT = "lp.field_lenient"  #: accepted but sloppy (version as string, skos as link, ...)
+    PLACEHOLDER = "lp.placeholder"  #: a template placeholder value, treated as empty
+    CONTENT_TYPE = "lp.content_type"  #: unknown content_type, or the file it needs is missing
+    # identity
+    DUPLICATE_ID = "lp.duplicate_id"  #: two objects with one (hruid, language, version), or two paths with one (hruid, language)
+    # references
+    REF_MISSING = "lp.ref_missing"  #: a reference to an object that does not exist
+    REF_CYCLE = "lp.ref_cycle"  #: transclusions that embed each other
+    REF_SYNTAX = "lp.ref_syntax"  #: a malformed @learning-object reference
+    # paths
+    PATH_NODE_MISSING = "lp.path_node_missing"  #: a node names an object that does not exist
+    PATH_START = "lp.path_start"  #: zero or several start nodes
+    PATH_UNREACHABLE = "lp.path_unreachable"  #: a node cannot be reached from the start node
+    PATH_CYCLE = "lp.path_cycle"  #: a cycle with no exit
+    PATH_TRANSITION = "lp.path_transition"  #: a transition to a node that is not in the path, or a bad condition
+    PATH_IMAGE = "lp.path_image"  #: the image is not valid base64 / not an image
+    # rendering
+    ASSET_MISSING = "lp.asset_missing"  #: a relative link or image names a file that is not in the folder
+    DIRECTIVE = "lp.directive"  #: an unknown or malformed @directive
+    DIRECTIVE_OPTION = "lp.directive_option"  #: a bad option or parameter of a directive/widget
+    UNSAFE_HTML = "lp.unsafe_html"  #: raw HTML that the sanitiser removed (script, event handler, iframe host)
+    GIFT = "lp.gift"  #: a GIFT question that cannot be parsed
+    QUESTION = "lp.question"  #: a malformed question block
+    CELL = "lp.cell"  #: a malformed runnable cell, or one that failed with --execute
+    TEACHER_BLOCK = "lp.teacher_block"  #: an unclosed or misplaced teacher-only block

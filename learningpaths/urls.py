@@ -1,0 +1,11 @@
+"""Top-level URL configuration."""
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("learningpaths.accounts.urls")),
+    path("", include("learningpaths.paths.urls")),
+]
