@@ -1,0 +1,60 @@
+"""Render one learning object's source to sanitised HTML (student and teacher variants).
+
+This is the boundary between the pipeline (discovery, validation, resolution) and rendering.
+The pipeline calls ``render_object`` once per object and afterwards substitutes transclusion
+markers (``<div class="lp-transclusion" data-lp-object="hruid/lang/version"></div>``, version may
+be ``latest``) with the target object's HTML, choosing the student or teacher variant.
+
+STARTER IMPLEMENTATION: plain markdown-it rendering; the render package replaces it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..options import CompileOptions
+from ..result import Diagnostic, ObjectKey, Question
+
+TRANSCLUSION_MARKER = '<div class="lp-transclusion" data-lp-object="{ref}"></div>'
+
+
+@dataclass(frozen=True)
+class RenderInput:
+    key: ObjectKey
+    content_type: str  # already validated by the pipeline
+    folder: Path  # absolute path of the object folder
+    source_path: str  # display path of the source file, for diagnostics
+    body: str | None  # Markdown/text body of index.md; None for metadata.md / metadata.yaml objects
+    body_line: int  # 1-based line of the source file on which ``body`` starts
+    files: tuple[str, ...]  # POSIX paths of every file in the folder (no metadata.*, no dotfiles)
+    metadata: dict  # normalised metadata (content_location, aspect_ratio, title, ...)
+    options: CompileOptions
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A reference to another learning object found while rendering."""
+
+    hruid: str
+    language: str
+    version: int | None  # None: the latest version
+    kind: str  # "transclude" | "link" | "path" (a rewritten dwengo.org learning-path link)
+    line: int  # 1-based line in the source file
+    teacher_only: bool  # found only inside a teacher-only block
+
+
+@dataclass
+class Rendered:
+    html: str  # student variant: teacher-only blocks removed; transclusion markers in place
+    teacher_html: str  # teacher variant: teacher-only blocks kept (wrapped in div.lp-teacher-only)
+    asset_refs: dict[str, bool] = field(default_factory=dict)  # rel path -> referenced only from teacher blocks
+    references: list[Reference] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def render_object(inp: RenderInput) -> Rendered:
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": False}).render(inp.body or "")
+    return Rendered(html=html, teacher_html=html)
