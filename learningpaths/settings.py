@@ -157,3 +157,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+TEACHER_INVITE_CODE = os.environ.get("TEACHER_INVITE_CODE", "")

@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test install assets browser content migrate serve check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(STAMP)
+
+assets: install
+	$(BIN)/python scripts/vendor_assets.py
+
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || scripts/install_browser.sh
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+content: migrate
+	$(BIN)/python manage.py compilecontent
+
+check: install
+	$(BIN)/python manage.py compilecontent --check --strict
+
+serve:
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+run: assets content serve
+
+test: assets browser
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+bench: install
+	$(BIN)/python bench/engine_vs_torch.py
+	$(BIN)/python bench/compile.py
+
+clean:
+	rm -rf var static/vendor static/engine

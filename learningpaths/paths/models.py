@@ -1,0 +1,150 @@
+"""Compiled content as the site stores it. Rows are written only by ``services.content_sync``."""
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import LearningObjectQuerySet, LearningPathQuerySet
+
+
+class LearningObject(models.Model):
+    """One (hruid, language, version) learning object with its metadata and rendered HTML."""
+
+    hruid = models.CharField(max_length=200)
+    language = models.CharField(max_length=8)
+    version = models.IntegerField()
+    uuid = models.CharField(max_length=64, blank=True)
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    content_type = models.CharField(max_length=40)
+    keywords = models.JSONField(default=list)
+    skos_concepts = models.JSONField(default=list)
+    target_ages = models.JSONField(default=list)
+    educational_goals = models.JSONField(default=list)
+    difficulty = models.IntegerField(null=True, blank=True)
+    estimated_time = models.IntegerField(default=0)
+    teacher_exclusive = models.BooleanField(default=False)
+    available = models.BooleanField(default=True)
+    copyright = models.CharField(max_length=500, blank=True)
+    licence = models.CharField(max_length=500, blank=True)
+    content_location = models.CharField(max_length=2000, blank=True)
+    aspect_ratio = models.CharField(max_length=20, default="iframe-1-1")
+    return_value = models.JSONField(null=True, blank=True)
+    metadata = models.JSONField(default=dict)  # everything the compiler normalised, for the API
+    # Rendered HTML. ``html`` is safe for anyone; ``teacher_html`` only for teachers.
+    html = models.TextField(blank=True)
+    teacher_html = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    teacher_text = models.TextField(blank=True)
+    source_path = models.CharField(max_length=1000)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LearningObjectQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hruid", "language", "version"], name="unique_object_identity"),
+        ]
+        indexes = [models.Index(fields=["hruid", "language"])]
+        ordering = ["hruid", "language", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.hruid}/{self.language}/{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("paths:object", args=[self.hruid, self.language, self.version])
+
+
+class ObjectAsset(models.Model):
+    """A file of an object's folder, stored by content hash under CONTENT_ASSET_ROOT."""
+
+    learning_object = models.ForeignKey(LearningObject, on_delete=models.CASCADE, related_name="assets")
+    path = models.CharField(max_length=1000)  # POSIX path inside the object folder
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    mime = models.CharField(max_length=100)
+    teacher_only = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learning_object", "path"], name="unique_asset_path")]
+
+    def __str__(self) -> str:
+        return f"{self.learning_object}:{self.path}"
+
+
+class Question(models.Model):
+    """A question inside an object. ``key`` is the answer key: teacher-only, never sent to a browser."""
+
+    learning_object = models.ForeignKey(LearningObject, on_delete=models.CASCADE, related_name="questions")
+    qid = models.CharField(max_length=100)
+    kind = models.CharField(max_length=40)
+    prompt = models.TextField(blank=True)
+    options = models.JSONField(default=list)
+    key = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["learning_object", "qid"], name="unique_question_id")]
+
+    def __str__(self) -> str:
+        return f"{self.learning_object}#{self.qid}"
+
+
+class LearningPath(models.Model):
+    hruid = models.CharField(max_length=200)
+    language = models.CharField(max_length=8)
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    image = models.BinaryField(null=True, blank=True)
+    image_mime = models.CharField(max_length=40, blank=True)
+    keywords = models.JSONField(default=list)
+    min_age = models.IntegerField(null=True, blank=True)
+    max_age = models.IntegerField(null=True, blank=True)
+    estimated_time = models.IntegerField(default=0)
+    source_path = models.CharField(max_length=1000)
+    content_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LearningPathQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["hruid", "language"], name="unique_path_identity")]
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return f"{self.hruid}/{self.language}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("paths:path", args=[self.hruid, self.language])
+
+
+class PathNode(models.Model):
+    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="nodes")
+    position = models.PositiveIntegerField()  # traversal order from the start node
+    object = models.ForeignKey(LearningObject, on_delete=models.CASCADE, related_name="path_nodes")
+    start_node = models.BooleanField(default=False)
+    instruction = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["path", "position"]
+        constraints = [models.UniqueConstraint(fields=["path", "position"], name="unique_node_position")]
+
+    def __str__(self) -> str:
+        return f"{self.path} #{self.position}: {self.object}"
+
+
+class PathTransition(models.Model):
+    node = models.ForeignKey(PathNode, on_delete=models.CASCADE, related_name="transitions")
+    next_node = models.ForeignKey(PathNode, on_delete=models.CASCADE, related_name="incoming")
+    position = models.PositiveIntegerField()
+    default = models.BooleanField(default=False)
+    condition = models.TextField(blank=True, help_text=_("JSONPath over the student's latest answer"))
+
+    class Meta:
+        ordering = ["node", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} -> {self.next_node_id}"

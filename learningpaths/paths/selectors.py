@@ -1,0 +1,105 @@
+"""Reads for content. Every view and API route goes through these, so visibility is decided once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from .models import LearningObject, LearningPath, ObjectAsset, PathNode
+from .querysets import can_see_teacher_content
+
+
+def object_get(*, user, hruid: str, language: str, version: int | None = None) -> LearningObject:
+    """The object, or its latest version when ``version`` is None; 404 when the user may not see it."""
+    qs = LearningObject.objects.visible_to(user).filter(hruid=hruid, language=language)
+    if version is not None:
+        qs = qs.filter(version=version)
+    obj = qs.order_by("-version").first()
+    if obj is None:
+        raise Http404("No such learning object.")
+    return obj
+
+
+def object_html(*, obj: LearningObject, user, as_student: bool = False) -> str:
+    """The HTML variant the user may see: teacher-only blocks only for teachers."""
+    if can_see_teacher_content(user) and not as_student:
+        return obj.teacher_html
+    return obj.html
+
+
+def object_variants(*, obj: LearningObject) -> list[LearningObject]:
+    """The same hruid in other languages (latest versions), for the language switch."""
+    return list(
+        LearningObject.objects.filter(hruid=obj.hruid).exclude(language=obj.language).latest_versions()
+    )
+
+
+def asset_get(*, user, hruid: str, language: str, version: int, path: str) -> ObjectAsset:
+    obj = object_get(user=user, hruid=hruid, language=language, version=version)
+    asset = obj.assets.filter(path=path).first()
+    if asset is None or (asset.teacher_only and not can_see_teacher_content(user)):
+        raise Http404("No such file.")
+    return asset
+
+
+def path_get(*, user, hruid: str, language: str) -> LearningPath:
+    path = LearningPath.objects.visible_to(user).filter(hruid=hruid, language=language).first()
+    if path is None:
+        raise Http404("No such learning path.")
+    return path
+
+
+@dataclass
+class NodeView:
+    """A node as one user sees it: teacher nodes spliced out for students."""
+
+    node: PathNode
+    obj: LearningObject
+    index: int
+    next: list[tuple["PathNode", bool, str]] = field(default_factory=list)  # (target, default, condition)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.obj.hruid};{self.obj.language};{self.obj.version}"
+
+
+def path_nodes(*, path: LearningPath, user, as_student: bool = False) -> list[NodeView]:
+    """Nodes in traversal order; for students, teacher-exclusive nodes are removed and the
+    transitions that led to them are replaced by theirs (as Dwengo's viewer does, but here)."""
+    nodes = list(path.nodes.select_related("object").prefetch_related("transitions__next_node"))
+    teacher = can_see_teacher_content(user) and not as_student
+    hidden = {n.pk for n in nodes if n.object.teacher_exclusive and not teacher}
+    by_pk = {n.pk: n for n in nodes}
+
+    def targets(node, seen):
+        out = []
+        for t in node.transitions.all():
+            nxt = by_pk[t.next_node_id]
+            if nxt.pk in hidden:
+                if nxt.pk in seen:
+                    continue
+                out.extend((tgt, t.default or d, t.condition or c) for tgt, d, c in targets(nxt, seen | {nxt.pk}))
+            else:
+                out.append((nxt, t.default, t.condition))
+        return out
+
+    views = []
+    for n in nodes:
+        if n.pk in hidden:
+            continue
+        views.append(NodeView(node=n, obj=n.object, index=len(views), next=targets(n, {n.pk})))
+    return views
+
+
+def path_list(*, user, query: str = "", language: str = "", age: int | None = None) -> list[LearningPath]:
+    qs = LearningPath.objects.visible_to(user)
+    if language:
+        qs = qs.filter(language=language)
+    if age is not None:
+        qs = qs.exclude(min_age__gt=age).exclude(max_age__lt=age)
+    paths = list(qs.order_by("title"))
+    if query:
+        q = query.lower()
+        paths = [p for p in paths if q in p.title.lower() or q in p.description.lower()
+                 or any(q in k.lower() for k in p.keywords)]
+    return paths

@@ -1,0 +1,174 @@
+"""Writes for compiled content. ``content_sync`` is the only way content reaches the database."""
+from __future__ import annotations
+
+import mimetypes
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from learningpaths.compiler.result import CompiledObject, CompiledPath, CompileResult
+
+from .models import LearningObject, LearningPath, ObjectAsset, PathNode, PathTransition, Question
+
+# Fields copied from the compiler's normalised metadata onto LearningObject columns.
+_METADATA_FIELDS = {
+    "title": "", "description": "", "content_type": "", "keywords": [], "skos_concepts": [],
+    "target_ages": [], "educational_goals": [], "difficulty": None, "estimated_time": 0,
+    "teacher_exclusive": False, "available": True, "copyright": "", "licence": "",
+    "content_location": "", "aspect_ratio": "iframe-1-1", "return_value": None, "uuid": "",
+}
+
+
+@dataclass
+class SyncReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    paths_created: int = 0
+    paths_updated: int = 0
+    paths_unchanged: int = 0
+    paths_deleted: int = 0
+    assets_written: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def asset_storage_path(sha256: str) -> Path:
+    return Path(settings.CONTENT_ASSET_ROOT) / sha256[:2] / sha256
+
+
+def _store_asset(source: Path, sha256: str) -> bool:
+    """Copy one asset into content-addressed storage; returns True when a new file was written.
+
+    Written to a temporary file and renamed, so a crash or a full disk never leaves a partial
+    file under its final name, and a live asset is never overwritten (same name = same bytes).
+    """
+    target = asset_storage_path(sha256)
+    if target.exists():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            shutil.copyfileobj(src, out)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _object_fields(obj: CompiledObject) -> dict:
+    values = {name: obj.metadata.get(name, default) for name, default in _METADATA_FIELDS.items()}
+    for name in ("copyright", "licence", "content_location", "uuid", "description"):
+        values[name] = values[name] or ""
+    values["aspect_ratio"] = values["aspect_ratio"] or "iframe-1-1"
+    values["estimated_time"] = int(round(values["estimated_time"] or 0))
+    if values["difficulty"] is not None:
+        values["difficulty"] = int(round(values["difficulty"]))
+    values.update(
+        metadata=obj.metadata, html=obj.html, teacher_html=obj.teacher_html, text=obj.text,
+        teacher_text=obj.teacher_text, source_path=obj.source_path, content_hash=obj.content_hash,
+    )
+    return values
+
+
+def _replace_children(row: LearningObject, obj: CompiledObject) -> None:
+    row.assets.all().delete()
+    ObjectAsset.objects.bulk_create(
+        ObjectAsset(
+            learning_object=row, path=a.rel_path, sha256=a.sha256, size=a.size,
+            mime=mimetypes.guess_type(a.rel_path)[0] or "application/octet-stream",
+            teacher_only=a.teacher_only or obj.metadata.get("teacher_exclusive", False),
+        )
+        for a in obj.assets
+    )
+    row.questions.all().delete()
+    Question.objects.bulk_create(
+        Question(learning_object=row, qid=q.id, kind=q.kind, prompt=q.prompt, options=q.options, key=q.key)
+        for q in obj.questions
+    )
+
+
+def _sync_path(row: LearningPath, path: CompiledPath, objects: dict) -> None:
+    row.nodes.all().delete()
+    nodes = {}
+    for position, node in enumerate(path.nodes):
+        nodes[node.key] = PathNode.objects.create(
+            path=row, position=position, object=objects[node.key], start_node=node.start_node,
+            instruction=node.instruction,
+        )
+    PathTransition.objects.bulk_create(
+        PathTransition(node=nodes[node.key], next_node=nodes[t.next], position=i, default=t.default,
+                       condition=t.condition)
+        for node in path.nodes
+        for i, t in enumerate(node.transitions)
+        if t.next in nodes
+    )
+
+
+@transaction.atomic
+def content_sync(*, result: CompileResult) -> SyncReport:
+    """Make the database hold exactly the compiled content, in one transaction.
+
+    Rows whose content hash is unchanged are left alone, so a rebuild after a one-file edit
+    touches one row. Objects and paths that are no longer in the build are deleted.
+    """
+    report = SyncReport(skipped=list(result.skipped))
+    for obj in result.objects:
+        for asset in obj.assets:
+            report.assets_written += _store_asset(asset.source, asset.sha256)
+
+    existing = {(o.hruid, o.language, o.version): o for o in LearningObject.objects.all()}
+    rows = {}
+    for obj in result.objects:
+        k = (obj.key.hruid, obj.key.language, obj.key.version)
+        row = existing.pop(k, None)
+        if row is not None and row.content_hash == obj.content_hash:
+            report.unchanged += 1
+        elif row is not None:
+            for name, value in _object_fields(obj).items():
+                setattr(row, name, value)
+            row.save()
+            _replace_children(row, obj)
+            report.updated += 1
+        else:
+            row = LearningObject.objects.create(hruid=k[0], language=k[1], version=k[2], **_object_fields(obj))
+            _replace_children(row, obj)
+            report.created += 1
+        rows[obj.key] = row
+    if existing:
+        report.deleted = len(existing)
+        LearningObject.objects.filter(pk__in=[o.pk for o in existing.values()]).delete()
+
+    existing_paths = {(p.hruid, p.language): p for p in LearningPath.objects.all()}
+    for path in result.paths:
+        fields = dict(
+            title=path.title, description=path.description, image=path.image, image_mime=path.image_mime,
+            keywords=path.keywords, min_age=path.min_age, max_age=path.max_age,
+            estimated_time=path.estimated_time, source_path=path.source_path, content_hash=path.content_hash,
+        )
+        row = existing_paths.pop((path.hruid, path.language), None)
+        # A path must be re-linked when any of its objects was re-created (deleted rows cascade).
+        intact = row is not None and row.nodes.count() == len(path.nodes)
+        if row is not None and intact and row.content_hash == path.content_hash:
+            report.paths_unchanged += 1
+            continue
+        if row is None:
+            row = LearningPath.objects.create(hruid=path.hruid, language=path.language, **fields)
+            report.paths_created += 1
+        else:
+            for name, value in fields.items():
+                setattr(row, name, value)
+            row.save()
+            report.paths_updated += 1
+        _sync_path(row, path, rows)
+    if existing_paths:
+        report.paths_deleted = len(existing_paths)
+        LearningPath.objects.filter(pk__in=[p.pk for p in existing_paths.values()]).delete()
+    return report

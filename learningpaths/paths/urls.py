@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "paths"
+
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("paths/<str:hruid>/<str:language>/", views.path_detail, name="path"),
+    path("paths/<str:hruid>/<str:language>/image", views.path_image, name="path_image"),
+    path("paths/<str:hruid>/<str:language>/<str:node>/", views.path_detail, name="path_node"),
+    path("objects/<str:hruid>/<str:language>/", views.object_latest, name="object_latest"),
+    path("objects/<str:hruid>/<str:language>/<int:version>/", views.object_detail, name="object"),
+    path("objects/<str:hruid>/<str:language>/<int:version>/assets/<path:path>", views.object_asset, name="asset"),
+]

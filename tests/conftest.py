@@ -1,0 +1,73 @@
+"""Shared fixtures: users, and compiled content built directly from the compiler's result types."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from learningpaths.compiler.result import (
+    CompiledNode, CompiledObject, CompiledPath, CompiledTransition, CompileResult, ObjectKey,
+)
+
+
+def compiled_object(hruid, language="en", version=1, *, title=None, teacher_exclusive=False,
+                    html=None, teacher_html=None, ages=(12, 18), minutes=10, **metadata) -> CompiledObject:
+    html = html if html is not None else f"<p>Body of {hruid}</p>"
+    teacher_html = teacher_html if teacher_html is not None else html
+    meta = {
+        "hruid": hruid, "language": language, "version": version, "title": title or hruid.title(),
+        "description": f"About {hruid}", "content_type": "text/markdown", "keywords": [hruid],
+        "target_ages": list(ages), "estimated_time": minutes, "teacher_exclusive": teacher_exclusive,
+        "available": True, "skos_concepts": [], **metadata,
+    }
+    digest = hashlib.sha256(repr((meta, html, teacher_html)).encode()).hexdigest()
+    return CompiledObject(
+        key=ObjectKey(hruid, language, version), source_path=f"content/{hruid}/index.md", metadata=meta,
+        html=html, teacher_html=teacher_html, text=html, teacher_text=teacher_html, content_hash=digest,
+    )
+
+
+def compiled_path(hruid, objects: list[CompiledObject], language="en", *, title=None) -> CompiledPath:
+    """A linear path through ``objects`` in the given order."""
+    nodes = []
+    for i, obj in enumerate(objects):
+        nxt = [CompiledTransition(next=objects[i + 1].key, default=True)] if i + 1 < len(objects) else []
+        nodes.append(CompiledNode(key=obj.key, start_node=i == 0, transitions=nxt))
+    ages = [a for o in objects for a in o.metadata["target_ages"]]
+    digest = hashlib.sha256(repr((hruid, [o.content_hash for o in objects])).encode()).hexdigest()
+    return CompiledPath(
+        hruid=hruid, language=language, title=title or hruid.title(), description=f"Path {hruid}",
+        source_path=f"content/learning_paths/{hruid}.json", nodes=nodes, keywords=[hruid],
+        min_age=min(ages, default=None), max_age=max(ages, default=None),
+        estimated_time=sum(o.metadata["estimated_time"] for o in objects), content_hash=digest,
+    )
+
+
+def compile_result(objects, paths=()) -> CompileResult:
+    return CompileResult(objects=list(objects), paths=list(paths), diagnostics=[])
+
+
+@pytest.fixture
+def teacher(django_user_model):
+    return django_user_model.objects.create_user("teach", password="pw-teacher-123", role="teacher")
+
+
+@pytest.fixture
+def student(django_user_model):
+    return django_user_model.objects.create_user("stud", password="pw-student-123", role="student")
+
+
+@pytest.fixture
+def sample_site(db, settings, tmp_path):
+    """A small site: a path of three objects whose middle one is teacher-exclusive, and one with a
+    teacher-only block."""
+    from learningpaths.paths.services import content_sync
+
+    settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
+    a = compiled_object("intro", title="Introduction",
+                        html="<p>Welcome</p>", teacher_html="<p>Welcome</p><aside>TEACHER-SECRET-NOTE</aside>")
+    b = compiled_object("guide", title="Teacher guide", teacher_exclusive=True, html="<p>TEACHER-GUIDE-TEXT</p>")
+    c = compiled_object("neuron", title="A neuron", html="<p>Neurons compute</p>")
+    result = compile_result([a, b, c], [compiled_path("deep", [a, b, c], title="Deep learning")])
+    content_sync(result=result)
+    return result
