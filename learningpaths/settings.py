@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "learningpaths.core",
     "learningpaths.accounts",
     "learningpaths.paths",
+    "learningpaths.learning",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("learningpaths.accounts.urls")),
+    path("learn/", include("learningpaths.learning.urls")),
     path("", include("learningpaths.paths.urls")),
 ]

@@ -103,3 +103,8 @@ def path_list(*, user, query: str = "", language: str = "", age: int | None = No
         paths = [p for p in paths if q in p.title.lower() or q in p.description.lower()
                  or any(q in k.lower() for k in p.keywords)]
     return paths
+
+
+def path_variants(*, path: LearningPath, user) -> list[LearningPath]:
+    """The same path hruid in other languages."""
+    return list(LearningPath.objects.visible_to(user).filter(hruid=path.hruid).exclude(pk=path.pk))

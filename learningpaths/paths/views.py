@@ -6,7 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from learningpaths.learning import selectors as learning
+from learningpaths.learning.services import progress_visit
+
 from . import selectors
+from .querysets import can_see_teacher_content
+from .selectors_catalogue import catalogue as catalogue_select
 from .services import asset_storage_path
 
 
@@ -19,13 +24,16 @@ def _int_or_none(value: str | None) -> int | None:
 
 @require_GET
 def catalogue(request):
-    query = request.GET.get("q", "").strip()
-    language = request.GET.get("language", "").strip()
-    age = _int_or_none(request.GET.get("age"))
-    paths = selectors.path_list(user=request.user, query=query, language=language, age=age)
-    return render(request, "paths/catalogue.html", {
-        "paths": paths, "query": query, "language": language, "age": age,
-    })
+    params = {
+        "query": request.GET.get("q", "").strip(),
+        "language": request.GET.get("language", "").strip(),
+        "age": _int_or_none(request.GET.get("age")),
+        "theme": request.GET.get("theme", "").strip(),
+        "max_difficulty": _int_or_none(request.GET.get("difficulty")),
+        "max_time": _int_or_none(request.GET.get("time")),
+    }
+    result = catalogue_select(user=request.user, **params)
+    return render(request, "paths/catalogue.html", {"catalogue": result, **params})
 
 
 @require_GET
@@ -35,19 +43,29 @@ def path_detail(request, hruid: str, language: str, node: str | None = None):
     nodes = selectors.path_nodes(path=path, user=request.user, as_student=as_student)
     if not nodes:
         raise Http404("This learning path has no content you can see.")
-    current = nodes[0]
-    if node is not None:
-        matches = [n for n in nodes if n.obj.hruid == node]
-        if not matches:
-            raise Http404("No such step in this learning path.")
-        current = matches[0]
-    html = selectors.object_html(obj=current.obj, user=request.user, as_student=as_student)
+    by_hruid = {n.obj.hruid: n for n in nodes}
+    if node is None:
+        # Resume where the student left off; otherwise start at the start node.
+        resume = learning.resume_hruid(user=request.user, path=path)
+        current = by_hruid.get(resume) or next((n for n in nodes if n.node.start_node), nodes[0])
+    elif node in by_hruid:
+        current = by_hruid[node]
+    else:
+        raise Http404("No such step in this learning path.")
+    progress_visit(user=request.user, path=path, obj=current.obj)
+    chosen = learning.choose_next(user=request.user, current=current)
+    next_node = by_hruid.get(chosen.object.hruid) if chosen not in (None, "answer") else None
     prev_node = nodes[current.index - 1] if current.index > 0 else None
-    next_node = nodes[current.index + 1] if current.index + 1 < len(nodes) else None
+    done = learning.done_hruids(user=request.user, path=path)
+    html = selectors.object_html(obj=current.obj, user=request.user, as_student=as_student)
     return render(request, "paths/path_detail.html", {
         "path": path, "nodes": nodes, "current": current, "prev_node": prev_node, "next_node": next_node,
+        "needs_answer": chosen == "answer", "done": done,
+        "progress_pct": round(100 * len(done & set(by_hruid)) / len(nodes)),
+        "variants": selectors.path_variants(path=path, user=request.user),
         # The compiler sanitised this HTML with nh3; it is the only mark_safe on content.
         "content": mark_safe(html), "as_student": as_student,
+        "is_teacher": can_see_teacher_content(request.user),
     })
 
 

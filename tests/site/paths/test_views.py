@@ -18,7 +18,7 @@ def test_catalogue_empty_state(client, db):
 def test_path_player_shows_first_node_and_next_link(client, sample_site):
     page = client.get("/paths/deep/en/").content.decode()
     assert "Welcome" in page
-    assert 'rel="next" href="/paths/deep/en/neuron/"' in page  # the teacher node is spliced out
+    assert 'rel="next" accesskey="n" href="/paths/deep/en/neuron/"' in page  # teacher node spliced out
 
 
 @pytest.mark.parametrize("url", ["/paths/deep/en/", "/paths/deep/en/neuron/", "/paths/deep/en/intro/",

@@ -1,0 +1,76 @@
+"""Reads for progress, resume and conditional transitions."""
+from __future__ import annotations
+
+import logging
+
+from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
+from jsonpath_ng.ext import parse as jsonpath_parse
+
+from learningpaths.paths.models import LearningPath
+from learningpaths.paths.selectors import NodeView
+
+from .models import PathProgress, StepDone, Submission
+
+log = logging.getLogger(__name__)
+
+
+def resume_hruid(*, user, path: LearningPath) -> str | None:
+    if not user.is_authenticated:
+        return None
+    row = PathProgress.objects.filter(user=user, path_hruid=path.hruid, path_language=path.language).first()
+    return row.current_hruid if row else None
+
+
+def done_hruids(*, user, path: LearningPath) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(StepDone.objects.filter(user=user, path_hruid=path.hruid, path_language=path.language)
+               .values_list("object_hruid", flat=True))
+
+
+def submission_document(*, user, hruid: str, language: str) -> dict | None:
+    """What a transition condition is evaluated against, following Dwengo's D1 design:
+    ``{"submission": <latest answer>, "result": {"correct": bool|None, "score": float|None}}``.
+    With several questions in the object, ``submission`` is the latest answer overall and
+    ``answers`` maps each question id to its latest answer."""
+    if not user.is_authenticated:
+        return None
+    rows = list(Submission.objects.filter(user=user, object_hruid=hruid, object_language=language)[:200])
+    if not rows:
+        return None
+    latest = rows[0]
+    answers: dict = {}
+    for row in reversed(rows):
+        answers[row.question_id] = row.answer
+    return {"submission": latest.answer, "result": {"correct": latest.correct, "score": latest.score},
+            "answers": answers}
+
+
+def _condition_holds(condition: str, document: dict) -> bool:
+    """D1 semantics: the JSONPath must have exactly one match."""
+    try:
+        return len(jsonpath_parse(condition).find(document)) == 1
+    except (JsonPathLexerError, JsonPathParserError, Exception):  # the compiler validated it; be safe
+        log.warning("transition condition failed to evaluate: %r", condition)
+        return False
+
+
+def choose_next(*, user, current: NodeView) -> NodeView | None | str:
+    """The node to go to next: the first conditional transition whose condition holds for the
+    student's latest answer, else the default (unconditional) transition. Returns the target
+    ``PathNode`` or None at the end of the path, or "answer" when every way on is conditional and
+    there is no answer yet."""
+    unconditional = [(t, d) for t, d, c in current.next if not c or c.strip().lower() == "true"]
+    conditional = [(t, c) for t, d, c in current.next if c and c.strip().lower() != "true"]
+    document = submission_document(user=user, hruid=current.obj.hruid, language=current.obj.language) \
+        if conditional else None
+    if document is not None:
+        for target, condition in conditional:
+            if _condition_holds(condition, document):
+                return target
+    if unconditional:
+        defaults = [t for t, d in unconditional if d]
+        return (defaults or [unconditional[0][0]])[0]
+    if conditional:
+        return "answer"
+    return None

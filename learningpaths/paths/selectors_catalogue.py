@@ -1,0 +1,71 @@
+"""Catalogue reads: paths as cards with their themes, difficulty and language variants."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from .models import LearningPath, PathNode
+from .querysets import can_see_teacher_content
+from .themes import slug, theme_name
+
+
+@dataclass
+class Card:
+    path: LearningPath
+    themes: list[tuple[str, str]] = field(default_factory=list)  # (slug, readable name)
+    difficulty: int | None = None
+    variants: list[LearningPath] = field(default_factory=list)
+    num_nodes: int = 0
+
+
+@dataclass
+class Catalogue:
+    cards: list[Card]
+    themes: list[tuple[str, str]]  # every theme present, for the filter
+    languages: list[str]
+
+
+def catalogue(*, user, query: str = "", language: str = "", age: int | None = None, theme: str = "",
+              max_difficulty: int | None = None, max_time: int | None = None) -> Catalogue:
+    teacher = can_see_teacher_content(user)
+    nodes = PathNode.objects.select_related("object").only(
+        "path_id", "object__skos_concepts", "object__difficulty", "object__teacher_exclusive")
+    paths = list(LearningPath.objects.visible_to(user).prefetch_related(Prefetch("nodes", queryset=nodes))
+                 .order_by("title"))
+    by_hruid: dict[str, list[LearningPath]] = {}
+    for p in paths:
+        by_hruid.setdefault(p.hruid, []).append(p)
+
+    all_cards = []
+    for p in paths:
+        visible = [n for n in p.nodes.all() if teacher or not n.object.teacher_exclusive]
+        concepts = sorted({c for n in visible for c in (n.object.skos_concepts or [])})
+        diffs = [n.object.difficulty for n in visible if n.object.difficulty is not None]
+        all_cards.append(Card(
+            path=p, themes=[(slug(c), theme_name(c)) for c in concepts],
+            difficulty=round(sum(diffs) / len(diffs)) if diffs else None,
+            variants=[v for v in by_hruid[p.hruid] if v.pk != p.pk], num_nodes=len(visible),
+        ))
+
+    themes = sorted({t for c in all_cards for t in c.themes}, key=lambda t: t[1].lower())
+    languages = sorted({p.language for p in paths})
+    q = query.lower().strip()
+    cards = []
+    for c in all_cards:
+        p = c.path
+        if language and p.language != language:
+            continue
+        if age is not None and ((p.min_age is not None and p.min_age > age) or (p.max_age is not None and p.max_age < age)):
+            continue
+        if theme and theme not in {s for s, _ in c.themes}:
+            continue
+        if max_difficulty is not None and c.difficulty is not None and c.difficulty > max_difficulty:
+            continue
+        if max_time is not None and p.estimated_time > max_time:
+            continue
+        if q and not (q in p.title.lower() or q in p.description.lower() or q in p.hruid.lower()
+                      or any(q in k.lower() for k in p.keywords) or any(q in name.lower() for _, name in c.themes)):
+            continue
+        cards.append(c)
+    return Catalogue(cards=cards, themes=themes, languages=languages)

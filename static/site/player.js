@@ -1,0 +1,77 @@
+// Path player: keyboard navigation, Dwengo-style deep links (#hruid;lang;version) and answering
+// questions. Served by the site itself; no external requests.
+(function () {
+  "use strict";
+  const player = document.querySelector(".player");
+  if (!player) return;
+
+  // Dwengo links carry the step in the hash: /paths/H/L/#lo;lang;ver -> /paths/H/L/lo/
+  const m = /^#([^;]+);([a-z]{2});(\d+)$/.exec(decodeURIComponent(location.hash));
+  if (m) {
+    const target = player.querySelector('.path-nav a[href$="/' + CSS.escape(m[1]) + '/"]');
+    if (target) { location.replace(target.href); return; }
+  }
+
+  // Arrow keys move between steps, except while typing or inside a widget that uses them.
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const el = event.target;
+    if (el.closest && el.closest("input, textarea, select, [contenteditable], .lp-widget, .lp-cell")) return;
+    const rel = event.key === "ArrowRight" ? "next" : event.key === "ArrowLeft" ? "prev" : null;
+    const link = rel && document.querySelector('.pager a[rel="' + rel + '"]');
+    if (link) { event.preventDefault(); location.href = link.href; }
+  });
+
+  // Questions: post the answer, show whether it was right; the key never comes with the page.
+  const article = player.querySelector("article.learning-object");
+  const answerUrl = article && article.dataset.answerUrl;
+  const csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
+  function collect(form) {
+    const kind = form.dataset.kind || "";
+    const data = new FormData(form);
+    const values = [];
+    for (const [name, value] of data.entries()) { if (name !== "csrfmiddlewaretoken") values.push([name, value]); }
+    if (kind === "multiple_choice" || kind === "true_false") return values.map(function (v) { return v[1]; });
+    if (kind === "matching") { const out = {}; values.forEach(function (v) { out[v[0]] = v[1]; }); return out; }
+    return values.length ? values[0][1] : "";
+  }
+  document.querySelectorAll("form.lp-question").forEach(function (form) {
+    let status = form.querySelector(".lp-question-status");
+    if (!status) {
+      status = document.createElement("p");
+      status.className = "lp-question-status";
+      status.setAttribute("role", "status");
+      status.setAttribute("aria-live", "polite");
+      form.appendChild(status);
+    }
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const url = answerUrl.replace("QID", encodeURIComponent(form.dataset.questionId));
+      status.textContent = "…";
+      try {
+        const response = await fetch(url, {
+          method: "POST", credentials: "same-origin",
+          headers: {"Content-Type": "application/json", "X-CSRFToken": decodeURIComponent(csrf)},
+          body: JSON.stringify({answer: collect(form), path: player.dataset.path, path_language: player.dataset.language}),
+        });
+        const body = await response.json().catch(function () { return {}; });
+        status.className = "lp-question-status " + (body.correct === true ? "ok" : body.correct === false ? "wrong" : "");
+        status.textContent = body.message || body.error || response.statusText;
+        if (response.ok && body.next_url) {
+          const pager = document.querySelector(".pager");
+          if (pager && !pager.querySelector('a[rel="next"]')) {
+            const a = document.createElement("a");
+            a.rel = "next"; a.href = body.next_url; a.textContent = body.next_title + " →";
+            const waiting = pager.querySelector(".needs-answer");
+            if (waiting) waiting.replaceWith(a); else pager.appendChild(a);
+          } else if (pager) {
+            const a = pager.querySelector('a[rel="next"]');
+            a.href = body.next_url; a.textContent = body.next_title + " →";
+          }
+        }
+      } catch (err) {
+        status.textContent = form.dataset.offline || "Could not reach the server. Check your connection and try again.";
+      }
+    });
+  });
+})();
