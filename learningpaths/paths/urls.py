@@ -1,11 +1,15 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from . import views
+from .sitemaps import sitemaps
 
 app_name = "paths"
 
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
+    path("search/", views.search, name="search"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("paths/<str:hruid>/<str:language>/", views.path_detail, name="path"),
     path("paths/<str:hruid>/<str:language>/image", views.path_image, name="path_image"),
     path("paths/<str:hruid>/<str:language>/<str:node>/", views.path_detail, name="path_node"),

@@ -107,3 +107,10 @@ def object_asset(request, hruid: str, language: str, version: int, path: str):
 def object_latest(request, hruid: str, language: str):
     obj = selectors.object_get(user=request.user, hruid=hruid, language=language)
     return redirect(obj)
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = selectors.object_search(user=request.user, query=query, language=request.GET.get("language", ""))
+    return render(request, "paths/search.html", {"query": query, "results": results})

@@ -57,3 +57,28 @@ def test_unknown_routes_are_404(client, sample_site):
     for url in ["/paths/nope/en/", "/objects/nope/en/1/", "/objects/intro/en/1/assets/x.png",
                 "/paths/deep/en/nope/"]:
         assert client.get(url).status_code == 404, url
+
+
+def test_search_never_shows_teacher_words_to_students(client, student, teacher, sample_site):
+    for who in (None, student):
+        if who:
+            client.force_login(who)
+        for q in ("TEACHER-SECRET-NOTE", "TEACHER-GUIDE-TEXT", "guide", "Teacher"):
+            body = client.get("/search/", {"q": q}).content.decode()
+            assert "/objects/guide/" not in body
+        assert "Welcome" in client.get("/search/", {"q": "welcome"}).content.decode()
+    client.force_login(teacher)
+    assert "/objects/guide/en/1/" in client.get("/search/", {"q": "TEACHER-GUIDE-TEXT"}).content.decode()
+    assert "/objects/intro/en/1/" in client.get("/search/", {"q": "SECRET"}).content.decode()
+
+
+def test_student_search_finds_nothing_by_teacher_only_words(client, student, sample_site):
+    client.force_login(student)
+    body = client.get("/search/", {"q": "SECRET"}).content.decode()
+    assert "/objects/intro/" not in body and "Nothing found" in body
+
+
+def test_sitemap_lists_only_public_content(client, sample_site):
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/paths/deep/en/" in body and "/objects/intro/en/1/" in body
+    assert "/objects/guide/" not in body
