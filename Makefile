@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 assets: install
+	$(BIN)/python scripts/compile_messages.py
 	$(BIN)/python scripts/vendor_assets.py
 
 browser:
