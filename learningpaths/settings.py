@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "learningpaths.accounts",
     "learningpaths.paths",
     "learningpaths.learning",
+    "learningpaths.demos",
     "learningpaths.runtime",
 ]
 

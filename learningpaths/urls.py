@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("learningpaths.accounts.urls")),
+    path("api/demos/", include("learningpaths.demos.urls")),
     path("learn/", include("learningpaths.learning.urls")),
     path("", include("learningpaths.paths.urls")),
 ]

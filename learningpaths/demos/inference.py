@@ -1,0 +1,139 @@
+"""ONNX Runtime inference: one session per model per process, small requests batched together.
+
+Providers come from what ONNX Runtime offers: CUDA when onnxruntime-gpu and a GPU are present,
+else the CPU. A request waits at most ``timeout`` seconds for its answer.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+import numpy as np
+
+from .registry import DEMOS, DemoSpec, model_path
+
+PREFERRED_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
+
+
+class DemoUnavailable(Exception):
+    """The model file is missing or could not be loaded."""
+
+
+class DemoTimeout(Exception):
+    """The answer did not come within the time limit."""
+
+
+def choose_providers(available: list[str]) -> list[str]:
+    """CUDA first when it is there, the CPU always last; nothing we do not know."""
+    chosen = [p for p in PREFERRED_PROVIDERS if p in available]
+    return chosen or ["CPUExecutionProvider"]
+
+
+def available_providers() -> list[str]:
+    import onnxruntime as ort
+
+    return list(ort.get_available_providers())
+
+
+@dataclass
+class _Job:
+    x: np.ndarray  # (n, *input_shape)
+    future: Future
+
+
+class Runner:
+    """Owns one InferenceSession and a thread that batches jobs arriving within ``window`` seconds."""
+
+    def __init__(self, spec: DemoSpec, *, window: float = 0.002, max_batch: int = 64):
+        import onnxruntime as ort
+
+        path = model_path(spec.name)
+        if not path.is_file():
+            raise DemoUnavailable(f"model file {path.name} is missing; run `manage.py trainmodels`")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1  # many small requests: parallelism comes from batching
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        try:
+            self.session = ort.InferenceSession(str(path), options, providers=choose_providers(available_providers()))
+        except Exception as exc:  # corrupt file, unsupported opset: say so instead of a 500
+            raise DemoUnavailable(f"model {spec.name} could not be loaded: {exc}") from exc
+        self.spec = spec
+        self.input_name = self.session.get_inputs()[0].name
+        self.output_names = [o.name for o in self.session.get_outputs()]
+        self.window, self.max_batch = window, max_batch
+        self.jobs: queue.Queue[_Job] = queue.Queue()
+        self.batches_run = 0
+        threading.Thread(target=self._loop, name=f"onnx-{spec.name}", daemon=True).start()
+
+    @property
+    def providers(self) -> list[str]:
+        return self.session.get_providers()
+
+    def submit(self, x: np.ndarray) -> Future:
+        future: Future = Future()
+        self.jobs.put(_Job(x, future))
+        return future
+
+    def _loop(self) -> None:
+        while True:
+            jobs = [self.jobs.get()]
+            deadline = time.perf_counter() + self.window
+            rows = len(jobs[0].x)
+            while rows < self.max_batch:
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
+                    break
+                try:
+                    job = self.jobs.get(timeout=remaining)
+                except queue.Empty:
+                    break
+                jobs.append(job)
+                rows += len(job.x)
+            self._run(jobs)
+
+    def _run(self, jobs: list[_Job]) -> None:
+        try:
+            batch = np.concatenate([j.x for j in jobs], axis=0)
+            outputs = self.session.run(self.output_names, {self.input_name: batch})
+            self.batches_run += 1
+        except Exception as exc:
+            for j in jobs:
+                j.future.set_exception(exc)
+            return
+        start = 0
+        for j in jobs:
+            n = len(j.x)
+            j.future.set_result({name: out[start:start + n] for name, out in zip(self.output_names, outputs)})
+            start += n
+
+
+_runners: dict[str, Runner] = {}
+_lock = threading.Lock()
+
+
+def get_runner(name: str) -> Runner:
+    """The process-wide runner for a demo (created on first use)."""
+    runner = _runners.get(name)
+    if runner is None:
+        with _lock:
+            runner = _runners.get(name)
+            if runner is None:
+                runner = _runners[name] = Runner(DEMOS[name])
+    return runner
+
+
+def reset_runners() -> None:
+    """Forget loaded sessions (tests, or after `trainmodels` replaced a file)."""
+    with _lock:
+        _runners.clear()
+
+
+def predict(name: str, x: np.ndarray, *, timeout: float = 2.0) -> dict[str, np.ndarray]:
+    future = get_runner(name).submit(x)
+    try:
+        return future.result(timeout=timeout)
+    except TimeoutError:
+        raise DemoTimeout(f"no answer within {timeout:g} s") from None

@@ -1,0 +1,56 @@
+"""The demo models the server runs: what each expects, where its ONNX file and model card live."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    name: str
+    title: str
+    input_shape: tuple[int, ...]  # one sample, without the batch dimension
+    labels: tuple[str, ...]
+    value_range: tuple[float, float] = (0.0, 1.0)
+    feature_maps_output: str = ""  # name of an extra graph output with feature maps, if any
+
+    @property
+    def input_size(self) -> int:
+        size = 1
+        for d in self.input_shape:
+            size *= d
+        return size
+
+
+DEMOS: dict[str, DemoSpec] = {
+    "digits-cnn": DemoSpec(
+        name="digits-cnn", title="Handwritten digit CNN", input_shape=(1, 8, 8),
+        labels=tuple(str(d) for d in range(10)), feature_maps_output="feature_maps",
+    ),
+    "digits-mlp": DemoSpec(
+        name="digits-mlp", title="Handwritten digit MLP (small, as in the browser)", input_shape=(1, 8, 8),
+        labels=tuple(str(d) for d in range(10)),
+    ),
+}
+
+
+def models_dir() -> Path:
+    return Path(getattr(settings, "DEMO_MODELS_DIR", settings.VAR_DIR / "models"))
+
+
+def model_path(name: str) -> Path:
+    return models_dir() / f"{name}.onnx"
+
+
+def card_path(name: str) -> Path:
+    return models_dir() / f"{name}.json"
+
+
+def model_card(name: str) -> dict | None:
+    path = card_path(name)
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "demos"
+
+urlpatterns = [
+    path("", views.status, name="status"),
+    path("<str:name>/predict", views.predict, name="predict"),
+]

@@ -1,0 +1,156 @@
+"""Server demos: provider choice, validation, batching, limits. Uses a small ONNX model built here."""
+import json
+import threading
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+from learningpaths.demos import inference
+from learningpaths.demos.registry import DEMOS
+
+
+def make_model(path, seed=0):
+    """x (N,1,8,8) -> flatten -> Gemm(64->10) -> softmax, plus a 'feature_maps' output (the relu'd input)."""
+    rng = np.random.default_rng(seed)
+    w = rng.normal(size=(64, 10)).astype(np.float32)
+    b = rng.normal(size=(10,)).astype(np.float32)
+    nodes = [
+        helper.make_node("Relu", ["x"], ["feature_maps"]),
+        helper.make_node("Flatten", ["feature_maps"], ["flat"], axis=1),
+        helper.make_node("Gemm", ["flat", "W", "B"], ["logits"]),
+        helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1),
+    ]
+    graph = helper.make_graph(
+        nodes, "tiny",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 1, 8, 8])],
+        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 10]),
+         helper.make_tensor_value_info("feature_maps", TensorProto.FLOAT, ["N", 1, 8, 8])],
+        [helper.make_tensor("W", TensorProto.FLOAT, w.shape, w.flatten()),
+         helper.make_tensor("B", TensorProto.FLOAT, b.shape, b)],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    return w, b
+
+
+@pytest.fixture
+def demo_model(settings, tmp_path):
+    settings.DEMO_MODELS_DIR = tmp_path
+    settings.DEMO_RATE_LIMIT = 1000
+    w, b = make_model(tmp_path / "digits-cnn.onnx")
+    inference.reset_runners()
+    yield w, b
+    inference.reset_runners()
+
+
+def reference(x, w, b):
+    z = np.maximum(x.reshape(len(x), -1), 0) @ w + b
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_providers_prefer_cuda_and_fall_back_to_cpu():
+    assert inference.choose_providers(["CUDAExecutionProvider", "CPUExecutionProvider"]) == \
+        ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    assert inference.choose_providers(["AzureExecutionProvider", "CPUExecutionProvider"]) == ["CPUExecutionProvider"]
+    assert inference.choose_providers([]) == ["CPUExecutionProvider"]
+
+
+def test_status_on_a_cpu_machine(client, demo_model):
+    import onnxruntime as ort
+
+    body = client.get("/api/demos/").json()
+    assert body["available_providers"] == ort.get_available_providers()
+    assert body["providers"][-1] == "CPUExecutionProvider"
+    if "CUDAExecutionProvider" not in ort.get_available_providers():
+        assert body["device"] == "cpu" and body["providers"] == ["CPUExecutionProvider"]
+    ready = {m["name"]: m["ready"] for m in body["models"]}
+    assert ready == {"digits-cnn": True, "digits-mlp": False}
+
+
+def test_predict_matches_numpy(client, demo_model):
+    w, b = demo_model
+    x = np.random.default_rng(1).random((3, 1, 8, 8)).astype(np.float32)
+    response = client.post("/api/demos/digits-cnn/predict", data=json.dumps({"input": x.tolist()}),
+                           content_type="application/json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    np.testing.assert_allclose(body["probabilities"], reference(x, w, b), atol=1e-5)
+    assert body["predictions"] == [str(int(i)) for i in reference(x, w, b).argmax(axis=1)]
+    assert np.asarray(body["feature_maps"]).shape == (3, 1, 8, 8)
+
+
+@pytest.mark.parametrize("body,message", [
+    ("nope", 'the body must be JSON like {"input": [[...]]}'),
+    ('{"x": 1}', 'the body must be JSON like {"input": [[...]]}'),
+    ('{"input": "abc"}', "input must be a (nested) list of numbers"),
+    ('{"input": [1, 2, 3]}', "input must hold a multiple of 64 numbers (shape [1, 8, 8] per sample); got 3 numbers"),
+    ('{"input": [' + ",".join(["2"] * 64) + "]}", "input values must lie in [0, 1]"),
+    ('{"input": [' + ",".join(["0.5"] * 64 * 17) + "]}", "at most 16 samples per request; got 17"),
+])
+def test_bad_inputs_get_400_with_a_message(client, demo_model, body, message):
+    response = client.post("/api/demos/digits-cnn/predict", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"] == message
+
+
+def test_unknown_and_missing_models(client, demo_model):
+    assert client.post("/api/demos/nope/predict", data="{}", content_type="application/json").status_code == 404
+    response = client.post("/api/demos/digits-mlp/predict", data=json.dumps({"input": [0.0] * 64}),
+                           content_type="application/json")
+    assert response.status_code == 503 and "trainmodels" in response.json()["error"]
+    assert client.get("/api/demos/digits-cnn/predict").status_code == 405
+
+
+def test_oversized_body_is_refused(client, demo_model):
+    response = client.post("/api/demos/digits-cnn/predict", data="[" + " " * 70000 + "]",
+                           content_type="application/json")
+    assert response.status_code == 400 and "too large" in response.json()["error"]
+
+
+def test_rate_limit_per_user(client, demo_model, settings):
+    settings.DEMO_RATE_LIMIT = 3
+    from django.core.cache import cache
+
+    cache.clear()
+    data = json.dumps({"input": [0.5] * 64})
+    codes = [client.post("/api/demos/digits-cnn/predict", data=data, content_type="application/json").status_code
+             for _ in range(5)]
+    assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+
+
+def test_concurrent_requests_are_batched(demo_model):
+    w, b = demo_model
+    runner = inference.get_runner("digits-cnn")
+    runner.window = 0.05  # a wide window so that the threads below land in few batches
+    xs = [np.full((1, 1, 8, 8), i / 20, dtype=np.float32) for i in range(12)]
+    results = [None] * len(xs)
+
+    def call(i):
+        results[i] = inference.predict("digits-cnn", xs[i], timeout=5)
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(len(xs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for x, out in zip(xs, results):
+        np.testing.assert_allclose(out["probabilities"], reference(x, w, b), atol=1e-5)
+    assert runner.batches_run < len(xs)
+
+
+def test_time_limit(demo_model):
+    runner = inference.get_runner("digits-cnn")
+    blocker = threading.Event()
+    real_run = runner._run
+    runner._run = lambda jobs: (blocker.wait(2), real_run(jobs))
+    with pytest.raises(inference.DemoTimeout):
+        inference.predict("digits-cnn", np.zeros((1, 1, 8, 8), np.float32), timeout=0.1)
+    blocker.set()
+
+
+def test_registry_names():
+    assert set(DEMOS) == {"digits-cnn", "digits-mlp"}
