@@ -9,6 +9,8 @@ from enum import Enum
 
 
 class Code(str, Enum):
+    # the compiler itself
+    INTERNAL = "lp.internal"  #: the compiler or renderer failed on this file (a bug: please report it)
     # discovery / reading
     READ = "lp.read"  #: a file cannot be read or is not UTF-8
     NESTED_OBJECT = "lp.nested_object"  #: an object folder inside another object folder
@@ -30,8 +32,11 @@ class Code(str, Enum):
     REF_MISSING = "lp.ref_missing"  #: a reference to an object that does not exist
     REF_CYCLE = "lp.ref_cycle"  #: transclusions that embed each other
     REF_SYNTAX = "lp.ref_syntax"  #: a malformed @learning-object reference
+    REF_VERSION = "lp.ref_version"  #: a reference names a version that does not exist while others do; the latest is used
+    REF_PATH = "lp.ref_path"  #: a link to a learning path that is not in the build
     # paths
     PATH_NODE_MISSING = "lp.path_node_missing"  #: a node names an object that does not exist
+    PATH_NODE_DUPLICATE = "lp.path_node_duplicate"  #: the same object is a node of one path twice
     PATH_START = "lp.path_start"  #: zero or several start nodes
     PATH_UNREACHABLE = "lp.path_unreachable"  #: a node cannot be reached from the start node
     PATH_CYCLE = "lp.path_cycle"  #: a cycle with no exit
@@ -46,3 +51,7 @@ class Code(str, Enum):
     QUESTION = "lp.question"  #: a malformed question block
     CELL = "lp.cell"  #: a malformed runnable cell, or one that failed with --execute
     TEACHER_BLOCK = "lp.teacher_block"  #: an unclosed or misplaced teacher-only block
+    ASSET_OUTSIDE = "lp.asset_outside"  #: a relative link or image that leaves the object folder (``..``, absolute path)
+    IMAGE_ALT = "lp.image_alt"  #: an image without alt text
+    IFRAME_HOST = "lp.iframe_host"  #: an embed (@youtube/@extern/@notebook, extern object) whose host is not allowed
+    RENDER_INTERNAL = "lp.render_internal"  #: the renderer itself failed on this object (a bug; please report it)

@@ -33,4 +33,6 @@ class CompileOptions:
     cache_dir: Path | None = None
     # Show a progress bar on stderr (only when it is a terminal).
     progress: bool = False
+    # Processes that render objects: 0 = one per CPU for large builds, 1 = render in this process.
+    jobs: int = 0
     extra: dict = field(default_factory=dict)

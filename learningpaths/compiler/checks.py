@@ -1,0 +1,198 @@
+"""Field validators shared by the object and path schemas.
+
+A validator takes ``(value, ctx)`` and returns the normalised value, or reports through ``ctx``
+and raises :class:`~.values.Invalid`. ``run_fields`` runs a declared field list over a mapping.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .codes import Code
+from .diagnostics import Reporter, did_you_mean
+from .values import Invalid, describe, is_number, to_json, whole
+
+LANGUAGES = frozenset("""
+aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
+ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik
+io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml
+mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd
+se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi
+vo wa wo xh yi yo za zh zu""".split())  # ISO 639-1, the 184 two-letter codes
+_SCHEMA_KEYWORDS = frozenset({
+    "$schema", "$id", "$ref", "$defs", "definitions", "type", "properties", "items", "required", "enum",
+    "const", "anyOf", "oneOf", "allOf", "not", "additionalProperties", "patternProperties", "minimum",
+    "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "format",
+    "minItems", "maxItems", "uniqueItems", "title", "description", "default", "examples",
+})
+_SCHEMA_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
+
+
+class FieldCtx:
+    """Where a field lives (file, key path) and how to report about it."""
+
+    def __init__(self, doc, display: str, reporter: Reporter, path: tuple, name: str) -> None:
+        self.doc, self.display, self.reporter, self.path, self.name = doc, display, reporter, path, name
+
+    def sub(self, *more: Any) -> "FieldCtx":
+        return FieldCtx(self.doc, self.display, self.reporter, self.path + more, self.name)
+
+    def named(self, name: str) -> "FieldCtx":
+        return FieldCtx(self.doc, self.display, self.reporter, self.path, name)
+
+    def error(self, code: Code, message: str, *, sub: tuple = (), hint: str = "") -> None:
+        line, col = self.doc.pos(*(self.path + sub))
+        self.reporter.error(self.display, line, code, message, col=col, hint=hint)
+
+    def warning(self, code: Code, message: str, *, sub: tuple = (), hint: str = "") -> None:
+        line, col = self.doc.pos(*(self.path + sub))
+        self.reporter.warning(self.display, line, code, message, col=col, hint=hint)
+
+    def type_error(self, expected: str, value: Any, hint: str = "") -> Invalid:
+        self.error(Code.FIELD_TYPE, f"'{self.name}' must be {expected}, got {describe(value)}", hint=hint)
+        return Invalid()
+
+
+def run_fields(fields, data: dict, doc, display: str, reporter: Reporter, missing_line: int, where: str,
+               *, prefix: tuple = ()) -> tuple[dict[str, Any], set[str]]:
+    """Validate ``data`` against ``fields``; returns (normalised values, names of failed fields)."""
+    values: dict[str, Any] = {}
+    failed: set[str] = set()
+    for field in fields:
+        value = data.get(field.name)
+        if value is None or (field.required and isinstance(value, str) and not value.strip()):
+            if field.required:
+                failed.add(field.name)
+                if field.name in data:
+                    line, col = doc.pos(*prefix, field.name)
+                    reporter.error(display, line, Code.FIELD_MISSING, f"required field '{field.name}' is empty", col=col,
+                                   hint=f"write {field.example}" if field.example else "")
+                else:
+                    reporter.error(display, missing_line, Code.FIELD_MISSING, f"missing required field '{field.name}'",
+                                   hint=f"add '{field.example}' to {where}" if field.example else "")
+            values[field.name] = _fresh(field.default)
+            continue
+        try:
+            values[field.name] = field.check(value, FieldCtx(doc, display, reporter, prefix + (field.name,), field.name))
+        except Invalid:
+            failed.add(field.name)
+            values[field.name] = _fresh(field.default)
+    return values, failed
+
+
+def _fresh(default: Any) -> Any:
+    return list(default) if isinstance(default, list) else default
+
+
+def is_scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def text(value: Any, ctx: FieldCtx, *, required: bool = False) -> str:
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise ctx.type_error("text", value, hint="put the value in quotes")
+    return value.strip()
+
+
+def required_text(value: Any, ctx: FieldCtx) -> str:
+    return text(value, ctx, required=True)
+
+
+def boolean(value: Any, ctx: FieldCtx) -> bool:
+    if not isinstance(value, bool):
+        raise ctx.type_error("true or false", value)
+    return value
+
+
+def number(value: Any, ctx: FieldCtx, expected: str = "a number") -> int | float:
+    if not is_number(value):
+        raise ctx.type_error(expected, value)
+    return whole(value)
+
+
+def minutes(value: Any, ctx: FieldCtx) -> int | float:
+    value = number(value, ctx, "a number of minutes")
+    if value < 0:
+        ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' must not be negative, got {describe(value)}")
+        raise Invalid
+    return value
+
+
+def ranged(low: int, high: int):
+    def check(value: Any, ctx: FieldCtx) -> int:
+        value = number(value, ctx)
+        if not low <= value <= high:
+            ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' must be between {low} and {high}, got {describe(value)}")
+            raise Invalid
+        return int(round(value))
+    return check
+
+
+def ranged_list(low: int, high: int):
+    def check(value: Any, ctx: FieldCtx) -> list[int]:
+        items = listed(value, ctx, f"a list of numbers from {low} to {high}", hint="write e.g. [12, 13, 14]")
+        out = []
+        for i, item in enumerate(items):
+            if not is_number(item) or not low <= item <= high:
+                ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' item {i + 1} must be a number from {low} to {high}, "
+                          f"got {describe(item)}", sub=(i,))
+                continue
+            out.append(int(round(item)))
+        return out
+    return check
+
+
+def listed(value: Any, ctx: FieldCtx, expected: str, hint: str = "") -> list:
+    if not isinstance(value, list):
+        raise ctx.type_error(expected, value, hint=hint)
+    return value
+
+
+def text_list(value: Any, ctx: FieldCtx) -> list[str]:
+    if value is None:
+        return []
+    out = []
+    for i, item in enumerate(listed(value, ctx, "a list of texts", hint='write e.g. ["ai", "python"]')):
+        if is_scalar(item):
+            out.append(str(item).strip())
+        else:
+            ctx.error(Code.FIELD_TYPE, f"'{ctx.name}' item {i + 1} must be text, got {describe(item)}", sub=(i,))
+    return out
+
+
+def mapping(value: Any, ctx: FieldCtx, expected: str) -> dict:
+    if not isinstance(value, dict):
+        raise ctx.type_error(expected, value)
+    return value
+
+
+def language(value: Any, ctx: FieldCtx) -> str:
+    code = text(value, ctx, required=True).lower()
+    if code not in LANGUAGES:
+        ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' must be a two-letter ISO 639-1 code, got {describe(value)}",
+                  hint=did_you_mean(code, LANGUAGES, cutoff=0.5) or "e.g. nl, en, fr, de")
+        raise Invalid
+    return code
+
+
+def json_schema(value: Any, ctx: FieldCtx) -> dict:
+    """A JSON-Schema-like mapping: JSON values only, with schema keywords and valid ``type`` names."""
+    schema = mapping(value, ctx, "a JSON Schema mapping")
+    try:
+        schema = to_json(schema)
+    except ValueError as exc:
+        ctx.error(Code.FIELD_VALUE, f"'callback_schema' is not JSON: {exc}")
+        raise Invalid from None
+    if schema and not (schema.keys() & _SCHEMA_KEYWORDS):
+        ctx.error(Code.FIELD_VALUE, "'callback_schema' does not look like a JSON Schema (no 'type', 'properties', ...)",
+                  hint="write e.g. {type: object, properties: {score: {type: number}}}")
+        raise Invalid
+    kinds = schema.get("type")
+    kinds = kinds if isinstance(kinds, list) else [kinds] if kinds is not None else []
+    bad = [k for k in kinds if k not in _SCHEMA_TYPES]
+    if bad:
+        ctx.error(Code.FIELD_VALUE, f"'callback_schema' has an unknown type {describe(bad[0])}",
+                  hint=did_you_mean(str(bad[0]), _SCHEMA_TYPES) or f"use one of {', '.join(sorted(_SCHEMA_TYPES))}")
+        raise Invalid
+    return schema

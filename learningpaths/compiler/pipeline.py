@@ -1,0 +1,195 @@
+"""The phases in order: discover -> parse -> validate -> index -> resolve -> render -> link -> result.
+
+"First gather all data from all files to ensure all data is consistent" (MkDocs ``build()``):
+nothing leaves this module until every file has been read and cross-checked, and every problem
+becomes a diagnostic in the returned :class:`CompileResult`; no phase raises on bad input.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+from .cache import Cache, code_fingerprint, digest, options_fingerprint
+from .codes import Code
+from .diagnostics import Reporter, sort_key
+from .index import Located, ObjectIndex
+from .options import CompileOptions
+from .parse import parse_object, parse_path
+from .pathschema import PathSpec, validate_path
+from .reader import ObjectSource, PathSource, decode, discover, read_bytes
+from .rendering import Entry, ObjectRecord, build_assets, render_entries
+from .resolve import resolve_path
+from .result import CompiledObject, CompiledPath, CompileResult
+from .schema import validate_object
+from .text import html_to_text
+from .transclude import Linker
+
+
+def compile_content(sources: list[Path] | Path, *, options: CompileOptions = CompileOptions()) -> CompileResult:
+    """Compile learning objects and paths under ``sources``; never raises on bad content."""
+    started = time.perf_counter()
+    sources = [Path(sources)] if isinstance(sources, (str, Path)) else [Path(s) for s in sources]
+    reporter = Reporter()
+    cache = Cache(options.cache_dir)
+    skipped: list[str] = []
+    found = discover(sources, reporter)
+
+    # parse + validate objects, then index them by identity
+    index: ObjectIndex[Entry] = ObjectIndex()
+    for src in found.objects:
+        entry = _read_object(src, cache, reporter)
+        if entry is None or not entry.record.renderable:
+            skipped.append(src.display)
+            if entry is not None and entry.record.metadata and isinstance(entry.record.metadata.get("hruid"), str):
+                index.rejected.add(entry.record.metadata["hruid"])
+            continue
+        if not index.add(entry.key, entry, Located(src.display, entry.record.hruid_line), reporter):
+            skipped.append(src.display)
+
+    # parse + validate + resolve paths
+    paths: list[CompiledPath] = []
+    seen_paths: dict[tuple[str, str], PathSpec] = {}
+    for src in found.paths:
+        spec = _read_path(src, cache, reporter)
+        if spec is None:
+            skipped.append(src.display)
+            continue
+        first = seen_paths.get((spec.hruid, spec.language))
+        if first is not None:
+            _duplicate_path(first, spec, reporter)
+            skipped.append(src.display)
+            continue
+        seen_paths[(spec.hruid, spec.language)] = spec
+        path = _guarded(src.display, reporter, lambda: resolve_path(spec, index, reporter))
+        if path is None:
+            skipped.append(src.display)
+        else:
+            paths.append(path)
+
+    # render, then link (references, transclusions) and hash
+    entries = list(index.items.values())
+    render_entries(entries, options, cache, reporter)
+    linker = Linker(index, set(seen_paths), reporter, cache, options_fingerprint(options))
+    for entry in entries:
+        linker.check(entry)
+    objects = [_guarded(e.src.display, reporter, lambda e=e: _finish(e, linker, cache, reporter)) for e in entries]
+    objects = [o for o in objects if o is not None]
+    for path in paths:
+        _derive(path, index, linker)
+
+    cache.save()
+    diagnostics = sorted(set(reporter.diagnostics), key=sort_key)
+    return CompileResult(objects, paths, diagnostics, skipped=skipped, seconds=time.perf_counter() - started)
+
+
+def _guarded(display: str, reporter: Reporter, work):
+    """Run one file's phase; a compiler bug becomes an ``lp.internal`` error, not a crash."""
+    try:
+        return work()
+    except Exception as exc:  # noqa: BLE001
+        reporter.error(display, 0, Code.INTERNAL, f"the compiler failed on this file: {type(exc).__name__}: {exc}",
+                       hint="this is a bug in the compiler; please report it")
+        return None
+
+
+def _read_object(src: ObjectSource, cache: Cache, reporter: Reporter) -> Entry | None:
+    data = read_bytes(src.source, src.display, reporter)
+    if data is None:
+        return None
+    source_hash = hashlib.sha256(data).hexdigest()
+    key = digest(code_fingerprint(), "front", src.display, source_hash)
+    record = cache.get("front", key)
+    if record is None:
+        local = Reporter()
+        record = _guarded(src.display, local, lambda: _parse_object(data, src, local)) or ObjectRecord(None, None, False, None, 0, 0)
+        record.diagnostics = local.diagnostics
+        cache.put("front", key, record)
+    reporter.extend(record.diagnostics)
+    return Entry(src, record, source_hash)
+
+
+def _parse_object(data: bytes, src: ObjectSource, reporter: Reporter) -> ObjectRecord:
+    text = decode(data, src.display, reporter)
+    parsed = parse_object(text, src.kind, src.display, reporter) if text is not None else None
+    if parsed is None:
+        return ObjectRecord(None, None, False, None, 0, 0)
+    meta = validate_object(parsed.doc, src.display, reporter, missing_line=parsed.missing_line)
+    hruid_line = parsed.doc.line("hruid") if "hruid" in parsed.doc.data else parsed.missing_line
+    return ObjectRecord(meta.metadata, meta.key, meta.renderable, parsed.body, parsed.body_line, hruid_line)
+
+
+def _read_path(src: PathSource, cache: Cache, reporter: Reporter) -> PathSpec | None:
+    data = read_bytes(src.file, src.display, reporter)
+    if data is None:
+        return None
+    key = digest(code_fingerprint(), "path", src.display, hashlib.sha256(data).hexdigest(), _image_stamp(src, data))
+    hit = cache.get("path", key)
+    if hit is None:
+        local = Reporter()
+
+        def parse() -> PathSpec | None:
+            text = decode(data, src.display, local)
+            doc = parse_path(text, src.file.suffix, src.display, local) if text is not None else None
+            return validate_path(doc, src.file, src.display, local) if doc is not None else None
+
+        hit = cache.put("path", key, (_guarded(src.display, local, parse), local.diagnostics))
+    spec, diagnostics = hit
+    reporter.extend(diagnostics)
+    return spec
+
+
+def _image_stamp(src: PathSource, data: bytes) -> tuple:
+    """A YAML path may name an image file: its stat is part of the cache key."""
+    if src.file.suffix == ".json":
+        return ()
+    stamps = []
+    for candidate in src.file.parent.iterdir():
+        if candidate.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp") and candidate.name.encode() in data:
+            st = candidate.stat()
+            stamps.append((candidate.name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(stamps))
+
+
+def _duplicate_path(first: PathSpec, second: PathSpec, reporter: Reporter) -> None:
+    ident = f"{second.hruid} ({second.language})"
+    reporter.error(second.display, second.line, Code.DUPLICATE_ID,
+                   f"learning path {ident} is already defined in {first.display}:{first.line}; this one is left out",
+                   hint="paths are identified by hruid and language; rename one of them")
+    reporter.error(first.display, first.line, Code.DUPLICATE_ID,
+                   f"learning path {ident} is defined again in {second.display}:{second.line}",
+                   hint="paths are identified by hruid and language; rename one of them")
+
+
+def _finish(entry: Entry, linker: Linker, cache: Cache, reporter: Reporter) -> CompiledObject:
+    key = entry.key
+    html = linker.final_html(key, teacher=False)
+    teacher_html = linker.final_html(key, teacher=True)
+    content_hash = linker.content_hash(key)
+    texts = cache.get("text", content_hash)
+    if texts is None:
+        texts = cache.put("text", content_hash, (html_to_text(html), html_to_text(teacher_html)))
+    return CompiledObject(
+        key=key, source_path=entry.src.display, metadata=entry.record.metadata, html=html, teacher_html=teacher_html,
+        text=texts[0], teacher_text=texts[1], assets=build_assets(entry, cache, reporter),
+        transclusions=linker.transclusions(key), questions=list(entry.rendered.questions), content_hash=content_hash,
+    )
+
+
+def _derive(path: CompiledPath, index: ObjectIndex[Entry], linker: Linker) -> None:
+    """Ages, time and keywords from the nodes' objects; the hash from the path file and the nodes."""
+    ages: list[int] = []
+    keywords = list(path.keywords)
+    minutes = 0.0
+    for node in path.nodes:
+        metadata = index.items[node.key].record.metadata
+        ages.extend(metadata.get("target_ages") or [])
+        minutes += metadata.get("estimated_time") or 0
+        keywords.extend(metadata.get("keywords") or [])
+    path.min_age, path.max_age = (min(ages), max(ages)) if ages else (None, None)
+    path.estimated_time = int(round(minutes))
+    path.keywords = list(dict.fromkeys(k for k in keywords if k))
+    node_part = [(str(n.key), n.start_node, n.instruction, [(str(t.next), t.default, t.condition) for t in n.transitions],
+                  linker.content_hash(n.key)) for n in path.nodes]
+    path.content_hash = digest(code_fingerprint(), path.hruid, path.language, path.title, path.description,
+                               path.image or b"", node_part)

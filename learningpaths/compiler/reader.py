@@ -1,0 +1,179 @@
+"""Phase 1, discover: find learning objects and learning paths the way Dwengo does.
+
+Rules (FORMAT.md 2.2, LOR ``checkDirRec``):
+
+* A folder holding ``index.md``, ``metadata.md`` or ``metadata.yaml`` is one learning object; all
+  its files, subfolders included, belong to it. Its folder name is *not* its identity.
+* Several of those three files in one folder is ``lp.ambiguous_source`` (an error). Dwengo's
+  precedence (index.md, then metadata.md, then metadata.yaml) picks the one that is compiled, so
+  the author still sees the problems of that file in the same run.
+* An object folder inside another object folder is ``lp.nested_object``: a **warning, and the
+  nested object is not compiled** (Dwengo skips it silently). Its files stay files of the outer
+  object, as on Dwengo.
+* ``*.json`` (Dwengo) and ``*.yaml``/``*.yml`` (our authors) in a folder whose path matches
+  ``learning.paths?`` are learning paths. The folder path is matched relative to the content
+  root's parent, so where the checkout lives on disk does not matter.
+* Names starting with a dot are ignored everywhere; symlinked folders are not followed.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .codes import Code
+from .diagnostics import Reporter
+
+OBJECT_SOURCES = ("index.md", "metadata.md", "metadata.yaml")  # in Dwengo's order of precedence
+PATH_FOLDER = re.compile(r"learning.paths?")
+PATH_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class FileStat:
+    rel: str  # POSIX path relative to the object folder
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class ObjectSource:
+    folder: Path  # absolute
+    source: Path  # absolute path of index.md / metadata.md / metadata.yaml
+    display: str  # the source's path as shown in diagnostics
+    files: tuple[FileStat, ...]  # every other file of the folder, top level first
+
+    @property
+    def kind(self) -> str:
+        return self.source.name
+
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        return tuple(f.rel for f in self.files)
+
+
+@dataclass(frozen=True)
+class PathSource:
+    file: Path  # absolute
+    display: str
+
+
+@dataclass
+class Discovery:
+    objects: list[ObjectSource] = field(default_factory=list)
+    paths: list[PathSource] = field(default_factory=list)
+
+
+def discover(sources: list[Path], reporter: Reporter) -> Discovery:
+    found = Discovery()
+    for given in sources:
+        root = Path(os.path.abspath(given))
+        base = root.parent
+        if root.is_dir():
+            _walk(root, base, found, reporter)
+        elif root.is_file() and root.name in OBJECT_SOURCES:
+            _walk(root.parent, root.parent.parent, found, reporter)
+        elif root.is_file() and root.suffix in PATH_SUFFIXES:
+            found.paths.append(PathSource(root, _display(root, base)))
+        elif root.exists():
+            reporter.error(str(given), 0, Code.READ, "not a learning object folder, a path file or a folder of them",
+                           hint="pass a content folder, an index.md/metadata.md/metadata.yaml or a path .json/.yaml")
+        else:
+            reporter.error(str(given), 0, Code.READ, "no such file or folder")
+    return found
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:  # pragma: no cover - only for odd inputs such as "/"
+        return path.as_posix()
+
+
+def _scan(folder: Path, base: Path, reporter: Reporter) -> tuple[list[os.DirEntry], list[os.DirEntry]]:
+    """The visible files and subfolders of ``folder``, sorted by name."""
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+    except OSError as exc:
+        reporter.error(_display(folder, base), 0, Code.READ, f"cannot list folder: {exc.strerror or exc}")
+        return [], []
+    files = [e for e in entries if e.is_file()]
+    dirs = [e for e in entries if e.is_dir(follow_symlinks=False)]
+    return files, dirs
+
+
+def _walk(root: Path, base: Path, found: Discovery, reporter: Reporter) -> None:
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        files, dirs = _scan(folder, base, reporter)
+        names = {e.name for e in files}
+        markers = [name for name in OBJECT_SOURCES if name in names]
+        if markers:
+            found.objects.append(_object(folder, markers, files, dirs, base, reporter))
+            continue  # Dwengo does not look for objects below an object folder
+        if PATH_FOLDER.search(_display(folder, base)):
+            for entry in files:
+                if entry.name.endswith(PATH_SUFFIXES):
+                    path = Path(entry.path)
+                    found.paths.append(PathSource(path, _display(path, base)))
+        stack.extend(Path(d.path) for d in reversed(dirs))
+
+
+def _object(folder: Path, markers: list[str], files, dirs, base: Path, reporter: Reporter) -> ObjectSource:
+    source = folder / markers[0]
+    display = _display(source, base)
+    if len(markers) > 1:
+        reporter.error(display, 0, Code.AMBIGUOUS_SOURCE,
+                       f"folder has several learning-object sources ({', '.join(markers)}); using {markers[0]}",
+                       hint="keep exactly one of index.md, metadata.md, metadata.yaml per folder")
+    stats = [_stat(e, e.name) for e in files if e.name not in OBJECT_SOURCES]
+    todo = [(Path(d.path), d.name) for d in dirs]
+    while todo:
+        sub, rel = todo.pop(0)
+        sub_files, sub_dirs = _scan(sub, base, reporter)
+        nested = [e.name for e in sub_files if e.name in OBJECT_SOURCES]
+        if nested:
+            reporter.warning(_display(sub / nested[0], base), 0, Code.NESTED_OBJECT,
+                             f"learning object inside the object folder '{_display(folder, base)}' is not compiled",
+                             hint="move this folder out of the other object's folder (Dwengo skips it too)")
+        stats.extend(_stat(e, f"{rel}/{e.name}") for e in sub_files)
+        todo.extend((Path(d.path), f"{rel}/{d.name}") for d in sub_dirs)
+    stats = [s for s in stats if s is not None]
+    stats.sort(key=lambda s: (s.rel.count("/"), s.rel))
+    return ObjectSource(folder, source, display, tuple(stats))
+
+
+def _stat(entry: os.DirEntry, rel: str) -> FileStat | None:
+    try:
+        st = entry.stat()
+    except OSError:
+        return None
+    return FileStat(rel, st.st_size, st.st_mtime_ns)
+
+
+def read_bytes(path: Path, display: str, reporter: Reporter) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reporter.error(display, 0, Code.READ, f"cannot read file: {exc.strerror or exc}")
+        return None
+
+
+def decode(data: bytes, display: str, reporter: Reporter) -> str | None:
+    """UTF-8 text with a BOM removed and newlines normalised, or None after an ``lp.read`` error."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        reporter.error(display, line, Code.READ, f"file is not UTF-8 (byte 0x{data[exc.start]:02x})", col=col,
+                       hint="save the file as UTF-8")
+        return None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text

@@ -1,0 +1,132 @@
+"""Phase 6, render: one ``render_object`` call per object (the renderer's boundary), cached.
+
+Render output depends only on the object itself (source bytes, its folder's files) and the
+options, so it is cached by a hash of those; an unchanged object is never rendered twice. Large
+cold builds render in worker processes (``options.jobs``). A renderer that raises is reported as
+``lp.internal`` for that object and the build goes on.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import render as _render
+from .cache import Cache, code_fingerprint, digest, options_fingerprint
+from .codes import Code
+from .diagnostics import ERROR, Reporter
+from .options import CompileOptions
+from .reader import ObjectSource
+from .render import RenderInput, Rendered
+from .result import Asset, Diagnostic, ObjectKey
+
+_POOL_MIN = 64  # fewer objects than this render in-process (a pool costs more than it saves)
+
+
+@dataclass
+class ObjectRecord:
+    """Parse + validate of one source (cached by its bytes)."""
+
+    metadata: dict[str, Any] | None
+    key: ObjectKey | None
+    renderable: bool
+    body: str | None
+    body_line: int
+    hruid_line: int
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class Entry:
+    """One accepted object on its way through the phases."""
+
+    src: ObjectSource
+    record: ObjectRecord
+    source_hash: str
+    rendered: Rendered | None = None
+
+    @property
+    def key(self) -> ObjectKey:
+        return self.record.key
+
+    @property
+    def teacher_exclusive(self) -> bool:
+        return bool(self.record.metadata.get("teacher_exclusive"))
+
+
+def render_entries(entries: list[Entry], options: CompileOptions, cache: Cache, reporter: Reporter) -> None:
+    shaping = options_fingerprint(options)
+    todo: list[tuple[Entry, str]] = []
+    for entry in entries:
+        key = digest(code_fingerprint(), shaping, entry.src.display, str(entry.src.folder), entry.source_hash, entry.src.files)
+        entry.rendered = cache.get("render", key)
+        if entry.rendered is None:
+            todo.append((entry, key))
+    inputs = [_input(entry, options) for entry, _ in todo]
+    for (entry, key), rendered in zip(todo, _run(inputs, options)):
+        entry.rendered = cache.put("render", key, rendered)
+    for entry in entries:
+        reporter.extend(entry.rendered.diagnostics)
+
+
+def _input(entry: Entry, options: CompileOptions) -> RenderInput:
+    record = entry.record
+    return RenderInput(key=record.key, content_type=record.metadata["content_type"], folder=entry.src.folder,
+                       source_path=entry.src.display, body=record.body, body_line=record.body_line,
+                       files=entry.src.file_names, metadata=record.metadata, options=options)
+
+
+def _run(inputs: list[RenderInput], options: CompileOptions) -> list[Rendered]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(inputs), desc="render", unit="obj", file=sys.stderr, leave=False,
+               disable=not (options.progress and inputs and sys.stderr.isatty()))
+    jobs = options.jobs or (os.cpu_count() or 1)
+    results: list[Rendered] = []
+    if jobs > 1 and len(inputs) >= _POOL_MIN and sys.platform.startswith("linux"):
+        try:
+            import multiprocessing
+
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                for rendered in pool.map(render_safely, inputs, chunksize=16):
+                    results.append(rendered)
+                    bar.update()
+        except Exception:  # noqa: BLE001 - a broken pool (fork refused, worker killed): render in-process
+            pass
+    for inp in inputs[len(results):]:
+        results.append(render_safely(inp))
+        bar.update()
+    bar.close()
+    return results
+
+
+def render_safely(inp: RenderInput) -> Rendered:
+    try:
+        rendered = _render.render_object(inp)
+        if not isinstance(rendered, Rendered):
+            raise TypeError(f"render_object returned {type(rendered).__name__}, not Rendered")
+        return rendered
+    except Exception as exc:  # noqa: BLE001 - one object's renderer bug must not stop the build
+        return Rendered(html="", teacher_html="", diagnostics=[Diagnostic(
+            inp.source_path, 0, 0, ERROR, Code.INTERNAL.value,
+            f"the renderer failed on this object: {type(exc).__name__}: {exc}", "this is a bug in the compiler; please report it")])
+
+
+def build_assets(entry: Entry, cache: Cache, reporter: Reporter) -> list[Asset]:
+    files = {f.rel: f for f in entry.src.files}
+    reported = " ".join(d.message for d in entry.rendered.diagnostics if d.code == Code.ASSET_MISSING.value)
+    assets: list[Asset] = []
+    for rel, teacher_only in sorted(entry.rendered.asset_refs.items()):
+        norm = posixpath.normpath(str(rel))
+        stat = files.get(norm) if not (norm.startswith(("/", "../")) or norm == "..") else None
+        sha = cache.file_sha256(entry.src.folder / norm, stat.size, stat.mtime_ns) if stat else None
+        if sha is None:
+            if rel not in reported:
+                reporter.error(entry.src.display, 0, Code.ASSET_MISSING, f"file '{rel}' is not in the object folder",
+                               hint="put the file next to the source file, or fix the link")
+            continue
+        assets.append(Asset(norm, entry.src.folder / norm, sha, stat.size, bool(teacher_only) or entry.teacher_exclusive))
+    return assets

@@ -1,0 +1,238 @@
+"""Phase 3, validate: the Dwengo learning-object metadata schema (FORMAT.md 1.1), declared as data.
+
+``OBJECT_FIELDS`` lists every field with its validator; ``validate_object`` runs all of them and
+reports every problem (not just the first) at the key's line. The result is the normalised
+``metadata`` dict: one key per field, JSON types only, ``licence`` spelled British, defaults
+filled in (``available: true``, ``teacher_exclusive: false``, ``aspect_ratio: iframe-1-1``; a
+missing ``uuid`` becomes a UUID derived from the identity, so it is stable across builds).
+
+Lenient, with ``lp.field_lenient``: ``version: "3"``, ``license:``, SKOS concepts written as
+Markdown links. Template placeholders (``example-location``, ``callback-url-example``,
+``Source``/``id`` goals, ``keywords: [""]``) count as empty, with ``lp.placeholder``.
+Not required here although Dwengo's validator wants it: ``skos_concepts`` (our own authors do not
+use the i-Learn vocabulary).
+"""
+from __future__ import annotations
+
+import re
+import uuid as uuidlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import checks as c
+from .checks import FieldCtx
+from .codes import Code
+from .diagnostics import Reporter, did_you_mean
+from .frontmatter import YamlDoc
+from .result import ObjectKey
+from .values import Invalid, describe
+
+CONTENT_TYPES = (
+    "text/markdown", "text/ct-schema", "blockly", "image/image", "image/image-block", "audio/mpeg",
+    "application/pdf", "extern", "text/plain", "text/gift",
+)
+ASPECT_RATIOS = ("iframe-16-9", "iframe-1-1", "iframe-1-2")
+_PLACEHOLDER_GOAL = (re.compile(r"^Source\d*$"), re.compile(r"^id\d*$"))
+_PLACEHOLDER_SCHEMA = {"att": "test", "att2": "test2"}
+_MARKDOWN_LINK = re.compile(r"^\[([^\]]*)\]\(([^)\s]*)\)$")
+_URL = re.compile(r"^https?://[^\s/]+\S*$")
+_UUID_NAMESPACE = uuidlib.UUID("9a3f4c1e-5b7d-4e2a-8c6f-1d2e3f4a5b6c")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    check: Callable[[Any, FieldCtx], Any]
+    required: bool = False
+    default: Any = None
+    example: str = ""  # shown in the hint of a missing required field
+
+
+def _version(value: Any, ctx: FieldCtx) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        ctx.warning(Code.FIELD_LENIENT, f"'version' should be a number, not {describe(value)}",
+                    hint=f"write version: {int(value)}")
+        return int(value)
+    number = c.number(value, ctx, "a whole number")
+    if not float(number).is_integer() or number < 0:
+        ctx.error(Code.FIELD_VALUE, f"'version' must be a whole number of at least 0, got {describe(value)}")
+        raise Invalid
+    return int(number)
+
+
+def _hruid(value: Any, ctx: FieldCtx) -> str:
+    text = c.text(value, ctx, required=True)
+    if "/" in text or any(ch.isspace() for ch in text):
+        ctx.error(Code.FIELD_VALUE, f"'hruid' must not contain '/' or spaces, got {describe(text)}",
+                  hint="references are written hruid/language/version, so use letters, digits, '_' and '-'")
+        raise Invalid
+    return text
+
+
+def _keywords(value: Any, ctx: FieldCtx) -> list[str]:
+    items = c.text_list(value, ctx)
+    kept = [k for k in items if k]
+    if items and not kept:
+        ctx.warning(Code.PLACEHOLDER, "'keywords' holds only empty text (template placeholder); treated as empty",
+                    hint="list real keywords or remove the field")
+    return kept
+
+
+def _goals(value: Any, ctx: FieldCtx) -> list[dict[str, str]]:
+    if value is None:
+        return []
+    items = c.listed(value, ctx, "a list of {source, id} mappings")
+    goals, placeholders = [], 0
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not ({"source", "id"} & item.keys()):
+            ctx.error(Code.FIELD_TYPE, f"'educational_goals' item {i + 1} must be a mapping with 'source' and/or 'id', "
+                      f"got {describe(item)}", sub=(i,), hint="write {source: onderwijsdoelen.be, id: '1.2'}")
+            continue
+        goal = {k: str(item[k]).strip() for k in ("source", "id") if c.is_scalar(item.get(k))}
+        if _PLACEHOLDER_GOAL[0].match(goal.get("source", "")) and _PLACEHOLDER_GOAL[1].match(goal.get("id", "")):
+            placeholders += 1
+            continue
+        goals.append(goal)
+    if placeholders:
+        ctx.warning(Code.PLACEHOLDER, "'educational_goals' holds template placeholders (source: Source, id: id); treated as empty",
+                    hint="list real curriculum goals or remove the field")
+    return goals
+
+
+def _content_type(value: Any, ctx: FieldCtx) -> str:
+    text = c.text(value, ctx, required=True)
+    if text not in CONTENT_TYPES:
+        hint = did_you_mean(text, CONTENT_TYPES) or f"use one of {', '.join(CONTENT_TYPES)}"
+        ctx.error(Code.CONTENT_TYPE, f"unknown content_type '{text}'", hint=hint)
+        raise Invalid
+    return text
+
+
+def _return_value(value: Any, ctx: FieldCtx) -> dict | None:
+    if value is None:
+        return None
+    mapping = c.mapping(value, ctx, "a mapping {callback_url, callback_schema}")
+    if mapping.get("callback_url") == "callback-url-example" or mapping.get("callback_schema") == _PLACEHOLDER_SCHEMA:
+        ctx.warning(Code.PLACEHOLDER, "'return_value' is the template placeholder (callback-url-example, "
+                    "{att: test, att2: test2}); treated as empty",
+                    hint="remove return_value unless the object reports a result")
+        return None
+    missing = [k for k in ("callback_url", "callback_schema") if mapping.get(k) is None]
+    if missing:
+        ctx.error(Code.FIELD_MISSING, f"'return_value' needs both callback_url and callback_schema; missing {', '.join(missing)}")
+        raise Invalid
+    url = c.text(mapping["callback_url"], ctx.sub("callback_url"), required=True)
+    schema = c.json_schema(mapping["callback_schema"], ctx.sub("callback_schema"))
+    return {"callback_url": url, "callback_schema": schema}
+
+
+def _content_location(value: Any, ctx: FieldCtx) -> str | None:
+    text = c.text(value, ctx)
+    if text == "example-location":
+        ctx.warning(Code.PLACEHOLDER, "'content_location' is the template placeholder 'example-location'; treated as empty",
+                    hint="remove it, or give the URL of the external content")
+        return None
+    return text or None
+
+
+def _skos(value: Any, ctx: FieldCtx) -> list[str]:
+    if value is None:
+        return []
+    urls = []
+    for i, item in enumerate(c.listed(value, ctx, "a list of URLs")):
+        sub = ctx.sub(i)
+        if not isinstance(item, str):
+            sub.error(Code.FIELD_TYPE, f"'skos_concepts' item {i + 1} must be a URL, got {describe(item)}")
+            continue
+        item = item.strip()
+        link = _MARKDOWN_LINK.match(item)
+        if link:
+            sub.warning(Code.FIELD_LENIENT, "'skos_concepts' item is a Markdown link; its URL is used",
+                        hint=f"write the URL only: '{link.group(2)}'")
+            item = link.group(2)
+        if not _URL.match(item):
+            sub.error(Code.FIELD_VALUE, f"'skos_concepts' item {i + 1} must be an http(s) URL, got {describe(item)}")
+            continue
+        urls.append(item)
+    return urls
+
+
+def _aspect_ratio(value: Any, ctx: FieldCtx) -> str:
+    text = c.text(value, ctx)
+    if text not in ASPECT_RATIOS:
+        ctx.error(Code.FIELD_VALUE, f"'aspect_ratio' must be one of {', '.join(ASPECT_RATIOS)}, got {describe(value)}",
+                  hint=did_you_mean(text, ASPECT_RATIOS))
+        raise Invalid
+    return text
+
+
+OBJECT_FIELDS = (
+    Field("hruid", _hruid, required=True, example="hruid: org-dwengo-my-object"),
+    Field("version", _version, required=True, example="version: 1"),
+    Field("language", c.language, required=True, example="language: nl"),
+    Field("title", c.required_text, required=True, example='title: "My title"'),
+    Field("description", c.required_text, required=True, example='description: "What it is about"'),
+    Field("keywords", _keywords, default=[]),
+    Field("educational_goals", _goals, default=[]),
+    Field("copyright", c.text),
+    Field("licence", c.text),
+    Field("content_type", _content_type, required=True, example="content_type: text/markdown"),
+    Field("available", c.boolean, default=True),
+    Field("target_ages", c.ranged_list(0, 150), default=[]),
+    Field("difficulty", c.ranged(0, 10)),
+    Field("return_value", _return_value),
+    Field("content_location", _content_location),
+    Field("estimated_time", c.minutes, required=True, example="estimated_time: 10"),
+    Field("skos_concepts", _skos, default=[]),
+    Field("teacher_exclusive", c.boolean, default=False),
+    Field("aspect_ratio", _aspect_ratio, default="iframe-1-1"),
+    Field("uuid", c.text),
+)
+FIELD_NAMES = tuple(f.name for f in OBJECT_FIELDS)
+
+
+@dataclass
+class ObjectMeta:
+    metadata: dict[str, Any]
+    key: ObjectKey | None  # None when hruid, language or version is unusable
+    renderable: bool  # identity and content_type are valid
+
+
+def validate_object(doc: YamlDoc, display: str, reporter: Reporter, *, missing_line: int) -> ObjectMeta:
+    data = dict(doc.data)
+    _spelling(data, doc, display, reporter)
+    metadata, failed = c.run_fields(OBJECT_FIELDS, data, doc, display, reporter, missing_line, "the front matter")
+    for name in data:
+        if name not in FIELD_NAMES:
+            line, col = doc.pos(str(name))
+            reporter.warning(display, line, Code.FIELD_UNKNOWN, f"unknown field '{name}'", col=col,
+                             hint=did_you_mean(str(name), FIELD_NAMES + ("license",)))
+    if metadata["content_type"] == "extern" and not metadata["content_location"] and "content_location" not in failed:
+        reporter.error(display, doc.line("content_location") if "content_location" in data else missing_line,
+                       Code.FIELD_MISSING, "'content_location' is required when content_type is extern",
+                       hint="give the URL to show, e.g. content_location: https://www.youtube.com/watch?v=...")
+    elif metadata["content_type"] == "extern" and metadata["content_location"] and not _URL.match(metadata["content_location"]):
+        reporter.error(display, doc.line("content_location"), Code.FIELD_VALUE,
+                       f"'content_location' must be an http(s) URL for extern content, got {describe(metadata['content_location'])}")
+    key = None
+    if not {"hruid", "language", "version"} & failed:
+        key = ObjectKey(metadata["hruid"], metadata["language"], metadata["version"])
+        if not metadata["uuid"]:
+            metadata["uuid"] = str(uuidlib.uuid5(_UUID_NAMESPACE, str(key)))
+    return ObjectMeta(metadata, key, key is not None and "content_type" not in failed)
+
+
+def _spelling(data: dict, doc: YamlDoc, display: str, reporter: Reporter) -> None:
+    """``license`` (D1's spelling) is accepted as ``licence``."""
+    if "license" not in data:
+        return
+    line, col = doc.pos("license")
+    if "licence" in data:
+        reporter.warning(display, line, Code.FIELD_LENIENT, "both 'licence' and 'license' are given; 'licence' is used",
+                         col=col, hint="remove 'license'")
+        del data["license"]
+        return
+    reporter.warning(display, line, Code.FIELD_LENIENT, "'license' is spelled 'licence' in Dwengo's format", col=col,
+                     hint="write licence:")
+    data["licence"] = data.pop("license")
+    doc.lines[("licence",)] = (line, col)

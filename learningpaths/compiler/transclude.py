@@ -1,0 +1,154 @@
+"""Phase 6b, link: check the references the renderer found, fill in transclusions, hash.
+
+* A transclusion or ``@learning-object`` link to an object that does not exist is
+  ``lp.ref_missing`` (error, with "did you mean"). When only the *version* is wrong (Dwengo's own
+  Test objects do this) it is ``lp.ref_version``, a warning, and the latest version is used. No
+  version means the latest one. A link to a learning path not in the build is ``lp.ref_path``.
+* Each marker ``<div class="lp-transclusion" data-lp-object="h/l/v"></div>`` is filled with the
+  target's final HTML, recursively: the student variant uses the target's ``html`` and leaves
+  out teacher-exclusive targets entirely, the teacher variant uses ``teacher_html``. The marker's
+  ``data-lp-object`` is rewritten to the resolved key. Cycles are ``lp.ref_cycle``, naming the
+  chain; the reference that closes the cycle is left empty.
+* ``content_hash`` covers the compiler version and code, the HTML-shaping options, the source
+  bytes, every file of the folder, and the content hashes of transcluded objects.
+"""
+from __future__ import annotations
+
+import re
+
+from .cache import COMPILER_VERSION, Cache, code_fingerprint, digest
+from .codes import Code
+from .diagnostics import Reporter
+from .index import ObjectIndex
+from .rendering import Entry
+from .result import ObjectKey
+
+MARKER = re.compile(r'<div class="lp-transclusion" data-lp-object="([^"<>]*)">\s*</div>')
+_MAX_DEPTH = 50
+
+
+def parse_marker(ref: str) -> tuple[str, str, int | None] | None:
+    parts = ref.rsplit("/", 2)
+    if len(parts) != 3 or not parts[0] or not parts[1]:
+        return None
+    if parts[2] == "latest":
+        return parts[0], parts[1], None
+    return (parts[0], parts[1], int(parts[2])) if parts[2].isdigit() else None
+
+
+class Linker:
+    def __init__(self, index: ObjectIndex[Entry], path_ids: set[tuple[str, str]], reporter: Reporter, cache: Cache,
+                 shaping: str) -> None:
+        self.index, self.path_ids, self.reporter, self.cache, self.shaping = index, path_ids, reporter, cache, shaping
+        self.targets: dict[ObjectKey, dict[str, ObjectKey | None]] = {}  # per object: marker ref -> resolved
+        self.html: dict[tuple[ObjectKey, bool], str] = {}
+        self.hashes: dict[ObjectKey, str] = {}
+        self.cycles: set[frozenset] = set()
+
+    # -- references ------------------------------------------------------------------------
+    def check(self, entry: Entry) -> None:
+        """Resolve every reference of ``entry`` once, reporting the ones that do not resolve."""
+        resolved: dict[str, ObjectKey | None] = {}
+        lines: dict[tuple, int] = {}
+        for ref in entry.rendered.references:
+            if ref.kind == "path":
+                if (ref.hruid, ref.language) not in self.path_ids:
+                    self.reporter.warning(entry.src.display, ref.line, Code.REF_PATH,
+                                          f"link to learning path {ref.hruid} ({ref.language}), which is not in this build",
+                                          hint="the link will not work until that path is added")
+                continue
+            triple = (ref.hruid, ref.language, ref.version)
+            lines.setdefault(triple, ref.line)
+            key = self._resolve(entry, triple, ref.line)
+            if ref.kind == "transclude":
+                resolved[_marker_ref(triple)] = key
+        for html in (entry.rendered.teacher_html, entry.rendered.html):
+            for ref in MARKER.findall(html):
+                triple = parse_marker(ref)
+                if ref not in resolved:
+                    if triple is None:
+                        self.reporter.error(entry.src.display, 0, Code.REF_SYNTAX, f"malformed transclusion marker '{ref}'")
+                        resolved[ref] = None
+                    else:
+                        resolved[ref] = self._resolve(entry, triple, lines.get(triple, 0))
+        self.targets[entry.key] = resolved
+
+    def _resolve(self, entry: Entry, triple: tuple, line: int) -> ObjectKey | None:
+        hruid, language, version = triple
+        key = self.index.resolve(hruid, language, version)
+        if key is not None:
+            return key
+        latest = self.index.latest(hruid, language)
+        if version is not None and latest is not None:
+            self.reporter.warning(entry.src.display, line, Code.REF_VERSION,
+                                  f"learning object {hruid}/{language}/{version} does not exist; the latest version ({latest}) is used",
+                                  hint=f"write @learning-object/{hruid}/{language}/{latest}")
+            return ObjectKey(hruid, language, latest)
+        self.reporter.error(entry.src.display, line, Code.REF_MISSING,
+                            f"reference to learning object {_marker_ref(triple)}, which does not exist",
+                            hint=self.index.explain_missing(hruid, language, version))
+        return None
+
+    def transclusions(self, key: ObjectKey) -> list[ObjectKey]:
+        return list(dict.fromkeys(k for k in self.targets.get(key, {}).values() if k is not None))
+
+    # -- final HTML --------------------------------------------------------------------------
+    def final_html(self, key: ObjectKey, teacher: bool, stack: tuple[ObjectKey, ...] = ()) -> str:
+        memo = self.html.get((key, teacher))
+        if memo is not None:
+            return memo
+        entry = self.index.items[key]
+        source = entry.rendered.teacher_html if teacher else entry.rendered.html
+        if "lp-transclusion" not in source:
+            self.html[(key, teacher)] = source
+            return source
+        stack = stack + (key,)
+
+        def fill(match: re.Match) -> str:
+            target = self.targets[key].get(match.group(1))
+            if target is None:
+                return ""
+            target_entry = self.index.items[target]
+            if not teacher and target_entry.teacher_exclusive:
+                return ""
+            if target in stack or len(stack) > _MAX_DEPTH:
+                self._cycle(entry, stack[stack.index(target):] if target in stack else stack, target)
+                return ""
+            inner = self.final_html(target, teacher, stack)
+            return f'<div class="lp-transclusion" data-lp-object="{target}">{inner}</div>'
+
+        html = MARKER.sub(fill, source)
+        self.html[(key, teacher)] = html
+        return html
+
+    def _cycle(self, entry: Entry, chain: tuple[ObjectKey, ...], target: ObjectKey) -> None:
+        members = frozenset(chain)
+        if members in self.cycles:
+            return
+        self.cycles.add(members)
+        closing = chain[-1]
+        closing_entry = self.index.items[closing]
+        line = next((r.line for r in closing_entry.rendered.references
+                     if r.kind == "transclude" and self.targets[closing].get(_marker_ref((r.hruid, r.language, r.version))) == target), 0)
+        self.reporter.error(closing_entry.src.display, line, Code.REF_CYCLE,
+                            f"transclusions form a cycle: {' -> '.join(str(k) for k in chain + (target,))}",
+                            hint="an object cannot embed itself, directly or through others")
+
+    # -- hashes ------------------------------------------------------------------------------
+    def content_hash(self, key: ObjectKey, stack: tuple[ObjectKey, ...] = ()) -> str:
+        known = self.hashes.get(key)
+        if known is not None:
+            return known
+        entry = self.index.items[key]
+        files = [(f.rel, self.cache.file_sha256(entry.src.folder / f.rel, f.size, f.mtime_ns)) for f in entry.src.files]
+        stack = stack + (key,)
+        inner = sorted(str(t) if t in stack or len(stack) > _MAX_DEPTH else self.content_hash(t, stack)
+                       for t in self.transclusions(key))
+        value = digest(COMPILER_VERSION, code_fingerprint(), self.shaping, entry.source_hash, files, inner)
+        self.hashes[key] = value
+        return value
+
+
+def _marker_ref(triple: tuple) -> str:
+    hruid, language, version = triple
+    return f"{hruid}/{language}/{'latest' if version is None else version}"
