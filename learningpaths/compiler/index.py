@@ -22,6 +22,7 @@ T = TypeVar("T")
 class Located:
     display: str
     line: int
+    col: int = 0
 
 
 class ObjectIndex(Generic[T]):
@@ -38,10 +39,10 @@ class ObjectIndex(Generic[T]):
         if first is not None:
             reporter.error(where.display, where.line, Code.DUPLICATE_ID,
                            f"learning object {key} is already defined in {first.display}:{first.line}; this one is left out",
-                           hint="give one of them another hruid, language or version")
+                           col=where.col, hint="give one of them another hruid, language or version")
             reporter.error(first.display, first.line, Code.DUPLICATE_ID,
                            f"learning object {key} is defined again in {where.display}:{where.line}",
-                           hint="give one of them another hruid, language or version")
+                           col=first.col, hint="give one of them another hruid, language or version")
             return False
         self.items[key] = item
         self.where[key] = where

@@ -44,7 +44,7 @@ def compile_content(sources: list[Path] | Path, *, options: CompileOptions = Com
             if entry is not None and entry.record.metadata and isinstance(entry.record.metadata.get("hruid"), str):
                 index.rejected.add(entry.record.metadata["hruid"])
             continue
-        if not index.add(entry.key, entry, Located(src.display, entry.record.hruid_line), reporter):
+        if not index.add(entry.key, entry, Located(src.display, *entry.record.hruid_pos), reporter):
             skipped.append(src.display)
 
     # parse + validate + resolve paths
@@ -102,7 +102,7 @@ def _read_object(src: ObjectSource, cache: Cache, reporter: Reporter) -> Entry |
     record = cache.get("front", key)
     if record is None:
         local = Reporter()
-        record = _guarded(src.display, local, lambda: _parse_object(data, src, local)) or ObjectRecord(None, None, False, None, 0, 0)
+        record = _guarded(src.display, local, lambda: _parse_object(data, src, local)) or ObjectRecord(None, None, False, None, 0, (0, 0))
         record.diagnostics = local.diagnostics
         cache.put("front", key, record)
     reporter.extend(record.diagnostics)
@@ -113,10 +113,10 @@ def _parse_object(data: bytes, src: ObjectSource, reporter: Reporter) -> ObjectR
     text = decode(data, src.display, reporter)
     parsed = parse_object(text, src.kind, src.display, reporter) if text is not None else None
     if parsed is None:
-        return ObjectRecord(None, None, False, None, 0, 0)
+        return ObjectRecord(None, None, False, None, 0, (0, 0))
     meta = validate_object(parsed.doc, src.display, reporter, missing_line=parsed.missing_line)
-    hruid_line = parsed.doc.line("hruid") if "hruid" in parsed.doc.data else parsed.missing_line
-    return ObjectRecord(meta.metadata, meta.key, meta.renderable, parsed.body, parsed.body_line, hruid_line)
+    hruid_pos = parsed.doc.pos("hruid") if "hruid" in parsed.doc.data else (parsed.missing_line, 0)
+    return ObjectRecord(meta.metadata, meta.key, meta.renderable, parsed.body, parsed.body_line, hruid_pos)
 
 
 def _read_path(src: PathSource, cache: Cache, reporter: Reporter) -> PathSpec | None:

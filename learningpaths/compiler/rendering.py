@@ -35,7 +35,7 @@ class ObjectRecord:
     renderable: bool
     body: str | None
     body_line: int
-    hruid_line: int
+    hruid_pos: tuple[int, int]  # (line, col) of the hruid, where duplicates are reported
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 

@@ -1,0 +1,74 @@
+"""One failing fixture per diagnostic code the compiler core emits; the exact text is the contract."""
+from __future__ import annotations
+
+import pytest
+
+from learningpaths.compiler import CompileOptions, compile_content
+from learningpaths.compiler.codes import Code
+from learningpaths.compiler.render import Rendered
+
+from .helpers import BAD, formatted, front, write
+
+FIXTURES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
+BUILT_HERE = {"lp.read", "lp.internal", "lp.ref_syntax"}
+CORE_CODES = {
+    Code.READ, Code.NESTED_OBJECT, Code.AMBIGUOUS_SOURCE, Code.FRONT_MATTER, Code.PATH_SYNTAX, Code.FIELD_MISSING,
+    Code.FIELD_TYPE, Code.FIELD_VALUE, Code.FIELD_UNKNOWN, Code.FIELD_LENIENT, Code.PLACEHOLDER, Code.CONTENT_TYPE,
+    Code.DUPLICATE_ID, Code.REF_MISSING, Code.REF_CYCLE, Code.REF_SYNTAX, Code.REF_VERSION, Code.REF_PATH,
+    Code.PATH_NODE_MISSING, Code.PATH_NODE_DUPLICATE, Code.PATH_START, Code.PATH_UNREACHABLE, Code.PATH_CYCLE,
+    Code.PATH_TRANSITION, Code.PATH_IMAGE, Code.ASSET_MISSING, Code.INTERNAL,
+}
+
+
+def test_every_core_code_has_a_fixture():
+    assert {c.value for c in CORE_CODES} == set(FIXTURES) | BUILT_HERE
+
+
+@pytest.mark.parametrize("code", FIXTURES)
+def test_bad_fixture(code, fake_renderer):
+    result = compile_content(BAD / code / "content", options=CompileOptions(jobs=1))
+    expected = (BAD / code / "expected.txt").read_text().rstrip("\n")
+    assert "\n".join(formatted(result)) == expected
+    assert code in {d.code for d in result.diagnostics}
+
+
+def test_read_not_utf8(tmp_path, fake_renderer):
+    write(tmp_path / "content", {"a/index.md": front("a").encode() + b"caf\xe9\n", "b/index.md": front("b")})
+    result = compile_content(tmp_path / "content")
+    assert formatted(result) == [
+        "content/a/index.md:11:4: error: file is not UTF-8 (byte 0xe9) [lp.read]\n    hint: save the file as UTF-8"]
+    assert [str(o.key) for o in result.objects] == ["b/en/1"]
+    assert result.skipped == ["content/a/index.md"]
+
+
+def test_read_missing_source(tmp_path):
+    result = compile_content(tmp_path / "nope")
+    assert [d.format().replace(str(tmp_path), "TMP") for d in result.diagnostics] == [
+        "TMP/nope:0:0: error: no such file or folder [lp.read]"]
+
+
+def test_internal_renderer_crash(tmp_path, monkeypatch):
+    import learningpaths.compiler.render as render_package
+
+    def broken(inp):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(render_package, "render_object", broken)
+    write(tmp_path / "content", {"a/index.md": front("a")})
+    result = compile_content(tmp_path / "content")
+    assert formatted(result) == [
+        "content/a/index.md:0:0: error: the renderer failed on this object: ZeroDivisionError: division by zero [lp.internal]\n"
+        "    hint: this is a bug in the compiler; please report it"]
+    assert [o.html for o in result.objects] == [""]  # still produced, but the build has an error
+
+
+def test_ref_syntax_malformed_marker(tmp_path, monkeypatch):
+    import learningpaths.compiler.render as render_package
+
+    marker = '<div class="lp-transclusion" data-lp-object="only-one-part"></div>'
+    monkeypatch.setattr(render_package, "render_object", lambda inp: Rendered(marker, marker))
+    write(tmp_path / "content", {"a/index.md": front("a")})
+    result = compile_content(tmp_path / "content")
+    assert formatted(result) == [
+        "content/a/index.md:0:0: error: malformed transclusion marker 'only-one-part' [lp.ref_syntax]"]
+    assert result.objects[0].html == ""
