@@ -1,0 +1,256 @@
+"""The OpenAPI 3.1 description of /api/, written by hand. tests/site/api checks that every route in
+urls.py, and every query parameter each view reads, is described here."""
+from __future__ import annotations
+
+import copy
+
+
+def _q(name: str, description: str, schema: dict, example=None, required: bool = False) -> dict:
+    param = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+    if example is not None:
+        param["example"] = example
+    return param
+
+
+def _p(name: str, description: str, example: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": {"type": "string"}, "example": example}
+
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+JSON_ARRAY = {"type": "string", "contentMediaType": "application/json",
+              "description": "A JSON array, URL-encoded."}
+
+LOOKUP_PARAMS = [
+    _q("hruid", "Human-readable id of the object. Give `hruid` or `uuid`.", STRING, "intro"),
+    _q("language", "Language code. Without it, the first language in alphabetical order.", STRING, "en"),
+    _q("version", "Version (an integer; `3.0` is accepted). Without it, the **latest** version the caller "
+                  "may see (Dwengo returned an arbitrary one).", INTEGER, 1),
+    _q("uuid", "The object's uuid; may be combined with the other identifiers (all must match).", STRING),
+]
+
+SEARCH_PARAMS = [
+    _q("searchTerm", "Words that must all occur (case-insensitive substring) in the title, description, "
+                     "a keyword or a SKOS concept.", STRING, "neural network"),
+    _q("uuid", "Exact uuid.", STRING),
+    _q("hruid", "Exact hruid.", STRING),
+    _q("version", "Exact version.", INTEGER),
+    _q("language", "Exact language code.", STRING, "en"),
+    _q("content_type", "Exact content type, e.g. `text/markdown` or `extern`.", STRING),
+    _q("teacher_exclusive", "Exact teacher_exclusive flag (`true`/`false`). Only teachers ever get "
+                            "teacher-exclusive objects.", BOOLEAN),
+    _q("available", "Exact available flag (`true`/`false`).", BOOLEAN),
+    _q("title", "Case-insensitive substring of the title.", STRING),
+    _q("description", "Case-insensitive substring of the description.", STRING),
+    _q("target_ages", "JSON array of numbers: objects with at least one of these ages (`$in`).", JSON_ARRAY,
+       "[12,14]"),
+    _q("keywords", "JSON array of strings: objects with at least one of these keywords (`$in`).", JSON_ARRAY,
+       '["AI"]'),
+    _q("skos_concepts", "JSON array of strings: objects with at least one of these SKOS concept URIs (`$in`).",
+       JSON_ARRAY),
+    _q("min_difficulty", "Difficulty at least this (objects without a difficulty are left out).", INTEGER),
+    _q("max_difficulty", "Difficulty at most this (objects without a difficulty are left out).", INTEGER),
+    _q("min_time", "Estimated time (minutes) at least this.", INTEGER),
+    _q("max_time", "Estimated time (minutes) at most this.", INTEGER),
+]
+
+PATH_SEARCH_PARAMS = [
+    _q("all", "Words that must all occur (case-insensitive) in the title, description, hruid or keywords.",
+       STRING, "neuron"),
+    _q("language", "Exact language code (default: every language).", STRING, "nl"),
+    _q("min_age", "Paths whose age range overlaps [min_age, max_age]; a path without an age bound is open on "
+                  "that side.", INTEGER, 12),
+    _q("max_age", "See `min_age`.", INTEGER, 14),
+    _q("title", "Case-insensitive substring of the title.", STRING),
+    _q("description", "Case-insensitive substring of the description.", STRING),
+    _q("hruid", "Case-insensitive substring of the hruid.", STRING),
+    _q("keywords", "Case-insensitive substring of the space-joined keywords.", STRING),
+]
+
+REF = "#/components/schemas/"
+
+
+def _json(description: str, schema: dict) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _html(description: str) -> dict:
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+ERROR_400 = _json("Bad parameters (e.g. a non-integer version or malformed JSON).", {"$ref": REF + "Error"})
+ERROR_401 = _json("An `Authorization: Token` header with an unknown or revoked key.", {"$ref": REF + "Error"})
+ERROR_404 = _json("Nothing visible to the caller matches. Teacher-exclusive content is a 404 (not a 403) for "
+                  "anyone but a teacher, so that its existence does not leak.", {"$ref": REF + "Error"})
+
+PATH_ARRAY = {"type": "array", "items": {"$ref": REF + "LearningPath"}}
+
+
+def _op(op_id: str, summary: str, description: str, params: list, responses: dict, tag: str) -> dict:
+    return {"get": {"operationId": op_id, "summary": summary, "description": description, "tags": [tag],
+                    "parameters": params, "responses": responses}}
+
+
+PATHS = {
+    "/": {"get": {"operationId": "docs", "summary": "This documentation as an HTML page", "tags": ["docs"],
+                  "parameters": [], "responses": {"200": _html("Readable HTML of this OpenAPI document.")}}},
+    "/docs": {"get": {"operationId": "docsAlias", "summary": "Same as `/`", "tags": ["docs"],
+                      "parameters": [], "responses": {"200": _html("Readable HTML of this OpenAPI document.")}}},
+    "/openapi.json": {"get": {"operationId": "openapi", "summary": "This OpenAPI 3.1 document", "tags": ["docs"],
+                              "parameters": [],
+                              "responses": {"200": _json("The OpenAPI document.", {"type": "object"})}}},
+    "/learningObject/getRaw": _op(
+        "getRaw", "A learning object's HTML fragment",
+        "The rendered HTML the caller may see: with teacher-only blocks for teachers, without for everyone "
+        "else. Root-relative links are made absolute. With `redirect` and `content_type` `extern`, a 302 to "
+        "`content_location`.",
+        [*LOOKUP_PARAMS, _q("redirect", "Any value but `false`/`0`/`no`: redirect extern objects to their "
+                                        "content_location.", STRING, "true")],
+        {"200": _html("The HTML fragment."), "302": {"description": "Redirect to an extern object's URL."},
+         "400": ERROR_400, "401": ERROR_401, "404": ERROR_404}, "learningObject"),
+    "/learningObject/getWrapped": _op(
+        "getWrapped", "A learning object as a full HTML page",
+        "A self-contained page (our CSS only, no external requests) with the content in "
+        "`section.learning-object-content`. May be embedded in an iframe.",
+        LOOKUP_PARAMS,
+        {"200": _html("The HTML page."), "400": ERROR_400, "401": ERROR_401, "404": ERROR_404}, "learningObject"),
+    "/learningObject/getMetadata": _op(
+        "getMetadata", "A learning object's metadata", "Dwengo's metadata document.", LOOKUP_PARAMS,
+        {"200": _json("The metadata.", {"$ref": REF + "LearningObjectMetadata"}), "400": ERROR_400,
+         "401": ERROR_401, "404": ERROR_404}, "learningObject"),
+    "/learningObject/search": _op(
+        "searchLearningObjects", "Search learning objects",
+        "All given filters must hold (AND). Returns every matching version, ordered by hruid, language and "
+        "descending version. Empty parameters count as absent; unknown parameters are ignored.",
+        SEARCH_PARAMS,
+        {"200": _json("Matching objects.", {"type": "array", "items": {"$ref": REF + "LearningObjectMetadata"}}),
+         "400": ERROR_400, "401": ERROR_401}, "learningObject"),
+    "/learningObject/getFrequentKeywords": _op(
+        "getFrequentKeywords", "The five most used keywords",
+        "Over the latest versions of available, non-teacher-exclusive objects; empty keywords are ignored; "
+        "ties in alphabetical order.", [],
+        {"200": _json("Up to five keywords.", {"type": "array", "items": {"type": "string"}}), "401": ERROR_401},
+        "learningObject"),
+    "/learningPath/search": _op(
+        "searchLearningPaths", "Search learning paths",
+        "All given filters must hold (AND; Dwengo OR-ed them). Ordered by title.", PATH_SEARCH_PARAMS,
+        {"200": _json("Matching paths.", PATH_ARRAY), "400": ERROR_400, "401": ERROR_401}, "learningPath"),
+    "/learningPath/getPathsFromIdList": _op(
+        "getPathsFromIdList", "Learning paths by hruid",
+        "Paths in the order of the list; unknown hruids are skipped. Without `language`, every language of each "
+        "hruid (alphabetically); Dwengo answered [] then.",
+        [_q("pathIdList", 'JSON object `{"hruids": [...]}` (a bare JSON array is accepted too).',
+            {"type": "string", "contentMediaType": "application/json"}, '{"hruids":["deep"]}', required=True),
+         _q("language", "Language code; absent: all languages.", STRING, "en")],
+        {"200": _json("The paths.", PATH_ARRAY), "400": ERROR_400, "401": ERROR_401}, "learningPath"),
+    "/learningPath/languages": _op(
+        "learningPathLanguages", "Languages of the visible paths", "Distinct, sorted.", [],
+        {"200": _json("Language codes.", {"type": "array", "items": {"type": "string"}}), "401": ERROR_401},
+        "learningPath"),
+    "/learningPath/{hruid}/{language}": _op(
+        "getLearningPath", "One learning path with its nodes",
+        "For anyone but a teacher, teacher-exclusive nodes are removed and the transitions that led to them "
+        "are replaced by theirs; a hidden start node passes its role to the nodes after it. "
+        "`num_nodes_left` counts the nodes the caller has not completed.",
+        [_p("hruid", "The path's hruid.", "deep"), _p("language", "The path's language.", "en")],
+        {"200": _json("The path.", {"$ref": REF + "LearningPath"}), "401": ERROR_401, "404": ERROR_404},
+        "learningPath"),
+}
+
+_NULLABLE_INT = {"type": ["integer", "null"]}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_NUMBERS = {"type": "array", "items": {"type": "number"}}
+_OBJECT_FIELDS = {
+    "uuid": STRING, "title": STRING, "description": STRING, "keywords": _STRINGS,
+    "educational_goals": {"type": "array", "items": {"type": "object", "properties": {
+        "source": STRING, "id": STRING}}},
+    "copyright": STRING, "licence": STRING, "content_type": STRING, "available": BOOLEAN,
+    "target_ages": _NUMBERS, "difficulty": _NULLABLE_INT,
+    "return_value": {"type": ["object", "null"], "properties": {"callback_url": STRING,
+                                                               "callback_schema": {"type": "object"}}},
+    "content_location": STRING, "estimated_time": {"type": "integer", "description": "Minutes."},
+    "skos_concepts": _STRINGS, "teacher_exclusive": BOOLEAN, "aspect_ratio": STRING,
+    "created_at": {"type": "string", "format": "date-time"},
+    "updatedAt": {"type": "string", "format": "date-time"},
+}
+
+SCHEMAS = {
+    "Error": {"type": "object", "required": ["error", "detail"], "properties": {
+        "error": {"type": "string", "description": "A stable code: bad_request, not_found, invalid_token, "
+                                                   "method_not_allowed."},
+        "detail": {"type": "string", "description": "A human-readable explanation."}}},
+    "LearningObjectMetadata": {
+        "type": "object",
+        "required": ["_id", "hruid", "version", "language", *_OBJECT_FIELDS],
+        "properties": {
+            "_id": {"type": "string", "description": "Stable id `<hruid>/<language>/<version>` (not a row id).",
+                    "example": "intro/en/1"},
+            "hruid": STRING, "version": INTEGER, "language": STRING, **_OBJECT_FIELDS}},
+    "Transition": {"type": "object", "required": ["default", "condition", "next"], "properties": {
+        "default": BOOLEAN, "condition": {"type": "string", "description": "JSONPath; empty = unconditional."},
+        "next": {"type": "object", "required": ["hruid", "version", "language"], "properties": {
+            "hruid": STRING, "version": INTEGER, "language": STRING}}}},
+    "PathNode": {
+        "type": "object",
+        "required": ["_id", "learningobject_hruid", "language", "version", "start_node", "transitions",
+                     *_OBJECT_FIELDS],
+        "properties": {
+            "_id": {"type": "string", "description": "The learning object's `_id`."},
+            "learningobject_hruid": STRING, "language": STRING, "version": INTEGER, "start_node": BOOLEAN,
+            "transitions": {"type": "array", "items": {"$ref": REF + "Transition"}}, **_OBJECT_FIELDS}},
+    "LearningPath": {
+        "type": "object",
+        "required": ["_id", "language", "hruid", "title", "description", "image", "num_nodes", "num_nodes_left",
+                     "nodes", "keywords", "target_ages", "min_age", "max_age"],
+        "properties": {
+            "_id": {"type": "string", "description": "Stable id `<hruid>/<language>`; "
+                                                     "`/api/learningPath/<_id>` is the path.", "example": "deep/en"},
+            "language": STRING, "hruid": STRING, "title": STRING, "description": STRING,
+            "image": {"type": ["string", "null"], "contentEncoding": "base64"},
+            "num_nodes": {"type": "integer", "description": "Nodes the caller can see."},
+            "num_nodes_left": {"type": "integer", "description": "Of those, the ones the caller has not completed."},
+            "nodes": {"type": "array", "items": {"$ref": REF + "PathNode"}},
+            "keywords": {"type": "string", "description": "Space-joined keywords."},
+            "target_ages": _NUMBERS, "min_age": _NULLABLE_INT, "max_age": _NULLABLE_INT}},
+}
+
+DESCRIPTION = """\
+A read-only API compatible with Dwengo's `/api/learningObject/*` and `/api/learningPath/*` (same routes,
+parameter names and response fields), with these differences:
+
+* Errors are JSON `{"error", "detail"}` with a real status: 400 for bad parameters, 404 for unknown ids,
+  401 for a bad token. Dwengo answered 200 with a text message.
+* A lookup without a version returns the latest version.
+* Search filters are combined with AND.
+* `getPathsFromIdList` without `language` returns every language.
+* Teacher-only content (teacher-exclusive objects and path nodes, teacher-only blocks in HTML) is served only
+  to a signed-in teacher (session cookie) or with a teacher's API token (`Authorization: Token <key>`,
+  created with `manage.py create_api_token USERNAME`). A student's token sees what students see. For
+  everyone else a teacher-exclusive object is a 404, not a 403, so its existence does not leak.
+* CORS: answers to anonymous requests carry `Access-Control-Allow-Origin: *` (never with credentials).
+* `_id` is stable: `<hruid>/<language>/<version>` for objects, `<hruid>/<language>` for paths.
+"""
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {"title": "learningpaths API (Dwengo-compatible)", "version": "1.0.0", "description": DESCRIPTION},
+    "servers": [{"url": "/api"}],
+    "tags": [{"name": "learningObject"}, {"name": "learningPath"}, {"name": "docs"}],
+    "paths": PATHS,
+    "components": {
+        "schemas": SCHEMAS,
+        "securitySchemes": {"apiToken": {
+            "type": "apiKey", "in": "header", "name": "Authorization",
+            "description": "`Token <key>`. Optional: without it (and without a session) you are anonymous."}},
+    },
+    "security": [{}, {"apiToken": []}],
+}
+
+
+def openapi_document(*, server_url: str | None = None) -> dict:
+    document = copy.deepcopy(DOCUMENT)
+    if server_url:
+        document["servers"] = [{"url": server_url}]
+    return document
