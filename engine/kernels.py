@@ -1,0 +1,83 @@
+"""The few array kernels whose fastest form depends on the platform.
+
+Under Pyodide (``sys.platform == "emscripten"``) NumPy has no BLAS: there ``np.einsum`` beats
+``@`` about 3x for float32 matrix products, ``np.where(x > 0, x, 0)`` beats ``np.maximum`` about 5x,
+and ``np.tanh`` is about 50x slower than native (measurements in ``shared/notes/pyodide.md``). On
+CPython with OpenBLAS the opposite choices win. Layers call these functions through the module
+(``kernels.matmul(a, b)``) so that :func:`set_platform` switches every layer at once, which the
+tests use to run the browser code paths on the server.
+
+>>> import numpy as np
+>>> matmul(np.ones((2, 3)), np.ones((3, 4))).shape
+(2, 4)
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+PLATFORMS = ("native", "emscripten")
+_platform = "emscripten" if sys.platform == "emscripten" else "native"
+
+
+def platform() -> str:
+    """The kernel set in use: ``"native"`` (BLAS) or ``"emscripten"`` (Pyodide, no BLAS)."""
+    return _platform
+
+
+def set_platform(name: str) -> str:
+    """Choose the kernel set (``"native"`` or ``"emscripten"``); returns the previous one."""
+    global _platform
+    if name not in PLATFORMS:
+        from .errors import unknown_name
+
+        raise unknown_name("kernel platform", name, PLATFORMS)
+    previous, _platform = _platform, name
+    return previous
+
+
+def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Matrix product ``a @ b`` for 2-D ``b`` and 2-D or stacked ``a`` (or stacked ``a`` and ``b``)."""
+    if _platform == "emscripten":
+        if a.ndim == 2 and b.ndim == 2:
+            return np.einsum("ij,jk->ik", a, b)
+        return np.einsum("...ij,...jk->...ik", a, b)
+    return a @ b
+
+
+def relu(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``max(x, 0)``; with ``out=x`` it works in place."""
+    if _platform == "emscripten":
+        y = np.where(x > 0, x, 0)
+        if out is None:
+            return y
+        out[...] = y
+        return out
+    return np.maximum(x, 0, out=out)
+
+
+def relu_grad(grad_y: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``grad_y * (y > 0)``: the ReLU derivative applied to an incoming gradient."""
+    if _platform == "emscripten":
+        return np.where(y > 0, grad_y, 0)
+    return grad_y * (y > 0)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-x))``; overflow of ``exp`` for very negative ``x`` correctly gives 0."""
+    with np.errstate(over="ignore"):
+        e = np.exp(-x)
+    e += 1
+    return np.reciprocal(e, out=e)
+
+
+def tanh(x: np.ndarray) -> np.ndarray:
+    """Hyperbolic tangent. In Pyodide, where ``np.tanh`` is slow, it is built from ``exp``."""
+    if _platform == "emscripten":
+        # tanh(|x|) = (1 - e) / (1 + e) with e = exp(-2|x|) <= 1: no overflow; the sign is copied back.
+        e = np.exp(-2 * np.abs(x))
+        t = (1 - e) / (1 + e)
+        return np.copysign(t, x, out=t)
+    return np.tanh(x)

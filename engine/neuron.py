@@ -1,0 +1,126 @@
+"""A single artificial neuron, computed step by step for the first lessons.
+
+``y = f(w . x + b)``: multiply each input by its weight, add the products and the bias (the
+weighted sum ``z``), then apply the activation ``f``.
+
+>>> n = Neuron(weights=[0.5, -1.0], bias=0.25, activation="step")
+>>> trace = n.explain([2.0, 1.0])
+>>> trace.products, trace.weighted_sum, trace.output
+([1.0, -1.0], 0.25, 1.0)
+>>> print(trace)
+inputs x        = [2.0, 1.0]
+weights w       = [0.5, -1.0]
+products w*x    = [1.0, -1.0]
+sum + bias      = 0 + 0.25 = 0.25
+step(0.25)      = 1
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from . import activations
+from .errors import ShapeError
+
+
+@dataclass
+class NeuronTrace:
+    """The intermediate values of one neuron evaluation (plain Python numbers, JSON-friendly)."""
+
+    inputs: list
+    weights: list
+    products: list
+    bias: float
+    weighted_sum: float
+    activation: str
+    output: float
+    derivative: float | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        total = sum(self.products)
+        return "\n".join([
+            f"inputs x        = {self.inputs}",
+            f"weights w       = {self.weights}",
+            f"products w*x    = {self.products}",
+            f"sum + bias      = {total:g} + {self.bias:g} = {self.weighted_sum:g}",
+            f"{self.activation}({self.weighted_sum:g})".ljust(16) + f"= {self.output:g}",
+        ])
+
+
+class Neuron:
+    """One neuron with its weights, bias and activation (``"step"`` by default, the perceptron).
+
+    Parameters
+    ----------
+    weights : sequence of float
+    bias : float
+    activation : str or Activation
+        Any elementwise activation of :mod:`engine.activations`.
+    """
+
+    def __init__(self, weights, bias: float = 0.0, activation="step"):
+        self.weights = np.array(weights, dtype=np.float64).reshape(-1)
+        self.bias = float(bias)
+        self.activation = activations.get(activation)
+        self.activation.astype(np.float64)
+
+    def _inputs(self, x) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        if x.shape[-1:] != self.weights.shape:
+            raise ShapeError(f"Neuron with {len(self.weights)} weights", ("...", len(self.weights)), x.shape)
+        return x
+
+    def weighted_sum(self, x) -> np.ndarray:
+        """``z = w . x + b`` for one sample ``(n_inputs,)`` or a batch ``(batch, n_inputs)``."""
+        return self._inputs(x) @ self.weights + self.bias
+
+    def forward(self, x):
+        """``y = f(z)``; a float for one sample, an array for a batch."""
+        z = np.atleast_1d(self.weighted_sum(x))
+        y = self.activation.function(z)
+        return float(y[0]) if np.ndim(x) == 1 else y
+
+    __call__ = forward
+
+    def explain(self, x) -> NeuronTrace:
+        """Every intermediate value for one sample, including ``dy/dz`` at ``z``."""
+        x = self._inputs(x)
+        if x.ndim != 1:
+            raise ShapeError("Neuron.explain", (len(self.weights),), x.shape, "Explain one sample at a time.")
+        products = x * self.weights
+        z = float(products.sum() + self.bias)
+        zs = np.array([z])
+        y = self.activation.function(zs)
+        derivative = float(self.activation.derivative(zs, y)[0])
+        return NeuronTrace(
+            inputs=x.tolist(), weights=self.weights.tolist(), products=products.tolist(), bias=self.bias,
+            weighted_sum=z, activation=self.activation.key, output=float(y[0]), derivative=derivative,
+        )
+
+    def perceptron_step(self, x, target: float, lr: float = 1.0) -> float:
+        """The perceptron learning rule for one sample: ``error = target - y``,
+        ``w <- w + lr * error * x``, ``b <- b + lr * error``. Returns the error."""
+        x = self._inputs(x)
+        error = float(target) - self.forward(x)
+        self.weights += lr * error * x
+        self.bias += lr * error
+        return error
+
+    def fit_perceptron(self, x, y, *, epochs: int = 10, lr: float = 1.0) -> list[int]:
+        """Apply :meth:`perceptron_step` to every sample, ``epochs`` times, stopping early once
+        nothing is misclassified. Returns the number of mistakes in each epoch."""
+        mistakes = []
+        for _ in range(epochs):
+            count = sum(self.perceptron_step(xi, yi, lr) != 0 for xi, yi in zip(np.asarray(x), np.asarray(y)))
+            mistakes.append(int(count))
+            if count == 0:
+                break
+        return mistakes
+
+    def __repr__(self) -> str:
+        return f"Neuron(weights={self.weights.tolist()}, bias={self.bias:g}, activation={self.activation.key!r})"

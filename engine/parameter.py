@@ -1,0 +1,66 @@
+"""Trainable tensors: a value, the gradient accumulated into it, and a name."""
+
+from __future__ import annotations
+
+import numpy as np
+
+DEFAULT_DTYPE = np.dtype(np.float32)
+"""Every layer computes in float32 unless given another ``dtype`` (gradient checks use float64)."""
+
+
+class Parameter:
+    """A trainable array and its gradient.
+
+    ``value`` holds the weights; ``grad`` has the same shape and receives ``+=`` contributions from
+    every ``backward`` call until ``zero_grad()``. Optimizers keep their state (momentum, Adam
+    moments) in a dict keyed by the ``Parameter`` object itself, so nothing is stored on layers.
+
+    Parameters
+    ----------
+    value : array_like
+        Initial value (its dtype is kept).
+    grad : array_like, optional
+        Initial gradient; zeros if omitted.
+    name : str
+        Short name inside its layer, e.g. ``"W"`` or ``"b"``.
+
+    Example
+    -------
+    >>> p = Parameter(np.ones((2, 3), dtype=np.float32), name="W")
+    >>> p
+    Parameter(name='W', shape=(2, 3), dtype=float32)
+    >>> p.grad.sum()
+    np.float32(0.0)
+    """
+
+    __slots__ = ("value", "grad", "name")
+
+    def __init__(self, value, grad=None, name: str = ""):
+        self.value = np.asarray(value)
+        self.grad = np.zeros_like(self.value) if grad is None else np.asarray(grad, self.value.dtype)
+        self.name = name
+
+    @property
+    def shape(self) -> tuple:
+        return self.value.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.value.dtype
+
+    @property
+    def size(self) -> int:
+        return self.value.size
+
+    def zero_grad(self) -> None:
+        """Reset the accumulated gradient to zero, in place."""
+        self.grad.fill(0)
+
+    def astype(self, dtype) -> "Parameter":
+        """Cast value and gradient to ``dtype`` in place of the old arrays; returns self."""
+        self.value = self.value.astype(dtype)
+        self.grad = self.grad.astype(dtype)
+        return self
+
+    def __repr__(self) -> str:
+        return f"Parameter(name={self.name!r}, shape={self.shape}, dtype={self.dtype})"
