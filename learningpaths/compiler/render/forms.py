@@ -1,0 +1,115 @@
+"""Questions as HTML forms, with the answer key kept out of the HTML.
+
+GIFT (gift.py) and our YAML ``question`` blocks (questions.py) both produce a ``QuestionSpec``;
+``emit_questions`` gives each an id, renders ``<form class="lp-question">`` and records a
+``Question`` (with its key) in the context. The form holds only what the student sees: the
+prompt, the option labels, inputs whose values are option indices, and a submit button.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html import escape, unescape
+from typing import Any, Callable
+
+from ..result import Question
+from .context import Doc, RenderContext
+from .media import attr, label
+
+KINDS = ("multiple_choice", "true_false", "short_answer", "numerical", "matching", "essay")
+
+
+@dataclass
+class QuestionSpec:
+    kind: str  # one of KINDS, or "description" (text only, no form, no Question)
+    prompt: str  # Markdown source (or plain text when fmt == "plain")
+    line: int  # 1-based source line
+    id: str | None = None  # author-chosen id; None: q1, q2, …
+    fmt: str = "markdown"
+    options: list[str] = field(default_factory=list)  # MC labels / matching left items (Markdown)
+    choices: list[str] = field(default_factory=list)  # matching: right items, in display order
+    multiple: bool = False  # MC with several answers (checkboxes)
+    key: Any = None
+
+
+# A function rendering Markdown for prompts: (source, doc, block) -> HTML. Supplied by markdown.py.
+MarkdownFn = Callable[[str, Doc, bool], str]
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def text_of(html: str) -> str:
+    """Plain text of an HTML fragment, whitespace collapsed."""
+    return " ".join(unescape(_TAGS.sub(" ", html)).split())
+
+
+def _label_html(spec: QuestionSpec, source: str, doc: Doc, md: MarkdownFn) -> str:
+    return escape(source) if spec.fmt == "plain" else md(source, doc, False)
+
+
+def render_form(spec: QuestionSpec, qid: str, language: str, doc: Doc, md: MarkdownFn) -> tuple[str, str, list[str]]:
+    """(form HTML, plain prompt, plain option labels)."""
+    prompt_html = (f"<p>{escape(spec.prompt)}</p>" if spec.fmt == "plain"
+                   else md(spec.prompt, Doc(doc.path, spec.line, spec.prompt), True))
+    name = attr(qid)
+    if spec.kind == "description":
+        return f'<div class="lp-question-description">{prompt_html}</div>\n', text_of(prompt_html), []
+    labels = [_label_html(spec, o, Doc(doc.path, spec.line, o), md) for o in spec.options]
+    body: list[str] = []
+    if spec.kind == "multiple_choice":
+        kind = "checkbox" if spec.multiple else "radio"
+        for i, html in enumerate(labels):
+            body.append(f'<label class="lp-option"><input type="{kind}" name="{name}" value="{i}"> '
+                        f'<span>{html}</span></label>')
+    elif spec.kind == "true_false":
+        for value in ("true", "false"):
+            body.append(f'<label class="lp-option"><input type="radio" name="{name}" value="{value}"> '
+                        f'<span>{escape(label(language, value))}</span></label>')
+    elif spec.kind == "short_answer":
+        body.append(f'<input type="text" name="{name}" autocomplete="off" spellcheck="false"'
+                    f' aria-label="{attr(text_of(prompt_html)[:80])}">')
+    elif spec.kind == "numerical":
+        body.append(f'<input type="number" step="any" name="{name}" autocomplete="off"'
+                    f' aria-label="{attr(text_of(prompt_html)[:80])}">')
+    elif spec.kind == "matching":
+        options = "".join(f'<option value="{j}">{escape(c)}</option>' for j, c in enumerate(spec.choices))
+        for i, html in enumerate(labels):
+            body.append(f'<label class="lp-match"><span>{html}</span> <select name="{name}-{i}">'
+                        f'<option value="">{escape(label(language, "choose"))}</option>{options}</select></label>')
+    else:  # essay
+        body.append(f'<textarea name="{name}" rows="6" aria-label="{attr(text_of(prompt_html)[:80])}"></textarea>')
+    html = (f'<form class="lp-question" data-question-id="{name}" data-kind="{spec.kind}">\n'
+            f'<div class="lp-question-prompt">{prompt_html}</div>\n'
+            f'<fieldset class="lp-question-answer">\n' + "\n".join(body) + "\n</fieldset>\n"
+            f'<button type="submit" class="lp-question-submit">{escape(label(language, "check"))}</button>\n'
+            '<div class="lp-question-feedback" aria-live="polite"></div>\n</form>\n')
+    return html, text_of(prompt_html), [text_of(x) for x in labels]
+
+
+def emit_questions(ctx: RenderContext, specs: list[QuestionSpec], doc: Doc, teacher: bool,
+                   md: MarkdownFn) -> str:
+    """Number, render and record ``specs`` (one fenced block's worth); returns their HTML."""
+    out = []
+    for spec in specs:
+        if spec.kind == "description":
+            out.append(render_form(spec, "", ctx.key.language, doc, md)[0])
+            continue
+        qid = spec.id
+        if qid is None:
+            n = 1
+            while f"q{n}" in ctx.question_ids:
+                n += 1
+            qid = f"q{n}"
+        ctx.question_ids.add(qid)
+        html, prompt, labels = render_form(spec, qid, ctx.key.language, doc, md)
+        options = labels if spec.kind in ("multiple_choice", "matching") else (
+            [label(ctx.key.language, "true"), label(ctx.key.language, "false")] if spec.kind == "true_false" else [])
+        key = spec.key
+        if spec.kind == "matching" and isinstance(key, dict):
+            key = {**key, "choices": list(spec.choices)}
+        ctx.questions.append(Question(id=qid, kind=spec.kind, prompt=prompt, options=options, key=key,
+                                      line=spec.line))
+        if teacher:
+            ctx.teacher_questions.append(qid)
+        out.append(html)
+    return "".join(out)

@@ -1,0 +1,141 @@
+"""Our question syntax: a fenced ```` ```question ```` block holding YAML.
+
+.. code-block:: yaml
+
+    id: capital            # optional; [A-Za-z][A-Za-z0-9_-]*; default q1, q2, …
+    kind: multiple_choice  # multiple_choice | numeric | short_text | open (| true_false)
+    prompt: What is the capital of **Belgium**?
+    options: [Antwerp, Brussels, Ghent]
+    answer: 1              # 0-based index, a list of indices, or the option's text
+    feedback: Brussels has been the capital since 1830.
+
+``numeric``: ``answer: 3.14`` and ``tolerance: 0.01``; ``short_text``: ``answer: Brussels`` or a
+list of accepted strings (``case_sensitive: true`` to compare exactly); ``open``: no answer.
+``parse_question`` never raises; problems come back as ``(line, severity, message, hint)``.
+"""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from .context import did_you_mean
+from .forms import QuestionSpec
+
+KINDS = {"multiple_choice": "multiple_choice", "numeric": "numerical", "numerical": "numerical",
+         "short_text": "short_answer", "short_answer": "short_answer", "open": "essay", "essay": "essay",
+         "true_false": "true_false"}
+FIELDS = ("id", "kind", "prompt", "options", "answer", "tolerance", "feedback", "multiple", "case_sensitive")
+ID = re.compile(r"[A-Za-z][\w-]*")
+
+Problem = tuple[int, str, str, str]
+
+
+def _key_lines(src: str, line: int) -> dict[str, int]:
+    try:
+        node = yaml.compose(src, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): line + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Problem]]:
+    """``src`` is the block's body; ``line`` the source line of its first body line."""
+    problems: list[Problem] = []
+
+    def bad(field: str, message: str, hint: str = "", severity: str = "error") -> None:
+        problems.append((lines.get(field, line), severity, message, hint))
+
+    lines: dict[str, int] = {}
+    try:
+        data = yaml.safe_load(src)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = line + mark.line if mark is not None else line
+        reason = getattr(exc, "problem", None) or "invalid YAML"
+        problems.append((where, "error", f"question block is not valid YAML: {reason}",
+                         "write one 'key: value' per line; quote text that contains ': ' or starts with [ { * &"))
+        return None, problems
+    if not isinstance(data, dict):
+        problems.append((line, "error", "question block must be a YAML mapping (key: value lines)",
+                         "start with 'kind: multiple_choice' and 'prompt: …'"))
+        return None, problems
+    lines = _key_lines(src, line)
+    for name in data:
+        if str(name) not in FIELDS:
+            hint = did_you_mean(str(name), FIELDS) or "known keys: " + ", ".join(FIELDS)
+            bad(str(name), f"unknown key '{name}' in question block; it is ignored", hint, "warning")
+    qid = data.get("id")
+    if qid is not None and (not isinstance(qid, str) or not ID.fullmatch(qid)):
+        bad("id", f"question id '{qid}' must start with a letter and use only letters, digits, '_' and '-'")
+        qid = None
+    raw_kind = data.get("kind")
+    kind = KINDS.get(str(raw_kind)) if raw_kind is not None else None
+    if kind is None:
+        hint = did_you_mean(str(raw_kind), KINDS) if raw_kind is not None else ""
+        bad("kind", "question block needs 'kind'" if raw_kind is None else f"unknown question kind '{raw_kind}'",
+            hint or "kind is one of multiple_choice, numeric, short_text, open")
+        return None, problems
+    prompt = data.get("prompt")
+    if not isinstance(prompt, (str, int, float)) or not str(prompt).strip():
+        bad("prompt", "question block needs a 'prompt' (the question text, Markdown)")
+        return None, problems
+    spec = QuestionSpec(kind, str(prompt), lines.get("prompt", line), id=qid)
+    feedback = data.get("feedback")
+    feedback = str(feedback) if feedback is not None else ""
+    answer = data.get("answer")
+    if kind == "multiple_choice":
+        options = data.get("options")
+        if not isinstance(options, list) or len(options) < 2 or any(isinstance(o, (dict, list)) for o in options):
+            bad("options", "multiple_choice needs 'options': a list of at least two choices")
+            return None, problems
+        spec.options = [str(o) for o in options]
+        picks = answer if isinstance(answer, list) else [answer]
+        indices = []
+        for pick in picks:
+            if isinstance(pick, int) and not isinstance(pick, bool) and 0 <= pick < len(options):
+                indices.append(pick)
+            elif isinstance(pick, str) and pick in spec.options:
+                indices.append(spec.options.index(pick))
+            else:
+                bad("answer", f"answer {pick!r} is not an option index (0 to {len(options) - 1}) or an option's text",
+                    "indices count from 0: the first option is 0")
+                return None, problems
+        multiple = bool(data.get("multiple", len(indices) > 1))
+        spec.multiple = multiple
+        spec.key = {"answers": sorted(set(indices)), "multiple": multiple, "feedback": feedback}
+    elif kind == "numerical":
+        tolerance = data.get("tolerance", 0)
+        if not _is_number(answer):
+            bad("answer", "numeric question needs a number as 'answer'", "e.g. answer: 3.14")
+            return None, problems
+        if not _is_number(tolerance) or tolerance < 0:
+            bad("tolerance", "'tolerance' must be a number ≥ 0", "e.g. tolerance: 0.01")
+            return None, problems
+        spec.key = {"answers": [{"value": float(answer), "tolerance": float(tolerance), "weight": 100.0}],
+                    "feedback": feedback}
+    elif kind == "short_answer":
+        accepted = answer if isinstance(answer, list) else [answer]
+        accepted = [str(a) for a in accepted if a is not None and str(a).strip()]
+        if not accepted:
+            bad("answer", "short_text question needs 'answer': the accepted text or a list of them")
+            return None, problems
+        spec.key = {"accepted": accepted, "case_sensitive": bool(data.get("case_sensitive", False)),
+                    "feedback": feedback}
+    elif kind == "true_false":
+        if not isinstance(answer, bool):
+            bad("answer", "true_false question needs 'answer: true' or 'answer: false'")
+            return None, problems
+        spec.key = {"answer": answer, "feedback": feedback}
+    else:  # essay
+        if answer is not None:
+            bad("answer", "an 'open' question has no answer key; 'answer' is ignored",
+                "put a model answer in a '::: teacher' block", "warning")
+        spec.key = {"feedback": feedback} if feedback else None
+    return spec, problems

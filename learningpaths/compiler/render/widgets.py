@@ -1,0 +1,54 @@
+"""Widgets: ``![Neuron](@widget/neuron?weights=0.5,-1&bias=0.2)`` → a placeholder the browser fills.
+
+Output: ``<div class="lp-widget" data-widget="neuron" data-params="{…JSON…}" role="group"
+aria-label="Neuron"></div>``. Parameter values stay strings (the widget interprets them); names
+must match ``[a-z0-9_-]+``; the widget name must be one of ``CompileOptions.widgets``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import unquote
+
+from ..codes import Code
+from .context import Doc, RenderContext, did_you_mean
+from .media import attr
+
+_NAME = re.compile(r"[a-z0-9_-]+")
+
+
+def parse_params(query: str) -> list[tuple[str, str]]:
+    pairs = []
+    for part in query.split("&"):
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        pairs.append((unquote(name), unquote(value)))
+    return pairs
+
+
+def render_widget(ctx: RenderContext, doc: Doc, line0: int | None, rest: str, alt: str) -> str:
+    raw_name, _, query = rest.partition("?")
+    name = unquote(raw_name).strip().strip("/")
+    line, col = doc.line(line0), doc.col(line0, "@widget/")
+    widgets = tuple(ctx.options.widgets)
+    if name not in widgets:
+        hint = did_you_mean(name, widgets) or "available widgets: " + ", ".join(widgets)
+        ctx.error(doc, line, Code.DIRECTIVE_OPTION, f"unknown widget '{name}'", hint, col)
+        return (f'<div class="lp-widget lp-widget-missing" role="group" aria-label="{attr(alt or name)}">'
+                "</div>")
+    params: dict[str, str] = {}
+    for key, value in parse_params(query):
+        if not _NAME.fullmatch(key):
+            ctx.error(doc, line, Code.DIRECTIVE_OPTION,
+                      f"widget parameter name '{key}' is not allowed; it was ignored",
+                      "parameter names use only a-z, 0-9, '_' and '-'", col)
+            continue
+        if key in params:
+            ctx.warn(doc, line, Code.DIRECTIVE_OPTION, f"widget parameter '{key}' is given twice; the last wins",
+                     "", col)
+        params[key] = value
+    data = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
+    label = alt or name
+    return (f'<div class="lp-widget" data-widget="{attr(name)}" data-params="{attr(data)}" role="group"'
+            f' aria-label="{attr(label)}"></div>')
