@@ -18,6 +18,11 @@ io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo
 mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd
 se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi
 vo wa wo xh yi yo za zh zu""".split())  # ISO 639-1, the 184 two-letter codes
+_LANGUAGE_NAMES = {  # what authors write instead of the code, in the languages of Dwengo's content
+    "dutch": "nl", "nederlands": "nl", "vlaams": "nl", "nld": "nl", "english": "en", "engels": "en", "eng": "en",
+    "french": "fr", "frans": "fr", "français": "fr", "francais": "fr", "fra": "fr", "german": "de", "duits": "de",
+    "deutsch": "de", "deu": "de", "spanish": "es", "spaans": "es", "español": "es",
+}
 _SCHEMA_KEYWORDS = frozenset({
     "$schema", "$id", "$ref", "$defs", "definitions", "type", "properties", "items", "required", "enum",
     "const", "anyOf", "oneOf", "allOf", "not", "additionalProperties", "patternProperties", "minimum",
@@ -170,8 +175,9 @@ def mapping(value: Any, ctx: FieldCtx, expected: str) -> dict:
 def language(value: Any, ctx: FieldCtx) -> str:
     code = text(value, ctx, required=True).lower()
     if code not in LANGUAGES:
+        named = _LANGUAGE_NAMES.get(code)
         ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' must be a two-letter ISO 639-1 code, got {describe(value)}",
-                  hint=did_you_mean(code, LANGUAGES, cutoff=0.5) or "e.g. nl, en, fr, de")
+                  hint=f"did you mean '{named}'?" if named else "e.g. nl, en, fr, de")
         raise Invalid
     return code
 

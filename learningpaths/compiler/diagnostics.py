@@ -45,5 +45,5 @@ def did_you_mean(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -
 
 
 def sort_key(d: Diagnostic) -> tuple:
-    """Diagnostics are reported grouped by file, in line order, so the output is deterministic."""
-    return (d.path, d.line, d.col, d.severity != ERROR, d.code, d.message)
+    """Grouped by file, in line order; a stable sort keeps the phases' order within one place."""
+    return (d.path, d.line, d.col)

@@ -69,8 +69,9 @@ def parse_object(text: str, kind: str, display: str, reporter: Reporter) -> Pars
                        hint="add hruid, version, language, title, description, content_type and estimated_time")
         return None
     if not isinstance(doc.data, dict):
-        reporter.error(display, doc.line(), Code.FRONT_MATTER, f"the front matter must be a mapping of fields, got {describe(doc.data)}",
-                       hint="write one 'field: value' per line")
+        line, col = doc.pos()
+        reporter.error(display, line, Code.FRONT_MATTER, f"the front matter must be a mapping of fields, got {describe(doc.data)}",
+                       col=col, hint="write one 'field: value' per line")
         return None
     return ParsedObject(doc, body, body_line, missing_line)
 

@@ -79,7 +79,7 @@ def compile_content(sources: list[Path] | Path, *, options: CompileOptions = Com
         _derive(path, index, linker)
 
     cache.save()
-    diagnostics = sorted(set(reporter.diagnostics), key=sort_key)
+    diagnostics = sorted(dict.fromkeys(reporter.diagnostics), key=sort_key)
     return CompileResult(objects, paths, diagnostics, skipped=skipped, seconds=time.perf_counter() - started)
 
 

@@ -75,7 +75,7 @@ def discover(sources: list[Path], reporter: Reporter) -> Discovery:
         elif root.is_file() and root.name in OBJECT_SOURCES:
             _walk(root.parent, root.parent.parent, found, reporter)
         elif root.is_file() and root.suffix in PATH_SUFFIXES:
-            found.paths.append(PathSource(root, _display(root, base)))
+            found.paths.append(PathSource(root, _display(root, root.parent.parent)))
         elif root.exists():
             reporter.error(str(given), 0, Code.READ, "not a learning object folder, a path file or a folder of them",
                            hint="pass a content folder, an index.md/metadata.md/metadata.yaml or a path .json/.yaml")

@@ -208,12 +208,14 @@ def validate_object(doc: YamlDoc, display: str, reporter: Reporter, *, missing_l
             reporter.warning(display, line, Code.FIELD_UNKNOWN, f"unknown field '{name}'", col=col,
                              hint=did_you_mean(str(name), FIELD_NAMES + ("license",)))
     if metadata["content_type"] == "extern" and not metadata["content_location"] and "content_location" not in failed:
-        reporter.error(display, doc.line("content_location") if "content_location" in data else missing_line,
-                       Code.FIELD_MISSING, "'content_location' is required when content_type is extern",
+        line, col = doc.pos("content_location") if "content_location" in data else (missing_line, 0)
+        reporter.error(display, line, Code.FIELD_MISSING, "'content_location' is required when content_type is extern", col=col,
                        hint="give the URL to show, e.g. content_location: https://www.youtube.com/watch?v=...")
     elif metadata["content_type"] == "extern" and metadata["content_location"] and not _URL.match(metadata["content_location"]):
-        reporter.error(display, doc.line("content_location"), Code.FIELD_VALUE,
-                       f"'content_location' must be an http(s) URL for extern content, got {describe(metadata['content_location'])}")
+        line, col = doc.pos("content_location")
+        reporter.error(display, line, Code.FIELD_VALUE,
+                       f"'content_location' must be an http(s) URL for extern content, got {describe(metadata['content_location'])}",
+                       col=col)
     key = None
     if not {"hruid", "language", "version"} & failed:
         key = ObjectKey(metadata["hruid"], metadata["language"], metadata["version"])
