@@ -1,0 +1,295 @@
+"""Writes for classes, memberships, groups, assignments, returned values and account deletion.
+
+Every function is keyword-only and atomic. Problems a person can fix raise ApplicationError with a
+translated message (``extra["status"]`` is the HTTP status the interface should answer).
+Authorisation is checked here too (``_require_teacher``), not only by the views' selectors.
+"""
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from learningpaths.core.exceptions import ApplicationError
+from learningpaths.learning.models import Submission
+from learningpaths.paths.models import LearningObject, LearningPath
+
+from . import jsonschema
+from .models import CODE_ALPHABET, CODE_LENGTH, NAME_MAX, Assignment, Classroom, Group, Membership
+
+RETURN_VALUE_QID = "return_value"
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+def _require_teacher(classroom: Classroom, actor) -> None:
+    if not (actor.is_authenticated and classroom.teachers.filter(pk=actor.pk).exists()):
+        raise ApplicationError(_("This class does not exist."), extra={"status": 404})
+
+
+def _clean_name(name: str, what: str) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Give the %(what)s a name.") % {"what": what})
+    if len(name) > NAME_MAX:
+        raise ApplicationError(_("This name is too long (at most %(n)d characters).") % {"n": NAME_MAX})
+    return name
+
+
+def _new_code() -> str:
+    for _attempt in range(50):
+        code = "".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH))
+        if not Classroom.objects.filter(code=code).exists():
+            return code
+    raise ApplicationError(_("Could not make a new class code; try again."), extra={"status": 503})
+
+
+def normalise_code(raw: str) -> str:
+    """What a student typed → a code: spaces and dashes dropped, upper case. Raises if malformed."""
+    code = "".join(ch for ch in str(raw or "") if ch not in " -\t").upper()
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        raise ApplicationError(
+            _("A class code has %(n)d letters and digits (no 0, O, 1 or I), for example K7QM3X.")
+            % {"n": CODE_LENGTH})
+    return code
+
+
+# -- classes ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def classroom_create(*, teacher, name: str, approval_required: bool = False) -> Classroom:
+    if not getattr(teacher, "is_teacher", False):
+        raise ApplicationError(_("Only teachers can create classes."), extra={"status": 403})
+    classroom = Classroom.objects.create(name=_clean_name(name, _("class")), code=_new_code(),
+                                         approval_required=approval_required, created_by=teacher)
+    classroom.teachers.add(teacher)
+    return classroom
+
+
+@transaction.atomic
+def classroom_update(*, classroom: Classroom, actor, name: str, approval_required: bool) -> Classroom:
+    _require_teacher(classroom, actor)
+    classroom.name = _clean_name(name, _("class"))
+    classroom.approval_required = approval_required
+    classroom.save(update_fields=["name", "approval_required"])
+    return classroom
+
+
+@transaction.atomic
+def classroom_delete(*, classroom: Classroom, actor) -> None:
+    _require_teacher(classroom, actor)
+    classroom.delete()  # memberships, groups and assignments cascade; students' answers stay theirs
+
+
+@transaction.atomic
+def classroom_code_regenerate(*, classroom: Classroom, actor) -> str:
+    """A new code; the old one stops working at once (members stay members)."""
+    _require_teacher(classroom, actor)
+    classroom.code = _new_code()
+    classroom.save(update_fields=["code"])
+    return classroom.code
+
+
+@transaction.atomic
+def classroom_teacher_add(*, classroom: Classroom, actor, username: str):
+    _require_teacher(classroom, actor)
+    User = get_user_model()
+    other = User.objects.filter(username=(username or "").strip()).first()
+    if other is None or not other.is_teacher:
+        raise ApplicationError(_("There is no teacher with this username."))
+    if classroom.teachers.filter(pk=other.pk).exists():
+        raise ApplicationError(_("%(name)s already teaches this class.") % {"name": other.username})
+    classroom.teachers.add(other)
+    Membership.objects.filter(classroom=classroom, user=other).delete()
+    return other
+
+
+@transaction.atomic
+def classroom_teacher_remove(*, classroom: Classroom, actor, teacher_id: int) -> None:
+    _require_teacher(classroom, actor)
+    if not classroom.teachers.filter(pk=teacher_id).exists():
+        raise ApplicationError(_("This person does not teach this class."), extra={"status": 404})
+    if classroom.teachers.count() <= 1:
+        raise ApplicationError(_("A class needs at least one teacher. Add another teacher first, or delete the class."))
+    classroom.teachers.remove(teacher_id)
+
+
+# -- memberships -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def membership_join(*, user, code: str) -> Membership:
+    """A student enters a code: member at once, or pending when the class wants approval."""
+    code = normalise_code(code)
+    if getattr(user, "is_teacher", False):
+        raise ApplicationError(_("Teachers do not join classes with a code; ask the class's teacher to add you as a co-teacher."))
+    classroom = Classroom.objects.select_for_update().filter(code=code).first()
+    if classroom is None:
+        raise ApplicationError(_("No class has this code. Check it with your teacher."), extra={"status": 404})
+    existing = Membership.objects.filter(classroom=classroom, user=user).first()
+    if existing is not None:
+        if existing.status == Membership.Status.PENDING:
+            raise ApplicationError(_("You already asked to join %(name)s; your teacher has not accepted yet.")
+                                   % {"name": classroom.name})
+        raise ApplicationError(_("You are already in %(name)s.") % {"name": classroom.name})
+    status = Membership.Status.PENDING if classroom.approval_required else Membership.Status.ACTIVE
+    return Membership.objects.create(classroom=classroom, user=user, status=status)
+
+
+def _membership(classroom: Classroom, student_id: int) -> Membership:
+    membership = Membership.objects.filter(classroom=classroom, user_id=student_id).first()
+    if membership is None:
+        raise ApplicationError(_("This student is not in this class."), extra={"status": 404})
+    return membership
+
+
+@transaction.atomic
+def membership_approve(*, classroom: Classroom, actor, student_id: int) -> Membership:
+    _require_teacher(classroom, actor)
+    membership = _membership(classroom, student_id)
+    membership.status = Membership.Status.ACTIVE
+    membership.save(update_fields=["status"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, classroom: Classroom, actor, student_id: int) -> None:
+    """Remove a student (or turn down a request). Their answers stay theirs; they leave the groups."""
+    _require_teacher(classroom, actor)
+    _membership(classroom, student_id).delete()
+    for group in classroom.groups.all():
+        group.members.remove(student_id)
+
+
+@transaction.atomic
+def membership_leave(*, classroom: Classroom, user) -> None:
+    membership = Membership.objects.filter(classroom=classroom, user=user).first()
+    if membership is None:
+        raise ApplicationError(_("You are not in this class."), extra={"status": 404})
+    membership.delete()
+    for group in classroom.groups.all():
+        group.members.remove(user)
+
+
+# -- groups ----------------------------------------------------------------------------------------
+
+def _members_only(classroom: Classroom, member_ids) -> list[int]:
+    ids = {int(i) for i in member_ids}
+    active = set(classroom.memberships.filter(status=Membership.Status.ACTIVE, user_id__in=ids)
+                 .values_list("user_id", flat=True))
+    if ids - active:
+        raise ApplicationError(_("Only students of this class can be in its groups."))
+    return sorted(ids)
+
+
+@transaction.atomic
+def group_create(*, classroom: Classroom, actor, name: str, member_ids=()) -> Group:
+    _require_teacher(classroom, actor)
+    name = _clean_name(name, _("group"))
+    if classroom.groups.filter(name=name).exists():
+        raise ApplicationError(_("This class already has a group called %(name)s.") % {"name": name})
+    group = Group.objects.create(classroom=classroom, name=name)
+    group.members.set(_members_only(classroom, member_ids))
+    return group
+
+
+@transaction.atomic
+def group_update(*, group: Group, actor, name: str, member_ids=()) -> Group:
+    _require_teacher(group.classroom, actor)
+    name = _clean_name(name, _("group"))
+    if group.classroom.groups.filter(name=name).exclude(pk=group.pk).exists():
+        raise ApplicationError(_("This class already has a group called %(name)s.") % {"name": name})
+    group.name = name
+    group.save(update_fields=["name"])
+    group.members.set(_members_only(group.classroom, member_ids))
+    return group
+
+
+@transaction.atomic
+def group_delete(*, group: Group, actor) -> None:
+    _require_teacher(group.classroom, actor)
+    group.delete()
+
+
+# -- assignments -----------------------------------------------------------------------------------
+
+def _assignment_fields(classroom: Classroom, path_hruid: str, path_language: str, groups) -> tuple[str, list]:
+    path = LearningPath.objects.filter(hruid=path_hruid, language=path_language).first()
+    if path is None:
+        raise ApplicationError(_("This learning path does not exist."))
+    groups = list(groups or [])
+    if any(g.classroom_id != classroom.pk for g in groups):
+        raise ApplicationError(_("Choose groups of this class."))
+    return path.title, groups
+
+
+@transaction.atomic
+def assignment_create(*, classroom: Classroom, actor, path_hruid: str, path_language: str,
+                      deadline=None, groups=()) -> Assignment:
+    """Assign a path to the whole class (no groups) or to some groups of it."""
+    _require_teacher(classroom, actor)
+    title, groups = _assignment_fields(classroom, path_hruid, path_language, groups)
+    assignment = Assignment.objects.create(classroom=classroom, path_hruid=path_hruid, path_language=path_language,
+                                           title=title, deadline=deadline, created_by=actor)
+    assignment.groups.set(groups)
+    return assignment
+
+
+@transaction.atomic
+def assignment_update(*, assignment: Assignment, actor, path_hruid: str, path_language: str,
+                      deadline=None, groups=()) -> Assignment:
+    _require_teacher(assignment.classroom, actor)
+    title, groups = _assignment_fields(assignment.classroom, path_hruid, path_language, groups)
+    assignment.path_hruid, assignment.path_language = path_hruid, path_language
+    assignment.title, assignment.deadline = title, deadline
+    assignment.save()
+    assignment.groups.set(groups)
+    return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: Assignment, actor) -> None:
+    _require_teacher(assignment.classroom, actor)
+    assignment.delete()
+
+
+# -- returned values -------------------------------------------------------------------------------
+
+def return_schema(obj: LearningObject) -> dict | None:
+    rv = obj.return_value
+    schema = rv.get("callback_schema") if isinstance(rv, dict) else None
+    return schema if isinstance(schema, dict) else None
+
+
+@transaction.atomic
+def return_value_create(*, user, obj: LearningObject, value) -> Submission:
+    """Store what a runnable cell returned (validated against the object's callback_schema)."""
+    schema = return_schema(obj)
+    if schema is None:
+        raise ApplicationError(_("This learning object does not accept returned values."), extra={"status": 404})
+    try:
+        jsonschema.validate(value, schema)
+    except jsonschema.SchemaError as exc:
+        raise ApplicationError(_("The returned value does not fit this learning object: %(why)s")
+                               % {"why": "; ".join(exc.errors)}, extra={"errors": exc.errors}) from None
+    return Submission.objects.create(
+        user=user, object_hruid=obj.hruid, object_language=obj.language, object_version=obj.version,
+        question_id=RETURN_VALUE_QID, answer=value, correct=None, score=None,
+    )
+
+
+# -- accounts (GDPR) -------------------------------------------------------------------------------
+
+@transaction.atomic
+def account_delete(*, user, password: str) -> dict:
+    """Delete the account and everything that is theirs (answers, progress, memberships).
+    Classes they alone teach are deleted too; classes shared with co-teachers stay."""
+    if not password or not user.check_password(password):
+        raise ApplicationError(_("This password is not right."), extra={"status": 400})
+    sole = [c for c in Classroom.objects.filter(teachers=user) if c.teachers.count() == 1]
+    for classroom in sole:
+        classroom.delete()
+    username = user.username
+    user.delete()  # Submission, PathProgress, StepDone, Membership and group links cascade
+    return {"username": username, "classes_deleted": len(sole)}

@@ -1,0 +1,419 @@
+"""Thin views: parse the request, call a selector or a service, render. Problems are 4xx with a message."""
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from learningpaths.core.exceptions import ApplicationError
+from learningpaths.paths import selectors as content
+
+from . import selectors, services
+from .forms import AccountDeleteForm, AssignmentForm, ClassroomForm, GroupForm, JoinForm, TeacherAddForm
+
+MAX_BODY = 32 * 1024
+
+
+def _status(exc: ApplicationError) -> int:
+    return exc.extra.get("status", 400)
+
+
+# -- home ------------------------------------------------------------------------------------------
+
+def _home(request, *, status=200, create_form=None, join_form=None):
+    user = request.user
+    if user.is_teacher:
+        return render(request, "classroom/teacher_home.html", {
+            "classrooms": selectors.classrooms_for_teacher(user=user),
+            "form": create_form or ClassroomForm(),
+        }, status=status)
+    return render(request, "classroom/student_home.html", {
+        "memberships": selectors.student_memberships(user=user),
+        "assignments": selectors.student_assignments(user=user),
+        "form": join_form or JoinForm(),
+    }, status=status)
+
+
+@login_required
+@require_GET
+def home(request):
+    return _home(request)
+
+
+@login_required
+@require_POST
+def classroom_create(request):
+    form = ClassroomForm(request.POST)
+    if not request.user.is_teacher:
+        raise Http404("Only teachers create classes.")
+    if form.is_valid():
+        try:
+            classroom = services.classroom_create(teacher=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Class created. Give your students the code %(code)s.") % {"code": classroom.code})
+            return redirect("classroom:detail", classroom.pk)
+    return _home(request, status=400, create_form=form)
+
+
+@login_required
+@require_POST
+def join(request):
+    form = JoinForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.membership_join(user=request.user, code=form.cleaned_data["code"])
+        except ApplicationError as exc:
+            form.add_error("code", exc.message)
+        else:
+            if membership.status == membership.Status.PENDING:
+                messages.success(request, _("You asked to join %(name)s. Your teacher will accept you soon.")
+                                 % {"name": membership.classroom.name})
+            else:
+                messages.success(request, _("You joined %(name)s.") % {"name": membership.classroom.name})
+            return redirect("classroom:home")
+    if request.user.is_teacher:
+        messages.error(request, form.errors.get("code", [_("This code is not valid.")])[0])
+        return _home(request, status=400)
+    return _home(request, status=400, join_form=form)
+
+
+@login_required
+@require_POST
+def leave(request, class_id: int):
+    classroom = selectors.classroom_for_member(user=request.user, class_id=class_id)
+    services.membership_leave(classroom=classroom, user=request.user)
+    messages.success(request, _("You left %(name)s.") % {"name": classroom.name})
+    return redirect("classroom:home")
+
+
+# -- one class (teachers) --------------------------------------------------------------------------
+
+def _class_page(request, classroom, *, status=200, settings_form=None, teacher_form=None, group_form=None):
+    overview = selectors.classroom_overview(classroom=classroom)
+    students = [m.user for m in overview.members]
+    return render(request, "classroom/classroom_detail.html", {
+        "classroom": classroom, "overview": overview,
+        "settings_form": settings_form or ClassroomForm(
+            initial={"name": classroom.name, "approval_required": classroom.approval_required}),
+        "teacher_form": teacher_form or TeacherAddForm(),
+        "group_form": group_form or GroupForm(students=students, auto_id="id_group_%s"),
+    }, status=status)
+
+
+def _failed(request, classroom, exc: ApplicationError, **forms):
+    if _status(exc) == 404:
+        raise Http404(exc.message)
+    messages.error(request, exc.message)
+    return _class_page(request, classroom, status=_status(exc), **forms)
+
+
+@login_required
+@require_GET
+def classroom_detail(request, class_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    return _class_page(request, classroom)
+
+
+@login_required
+@require_POST
+def classroom_update(request, class_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    form = ClassroomForm(request.POST)
+    if not form.is_valid():
+        return _class_page(request, classroom, status=400, settings_form=form)
+    try:
+        services.classroom_update(classroom=classroom, actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        return _failed(request, classroom, exc, settings_form=form)
+    messages.success(request, _("Saved."))
+    return redirect("classroom:detail", classroom.pk)
+
+
+@login_required
+@require_POST
+def classroom_code(request, class_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    try:
+        code = services.classroom_code_regenerate(classroom=classroom, actor=request.user)
+    except ApplicationError as exc:
+        return _failed(request, classroom, exc)
+    messages.success(request, _("New code: %(code)s. The old code no longer works.") % {"code": code})
+    return redirect("classroom:detail", classroom.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def classroom_delete(request, class_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    if request.method == "POST":
+        services.classroom_delete(classroom=classroom, actor=request.user)
+        messages.success(request, _("Class %(name)s deleted.") % {"name": classroom.name})
+        return redirect("classroom:home")
+    return render(request, "classroom/classroom_delete.html", {"classroom": classroom})
+
+
+@login_required
+@require_POST
+def member_approve(request, class_id: int, user_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    try:
+        membership = services.membership_approve(classroom=classroom, actor=request.user, student_id=user_id)
+    except ApplicationError as exc:
+        return _failed(request, classroom, exc)
+    messages.success(request, _("%(name)s is now in the class.") % {"name": membership.user.username})
+    return redirect("classroom:detail", classroom.pk)
+
+
+@login_required
+@require_POST
+def member_remove(request, class_id: int, user_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    try:
+        services.membership_remove(classroom=classroom, actor=request.user, student_id=user_id)
+    except ApplicationError as exc:
+        return _failed(request, classroom, exc)
+    messages.success(request, _("Removed from the class."))
+    return redirect("classroom:detail", classroom.pk)
+
+
+@login_required
+@require_POST
+def teacher_add(request, class_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    form = TeacherAddForm(request.POST)
+    if not form.is_valid():
+        return _class_page(request, classroom, status=400, teacher_form=form)
+    try:
+        other = services.classroom_teacher_add(classroom=classroom, actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        form.add_error("username", exc.message)
+        return _class_page(request, classroom, status=_status(exc), teacher_form=form)
+    messages.success(request, _("%(name)s now teaches this class too.") % {"name": other.username})
+    return redirect("classroom:detail", classroom.pk)
+
+
+@login_required
+@require_POST
+def teacher_remove(request, class_id: int, user_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    try:
+        services.classroom_teacher_remove(classroom=classroom, actor=request.user, teacher_id=user_id)
+    except ApplicationError as exc:
+        return _failed(request, classroom, exc)
+    messages.success(request, _("Teacher removed from the class."))
+    if user_id == request.user.pk:
+        return redirect("classroom:home")
+    return redirect("classroom:detail", classroom.pk)
+
+
+# -- groups ----------------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def group_create(request, class_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    form = GroupForm(request.POST, students=selectors.active_students(classroom=classroom), auto_id="id_group_%s")
+    if not form.is_valid():
+        return _class_page(request, classroom, status=400, group_form=form)
+    try:
+        services.group_create(classroom=classroom, actor=request.user, name=form.cleaned_data["name"],
+                              member_ids=form.cleaned_data["members"])
+    except ApplicationError as exc:
+        form.add_error("name", exc.message)
+        return _class_page(request, classroom, status=_status(exc), group_form=form)
+    messages.success(request, _("Group created."))
+    return redirect("classroom:detail", classroom.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_edit(request, class_id: int, group_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    group = selectors.group_for_teacher(classroom=classroom, group_id=group_id)
+    students = selectors.active_students(classroom=classroom)
+    initial = {"name": group.name, "members": [str(m.pk) for m in group.members.all()]}
+    form = GroupForm(request.POST or None, initial=initial, students=students)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.group_update(group=group, actor=request.user, name=form.cleaned_data["name"],
+                                      member_ids=form.cleaned_data["members"])
+            except ApplicationError as exc:
+                form.add_error("name", exc.message)
+            else:
+                messages.success(request, _("Group saved."))
+                return redirect("classroom:detail", classroom.pk)
+        status = 400
+    return render(request, "classroom/group_form.html", {"classroom": classroom, "group": group, "form": form},
+                  status=status)
+
+
+@login_required
+@require_POST
+def group_delete(request, class_id: int, group_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    group = selectors.group_for_teacher(classroom=classroom, group_id=group_id)
+    services.group_delete(group=group, actor=request.user)
+    messages.success(request, _("Group deleted."))
+    return redirect("classroom:detail", classroom.pk)
+
+
+# -- assignments -----------------------------------------------------------------------------------
+
+def _assignment_form(request, classroom, assignment=None):
+    initial = {}
+    if assignment is not None:
+        initial = {"path": f"{assignment.path_hruid}|{assignment.path_language}", "deadline": assignment.deadline,
+                   "groups": [str(g.pk) for g in assignment.groups.all()]}
+    return AssignmentForm(request.POST or None, initial=initial, paths=selectors.path_choices(user=request.user),
+                          groups=list(classroom.groups.all()))
+
+
+def _assignment_save(request, classroom, assignment=None):
+    form = _assignment_form(request, classroom, assignment)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            (hruid, language) = form.cleaned_data["path"]
+            fields = dict(actor=request.user, path_hruid=hruid, path_language=language,
+                          deadline=form.cleaned_data["deadline"], groups=form.cleaned_data.get("groups", []))
+            try:
+                if assignment is None:
+                    assignment = services.assignment_create(classroom=classroom, **fields)
+                else:
+                    assignment = services.assignment_update(assignment=assignment, **fields)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Assignment saved."))
+                return redirect("classroom:dashboard", classroom.pk, assignment.pk)
+        status = 400
+    return render(request, "classroom/assignment_form.html",
+                  {"classroom": classroom, "assignment": assignment, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_create(request, class_id: int):
+    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    return _assignment_save(request, classroom)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assignment_edit(request, class_id: int, assignment_id: int):
+    assignment = selectors.assignment_for_teacher(user=request.user, class_id=class_id, assignment_id=assignment_id)
+    return _assignment_save(request, assignment.classroom, assignment)
+
+
+@login_required
+@require_POST
+def assignment_delete(request, class_id: int, assignment_id: int):
+    assignment = selectors.assignment_for_teacher(user=request.user, class_id=class_id, assignment_id=assignment_id)
+    services.assignment_delete(assignment=assignment, actor=request.user)
+    messages.success(request, _("Assignment deleted. The students' answers are kept."))
+    return redirect("classroom:detail", class_id)
+
+
+@login_required
+@require_GET
+def dashboard(request, class_id: int, assignment_id: int):
+    assignment = selectors.assignment_for_teacher(user=request.user, class_id=class_id, assignment_id=assignment_id)
+    grid = selectors.assignment_grid(assignment=assignment, teacher=request.user, by=request.GET.get("by", "student"))
+    return render(request, "classroom/dashboard.html", {
+        "classroom": assignment.classroom, "assignment": assignment, "grid": grid,
+        "has_groups": assignment.classroom.groups.exists(),
+    })
+
+
+@login_required
+@require_GET
+def dashboard_csv(request, class_id: int, assignment_id: int):
+    assignment = selectors.assignment_for_teacher(user=request.user, class_id=class_id, assignment_id=assignment_id)
+    grid = selectors.assignment_grid(assignment=assignment, teacher=request.user, by=request.GET.get("by", "student"))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="assignment-{assignment.pk}-{grid.by}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8
+    csv.writer(response).writerows(selectors.grid_csv_rows(grid=grid))
+    return response
+
+
+@login_required
+@require_GET
+def student_answers(request, class_id: int, assignment_id: int, user_id: int):
+    assignment = selectors.assignment_for_teacher(user=request.user, class_id=class_id, assignment_id=assignment_id)
+    student, nodes = selectors.student_answers(assignment=assignment, teacher=request.user, student_id=user_id)
+    return render(request, "classroom/student_answers.html", {
+        "classroom": assignment.classroom, "assignment": assignment, "student": student, "nodes": nodes,
+    })
+
+
+# -- returned values (JSON) ------------------------------------------------------------------------
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+@require_POST
+def return_value(request, hruid: str, language: str, version: int):
+    if not request.user.is_authenticated:
+        return _error(_("Sign in to save your results."), 401)
+    if len(request.body) > MAX_BODY:
+        return _error(_("This value is too large."), 413)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _error(_("The value could not be read (expected JSON)."), 400)
+    if not isinstance(payload, dict) or "value" not in payload:
+        return _error(_("Send the value as {\"value\": ...}."), 400)
+    try:
+        obj = content.object_get(user=request.user, hruid=hruid, language=language, version=version)
+        services.return_value_create(user=request.user, obj=obj, value=payload["value"])
+    except Http404:
+        return _error(_("This learning object does not exist."), 404)
+    except ApplicationError as exc:
+        return _error(exc.message, _status(exc))
+    return JsonResponse({"message": _("Your result was saved.")}, status=201)
+
+
+# -- my data (GDPR) --------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def my_data(request):
+    data = selectors.user_data(user=request.user)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="learningpaths-{request.user.pk}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.account_delete(user=request.user, password=form.cleaned_data["password"])
+            except ApplicationError as exc:
+                form.add_error("password", exc.message)
+            else:
+                logout(request)
+                messages.success(request, _("Your account and all your data were deleted."))
+                return redirect("paths:catalogue")
+        status = 400
+    sole = [c for c in selectors.classrooms_for_teacher(user=request.user) if c.teachers.count() == 1]
+    return render(request, "classroom/account_delete.html", {"form": form, "sole_classes": sole}, status=status)
