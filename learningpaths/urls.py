@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/", include("learningpaths.accounts.urls")),
     path("api/demos/", include("learningpaths.demos.urls")),
     path("learn/", include("learningpaths.learning.urls")),
+    path("runtime/", include("learningpaths.runtime.urls")),
     path("", include("learningpaths.paths.urls")),
 ]

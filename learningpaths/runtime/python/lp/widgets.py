@@ -1,0 +1,174 @@
+"""Jobs that the page's widgets run in the worker, training with ``engine``.
+
+A job is an ``async`` function registered with :func:`task`. It streams messages with
+``lp._emit`` and awaits :func:`pause` between chunks of training: that hands control back to
+the worker's event loop so that a "cancel" message from the page (new settings, a Stop button)
+is seen within one chunk (~50 ms) without terminating Python.
+
+    playground   one model on a 2-D data set: loss curve + decision boundary, live
+    curves       several runs side by side (learning rates, batch modes): one loss curve each
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import traceback
+
+import lp
+
+TASKS: dict = {}
+CHUNK_SECONDS = 0.05  # train this long between looks at the page's messages
+BOUNDARY_SECONDS = 0.25  # how often the playground redraws the decision boundary
+
+
+def request_stop() -> None:
+    lp._stop = True
+
+
+def task(name: str):
+    def register(fn):
+        TASKS[name] = fn
+        return fn
+    return register
+
+
+async def pause() -> bool:
+    """Let the worker receive messages; True when the page asked this job to stop."""
+    lp._flush()
+    await asyncio.sleep(0)
+    return lp._stop
+
+
+async def run_task(name: str, params_json: str) -> dict:
+    lp._stop = False
+    lp._last_flush = 0.0
+    fn = TASKS.get(name)
+    if fn is None:
+        return {"ok": False, "error": f"unknown job {name!r}; known: {', '.join(sorted(TASKS))}", "line": 0}
+    try:
+        result = await fn(**json.loads(params_json))
+    except Exception as exc:  # noqa: BLE001  (shown in the widget; the worker keeps running)
+        tb = traceback.TracebackException.from_exception(exc)
+        return {"ok": False, "error": "".join(tb.format_exception_only()).strip(),
+                "traceback": "".join(tb.format()), "line": 0}
+    finally:
+        lp._flush()
+    return {"ok": True, "result": json.dumps(lp._clean(result)), "stopped": lp._stop, "line": 0}
+
+
+# -- building blocks shared by the jobs ----------------------------------------------------------
+def make_data(dataset: str = "moons", n: int = 200, noise: float = 0.1, seed: int = 0, test_fraction: float = 0.0):
+    import engine
+
+    make = engine.data.DATASETS.get(dataset)
+    if make is None or dataset in ("sine", "bars"):
+        names = [k for k in engine.data.DATASETS if k not in ("sine", "bars")]
+        raise ValueError(f"unknown data set {dataset!r}; choose one of {', '.join(names)}")
+    kwargs = {"seed": seed}
+    if dataset != "blobs":
+        kwargs["noise"] = float(noise)
+    x, y = make(int(n), **kwargs)
+    if test_fraction and 0 < test_fraction < 1:
+        return engine.data.train_test_split(x, y, test_size=test_fraction, seed=seed)
+    return x, None, y, None
+
+
+def make_model(layers=(8, 8), activation: str = "tanh", classes: int = 2, seed: int = 0,
+               optimizer: str = "sgd", lr: float = 0.1, regularization=None):
+    import engine
+
+    model = engine.Sequential([engine.Dense(int(units), activation=activation) for units in layers]
+                              + [engine.Dense(int(classes))], input_shape=(2,), seed=seed)
+    model.compile(loss="softmax_crossentropy", optimizer=optimizer, lr=float(lr), metrics=["accuracy"])
+    return model
+
+
+def boundary_grid(model, extent, resolution: int):
+    import numpy as np
+
+    x0, x1, y0, y1 = extent
+    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
+    return lp._grid_values(np.asarray(model.predict(grid))).reshape(resolution, resolution).round(3)
+
+
+def extent_of(x, padding: float = 0.3):
+    lo, hi = x.min(axis=0) - padding, x.max(axis=0) + padding
+    return [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])]
+
+
+# -- the jobs ----------------------------------------------------------------------------------
+@task("playground")
+async def playground(dataset="moons", n=200, noise=0.1, seed=0, layers=(8, 8), activation="tanh",
+                     lr=0.1, optimizer="sgd", mode="batch", batch_size=16, epochs=500, resolution=40,
+                     test_fraction=0.0):
+    """Train until ``epochs`` or a stop; streams the data once, then progress and boundaries."""
+    x, x_test, y, y_test = make_data(dataset, n, noise, seed, test_fraction)
+    classes = int(y.max()) + 1
+    model = make_model(layers, activation, classes, seed, optimizer, lr)
+    extent = extent_of(x if x_test is None else __import__("numpy").concatenate([x, x_test]))
+    lp._emit("data", {"points": x, "labels": y, "test_points": x_test, "test_labels": y_test,
+                      "extent": extent, "classes": classes})
+    lp._emit("boundary", {"epoch": 0, "grid": boundary_grid(model, extent, resolution), "extent": extent})
+    epoch, last_draw, started = 0, time.perf_counter(), time.perf_counter()
+    while epoch < epochs:
+        chunk_start = time.perf_counter()
+        while epoch < epochs and time.perf_counter() - chunk_start < CHUNK_SECONDS:
+            hist = model.fit(x, y, epochs=1, mode=mode, batch_size=int(batch_size), should_stop=lp.stop_requested)
+            epoch += 1
+            metrics = {"accuracy": hist["accuracy"][-1]}
+            if x_test is not None:
+                test = model.evaluate(x_test, y_test)
+                metrics.update(test_loss=test["loss"], test_accuracy=test["accuracy"])
+            lp.progress(epoch, hist["loss"][-1], **metrics)
+            if lp._stop:
+                break
+        now = time.perf_counter()
+        if now - last_draw >= BOUNDARY_SECONDS or epoch >= epochs or lp._stop:
+            last_draw = now
+            lp._emit("boundary", {"epoch": epoch, "grid": boundary_grid(model, extent, resolution), "extent": extent})
+        if await pause():
+            break
+    return {"epochs": epoch, "seconds": time.perf_counter() - started}
+
+
+@task("curves")
+async def curves(runs=(), dataset="moons", n=200, noise=0.1, seed=0, layers=(8,), activation="tanh",
+                 optimizer="sgd", lr=0.1, mode="batch", batch_size=16, epochs=100):
+    """Train one model per entry of ``runs`` (each may override lr, mode, batch_size, optimizer)
+    from the same initial weights, round-robin, so all curves grow together.
+    Streams {"series": i, "epoch", "loss", "steps", "seconds"} as "curve" messages."""
+    x, _, y, _ = make_data(dataset, n, noise, seed)
+    classes = int(y.max()) + 1
+    runs = list(runs) or [{}]
+    models, configs = [], []
+    for run in runs:
+        cfg = {"lr": lr, "mode": mode, "batch_size": batch_size, "optimizer": optimizer, **run}
+        configs.append(cfg)
+        models.append(make_model(layers, activation, classes, seed, cfg["optimizer"], cfg["lr"]))
+    steps = [0] * len(runs)
+    seconds = [0.0] * len(runs)
+    epoch = 0
+    while epoch < epochs:
+        chunk_start = time.perf_counter()
+        batch = []
+        while epoch < epochs and time.perf_counter() - chunk_start < CHUNK_SECONDS:
+            epoch += 1
+            for i, (model, cfg) in enumerate(zip(models, configs)):
+                t0 = time.perf_counter()
+                hist = model.fit(x, y, epochs=1, mode=cfg["mode"], batch_size=int(cfg["batch_size"]))
+                seconds[i] += time.perf_counter() - t0
+                steps[i] += len(hist.step_losses) if hist.step_losses else -(-len(x) // _batch(cfg, len(x)))
+                loss = hist["loss"][-1]
+                batch.append({"series": i, "epoch": epoch, "loss": loss, "steps": steps[i],
+                              "seconds": seconds[i], "accuracy": hist["accuracy"][-1]})
+        lp._emit("curve", {"points": batch})
+        if await pause():
+            break
+    return {"epochs": epoch, "steps": steps, "seconds": seconds}
+
+
+def _batch(cfg, n):
+    mode = str(cfg["mode"]).lower()
+    return 1 if mode == "stochastic" else n if mode in ("batch", "full-batch") else int(cfg["batch_size"])

@@ -1,0 +1,56 @@
+"""``{% load runtime %}``: decide whether a page needs Python, and tell the page where it lives."""
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import json_script
+
+from .. import assets
+from ..bundle import build_engine_wheel
+
+register = template.Library()
+
+_RUNTIME_MARKUP = re.compile(r"""class\s*=\s*["'][^"']*\blp-(?:cell|widget)\b""")
+
+
+@register.filter
+def needs_runtime(html) -> bool:
+    """True when the content has runnable cells or widgets (``div.lp-cell`` / ``div.lp-widget``)."""
+    return bool(html) and bool(_RUNTIME_MARKUP.search(str(html)))
+
+
+def engine_manifest() -> dict | None:
+    if settings.DEBUG:  # rebuild when engine/ changed since the last `make assets` (a cheap stat walk)
+        try:
+            return build_engine_wheel()
+        except OSError:
+            pass
+    return assets.read_engine_manifest()
+
+
+def runtime_config() -> dict:
+    manifest = engine_manifest()
+    return {
+        "indexURL": reverse("runtime:pyodide_file", args=[assets.PYODIDE_VERSION, "x"])[:-1],
+        "engineURL": reverse("runtime:engine_file", args=[manifest["wheel"]]) if manifest else None,
+        "workerURL": static("js/runtime/worker.js"),
+        "demosURL": "/api/demos/",
+        "pyodideVersion": assets.PYODIDE_VERSION,
+    }
+
+
+@register.simple_tag
+def runtime_config_script():
+    """``<script type="application/json" id="lp-runtime-config">`` read by static/js/runtime/index.js."""
+    return json_script(runtime_config(), "lp-runtime-config")
+
+
+@register.simple_tag
+def vendor_url(name: str) -> str:
+    return static(f"vendor/{name}")
+
+

@@ -1,0 +1,269 @@
+// A runnable Python cell: the compiler's
+//   <div class="lp-cell" data-lp-cell="N" data-line="L" [data-id] [data-returns]><pre><code class="language-python">
+// becomes an editor with Run / Stop / Reset, a live training chart and an output log.
+
+import { drawLineChart, fmt, makeCanvas, renderPlot } from "./plot.js";
+
+const MAX_OUTPUT_NODES = 400;
+const INDENT = "    ";
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
+  }
+  node.append(...children);
+  return node;
+}
+
+/** Plain-text code of a cell or setup element (a <template>, or any element containing <code>). */
+export function codeOf(element) {
+  const root = element.content || element;
+  const code = root.querySelector("code");
+  return (code || root).textContent.replace(/\n$/, "");
+}
+
+export class CellView {
+  constructor(element, runtime) {
+    this.element = element;
+    this.runtime = runtime;
+    this.number = element.dataset.lpCell || "";
+    this.filename = `<cell ${this.number || "?"}>`;
+    this.returns = element.dataset.returns || null;
+    this.original = codeOf(element);
+    this.history = []; // lp.progress points of the last run
+    this.lastResult = null;
+    this.running = false;
+    this.runs = 0;
+    this._build();
+    runtime.addEventListener("status", () => this._onRuntimeStatus());
+  }
+
+  _build() {
+    const n = this.number;
+    const ids = `lp-cell-${n || Math.random().toString(36).slice(2, 8)}`;
+    this.element.classList.add("lp-cell--live");
+    this.runButton = el("button", { type: "button", class: "lp-btn lp-run", "aria-keyshortcuts": "Control+Enter" }, "▶ Run");
+    this.stopButton = el("button", { type: "button", class: "lp-btn lp-stop", disabled: true }, "■ Stop");
+    this.resetButton = el("button", { type: "button", class: "lp-btn lp-reset" }, "↺ Reset");
+    this.status = el("span", { class: "lp-cell__status", role: "status", "aria-live": "polite" });
+    const bar = el("div", { class: "lp-cell__bar", role: "toolbar", "aria-label": `Python cell ${n}` },
+      el("span", { class: "lp-cell__label", "aria-hidden": "true" }, `Python${n ? ` [${n}]` : ""}`),
+      this.runButton, this.stopButton, this.resetButton, this.status);
+    this.gutter = el("pre", { class: "lp-editor__gutter", "aria-hidden": "true" });
+    this.textarea = el("textarea", {
+      class: "lp-editor__text", spellcheck: "false", autocapitalize: "off", autocomplete: "off",
+      "aria-label": `Python code of cell ${n}`, "aria-describedby": `${ids}-help`, wrap: "off",
+    });
+    this.textarea.value = this.original;
+    const help = el("p", { id: `${ids}-help`, class: "visually-hidden lp-help" },
+      "Ctrl+Enter or Shift+Enter runs the cell. Tab indents; press Escape, then Tab, to leave the editor.");
+    const editor = el("div", { class: "lp-editor" }, this.gutter, this.textarea);
+    this.chart = makeCanvas(440, 180, "Training loss, live");
+    this.progressText = el("p", { class: "lp-progress__text" });
+    this.progress = el("div", { class: "lp-progress", hidden: true }, this.chart, this.progressText);
+    this.output = el("div", { class: "lp-cell__output", role: "log", "aria-live": "polite",
+      "aria-label": `Output of cell ${n}`, tabindex: "-1" });
+    // Keep the static code for no-JS readers out of the way; the editor replaces it.
+    for (const child of [...this.element.children]) child.hidden = true;
+    this.element.append(bar, editor, help, this.progress, this.output);
+
+    this.runButton.addEventListener("click", () => this.run());
+    this.stopButton.addEventListener("click", () => this.stop());
+    this.resetButton.addEventListener("click", () => this.reset());
+    this.textarea.addEventListener("input", () => this._layout());
+    this.textarea.addEventListener("scroll", () => (this.gutter.scrollTop = this.textarea.scrollTop));
+    this.textarea.addEventListener("keydown", (e) => this._onKey(e));
+    this._layout();
+  }
+
+  get code() {
+    return this.textarea.value;
+  }
+
+  _layout() {
+    const lines = this.textarea.value.split("\n").length;
+    if (lines !== this._lines) {
+      this._lines = lines;
+      this.gutter.textContent = Array.from({ length: lines }, (_, i) => i + 1).join("\n");
+      this.textarea.rows = Math.min(Math.max(lines, 2), 30);
+    }
+  }
+
+  _onKey(e) {
+    const ta = this.textarea;
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey || e.shiftKey)) {
+      e.preventDefault();
+      this.run();
+      return;
+    }
+    if (e.key === "Escape") {
+      this._escaped = true;
+      return;
+    }
+    if (e.key === "Tab" && !this._escaped && !e.ctrlKey && !e.altKey) {
+      e.preventDefault();
+      const { selectionStart: s, selectionEnd: end, value } = ta;
+      if (e.shiftKey) {
+        const lineStart = value.lastIndexOf("\n", s - 1) + 1;
+        if (value.startsWith(INDENT, lineStart)) {
+          ta.setRangeText("", lineStart, lineStart + INDENT.length, "preserve");
+        }
+      } else {
+        ta.setRangeText(INDENT, s, end, "end");
+      }
+      this._layout();
+      return;
+    }
+    this._escaped = false;
+    if (e.key === "Enter" && !e.altKey) {
+      // Keep the indentation of the current line; indent one more level after a colon.
+      const { selectionStart: s, value } = ta;
+      const lineStart = value.lastIndexOf("\n", s - 1) + 1;
+      const line = value.slice(lineStart, s);
+      let indent = line.match(/^\s*/)[0];
+      if (/:\s*(#.*)?$/.test(line)) indent += INDENT;
+      e.preventDefault();
+      ta.setRangeText("\n" + indent, s, ta.selectionEnd, "end");
+      this._layout();
+    }
+  }
+
+  _setRunning(running) {
+    this.running = running;
+    this.element.classList.toggle("lp-cell--running", running);
+    this.stopButton.disabled = !running;
+    this.runButton.disabled = running;
+    this.element.setAttribute("aria-busy", running ? "true" : "false");
+  }
+
+  _onRuntimeStatus() {
+    if (this.running && this.runtime.state === "loading") this.status.textContent = "Waiting for Python to load…";
+    if (this.running && this.runtime.state === "error") this.status.textContent = this.runtime.statusText;
+  }
+
+  clearOutput() {
+    this.output.replaceChildren();
+    this._stream = null;
+    this.history = [];
+    this.firstProgressAt = null;
+    this.progress.hidden = true;
+    this._lines = null;
+    this._layout();
+  }
+
+  async run() {
+    if (this.running) return this.current;
+    this.clearOutput();
+    this._setRunning(true);
+    this.runs += 1;
+    this.status.textContent = this.runtime.state === "ready" || this.runtime.state === "busy"
+      ? "Running…" : "Waiting for Python to load…";
+    const started = performance.now();
+    const job = this.runtime.run(this.code, {
+      filename: this.filename, returns: this.returns, onMessage: (msg) => this._onMessage(msg),
+    });
+    this.current = job.done.then((result) => this._finish(result, performance.now() - started));
+    return this.current;
+  }
+
+  _finish(result, wall) {
+    this._setRunning(false);
+    this._flushProgress();
+    this.lastResult = result;
+    if (result.stopped) {
+      this._append("lp-out lp-out--note", "Stopped. Python was restarted: variables from earlier cells are gone, run those cells again if this one needs them.");
+      this.status.textContent = "Stopped";
+    } else if (result.ok) {
+      if (result.result !== null && result.result !== undefined) this._append("lp-out lp-out--result", result.result);
+      this.status.textContent = `Done in ${fmt(result.ms / 1000)} s`;
+      if (this.returns) {
+        this.element.dispatchEvent(new CustomEvent("lp:return", {
+          bubbles: true, detail: { cell: this.number, id: this.element.dataset.id || null, name: this.returns, value: result.returns },
+        }));
+      }
+    } else {
+      if (result.setupError) this._append("lp-out lp-out--error", `The page's setup code failed:\n${result.setupError}`);
+      this._append("lp-out lp-out--error", result.error || "Error");
+      this.status.textContent = result.line ? `Error on line ${result.line}` : "Error";
+      if (result.line) this._markLine(result.line);
+    }
+    this.element.dispatchEvent(new CustomEvent("lp:done", { bubbles: true, detail: { cell: this.number, result, wall } }));
+    return result;
+  }
+
+  _markLine(line) {
+    const lines = this.gutter.textContent.split("\n");
+    this.gutter.replaceChildren(...lines.map((t, i) => {
+      const node = i + 1 === line ? el("mark", { class: "lp-error-line" }, t) : document.createTextNode(t);
+      return i < lines.length - 1 ? [node, "\n"] : [node];
+    }).flat());
+  }
+
+  stop() {
+    if (!this.running) return;
+    this.status.textContent = "Stopping…";
+    this.runtime.stop();
+  }
+
+  reset() {
+    this.textarea.value = this.original;
+    this._layout();
+    this.clearOutput();
+    this.status.textContent = "Code reset";
+    this.textarea.focus();
+  }
+
+  _append(cls, text) {
+    const node = el("pre", { class: cls });
+    node.textContent = text;
+    this.output.append(node);
+    this._stream = null;
+    this._trim();
+    return node;
+  }
+
+  _trim() {
+    while (this.output.childNodes.length > MAX_OUTPUT_NODES) this.output.firstChild.remove();
+  }
+
+  _onMessage(msg) {
+    if (msg.type === "start") {
+      this.status.textContent = "Running…";
+    } else if (msg.type === "stdout" || msg.type === "stderr") {
+      const cls = msg.type === "stdout" ? "lp-out" : "lp-out lp-out--stderr";
+      if (!this._stream || this._stream.className !== cls) {
+        this._stream = el("pre", { class: cls });
+        this.output.append(this._stream);
+        this._trim();
+      }
+      this._stream.textContent += msg.text;
+    } else if (msg.type === "progress") {
+      if (!this.firstProgressAt) this.firstProgressAt = performance.now();
+      for (const point of msg.data.points || [msg.data]) this.history.push(point);
+      if (!this._raf) this._raf = requestAnimationFrame(() => this._flushProgress());
+    } else if (msg.type === "plot") {
+      this.output.append(renderPlot(msg.data));
+      this._stream = null;
+      this._trim();
+    }
+  }
+
+  _flushProgress() {
+    if (this._raf) cancelAnimationFrame(this._raf);
+    this._raf = null;
+    if (!this.history.length) return;
+    this.progress.hidden = false;
+    const pts = this.history.filter((p) => p.loss !== null && p.loss !== undefined);
+    drawLineChart(this.chart, {
+      series: [{ x: pts.map((p) => p.step), y: pts.map((p) => p.loss), label: "loss" }],
+      xlabel: "step", title: "Training loss",
+    });
+    const last = this.history[this.history.length - 1];
+    const metrics = Object.entries(last.metrics || {}).map(([k, v]) => `${k} ${fmt(v)}`).join(" · ");
+    this.progressText.textContent = `step ${last.step}` + (last.loss !== null ? ` · loss ${fmt(last.loss)}` : "") +
+      (metrics ? ` · ${metrics}` : "");
+  }
+}

@@ -1,0 +1,153 @@
+// The page's side of the Python worker: one per page, shared by every cell and widget.
+//
+//   const py = new PyRuntime(config);   // config from <script id="lp-runtime-config">
+//   py.start();                         // boots Pyodide in the background
+//   const job = py.run(code, {filename, returns, onMessage});   // job.done: Promise of the result
+//   const task = py.task("playground", params, {onMessage});    // task.cancel() stops it softly
+//   py.stop();                          // ends whatever runs now: terminates and restarts the worker
+//
+// Events (py.addEventListener): "status" {detail: {state, text}}, "ready" {detail: ms}, "restart".
+
+let nextId = 1;
+
+export class PyRuntime extends EventTarget {
+  constructor(config) {
+    super();
+    this.config = config;
+    this.worker = null;
+    this.jobs = new Map(); // id -> {resolve, onMessage, kind}
+    this.state = "idle"; // idle | loading | ready | busy | error
+    this.setup = []; // [{code, filename}] run first on every fresh worker
+    this.setupDone = null;
+    this.generation = 0;
+    this.readyAt = null;
+    this.bootMarks = null; // boot milestones in ms since this page's navigation started
+  }
+
+  start() {
+    if (this.worker) return;
+    this.generation += 1;
+    this.worker = new Worker(this.config.workerURL);
+    this.worker.onmessage = (event) => this._receive(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this._bootFailed(event.message || "The Python worker could not start.");
+    };
+    this._setState("loading", "Loading Python…");
+    this.ready = new Promise((resolve, reject) => {
+      this._readyResolve = resolve;
+      this._readyReject = reject;
+    });
+    this.ready.catch(() => {}); // reported through the "status" event
+    this.worker.postMessage({ type: "init", indexURL: this.config.indexURL, engineURL: this.config.engineURL });
+    this.setupDone = null;
+  }
+
+  /** Hidden setup code of the page: runs before the first cell on every fresh worker. */
+  addSetup(code, filename) {
+    this.setup.push({ code, filename });
+  }
+
+  _ensureSetup() {
+    if (!this.setupDone) {
+      const generation = this.generation;
+      const runs = this.setup.map((s) => this._post({ type: "run", code: s.code, filename: s.filename }).done);
+      this.setupDone = Promise.all(runs).then((results) => {
+        const failed = results.find((r) => !r.ok && !r.stopped);
+        if (failed && generation === this.generation) return failed;
+        return null;
+      });
+    }
+    return this.setupDone;
+  }
+
+  /** Run a cell. Returns {id, done}; done resolves to {ok, result, error, line, returns, ms, stopped}. */
+  run(code, { filename = "<cell>", returns = null, onMessage = null } = {}) {
+    this.start();
+    const setup = this._ensureSetup();
+    const job = this._post({ type: "run", code, filename, returns }, onMessage);
+    const done = Promise.all([setup, job.done]).then(([setupError, result]) => {
+      if (setupError && !result.ok) {
+        result.setupError = setupError.error;
+      }
+      return result;
+    });
+    return { id: job.id, done };
+  }
+
+  /** Run a widget job from lp.widgets; task.cancel() asks it to stop at its next step. */
+  task(name, params, { onMessage = null } = {}) {
+    this.start();
+    const job = this._post({ type: "task", name, params }, onMessage);
+    job.cancel = () => this.worker && this.worker.postMessage({ type: "cancel", id: job.id });
+    return job;
+  }
+
+  resetNamespace() {
+    if (!this.worker) return Promise.resolve();
+    this.setupDone = null;
+    return this._post({ type: "reset" }).done;
+  }
+
+  /** End everything at once: terminate the worker and boot a fresh one. */
+  stop() {
+    if (!this.worker) return;
+    this.worker.terminate();
+    this.worker = null;
+    for (const [id, job] of this.jobs) {
+      job.resolve({ id, ok: false, stopped: true, error: "", line: 0, ms: 0 });
+    }
+    this.jobs.clear();
+    this.dispatchEvent(new Event("restart"));
+    this.start();
+  }
+
+  get busy() {
+    return this.jobs.size > 0;
+  }
+
+  _post(message, onMessage = null) {
+    const id = nextId++;
+    let resolve;
+    const done = new Promise((r) => (resolve = r));
+    this.jobs.set(id, { resolve, onMessage, kind: message.type });
+    this.worker.postMessage({ ...message, id });
+    this._setState(this.state === "ready" ? "busy" : this.state);
+    return { id, done };
+  }
+
+  _receive(msg) {
+    if (msg.type === "ready") {
+      this.bootMarks = Object.fromEntries(Object.entries(msg.ms).map(([k, v]) => [k, Math.round(v - performance.timeOrigin)]));
+      this.readyAt = performance.now();
+      this._setState(this.jobs.size ? "busy" : "ready", "Python is ready");
+      this._readyResolve(this.bootMarks);
+      this.dispatchEvent(new CustomEvent("ready", { detail: this.bootMarks }));
+      return;
+    }
+    if (msg.type === "boot-error") return this._bootFailed(msg.error);
+    if (msg.type === "status") return this._setState(this.state, msg.text);
+    const job = this.jobs.get(msg.id);
+    if (!job) return;
+    if (msg.type === "done") {
+      this.jobs.delete(msg.id);
+      job.resolve(msg);
+      if (this.state === "busy" && !this.jobs.size) this._setState("ready", "Python is ready");
+    } else if (job.onMessage) {
+      job.onMessage(msg);
+    }
+  }
+
+  _bootFailed(error) {
+    this._setState("error", `Python could not start: ${error}`);
+    if (this._readyReject) this._readyReject(new Error(error));
+    for (const [id, job] of this.jobs) job.resolve({ id, ok: false, error: `Python could not start: ${error}`, line: 0 });
+    this.jobs.clear();
+  }
+
+  _setState(state, text) {
+    this.state = state;
+    if (text) this.statusText = text;
+    this.dispatchEvent(new CustomEvent("status", { detail: { state, text: this.statusText } }));
+  }
+}

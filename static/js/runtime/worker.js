@@ -1,0 +1,160 @@
+/* Pyodide in a Web Worker, shared by all cells and widgets of a page (classic worker script).
+ *
+ * Page -> worker: {type:"init", indexURL, engineURL}
+ *                 {type:"run", id, code, filename, returns}   a cell (queued, one at a time)
+ *                 {type:"task", id, name, params}             a widget job in lp.widgets (queued)
+ *                 {type:"cancel", id}                         ask a task to stop at its next step
+ *                 {type:"reset"}                              fresh namespace for the cells
+ * Worker -> page: {type:"status", text} {type:"ready", ms} {type:"boot-error", error}
+ *                 {type:"start", id} {type:"stdout"|"stderr", id, text}
+ *                 {type:"progress"|"plot"|"data", id, data}
+ *                 {type:"done", id, ok, result, error, line, returns, ms}
+ * A cell that must end at once is stopped by the page terminating this worker (see client.js).
+ */
+"use strict";
+
+const SITE = "/lib/python3.12/site-packages";
+const MAX_OUTPUT = 1 << 20; // characters of stdout+stderr per job; then a notice and silence
+
+let pyodide = null;
+let booted = null;
+let current = null; // id of the job now running
+let outputBudget = MAX_OUTPUT;
+const queue = [];
+let draining = false;
+let runner = null;
+let tasks = null;
+
+function post(message) {
+  self.postMessage(message);
+}
+
+function emitOutput(type, text) {
+  if (!text || outputBudget <= 0) return;
+  if (text.length > outputBudget) {
+    text = text.slice(0, outputBudget) + "\n… output truncated (more than 1 MB) …\n";
+  }
+  outputBudget -= text.length;
+  post({ type, id: current, text });
+}
+
+function streamWriter(type) {
+  const decoder = new TextDecoder();
+  return {
+    write(buffer) {
+      emitOutput(type, decoder.decode(buffer, { stream: true }));
+      return buffer.length;
+    },
+  };
+}
+
+// Called from Python (lp._connect): one message for the page, as JSON text.
+self.lpPost = (kind, json) => {
+  post({ type: kind, id: current, data: JSON.parse(json) });
+};
+
+const now = () => performance.timeOrigin + performance.now(); // absolute ms, comparable with the page
+
+async function boot({ indexURL, engineURL }) {
+  const marks = { start: now() };
+  if (!engineURL) throw new Error("The engine is not packaged for the browser (run `make assets`).");
+  // Fetch the engine and NumPy while Pyodide boots; loadPackage then finds NumPy in the HTTP cache.
+  const engine = fetch(engineURL).then((r) => {
+    if (!r.ok) throw new Error(`Could not load the engine (${r.status} ${engineURL}).`);
+    return r.arrayBuffer();
+  });
+  engine.catch(() => {});
+  const lock = fetch(indexURL + "pyodide-lock.json").then((r) => r.json());
+  lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).catch(() => {});
+  post({ type: "status", text: "Loading Python…" });
+  importScripts(indexURL + "pyodide.js");
+  marks.script = now();
+  pyodide = await self.loadPyodide({ indexURL, fullStdLib: false });
+  marks.pyodide = now();
+  await pyodide.loadPackage("numpy", { messageCallback: () => {} });
+  marks.numpy = now();
+  pyodide.setStdout(streamWriter("stdout"));
+  pyodide.setStderr(streamWriter("stderr"));
+  pyodide.unpackArchive(await engine, "wheel", { extractDir: SITE });
+  post({ type: "status", text: "Loading the engine…" });
+  pyodide.runPython(`
+import numpy, lp, lp._runner, lp.widgets
+try:
+    import engine
+except ImportError:  # engine/ not written yet: cells that import it will say so
+    pass
+import js
+lp._connect(js.lpPost)
+`);
+  runner = pyodide.pyimport("lp._runner");
+  tasks = pyodide.pyimport("lp.widgets");
+  marks.engine = now();
+  return marks;
+}
+
+function toJs(proxy) {
+  const value = proxy.toJs({ dict_converter: Object.fromEntries });
+  proxy.destroy();
+  return value;
+}
+
+async function execute(job) {
+  current = job.id;
+  outputBudget = MAX_OUTPUT;
+  const t0 = performance.now();
+  post({ type: "start", id: job.id });
+  let out;
+  try {
+    if (job.type === "run") {
+      out = toJs(await runner.run_cell(job.code, job.filename || "<cell>", job.returns || null));
+    } else if (job.type === "task") {
+      out = toJs(await tasks.run_task(job.name, JSON.stringify(job.params || {})));
+    } else if (job.type === "reset") {
+      runner.reset();
+      out = { ok: true };
+    }
+  } catch (err) {
+    out = { ok: false, error: String(err && err.message ? err.message : err), line: 0 };
+  }
+  post({ type: "done", id: job.id, ms: performance.now() - t0, ...out });
+  current = null;
+}
+
+async function drain() {
+  if (draining) return;
+  draining = true;
+  try {
+    await booted;
+    while (queue.length) await execute(queue.shift());
+  } catch (err) {
+    // Boot failed: every queued job fails with the same message.
+    for (const job of queue.splice(0)) {
+      post({ type: "done", id: job.id, ok: false, error: String(err.message || err), line: 0, ms: 0 });
+    }
+  } finally {
+    draining = false;
+  }
+}
+
+self.onmessage = (event) => {
+  const msg = event.data;
+  if (msg.type === "init") {
+    booted = boot(msg);
+    booted.then(
+      (ms) => post({ type: "ready", ms }),
+      (err) => post({ type: "boot-error", error: String(err && err.message ? err.message : err) }),
+    );
+    drain();
+  } else if (msg.type === "cancel") {
+    const i = queue.findIndex((job) => job.id === msg.id);
+    if (i >= 0) {
+      const [job] = queue.splice(i, 1);
+      post({ type: "done", id: job.id, ok: false, cancelled: true, error: "", line: 0, ms: 0 });
+    } else if (msg.id === current && tasks) {
+      tasks.request_stop(); // the task sees it at its next await
+    }
+  } else {
+    queue.push(msg);
+    drain();
+  }
+};
