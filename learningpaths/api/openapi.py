@@ -175,6 +175,8 @@ _OBJECT_FIELDS = {
     "created_at": {"type": "string", "format": "date-time"},
     "updatedAt": {"type": "string", "format": "date-time"},
 }
+# Dwengo's path nodes carry the object's metadata except content_location.
+_NODE_FIELDS = {name: schema for name, schema in _OBJECT_FIELDS.items() if name != "content_location"}
 
 SCHEMAS = {
     "Error": {"type": "object", "required": ["error", "detail"], "properties": {
@@ -195,11 +197,11 @@ SCHEMAS = {
     "PathNode": {
         "type": "object",
         "required": ["_id", "learningobject_hruid", "language", "version", "start_node", "transitions",
-                     *_OBJECT_FIELDS],
+                     *_NODE_FIELDS],
         "properties": {
             "_id": {"type": "string", "description": "The learning object's `_id`."},
             "learningobject_hruid": STRING, "language": STRING, "version": INTEGER, "start_node": BOOLEAN,
-            "transitions": {"type": "array", "items": {"$ref": REF + "Transition"}}, **_OBJECT_FIELDS}},
+            "transitions": {"type": "array", "items": {"$ref": REF + "Transition"}}, **_NODE_FIELDS}},
     "LearningPath": {
         "type": "object",
         "required": ["_id", "language", "hruid", "title", "description", "image", "num_nodes", "num_nodes_left",

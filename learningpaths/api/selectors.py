@@ -221,6 +221,13 @@ def path_search(*, user, filters: PathFilters) -> list[PathView]:
     out = []
     words = [_fold(w) for w in (filters.all or "").split()]
     for path in qs.order_by("title", "hruid", "language"):
+        # Cheap column tests first; the node view (a few queries) only for paths still in the running.
+        if filters.title is not None and _fold(filters.title) not in _fold(path.title):
+            continue
+        if filters.description is not None and _fold(filters.description) not in _fold(path.description):
+            continue
+        if filters.hruid is not None and _fold(filters.hruid) not in _fold(path.hruid):
+            continue
         view = path_view(user=user, path=path)
         if not view.views:
             continue
@@ -229,12 +236,6 @@ def path_search(*, user, filters: PathFilters) -> list[PathView]:
             fields = [_fold(path.title), _fold(path.description), _fold(path.hruid), keywords]
             if not all(any(w in f for f in fields) for w in words):
                 continue
-        if filters.title is not None and _fold(filters.title) not in _fold(path.title):
-            continue
-        if filters.description is not None and _fold(filters.description) not in _fold(path.description):
-            continue
-        if filters.hruid is not None and _fold(filters.hruid) not in _fold(path.hruid):
-            continue
         if filters.keywords is not None and _fold(filters.keywords) not in keywords:
             continue
         out.append(view)

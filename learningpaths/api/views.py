@@ -150,9 +150,10 @@ def api_endpoint(*, params: tuple[str, ...]):
                 except Http404 as exc:
                     response = error(404, "not_found", str(exc) or "Not found.")
             patch_vary_headers(response, ("Cookie", "Authorization"))
+            session_user = getattr(request.user, "is_authenticated", False)
             if user is not None and uses_credentials(request, user):
                 patch_cache_control(response, private=True)
-            elif request.META.get("HTTP_AUTHORIZATION") is None and not getattr(request.user, "is_authenticated", False):
+            elif "HTTP_AUTHORIZATION" not in request.META and not session_user:
                 response["Access-Control-Allow-Origin"] = "*"
             return response
 
@@ -300,8 +301,10 @@ def openapi_json(request):
 @api_endpoint(params=())
 def docs(request):
     document = openapi_document(server_url=request.build_absolute_uri("/api"))
-    schemas = [(name, [(field, json.dumps(fs, ensure_ascii=False)) for field, fs in schema.get("properties", {}).items()])
-               for name, schema in document["components"]["schemas"].items()]
+    schemas = [
+        (name, [(field, json.dumps(fs, ensure_ascii=False)) for field, fs in schema.get("properties", {}).items()])
+        for name, schema in document["components"]["schemas"].items()
+    ]
     return render(request, "api/docs.html", {"doc": document, "operations": _operations(document),
                                              "schemas": schemas})
 

@@ -34,7 +34,8 @@ def api_site(db, settings, tmp_path):
                                     difficulty=5, minutes=30, ages=(14, 16))
     video = compiled_object("video", title="A video", content_type="extern",
                             content_location="https://www.youtube.com/embed/abc", aspect_ratio="iframe-16-9",
-                            html='<div class="iframe-container iframe-16-9"><iframe src="https://www.youtube.com/embed/abc"></iframe></div>',
+                            html='<div class="iframe-container iframe-16-9">'
+                                 '<iframe src="https://www.youtube.com/embed/abc"></iframe></div>',
                             keywords=["AI"], ages=(16, 18))
     deep = compiled_path("deep", [intro1, guide, neuron], title="Deep learning")
     deep.keywords = ["deep", "neural", "guide"]  # as if aggregated from the nodes' keywords
@@ -60,3 +61,9 @@ def student_token(student):
 
 def token_header(key: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """The shared user fixtures hash passwords; the default hasher costs ~0.3 s a user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
