@@ -67,6 +67,8 @@ class PathSpec:
     display: str
     line: int  # line of the hruid (where path-level problems are reported)
     nodes_line: int
+    col: int = 0
+    nodes_col: int = 0
     nodes: list[NodeSpec] = field(default_factory=list)
     image: bytes | None = None
     image_mime: str = ""
@@ -90,7 +92,7 @@ def validate_path(doc: YamlDoc, file: Path, display: str, reporter: Reporter) ->
             failed.add(name)
             values[name] = ""
     spec = PathSpec(values["hruid"], values["language"], values["title"], values["description"], display,
-                    doc.line("hruid"), doc.line("nodes"))
+                    doc.line("hruid"), doc.line("nodes"), col=doc.pos("hruid")[1], nodes_col=doc.pos("nodes")[1])
     try:
         spec.keywords = [k for k in c.text_list(data.get("keywords"), ctx.sub("keywords").named("keywords")) if k]
     except Invalid:
@@ -99,10 +101,13 @@ def validate_path(doc: YamlDoc, file: Path, display: str, reporter: Reporter) ->
         _image(data["image"], is_yaml, file, ctx.sub("image").named("image"), spec)
     nodes = data.get("nodes")
     if not isinstance(nodes, list) or not nodes:
-        reporter.error(display, doc.line("nodes") if "nodes" in data else 1,
-                       Code.FIELD_MISSING if nodes is None else Code.FIELD_TYPE,
-                       "a learning path needs 'nodes', a list of at least one node" if nodes is None
-                       else f"'nodes' must be a list of at least one node, got {describe(nodes)}")
+        line, col = doc.pos("nodes") if "nodes" in data else (1, 0)
+        if nodes is None:
+            reporter.error(display, line, Code.FIELD_MISSING, "a learning path needs 'nodes', a list of at least one node", col=col)
+        elif nodes == []:
+            reporter.error(display, line, Code.FIELD_VALUE, "'nodes' is empty; a learning path needs at least one node", col=col)
+        else:
+            reporter.error(display, line, Code.FIELD_TYPE, f"'nodes' must be a list of nodes, got {describe(nodes)}", col=col)
         return None
     for i, node in enumerate(nodes):
         parsed = _node(node, spec.language, is_yaml, ctx.sub("nodes", i).named("nodes"))

@@ -155,10 +155,10 @@ def _duplicate_path(first: PathSpec, second: PathSpec, reporter: Reporter) -> No
     ident = f"{second.hruid} ({second.language})"
     reporter.error(second.display, second.line, Code.DUPLICATE_ID,
                    f"learning path {ident} is already defined in {first.display}:{first.line}; this one is left out",
-                   hint="paths are identified by hruid and language; rename one of them")
+                   col=second.col, hint="paths are identified by hruid and language; rename one of them")
     reporter.error(first.display, first.line, Code.DUPLICATE_ID,
                    f"learning path {ident} is defined again in {second.display}:{second.line}",
-                   hint="paths are identified by hruid and language; rename one of them")
+                   col=first.col, hint="paths are identified by hruid and language; rename one of them")
 
 
 def _finish(entry: Entry, linker: Linker, cache: Cache, reporter: Reporter) -> CompiledObject:

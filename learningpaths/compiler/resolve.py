@@ -68,7 +68,7 @@ def resolve_path(spec: PathSpec, index: ObjectIndex, reporter: Reporter) -> Comp
             kept[key] = node
     if not kept:
         reporter.error(display, spec.nodes_line, Code.PATH_NODE_MISSING,
-                       "none of the nodes of this path names an existing learning object")
+                       "none of the nodes of this path names an existing learning object", col=spec.nodes_col)
         return None
     members: list[tuple[NodeRef, ObjectKey | NodeSpec]] = [(NodeRef(k.hruid, k.language, k.version), k) for k in kept]
     members += [(n.ref, n) for n in dropped]
@@ -141,7 +141,7 @@ def _start(spec: PathSpec, kept, dropped, find, targets, reporter: Reporter) -> 
     first = next(iter(kept))
     if not starts:
         reporter.warning(spec.display, spec.nodes_line, Code.PATH_START, f"the path has no start node; the first node ({first}) is used",
-                         hint="add start_node: true to the first node")
+                         col=spec.nodes_col, hint="add start_node: true to the first node")
         return first
     if len(starts) > 1:
         reporter.warning(spec.display, starts[1].line, Code.PATH_START,
