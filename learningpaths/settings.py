@@ -77,8 +77,10 @@ INSTALLED_APPS = [
     "learningpaths.accounts",
     "learningpaths.paths",
     "learningpaths.learning",
+    "learningpaths.classroom",
     "learningpaths.demos",
     "learningpaths.runtime",
+    "learningpaths.api",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +114,9 @@ TEMPLATES = [
     },
 ]
 
+if "DATABASE_URL" not in os.environ:
+    # The embedded SQLite database lives in VAR_DIR; SQLite cannot create the folder itself.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
