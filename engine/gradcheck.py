@@ -28,17 +28,14 @@ def numerical_gradient(f, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     ``x`` is perturbed in place, one element at a time, and restored.
     """
     grad = np.zeros(x.shape, dtype=np.float64)
-    flat_x, flat_g = x.reshape(-1), grad.reshape(-1)
-    if not np.shares_memory(flat_x, x):
-        raise ValueError("numerical_gradient needs a contiguous array to perturb in place.")
-    for i in range(flat_x.size):
-        old = flat_x[i]
-        flat_x[i] = old + eps
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + eps
         plus = f()
-        flat_x[i] = old - eps
+        x[i] = old - eps
         minus = f()
-        flat_x[i] = old
-        flat_g[i] = (plus - minus) / (2 * eps)
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * eps)
     return grad
 
 

@@ -80,7 +80,7 @@ def orthogonal(shape, rng, dtype=DEFAULT_DTYPE):
     q *= np.sign(np.diag(r))  # make the decomposition unique
     if rows < cols:
         q = q.T
-    return q[:rows, :cols].reshape(shape).astype(dtype)
+    return np.ascontiguousarray(q[:rows, :cols].reshape(shape), dtype=dtype)
 
 
 _REGISTRY = {

@@ -36,8 +36,8 @@ class Parameter:
     __slots__ = ("value", "grad", "name")
 
     def __init__(self, value, grad=None, name: str = ""):
-        self.value = np.asarray(value)
-        self.grad = np.zeros_like(self.value) if grad is None else np.asarray(grad, self.value.dtype)
+        self.value = np.ascontiguousarray(value)
+        self.grad = np.zeros_like(self.value) if grad is None else np.array(grad, self.value.dtype)
         self.name = name
 
     @property
@@ -58,8 +58,8 @@ class Parameter:
 
     def astype(self, dtype) -> "Parameter":
         """Cast value and gradient to ``dtype`` in place of the old arrays; returns self."""
-        self.value = self.value.astype(dtype)
-        self.grad = self.grad.astype(dtype)
+        self.value = self.value.astype(dtype, order="C")
+        self.grad = self.grad.astype(dtype, order="C")
         return self
 
     def __repr__(self) -> str:

@@ -15,18 +15,17 @@ from ..errors import ConfigError
 
 def pair(value, owner: str, argument: str) -> tuple[int, int]:
     """``3 -> (3, 3)``; ``(2, 3) -> (2, 3)``; anything else is a ConfigError."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = (value, value)
+    pair_ = (value, value) if isinstance(value, int) and not isinstance(value, bool) else value
     if (
-        not isinstance(value, (tuple, list))
-        or len(value) != 2
-        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+        not isinstance(pair_, (tuple, list))
+        or len(pair_) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in pair_)
     ):
         raise ConfigError(
             f"{owner}: received an invalid value for `{argument}`, expected a positive integer or "
             f"a pair of them. Received: {argument}={value!r}"
         )
-    return int(value[0]), int(value[1])
+    return int(pair_[0]), int(pair_[1])
 
 
 def check_padding(padding, owner: str):
