@@ -13,6 +13,7 @@ author HTML; ``sanitize`` is the security boundary. The author's guide is docs/a
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ..codes import Code
 from ..options import CompileOptions
 from ..result import Diagnostic, ObjectKey, Question
 
+_EMPTY_P = re.compile(r"<p>\s*</p>\n?")
 TRANSCLUSION_MARKER = '<div class="lp-transclusion" data-lp-object="{ref}"></div>'
 
 
@@ -71,10 +73,15 @@ def render(inp: RenderInput) -> Rendered:
     ctx = RenderContext(inp)
     cleaner = make_cleaner(iframe_allowlist=inp.options.iframe_allowlist, asset_prefix=ctx.asset_prefix(),
                            transclusions=ctx.transclusions)
-    student, teacher = render_content(ctx, cleaner.clean)
-    teacher_html = cleaner.clean(teacher)
-    student_html = teacher_html if student == teacher else cleaner.clean(student)
-    student_html = remove_teacher_only(student_html)
+    def clean(html: str) -> str:
+        # The HTML parser closes a <p> before a block element that raw HTML put inside it,
+        # leaving empty paragraphs behind; drop those.
+        return _EMPTY_P.sub("", cleaner.clean(html)).lstrip("\n")
+
+    student, teacher = render_content(ctx, clean)
+    teacher_html = clean(teacher)
+    student_html = teacher_html if student == teacher else clean(student)
+    student_html = remove_teacher_only(student_html).lstrip("\n")
     return Rendered(
         html=student_html, teacher_html=teacher_html, asset_refs=ctx.asset_refs, references=ctx.references,
         questions=ctx.questions, diagnostics=sorted(ctx.diagnostics, key=lambda d: (d.path, d.line, d.col)),

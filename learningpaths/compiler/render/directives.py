@@ -75,12 +75,13 @@ def embed_directive(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bo
         return media.external_link(target, alt or title or target), False
     if name in FILES:
         asset = _file(ctx, doc, line0, teacher, name, rest)
+        broken = not asset.ok
         if name == "pdf":
-            return media.pdf(asset.url, asset.rel or rest, lang, title or alt), True
+            return media.pdf(asset.url, asset.rel or rest, lang, title or alt, broken=broken), True
         if name == "audio":
-            return media.audio(asset.url, asset.rel or rest, lang), True
+            return media.audio(asset.url, asset.rel or rest, lang, broken=broken), True
         xml = ctx.read_text(asset.rel, doc, line) if asset.ok else None
-        return media.blockly(xml, asset.url, asset.rel or rest, lang, title or alt), True
+        return media.blockly(xml, asset.url, asset.rel or rest, lang, title or alt, broken=broken), True
     if name == "widget":
         return render_widget(ctx, doc, line0, rest, alt), True
     _unknown(ctx, doc, line0, url, name)

@@ -36,11 +36,12 @@ class QuestionSpec:
 MarkdownFn = Callable[[str, Doc, bool], str]
 
 _TAGS = re.compile(r"<[^>]*>")
+_BREAKS = re.compile(r"<(?:br|/p|/li|/div|/h\d|/td|/th)\b[^>]*>", re.I)
 
 
 def text_of(html: str) -> str:
     """Plain text of an HTML fragment, whitespace collapsed."""
-    return " ".join(unescape(_TAGS.sub(" ", html)).split())
+    return " ".join(unescape(_TAGS.sub("", _BREAKS.sub(" ", html))).split())
 
 
 def _label_html(spec: QuestionSpec, source: str, doc: Doc, md: MarkdownFn) -> str:

@@ -21,6 +21,7 @@ from .plugins.anchors import anchors_plugin
 from .plugins.blocks import blocks_plugin
 from .plugins.containers import containers_plugin, strip_teacher
 from .plugins.fences import fences_plugin
+from .plugins.htmlpre import htmlpre_plugin
 from .plugins.links import links_plugin
 from .plugins.math import math_plugin
 from .plugins.rawhtml import rawhtml_plugin
@@ -31,7 +32,7 @@ def get_md() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.validateLink = _validate_link
-    for plugin in (containers_plugin, math_plugin, rawhtml_plugin, links_plugin, fences_plugin,
+    for plugin in (htmlpre_plugin, containers_plugin, math_plugin, rawhtml_plugin, links_plugin, fences_plugin,
                    blocks_plugin, anchors_plugin):
         md.use(plugin)
     return md

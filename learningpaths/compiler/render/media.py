@@ -56,6 +56,7 @@ def embed_url(url: str) -> str:
 
 
 def iframe(src: str, title: str, aspect: str = "iframe-16-9") -> str:
+    title = title.strip()
     title_attr = f' title="{attr(title)}"' if title else ""
     return (f'<div class="iframe-container {attr(aspect)}"><iframe src="{attr(src)}"{title_attr}'
             f' allowfullscreen loading="lazy"></iframe></div>')
@@ -66,15 +67,20 @@ def external_link(url: str, text: str) -> str:
 
 
 def img(src: str, alt: str, title: str = "", *, broken: bool = False) -> str:
+    title = title.strip()
     cls = ' class="lp-asset-missing"' if broken else ""
     title_attr = f' title="{attr(title)}"' if title else ""
     return f'<img src="{attr(src)}" alt="{attr(alt)}"{title_attr}{cls}>'
 
 
-def audio(url: str, rel: str, language: str) -> str:
+def _missing(broken: bool) -> str:
+    return " lp-asset-missing" if broken else ""
+
+
+def audio(url: str, rel: str, language: str, *, broken: bool = False) -> str:
     kind = AUDIO_TYPES.get(posixpath.splitext(rel)[1].lower(), "audio/mpeg")
     name = posixpath.basename(rel)
-    return (f'<audio controls preload="metadata"><source src="{attr(url)}" type="{kind}">'
+    return (f'<audio class="lp-audio{_missing(broken)}" controls preload="metadata"><source src="{attr(url)}" type="{kind}">'
             f'<a href="{attr(url)}" download>{escape(label(language, "download"))} {escape(name)}</a></audio>')
 
 
@@ -83,10 +89,14 @@ def download_link(url: str, rel: str, language: str, text: str = "") -> str:
     return f'<a href="{attr(url)}" download>{escape(text)}</a>'
 
 
-def pdf(url: str, rel: str, language: str, title: str = "") -> str:
+def pdf(url: str, rel: str, language: str, title: str = "", *, broken: bool = False) -> str:
     title_attr = f' title="{attr(title)}"' if title else ""
-    return (f'<figure class="lp-pdf"><embed src="{attr(url)}" type="application/pdf" width="100%"'
+    return (f'<figure class="lp-pdf{_missing(broken)}"><embed src="{attr(url)}" type="application/pdf" width="100%"'
             f' height="800"{title_attr}><figcaption>{download_link(url, rel, language)}</figcaption></figure>')
+
+
+def _indent(depth: int) -> str:
+    return "  " * min(depth, 16)  # Blockly nests deeply ("next" chains); keep lines readable
 
 
 def pretty_xml(xml: str) -> str:
@@ -104,17 +114,18 @@ def pretty_xml(xml: str) -> str:
             depth = max(depth - 1, 0)
         if opening and i + 2 < len(parts) and not parts[i + 1].startswith("<") \
                 and parts[i + 2].startswith("</"):
-            out.append("  " * depth + part + parts[i + 1].strip() + parts[i + 2])
+            out.append(_indent(depth) + part + parts[i + 1].strip() + parts[i + 2])
             i += 3
             continue
-        out.append("  " * depth + part.strip())
+        out.append(_indent(depth) + part.strip())
         if opening:
             depth += 1
         i += 1
     return "\n".join(out)
 
 
-def blockly(xml: str | None, url: str, rel: str, language: str, caption: str = "") -> str:
+def blockly(xml: str | None, url: str, rel: str, language: str, caption: str = "", *,
+            broken: bool = False) -> str:
     """A readable Blockly program: the XML in a collapsible block and a download link. No script."""
     name = posixpath.basename(rel)
     summary = f"{label(language, 'program')}: {caption or name}"
@@ -124,5 +135,5 @@ def blockly(xml: str | None, url: str, rel: str, language: str, caption: str = "
         if count:
             summary += f" ({count} {label(language, 'blocks')})"
         body = f'<pre><code class="language-xml">{escape(pretty_xml(xml), quote=False)}</code></pre>'
-    return (f'<figure class="lp-blockly"><details><summary>{escape(summary)}</summary>{body}</details>'
+    return (f'<figure class="lp-blockly{_missing(broken)}"><details><summary>{escape(summary)}</summary>{body}</details>'
             f'<figcaption>{download_link(url, rel, language)}</figcaption></figure>')

@@ -57,6 +57,8 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
         data = yaml.safe_load(src)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        if mark is not None and mark.line >= src.count("\n"):  # at the end: where the open structure began
+            mark = getattr(exc, "context_mark", None) or mark
         where = line + mark.line if mark is not None else line
         reason = getattr(exc, "problem", None) or "invalid YAML"
         problems.append((where, "error", f"question block is not valid YAML: {reason}",

@@ -52,9 +52,11 @@ class RawScope:
 
 
 class _Rewriter(HTMLParser):
-    def __init__(self, ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, scope: RawScope):
+    def __init__(self, ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, scope: RawScope,
+                 inline: bool):
         super().__init__(convert_charrefs=False)
         self.ctx, self.doc, self.line0, self.teacher, self.scope = ctx, doc, line0, teacher, scope
+        self.center = "span" if inline else "div"  # <center> inside a paragraph must stay phrasing content
         self.out: list[str] = []
         self.dropping: str | None = None  # skip everything up to this end tag
 
@@ -142,8 +144,10 @@ class _Rewriter(HTMLParser):
             new.append(("target", "_blank"))
         if broken:
             new = _add_class(new, "lp-asset-missing")
+        if "teacher_only" in classes:  # Dwengo's convention: styled like our teacher blocks
+            new = _add_class(new, "lp-teacher-only")
         if tag == "center":
-            tag, new = "div", _add_class(new, "lp-center")
+            tag, new = self.center, _add_class(new, "lp-center")
         if tag not in VOID and not closed:
             self.scope.open(tag, "teacher_only" in classes)
         self.out.append(_start_tag(tag, new))
@@ -156,7 +160,7 @@ class _Rewriter(HTMLParser):
         if tag in DROPPED_TAGS:
             return
         self.scope.close(tag)
-        self.out.append(f"</{'div' if tag == 'center' else tag}>")
+        self.out.append(f"</{self.center if tag == 'center' else tag}>")
 
     def handle_data(self, data):
         if not self.dropping:
@@ -199,9 +203,9 @@ def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
 
 
 def rewrite_html(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, html: str,
-                 scope: RawScope) -> str:
+                 scope: RawScope, *, inline: bool = False) -> str:
     """Rewrite one raw-HTML token; ``scope`` carries open elements from earlier tokens."""
-    parser = _Rewriter(ctx, doc, line0, teacher, scope)
+    parser = _Rewriter(ctx, doc, line0, teacher, scope, inline)
     try:
         parser.feed(html)
         parser.close()

@@ -19,7 +19,8 @@ from ...codes import Code
 from ..context import did_you_mean
 
 ALERTS = ("info", "success", "warning", "danger", "secondary")
-NAMES = ("teacher", *ALERTS)
+ALIASES = {"note": "info", "tip": "success", "caution": "warning", "important": "danger"}
+NAMES = ("teacher", *ALERTS, *ALIASES)
 TEACHER_LABEL = "For teachers"
 _OPEN = re.compile(r"^(:{3,})[ \t]*([A-Za-z][\w-]*)[ \t]*(.*?)[ \t]*$")
 _CLOSE = re.compile(r"^:{3,}[ \t]*$")
@@ -76,6 +77,7 @@ def _container_rule(state: StateBlock, startLine: int, endLine: int, silent: boo
     if silent:
         return True
     name, title = match.group(2).lower(), match.group(3)
+    name = ALIASES.get(name, name)
     next_line, closed = _find_end(state, startLine, endLine)
     if not closed:
         _report_unclosed(state, startLine, name)

@@ -65,7 +65,7 @@ def _fences_rule(state: StateCore) -> None:
         elif lang == "question":
             spec = parsed.get(i)
             if spec is None:
-                html = '<div class="lp-question-error"></div>\n'
+                html = ""  # reported above; nothing to show
             else:
                 html = emit_questions(ctx, [spec], doc, teacher, md_fn)
         else:

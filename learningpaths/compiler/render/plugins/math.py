@@ -1,4 +1,4 @@
-"""Math kept intact for client-side typesetting (KaTeX/MathJax).
+r"""Math kept intact for client-side typesetting (KaTeX/MathJax).
 
 Dwengo authors write MathJax delimiters with doubled backslashes, because Markdown turns ``\\(``
 into ``\(``: ``\\( x^2 \\)`` and ``\\[ ... \\]``. ``_backslash_math_rule`` reads them as one token,

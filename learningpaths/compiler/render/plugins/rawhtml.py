@@ -33,9 +33,11 @@ def _scope_rule(state: StateCore) -> None:
             depth -= 1
         if token.type == "html_block":
             line0 = token.map[0] if token.map else None
-            token.content = rewrite_html(ctx, doc, line0, teacher, token.content, scope)
+            html = rewrite_html(ctx, doc, line0, teacher, token.content, scope)
+            token.content = html if html.strip() else ""
         elif token.type == "inline":
             for child, line0 in children_with_lines(token):
                 child.meta["teacher"] = teacher or scope.teacher
                 if child.type == "html_inline":
-                    child.content = rewrite_html(ctx, doc, line0, child.meta["teacher"], child.content, scope)
+                    child.content = rewrite_html(ctx, doc, line0, child.meta["teacher"], child.content, scope,
+                                                 inline=True)
