@@ -168,7 +168,8 @@ def _finish(entry: Entry, linker: Linker, cache: Cache, reporter: Reporter) -> C
     content_hash = linker.content_hash(key)
     texts = cache.get("text", content_hash)
     if texts is None:
-        texts = cache.put("text", content_hash, (html_to_text(html), html_to_text(teacher_html)))
+        text = html_to_text(html)
+        texts = cache.put("text", content_hash, (text, text if teacher_html == html else html_to_text(teacher_html)))
     return CompiledObject(
         key=key, source_path=entry.src.display, metadata=entry.record.metadata, html=html, teacher_html=teacher_html,
         text=texts[0], teacher_text=texts[1], assets=build_assets(entry, cache, reporter),

@@ -70,54 +70,60 @@ def resolve_path(spec: PathSpec, index: ObjectIndex, reporter: Reporter) -> Comp
         reporter.error(display, spec.nodes_line, Code.PATH_NODE_MISSING,
                        "none of the nodes of this path names an existing learning object", col=spec.nodes_col)
         return None
-    members: list[tuple[NodeRef, ObjectKey | NodeSpec]] = [(NodeRef(k.hruid, k.language, k.version), k) for k in kept]
-    members += [(n.ref, n) for n in dropped]
+    by_name: dict[tuple[str, str], list[tuple[int | None, ObjectKey | NodeSpec]]] = {}
+    for key in kept:
+        by_name.setdefault((key.hruid, key.language), []).append((key.version, key))
+    for node in dropped:
+        by_name.setdefault((node.ref.hruid, node.ref.language), []).append((node.ref.version, node))
 
     def find(ref: NodeRef) -> tuple[ObjectKey | NodeSpec | None, bool]:
         """The kept node's key or the dropped node that ``ref`` names, and whether its version matched."""
-        same = [(r, m) for r, m in members if r.hruid == ref.hruid and r.language == ref.language]
-        exact = [m for r, m in same if ref.version is None or r.version == ref.version]
+        same = by_name.get((ref.hruid, ref.language), [])
+        exact = [m for version, m in same if ref.version is None or version == ref.version]
         if exact:
             return exact[0], True
         return (same[0][1], False) if len(same) == 1 else (None, False)
 
-    def targets(node: NodeSpec, seen: set[int]) -> list[_Edge]:
-        """Edges out of ``node``; ``seen`` (splicing) also silences problems already reported."""
-        report = id(node) not in seen
-        edges: list[_Edge] = []
+    for node in spec.nodes:  # report each transition problem once
         for t in node.transitions:
             error = condition_error(t.condition)
-            if error:
-                if report:
-                    reporter.error(display, t.line, Code.PATH_TRANSITION, f"condition '{t.condition}' is not a valid JSONPath: {error}",
-                                   col=t.col, hint="write e.g. $[?(@[0] == 0)]")
-                continue
             found, exact = find(t.next)
-            if found is None:
-                if report:
-                    names = [r.hruid for r, _ in members]
-                    reporter.error(display, t.line, Code.PATH_TRANSITION, f"transition to {t.next}, which is not a node of this path",
-                                   col=t.col, hint=did_you_mean(t.next.hruid, names) or "add that node to the path or fix the transition")
-                continue
-            if not exact and report:
+            if error:
+                reporter.error(display, t.line, Code.PATH_TRANSITION, f"condition '{t.condition}' is not a valid JSONPath: {error}",
+                               col=t.col, hint="write e.g. $[?(@[0] == 0)]")
+            elif found is None:
+                names = [hruid for hruid, _ in by_name]
+                reporter.error(display, t.line, Code.PATH_TRANSITION, f"transition to {t.next}, which is not a node of this path",
+                               col=t.col, hint=did_you_mean(t.next.hruid, names) or "add that node to the path or fix the transition")
+            elif not exact:
                 version = found.version if isinstance(found, ObjectKey) else found.ref.version
                 reporter.warning(display, t.line, Code.REF_VERSION,
                                  f"transition to {t.next}, but this path's node is version {version}; that node is used",
                                  col=t.col, hint=f"write version {version} in the transition")
+
+    def targets(node: NodeSpec) -> list[_Edge]:
+        """Edges out of ``node`` to kept nodes; a dropped node's own transitions are spliced in its place."""
+        edges: list[_Edge] = []
+        seen = {id(node)}
+        todo = list(node.transitions)
+        while todo:
+            t = todo.pop(0)
+            found, _ = find(t.next)
+            if condition_error(t.condition) or found is None:
+                continue
             if isinstance(found, ObjectKey):
                 edges.append(_Edge(found, t.default, t.condition))
-            elif id(found) not in seen:  # splice the dropped node's own transitions in
-                edges.extend(targets(found, seen | {id(node), id(found)}))
+            elif id(found) not in seen:
+                seen.add(id(found))
+                todo[0:0] = found.transitions
         return edges
 
     graph: dict[ObjectKey, list[_Edge]] = {}
     for key, node in kept.items():
         unique: dict[tuple, _Edge] = {}
-        for edge in targets(node, set()):
+        for edge in targets(node):
             unique.setdefault((edge.target, edge.condition), edge)
         graph[key] = list(unique.values())
-    for node in dropped:  # their transitions are checked too, even though they are spliced away
-        targets(node, set())
 
     start = _start(spec, kept, dropped, find, targets, reporter)
     order = _breadth_first(start, graph)
@@ -150,7 +156,7 @@ def _start(spec: PathSpec, kept, dropped, find, targets, reporter: Reporter) -> 
     found, _ = find(starts[0].ref)
     if isinstance(found, ObjectKey):
         return found
-    moved = targets(starts[0], {id(starts[0])})  # the start node was dropped: its successors start
+    moved = targets(starts[0])  # the start node was dropped: its successors start
     return moved[0].target if moved else first
 
 
