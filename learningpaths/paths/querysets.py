@@ -16,8 +16,10 @@ class LearningObjectQuerySet(models.QuerySet):
         return qs
 
     def latest_versions(self):
-        """One row per (hruid, language): the highest version."""
-        newer = self.model.objects.filter(
+        """One row per (hruid, language): the highest version among the rows of this queryset,
+        so ``visible_to(user).latest_versions()`` never drops an object whose newest version the
+        user may not see."""
+        newer = self.filter(
             hruid=models.OuterRef("hruid"), language=models.OuterRef("language"),
             version__gt=models.OuterRef("version"),
         )

@@ -27,10 +27,11 @@ def object_html(*, obj: LearningObject, user, as_student: bool = False) -> str:
     return obj.html
 
 
-def object_variants(*, obj: LearningObject) -> list[LearningObject]:
-    """The same hruid in other languages (latest versions), for the language switch."""
+def object_variants(*, obj: LearningObject, user) -> list[LearningObject]:
+    """The same hruid in other languages (latest visible versions), for the language switch."""
     return list(
-        LearningObject.objects.filter(hruid=obj.hruid).exclude(language=obj.language).latest_versions()
+        LearningObject.objects.visible_to(user).filter(hruid=obj.hruid).exclude(language=obj.language)
+        .latest_versions()
     )
 
 

@@ -85,7 +85,7 @@ def object_detail(request, hruid: str, language: str, version: int | None = None
     html = selectors.object_html(obj=obj, user=request.user)
     return render(request, "paths/object_detail.html", {
         "obj": obj, "content": mark_safe(html),  # sanitised by the compiler (nh3)
-        "variants": selectors.object_variants(obj=obj),
+        "variants": selectors.object_variants(obj=obj, user=request.user),
     })
 
 
