@@ -3,15 +3,18 @@
 Supported: multiple choice (``=`` right, ``~`` wrong, ``~%50%`` weights; without any ``=`` it
 has several answers), true/false (``{T}``, ``{FALSE#wrong fb#right fb}``), short answer
 (``{=a =b}``), numerical (``{#3.14:0.01}``, ``{#1..5}``, ``{#=%50%2:1 =3:0}``), matching
-(``{=a -> 1 =b -> 2}``), essay (``{}``), description (no braces), missing-word questions
+(``{=a -> 1 =b -> 2}``; the right-hand items are offered sorted), essay (``{}``), description (no braces), missing-word questions
 (text after the braces), ``::title::``, ``[markdown]``/``[html]``/``[plain]`` formats, ``//``
 comment lines, ``$CATEGORY:`` lines (ignored), per-answer ``#feedback``, general ``####feedback``
 and the escapes ``\\~ \\= \\# \\{ \\} \\: \\n``.
 
+Multiple-choice answers are shown in a stable shuffled order (as Moodle shuffles them), so the
+right answer, usually written first, is not always first; the key uses the shown order.
 ``parse_gift`` never raises; problems come back as ``(line, message, hint)``.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 
 from .forms import QuestionSpec
@@ -105,7 +108,13 @@ def _numerical(body: str, line: int, problems: list[Problem]) -> dict | None:
     return {"answers": answers}
 
 
-def _choices(body: str, line: int, problems: list[Problem]) -> tuple[str, dict, list[str], list[str]] | None:
+def _shuffled(items: list, seed: str) -> list:
+    """A stable pseudo-random order (Moodle shuffles GIFT answers; the right one is usually first)."""
+    return sorted(items, key=lambda item: hashlib.sha256(f"{seed}\x00{item[2]}".encode()).hexdigest())
+
+
+def _choices(body: str, line: int, problems: list[Problem],
+             seed: str = "") -> tuple[str, dict, list[str], list[str]] | None:
     lead = body.split("=")[0].split("~")[0]
     if lead.strip():
         problems.append((line, f"answers must start with '=' or '~', found '{lit(lead)[:30]}'",
@@ -117,6 +126,7 @@ def _choices(body: str, line: int, problems: list[Problem]) -> tuple[str, dict, 
         text, feedback = _split_feedback(item)
         items.append((mark, weight, text, feedback))
     if any(mark == "~" for mark, *_ in items):
+        items = _shuffled(items, seed)
         multiple = not any(mark == "=" for mark, *_ in items)
         weights = [w if w is not None else (100.0 if m == "=" else 0.0) for m, w, _, _ in items]
         answers = [i for i, w in enumerate(weights) if w > 0] if multiple else \
@@ -192,7 +202,7 @@ def _question(start: int, text: str, line_base: int, problems: list[Problem]) ->
                "feedback_right": lit(feedback[1])}
         spec.kind = "true_false"
     else:
-        found = _choices(stripped, answer_line, problems)
+        found = _choices(stripped, answer_line, problems, seed=prompt)
         if found is None:
             return None
         spec.kind, key, spec.options, spec.choices = found

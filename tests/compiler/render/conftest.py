@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from learningpaths.compiler.options import CompileOptions
-from learningpaths.compiler.render import RenderInput
+from learningpaths.compiler.render import Rendered, RenderInput
 from learningpaths.compiler.result import ObjectKey
 
 HERE = Path(__file__).resolve().parent
@@ -66,3 +66,13 @@ def sample():
     if not SAMPLES.is_dir():
         pytest.skip("Dwengo samples not available")
     return lambda rel: load_object(SAMPLES / rel)
+
+
+def show(result: Rendered) -> str:
+    """Golden-file text: student HTML, the teacher HTML when it differs, then the diagnostics."""
+    out = result.html.rstrip("\n")
+    if result.teacher_html != result.html:
+        out += "\n=== teacher ===\n" + result.teacher_html.rstrip("\n")
+    for diagnostic in result.diagnostics:
+        out += "\n" + "\n".join("// " + line for line in diagnostic.format().split("\n"))
+    return out

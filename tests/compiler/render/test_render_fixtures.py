@@ -15,23 +15,14 @@ from pathlib import Path
 import pytest
 from markdown_it.utils import read_fixture_file
 
-from learningpaths.compiler.render import Rendered, render
+from learningpaths.compiler.render import render
 
-from .conftest import make_input
+from .conftest import make_input, show
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FILES = sorted(FIXTURES.glob("*.md"))
 CASES = [(path.name, line, title, text, expected)
          for path in FILES for line, title, text, expected in read_fixture_file(path)]
-
-
-def show(result: Rendered) -> str:
-    out = result.html.rstrip("\n")
-    if result.teacher_html != result.html:
-        out += "\n=== teacher ===\n" + result.teacher_html.rstrip("\n")
-    for diagnostic in result.diagnostics:
-        out += "\n" + "\n".join("// " + line for line in diagnostic.format().split("\n"))
-    return out
 
 
 def _update() -> None:
