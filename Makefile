@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install assets browser content migrate serve check bench clean
+.PHONY: run test install assets browser content models migrate serve check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +29,16 @@ migrate: install
 content: migrate
 	$(BIN)/python manage.py compilecontent
 
+models: migrate
+	$(BIN)/python manage.py trainmodels
+
 check: install
 	$(BIN)/python manage.py compilecontent --check --strict
 
 serve:
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-run: assets content serve
+run: assets content models serve
 
 test: assets browser
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
@@ -43,6 +46,7 @@ test: assets browser
 bench: install
 	$(BIN)/python bench/engine_vs_torch.py
 	$(BIN)/python bench/compile.py
+	$(BIN)/python bench/serving.py
 
 clean:
 	rm -rf var static/vendor static/engine

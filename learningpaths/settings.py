@@ -195,3 +195,8 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     if env_bool("SECURE_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Server demos (ONNX Runtime): requests per minute per user/address, and seconds per request.
+DEMO_RATE_LIMIT = int(os.environ.get("DEMO_RATE_LIMIT", "120"))
+DEMO_TIMEOUT = float(os.environ.get("DEMO_TIMEOUT", "2.0"))
+DEMO_MODELS_DIR = Path(os.environ.get("DEMO_MODELS_DIR", VAR_DIR / "models"))

@@ -1,0 +1,146 @@
+"""Latency and throughput of the demo inference endpoint on loopback, beside the engine in process.
+
+Starts gunicorn on 127.0.0.1 with the digit CNN, then runs 1, 8 and 32 concurrent keep-alive
+clients for a fixed number of requests each and prints p50/p99 latency and requests/s. The peer
+measured in the same run is the engine's own NumPy forward pass of the same model, in process.
+
+    .venv/bin/python bench/serving.py [--requests 200] [--workers 2] [--threads 16]
+
+Goal on CPU: p99 <= 25 ms at 32 concurrent clients for the digit CNN.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(port: int, timeout: float = 60) -> dict:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/demos/")
+            response = conn.getresponse()
+            if response.status == 200:
+                return json.loads(response.read())
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+def client(port: int, body: bytes, n: int, out: list, errors: list) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Content-Type": "application/json"}
+    for _ in range(n):
+        start = time.perf_counter()
+        try:
+            conn.request("POST", "/api/demos/digits-cnn/predict", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            ok = response.status == 200
+        except OSError:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            ok = False
+        out.append(time.perf_counter() - start)
+        if not ok:
+            errors.append(1)
+
+
+def run_level(port: int, body: bytes, clients: int, per_client: int) -> dict:
+    latencies: list[float] = []
+    errors: list[int] = []
+    threads = [threading.Thread(target=client, args=(port, body, per_client, latencies, errors)) for _ in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - start
+    lat = np.sort(np.asarray(latencies)) * 1000
+    return {"clients": clients, "requests": len(lat), "errors": len(errors), "rps": len(lat) / wall,
+            "p50": float(np.percentile(lat, 50)), "p99": float(np.percentile(lat, 99))}
+
+
+def engine_forward_ms(models_dir: Path, x: np.ndarray, repeats: int = 300) -> float:
+    """The same CNN's forward pass in process with the engine (retrained with the same seed)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learningpaths.settings")
+    import django
+
+    django.setup()
+    from learningpaths.demos.training import build
+
+    model = build("digits-cnn")
+    model.predict(x)
+    start = time.perf_counter()
+    for _ in range(repeats):
+        model.predict(x)
+    return (time.perf_counter() - start) / repeats * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=200, help="requests per client at each level")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--levels", default="1,8,32")
+    args = parser.parse_args()
+
+    var = Path(tempfile.mkdtemp(prefix="lp-bench-serving-"))
+    env = dict(os.environ, VAR_DIR=str(var), DEMO_RATE_LIMIT="100000000", DEBUG="0", SECRET_KEY="bench-" + "x" * 50,
+               ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", PYTHONUNBUFFERED="1")
+    py = sys.executable
+    print("training the demo models (once) ...", flush=True)
+    subprocess.run([py, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([py, "manage.py", "trainmodels", "digits-cnn"], cwd=ROOT, env=env, check=True)
+
+    port = free_port()
+    gunicorn = [py, "-m", "gunicorn", "learningpaths.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
+                "--threads", str(args.threads), "-k", "gthread", "--log-level", "warning"]
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        status = wait_ready(port)
+        x = np.random.default_rng(0).random((1, 1, 8, 8)).astype(np.float32)
+        body = json.dumps({"input": x.tolist()}).encode()
+        print(f"providers: {status['providers']} (available: {status['available_providers']})")
+        print(f"gunicorn: {args.workers} workers x {args.threads} threads; {os.cpu_count()} CPUs\n")
+        rows = [run_level(port, body, c, args.requests if c == 1 else max(args.requests // 4, 25))
+                for c in (int(v) for v in args.levels.split(","))]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+    forward = engine_forward_ms(var / "models", x)
+    print(f"{'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for r in rows:
+        print(f"{r['clients']:>7} {r['requests']:>8} {r['errors']:>6} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f}")
+    print(f"\nengine NumPy forward pass in process, 1 sample: {forward:.3f} ms")
+    for r in rows:
+        print(f"  endpoint p50 at {r['clients']:>2} clients / in-process forward = {r['p50'] / forward:.1f}x")
+    worst = rows[-1]
+    verdict = "meets" if worst["p99"] <= 25 else "misses"
+    print(f"\ngoal p99 <= 25 ms at {worst['clients']} clients: {worst['p99']:.1f} ms ({verdict} it)")
+
+
+if __name__ == "__main__":
+    main()
