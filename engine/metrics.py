@@ -101,7 +101,7 @@ def f1_score(y_true, y_pred, average: str = "auto") -> float:
 
 def _positive_scores(y_true, scores):
     scores = np.asarray(scores, dtype=float)
-    if scores.ndim == 2:
+    if scores.ndim == 2 and scores.shape[1] != 1:
         if scores.shape[1] != 2:
             raise ShapeError("roc", ("n", 2), scores.shape, "Pass one score per sample for two classes.")
         scores = scores[:, 1]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from . import activations, losses, metrics as metrics_module, optimizers
@@ -64,7 +66,7 @@ class Sequential(Layer):
             raise ConfigError(f"{self.describe()}.add expects a Layer, received {layer!r}.")
         taken = {l.name for l in self.layers}
         if layer.name in taken:
-            base, k = layer.name, 1
+            base, k = re.sub(r"_\d+$", "", layer.name), 1
             while f"{base}_{k}" in taken:
                 k += 1
             layer.name = f"{base}_{k}"
