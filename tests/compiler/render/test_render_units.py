@@ -1,0 +1,127 @@
+"""Small pieces: URL templates, options, embeds, slugs, XML layout, references, line numbers."""
+from __future__ import annotations
+
+import pytest
+
+from learningpaths.compiler.options import CompileOptions
+from learningpaths.compiler.render import render
+from learningpaths.compiler.render.links import parse_object_ref
+from learningpaths.compiler.render.media import embed_url, pretty_xml
+from learningpaths.compiler.render.plugins.anchors import slugify
+
+from .conftest import make_input
+
+
+@pytest.mark.parametrize("url,expected", [
+    ("https://www.youtube.com/watch?v=abc_-1", "https://www.youtube.com/embed/abc_-1"),
+    ("https://youtube.com/watch?v=abc&t=90s", "https://youtube.com/embed/abc?start=90"),
+    ("https://m.youtube.com/watch?v=abc", "https://www.youtube.com/embed/abc"),
+    ("https://youtu.be/abc", "https://www.youtube.com/embed/abc"),
+    ("https://www.youtube.com/embed/abc", "https://www.youtube.com/embed/abc"),
+    ("https://player.vimeo.com/video/1", "https://player.vimeo.com/video/1"),
+    ("https://www.youtube.com/watch?v=<x>", "https://www.youtube.com/watch?v=<x>"),
+])
+def test_embed_url(url, expected):
+    assert embed_url(url) == expected
+
+
+@pytest.mark.parametrize("text,slug", [
+    ("Deep learning", "deep-learning"), ("Wat is AI?", "wat-is-ai"), ("  --  ", "section"),
+    ("De **OF** schakeling", "de-of-schakeling"), ("Élève & prof", "élève-prof"), ("snake_case", "snake-case"),
+])
+def test_slugify(text, slug):
+    assert slugify(text) == slug
+
+
+def test_pretty_xml_keeps_text_elements_on_one_line():
+    xml = '<xml><block type="a"><field name="T">Hi</field><next/></block></xml>'
+    assert pretty_xml(xml) == ('<xml>\n  <block type="a">\n    <field name="T">Hi</field>\n    <next/>\n'
+                               '  </block>\n</xml>')
+
+
+@pytest.mark.parametrize("rest,ok", [
+    ("lcd_m1/nl/3", ("lcd_m1", "nl", 3)), ("lcd_m1/NL", ("lcd_m1", "nl", None)),
+    ("a-b.c/fr/latest", ("a-b.c", "fr", None)), ("x/nl/3/", ("x", "nl", 3)),
+])
+def test_parse_object_ref(rest, ok):
+    ref, why = parse_object_ref(rest)
+    assert (ref.hruid, ref.language, ref.version) == ok and why == ""
+
+
+@pytest.mark.parametrize("rest", ["x", "x/nl/3/4", "x/dutch/3", "x y/nl/3", "x/nl/-1", "/nl/3"])
+def test_parse_object_ref_rejects(rest):
+    ref, why = parse_object_ref(rest)
+    assert ref is None and why
+
+
+def test_custom_url_templates_and_quoting():
+    options = CompileOptions(object_url="/o/{language}/{hruid}@{version}", asset_url="/media/{hruid}/{version}/{path}",
+                             path_url="/p/{language}/{hruid}")
+    body = ("![a b](<img/a b.png>) [x](@learning-object/h/nl/2) [y](@learning-object/h/nl) "
+            "[p](https://dwengo.org/fr/learning-path.html?hruid=P&language=fr#n;fr;1)")
+    result = render(make_input(body, files=("img/a b.png",), options=options))
+    assert '<img src="/media/demo/1/img/a%20b.png" alt="a b">' in result.html
+    assert '<a href="/o/nl/h@2" class="lp-object-link"' in result.html
+    assert '<a href="/o/nl/h@latest" class="lp-object-link"' in result.html
+    assert '<a href="/p/fr/P#n;fr;1"' in result.html
+
+
+def test_custom_allowlist_and_widgets():
+    options = CompileOptions(iframe_allowlist=("example.org",), widgets=("slider",))
+    body = "![](@extern/https://example.org/app)\n\n![](@youtube/https://youtu.be/abc)\n\n![S](@widget/slider?min=0)"
+    result = render(make_input(body, options=options))
+    assert '<iframe src="https://example.org/app"' in result.html
+    assert "youtube.com/embed" not in result.html and '<a href="https://youtu.be/abc"' in result.html
+    assert 'data-widget="slider"' in result.html
+    assert [d.code for d in result.diagnostics] == ["lp.iframe_host"]
+
+
+def test_line_numbers_are_source_file_lines():
+    body = "Intro\n\n![x](missing.png)\n\n- item [y](@nope/z)\n\n```question\nkind: nope\nprompt: p\n```\n"
+    result = render(make_input(body, body_line=31))
+    assert [(d.line, d.code) for d in result.diagnostics] == [
+        (33, "lp.asset_missing"), (35, "lp.directive"), (38, "lp.question")]
+    assert result.diagnostics[0].col == 6
+
+
+def test_line_of_a_link_after_soft_breaks():
+    body = "para line one\nline two\nline three [x](gone.txt)\n"
+    [diagnostic] = render(make_input(body, body_line=10)).diagnostics
+    assert (diagnostic.line, diagnostic.col) == (12, 16)
+
+
+def test_transclusion_markers_are_the_boundary_format():
+    from learningpaths.compiler.render import TRANSCLUSION_MARKER
+
+    result = render(make_input("![a](@learning-object/x.y_z/en/4)\n\n![b](@learning-object/x/en)"))
+    assert TRANSCLUSION_MARKER.format(ref="x.y_z/en/4") in result.html
+    assert TRANSCLUSION_MARKER.format(ref="x/en/latest") in result.html
+    assert [(r.hruid, r.version) for r in result.references] == [("x.y_z", 4), ("x", None)]
+
+
+def test_cells_are_recorded_for_execution():
+    body = "```python setup\nimport numpy as np\n```\n\n```python run id=train returns=acc\nacc = 1\n```\n"
+    result = render(make_input(body, body_line=5))
+    assert result.cells == [
+        {"n": 1, "id": "", "code": "import numpy as np\n", "line": 5, "setup": True, "options": {},
+         "teacher_only": False},
+        {"n": 2, "id": "train", "code": "acc = 1\n", "line": 9, "setup": False,
+         "options": {"id": "train", "returns": "acc"}, "teacher_only": False},
+    ]
+
+
+def test_yaml_question_keys():
+    body = ("```question\nid: pi\nkind: numeric\nprompt: pi?\nanswer: 3.14\ntolerance: 0.01\nfeedback: Nice\n```\n\n"
+            "```question\nkind: short_text\nprompt: capital?\nanswer: Brussels\ncase_sensitive: true\n```\n")
+    result = render(make_input(body))
+    first, second = result.questions
+    assert (first.id, first.kind, first.prompt, first.line) == ("pi", "numerical", "pi?", 4)
+    assert first.key == {"answers": [{"value": 3.14, "tolerance": 0.01, "weight": 100.0}], "feedback": "Nice"}
+    assert second.key == {"accepted": ["Brussels"], "case_sensitive": True, "feedback": ""}
+    assert "3.14" not in result.html and "Nice" not in result.html and "Brussels" not in result.html
+
+
+def test_language_of_labels():
+    result = render(make_input("```question\nkind: true_false\nprompt: p\nanswer: true\n```", language="nl"))
+    assert "Waar" in result.html and "Controleer" in result.html
+    assert result.questions[0].options == ["Waar", "Onwaar"]
