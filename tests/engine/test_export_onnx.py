@@ -109,6 +109,8 @@ def test_lstm_gate_reorder_helper():
 
 
 def test_errors():
+    pytest.importorskip("onnx")
+
     class Custom(Layer):
         def forward(self, x, *, training=False):
             return x
