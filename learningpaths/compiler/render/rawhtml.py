@@ -6,8 +6,8 @@ one HTML block marks everything up to its end tag as teacher-only (Dwengo's conv
 
 This is not the security boundary (``sanitize.py`` is): it gives authors warnings with line
 numbers, rewrites ``<img src="rel.png">`` like Dwengo does, maps ``<center>`` to a div, and strips
-our own ``lp-*`` classes and ``data-lp-*`` attributes so content cannot forge widgets, cells or
-transclusion markers.
+our own ``lp-*`` classes, ``data-lp-*`` and the other ``RESERVED_DATA`` attributes, so content
+cannot forge widgets, questions, cells or transclusion markers.
 """
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 URL_ATTRS = {"href", "src", "xlink:href", "action", "formaction", "data", "poster", "background",
              "cite", "codebase", "dynsrc", "lowsrc", "srcset"}
 DROPPED_TAGS = {"object", "applet", "base", "meta", "link", "frame", "frameset", "param", "svg", "math"}
+# Attributes with a meaning for our page scripts: only the renderer may emit them.
+RESERVED_DATA = {"data-widget", "data-params", "data-question-id", "data-kind"}
 MEDIA_SRC = {"audio", "video", "source", "embed", "track"}
 _CTRL = re.compile(r"[\s\x00-\x1f]+")
 
@@ -99,7 +101,7 @@ class _Rewriter(HTMLParser):
                 self._warn(f"event handler {name}=\"…\" on <{tag}> is not allowed; it was removed",
                            "interactive parts are widgets or runnable cells; see docs/authoring.md")
                 continue
-            if name.startswith("data-lp"):
+            if name.startswith("data-lp") or name in RESERVED_DATA:
                 continue
             if name == "srcdoc":
                 self._warn(f"srcdoc on <{tag}> is not allowed; it was removed")
