@@ -37,8 +37,10 @@ class Doc:
             return 0
         lines = self.text.split("\n")
         if 0 <= line0 < len(lines):
-            pos = lines[line0].find(needle)
-            return pos + 1 if pos >= 0 else 0
+            for candidate in (needle, unquote(needle)):  # Markdown URLs arrive percent-encoded
+                pos = lines[line0].find(candidate)
+                if pos >= 0:
+                    return pos + 1
         return 0
 
 

@@ -92,8 +92,8 @@ class _Rewriter(HTMLParser):
             self._warn(f"<{tag}> is not allowed and was removed")
             return
         line0, _ = self._where()
-        teacher = self.teacher or self.scope.teacher
         classes = next((v or "" for k, v in attrs if k == "class"), "").split()
+        teacher = self.teacher or self.scope.teacher or "teacher_only" in classes
         new: list[tuple[str, str | None]] = []
         broken = external = has_target = False
         for name, value in attrs:
@@ -139,7 +139,7 @@ class _Rewriter(HTMLParser):
             self._warn("<iframe> without an allowed src was removed")
             self.dropping = None if closed else "iframe"
             return
-        if tag == "img" and not any(n == "alt" and v for n, v in new):
+        if tag == "img" and not any(n == "alt" for n, _ in new):  # alt="" marks a decorative image
             self.ctx.warn(self.doc, self.doc.line(line0), Code.IMAGE_ALT, "<img> has no alt text",
                           'describe the image: <img src="…" alt="what it shows">', self._where()[1])
         if tag == "a" and external and not has_target:
