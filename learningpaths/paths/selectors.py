@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 
+from .embeds import defer_iframes
 from .models import LearningObject, LearningPath, ObjectAsset, PathNode
 from .querysets import can_see_teacher_content
 
@@ -22,9 +23,8 @@ def object_get(*, user, hruid: str, language: str, version: int | None = None) -
 
 def object_html(*, obj: LearningObject, user, as_student: bool = False) -> str:
     """The HTML variant the user may see: teacher-only blocks only for teachers."""
-    if can_see_teacher_content(user) and not as_student:
-        return obj.teacher_html
-    return obj.html
+    html = obj.teacher_html if can_see_teacher_content(user) and not as_student else obj.html
+    return defer_iframes(html)
 
 
 def object_variants(*, obj: LearningObject, user) -> list[LearningObject]:

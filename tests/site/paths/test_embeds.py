@@ -1,0 +1,13 @@
+from learningpaths.paths.embeds import defer_iframes
+
+
+def test_third_party_iframes_are_deferred():
+    out = defer_iframes('<iframe width="420" src="https://www.youtube.com/embed/x?a=1&amp;b=2" allowfullscreen></iframe>')
+    assert 'data-lp-src="https://www.youtube.com/embed/x?a=1&amp;b=2"' in out
+    assert ' src="' not in out and "hidden" in out
+    assert "Load the content from www.youtube.com" in out
+
+
+def test_same_site_iframes_and_other_html_are_untouched():
+    html = '<p>src="https://x.org"</p><iframe src="/objects/a/en/1/"></iframe>'
+    assert defer_iframes(html) == html
