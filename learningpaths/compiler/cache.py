@@ -86,13 +86,14 @@ class Cache:
         self.dirty = True
         return value
 
-    def file_sha256(self, path: Path, size: int, mtime_ns: int) -> str | None:
-        key = (str(path), size, mtime_ns)
+    def file_sha256(self, path: str, size: int, mtime_ns: int) -> str | None:
+        key = (path, size, mtime_ns)
         known = self.get("file", key)
         if known is not None:
             return known
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as fh:
+                data = fh.read()
         except OSError:
             return None
         return self.put("file", key, hashlib.sha256(data).hexdigest())

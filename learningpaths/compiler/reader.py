@@ -69,13 +69,12 @@ def discover(sources: list[Path], reporter: Reporter) -> Discovery:
     found = Discovery()
     for given in sources:
         root = Path(os.path.abspath(given))
-        base = root.parent
         if root.is_dir():
-            _walk(root, base, found, reporter)
+            _walk(str(root), root.name or root.as_posix(), found, reporter)
         elif root.is_file() and root.name in OBJECT_SOURCES:
-            _walk(root.parent, root.parent.parent, found, reporter)
+            _walk(str(root.parent), root.parent.name, found, reporter)
         elif root.is_file() and root.suffix in PATH_SUFFIXES:
-            found.paths.append(PathSource(root, _display(root, root.parent.parent)))
+            found.paths.append(PathSource(root, f"{root.parent.name}/{root.name}"))
         elif root.exists():
             reporter.error(str(given), 0, Code.READ, "not a learning object folder, a path file or a folder of them",
                            hint="pass a content folder, an index.md/metadata.md/metadata.yaml or a path .json/.yaml")
@@ -84,66 +83,57 @@ def discover(sources: list[Path], reporter: Reporter) -> Discovery:
     return found
 
 
-def _display(path: Path, base: Path) -> str:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:  # pragma: no cover - only for odd inputs such as "/"
-        return path.as_posix()
-
-
-def _scan(folder: Path, base: Path, reporter: Reporter) -> tuple[list[os.DirEntry], list[os.DirEntry]]:
-    """The visible files and subfolders of ``folder``, sorted by name."""
+def _scan(folder: str, display: str, reporter: Reporter) -> tuple[list[os.DirEntry], list[os.DirEntry]]:
+    """The visible files and subfolders of ``folder``, sorted by name. Paths are strings here: this
+    loop runs for every folder of the content, and pathlib would triple its cost."""
     try:
         with os.scandir(folder) as it:
             entries = sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
     except OSError as exc:
-        reporter.error(_display(folder, base), 0, Code.READ, f"cannot list folder: {exc.strerror or exc}")
+        reporter.error(display, 0, Code.READ, f"cannot list folder: {exc.strerror or exc}")
         return [], []
     files = [e for e in entries if e.is_file()]
     dirs = [e for e in entries if e.is_dir(follow_symlinks=False)]
     return files, dirs
 
 
-def _walk(root: Path, base: Path, found: Discovery, reporter: Reporter) -> None:
-    stack = [root]
+def _walk(root: str, root_display: str, found: Discovery, reporter: Reporter) -> None:
+    stack = [(root, root_display)]
     while stack:
-        folder = stack.pop()
-        files, dirs = _scan(folder, base, reporter)
+        folder, display = stack.pop()
+        files, dirs = _scan(folder, display, reporter)
         names = {e.name for e in files}
         markers = [name for name in OBJECT_SOURCES if name in names]
         if markers:
-            found.objects.append(_object(folder, markers, files, dirs, base, reporter))
+            found.objects.append(_object(folder, display, markers, files, dirs, reporter))
             continue  # Dwengo does not look for objects below an object folder
-        if PATH_FOLDER.search(_display(folder, base)):
-            for entry in files:
-                if entry.name.endswith(PATH_SUFFIXES):
-                    path = Path(entry.path)
-                    found.paths.append(PathSource(path, _display(path, base)))
-        stack.extend(Path(d.path) for d in reversed(dirs))
+        if PATH_FOLDER.search(display):
+            found.paths.extend(PathSource(Path(e.path), f"{display}/{e.name}") for e in files if e.name.endswith(PATH_SUFFIXES))
+        stack.extend((d.path, f"{display}/{d.name}") for d in reversed(dirs))
 
 
-def _object(folder: Path, markers: list[str], files, dirs, base: Path, reporter: Reporter) -> ObjectSource:
-    source = folder / markers[0]
-    display = _display(source, base)
+def _object(folder: str, display: str, markers: list[str], files, dirs, reporter: Reporter) -> ObjectSource:
+    source_display = f"{display}/{markers[0]}"
     if len(markers) > 1:
-        reporter.error(display, 0, Code.AMBIGUOUS_SOURCE,
+        reporter.error(source_display, 0, Code.AMBIGUOUS_SOURCE,
                        f"folder has several learning-object sources ({', '.join(markers)}); using {markers[0]}",
                        hint="keep exactly one of index.md, metadata.md, metadata.yaml per folder")
     stats = [_stat(e, e.name) for e in files if e.name not in OBJECT_SOURCES]
-    todo = [(Path(d.path), d.name) for d in dirs]
+    todo = [(d.path, d.name) for d in dirs]
     while todo:
         sub, rel = todo.pop(0)
-        sub_files, sub_dirs = _scan(sub, base, reporter)
+        sub_files, sub_dirs = _scan(sub, f"{display}/{rel}", reporter)
         nested = [e.name for e in sub_files if e.name in OBJECT_SOURCES]
         if nested:
-            reporter.warning(_display(sub / nested[0], base), 0, Code.NESTED_OBJECT,
-                             f"learning object inside the object folder '{_display(folder, base)}' is not compiled",
+            reporter.warning(f"{display}/{rel}/{nested[0]}", 0, Code.NESTED_OBJECT,
+                             f"learning object inside the object folder '{display}' is not compiled",
                              hint="move this folder out of the other object's folder (Dwengo skips it too)")
         stats.extend(_stat(e, f"{rel}/{e.name}") for e in sub_files)
-        todo.extend((Path(d.path), f"{rel}/{d.name}") for d in sub_dirs)
+        todo.extend((d.path, f"{rel}/{d.name}") for d in sub_dirs)
     stats = [s for s in stats if s is not None]
     stats.sort(key=lambda s: (s.rel.count("/"), s.rel))
-    return ObjectSource(folder, source, display, tuple(stats))
+    folder_path = Path(folder)
+    return ObjectSource(folder_path, folder_path / markers[0], source_display, tuple(stats))
 
 
 def _stat(entry: os.DirEntry, rel: str) -> FileStat | None:

@@ -18,6 +18,7 @@ from . import render as _render
 from .cache import Cache, code_fingerprint, digest, options_fingerprint
 from .codes import Code
 from .diagnostics import ERROR, Reporter
+from .frontmatter import split_front_matter
 from .options import CompileOptions
 from .reader import ObjectSource
 from .render import RenderInput, Rendered
@@ -46,7 +47,14 @@ class Entry:
     src: ObjectSource
     record: ObjectRecord
     source_hash: str
+    data: bytes = b""  # the source file (its body is re-read from here when the cached record has none)
     rendered: Rendered | None = None
+
+    def body(self) -> str | None:
+        if self.record.body is not None or self.src.kind != "index.md":
+            return self.record.body
+        text = self.data.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        return split_front_matter(text, self.src.display, Reporter()).body
 
     @property
     def key(self) -> ObjectKey:
@@ -75,7 +83,7 @@ def render_entries(entries: list[Entry], options: CompileOptions, cache: Cache, 
 def _input(entry: Entry, options: CompileOptions) -> RenderInput:
     record = entry.record
     return RenderInput(key=record.key, content_type=record.metadata["content_type"], folder=entry.src.folder,
-                       source_path=entry.src.display, body=record.body, body_line=record.body_line,
+                       source_path=entry.src.display, body=entry.body(), body_line=record.body_line,
                        files=entry.src.file_names, metadata=record.metadata, options=options)
 
 
@@ -86,11 +94,13 @@ def _run(inputs: list[RenderInput], options: CompileOptions) -> list[Rendered]:
                disable=not (options.progress and inputs and sys.stderr.isatty()))
     jobs = options.jobs or (os.cpu_count() or 1)
     results: list[Rendered] = []
-    if jobs > 1 and len(inputs) >= _POOL_MIN and sys.platform.startswith("linux"):
+    if jobs > 1 and len(inputs) >= _POOL_MIN:
         try:
             import multiprocessing
 
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            # "spawn", not "fork": the caller may be a threaded server, and a forked child can
+            # inherit a lock held by another thread and hang.
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
                 for rendered in pool.map(render_safely, inputs, chunksize=16):
                     results.append(rendered)
                     bar.update()
@@ -122,7 +132,7 @@ def build_assets(entry: Entry, cache: Cache, reporter: Reporter) -> list[Asset]:
     for rel, teacher_only in sorted(entry.rendered.asset_refs.items()):
         norm = posixpath.normpath(str(rel))
         stat = files.get(norm) if not (norm.startswith(("/", "../")) or norm == "..") else None
-        sha = cache.file_sha256(entry.src.folder / norm, stat.size, stat.mtime_ns) if stat else None
+        sha = cache.file_sha256(os.path.join(entry.src.folder, norm), stat.size, stat.mtime_ns) if stat else None
         if sha is None:
             if rel not in reported:
                 reporter.error(entry.src.display, 0, Code.ASSET_MISSING, f"file '{rel}' is not in the object folder",

@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import os
 import re
 
 from .cache import COMPILER_VERSION, Cache, code_fingerprint, digest
@@ -140,7 +141,8 @@ class Linker:
         if known is not None:
             return known
         entry = self.index.items[key]
-        files = [(f.rel, self.cache.file_sha256(entry.src.folder / f.rel, f.size, f.mtime_ns)) for f in entry.src.files]
+        folder = str(entry.src.folder)
+        files = [(f.rel, self.cache.file_sha256(os.path.join(folder, f.rel), f.size, f.mtime_ns)) for f in entry.src.files]
         stack = stack + (key,)
         inner = sorted(str(t) if t in stack or len(stack) > _MAX_DEPTH else self.content_hash(t, stack)
                        for t in self.transclusions(key))
