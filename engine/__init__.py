@@ -12,7 +12,7 @@ library (``engine.export`` imports ``onnx`` inside its functions). See ``docs/en
 True
 """
 
-from . import activations, callbacks, data, export, initializers, kernels, losses, metrics, optimizers
+from . import activations, callbacks, data, export, initializers, kernels, losses, metrics, optimizers, training
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback
 from .errors import ConfigError, ShapeError
@@ -22,7 +22,8 @@ from .layers import (
     MaxPool2D, Reshape, SimpleRNN,
 )
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy
-from .model import Autoencoder, Sequential
+from .autoencoder import Autoencoder
+from .model import Sequential
 from .neuron import Neuron
 from .optimizers import SGD, Adam, RMSprop
 from .parameter import Parameter
@@ -44,5 +45,5 @@ __all__ = [
     "check_layer", "check_loss", "numerical_gradient", "ShapeError", "ConfigError",
     # modules
     "activations", "callbacks", "data", "export", "initializers", "kernels", "losses", "metrics",
-    "optimizers",
+    "optimizers", "training",
 ]

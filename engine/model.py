@@ -1,4 +1,4 @@
-"""Models: ``Sequential`` (a stack of layers with fit / evaluate / predict) and ``Autoencoder``."""
+"""``Sequential``: a stack of layers with fit / evaluate / predict (``Autoencoder`` builds on it)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,10 @@ import re
 
 import numpy as np
 
-from . import activations, losses, metrics as metrics_module, optimizers
-from .activations import Activation
-from .callbacks import CallbackList, History, ProgressPrinter
+from . import activations, losses, metrics as metrics_module, optimizers, training
+from .callbacks import History
 from .errors import ConfigError, ShapeError, unknown_name
-from .layers.base import Layer, get as get_layer
-
-MODES = {"stochastic": "stochastic", "batch": "batch", "full-batch": "batch", "mini-batch": "mini-batch",
-         "minibatch": "mini-batch"}
-"""Training modes as the lessons name them: one sample, the whole set, or ``batch_size`` samples per step."""
+from .layers.base import Layer, get as get_layer, serialize
 
 
 class Sequential(Layer):
@@ -64,7 +59,7 @@ class Sequential(Layer):
             layer = activations.get(layer)
         if not isinstance(layer, Layer):
             raise ConfigError(f"{self.describe()}.add expects a Layer, received {layer!r}.")
-        taken = {l.name for l in self.layers}
+        taken = {layer_.name for layer_ in self.layers}
         if layer.name in taken:
             base, k = re.sub(r"_\d+$", "", layer.name), 1
             while f"{base}_{k}" in taken:
@@ -111,7 +106,7 @@ class Sequential(Layer):
             for layer in self.layers:
                 if layer.name == key:
                     return layer
-            raise unknown_name("layer", key, [l.name for l in self.layers])
+            raise unknown_name("layer", key, [layer_.name for layer_ in self.layers])
         return self.layers[key]
 
     def __len__(self):
@@ -183,22 +178,6 @@ class Sequential(Layer):
             grad_y = layers[k].backward(grad_y, need_input_grad=need_input_grad or k > 0)
         return grad_y
 
-    def _output_activation(self):
-        last = self.layers[-1] if self.layers else None
-        return last if isinstance(last, Activation) else getattr(last, "activation", None)
-
-    def _backward_fused(self, grad_z):
-        """Backward from ``dL/dz`` of the output activation's input (fused softmax/sigmoid + loss)."""
-        layers = self.layers
-        last = layers[-1]
-        if isinstance(last, Activation):
-            layers = layers[:-1]
-        else:
-            grad_z = last._backward_linear(grad_z, len(layers) > 1)
-            layers = layers[:-1]
-        for k in range(len(layers) - 1, -1, -1):
-            grad_z = layers[k].backward(grad_z, need_input_grad=k > 0)
-
     # -- training ----------------------------------------------------------------------------
     def compile(self, *, loss="mse", optimizer="sgd", metrics=(), lr: float | None = None) -> None:
         """Choose the loss, the optimizer (name or instance; ``lr`` sets its learning rate) and metrics."""
@@ -211,43 +190,15 @@ class Sequential(Layer):
         self.metrics = {m if isinstance(m, str) else getattr(m, "__name__", "metric"): metrics_module.get(m)
                         for m in names}
 
-    def _check_compiled(self):
+    def check_compiled(self):
         if self.loss is None or self.optimizer is None:
             raise ConfigError(f"{self.describe()} is not compiled: call model.compile(loss=..., optimizer=...) first.")
-
-    def _prepare_training(self, x):
-        self._check_compiled()
-        if not self.built:
-            self.build(np.asarray(x).shape[1:])
-        self._params = self.optimizer.params or self.parameters()
-        fused = self.loss.fused_activation
-        self._fused = fused is not None and not self.loss.from_logits and isinstance(
-            self._output_activation(), fused
-        )
 
     def train_step(self, x, y) -> float:
         """One gradient step on the batch ``(x, y)``; returns the loss before the update."""
         if self._params is None:
-            self._prepare_training(x)
-        return self._train_step(x, y)[0]
-
-    def _train_step(self, x, y):
-        out = self.forward(x, training=True)
-        loss = self.loss.forward(out, y)
-        for p in self._params:
-            p.grad.fill(0)
-        if self._fused:
-            self._backward_fused(self.loss.fused_gradient())
-        else:
-            self.backward(self.loss.backward(), need_input_grad=False)
-        self.optimizer.step(self._params)
-        return loss, out
-
-    def _metric_logs(self, y_true, out, prefix=""):
-        if not self.metrics:
-            return {}
-        probs = self.loss.probabilities(out)
-        return {prefix + name: float(fn(y_true, probs)) for name, fn in self.metrics.items()}
+            training.prepare(self, x)
+        return training.train_step(self, x, y)[0]
 
     def fit(self, x, y=None, *, epochs: int = 1, mode: str = "mini-batch", batch_size: int = 32,
             shuffle: bool = True, validation_data=None, callbacks=(), should_stop=None,
@@ -258,68 +209,11 @@ class Sequential(Layer):
         ``"mini-batch"`` (``batch_size`` samples per step). Each epoch visits every sample once,
         in a new random order when ``shuffle``. ``callbacks`` get every step and epoch;
         ``should_stop()`` is polled after every step (e.g. a Stop button's flag), as is
-        ``model.stop_training``.
+        ``model.stop_training``. See :func:`engine.training.fit`.
         """
-        mode_key = MODES.get(str(mode).lower().replace("_", "-"))
-        if mode_key is None:
-            raise unknown_name("training mode", mode, ["stochastic", "batch", "mini-batch"])
-        x = np.asarray(x)
-        if y is None:
-            raise ConfigError(f"{self.describe()}.fit needs targets y (an Autoencoder uses x itself).")
-        y = np.asarray(y)
-        if len(x) != len(y):
-            raise ShapeError(f"{self.describe()}.fit targets", (len(x), "..."), y.shape,
-                             f"x has {len(x)} samples but y has {len(y)}.")
-        if x.dtype != self.dtype:
-            x = x.astype(self.dtype)
-        self._prepare_training(x)
-        n = len(x)
-        size = {"stochastic": 1, "batch": n, "mini-batch": batch_size}[mode_key]
-        if not isinstance(size, int) or size < 1:
-            raise ConfigError(f"{self.describe()}.fit: batch_size must be a positive integer, received {batch_size!r}.")
-        history = History()
-        cbs = CallbackList([history, *([ProgressPrinter()] if verbose else []), *callbacks], self)
-        step_logs = cbs.wants_steps or bool(self.metrics)
-        self.stop_training = False
-        self.history = history
-        cbs.call("on_train_begin", {"epochs": epochs, "samples": n, "batch_size": size, "mode": mode_key})
-        iteration = 0
-        for epoch in range(1, epochs + 1):
-            cbs.call("on_epoch_begin", {"epoch": epoch})
-            order = self._generator.permutation(n) if shuffle and size < n else None
-            total, seen, outs, targets, stop = 0.0, 0, [], [], False
-            for step, start in enumerate(range(0, n, size), 1):
-                if order is None:
-                    xb, yb = x[start : start + size], y[start : start + size]
-                else:
-                    idx = order[start : start + size]
-                    xb, yb = x[idx], y[idx]
-                loss, out = self._train_step(xb, yb)
-                iteration += 1
-                total += loss * len(xb)
-                seen += len(xb)
-                if self.metrics:
-                    outs.append(out)
-                    targets.append(yb)
-                if step_logs:
-                    logs = {"epoch": epoch, "step": step, "iteration": iteration, "batch_size": len(xb),
-                            "loss": loss, **self._metric_logs(yb, out)}
-                    stop = cbs.call("on_step_end", logs)
-                if stop or self.stop_training or (should_stop is not None and should_stop()):
-                    stop = True
-                    break
-            logs = {"epoch": epoch, "loss": total / seen}
-            if outs:
-                logs.update(self._metric_logs(np.concatenate(targets), np.concatenate(outs)))
-            if validation_data is not None and not stop:
-                val = self.evaluate(*validation_data)
-                logs.update({f"val_{k}": v for k, v in val.items()})
-            if stop:
-                logs["stopped"] = True
-            if cbs.call("on_epoch_end", logs) or stop or self.stop_training:
-                break
-        cbs.call("on_train_end", {"epochs_run": len(history.epochs), "iterations": iteration})
-        return history
+        return training.fit(self, x, y, epochs=epochs, mode=mode, batch_size=batch_size, shuffle=shuffle,
+                            validation_data=validation_data, callbacks=callbacks, should_stop=should_stop,
+                            verbose=verbose)
 
     def predict(self, x, *, batch_size: int | None = None) -> np.ndarray:
         """Outputs in inference mode (logits if the last layer has no activation)."""
@@ -330,9 +224,9 @@ class Sequential(Layer):
 
     def evaluate(self, x, y, *, batch_size: int | None = None) -> dict:
         """``{"loss": ..., <metric>: ...}`` over the whole set, in inference mode."""
-        self._check_compiled()
+        self.check_compiled()
         out = self.predict(x, batch_size=batch_size)
-        return {"loss": float(self.loss.forward(out, y)), **self._metric_logs(np.asarray(y), out)}
+        return {"loss": float(self.loss.forward(out, y)), **training.metric_logs(self, np.asarray(y), out)}
 
     # -- description and persistence --------------------------------------------------------
     def summary(self, print_fn=print) -> str:
@@ -355,7 +249,7 @@ class Sequential(Layer):
         config = super().get_config()
         if self.built:
             config["input_shape"] = list(self.input_shape)
-        config["layers"] = [{"class": type(l).__name__, "config": l.get_config()} for l in self.layers]
+        config["layers"] = [serialize(layer_) for layer_ in self.layers]
         return config
 
     @classmethod
@@ -365,7 +259,7 @@ class Sequential(Layer):
         return cls(layers, **config)
 
     def extra_repr(self):
-        return "\n" + "".join(f"  ({i}) {l.name}: {l!r}\n" for i, l in enumerate(self.layers))
+        return "\n" + "".join(f"  ({i}) {layer_.name}: {layer_!r}\n" for i, layer_ in enumerate(self.layers))
 
     def save(self, file) -> None:
         """Save config and weights to one ``.npz`` file (a path or a binary file object)."""
@@ -378,59 +272,3 @@ class Sequential(Layer):
         from .serialization import load
 
         return load(file)
-
-
-class Autoencoder(Sequential):
-    """An encoder followed by a decoder, trained to reproduce its input (``fit(x)`` uses ``y = x``).
-
-    ``encode(x)`` gives the code (e.g. 2-D points a lesson can plot), ``decode(z)`` maps codes back.
-
-    Example
-    -------
-    >>> import numpy as np
-    >>> from engine import Dense
-    >>> ae = Autoencoder([Dense(2, activation="tanh")], [Dense(4)], input_shape=(4,), seed=0)
-    >>> ae.encode(np.zeros((3, 4))).shape, ae.predict(np.zeros((3, 4))).shape
-    ((3, 2), (3, 4))
-    """
-
-    def __init__(self, encoder, decoder, *, input_shape=None, seed=None, name: str = "autoencoder", dtype=None):
-        self.encoder = encoder if isinstance(encoder, Sequential) else Sequential(encoder, name="encoder")
-        self.decoder = decoder if isinstance(decoder, Sequential) else Sequential(decoder, name="decoder")
-        super().__init__([*self.encoder.layers, *self.decoder.layers], seed=seed, name=name, dtype=dtype)
-        self.encoder.layers = self.layers[: len(self.encoder.layers)]
-        self.decoder.layers = self.layers[len(self.encoder.layers):]
-        if input_shape is not None:
-            self.build(input_shape)
-
-    def build(self, input_shape, rng=None):
-        super().build(input_shape)
-        self.encoder.built, self.encoder.input_shape = True, tuple(input_shape)
-        self.decoder.built, self.decoder.input_shape = True, self.encoder.output_shape
-        return self
-
-    def encode(self, x) -> np.ndarray:
-        if not self.built:
-            self.build(np.asarray(x).shape[1:])
-        return self.encoder.forward(np.asarray(x, dtype=self.dtype))
-
-    def decode(self, z) -> np.ndarray:
-        return self.decoder.forward(np.asarray(z, dtype=self.dtype))
-
-    def fit(self, x, y=None, **kwargs):
-        return super().fit(x, x if y is None else y, **kwargs)
-
-    def get_config(self):
-        config = Layer.get_config(self)
-        if self.built:
-            config["input_shape"] = list(self.input_shape)
-        config["encoder"] = [{"class": type(l).__name__, "config": l.get_config()} for l in self.encoder.layers]
-        config["decoder"] = [{"class": type(l).__name__, "config": l.get_config()} for l in self.decoder.layers]
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        encoder = [get_layer(spec) for spec in config.pop("encoder")]
-        decoder = [get_layer(spec) for spec in config.pop("decoder")]
-        return cls(encoder, decoder, **config)

@@ -74,7 +74,8 @@ class Graph:
 
     def node(self, op: str, inputs, *, prefix: str, outputs: int = 1, **attrs):
         names = [self.unique(f"{prefix}/{op}" + (f":{i}" if outputs > 1 else "")) for i in range(outputs)]
-        self.nodes.append(self.helper.make_node(op, list(inputs), names, name=self.unique(f"{prefix}/{op}_node"), **attrs))
+        node_name = self.unique(f"{prefix}/{op}_node")
+        self.nodes.append(self.helper.make_node(op, list(inputs), names, name=node_name, **attrs))
         return names[0] if outputs == 1 else names
 
 
@@ -88,7 +89,6 @@ def to_onnx(model, input_shape=None, path=None, *, opset: int = OPSET, name: str
     import onnx
     from onnx import TensorProto, helper
 
-    from ..model import Sequential
 
     if not isinstance(model, Layer):
         raise ConfigError(f"to_onnx expects an engine model or layer, received {type(model).__name__}.")

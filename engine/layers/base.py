@@ -186,6 +186,11 @@ class Layer:
         return f"{type(self).__name__}({self.extra_repr()})"
 
 
+def serialize(layer: Layer) -> dict:
+    """``{"class": "Dense", "config": {...}}``: what :func:`get` turns back into a layer."""
+    return {"class": type(layer).__name__, "config": layer.get_config()}
+
+
 def get(identifier) -> Layer:
     """A layer from a class name (``"Dense"``) and config, or a Layer passed through."""
     if isinstance(identifier, Layer):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 
 from .. import activations, initializers, kernels
 from ..errors import check_positive_int

@@ -1,0 +1,145 @@
+"""The training loop behind ``Sequential.fit``: modes, shuffling, callbacks and stopping."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import Activation
+from .callbacks import CallbackList, History, ProgressPrinter
+from .errors import ConfigError, ShapeError, unknown_name
+
+MODES = {"stochastic": "stochastic", "batch": "batch", "full-batch": "batch", "mini-batch": "mini-batch",
+         "minibatch": "mini-batch"}
+"""Training modes as the lessons name them: one sample, the whole set, or ``batch_size`` samples per step."""
+
+
+def output_activation(model):
+    """The activation producing the model's output (a last Activation layer or a layer's own)."""
+    last = model.layers[-1] if model.layers else None
+    return last if isinstance(last, Activation) else getattr(last, "activation", None)
+
+
+def prepare(model, x) -> None:
+    """Build the model if needed, collect the parameters, and decide whether the loss is fused."""
+    model.check_compiled()
+    if not model.built:
+        model.build(np.asarray(x).shape[1:])
+    model._params = model.optimizer.params or model.parameters()
+    fused = model.loss.fused_activation
+    model._fused = fused is not None and not model.loss.from_logits and isinstance(output_activation(model), fused)
+
+
+def backward_fused(model, grad_z) -> None:
+    """Backward from ``dL/dz``, the gradient at the input of the output softmax/sigmoid (fused
+    with the cross-entropy: ``(p - y) / n``), skipping that activation's own backward."""
+    layers = model.layers
+    last = layers[-1]
+    if not isinstance(last, Activation):
+        grad_z = last._backward_linear(grad_z, len(layers) > 1)
+    layers = layers[:-1]
+    for k in range(len(layers) - 1, -1, -1):
+        grad_z = layers[k].backward(grad_z, need_input_grad=k > 0)
+
+
+def train_step(model, x, y):
+    """Forward, loss, zeroed gradients, backward, optimizer step. Returns ``(loss, output)``."""
+    out = model.forward(x, training=True)
+    loss = model.loss.forward(out, y)
+    for p in model._params:
+        p.grad.fill(0)
+    if model._fused:
+        backward_fused(model, model.loss.fused_gradient())
+    else:
+        model.backward(model.loss.backward(), need_input_grad=False)
+    model.optimizer.step(model._params)
+    return loss, out
+
+
+def metric_logs(model, y_true, out, *, safe: bool = False) -> dict:
+    """The compiled metrics on probabilities; with ``safe``, undefined values (AUC of a batch with
+    one class) become NaN instead of raising."""
+    if not model.metrics:
+        return {}
+    probs = model.loss.probabilities(out)
+    logs = {}
+    for name, fn in model.metrics.items():
+        try:
+            logs[name] = float(fn(y_true, probs))
+        except ConfigError:
+            if not safe:
+                raise
+            logs[name] = float("nan")
+    return logs
+
+
+def fit(model, x, y=None, *, epochs: int = 1, mode: str = "mini-batch", batch_size: int = 32,
+        shuffle: bool = True, validation_data=None, callbacks=(), should_stop=None,
+        verbose: bool = False) -> History:
+    """Train ``model`` (a compiled ``Sequential``) and return the History; see ``Sequential.fit``.
+
+    Per epoch: (re)shuffle, then for each batch one step (forward, loss, backward, optimizer);
+    after each step the step callbacks run and the stop flags are polled. Epoch logs average the
+    step losses (weighted by batch size) and compute the metrics over the epoch's predictions.
+    """
+    mode_key = MODES.get(str(mode).lower().replace("_", "-"))
+    if mode_key is None:
+        raise unknown_name("training mode", mode, ["stochastic", "batch", "mini-batch"])
+    x = np.asarray(x)
+    if y is None:
+        raise ConfigError(f"{model.describe()}.fit needs targets y (an Autoencoder uses x itself).")
+    y = np.asarray(y)
+    if len(x) != len(y):
+        raise ShapeError(f"{model.describe()}.fit targets", (len(x), "..."), y.shape,
+                         f"x has {len(x)} samples but y has {len(y)}.")
+    if x.dtype != model.dtype:
+        x = x.astype(model.dtype)
+    prepare(model, x)
+    n = len(x)
+    if n == 0:
+        raise ConfigError(f"{model.describe()}.fit needs at least one sample.")
+    size = {"stochastic": 1, "batch": n, "mini-batch": batch_size}[mode_key]
+    if not isinstance(size, int) or size < 1:
+        raise ConfigError(f"{model.describe()}.fit: batch_size must be a positive integer, received {batch_size!r}.")
+    history = History()
+    cbs = CallbackList([history, *([ProgressPrinter()] if verbose else []), *callbacks], model)
+    step_logs = cbs.wants_steps or bool(model.metrics)
+    model.stop_training = False
+    model.history = history
+    cbs.call("on_train_begin", {"epochs": epochs, "samples": n, "batch_size": size, "mode": mode_key})
+    iteration = 0
+    for epoch in range(1, epochs + 1):
+        cbs.call("on_epoch_begin", {"epoch": epoch})
+        order = model._generator.permutation(n) if shuffle and size < n else None
+        total, seen, outs, targets, stop = 0.0, 0, [], [], False
+        for step, start in enumerate(range(0, n, size), 1):
+            if order is None:
+                xb, yb = x[start : start + size], y[start : start + size]
+            else:
+                idx = order[start : start + size]
+                xb, yb = x[idx], y[idx]
+            loss, out = train_step(model, xb, yb)
+            iteration += 1
+            total += loss * len(xb)
+            seen += len(xb)
+            if model.metrics:
+                outs.append(out)
+                targets.append(yb)
+            if step_logs:
+                logs = {"epoch": epoch, "step": step, "iteration": iteration, "batch_size": len(xb),
+                        "loss": loss, **metric_logs(model, yb, out, safe=True)}
+                stop = cbs.call("on_step_end", logs)
+            if stop or model.stop_training or (should_stop is not None and should_stop()):
+                stop = True
+                break
+        logs = {"epoch": epoch, "loss": total / seen}
+        if outs:
+            logs.update(metric_logs(model, np.concatenate(targets), np.concatenate(outs), safe=True))
+        if validation_data is not None and not stop:
+            val = model.evaluate(*validation_data)
+            logs.update({f"val_{k}": v for k, v in val.items()})
+        if stop:
+            logs["stopped"] = True
+        if cbs.call("on_epoch_end", logs) or stop or model.stop_training:
+            break
+    cbs.call("on_train_end", {"epochs_run": len(history.epochs), "iterations": iteration})
+    return history
