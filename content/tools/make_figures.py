@@ -30,7 +30,7 @@ USES = {
     "autoencoder": ["0240"],
     "generative": ["0250"],
     "split": ["0320", "0340"],
-    "confusion": ["0340"],
+    "confusion": ["0320", "0340"],
 }
 
 BLUE, ORANGE, GREEN, PURPLE, RED = "#2b6cb0", "#c05621", "#2f855a", "#6b46c1", "#c53030"
