@@ -4,6 +4,17 @@ GIFT (gift.py) and our YAML ``question`` blocks (questions.py) both produce a ``
 ``emit_questions`` gives each an id, renders ``<form class="lp-question">`` and records a
 ``Question`` (with its key) in the context. The form holds only what the student sees: the
 prompt, the option labels, inputs whose values are option indices, and a submit button.
+
+Form fields and ``Question.key`` shapes (what ``learningpaths.learning.grading`` reads):
+
+| kind | inputs (name = question id) | key |
+|---|---|---|
+| multiple_choice | radios, or checkboxes when ``multiple``; value = option index | ``{"correct": [i…], "multiple", "weights"?, "feedback", "general_feedback"?}`` |
+| true_false | radios, value 0 (true) / 1 (false) | ``{"correct": [0 or 1], "answer": bool, "feedback…"}`` |
+| short_answer | text | ``{"accepted": [full-credit texts], "partial"?: [{"text", "weight"}], "case_sensitive"?, "feedback"}`` |
+| numerical | number | ``{"value", "tolerance"}`` or ``{"min", "max"}`` (first full-credit answer), ``"answers": [all, with "weight"]`` |
+| matching | one select per item, named ``<id>-<i>``, value = index in ``choices`` | ``{"pairs": {"<id>-<i>": "<j>"}, "choices": [...], "answers": [j…]}`` |
+| essay | textarea | ``None`` (or ``{"feedback"}`` / ``{"general_feedback"}``) |
 """
 from __future__ import annotations
 
@@ -17,6 +28,13 @@ from .context import Doc, RenderContext
 from .media import attr, label
 
 KINDS = ("multiple_choice", "true_false", "short_answer", "numerical", "matching", "essay")
+
+
+def numeric_key(answers: list[dict]) -> dict:
+    """Numerical key: every answer, plus the first full-credit one's fields at the top level."""
+    best = next((a for a in answers if a.get("weight", 100) >= 100), answers[0] if answers else {})
+    top = {k: v for k, v in best.items() if k in ("value", "tolerance", "min", "max")}
+    return {**top, "answers": answers}
 
 
 @dataclass
@@ -63,9 +81,9 @@ def render_form(spec: QuestionSpec, qid: str, language: str, doc: Doc, md: Markd
             body.append(f'<label class="lp-option"><input type="{kind}" name="{name}" value="{i}"> '
                         f'<span>{html}</span></label>')
     elif spec.kind == "true_false":
-        for value in ("true", "false"):
+        for value, word in enumerate(("true", "false")):  # option 0 is "true", as in Question.options
             body.append(f'<label class="lp-option"><input type="radio" name="{name}" value="{value}"> '
-                        f'<span>{escape(label(language, value))}</span></label>')
+                        f'<span>{escape(label(language, word))}</span></label>')
     elif spec.kind == "short_answer":
         body.append(f'<input type="text" name="{name}" autocomplete="off" spellcheck="false"'
                     f' aria-label="{attr(text_of(prompt_html)[:80])}">')
@@ -106,8 +124,9 @@ def emit_questions(ctx: RenderContext, specs: list[QuestionSpec], doc: Doc, teac
         options = labels if spec.kind in ("multiple_choice", "matching") else (
             [label(ctx.key.language, "true"), label(ctx.key.language, "false")] if spec.kind == "true_false" else [])
         key = spec.key
-        if spec.kind == "matching" and isinstance(key, dict):
-            key = {**key, "choices": list(spec.choices)}
+        if spec.kind == "matching" and isinstance(key, dict):  # pairs: form field -> option value
+            key = {"pairs": {f"{qid}-{i}": str(j) for i, j in enumerate(key["answers"])},
+                   "choices": list(spec.choices), **key}
         ctx.questions.append(Question(id=qid, kind=spec.kind, prompt=prompt, options=options, key=key,
                                       line=spec.line))
         if teacher:

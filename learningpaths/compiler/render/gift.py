@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .forms import QuestionSpec
+from .forms import QuestionSpec, numeric_key
 
 _ESCAPES = {"\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003", "\\{": "\ue004", "\\}": "\ue005",
             "\\:": "\ue006", "\\n": "\n"}
@@ -105,7 +105,7 @@ def _numerical(body: str, line: int, problems: list[Problem]) -> dict | None:
     if not answers:
         problems.append((line, "numerical question without an answer", "write e.g. {#3.14:0.01}"))
         return None
-    return {"answers": answers}
+    return numeric_key(answers)
 
 
 def _shuffled(items: list, seed: str) -> list:
@@ -138,7 +138,7 @@ def _choices(body: str, line: int, problems: list[Problem],
         if multiple and abs(sum(w for w in weights if w > 0) - 100) > 0.5:
             problems.append((line, "the positive weights of a multiple-answer question do not add up to 100%",
                              "e.g. ~%50%right ~%50%also right ~%-100%wrong"))
-        key = {"answers": answers, "multiple": multiple, "weights": weights,
+        key = {"correct": answers, "multiple": multiple, "weights": weights,
                "feedback": {str(i): fb for i, (_, _, _, fb) in enumerate(items) if fb}}
         return "multiple_choice", key, [_md(t) for _, _, t, _ in items], []
     arrows = ["->" in text for _, _, text, _ in items]
@@ -150,11 +150,12 @@ def _choices(body: str, line: int, problems: list[Problem],
     if any(arrows):
         problems.append((line, "some answers of this matching question lack '->'", "write =left -> right"))
         return None
-    accepted = [lit(text) for _, _, text, _ in items if lit(text)]
-    if not accepted:
+    answers = [(lit(text), w if w is not None else 100.0) for _, w, text, _ in items if lit(text)]
+    if not answers:
         problems.append((line, "question without answers", "write answers like {=right ~wrong}, or {} for an essay"))
         return None
-    key = {"accepted": accepted, "weights": [w if w is not None else 100.0 for _, w, _, _ in items],
+    key = {"accepted": [text for text, weight in answers if weight >= 100],
+           "partial": [{"text": text, "weight": weight} for text, weight in answers if weight < 100],
            "feedback": {lit(t): fb for _, _, t, fb in items if fb}}
     return "short_answer", key, [], []
 
@@ -198,7 +199,8 @@ def _question(start: int, text: str, line_base: int, problems: list[Problem]) ->
         spec.kind = "numerical"
     elif (tf := _TF.match(stripped)):
         feedback = (tf.group(2) or "").split("#")[1:] + ["", ""]
-        key = {"answer": tf.group(1).upper().startswith("T"), "feedback_wrong": lit(feedback[0]),
+        truth = tf.group(1).upper().startswith("T")
+        key = {"correct": [0 if truth else 1], "answer": truth, "feedback_wrong": lit(feedback[0]),
                "feedback_right": lit(feedback[1])}
         spec.kind = "true_false"
     else:

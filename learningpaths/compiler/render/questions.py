@@ -20,7 +20,7 @@ import re
 import yaml
 
 from .context import did_you_mean
-from .forms import QuestionSpec
+from .forms import QuestionSpec, numeric_key
 
 KINDS = {"multiple_choice": "multiple_choice", "numeric": "numerical", "numerical": "numerical",
          "short_text": "short_answer", "short_answer": "short_answer", "open": "essay", "essay": "essay",
@@ -111,7 +111,7 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
                 return None, problems
         multiple = bool(data.get("multiple", len(indices) > 1))
         spec.multiple = multiple
-        spec.key = {"answers": sorted(set(indices)), "multiple": multiple, "feedback": feedback}
+        spec.key = {"correct": sorted(set(indices)), "multiple": multiple, "feedback": feedback}
     elif kind == "numerical":
         tolerance = data.get("tolerance", 0)
         if not _is_number(answer):
@@ -120,7 +120,7 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
         if not _is_number(tolerance) or tolerance < 0:
             bad("tolerance", "'tolerance' must be a number ≥ 0", "e.g. tolerance: 0.01")
             return None, problems
-        spec.key = {"answers": [{"value": float(answer), "tolerance": float(tolerance), "weight": 100.0}],
+        spec.key = {**numeric_key([{"value": float(answer), "tolerance": float(tolerance), "weight": 100.0}]),
                     "feedback": feedback}
     elif kind == "short_answer":
         accepted = answer if isinstance(answer, list) else [answer]
@@ -134,7 +134,7 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
         if not isinstance(answer, bool):
             bad("answer", "true_false question needs 'answer: true' or 'answer: false'")
             return None, problems
-        spec.key = {"answer": answer, "feedback": feedback}
+        spec.key = {"correct": [0 if answer else 1], "answer": answer, "feedback": feedback}
     else:  # essay
         if answer is not None:
             bad("answer", "an 'open' question has no answer key; 'answer' is ignored",

@@ -82,23 +82,28 @@ def test_gift_questions_recorded_with_keys():
         ("q9", "multiple_choice"), ("q10", "essay"), ("q11", "multiple_choice"), ("q12", "true_false"),
     ]
     q = {q.id: q for q in result.questions}
-    assert q["q1"].key["answers"] == [0] and q["q1"].key["multiple"] is False
+    assert q["q1"].key["correct"] == [0] and q["q1"].key["multiple"] is False
     assert q["q1"].key["general_feedback"] == "Jupiter outweighs all other planets together."
     # answers are shown in a stable shuffled order; the key follows the shown order
     assert q["q2"].options == ["2", "4", "3"]
-    assert q["q2"].key == {"answers": [0, 2], "multiple": True, "weights": [50.0, -100.0, 50.0],
+    assert q["q2"].key == {"correct": [0, 2], "multiple": True, "weights": [50.0, -100.0, 50.0],
                            "feedback": {"1": "Four is even."}}
-    assert q["q3"].key == {"answer": True, "feedback_wrong": "Think again.", "feedback_right": "Correct, it is."}
-    assert q["q4"].key["accepted"] == ["Shakespeare", "William Shakespeare"]
-    assert q["q5"].key["answers"] == [{"weight": 100.0, "value": 3.14, "tolerance": 0.005}]
-    assert q["q6"].key["answers"] == [{"weight": 100.0, "min": 1.0, "max": 5.0}]
+    assert q["q3"].key == {"correct": [0], "answer": True, "feedback_wrong": "Think again.",
+                           "feedback_right": "Correct, it is."}
+    assert q["q3"].options == ["True", "False"]
+    assert q["q4"].key == {"accepted": ["Shakespeare", "William Shakespeare"], "partial": [], "feedback": {}}
+    assert q["q5"].key == {"value": 3.14, "tolerance": 0.005,
+                           "answers": [{"weight": 100.0, "value": 3.14, "tolerance": 0.005}]}
+    assert q["q6"].key == {"min": 1.0, "max": 5.0, "answers": [{"weight": 100.0, "min": 1.0, "max": 5.0}]}
     assert q["q7"].key["answers"][1] == {"weight": 50.0, "value": 1817.0, "tolerance": 2.0, "feedback": "Close."}
+    assert (q["q7"].key["value"], q["q7"].key["tolerance"]) == (1817.0, 0.0)
     assert q["q8"].options == ["Belgium", "France", "Netherlands"]
-    assert q["q8"].key == {"answers": [1, 2, 0], "choices": ["Amsterdam", "Brussels", "Paris"]}
+    assert q["q8"].key == {"pairs": {"q8-0": "1", "q8-1": "2", "q8-2": "0"},
+                           "choices": ["Amsterdam", "Brussels", "Paris"], "answers": [1, 2, 0]}
     assert q["q9"].prompt == "Machine learning is a _____ of artificial intelligence."
     assert q["q10"].key is None
     assert q["q11"].options == ["yes: always", "no"] and q["q11"].prompt == "Is 1 = 1 and is {x} a set?"
-    assert q["q12"].key["answer"] is False
+    assert q["q12"].key["correct"] == [1] and q["q12"].key["answer"] is False
     assert q["q1"].line == 4 and q["q12"].line == 44
 
 

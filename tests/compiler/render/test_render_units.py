@@ -116,7 +116,8 @@ def test_yaml_question_keys():
     result = render(make_input(body))
     first, second = result.questions
     assert (first.id, first.kind, first.prompt, first.line) == ("pi", "numerical", "pi?", 4)
-    assert first.key == {"answers": [{"value": 3.14, "tolerance": 0.01, "weight": 100.0}], "feedback": "Nice"}
+    assert first.key == {"value": 3.14, "tolerance": 0.01,
+                         "answers": [{"value": 3.14, "tolerance": 0.01, "weight": 100.0}], "feedback": "Nice"}
     assert second.key == {"accepted": ["Brussels"], "case_sensitive": True, "feedback": ""}
     assert "3.14" not in result.html and "Nice" not in result.html and "Brussels" not in result.html
 
@@ -125,3 +126,21 @@ def test_language_of_labels():
     result = render(make_input("```question\nkind: true_false\nprompt: p\nanswer: true\n```", language="nl"))
     assert "Waar" in result.html and "Controleer" in result.html
     assert result.questions[0].options == ["Waar", "Onwaar"]
+
+
+def test_keys_fit_the_grader():
+    """The key shapes are the contract with learningpaths.learning.grading (pure, no Django)."""
+    grading = pytest.importorskip("learningpaths.learning.grading")
+    grade, normalise_answer = grading.grade, grading.normalise_answer
+    body = ("```question\nkind: multiple_choice\nprompt: p\noptions: [a, b, c]\nanswer: [0, 2]\n```\n\n"
+            "```gift\nT or F? {F}\n\nPi? {#3.14:0.01}\n\nWho? {=Ada =%50%Lovelace}\n\n"
+            "Match {=a -> 1 =b -> 2}\n```\n")
+    result = render(make_input(body))
+    mc, tf, num, short, match = result.questions
+    assert grade(mc.kind, mc.key, normalise_answer(mc.kind, mc.options, ["2", "0"])) == (True, 1.0)
+    assert grade(tf.kind, tf.key, normalise_answer(tf.kind, tf.options, "1")) == (True, 1.0)
+    assert grade(num.kind, num.key, normalise_answer(num.kind, num.options, "3,145")) == (True, 1.0)
+    assert grade(short.kind, short.key, normalise_answer(short.kind, [], " ada ")) == (True, 1.0)
+    assert grade(short.kind, short.key, normalise_answer(short.kind, [], "Lovelace"))[0] is False
+    answer = {"q5-0": "0", "q5-1": "1"}
+    assert grade(match.kind, match.key, normalise_answer(match.kind, match.options, answer)) == (True, 1.0)
