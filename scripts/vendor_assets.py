@@ -199,7 +199,7 @@ def vendor_katex() -> None:
     tgz = npm_tarball(package, version, integrity)
     with tarfile.open(tgz) as tar:
         fonts = [m.name.removeprefix("package/") for m in tar.getmembers()
-                 if m.name.startswith("package/dist/fonts/") and m.name.endswith(".woff2")]
+                 if m.name.startswith("package/dist/fonts/")]  # all formats: katex.min.css names them all
     wanted = {m: A.KATEX_DIR / m.removeprefix("dist/") for m in
               ["dist/katex.min.js", "dist/katex.min.css", "dist/contrib/auto-render.min.js", *fonts]}
     wanted["LICENSE"] = A.KATEX_DIR / "LICENSE"

@@ -18,7 +18,9 @@ PYODIDE_VERSION = "0.27.7"
 # npm's own integrity value for pyodide-0.27.7.tgz (``npm view pyodide@0.27.7 dist.integrity``).
 PYODIDE_NPM_INTEGRITY = ("sha512-RUSVJlhQdfWfgO9hVHCiXoG+nVZQRS5D9FzgpLJ/VcgGBLSAKoPL8kTiOikxbHQm1kRISeWUBdulEgO26qpSRA==")
 PYODIDE_CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
-                      "python_stdlib.zip", "pyodide-lock.json", "package.json")
+                      "python_stdlib.zip", "pyodide-lock.json", "package.json",
+                      # referenced by sourceMappingURL comments: collectstatic's manifest storage needs them
+                      "pyodide.js.map", "pyodide.mjs.map")
 PYODIDE_DIR = VENDOR_DIR / "pyodide" / PYODIDE_VERSION
 
 # NumPy built for Pyodide 0.27.7; the checksum is the one in the official pyodide-lock.json.
@@ -54,7 +56,7 @@ def sha256_file(path: Path) -> str:
 
 def missing_pyodide_files(directory: Path = PYODIDE_DIR) -> list[str]:
     """Names of the Pyodide core and NumPy files absent from ``directory``."""
-    names = [n for n in PYODIDE_CORE_FILES if n != "package.json"] + [NUMPY_WHEEL]
+    names = [n for n in PYODIDE_CORE_FILES if not n.endswith((".json", ".map"))] + ["pyodide-lock.json", NUMPY_WHEEL]
     return [n for n in names if not (directory / n).is_file()]
 
 

@@ -15,12 +15,23 @@ from ..bundle import build_engine_wheel
 register = template.Library()
 
 _RUNTIME_MARKUP = re.compile(r"""class\s*=\s*["'][^"']*\blp-(?:cell|widget)\b""")
+_CELL_MARKUP = re.compile(r"""class\s*=\s*["'][^"']*\blp-cell\b""")
+# Widgets that train with the engine in the page's Python worker (see static/js/runtime/widgets/index.js).
+PYTHON_WIDGETS = ("playground", "learning-rate", "batch-modes")
+_PYTHON_WIDGET = re.compile(r"""data-widget\s*=\s*["'](?:%s)["']""" % "|".join(PYTHON_WIDGETS))
 
 
 @register.filter
 def needs_runtime(html) -> bool:
     """True when the content has runnable cells or widgets (``div.lp-cell`` / ``div.lp-widget``)."""
     return bool(html) and bool(_RUNTIME_MARKUP.search(str(html)))
+
+
+@register.filter
+def needs_python(html) -> bool:
+    """True when the page must boot Pyodide: runnable cells or a widget that trains in Python."""
+    text = str(html or "")
+    return bool(_CELL_MARKUP.search(text) or _PYTHON_WIDGET.search(text))
 
 
 def engine_manifest() -> dict | None:
@@ -32,9 +43,10 @@ def engine_manifest() -> dict | None:
     return assets.read_engine_manifest()
 
 
-def runtime_config() -> dict:
+def runtime_config(*, boot_early: bool = False) -> dict:
     manifest = engine_manifest()
     return {
+        "bootEarly": boot_early,
         "indexURL": reverse("runtime:pyodide_file", args=[assets.PYODIDE_VERSION, "x"])[:-1],
         "engineURL": reverse("runtime:engine_file", args=[manifest["wheel"]]) if manifest else None,
         "workerURL": static("js/runtime/worker.js"),
@@ -44,9 +56,10 @@ def runtime_config() -> dict:
 
 
 @register.simple_tag
-def runtime_config_script():
-    """``<script type="application/json" id="lp-runtime-config">`` read by static/js/runtime/index.js."""
-    return json_script(runtime_config(), "lp-runtime-config")
+def runtime_config_script(boot_early=False):
+    """``<script type="application/json" id="lp-runtime-config">`` read by static/js/runtime/boot.js
+    and index.js."""
+    return json_script(runtime_config(boot_early=bool(boot_early)), "lp-runtime-config")
 
 
 @register.simple_tag

@@ -27,20 +27,32 @@ export class PyRuntime extends EventTarget {
   start() {
     if (this.worker) return;
     this.generation += 1;
-    this.worker = new Worker(this.config.workerURL);
-    this.worker.onmessage = (event) => this._receive(event.data);
-    this.worker.onerror = (event) => {
-      event.preventDefault();
-      this._bootFailed(event.message || "The Python worker could not start.");
-    };
     this._setState("loading", "Loading Python…");
     this.ready = new Promise((resolve, reject) => {
       this._readyResolve = resolve;
       this._readyReject = reject;
     });
     this.ready.catch(() => {}); // reported through the "status" event
-    this.worker.postMessage({ type: "init", indexURL: this.config.indexURL, engineURL: this.config.engineURL });
     this.setupDone = null;
+    const early = window.lpBoot;
+    if (early && early.worker && !early.adopted) {
+      // boot.js started the worker from <head>; take it over with the messages it already sent.
+      early.adopted = true;
+      this.worker = early.worker;
+      this.worker.onerror = null;
+      this.worker.onmessage = (event) => this._receive(event.data);
+      early.listener = (msg) => this._receive(msg);
+      for (const msg of early.buffer.splice(0)) this._receive(msg);
+      if (early.error) this._bootFailed(early.error);
+      return;
+    }
+    this.worker = new Worker(this.config.workerURL);
+    this.worker.onmessage = (event) => this._receive(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this._bootFailed(event.message || "The Python worker could not start.");
+    };
+    this.worker.postMessage({ type: "init", indexURL: this.config.indexURL, engineURL: this.config.engineURL });
   }
 
   /** Hidden setup code of the page: runs before the first cell on every fresh worker. */

@@ -58,14 +58,18 @@ const now = () => performance.timeOrigin + performance.now(); // absolute ms, co
 async function boot({ indexURL, engineURL }) {
   const marks = { start: now() };
   if (!engineURL) throw new Error("The engine is not packaged for the browser (run `make assets`).");
-  // Fetch the engine and NumPy while Pyodide boots; loadPackage then finds NumPy in the HTTP cache.
+  // Start every download at once; loadPyodide and loadPackage then find them in the HTTP cache
+  // (all these URLs are immutable), instead of fetching one after another.
   const engine = fetch(engineURL).then((r) => {
     if (!r.ok) throw new Error(`Could not load the engine (${r.status} ${engineURL}).`);
     return r.arrayBuffer();
   });
   engine.catch(() => {});
+  for (const name of ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.js"]) {
+    fetch(indexURL + name).then((r) => r.arrayBuffer()).catch(() => {});
+  }
   const lock = fetch(indexURL + "pyodide-lock.json").then((r) => r.json());
-  lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).catch(() => {});
+  lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).then((r) => r.arrayBuffer()).catch(() => {});
   post({ type: "status", text: "Loading Python…" });
   importScripts(indexURL + "pyodide.js");
   marks.script = now();

@@ -99,38 +99,55 @@ def extent_of(x, padding: float = 0.3):
 
 
 # -- the jobs ----------------------------------------------------------------------------------
+_sessions: dict = {}  # playground state kept between jobs, so Pause and Train resume the same model
+MAX_SESSIONS = 8
+
+
 @task("playground")
-async def playground(dataset="moons", n=200, noise=0.1, seed=0, layers=(8, 8), activation="tanh",
-                     lr=0.1, optimizer="sgd", mode="batch", batch_size=16, epochs=500, resolution=40,
-                     test_fraction=0.0):
-    """Train until ``epochs`` or a stop; streams the data once, then progress and boundaries."""
-    x, x_test, y, y_test = make_data(dataset, n, noise, seed, test_fraction)
-    classes = int(y.max()) + 1
-    model = make_model(layers, activation, classes, seed, optimizer, lr)
-    extent = extent_of(x if x_test is None else __import__("numpy").concatenate([x, x_test]))
-    lp._emit("data", {"points": x, "labels": y, "test_points": x_test, "test_labels": y_test,
-                      "extent": extent, "classes": classes})
-    lp._emit("boundary", {"epoch": 0, "grid": boundary_grid(model, extent, resolution), "extent": extent})
-    epoch, last_draw, started = 0, time.perf_counter(), time.perf_counter()
-    while epoch < epochs:
+async def playground(session="default", resume=False, run_epochs=None, dataset="moons", n=200, noise=0.1,
+                     seed=0, layers=(8, 8), activation="tanh", lr=0.1, optimizer="sgd", mode="batch",
+                     batch_size=16, epochs=1000, resolution=40, test_fraction=0.0):
+    """Train until ``epochs`` in all, ``run_epochs`` more, or a stop; streams the data set once
+    ("data"), then "progress" points (one per epoch) and "boundary" grids a few times a second."""
+    import numpy as np
+
+    state = _sessions.get(session) if resume else None
+    if state is None:
+        x, x_test, y, y_test = make_data(dataset, n, noise, seed, test_fraction)
+        classes = int(y.max()) + 1
+        model = make_model(layers, activation, classes, seed, optimizer, lr)
+        extent = extent_of(x if x_test is None else np.concatenate([x, x_test]))
+        state = {"x": x, "y": y, "x_test": x_test, "y_test": y_test, "model": model, "extent": extent, "epoch": 0}
+        _sessions.pop(session, None)
+        _sessions[session] = state
+        while len(_sessions) > MAX_SESSIONS:
+            _sessions.pop(next(iter(_sessions)))
+        lp._emit("data", {"points": x, "labels": y, "test_points": x_test, "test_labels": y_test,
+                          "extent": extent, "classes": classes})
+        lp._emit("boundary", {"epoch": 0, "grid": boundary_grid(model, extent, resolution), "extent": extent})
+    x, y, x_test, y_test, model, extent = (state[k] for k in ("x", "y", "x_test", "y_test", "model", "extent"))
+    goal = int(epochs) if run_epochs is None else min(int(epochs), state["epoch"] + int(run_epochs))
+    last_draw, started = time.perf_counter(), time.perf_counter()
+    while state["epoch"] < goal:
         chunk_start = time.perf_counter()
-        while epoch < epochs and time.perf_counter() - chunk_start < CHUNK_SECONDS:
+        while state["epoch"] < goal and time.perf_counter() - chunk_start < CHUNK_SECONDS:
             hist = model.fit(x, y, epochs=1, mode=mode, batch_size=int(batch_size), should_stop=lp.stop_requested)
-            epoch += 1
+            state["epoch"] += 1
             metrics = {"accuracy": hist["accuracy"][-1]}
             if x_test is not None:
                 test = model.evaluate(x_test, y_test)
                 metrics.update(test_loss=test["loss"], test_accuracy=test["accuracy"])
-            lp.progress(epoch, hist["loss"][-1], **metrics)
+            lp.progress(state["epoch"], hist["loss"][-1], **metrics)
             if lp._stop:
                 break
         now = time.perf_counter()
-        if now - last_draw >= BOUNDARY_SECONDS or epoch >= epochs or lp._stop:
+        if now - last_draw >= BOUNDARY_SECONDS or state["epoch"] >= goal or lp._stop:
             last_draw = now
-            lp._emit("boundary", {"epoch": epoch, "grid": boundary_grid(model, extent, resolution), "extent": extent})
+            lp._emit("boundary", {"epoch": state["epoch"], "grid": boundary_grid(model, extent, resolution),
+                                  "extent": extent})
         if await pause():
             break
-    return {"epochs": epoch, "seconds": time.perf_counter() - started}
+    return {"epoch": state["epoch"], "seconds": time.perf_counter() - started}
 
 
 @task("curves")

@@ -1,1 +1,63 @@
-export function mount(node) { node.textContent = 'todo'; return {}; }
+// Activation functions side by side (optionally their derivatives), with a probe value z.
+// params: {functions: ["sigmoid", "tanh", "relu"], range: 5, derivative: false}
+
+import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
+import { ACTIVATIONS, el, slider, title } from "./ui.js";
+
+const NAMES = ["step", "identity", "relu", "leaky_relu", "sigmoid", "tanh"];
+
+export function mount(node, { params }) {
+  const range = Number(params.range || 5);
+  const chosen = new Set((params.functions || ["sigmoid", "tanh", "relu"]).map((s) => String(s).toLowerCase()));
+  let derivative = !!params.derivative;
+  let probe = 0;
+  const fieldset = el("fieldset", { class: "lp-checks" }, el("legend", {}, "Functions"));
+  for (const name of NAMES) {
+    const box = el("input", { type: "checkbox", value: name });
+    box.checked = chosen.has(name);
+    box.addEventListener("change", () => { box.checked ? chosen.add(name) : chosen.delete(name); draw(); });
+    fieldset.append(el("label", {}, box, ACTIVATIONS[name].label));
+  }
+  const deriv = el("input", { type: "checkbox" });
+  deriv.checked = derivative;
+  deriv.addEventListener("change", () => { derivative = deriv.checked; draw(); });
+  fieldset.append(el("label", {}, deriv, "show derivatives"));
+  const probeSlider = slider({ label: "z", min: -range, max: range, step: 0.1, value: 0, format: (v) => v.toFixed(1),
+    onInput: (v) => { probe = v; draw(); } });
+  const canvas = makeCanvas(480, 260, "activation functions");
+  const table = el("table", { class: "lp-metrics-table" });
+  const caption = el("caption", { class: "visually-hidden" }, "Values at z");
+  const tbody = el("tbody");
+  table.append(caption, tbody);
+  const live = el("p", { class: "lp-widget__status", role: "status", "aria-live": "polite" });
+  node.replaceChildren(title(node, params.title || "Activation functions"), fieldset,
+    el("div", { class: "lp-widget__row" }, canvas, el("div", { class: "lp-widget__controls" }, probeSlider, table, live)));
+
+  function draw() {
+    const zs = Array.from({ length: 201 }, (_, i) => -range + (i * 2 * range) / 200);
+    const series = [];
+    const names = NAMES.filter((n) => chosen.has(n));
+    names.forEach((name, k) => {
+      const a = ACTIVATIONS[name];
+      series.push({ x: zs, y: zs.map(a.f), label: a.label, color: PALETTE[k % PALETTE.length] });
+      if (derivative) series.push({ x: zs, y: zs.map(a.d), label: `${a.label}′`, color: PALETTE[k % PALETTE.length] + "88" });
+    });
+    const m = drawLineChart(canvas, { series, xlabel: "z", title: derivative ? "f(z) and f′(z)" : "f(z)", ymin: -1.5, ymax: Math.min(range, 3) });
+    const ctx = canvas.getContext("2d");
+    ctx.strokeStyle = "#D55E00";
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(m.sx(probe), m.top);
+    ctx.lineTo(m.sx(probe), m.top + m.ph);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    tbody.replaceChildren(...names.map((name) => {
+      const a = ACTIVATIONS[name];
+      return el("tr", {}, el("th", { scope: "row" }, a.label), el("td", {}, fmt(a.f(probe))),
+        derivative ? el("td", {}, `f′ ${fmt(a.d(probe))}`) : null);
+    }));
+    live.textContent = `At z = ${probe.toFixed(1)}: ` + names.map((n) => `${ACTIVATIONS[n].label} ${fmt(ACTIVATIONS[n].f(probe))}`).join(", ");
+  }
+  draw();
+  return { draw };
+}

@@ -1,1 +1,116 @@
-export function mount(node) { node.textContent = 'todo'; return {}; }
+// Several training runs side by side, trained by the engine in the page's Python worker.
+//   learning-rate: one loss curve per learning rate (same data, same initial weights)
+//     params: {rates: [0.01, 0.1, 1], dataset, epochs: 100, layers: [8], activation: "tanh", optimizer: "sgd", mode: "batch"}
+//   batch-modes:   stochastic vs mini-batch vs batch gradient descent
+//     params: {modes: ["stochastic", "mini-batch", "batch"], batch_size: 16, lr: 0.05, epochs: 30, dataset}
+
+import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
+import { button, el, liveRegion, select, slider, textField, title } from "./ui.js";
+
+const MODE_LABELS = { stochastic: "stochastic (1 point per step)", "mini-batch": "mini-batch", batch: "batch (all points per step)" };
+
+function parseRates(text) {
+  const rates = String(text).split(/[\s,;]+/).filter(Boolean).map(Number);
+  return rates.length && rates.length <= 6 && rates.every((r) => r > 0 && r <= 100) ? rates : null;
+}
+
+export function mount(node, { name, params, runtime }) {
+  const lrMode = name === "learning-rate";
+  const cfg = {
+    dataset: "moons", n: 200, noise: 0.1, seed: 0, layers: [8], activation: "tanh", optimizer: "sgd",
+    mode: "batch", lr: lrMode ? 0.1 : 0.05, batch_size: 16, epochs: lrMode ? 100 : 30, ...params,
+  };
+  let rates = (params.rates || [0.01, 0.1, 1]).map(Number);
+  let modes = (params.modes || ["stochastic", "mini-batch", "batch"]).map(String);
+  let axis = "epoch";
+  let job = null;
+  let points = [];
+
+  const runButton = button("▶ Run", () => run());
+  const stopButton = button("■ Stop", () => job && job.cancel(), { disabled: true });
+  const status = liveRegion();
+  const chart = makeCanvas(480, 260, "loss curves");
+  const table = el("table", { class: "lp-results" });
+  const controls = el("div", { class: "lp-widget__controls" });
+  if (lrMode) {
+    const field = textField({ label: "learning rates", value: rates.join(", "), hint: "Up to 6 positive numbers separated by commas",
+      onChange: (v) => {
+        const r = parseRates(v);
+        field.input.setAttribute("aria-invalid", r ? "false" : "true");
+        if (r) rates = r; else status.say("Learning rates: up to 6 positive numbers, like 0.01, 0.1, 1.", true);
+      } });
+    controls.append(field);
+  } else {
+    const fs = el("fieldset", { class: "lp-checks" }, el("legend", {}, "Batch modes"));
+    for (const mode of ["stochastic", "mini-batch", "batch"]) {
+      const box = el("input", { type: "checkbox", value: mode });
+      box.checked = modes.includes(mode);
+      box.addEventListener("change", () => { modes = ["stochastic", "mini-batch", "batch"].filter((m) => m === mode ? box.checked : modes.includes(m)); });
+      fs.append(el("label", {}, box, MODE_LABELS[mode]));
+    }
+    controls.append(fs,
+      slider({ label: "batch size", min: 2, max: 64, step: 1, value: cfg.batch_size, onChange: (v) => (cfg.batch_size = v) }),
+      select({ label: "x axis", value: axis, options: [["epoch", "epochs"], ["steps", "weight updates"], ["seconds", "time (s)"]],
+        onChange: (v) => { axis = v; render(); } }));
+  }
+  controls.append(
+    slider({ label: "epochs", min: 5, max: 300, step: 5, value: cfg.epochs, onChange: (v) => (cfg.epochs = v) }),
+    el("div", { class: "lp-widget__buttons" }, runButton, stopButton), status);
+  node.replaceChildren(title(node, params.title || (lrMode ? "Learning rates compared" : "Batch modes compared")),
+    el("div", { class: "lp-widget__row" }, controls, el("div", {}, chart, table)));
+
+  function runs() {
+    return lrMode
+      ? rates.map((lr) => ({ lr, label: `learning rate ${lr}` }))
+      : modes.map((mode) => ({ mode, label: MODE_LABELS[mode] }));
+  }
+
+  let labels = [];
+  function render() {
+    const series = labels.map((label, i) => {
+      const pts = points.filter((p) => p.series === i);
+      return { label, color: PALETTE[i % PALETTE.length], x: pts.map((p) => p[axis]), y: pts.map((p) => p.loss) };
+    });
+    drawLineChart(chart, { series, xlabel: { epoch: "epoch", steps: "weight updates", seconds: "seconds" }[axis], title: "Training loss", logy: false });
+    const last = labels.map((_, i) => points.filter((p) => p.series === i).pop()).filter(Boolean);
+    table.replaceChildren(
+      el("caption", { class: "visually-hidden" }, "Results so far"),
+      el("tr", {}, ...["run", "loss", "accuracy", "updates", "seconds"].map((h) => el("th", { scope: "col" }, h))),
+      ...last.map((p) => el("tr", {}, el("th", { scope: "row" }, labels[p.series]), el("td", {}, fmt(p.loss)),
+        el("td", {}, fmt(p.accuracy)), el("td", {}, String(p.steps)), el("td", {}, fmt(p.seconds)))));
+    node.dataset.points = String(points.length);
+  }
+
+  let raf = null;
+  async function run() {
+    if (job) return;
+    const list = runs();
+    if (!list.length) { status.say("Choose at least one run.", true); return; }
+    labels = list.map((r) => r.label);
+    points = [];
+    runButton.disabled = true;
+    stopButton.disabled = false;
+    node.dataset.running = "true";
+    status.say(runtime.state === "loading" ? "Waiting for Python to load…" : "Training…", true);
+    job = runtime.task("curves", { ...cfg, runs: list.map(({ label, ...r }) => r) }, {
+      onMessage: (msg) => {
+        if (msg.type !== "curve") return;
+        points.push(...msg.data.points);
+        if (!raf) raf = requestAnimationFrame(() => { raf = null; render(); });
+      },
+    });
+    const result = await job.done;
+    job = null;
+    runButton.disabled = false;
+    stopButton.disabled = true;
+    node.dataset.running = "false";
+    render();
+    if (!result.ok && !result.stopped) status.say(`Training failed: ${result.error}`, true);
+    else status.say(result.stopped ? "Stopped." : "Done. " + labels.map((l, i) => {
+      const p = points.filter((q) => q.series === i).pop();
+      return p ? `${l}: loss ${fmt(p.loss)}` : "";
+    }).join("; "), true);
+  }
+  render();
+  return { run, get points() { return points; } };
+}

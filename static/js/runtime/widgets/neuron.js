@@ -1,1 +1,77 @@
-export function mount(node) { node.textContent = 'todo'; return {}; }
+// One neuron: y = f(w·x + b), with sliders for inputs, weights and bias and a choice of
+// activation. Pure JS (the same formulas as engine.Neuron), so it works before Python loads.
+// params: {inputs: [x1, x2], weights: [w1, w2], bias, activation, range: 3}
+
+import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
+import { ACTIVATIONS, activationFn, el, liveRegion, select, slider, title } from "./ui.js";
+
+export function mount(node, { params }) {
+  const n = Math.max(1, Math.min(5, (params.weights || params.inputs || [0, 0]).length || Number(params.n) || 2));
+  const range = Number(params.range || 3);
+  const state = {
+    x: Array.from({ length: n }, (_, i) => Number((params.inputs || [])[i] ?? 1)),
+    w: Array.from({ length: n }, (_, i) => Number((params.weights || [])[i] ?? (i ? -0.5 : 0.8))),
+    b: Number(params.bias ?? 0),
+    act: String(params.activation || "step").toLowerCase(),
+  };
+  const fmtv = (v) => v.toFixed(2);
+  const controls = el("div", { class: "lp-widget__controls" });
+  for (let i = 0; i < n; i++) {
+    controls.append(slider({ label: `input x${i + 1}`, min: -range, max: range, step: 0.1, value: state.x[i], format: fmtv,
+      onInput: (v) => { state.x[i] = v; update(); } }));
+    controls.append(slider({ label: `weight w${i + 1}`, min: -range, max: range, step: 0.1, value: state.w[i], format: fmtv,
+      onInput: (v) => { state.w[i] = v; update(); } }));
+  }
+  controls.append(slider({ label: "bias b", min: -range, max: range, step: 0.1, value: state.b, format: fmtv,
+    onInput: (v) => { state.b = v; update(); } }));
+  const acts = ["step", "identity", "relu", "leaky_relu", "sigmoid", "tanh"];
+  controls.append(select({ label: "activation f", options: acts.map((a) => [a, ACTIVATIONS[a].label]), value: state.act,
+    onChange: (v) => { state.act = v; update(); } }));
+
+  const formula = el("p", { class: "lp-widget__readout", "aria-hidden": "true" });
+  const live = liveRegion();
+  const curve = makeCanvas(300, 170, "activation function");
+  const plane = n === 2 ? makeCanvas(170, 170, "output over the input plane") : null;
+  const figures = el("div", { class: "lp-widget__row" }, curve, plane);
+  node.replaceChildren(title(node, params.title || "A neuron"),
+    el("div", { class: "lp-widget__row" }, controls, el("div", {}, formula, live, figures)));
+
+  function update() {
+    const f = activationFn(state.act);
+    const products = state.x.map((x, i) => x * state.w[i]);
+    const z = products.reduce((a, b) => a + b, 0) + state.b;
+    const y = f.f(z);
+    formula.textContent = `z = ${products.map((p, i) => `${fmtv(state.w[i])}·${fmtv(state.x[i])}`).join(" + ")} + ${fmtv(state.b)} = ${fmt(z)}\n` +
+      `y = ${f.label}(${fmt(z)}) = ${fmt(y)}`;
+    node.dataset.output = String(y);
+    live.say(`Weighted sum z = ${fmt(z)}; output y = ${fmt(y)}.`);
+    const zs = Array.from({ length: 121 }, (_, i) => -6 + i * 0.1);
+    const m = drawLineChart(curve, { series: [{ x: zs, y: zs.map(f.f), label: f.label }], xlabel: "z", title: "y = f(z)" });
+    const ctx = curve.getContext("2d");
+    if (z >= -6 && z <= 6) {
+      ctx.fillStyle = "#D55E00";
+      ctx.beginPath();
+      ctx.arc(m.sx(z), m.sy(y), 5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    if (plane) {
+      const res = 40;
+      const probabilistic = state.act === "sigmoid" || state.act === "step";
+      const grid = [];
+      for (let r = 0; r < res; r++) {
+        const row = [];
+        const x2 = -range + (2 * range * r) / (res - 1);
+        for (let c = 0; c < res; c++) {
+          const x1 = -range + (2 * range * c) / (res - 1);
+          const zz = state.w[0] * x1 + state.w[1] * x2 + state.b;
+          row.push(probabilistic ? f.f(zz) : 1 / (1 + Math.exp(-2 * zz)));
+        }
+        grid.push(row);
+      }
+      drawBoundary(plane, { grid, extent: [-range, range, -range, range], points: [state.x], labels: [y >= 0.5 ? 1 : 0],
+        title: probabilistic ? "Output y over the (x1, x2) plane" : "Sign of z over the (x1, x2) plane" });
+    }
+  }
+  update();
+  return { state, update };
+}

@@ -1,1 +1,169 @@
-export function mount(node) { node.textContent = 'todo'; return {}; }
+// A TensorFlow-Playground-style trainer: pick a data set, layers, activation, learning rate and
+// batch mode; the engine trains in the page's Python worker and the loss curve and decision
+// boundary update live. Changing a setting starts again from new weights (as in TF Playground).
+// params: {dataset: "moons", noise: 0.1, n: 200, layers: [8, 8], activation: "tanh", lr: 0.1,
+//          optimizer: "sgd", mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0}
+
+import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
+import { button, el, liveRegion, select, slider, textField, title } from "./ui.js";
+
+const DATASETS = [["moons", "two moons"], ["circles", "circles"], ["xor", "XOR"], ["spirals", "spirals"], ["blobs", "blobs"]];
+const ACTS = [["relu", "ReLU"], ["tanh", "tanh"], ["sigmoid", "sigmoid"], ["leaky_relu", "leaky ReLU"], ["identity", "linear"]];
+const RATES = [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3];
+const MODES = [["stochastic", "stochastic (1 point)"], ["mini-batch", "mini-batch"], ["batch", "batch (all points)"]];
+let sessions = 0;
+
+function parseLayers(text) {
+  const sizes = String(text).split(/[\s,;]+/).filter(Boolean).map((t) => parseInt(t, 10));
+  if (sizes.some((v) => !Number.isFinite(v) || v < 1 || v > 64) || sizes.length > 6) return null;
+  return sizes;
+}
+
+export function mount(node, { params, runtime }) {
+  const cfg = {
+    dataset: "moons", noise: 0.1, n: 200, layers: [8, 8], activation: "tanh", lr: 0.1, optimizer: "sgd",
+    mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0, seed: 0, resolution: 40, ...params,
+  };
+  delete cfg.title;
+  const session = `playground-${++sessions}`;
+  const state = { job: null, running: false, data: null, grid: null, history: [], epoch: 0, fresh: true, pending: null };
+
+  const trainButton = button("▶ Train", () => (state.running ? pauseTraining() : train()), { "aria-pressed": "false" });
+  const stepButton = button("Step 1 epoch", () => train(1));
+  const resetButton = button("↺ Reset", () => restart());
+  const status = liveRegion("lp-widget__status", 2500);
+  const readout = el("p", { class: "lp-widget__readout", "aria-hidden": "true" }, "epoch 0");
+  const layersField = textField({ label: "hidden layers", value: cfg.layers.join(", "),
+    hint: "Neurons per hidden layer, separated by commas, for example 8, 8",
+    onChange: (v) => {
+      const sizes = parseLayers(v);
+      layersField.input.setAttribute("aria-invalid", sizes ? "false" : "true");
+      if (sizes) { cfg.layers = sizes; restart(); } else status.say("Hidden layers: up to 6 numbers from 1 to 64, like 8, 8.", true);
+    } });
+  const controls = el("div", { class: "lp-widget__controls" },
+    select({ label: "data set", options: DATASETS, value: cfg.dataset, onChange: (v) => { cfg.dataset = v; restart(); } }),
+    slider({ label: "noise", min: 0, max: 0.5, step: 0.05, value: cfg.noise, format: (v) => v.toFixed(2), onChange: (v) => { cfg.noise = v; restart(); } }),
+    layersField,
+    select({ label: "activation", options: ACTS, value: cfg.activation, onChange: (v) => { cfg.activation = v; restart(); } }),
+    select({ label: "learning rate", options: RATES.map((r) => [r, String(r)]), value: cfg.lr, onChange: (v) => { cfg.lr = Number(v); restart(); } }),
+    select({ label: "optimizer", options: [["sgd", "gradient descent"], ["adam", "Adam"]], value: cfg.optimizer, onChange: (v) => { cfg.optimizer = v; restart(); } }),
+    select({ label: "batch mode", options: MODES, value: cfg.mode, onChange: (v) => { cfg.mode = v; restart(); } }),
+    slider({ label: "batch size", min: 1, max: 64, step: 1, value: cfg.batch_size, onChange: (v) => { cfg.batch_size = v; restart(); } }),
+    el("div", { class: "lp-widget__buttons" }, trainButton, stepButton, resetButton));
+  const boundary = makeCanvas(300, 300, "decision boundary");
+  const chart = makeCanvas(300, 170, "loss curve");
+  node.replaceChildren(title(node, params.title || "Playground"),
+    el("div", { class: "lp-widget__row" }, controls,
+      el("div", {}, boundary, readout, status), el("div", {}, chart)));
+  const placeholder = (text) => {
+    const ctx = boundary.getContext("2d");
+    ctx.clearRect(0, 0, 300, 300);
+    ctx.fillStyle = "#4a5560";
+    ctx.font = "14px system-ui, sans-serif";
+    ctx.fillText(text, 20, 150);
+  };
+  placeholder("Python is loading…");
+
+  function params_(extra) {
+    return { ...cfg, session, ...extra };
+  }
+
+  function onMessage(msg) {
+    if (msg.type === "data") {
+      state.data = msg.data;
+    } else if (msg.type === "boundary") {
+      state.grid = msg.data;
+      state.epoch = msg.data.epoch;
+      schedule();
+    } else if (msg.type === "progress") {
+      state.history.push(...msg.data.points);
+      schedule();
+    }
+  }
+
+  let raf = null;
+  function schedule() {
+    if (!raf) raf = requestAnimationFrame(render);
+  }
+  function render() {
+    raf = null;
+    if (state.data && state.grid) {
+      drawBoundary(boundary, { grid: state.grid.grid, extent: state.grid.extent, points: state.data.points,
+        labels: state.data.labels, classes: state.data.classes > 2 ? "multi" : "binary", title: "Decision boundary" });
+    }
+    const h = state.history;
+    const series = [{ x: h.map((p) => p.step), y: h.map((p) => p.loss), label: "training loss" }];
+    if (h.length && h[0].metrics.test_loss !== undefined) series.push({ x: h.map((p) => p.step), y: h.map((p) => p.metrics.test_loss), label: "test loss" });
+    drawLineChart(chart, { series, xlabel: "epoch", title: "Loss" });
+    const last = h[h.length - 1];
+    if (last) {
+      const text = `epoch ${last.step} · loss ${fmt(last.loss)} · accuracy ${fmt(last.metrics.accuracy)}`;
+      readout.textContent = text;
+      node.dataset.epoch = String(last.step);
+      node.dataset.loss = String(last.loss);
+      if (state.running) status.say(text); // throttled: a screen reader hears it every few seconds
+    }
+  }
+
+  function setRunning(running) {
+    state.running = running;
+    trainButton.textContent = running ? "⏸ Pause" : "▶ Train";
+    trainButton.setAttribute("aria-pressed", running ? "true" : "false");
+    stepButton.disabled = running;
+    node.dataset.running = running ? "true" : "false";
+  }
+
+  async function start(extra) {
+    if (state.job) {
+      state.pending = extra;
+      state.job.cancel();
+      return;
+    }
+    const resume = !state.fresh;
+    state.fresh = false;
+    if (!resume) {
+      state.history = [];
+      state.data = null;
+    }
+    state.job = runtime.task("playground", params_({ ...extra, resume }), { onMessage });
+    const result = await state.job.done;
+    state.job = null;
+    if (state.pending) {
+      const next = state.pending;
+      state.pending = null;
+      return start(next);
+    }
+    setRunning(false);
+    if (result.stopped && !result.ok) { state.fresh = true; status.say("Python was restarted; press Train to start again.", true); return; }
+    if (!result.ok) { status.say(`The playground failed: ${result.error}`, true); return; }
+    render();
+    if (state.history.length) status.say(`${readout.textContent}.`, true);
+  }
+
+  function train(epochs = null) {
+    setRunning(epochs === null);
+    start(epochs === null ? {} : { run_epochs: epochs });
+  }
+
+  function pauseTraining() {
+    if (state.job) state.job.cancel();
+    setRunning(false);
+  }
+
+  function restart() {
+    // New settings: new weights and data. Keep training if it was training.
+    const wasRunning = state.running;
+    state.fresh = true;
+    state.history = [];
+    if (state.job) {
+      state.pending = wasRunning ? {} : { run_epochs: 0 };
+      state.job.cancel();
+    } else {
+      start(wasRunning ? {} : { run_epochs: 0 });
+    }
+  }
+
+  runtime.addEventListener("restart", () => { state.fresh = true; state.job = null; state.pending = null; setRunning(false); });
+  runtime.ready.then(() => { if (!state.job && !state.data) start({ run_epochs: 0 }); }, () => placeholder("Python could not start."));
+  return { train, pause: pauseTraining, restart, state, config: cfg };
+}

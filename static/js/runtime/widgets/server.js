@@ -1,1 +1,177 @@
-export function mount(node) { node.textContent = 'todo'; return {}; }
+// Widgets backed by the server's ONNX demos (learningpaths.demos, /api/demos/):
+//   digit:          draw a digit, the server's model classifies it
+//     params: {model: "digits-cnn"}
+//   compare-models: the same drawing sent to several models, answers side by side
+//     params: {models: ["digits-mlp", "digits-cnn"]}
+// API: GET {demosURL} -> {models: [{name, title, input_shape, labels, ready}]}
+//      POST {demosURL}{name}/predict {"input": [...]} -> {labels, probabilities, predictions, feature_maps?}
+// When the server does not answer 200, the widget says that the server demo is not available.
+
+import { drawImage, fmt, imageGrid, makeCanvas } from "../plot.js";
+import { button, el, liveRegion, title } from "./ui.js";
+
+const GRID = 32; // drawing resolution; pooled 4x4 to the models' 8x8 input (as sklearn's digits)
+
+let statusPromise = null;
+function serverStatus(url) {
+  if (!statusPromise) {
+    statusPromise = fetch(url, { headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .catch((err) => ({ unavailable: true, reason: String(err.message || err) }));
+  }
+  return statusPromise;
+}
+
+function unavailable(node, heading, reason) {
+  node.replaceChildren(heading, el("div", { class: "lp-server-off", role: "status" },
+    el("p", {}, el("strong", {}, "The server demo is not available."),
+      " This part of the lesson needs a model on the server, and the server does not offer it right now."),
+    el("p", { class: "lp-help" }, "Everything else on this page still works. Try again later.", reason ? ` (${reason})` : "")));
+  node.dataset.state = "unavailable";
+}
+
+/** A drawing pad (mouse, touch, and keyboard: arrows move, Space draws) returning 8x8 input. */
+function drawingPad(onChange) {
+  const size = 224;
+  const canvas = makeCanvas(size, size, "drawing area for a digit");
+  canvas.tabIndex = 0;
+  canvas.setAttribute("aria-roledescription", "drawing pad");
+  const pixels = Array.from({ length: GRID }, () => Array(GRID).fill(0));
+  let cursor = [GRID / 2, GRID / 2];
+  let down = false;
+  const paint = (r, c) => {
+    for (let i = -1; i <= 1; i++) for (let j = -1; j <= 1; j++) {
+      const rr = r + i;
+      const cc = c + j;
+      if (rr >= 0 && cc >= 0 && rr < GRID && cc < GRID) pixels[rr][cc] = Math.min(1, pixels[rr][cc] + (i || j ? 0.5 : 1));
+    }
+  };
+  const redraw = () => {
+    drawImage(canvas, pixels.map((row) => row.map((v) => 1 - v)), { vmin: 0, vmax: 1 });
+    const ctx = canvas.getContext("2d");
+    const cell = size / GRID;
+    if (document.activeElement === canvas) {
+      ctx.strokeStyle = "#D55E00";
+      ctx.strokeRect(cursor[1] * cell, cursor[0] * cell, cell, cell);
+    }
+  };
+  const at = (e) => {
+    const rect = canvas.getBoundingClientRect();
+    return [Math.floor(((e.clientY - rect.top) / rect.height) * GRID), Math.floor(((e.clientX - rect.left) / rect.width) * GRID)];
+  };
+  canvas.addEventListener("pointerdown", (e) => { down = true; canvas.setPointerCapture(e.pointerId); paint(...at(e)); redraw(); });
+  canvas.addEventListener("pointermove", (e) => { if (down) { paint(...at(e)); redraw(); } });
+  canvas.addEventListener("pointerup", () => { down = false; onChange(); });
+  canvas.addEventListener("focus", redraw);
+  canvas.addEventListener("blur", redraw);
+  canvas.addEventListener("keydown", (e) => {
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (moves[e.key]) {
+      cursor = [Math.max(0, Math.min(GRID - 1, cursor[0] + moves[e.key][0])), Math.max(0, Math.min(GRID - 1, cursor[1] + moves[e.key][1]))];
+      if (e.shiftKey) paint(...cursor);
+    } else if (e.key === " ") {
+      paint(...cursor);
+    } else if (e.key === "Enter") {
+      onChange();
+    } else return;
+    e.preventDefault();
+    redraw();
+  });
+  redraw();
+  return {
+    canvas,
+    clear() { pixels.forEach((row) => row.fill(0)); redraw(); },
+    /** 8x8 block means in 0..1, as a flat list of 64 numbers. */
+    input() {
+      const out = [];
+      const k = GRID / 8;
+      for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) {
+        let s = 0;
+        for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) s += pixels[r * k + i][c * k + j];
+        out.push(Math.round((s / (k * k)) * 1000) / 1000);
+      }
+      return out;
+    },
+    empty() { return pixels.every((row) => row.every((v) => v === 0)); },
+  };
+}
+
+function bars(labels, probs) {
+  const best = probs.indexOf(Math.max(...probs));
+  const list = el("ol", { class: "lp-bars", "aria-label": "probability per class" });
+  labels.forEach((label, i) => {
+    const pct = Math.round(probs[i] * 100);
+    list.append(el("li", { class: i === best ? "lp-bars__best" : "" },
+      el("span", { class: "lp-bars__label" }, label),
+      el("span", { class: "lp-bars__bar", style: `width:${Math.max(1, pct) * 1.2}px`, "aria-hidden": "true" }),
+      el("span", { class: "lp-bars__value" }, `${pct}%`)));
+  });
+  return list;
+}
+
+async function predict(url, name, input) {
+  const response = await fetch(`${url}${encodeURIComponent(name)}/predict`, {
+    method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ input: [input] }),
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
+  return body;
+}
+
+export function mount(node, { name, params, config }) {
+  const url = (config && config.demosURL) || "/api/demos/";
+  const compare = name === "compare-models";
+  const wanted = compare ? (params.models || ["digits-mlp", "digits-cnn"]) : [params.model || "digits-cnn"];
+  const heading = title(node, params.title || (compare ? "Compare models" : "Recognise a digit"));
+  node.replaceChildren(heading, el("p", { class: "lp-widget__status", role: "status" }, "Asking the server…"));
+  node.dataset.state = "loading";
+  serverStatus(url).then((info) => {
+    if (info.unavailable) return unavailable(node, heading, info.reason);
+    const known = new Map((info.models || []).map((m) => [m.name, m]));
+    const models = wanted.map((m) => known.get(m)).filter((m) => m && m.ready !== false);
+    if (!models.length) return unavailable(node, heading, `no model ${wanted.join(", ")} on the server`);
+    build(models);
+  });
+
+  function build(models) {
+    const live = liveRegion("lp-widget__status", 500);
+    const results = el("div", { class: "lp-widget__row lp-model-results" });
+    const pad = drawingPad(() => classify());
+    const seen = makeCanvas(64, 64, "what the model sees: 8 by 8 pixels");
+    node.replaceChildren(heading,
+      el("p", { class: "lp-help" }, "Draw a digit with the mouse (or focus the pad: arrow keys move, Space draws, Enter asks the model)."),
+      el("div", { class: "lp-widget__row" },
+        el("div", {}, pad.canvas, el("div", { class: "lp-widget__buttons" },
+          button("Ask the model", () => classify()), button("Clear", () => { pad.clear(); results.replaceChildren(); live.say("Cleared.", true); }))),
+        el("figure", {}, seen, el("figcaption", {}, "what the model sees")), results),
+      live);
+    node.dataset.state = "ready";
+
+    async function classify() {
+      if (pad.empty()) { live.say("Draw a digit first.", true); return; }
+      const input = pad.input();
+      const img = [];
+      for (let r = 0; r < 8; r++) img.push(input.slice(r * 8, r * 8 + 8).map((v) => 1 - v));
+      drawImage(seen, img, { vmin: 0, vmax: 1 });
+      live.say("Asking the server…", true);
+      const answers = await Promise.all(models.map((m) => predict(url, m.name, input).then((r) => ({ m, r }), (err) => ({ m, err }))));
+      results.replaceChildren(...answers.map(({ m, r, err }) => {
+        const box = el("section", { class: "lp-model", "aria-label": m.title || m.name }, el("h4", {}, m.title || m.name));
+        if (err) box.append(el("p", { class: "lp-widget__problem" }, `No answer: ${err.message}`));
+        else {
+          box.append(el("p", { class: "lp-widget__readout" }, `prediction: ${r.predictions[0]}`), bars(r.labels, r.probabilities[0]));
+          if (r.feature_maps && !compare) {
+            box.append(el("p", { class: "lp-help" }, "Feature maps of the first convolution:"), imageGrid({ images: r.feature_maps[0].slice(0, 8), columns: 4 }));
+          }
+        }
+        return box;
+      }));
+      const ok = answers.filter((a) => a.r);
+      live.say(ok.length ? ok.map(({ m, r }) => `${m.title || m.name}: ${r.predictions[0]} (${fmt(Math.max(...r.probabilities[0]))})`).join("; ")
+        : "The server did not answer.", true);
+      node.dataset.prediction = ok.length ? String(ok[0].r.predictions[0]) : "";
+    }
+  }
+  return {};
+}

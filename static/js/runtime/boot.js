@@ -1,0 +1,27 @@
+/* Starts the Python worker from <head>, before the page's modules have loaded, on pages whose
+ * content has cells or Python-backed widgets. static/js/runtime/client.js adopts the worker
+ * (and the messages it sent meanwhile) as soon as it runs. Classic script: no imports. */
+(function () {
+  "use strict";
+  var node = document.getElementById("lp-runtime-config");
+  if (!node || window.lpBoot || typeof Worker === "undefined") return;
+  var config = JSON.parse(node.textContent);
+  if (!config.bootEarly) return;
+  var boot = { config: config, worker: null, buffer: [], listener: null, error: null };
+  try {
+    boot.worker = new Worker(config.workerURL);
+  } catch (err) {
+    return; // the module runtime will try again and report the problem in the cells
+  }
+  boot.worker.onmessage = function (event) {
+    if (boot.listener) boot.listener(event.data);
+    else boot.buffer.push(event.data);
+  };
+  boot.worker.onerror = function (event) {
+    event.preventDefault();
+    boot.error = event.message || "The Python worker could not start.";
+    if (boot.listener) boot.listener({ type: "boot-error", error: boot.error });
+  };
+  boot.worker.postMessage({ type: "init", indexURL: config.indexURL, engineURL: config.engineURL });
+  window.lpBoot = boot;
+})();

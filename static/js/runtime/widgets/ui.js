@@ -1,0 +1,108 @@
+// Small accessible form helpers shared by the widgets: every control has a visible label.
+
+let uid = 0;
+export const nextId = (prefix = "lp") => `${prefix}-${++uid}`;
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("on") && typeof v === "function") node.addEventListener(k.slice(2), v);
+    else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : v);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+/** A labelled range input with its value shown; onInput(value) on every move. */
+export function slider({ label, min, max, step, value, format = (v) => String(v), onInput, onChange }) {
+  const id = nextId("range");
+  const input = el("input", { type: "range", id, min, max, step, value });
+  const out = el("output", { for: id }, format(Number(value)));
+  const update = () => {
+    out.textContent = format(Number(input.value));
+    input.setAttribute("aria-valuetext", out.textContent);
+  };
+  update();
+  input.addEventListener("input", () => {
+    update();
+    if (onInput) onInput(Number(input.value));
+  });
+  if (onChange) input.addEventListener("change", () => onChange(Number(input.value)));
+  const wrap = el("div", { class: "lp-field" }, el("label", { for: id }, label), input, out);
+  wrap.input = input;
+  wrap.set = (v) => {
+    input.value = v;
+    update();
+  };
+  return wrap;
+}
+
+/** A labelled <select>; options are [value, text] pairs or plain values. */
+export function select({ label, options, value, onChange }) {
+  const id = nextId("select");
+  const node = el("select", { id });
+  for (const opt of options) {
+    const [v, text] = Array.isArray(opt) ? opt : [opt, String(opt)];
+    const o = el("option", { value: String(v) }, text);
+    if (String(v) === String(value)) o.selected = true;
+    node.append(o);
+  }
+  if (onChange) node.addEventListener("change", () => onChange(node.value));
+  const wrap = el("div", { class: "lp-field" }, el("label", { for: id }, label), node);
+  wrap.input = node;
+  return wrap;
+}
+
+export function textField({ label, value, onChange, pattern = null, hint = "" }) {
+  const id = nextId("text");
+  const node = el("input", { type: "text", id, value, pattern, spellcheck: "false", "aria-describedby": hint ? `${id}-hint` : null });
+  if (onChange) node.addEventListener("change", () => onChange(node.value));
+  const wrap = el("div", { class: "lp-field" }, el("label", { for: id }, label), node);
+  if (hint) wrap.append(el("small", { id: `${id}-hint`, class: "visually-hidden" }, hint));
+  wrap.input = node;
+  return wrap;
+}
+
+export function button(text, onClick, attrs = {}) {
+  return el("button", { type: "button", class: "lp-btn", ...attrs, onclick: onClick }, text);
+}
+
+/** A polite live region that announces at most every `gap` ms (sliders must not flood readers). */
+export function liveRegion(cls = "lp-widget__status", gap = 1500) {
+  const node = el("p", { class: cls, role: "status", "aria-live": "polite" });
+  let last = 0;
+  let timer = null;
+  node.say = (text, urgent = false) => {
+    const now = performance.now();
+    clearTimeout(timer);
+    if (urgent || now - last > gap) {
+      last = now;
+      node.textContent = text;
+    } else {
+      timer = setTimeout(() => node.say(text, true), gap - (now - last));
+    }
+  };
+  return node;
+}
+
+export function title(node, text) {
+  const label = node.getAttribute("aria-label");
+  return el("h3", { class: "lp-widget__title" }, text || label || "");
+}
+
+export const ACTIVATIONS = {
+  step: { label: "step", f: (z) => (z >= 0 ? 1 : 0), d: () => 0 },
+  identity: { label: "linear (identity)", f: (z) => z, d: () => 1 },
+  relu: { label: "ReLU", f: (z) => (z > 0 ? z : 0), d: (z) => (z > 0 ? 1 : 0) },
+  leaky_relu: { label: "leaky ReLU", f: (z) => (z > 0 ? z : 0.01 * z), d: (z) => (z > 0 ? 1 : 0.01) },
+  sigmoid: { label: "sigmoid", f: (z) => 1 / (1 + Math.exp(-z)), d: (z) => { const s = 1 / (1 + Math.exp(-z)); return s * (1 - s); } },
+  tanh: { label: "tanh", f: (z) => Math.tanh(z), d: (z) => 1 - Math.tanh(z) ** 2 },
+};
+ACTIVATIONS.linear = ACTIVATIONS.identity;
+
+export function activationFn(name) {
+  const key = String(name || "sigmoid").toLowerCase().replace("-", "_");
+  return ACTIVATIONS[key] || ACTIVATIONS.sigmoid;
+}
