@@ -8,13 +8,13 @@ from engine.errors import ConfigError
 from engine.gradcheck import check_layer
 from engine_helpers import assert_close, assert_gradcheck, engine_run, torch_run
 
-NAMES = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"]
+NAMES = ["step", "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_gradcheck(name, rng):
     x = rng.normal(size=(4, 5))
-    x[np.abs(x) < 1e-3] = 0.5  # keep away from the ReLU kink
+    x[np.abs(x) < 1e-3] = 0.5  # keep away from the ReLU kink and the step
     assert_gradcheck(check_layer(activations.get(name), x))
 
 

@@ -190,3 +190,15 @@ def test_autoencoder_reconstructs_and_encodes():
     assert_close(ae.decode(ae.encode(x)), ae.predict(x), "encode then decode", atol=1e-5)
     assert [layer.name for layer in ae.encoder.layers] == ["dense", "dense_1"]
     assert [layer.name for layer in ae.decoder.layers] == ["dense_2", "dense_3"]
+
+
+def test_undefined_batch_metrics_are_nan_not_errors():
+    x, y = data.make_xor(8, seed=0)
+    model = mlp()
+    model.compile(loss="softmax_crossentropy", optimizer="sgd", metrics=["auc"])
+    steps = []
+    history = model.fit(x, y, epochs=1, mode="stochastic", callbacks=[LambdaCallback(on_step_end=steps.append)])
+    assert all(np.isnan(s["auc"]) for s in steps)  # one sample: AUC is undefined
+    assert 0 <= history["auc"][0] <= 1
+    with pytest.raises(ConfigError, match="fit needs at least one sample"):
+        model.fit(x[:0], y[:0])

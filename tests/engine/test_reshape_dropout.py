@@ -17,6 +17,11 @@ def test_flatten_is_c_order_reshape(rng):
     assert_gradcheck(check_layer(Flatten(), rng.normal(size=(2, 3, 2))))
 
 
+def test_flatten_matches_torch(torch, rng):
+    x = rng.normal(size=(2, 3, 4, 5))
+    assert np.array_equal(Flatten().astype(np.float64).forward(x), torch.nn.Flatten()(torch.tensor(x)).numpy())
+
+
 def test_reshape(rng):
     layer = Reshape((1, -1, 4))
     assert layer.forward(np.zeros((2, 8))).shape == (2, 1, 2, 4)
