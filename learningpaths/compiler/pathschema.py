@@ -125,12 +125,14 @@ def _unknown(data: dict, known: tuple[str, ...], ctx: FieldCtx, what: str) -> No
                         hint=did_you_mean(str(key), known))
 
 
-def _version(value: Any, ctx: FieldCtx) -> int:
+def _version(value: Any, ctx: FieldCtx) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
+    if value == "latest":
+        return None
     if c.is_scalar(value) and not isinstance(value, str) and float(value).is_integer() and value >= 0:
         return int(value)
-    raise ctx.type_error("a whole number (or a string holding one)", value)
+    raise ctx.type_error("a whole number (or a string holding one, or 'latest')", value)
 
 
 def _ref(data: dict, hruid_key: str, default_language: str, is_yaml: bool, ctx: FieldCtx) -> NodeRef:
@@ -192,7 +194,11 @@ def _image(value: Any, is_yaml: bool, file: Path, ctx: FieldCtx, spec: PathSpec)
         return
     value = value.strip()
     if is_yaml and _IMAGE_FILE.match(value):
-        target = (file.parent / value)
+        target = (file.parent / value).resolve()
+        if not target.is_relative_to(file.parent.resolve()):
+            ctx.error(Code.PATH_IMAGE, f"image file '{value}' is outside the folder of the path file",
+                      hint="put the image next to the path file")
+            return
         try:
             data = target.read_bytes()
         except OSError:

@@ -92,7 +92,11 @@ def _scan(folder: str, display: str, reporter: Reporter) -> tuple[list[os.DirEnt
     except OSError as exc:
         reporter.error(display, 0, Code.READ, f"cannot list folder: {exc.strerror or exc}")
         return [], []
-    files = [e for e in entries if e.is_file()]
+    links = [e for e in entries if e.is_symlink()]
+    for link in links:  # a link could publish any file of the machine as an asset
+        reporter.warning(f"{display}/{link.name}", 0, Code.READ, "symbolic links are not followed; this one is ignored",
+                         hint="copy the file or folder instead")
+    files = [e for e in entries if e.is_file(follow_symlinks=False)]
     dirs = [e for e in entries if e.is_dir(follow_symlinks=False)]
     return files, dirs
 

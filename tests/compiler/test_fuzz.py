@@ -75,3 +75,34 @@ def test_random_markdown_body_compiles(tmp_path_factory, body):
     (root / "a" / "index.md").write_text(front("a", body=body), encoding="utf-8", errors="surrogatepass")
     result = compile_content(root, options=CompileOptions(jobs=1))
     assert all(d.code != "lp.internal" for d in result.diagnostics), [d.format() for d in result.diagnostics]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcdefg"), st.booleans(),
+                          st.lists(st.tuples(st.sampled_from("abcdefgxy"), st.sampled_from(["", "$[?(@[0] == 0)]", "$[[", None]),
+                                             st.booleans()), max_size=3)),
+                min_size=1, max_size=8),
+       st.sets(st.sampled_from("abcdefg")))
+def test_random_path_graphs(nodes, existing):
+    """Any graph over existing and missing objects: no exception, every kept node exactly once."""
+    from learningpaths.compiler.index import Located, ObjectIndex
+    from learningpaths.compiler.pathschema import NodeRef, NodeSpec, PathSpec, TransitionSpec
+    from learningpaths.compiler.resolve import resolve_path
+    from learningpaths.compiler.result import ObjectKey
+
+    index = ObjectIndex()
+    for hruid in existing:
+        index.add(ObjectKey(hruid, "en", 1), object(), Located("x", 1), Reporter())
+    spec = PathSpec("p", "en", "P", "D", "p.yaml", 1, 2)
+    for i, (hruid, start, transitions) in enumerate(nodes):
+        spec.nodes.append(NodeSpec(NodeRef(hruid, "en", None), start, "", [
+            TransitionSpec(NodeRef(t, "en", None), default, condition or "", 10 + i) for t, condition, default in transitions], 3 + i))
+    reporter = Reporter()
+    path = resolve_path(spec, index, reporter)
+    kept = {h for h, _, _ in nodes if h in existing}
+    if not kept:
+        assert path is None
+        return
+    assert sorted(n.key.hruid for n in path.nodes) == sorted(kept)
+    assert sum(n.start_node for n in path.nodes) == 1 and path.nodes[0].start_node
+    assert all(t.next.hruid in kept for n in path.nodes for t in n.transitions)

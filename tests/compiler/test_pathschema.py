@@ -81,6 +81,26 @@ def test_yaml_image_file_missing(tmp_path):
     assert problems == ["lp/p.yaml:5:1: error: image file 'gone.png' not found next to the path file [lp.path_image]"]
 
 
+def test_yaml_image_outside_the_folder_is_refused(tmp_path):
+    (tmp_path / "secret.png").write_bytes(PNG)
+    (tmp_path / "sub").mkdir()
+    file = tmp_path / "sub" / "p.yaml"
+    text = "hruid: p\nlanguage: en\ntitle: T\ndescription: D\nimage: ../secret.png\nnodes: [{learningobject_hruid: a}]\n"
+    file.write_text(text)
+    reporter = Reporter()
+    spec = validate_path(parse_path(text, ".yaml", "lp/p.yaml", reporter), file, "lp/p.yaml", reporter)
+    assert spec.image is None
+    assert [d.format() for d in reporter.diagnostics] == [
+        "lp/p.yaml:5:1: error: image file '../secret.png' is outside the folder of the path file [lp.path_image]\n"
+        "    hint: put the image next to the path file"]
+
+
+def test_latest_version(tmp_path):
+    spec, problems = check(tmp_path, '{"hruid": "p", "language": "nl", "title": "T", "description": "D", "nodes": '
+                                     '[{"learningobject_hruid": "a", "language": "nl", "version": "latest"}]}')
+    assert problems == [] and spec.nodes[0].ref == NodeRef("a", "nl", None)
+
+
 def test_path_level_problems(tmp_path):
     spec, problems = check(tmp_path, '{"hruid": "p", "language": "xx", "title": 3, "extra": 1, "nodes": []}')
     assert spec is None
@@ -101,7 +121,8 @@ def test_bad_node_and_transition_shapes(tmp_path):
     assert [n.ref.hruid for n in spec.nodes] == ["b"]
     assert problems == [
         "lp/p.yaml:6:5: error: a node must be a mapping, got the text 'just-a-name' [lp.field_type]",
-        "lp/p.yaml:8:5: error: 'version' must be a whole number (or a string holding one), got the text 'x' [lp.field_type]",
+        "lp/p.yaml:8:5: error: 'version' must be a whole number (or a string holding one, or 'latest'), got the text 'x' "
+        "[lp.field_type]",
         "lp/p.yaml:10:19: error: a transition must be a mapping with 'next: {hruid, language, version}', got the text 'c' [lp.field_type]",
         "lp/p.yaml:11:5: warning: unknown field 'start' in a node [lp.field_unknown]\n    hint: did you mean 'start_node'?",
     ]

@@ -78,3 +78,15 @@ def test_not_a_source(tmp_path):
     assert problems == [
         f"{tmp_path / 'notes.txt'}:0:0: error: not a learning object folder, a path file or a folder of them [lp.read]\n"
         "    hint: pass a content folder, an index.md/metadata.md/metadata.yaml or a path .json/.yaml"]
+
+
+def test_symlinks_are_not_followed(tmp_path):
+    write(tmp_path, {"outside/secret.txt": "s", "c/a/index.md": front("a")})
+    (tmp_path / "c" / "a" / "secret.txt").symlink_to(tmp_path / "outside" / "secret.txt")
+    (tmp_path / "c" / "a" / "more").symlink_to(tmp_path / "outside", target_is_directory=True)
+    found, problems = _discover(tmp_path / "c")
+    assert found.objects[0].file_names == ()
+    assert problems == [
+        "c/a/more:0:0: warning: symbolic links are not followed; this one is ignored [lp.read]\n    hint: copy the file or folder instead",
+        "c/a/secret.txt:0:0: warning: symbolic links are not followed; this one is ignored [lp.read]\n    hint: copy the file or folder instead",
+    ]
