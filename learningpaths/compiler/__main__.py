@@ -44,4 +44,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `... | head`: the reader went away; that is not a failure of the content
+        sys.stderr.close()
+        sys.exit(0)

@@ -73,4 +73,4 @@ class ObjectIndex(Generic[T]):
         if hruid in self.rejected:
             return f"an object {hruid} was left out because of the errors reported for it"
         same_language = [h for (h, lang) in self.versions if lang == language]
-        return did_you_mean(hruid, same_language or self.languages.keys(), cutoff=cutoff)
+        return did_you_mean(hruid, same_language, cutoff=cutoff) or did_you_mean(hruid, self.languages.keys(), cutoff=cutoff)
