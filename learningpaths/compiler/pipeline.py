@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import hashlib
+import os
 import time
 from pathlib import Path
 
@@ -26,6 +27,9 @@ from .result import CompiledObject, CompiledPath, CompileResult
 from .schema import validate_object
 from .text import html_to_text
 from .transclude import Linker
+
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 
 def compile_content(sources: list[Path] | Path, *, options: CompileOptions = CompileOptions()) -> CompileResult:
@@ -154,14 +158,17 @@ def _read_path(src: PathSource, cache: Cache, reporter: Reporter) -> PathSpec | 
 
 
 def _image_stamp(src: PathSource, data: bytes) -> tuple:
-    """A YAML path may name an image file: its stat is part of the cache key."""
+    """A YAML path may name an image file next to it: that file's stat is part of the cache key."""
     if src.file.suffix == ".json":
         return ()
     stamps = []
-    for candidate in src.file.parent.iterdir():
-        if candidate.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp") and candidate.name.encode() in data:
-            st = candidate.stat()
-            stamps.append((candidate.name, st.st_size, st.st_mtime_ns))
+    try:
+        for candidate in os.scandir(src.file.parent):
+            if candidate.name.lower().endswith(_IMAGE_SUFFIXES) and candidate.name.encode() in data:
+                st = candidate.stat()
+                stamps.append((candidate.name, st.st_size, st.st_mtime_ns))
+    except OSError:
+        return ("unreadable",)
     return tuple(sorted(stamps))
 
 

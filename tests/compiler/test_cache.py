@@ -83,3 +83,14 @@ def test_unused_entries_are_dropped(tmp_path, fake_renderer):
         write(tmp_path / "content", {"b/index.md": front("b", body=f"B {version}")})
         compile_content(tmp_path / "content", options=options)
     assert len(Cache(tmp_path / "cache").tables["render"]) == 4
+
+
+def test_a_yaml_paths_image_file_is_part_of_its_key(tmp_path, fake_renderer):
+    png = b"\x89PNG\r\n\x1a\n"
+    write(tmp_path / "content", {"a/index.md": front("a"), "learning_paths/cover.png": png + b"1",
+                                 "learning_paths/p.yaml": "hruid: p\nlanguage: en\ntitle: P\ndescription: D\n"
+                                                          "image: cover.png\nnodes: [{learningobject_hruid: a}]\n"})
+    options = CompileOptions(cache_dir=tmp_path / "cache", jobs=1)
+    assert compile_content(tmp_path / "content", options=options).paths[0].image == png + b"1"
+    (tmp_path / "content" / "learning_paths" / "cover.png").write_bytes(png + b"22")
+    assert compile_content(tmp_path / "content", options=options).paths[0].image == png + b"22"
