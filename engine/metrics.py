@@ -56,7 +56,8 @@ def confusion_matrix(y_true, y_pred, num_classes: int | None = None, threshold: 
         if y_pred_arr.ndim == 2 and y_pred_arr.shape[1] > 1:
             num_classes = max(num_classes, y_pred_arr.shape[1])
         num_classes = max(num_classes, 2)
-    return np.bincount(t * num_classes + p, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
+    codes = (t * num_classes + p).astype(np.intp)  # bincount needs the platform int (32-bit in wasm)
+    return np.bincount(codes, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
 
 
 def precision_recall_f1(y_true, y_pred, average: str = "auto", positive: int = 1, threshold: float = 0.5):
