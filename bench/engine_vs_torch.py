@@ -3,8 +3,10 @@
 Both frameworks train the same architecture from the same initial weights on the same data for
 the same number of steps with the same optimizer (Adam, PyTorch's update rule); the engine runs
 through ``model.fit`` exactly as a lesson does, PyTorch through the usual
-``zero_grad / loss / backward / step`` loop. Printed: milliseconds per step (best of the repeats),
-the ratio engine / torch, the goal, and the final loss of each as a check that both did the same work.
+``zero_grad / loss / backward / step`` loop. Times are the CPU time of this process (both run on
+one thread), best of the repeats, so that other load on a shared machine distorts them less;
+``--wall`` uses wall-clock time instead. Printed: milliseconds per step, the ratio engine / torch,
+the goal, and the final loss of each as a check that both did the same work.
 
     python bench/engine_vs_torch.py            # full run (about a minute)
     python bench/engine_vs_torch.py --quick    # smoke run (a few seconds)
@@ -66,13 +68,16 @@ def torch_copy(torch, model):
     return nn.Sequential(*modules)
 
 
+clock = time.process_time
+
+
 def time_engine(make_model, x, y, batch_size, steps, lr):
     model = make_model()
     model.compile(loss="softmax_crossentropy", optimizer="adam", lr=lr)
     epochs, mode = (steps, "batch") if batch_size == len(x) else (1, "mini-batch")
-    start = time.perf_counter()
+    start = clock()
     history = model.fit(x, y, epochs=epochs, mode=mode, batch_size=batch_size, shuffle=False)
-    return time.perf_counter() - start, history.step_losses[-1]
+    return clock() - start, history.step_losses[-1]
 
 
 def time_torch(torch, make_model, x, y, batch_size, steps, lr):
@@ -82,21 +87,24 @@ def time_torch(torch, make_model, x, y, batch_size, steps, lr):
     tx, ty = torch.from_numpy(x), torch.from_numpy(y)
     batches = [(tx, ty)] if batch_size == len(x) else [
         (tx[i : i + batch_size], ty[i : i + batch_size]) for i in range(0, len(x), batch_size)]
-    start = time.perf_counter()
+    start = clock()
     for step in range(steps):
         xb, yb = batches[step % len(batches)]
         opt.zero_grad()
         loss = loss_fn(model(xb), yb)
         loss.backward()
         opt.step()
-    return time.perf_counter() - start, loss.item()
+    return clock() - start, loss.item()
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few steps and repeats: a smoke run")
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per case (best is reported)")
+    parser.add_argument("--wall", action="store_true", help="wall-clock instead of process CPU time")
     args = parser.parse_args(argv)
+    global clock
+    clock = time.perf_counter if args.wall else time.process_time
     import torch
 
     torch.set_num_threads(1)
@@ -122,7 +130,7 @@ def main(argv=None):
          mnist_x, mnist_y, 128, mnist_steps, 0.001, None),
     ]
     print(f"engine vs PyTorch {torch.__version__} (CPU), NumPy {np.__version__}, one thread each; "
-          f"{platform.processor() or platform.machine()}; best of {repeats}")
+          f"{platform.processor() or platform.machine()}; {'wall' if args.wall else 'CPU'} time, best of {repeats}")
     header = f"{'benchmark':<52} {'steps':>5} {'engine ms/step':>14} {'torch ms/step':>13} {'ratio':>6} {'goal':>6}  final loss engine / torch"
     print(header)
     print("-" * len(header))
