@@ -53,7 +53,7 @@ class Sequential(Layer):
             self.build(input_shape)
 
     # -- structure ---------------------------------------------------------------------------
-    def add(self, layer) -> "Sequential":
+    def add(self, layer) -> None:
         """Append a layer (or an activation name). Names are made unique inside the model."""
         if isinstance(layer, str):
             layer = activations.get(layer)
@@ -69,13 +69,12 @@ class Sequential(Layer):
             shape = self.output_shape
             self._build_layer(layer, shape)
         self.layers.append(layer)
-        return self
 
     def _build_layer(self, layer, shape):
         if not layer.built:
             layer.build(shape, self._generator)
-        elif layer._spec is not None:
-            layer._prepare(np.empty((0, *[1 if isinstance(d, str) else d for d in shape]), layer.dtype))
+        else:
+            layer.check_input_shape((None, *[None if isinstance(d, str) else d for d in shape]))
 
     def build(self, input_shape, rng=None) -> "Sequential":
         shape = tuple(input_shape)

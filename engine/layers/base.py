@@ -92,17 +92,21 @@ class Layer:
             if x.ndim < 1:
                 raise ShapeError(self.describe(), ("batch", "..."), x.shape, "Inputs need a batch axis.")
             self.build(x.shape[1:])
-        spec = self._spec
-        if spec is not None and (
-            x.ndim != len(spec)
-            or any(s != d for s, d in zip(spec, x.shape) if s is not None and not isinstance(s, str))
-        ):
-            raise ShapeError(self.describe(), spec, x.shape, self._shape_hint(x))
+        self.check_input_shape(x.shape)
         if x.dtype != self.dtype:
             x = x.astype(self.dtype)
         return x
 
-    def _shape_hint(self, x) -> str:
+    def check_input_shape(self, shape) -> None:
+        """Raise a ShapeError unless ``shape`` (with the batch axis, which may be None) fits."""
+        spec = self._spec
+        if spec is not None and (
+            len(shape) != len(spec)
+            or any(s != d for s, d in zip(spec, shape) if s is not None and not isinstance(s, str) and d is not None)
+        ):
+            raise ShapeError(self.describe(), spec, shape, self._shape_hint(shape))
+
+    def _shape_hint(self, shape) -> str:
         return ""
 
     # -- the contract ------------------------------------------------------------------------

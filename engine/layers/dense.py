@@ -80,8 +80,8 @@ class Dense(Layer):
     def input_spec(self, input_shape):
         return (None, input_shape[-1])
 
-    def _shape_hint(self, x):
-        if x.ndim > 2:
+    def _shape_hint(self, shape):
+        if len(shape) > 2:
             return "Dense takes 2-D input: add a Flatten layer before it."
         return ""
 

@@ -62,8 +62,8 @@ class _Recurrent(Layer):
             )
         return (None, "time", input_shape[-1])
 
-    def _shape_hint(self, x):
-        return "Recurrent layers take (batch, time, features)." if x.ndim != 3 else ""
+    def _shape_hint(self, shape):
+        return "Recurrent layers take (batch, time, features)." if len(shape) != 3 else ""
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.units) if self.return_sequences else (self.units,)

@@ -169,7 +169,7 @@ def test_errors():
         model.predict(np.zeros((2, 4)))
     with pytest.raises(ConfigError, match="Sequential 'sequential'.add expects a Layer"):
         model.add(42)
-    with pytest.raises(ShapeError, match=r"Dense 'd' expected input of shape \(batch, 5\), received \(0, 2\)"):
+    with pytest.raises(ShapeError, match=r"Dense 'd' expected input of shape \(batch, 5\), received \(batch, 2\)"):
         Sequential([Dense(2, input_dim=5, name="d")], input_shape=(2,))
 
 
