@@ -146,10 +146,6 @@ class Sequential(Layer):
     def sublayers(self):
         return list(self.layers)
 
-    def astype(self, dtype):
-        super().astype(dtype)
-        return self
-
     # -- forward and backward ----------------------------------------------------------------
     def forward(self, x, *, training=False, return_activations=False):
         """Run every layer. With ``return_activations=True`` also return ``{layer name: output}``."""
@@ -228,8 +224,8 @@ class Sequential(Layer):
         return {"loss": float(self.loss.forward(out, y)), **training.metric_logs(self, np.asarray(y), out)}
 
     # -- description and persistence --------------------------------------------------------
-    def summary(self, print_fn=print) -> str:
-        """A table of layers, output shapes and parameter counts (printed and returned)."""
+    def summary(self, print_fn=print) -> str | None:
+        """Print a table of layers, output shapes and parameter counts (``print_fn=None`` returns it)."""
         rows = [("Layer (type)", "Output shape", "Params")]
         shape = self.input_shape
         for layer in self.layers:
@@ -240,9 +236,10 @@ class Sequential(Layer):
         lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}" for r in rows]
         rule = "-" * len(lines[0])
         text = "\n".join([lines[0], rule, *lines[1:], rule, f"Total params: {self.count_params()}"])
-        if print_fn is not None:
-            print_fn(text)
-        return text
+        if print_fn is None:
+            return text
+        print_fn(text)
+        return None
 
     def get_config(self):
         config = super().get_config()
