@@ -54,13 +54,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def missing_pyodide_files(directory: Path = PYODIDE_DIR) -> list[str]:
-    """Names of the Pyodide core and NumPy files absent from ``directory``."""
+def missing_pyodide_files(directory: Path | None = None) -> list[str]:
+    """Names of the Pyodide core and NumPy files absent from ``directory`` (default PYODIDE_DIR)."""
+    directory = PYODIDE_DIR if directory is None else directory
     names = [n for n in PYODIDE_CORE_FILES if not n.endswith((".json", ".map"))] + ["pyodide-lock.json", NUMPY_WHEEL]
     return [n for n in names if not (directory / n).is_file()]
 
 
-def read_engine_manifest(path: Path = ENGINE_MANIFEST) -> dict | None:
+def read_engine_manifest(path: Path | None = None) -> dict | None:
+    path = ENGINE_MANIFEST if path is None else path
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError):

@@ -41,7 +41,7 @@ def check_math_and_highlighting(app_configs, **kwargs):
     needed = [assets.KATEX_DIR / "katex.min.js", assets.KATEX_DIR / "katex.min.css",
               assets.KATEX_DIR / "contrib" / "auto-render.min.js",
               assets.HIGHLIGHT_DIR / "highlight.min.js"]
-    missing = [str(p.relative_to(assets.BASE_DIR)) for p in needed if not p.is_file()]
+    missing = [str(p) for p in needed if not p.is_file()]
     if missing:
         return [Error(f"KaTeX / highlight.js are not vendored ({', '.join(missing)} missing): math and code "
                       "highlighting will not render.", hint=_HINT, id="learningpaths.E013")]

@@ -106,7 +106,7 @@ MAX_SESSIONS = 8
 @task("playground")
 async def playground(session="default", resume=False, run_epochs=None, dataset="moons", n=200, noise=0.1,
                      seed=0, layers=(8, 8), activation="tanh", lr=0.1, optimizer="sgd", mode="batch",
-                     batch_size=16, epochs=1000, resolution=40, test_fraction=0.0):
+                     batch_size=16, epochs=1000, resolution=40, test_fraction=0.0, **unused):
     """Train until ``epochs`` in all, ``run_epochs`` more, or a stop; streams the data set once
     ("data"), then "progress" points (one per epoch) and "boundary" grids a few times a second."""
     import numpy as np
@@ -152,7 +152,7 @@ async def playground(session="default", resume=False, run_epochs=None, dataset="
 
 @task("curves")
 async def curves(runs=(), dataset="moons", n=200, noise=0.1, seed=0, layers=(8,), activation="tanh",
-                 optimizer="sgd", lr=0.1, mode="batch", batch_size=16, epochs=100):
+                 optimizer="sgd", lr=0.1, mode="batch", batch_size=16, epochs=100, **unused):
     """Train one model per entry of ``runs`` (each may override lr, mode, batch_size, optimizer)
     from the same initial weights, round-robin, so all curves grow together.
     Streams {"series": i, "epoch", "loss", "steps", "seconds"} as "curve" messages."""

@@ -92,7 +92,9 @@ export function mount(node, { name, params, runtime }) {
     stopButton.disabled = false;
     node.dataset.running = "true";
     status.say(runtime.state === "loading" ? "Waiting for Python to load…" : "Training…", true);
-    job = runtime.task("curves", { ...cfg, runs: list.map(({ label, ...r }) => r) }, {
+    const keys = ["dataset", "n", "noise", "seed", "layers", "activation", "optimizer", "mode", "lr", "batch_size", "epochs"];
+    const jobParams = Object.fromEntries(keys.filter((k) => cfg[k] !== undefined).map((k) => [k, cfg[k]]));
+    job = runtime.task("curves", { ...jobParams, runs: list.map(({ label, ...r }) => r) }, {
       onMessage: (msg) => {
         if (msg.type !== "curve") return;
         points.push(...msg.data.points);

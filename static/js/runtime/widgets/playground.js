@@ -64,8 +64,10 @@ export function mount(node, { params, runtime }) {
   };
   placeholder("Python is loading…");
 
+  const KEYS = ["dataset", "noise", "n", "layers", "activation", "lr", "optimizer", "mode", "batch_size", "epochs",
+    "test_fraction", "seed", "resolution"];
   function params_(extra) {
-    return { ...cfg, session, ...extra };
+    return { ...Object.fromEntries(KEYS.filter((k) => cfg[k] !== undefined).map((k) => [k, cfg[k]])), session, ...extra };
   }
 
   function onMessage(msg) {

@@ -1,0 +1,150 @@
+"""Widgets in a real browser, driven by the keyboard where a student would use it.
+
+Two pages: one with the pure-JavaScript widgets, math and code (Python must not boot there), and
+one with the widgets that train with the engine in the page's worker (one Pyodide boot).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.conftest import compile_result, compiled_object
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+def widget(name: str, params: dict | None = None, label: str = "") -> str:
+    return (f'<div class="lp-widget" data-widget="{name}" data-params=\'{json.dumps(params or {})}\' '
+            f'role="group" aria-label="{label or name}"></div>')
+
+
+JS_PAGE = ("<p>Inline math \\(w \\cdot x + b\\) and</p><div class=\"math display\">\\sigma(z) = \\frac{1}{1+e^{-z}}</div>"
+           '<pre><code class="language-python">def f(x):\n    return x + 1\n</code></pre>'
+           + widget("neuron", {"inputs": [1, 1], "weights": [0.8, -0.5], "bias": 0, "activation": "step"}, "A neuron")
+           + widget("activation", {"functions": ["relu", "sigmoid"]})
+           + widget("convolution", {"size": 10, "kernel": "vertical-edge", "image": "empty"})
+           + widget("confusion-matrix")
+           + widget("digit") + widget("compare-models") + widget("nueron"))
+PY_PAGE = (widget("playground", {"dataset": "xor", "layers": [6], "lr": 0.3})
+           + widget("learning-rate", {"rates": [0.01, 1.0], "epochs": 10})
+           + widget("batch-modes", {"epochs": 5, "n": 100}))
+
+
+@pytest.fixture
+def site(settings, tmp_path):
+    from learningpaths.paths.services import content_sync
+    from learningpaths.runtime.bundle import build_engine_wheel
+
+    build_engine_wheel()
+    settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
+    settings.DEMO_MODELS_DIR = tmp_path / "no-models"  # the server demos are "not available"
+    content_sync(result=compile_result([compiled_object("js-widgets", html=JS_PAGE),
+                                        compiled_object("py-widgets", html=PY_PAGE)]))
+
+
+def wait_js(browser, script: str, timeout: float = 30):
+    return WebDriverWait(browser, timeout, poll_frequency=0.1).until(lambda b: b.execute_script(script))
+
+
+def node(browser, name: str):
+    return browser.find_element(By.CSS_SELECTOR, f'div.lp-widget[data-widget="{name}"]')
+
+
+def test_javascript_widgets_math_and_code(browser, live_server, site):
+    browser.get(live_server.url + "/objects/js-widgets/en/1/")
+    wait_js(browser, "return window.lpRuntime && document.querySelectorAll('.lp-widget[data-ready]').length === 6")
+
+    # A neuron: keyboard on the bias slider changes the output live (step: 1 -> 0).
+    neuron = node(browser, "neuron")
+    assert neuron.get_attribute("data-output") == "1"
+    bias = neuron.find_elements(By.CSS_SELECTOR, "input[type=range]")[-1]
+    assert browser.find_element(By.CSS_SELECTOR, f'label[for="{bias.get_attribute("id")}"]').text == "bias b"
+    bias.send_keys(*[Keys.ARROW_LEFT] * 5)
+    assert neuron.get_attribute("data-output") == "0"
+    assert "y = step(-0.2) = 0" in neuron.find_element(By.CSS_SELECTOR, ".lp-widget__readout").text
+
+    # Activation functions: switching one on updates the value table.
+    activation = node(browser, "activation")
+    tanh = activation.find_element(By.CSS_SELECTOR, "input[value=tanh]")
+    tanh.send_keys(Keys.SPACE)
+    assert "tanh" in activation.find_element(By.CSS_SELECTOR, "table").text
+
+    # Convolution: draw with the keyboard; the feature map follows.
+    conv = node(browser, "convolution")
+    grid = conv.find_element(By.CSS_SELECTOR, "canvas[tabindex='0']")
+    before = json.loads(conv.get_attribute("data-feature-map"))
+    assert all(v == 0 for row in before for v in row)
+    grid.send_keys(Keys.SPACE, Keys.ARROW_DOWN, Keys.SPACE, Keys.ARROW_DOWN, Keys.SPACE)
+    after = json.loads(conv.get_attribute("data-feature-map"))
+    assert len(after) == 8 and any(v > 0 for row in after for v in row)
+    assert "is on" in conv.find_element(By.CSS_SELECTOR, "[role=status]").text
+
+    # Confusion matrix: moving the threshold moves counts between the cells.
+    confusion = node(browser, "confusion-matrix")
+    m0 = json.loads(confusion.get_attribute("data-matrix"))
+    confusion.find_element(By.CSS_SELECTOR, "input[type=range]").send_keys(*[Keys.ARROW_RIGHT] * 20)
+    m1 = json.loads(confusion.get_attribute("data-matrix"))
+    assert m0 != m1 and sum(map(sum, m0)) == sum(map(sum, m1)) == 60
+    assert "accuracy" in confusion.text
+
+    # Server demos: no models on this server -> a clear "not available" state.
+    wait_js(browser, "return [...document.querySelectorAll('[data-widget=digit],[data-widget=compare-models]')]"
+                     ".every((n) => n.dataset.state === 'unavailable')")
+    assert "The server demo is not available." in node(browser, "digit").text
+    assert "Unknown widget \"nueron\"" in node(browser, "nueron").text and "neuron" in node(browser, "nueron").text
+
+    # Math and highlighting are served by the site; no Python on this page.
+    wait_js(browser, "return document.querySelector('article').dataset.lpMath === 'rendered'")
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".katex")) >= 2
+    wait_js(browser, "return !!document.querySelector('code.hljs')")
+    assert browser.execute_script("return window.lpRuntime.runtime.worker === null && !window.lpBoot")
+    loaded = browser.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
+    assert not [u for u in loaded if "pyodide" in u] and all(u.startswith(live_server.url) for u in loaded)
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+    assert severe == []
+
+
+def test_widgets_that_train_in_the_worker(browser, live_server, site):
+    browser.get(live_server.url + "/objects/py-widgets/en/1/")
+    wait_js(browser, "return window.lpRuntime && document.querySelectorAll('.lp-widget[data-ready]').length === 3")
+
+    # Playground: the data set appears once Python is up; Train streams epochs; Pause stops.
+    playground = node(browser, "playground")
+    wait_js(browser, "const s = window.lpRuntime.widgets[0].instance.state; return !!(s.data && s.grid)", 120)
+    train = playground.find_element(By.XPATH, ".//button[contains(., 'Train')]")
+    train.send_keys(Keys.ENTER)
+    assert train.get_attribute("aria-pressed") == "true"
+    wait_js(browser, "return Number(document.querySelector('[data-widget=playground]').dataset.epoch || 0) >= 20", 60)
+    train.send_keys(Keys.ENTER)  # now "Pause"
+    wait_js(browser, "return document.querySelector('[data-widget=playground]').dataset.running === 'false'"
+                     " && !window.lpRuntime.widgets[0].instance.state.job", 20)
+    history = browser.execute_script("return window.lpRuntime.widgets[0].instance.state.history.map(p => p.loss)")
+    assert history[-1] < history[0]
+    paused_at = int(playground.get_attribute("data-epoch"))
+    # Step trains exactly one more epoch of the same model.
+    playground.find_element(By.XPATH, ".//button[contains(., 'Step')]").click()
+    wait_js(browser, f"return Number(document.querySelector('[data-widget=playground]').dataset.epoch) === {paused_at + 1}", 20)
+    # A new setting starts again with new weights.
+    select = playground.find_element(By.CSS_SELECTOR, "select")
+    select.send_keys(Keys.ARROW_DOWN)  # xor -> spirals
+    wait_js(browser, "const s = window.lpRuntime.widgets[0].instance; return s.config.dataset === 'spirals' && !s.state.job"
+                     " && s.state.data && s.state.history.length === 0", 30)
+
+    # Learning rates and batch modes: one curve per run, side by side.
+    rates = node(browser, "learning-rate")
+    rates.find_element(By.XPATH, ".//button[contains(., 'Run')]").click()
+    wait_js(browser, "return document.querySelector('[data-widget=learning-rate]').dataset.running === 'false'"
+                     " && document.querySelector('[data-widget=learning-rate]').dataset.points === '20'", 60)
+    assert "learning rate 1" in rates.find_element(By.CSS_SELECTOR, "table").text
+    modes = node(browser, "batch-modes")
+    modes.find_element(By.XPATH, ".//button[contains(., 'Run')]").click()
+    wait_js(browser, "return document.querySelector('[data-widget=batch-modes]').dataset.points === '15'"
+                     " && document.querySelector('[data-widget=batch-modes]').dataset.running === 'false'", 60)
+    table = modes.find_element(By.CSS_SELECTOR, "table").text
+    assert "stochastic" in table and "500" in table  # 100 points x 5 epochs = 500 updates
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+    assert severe == []

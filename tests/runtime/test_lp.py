@@ -1,0 +1,108 @@
+"""The ``lp`` helpers and the cell runner, in CPython (the same code runs in the page's worker)."""
+import asyncio
+import json
+
+import numpy as np
+import pytest
+
+import engine
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def test_progress_points_are_batched_but_never_dropped(lp):
+    sent = []
+    lp._connect(lambda kind, text: sent.append((kind, json.loads(text))))
+    lp._last_flush = 0.0
+    for step in range(1, 101):
+        lp.progress(step, 1.0 / step, accuracy=step / 100)
+    lp._flush()
+    points = [p for kind, msg in sent if kind == "progress" for p in msg["points"]]
+    assert [p["step"] for p in points] == list(range(1, 101))
+    assert points[0] == {"step": 1, "loss": 1.0, "metrics": {"accuracy": 0.01}}
+    assert len(sent) < 20  # batched: about 30 messages a second at most
+    assert len(lp.history) == 100
+
+
+def test_plots_are_json_safe(lp):
+    lp.plot(np.array([1.0, np.nan, 3.0]), title="t")
+    lp.plot([1, 2], [3, 4], labels=["a", "b"])
+    lp.plot({"lr=0.1": [1, 2]})
+    lp.heatmap(np.eye(2), labels=["x", "y"])
+    lp.images(np.zeros((2, 3, 3)), titles=["a", "b"])
+    lp.scatter(np.zeros((3, 2)), np.array([0, 1, 1]))
+    kinds = [m["kind"] for _, m in lp.messages]
+    assert kinds == ["line", "line", "line", "heatmap", "images", "scatter"]
+    assert lp.messages[0][1]["series"][0]["y"] == [1.0, None, 3.0]
+    assert [s["label"] for s in lp.messages[1][1]["series"]] == ["a", "b"]
+    assert lp.messages[2][1]["series"][0]["label"] == "lr=0.1"
+    json.dumps(lp.messages, allow_nan=False)
+
+
+def test_callback_streams_engine_fit_and_boundary(lp):
+    x, y = engine.data.make_moons(100, seed=0)
+    model = engine.Sequential([engine.Dense(8, activation="tanh"), engine.Dense(2)], input_shape=(2,), seed=0)
+    model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.5, metrics=["accuracy"])
+    history = model.fit(x, y, epochs=15, mode="batch", callbacks=[lp.callback()])
+    assert [p["step"] for p in lp.history] == list(range(1, 16))
+    assert [p["loss"] for p in lp.history] == pytest.approx(history.step_losses)
+    assert "accuracy" in lp.history[-1]["metrics"]
+    lp.history.clear()
+    model.fit(x, y, epochs=4, mode="mini-batch", batch_size=25, callbacks=[lp.callback(on="epoch")])
+    assert [p["step"] for p in lp.history] == [1, 2, 3, 4]
+    lp.boundary(model, x, y, resolution=10)
+    grid = lp.messages[-1][1]["grid"]
+    assert len(grid) == 10 and all(0 <= v <= 1 for row in grid for v in row)
+
+
+def test_callback_stops_fit_when_the_page_asks(lp):
+    x, y = engine.data.make_xor(64, seed=0)
+    model = engine.Sequential([engine.Dense(4, activation="tanh"), engine.Dense(2)], input_shape=(2,), seed=0)
+    model.compile(loss="softmax_crossentropy", optimizer="sgd")
+    lp._stop = True
+    history = model.fit(x, y, epochs=50, mode="batch", callbacks=[lp.callback()])
+    assert len(history.epochs) == 1
+
+
+def test_run_cell_shares_a_namespace_and_shows_the_last_value(lp):
+    from lp import _runner
+
+    assert run(_runner.run_cell("a = 40", "<cell 1>")) == {"ok": True, "result": None, "error": "", "line": 0,
+                                                         "returns": None}
+    out = run(_runner.run_cell("b = a + 2\nb", "<cell 2>", returns="b"))
+    assert out["ok"] and out["result"] == "42" and out["returns"] == 42
+    assert run(_runner.run_cell("import asyncio\nawait asyncio.sleep(0)\n'top-level await'"))["result"] == "'top-level await'"
+
+
+def test_run_cell_reports_a_readable_traceback(lp):
+    from lp import _runner
+
+    out = run(_runner.run_cell("def f(x):\n    return x / 0\n\nf(1)", "<cell 3>"))
+    assert not out["ok"] and out["line"] == 2
+    assert out["error"].startswith("Traceback (most recent call last):\n  File \"<cell 3>\", line 4, in <module>")
+    assert "return x / 0" in out["error"] and out["error"].rstrip().endswith("ZeroDivisionError: division by zero")
+    assert "_runner.py" not in out["error"]
+    syntax = run(_runner.run_cell("x = (", "<cell 4>"))
+    assert syntax["line"] == 1 and "Traceback" not in syntax["error"] and "SyntaxError" in syntax["error"]
+    assert run(_runner.run_cell("raise SystemExit(3)", "<cell 5>"))["error"].strip().endswith("SystemExit: 3")
+
+
+def test_widget_jobs_train_with_the_engine(lp):
+    from lp import widgets
+
+    out = run(widgets.run_task("playground", json.dumps({"session": "t", "run_epochs": 5, "dataset": "circles"})))
+    assert out["ok"], out
+    kinds = [k for k, _ in lp.messages]
+    assert kinds[:2] == ["data", "boundary"] and "progress" in kinds
+    assert json.loads(out["result"])["epoch"] == 5
+    out = run(widgets.run_task("playground", json.dumps({"session": "t", "run_epochs": 3, "resume": True})))
+    assert json.loads(out["result"])["epoch"] == 8
+    lp.messages.clear()
+    out = run(widgets.run_task("curves", json.dumps({"runs": [{"lr": 0.01}, {"lr": 1.0}], "epochs": 4})))
+    points = [p for k, m in lp.messages if k == "curve" for p in m["points"]]
+    assert sorted({p["series"] for p in points}) == [0, 1] and max(p["epoch"] for p in points) == 4
+    bad = run(widgets.run_task("playground", json.dumps({"dataset": "nope"})))
+    assert not bad["ok"] and "unknown data set 'nope'" in bad["error"]
+    assert not run(widgets.run_task("nope", "{}"))["ok"]

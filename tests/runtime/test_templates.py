@@ -1,0 +1,57 @@
+"""Content pages load math/highlighting always, the Python runtime only when the content needs it."""
+import json
+
+import pytest
+
+from learningpaths.runtime.templatetags.runtime import needs_python, needs_runtime
+from tests.conftest import compile_result, compiled_object
+
+CELL = '<div class="lp-cell" data-lp-cell="1" data-line="3"><pre><code class="language-python">1 + 1</code></pre></div>'
+NEURON = '<div class="lp-widget" data-widget="neuron" data-params="{}" role="group" aria-label="n"></div>'
+PLAYGROUND = '<div class="lp-widget" data-widget="playground" data-params="{}" role="group" aria-label="p"></div>'
+
+
+@pytest.mark.parametrize("html, runtime, python", [
+    ("<p>text</p>", False, False),
+    ("<p>lp-cell is just a word here</p>", False, False),
+    (CELL, True, True),
+    (NEURON, True, False),
+    (PLAYGROUND, True, True),
+])
+def test_filters(html, runtime, python):
+    assert needs_runtime(html) is runtime
+    assert needs_python(html) is python
+
+
+def page(client, settings, tmp_path, html, hruid="lesson"):
+    from learningpaths.paths.services import content_sync
+
+    settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
+    content_sync(result=compile_result([compiled_object(hruid, html=html)]))
+    response = client.get(f"/objects/{hruid}/en/1/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_plain_page_gets_math_and_highlighting_but_no_python(client, settings, tmp_path):
+    html = page(client, settings, tmp_path, "<p>Math \\(x^2\\)</p>")
+    assert "js/content.js" in html and "css/runtime.css" in html
+    assert "lp-runtime-config" not in html and "runtime/index.js" not in html and "boot.js" not in html
+
+
+@pytest.mark.django_db
+def test_page_with_cells_boots_python_early(client, settings, tmp_path):
+    html = page(client, settings, tmp_path, CELL)
+    start = html.index('id="lp-runtime-config"')
+    config = json.loads(html[html.index(">", start) + 1: html.index("</script>", start)])
+    assert config["bootEarly"] is True
+    assert config["indexURL"] == "/runtime/pyodide/0.27.7/"
+    assert config["workerURL"].endswith("js/runtime/worker.js")
+    assert html.index("boot.js") < html.index("</head>") and "runtime/index.js" in html
+
+
+@pytest.mark.django_db
+def test_page_with_only_js_widgets_does_not_boot_python(client, settings, tmp_path):
+    html = page(client, settings, tmp_path, NEURON)
+    assert "runtime/index.js" in html and '"bootEarly": false' in html and "boot.js" not in html
