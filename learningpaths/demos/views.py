@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
 from django.conf import settings
@@ -67,37 +66,45 @@ def _parse_input(body: bytes, spec) -> np.ndarray:
     return x.astype(np.float32)
 
 
+def handle_predict(name: str, body: bytes, client: str) -> tuple[int, dict, dict]:
+    """The whole predict request as (status, JSON body, extra headers); shared by the Django view
+    and the WSGI fast path (``fastpath.py``), so both answer exactly alike."""
+    spec = DEMOS.get(name)
+    if spec is None:
+        return 404, {"error": f"unknown demo {name!r}; choose one of {sorted(DEMOS)}"}, {}
+    allowed, retry = ratelimit.allow_key(client, scope=f"demo:{name}", limit=settings.DEMO_RATE_LIMIT)
+    if not allowed:
+        return 429, {"error": "too many requests; wait a moment and try again", "retry_after": retry}, \
+            {"Retry-After": str(retry)}
+    try:
+        x = _parse_input(body, spec)
+    except ValueError as exc:
+        return 400, {"error": str(exc)}, {}
+    try:
+        outputs = inference.predict(name, x, timeout=settings.DEMO_TIMEOUT)
+    except inference.DemoUnavailable as exc:
+        return 503, {"error": f"this demo is not available on the server right now: {exc}"}, {}
+    except inference.DemoTimeout as exc:
+        return 503, {"error": f"the server is busy: {exc}"}, {}
+    runner = inference.get_runner(name)
+    probs = outputs[runner.output_names[0]]
+    if not np.all(np.isfinite(probs)):
+        return 422, {"error": "the model produced no valid answer for this input"}, {}
+    answer = {
+        "model": name, "provider": runner.providers[0], "labels": list(spec.labels),
+        "probabilities": np.round(probs.astype(np.float64), 6).tolist(),
+        "predictions": [spec.labels[int(i)] for i in probs.argmax(axis=1)],
+    }
+    if spec.feature_maps_output and spec.feature_maps_output in outputs:
+        answer["feature_maps"] = np.round(outputs[spec.feature_maps_output].astype(np.float64), 4).tolist()
+    return 200, answer, {}
+
+
 @csrf_exempt  # JSON API without cookies' side effects: it changes nothing on the server
 @require_POST
 def predict(request, name: str):
-    spec = DEMOS.get(name)
-    if spec is None:
-        return _error(f"unknown demo {name!r}; choose one of {sorted(DEMOS)}", 404)
-    allowed, retry = ratelimit.allow(request, scope=f"demo:{name}", limit=getattr(settings, "DEMO_RATE_LIMIT", 120))
-    if not allowed:
-        response = _error("too many requests; wait a moment and try again", 429, retry_after=retry)
-        response["Retry-After"] = str(retry)
-        return response
-    try:
-        x = _parse_input(request.body, spec)
-    except ValueError as exc:
-        return _error(str(exc), 400)
-    try:
-        outputs = inference.predict(name, x, timeout=getattr(settings, "DEMO_TIMEOUT", 2.0))
-    except inference.DemoUnavailable as exc:
-        return _error(f"this demo is not available on the server right now: {exc}", 503)
-    except inference.DemoTimeout as exc:
-        return _error(f"the server is busy: {exc}", 503)
-    runner = inference.get_runner(name)
-    probs = outputs[runner.output_names[0]]
-    body = {
-        "model": name, "provider": runner.providers[0], "labels": list(spec.labels),
-        "probabilities": [[round(float(p), 6) for p in row] for row in probs],
-        "predictions": [spec.labels[int(np.argmax(row))] for row in probs],
-    }
-    if spec.feature_maps_output and spec.feature_maps_output in outputs:
-        maps = outputs[spec.feature_maps_output]
-        body["feature_maps"] = np.round(maps, 4).tolist()
-    if any(math.isnan(p) for row in body["probabilities"] for p in row):
-        return _error("the model produced no valid answer for this input", 422)
-    return JsonResponse(body)
+    status_code, body, headers = handle_predict(name, request.body, ratelimit.client_key(request))
+    response = JsonResponse(body, status=status_code)
+    for key, value in headers.items():
+        response[key] = value
+    return response

@@ -154,3 +154,59 @@ def test_time_limit(demo_model):
 
 def test_registry_names():
     assert set(DEMOS) == {"digits-cnn", "digits-mlp"}
+
+
+def call_wsgi(app, path, body: bytes, method="POST", cookie=""):
+    import io
+    from wsgiref.util import setup_testing_defaults
+
+    environ = {"PATH_INFO": path, "REQUEST_METHOD": method, "CONTENT_LENGTH": str(len(body)),
+               "CONTENT_TYPE": "application/json", "wsgi.input": io.BytesIO(body), "HTTP_COOKIE": cookie}
+    setup_testing_defaults(environ)
+    seen = {}
+
+    def start_response(status, headers):
+        seen["status"], seen["headers"] = status, dict(headers)
+
+    chunks = b"".join(app(environ, start_response))
+    return seen["status"], seen["headers"], chunks
+
+
+@pytest.mark.django_db
+def test_wsgi_fast_path_answers_like_the_view(client, demo_model):
+    from learningpaths.wsgi import application
+
+    x = np.random.default_rng(2).random((2, 1, 8, 8)).round(3).tolist()
+    for body in (json.dumps({"input": x}).encode(), b'{"input": [1, 2]}', b"nope", b"[" + b" " * 70000 + b"]"):
+        status, headers, payload = call_wsgi(application, "/api/demos/digits-cnn/predict", body)
+        via_django = client.post("/api/demos/digits-cnn/predict", data=body, content_type="application/json")
+        assert int(status.split()[0]) == via_django.status_code
+        assert json.loads(payload) == via_django.json()
+        assert headers["Content-Type"] == "application/json"
+    status, _, payload = call_wsgi(application, "/api/demos/nope/predict", b"{}")
+    assert status.startswith("404") and "unknown demo" in json.loads(payload)["error"]
+
+
+@pytest.mark.django_db
+def test_wsgi_fast_path_leaves_other_routes_to_django(demo_model):
+    from learningpaths.wsgi import application
+
+    status, headers, payload = call_wsgi(application, "/api/demos/", b"", method="GET")
+    assert status.startswith("200") and "providers" in json.loads(payload)
+    assert "Content-Security-Policy" in headers  # went through Django's middleware
+
+
+@pytest.mark.django_db
+def test_fast_path_rate_limit_is_per_session(demo_model, settings):
+    from django.core.cache import cache
+
+    from learningpaths.wsgi import application
+
+    settings.DEMO_RATE_LIMIT = 2
+    cache.clear()
+    body = json.dumps({"input": [0.5] * 64}).encode()
+    codes = [call_wsgi(application, "/api/demos/digits-cnn/predict", body, cookie="sessionid=aaa")[0][:3]
+             for _ in range(3)]
+    assert codes == ["200", "200", "429"]
+    other = call_wsgi(application, "/api/demos/digits-cnn/predict", body, cookie="sessionid=bbb")[0]
+    assert other.startswith("200")
