@@ -202,6 +202,8 @@ class Softmax(Activation):
 
     def backward(self, grad_y, *, need_input_grad=True):
         y = self.output
+        if self.axis in (-1, y.ndim - 1):
+            return y * (grad_y - kernels.sum_last(grad_y * y, keepdims=True))
         return y * (grad_y - (grad_y * y).sum(axis=self.axis, keepdims=True))
 
     def get_config(self):
@@ -214,6 +216,11 @@ class Softmax(Activation):
 
 def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     """Numerically stable softmax of ``x`` along ``axis``."""
+    if axis in (-1, x.ndim - 1):
+        e = x - kernels.max_last(x, keepdims=True)
+        np.exp(e, out=e)
+        e /= kernels.sum_last(e, keepdims=True)
+        return e
     e = x - x.max(axis=axis, keepdims=True)
     np.exp(e, out=e)
     e /= e.sum(axis=axis, keepdims=True)

@@ -52,6 +52,47 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a @ b
 
 
+_ones_cache: dict = {}
+
+
+def _ones(n: int, dtype) -> np.ndarray:
+    key = (n, np.dtype(dtype))
+    ones = _ones_cache.get(key)
+    if ones is None:
+        if len(_ones_cache) > 64:
+            _ones_cache.clear()
+        ones = _ones_cache[key] = np.ones(n, dtype=dtype)
+    return ones
+
+
+def sum_rows(a: np.ndarray) -> np.ndarray:
+    """``a.sum(axis=0)`` for a 2-D array (a bias gradient). Natively a BLAS product with a vector
+    of ones, about 5x faster than NumPy's reduction along the first axis."""
+    if _platform == "emscripten":
+        return a.sum(axis=0)
+    return _ones(len(a), a.dtype) @ a
+
+
+def sum_last(a: np.ndarray, keepdims: bool = False) -> np.ndarray:
+    """``a.sum(axis=-1)`` (over the classes of each row, the pixels of each feature map); natively a
+    product with a vector of ones, 10x faster than NumPy's reduction along a short last axis."""
+    if _platform == "emscripten":
+        return a.sum(axis=-1, keepdims=keepdims)
+    total = a @ _ones(a.shape[-1], a.dtype)
+    return total[..., None] if keepdims else total
+
+
+def max_last(a: np.ndarray, keepdims: bool = False) -> np.ndarray:
+    """``a.max(axis=-1)``. For a few columns (class scores) an elementwise maximum over the columns
+    is 10x faster than NumPy's reduction along a short last axis."""
+    if a.shape[-1] > 16 or a.shape[-1] == 0:
+        return a.max(axis=-1, keepdims=keepdims)
+    out = a[..., 0].copy()
+    for j in range(1, a.shape[-1]):
+        np.maximum(out, a[..., j], out=out)
+    return out[..., None] if keepdims else out
+
+
 def relu(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``max(x, 0)``; with ``out=x`` it works in place."""
     if _platform == "emscripten":

@@ -172,9 +172,9 @@ class CategoricalCrossEntropy(Loss):
         self._labels, self._one_hot = labels, one_hot
         rows = np.arange(n)
         if self.from_logits:
-            shifted = y_pred - y_pred.max(axis=1, keepdims=True)
+            shifted = y_pred - kernels.max_last(y_pred, keepdims=True)
             e = np.exp(shifted)
-            total = e.sum(axis=1, keepdims=True)
+            total = kernels.sum_last(e, keepdims=True)
             self._p = e / total  # softmax, saved for backward
             log_p = shifted if labels is None else shifted[rows, labels]
             log_p = log_p - (np.log(total) if labels is None else np.log(total[:, 0]))

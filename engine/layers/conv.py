@@ -152,7 +152,7 @@ class Conv2D(Layer):
         cols = self._cols
         self.W.grad += kernels.matmul(g, cols.transpose(0, 2, 1)).sum(axis=0).reshape(self.W.shape)
         if self.use_bias:
-            self.b.grad += g.sum(axis=2).sum(axis=0)
+            self.b.grad += kernels.sum_rows(kernels.sum_last(g))
         if not need_input_grad:
             return None
         dcols = kernels.matmul(self.W.value.reshape(self.filters, -1).T, g)  # (N, C*kh*kw, P)

@@ -115,7 +115,7 @@ class Dense(Layer):
         """Backward through ``z = x @ W + b`` given ``dL/dz`` (the activation already handled)."""
         self.W.grad += kernels.matmul(self._x.T, grad_z)
         if self.use_bias:
-            self.b.grad += grad_z.sum(axis=0)
+            self.b.grad += kernels.sum_rows(grad_z)
         if not need_input_grad:
             return None
         return kernels.matmul(grad_z, self.W.value.T)

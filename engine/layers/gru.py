@@ -83,5 +83,5 @@ class GRU(_Recurrent):
             dh = dh * z + kernels.matmul(d_ah[t], u.T)
         flat = d_ah.reshape(-1, 3 * h)
         self.U.grad += kernels.matmul(hs[:-1].reshape(-1, h).T, flat)
-        self.b_h.grad += flat.sum(axis=0)
+        self.b_h.grad += kernels.sum_rows(flat)
         return d_ax

@@ -98,7 +98,7 @@ class _Recurrent(Layer):
         d_ax = self._backward_steps(grads)  # dL/d(x_t @ W + b) for every step: (T, N, G*H)
         flat = d_ax.reshape(-1, d_ax.shape[-1])
         self.W.grad += kernels.matmul(self._xt.reshape(-1, self._xt.shape[-1]).T, flat)
-        self.b.grad += flat.sum(axis=0)
+        self.b.grad += kernels.sum_rows(flat)
         if not need_input_grad:
             return None
         return kernels.matmul(d_ax, self.W.value.T).transpose(1, 0, 2)

@@ -19,10 +19,17 @@ def test_kernels_agree(rng, emscripten):
     a, b = rng.normal(size=(5, 4)).astype(np.float32), rng.normal(size=(4, 3)).astype(np.float32)
     stacked = rng.normal(size=(2, 4, 6)).astype(np.float32)
     x = rng.normal(size=(3, 7)).astype(np.float32) * 5
-    browser = [kernels.matmul(a, b), kernels.matmul(b.T, stacked), kernels.relu(x), kernels.tanh(x),
-               kernels.relu_grad(x, x)]
+    browser = [kernels.matmul(a, b), kernels.matmul(b.T, stacked), kernels.matmul(a.T, a), kernels.relu(x),
+               kernels.tanh(x), kernels.relu_grad(x, x), kernels.sum_rows(x), kernels.sum_last(stacked)]
     kernels.set_platform("native")
-    native = [a @ b, b.T @ stacked, np.maximum(x, 0), np.tanh(x), x * (x > 0)]
+    native = [a @ b, b.T @ stacked, a.T @ a, np.maximum(x, 0), np.tanh(x), x * (x > 0), x.sum(axis=0),
+              stacked.sum(axis=-1)]
+    assert_close(kernels.sum_rows(x), x.sum(axis=0), "native sum_rows")
+    assert_close(kernels.sum_last(stacked), stacked.sum(axis=-1), "native sum_last")
+    for cols in (1, 3, 40):
+        scores = rng.normal(size=(6, cols))
+        assert np.array_equal(kernels.max_last(scores, keepdims=True), scores.max(axis=-1, keepdims=True))
+        assert_close(kernels.sum_last(scores, keepdims=True), scores.sum(axis=-1, keepdims=True), "sum_last")
     for got, want in zip(browser, native):
         assert_close(got, want, "kernel", atol=1e-5)
 
