@@ -127,12 +127,12 @@ def T(lang: str, en: str, nl: str) -> str:
 
 # ----------------------------------------------------------------------------------------------
 def ml_vs_dl(lang: str) -> Svg:
-    s = Svg(720, 300, T(lang, "Machine learning versus deep learning", "Machine learning versus deep learning"),
+    s = Svg(720, 300, T(lang, "Machine learning versus deep learning", "Machinaal leren versus deep learning"),
             T(lang, "Top: a person designs the features and a model classifies them. Bottom: a deep network "
                     "learns the features and the classification together.",
                     "Boven: een mens bedenkt de kenmerken en een model classificeert ze. Onder: een diep netwerk "
                     "leert de kenmerken en de classificatie samen."))
-    s.text(20, 30, T(lang, "Classic machine learning", "Klassiek machine learning"), size=16, anchor="start", weight="bold")
+    s.text(20, 30, T(lang, "Classic machine learning", "Klassiek machinaal leren"), size=16, anchor="start", weight="bold")
     s.box(20, 50, 110, 60, T(lang, "photo", "foto"), stroke=GREY)
     s.box(170, 50, 190, 60, T(lang, "features by hand", "kenmerken met de hand"), stroke=ORANGE,
           sub=T(lang, "wheels? windows?", "wielen? ramen?"))
@@ -411,7 +411,7 @@ def rnn(lang: str) -> Svg:
                     "passed from step to step, so the last step knows the whole sentence.",
                     "Dezelfde cel leest de woorden van een zin één voor één. Haar geheugen (de verborgen toestand) "
                     "gaat van stap naar stap, zodat de laatste stap de hele zin kent."))
-    words = T(lang, "I|love|this|film", "ik|vind|die|film").split("|")
+    words = T(lang, "I|love|this|film", "wat|een|toffe|film").split("|")
     for i, wd in enumerate(words):
         x = 90 + i * 150
         s.text(x, 225, f'"{wd}"', size=14)
