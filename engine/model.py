@@ -47,6 +47,7 @@ class Sequential(Layer):
         self.history: History | None = None
         self._fused = False
         self._params = None
+        self._packed = None
         for layer in layers:
             self.add(layer)
         if input_shape is not None:

@@ -64,3 +64,34 @@ class Parameter:
 
     def __repr__(self) -> str:
         return f"Parameter(name={self.name!r}, shape={self.shape}, dtype={self.dtype})"
+
+
+def pack(params) -> Parameter | None:
+    """Move the values and gradients of ``params`` into two flat buffers; return them as one
+    Parameter. Each parameter's ``value`` and ``grad`` become views into the buffers, so layers
+    work unchanged while an optimizer updates every weight with a dozen whole-array operations
+    instead of a dozen per tensor (what PyTorch's "foreach" optimizers do). Returns None when the
+    parameters cannot share buffers (mixed dtypes, a parameter listed twice, none at all).
+    """
+    params = list(params)
+    if not params or len({id(p) for p in params}) != len(params) or len({p.dtype for p in params}) != 1:
+        return None
+    total = sum(p.size for p in params)
+    values = np.empty(total, dtype=params[0].dtype)
+    grads = np.empty(total, dtype=params[0].dtype)
+    offset = 0
+    for p in params:
+        end = offset + p.size
+        values[offset:end] = p.value.reshape(-1)
+        grads[offset:end] = p.grad.reshape(-1)
+        p.value = values[offset:end].reshape(p.shape)
+        p.grad = grads[offset:end].reshape(p.shape)
+        offset = end
+    flat = Parameter.__new__(Parameter)
+    flat.value, flat.grad, flat.name = values, grads, "packed"
+    return flat
+
+
+def is_packed(flat: Parameter | None, params) -> bool:
+    """Whether every parameter still views ``flat``'s buffers (``astype`` or rebinding breaks it)."""
+    return flat is not None and all(p.value.base is flat.value and p.grad.base is flat.grad for p in params)

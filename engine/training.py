@@ -7,6 +7,7 @@ import numpy as np
 from .activations import Activation
 from .callbacks import CallbackList, History, ProgressPrinter
 from .errors import ConfigError, ShapeError, unknown_name
+from .parameter import is_packed, pack
 
 MODES = {"stochastic": "stochastic", "batch": "batch", "full-batch": "batch", "mini-batch": "mini-batch",
          "minibatch": "mini-batch"}
@@ -20,11 +21,12 @@ def output_activation(model):
 
 
 def prepare(model, x) -> None:
-    """Build the model if needed, collect the parameters, and decide whether the loss is fused."""
+    """Build the model if needed, collect and pack the parameters, decide whether the loss is fused."""
     model.check_compiled()
     if not model.built:
         model.build(np.asarray(x).shape[1:])
     model._params = model.optimizer.params or model.parameters()
+    model._packed = pack(model._params)
     fused = model.loss.fused_activation
     model._fused = fused is not None and not model.loss.from_logits and isinstance(output_activation(model), fused)
 
@@ -43,15 +45,22 @@ def backward_fused(model, grad_z) -> None:
 
 def train_step(model, x, y):
     """Forward, loss, zeroed gradients, backward, optimizer step. Returns ``(loss, output)``."""
+    params, packed = model._params, model._packed
+    if packed is not None and not is_packed(packed, params):
+        packed = model._packed = pack(params)  # a parameter was replaced (e.g. by astype)
     out = model.forward(x, training=True)
     loss = model.loss.forward(out, y)
-    for p in model._params:
-        p.grad.fill(0)
+    if packed is not None:
+        packed.grad.fill(0)
+    else:
+        for p in params:
+            p.grad.fill(0)
     if model._fused:
         backward_fused(model, model.loss.fused_gradient())
     else:
         model.backward(model.loss.backward(), need_input_grad=False)
-    model.optimizer.step(model._params)
+    # One update over the packed buffers (same math as per parameter, far fewer NumPy calls).
+    model.optimizer.step([packed] if packed is not None else params)
     return loss, out
 
 

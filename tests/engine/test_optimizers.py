@@ -75,3 +75,56 @@ def test_errors_and_registry():
     assert isinstance(opt, optimizers.Adam) and opt.lr == 0.02
     assert optimizers.get(optimizers.serialize(optimizers.SGD(lr=0.3, momentum=0.9))).momentum == 0.9
     assert repr(optimizers.SGD(lr=0.3, momentum=0.9)) == "SGD(lr=0.3, momentum=0.9)"
+
+
+def test_pack_makes_views_and_detects_rebinding():
+    from engine.parameter import is_packed, pack
+
+    a, b = Parameter(np.ones((2, 2)), name="a"), Parameter(np.arange(3.0), name="b")
+    flat = pack([a, b])
+    assert flat.value.tolist() == [1, 1, 1, 1, 0, 1, 2] and is_packed(flat, [a, b])
+    flat.value -= 1
+    assert a.value.tolist() == [[0, 0], [0, 0]] and b.value.tolist() == [-1, 0, 1]
+    a.grad += 5
+    assert flat.grad[:4].tolist() == [5, 5, 5, 5]
+    a.astype(np.float32)
+    assert not is_packed(flat, [a, b])
+    assert pack([a, a]) is None and pack([a, b]) is None  # listed twice; mixed dtypes
+
+
+@pytest.mark.parametrize("name, kwargs", [("adam", dict(lr=0.01)), ("sgd", dict(lr=0.1, momentum=0.9)),
+                                          ("rmsprop", dict(lr=0.01, momentum=0.5))])
+def test_packed_model_training_equals_per_parameter_updates(name, kwargs):
+    from engine import Dense, Sequential, data
+
+    x, y = data.make_moons(64, seed=0)
+    packed = Sequential([Dense(8, activation="relu"), Dense(2)], input_shape=(2,), seed=0)
+    plain = Sequential([Dense(8, activation="relu"), Dense(2)], input_shape=(2,), seed=0)
+    packed.compile(loss="softmax_crossentropy", optimizer=optimizers.get(name, **kwargs))
+    packed.fit(x, y, epochs=3, batch_size=16, shuffle=False)
+    assert packed._packed is not None
+    opt = optimizers.get(name, **kwargs)
+    loss = packed.loss
+    for _ in range(3):
+        for i in range(0, 64, 16):
+            out = plain.forward(x[i : i + 16], training=True)
+            loss.forward(out, y[i : i + 16])
+            plain.zero_grad()
+            plain.backward(loss.backward())
+            opt.step(plain.parameters())
+    for p, q in zip(packed.parameters(), plain.parameters()):
+        assert_close(p.value, q.value, f"packed vs per-parameter {name}", atol=1e-6)
+
+
+def test_training_continues_after_astype():
+    from engine import Dense, Sequential, data
+
+    x, y = data.make_moons(32, seed=0)
+    model = Sequential([Dense(4, activation="tanh"), Dense(2)], seed=0)
+    model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.5)
+    model.fit(x, y, epochs=2, mode="batch")
+    model.astype(np.float64)  # replaces every array: the packing is redone
+    before = [p.value.copy() for p in model.parameters()]
+    model.fit(x, y, epochs=1, mode="batch")
+    assert all(not np.array_equal(a, p.value) for a, p in zip(before, model.parameters()))
+    assert model._packed.value.dtype == np.float64
