@@ -6,5 +6,10 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learningpaths.settings")
 
 from learningpaths.demos.fastpath import DemoFastPath  # noqa: E402  (needs the settings module set)
+from learningpaths.demos.inference import warm_up  # noqa: E402
 
 application = DemoFastPath(get_wsgi_application())
+
+# Each serving process loads its ONNX Runtime sessions now rather than on a student's request.
+if os.environ.get("DEMO_WARM_UP", "1") != "0":
+    warm_up()

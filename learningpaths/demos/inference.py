@@ -33,9 +33,25 @@ def choose_providers(available: list[str]) -> list[str]:
 
 
 def available_providers() -> list[str]:
+    """What ONNX Runtime offers, narrowed by DEMO_PROVIDERS=cpu (to compare, or to keep the GPU free)."""
+    import onnxruntime as ort
+    from django.conf import settings
+
+    available = list(ort.get_available_providers())
+    if getattr(settings, "DEMO_PROVIDERS", "auto") == "cpu":
+        available = [p for p in available if p == "CPUExecutionProvider"]
+    return available
+
+
+def _load_cuda_libraries() -> None:
+    """onnxruntime-gpu finds cuDNN/cuBLAS from the nvidia-* wheels only after preload_dlls()."""
     import onnxruntime as ort
 
-    return list(ort.get_available_providers())
+    if hasattr(ort, "preload_dlls"):
+        try:
+            ort.preload_dlls()
+        except Exception:  # noqa: BLE001 - without them ORT falls back to the CPU, which we report
+            pass
 
 
 @dataclass
@@ -56,8 +72,11 @@ class Runner:
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1  # many small requests: parallelism comes from batching
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        providers = choose_providers(available_providers())
+        if "CUDAExecutionProvider" in providers:
+            _load_cuda_libraries()
         try:
-            self.session = ort.InferenceSession(str(path), options, providers=choose_providers(available_providers()))
+            self.session = ort.InferenceSession(str(path), options, providers=providers)
         except Exception as exc:  # corrupt file, unsupported opset: say so instead of a 500
             raise DemoUnavailable(f"model {spec.name} could not be loaded: {exc}") from exc
         self.spec = spec
@@ -137,3 +156,19 @@ def predict(name: str, x: np.ndarray, *, timeout: float = 2.0) -> dict[str, np.n
         return future.result(timeout=timeout)
     except TimeoutError:
         raise DemoTimeout(f"no answer within {timeout:g} s") from None
+
+
+def warm_up() -> list[str]:
+    """Load every demo whose model file exists and run one sample through it, so that the first
+    student does not wait for session creation (CUDA initialisation can take a second). Called
+    once per serving process from ``learningpaths.wsgi``; returns the names it warmed."""
+    warmed = []
+    for name, spec in DEMOS.items():
+        if not model_path(name).is_file():
+            continue
+        try:
+            predict(name, np.zeros((1, *spec.input_shape), np.float32), timeout=30)
+            warmed.append(name)
+        except (DemoUnavailable, DemoTimeout):
+            pass
+    return warmed
