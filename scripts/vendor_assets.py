@@ -7,7 +7,9 @@ Writes (all ignored by git):
                                     the official pyodide-lock.json), each with a precompressed .gz
   static/vendor/katex/              KaTeX (js, css, woff2 fonts, auto-render)
   static/vendor/highlight/          highlight.js (common languages) and one style sheet
-  static/engine/                    engine-<hash>.whl + manifest.json (engine/ and the lp helpers)
+  static/vendor/pyc/                the stdlib and NumPy precompiled by that Pyodide (content-hashed)
+  static/engine/                    engine-<hash>.whl + manifest.json (engine/ and the lp helpers),
+                                    engine-<hash>.pyc.zip (its bytecode)
 
 Downloads are cached in $LP_CACHE_DIR (default ~/.cache/learningpaths): a second run is fast and
 needs no network. Any checksum mismatch stops the run with an explanation.
@@ -221,6 +223,65 @@ def vendor_highlight() -> None:
     say(f"highlight.js {version} -> {A.HIGHLIGHT_DIR.relative_to(A.BASE_DIR)}")
 
 
+PRECOMPILE = A.BASE_DIR / "learningpaths" / "runtime" / "node" / "precompile.mjs"
+
+
+def run_precompile(job: dict) -> dict:
+    """Run node/precompile.mjs (the vendored Pyodide compiling bytecode); {name: path}."""
+    proc = subprocess.run(["node", str(PRECOMPILE)], input=json.dumps({"indexURL": str(A.PYODIDE_DIR) + "/", **job}),
+                          capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        raise RuntimeError((proc.stderr.strip().splitlines() or ["node failed"])[-1][:300])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def short_hash(path: Path) -> str:
+    return A.sha256_file(path)[:12]
+
+
+def precompile_bytecode(engine_manifest: dict) -> None:
+    """Bytecode for the stdlib and NumPy (once per Pyodide version, cached) and for the engine
+    (once per engine wheel). Optional: without it pages work, about 2 s slower to start."""
+    if not shutil.which("node"):
+        say("WARNING: Node.js not found: skipping precompiled bytecode (pages will start slower)")
+        return
+    key = f"{A.PYODIDE_VERSION}-{short_hash(PRECOMPILE)}"
+    cache = A.cache_dir() / "pyc" / key
+    wanted = [cache / "python_stdlib.zip", cache / "numpy-pyc.zip"]
+    try:
+        if not all(p.is_file() for p in wanted):
+            say("precompiling the stdlib and NumPy with Pyodide (once) ...")
+            start = time.time()
+            cache.mkdir(parents=True, exist_ok=True)
+            run_precompile({"out": str(cache) + "/", "stdlib": True, "numpy": True})
+            say(f"precompiled in {time.time() - start:.1f} s")
+        A.PYC_DIR.mkdir(parents=True, exist_ok=True)
+        names = {}
+        for label, src in (("stdlib", wanted[0]), ("numpy", wanted[1])):
+            name = f"{src.stem}-{short_hash(src)}.zip"
+            if not (A.PYC_DIR / name).is_file():
+                shutil.copyfile(src, A.PYC_DIR / name)
+            names[label] = name
+        for old in A.PYC_DIR.glob("*.zip"):
+            if old.name not in names.values():
+                old.unlink()
+        (A.PYC_DIR / "manifest.json").write_text(json.dumps({**names, "pyodide": A.PYODIDE_VERSION}, indent=2) + "\n")
+        say(f"bytecode: {names['stdlib']} ({mb((A.PYC_DIR / names['stdlib']).stat().st_size)}), "
+            f"{names['numpy']} ({mb((A.PYC_DIR / names['numpy']).stat().st_size)})")
+
+        target = A.ENGINE_OUT_DIR / A.engine_pyc_name(engine_manifest["wheel"])
+        cached = A.cache_dir() / "pyc" / f"{key}-{target.name}"
+        if not target.is_file():
+            if not cached.is_file():
+                with tempfile.TemporaryDirectory() as tmp:
+                    out = run_precompile({"out": tmp + "/", "engineWheel": str(A.ENGINE_OUT_DIR / engine_manifest["wheel"])})
+                    shutil.copyfile(out["engine-pyc.zip"], cached)
+            shutil.copyfile(cached, target)
+        say(f"bytecode: static/engine/{target.name} ({target.stat().st_size / 1e3:.0f} kB)")
+    except (RuntimeError, OSError, subprocess.TimeoutExpired, ValueError) as exc:
+        say(f"WARNING: precompiling bytecode failed ({exc}); pages will start about 2 s slower")
+
+
 def main(argv: list[str] | None = None) -> int:
     global QUIET
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -240,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"engine wheel: static/engine/{manifest['wheel']} ({manifest['size'] / 1e3:.0f} kB, "
         f"{manifest['files']} files, packages {', '.join(manifest['packages'])})"
         + ("" if manifest["engine"] else "  [engine/__init__.py not found yet]"))
+    precompile_bytecode(manifest)
     say(f"done in {time.time() - start:.1f} s")
     return 0
 

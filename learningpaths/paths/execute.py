@@ -156,6 +156,13 @@ def execute_cells(result: CompileResult, progress: bool = False) -> list[Diagnos
     manifest = build_engine_wheel()
     wheel = str(assets.ENGINE_OUT_DIR / manifest["wheel"])
     index_url = str(assets.PYODIDE_DIR) + "/"
+    bytecode = {}
+    pyc = assets.read_pyc_manifest()
+    if pyc:
+        bytecode = {"stdlib": str(assets.PYC_DIR / pyc["stdlib"]), "numpyPyc": str(assets.PYC_DIR / pyc["numpy"])}
+    engine_pyc = assets.ENGINE_OUT_DIR / assets.engine_pyc_name(manifest["wheel"])
+    if engine_pyc.is_file():
+        bytecode["enginePyc"] = str(engine_pyc)
     diagnostics: list[Diagnostic] = []
     total = sum(len(c) for _, c in work)
     say = (lambda msg: print(f"[execute] {msg}", file=sys.stderr, flush=True)) if progress else (lambda msg: None)
@@ -163,7 +170,7 @@ def execute_cells(result: CompileResult, progress: bool = False) -> list[Diagnos
     started = time.perf_counter()
     remaining = work
     while remaining:
-        payload = {"indexURL": index_url, "wheel": wheel,
+        payload = {"indexURL": index_url, "wheel": wheel, **bytecode,
                    "objects": [{"key": str(obj.key), "cells": [{"code": c.code, "filename": c.filename,
                                                                 "returns": c.returns or None} for c in cells]}
                                for obj, cells in remaining]}

@@ -40,6 +40,11 @@ HIGHLIGHT_DIR = VENDOR_DIR / "highlight"
 
 ENGINE_MANIFEST = ENGINE_OUT_DIR / "manifest.json"
 
+# Bytecode precompiled by the vendored Pyodide (learningpaths/runtime/node/precompile.mjs): the
+# stdlib zip with .pyc added and NumPy's __pycache__, named by content hash, + a manifest.
+PYC_DIR = VENDOR_DIR / "pyc"
+PYC_MANIFEST = PYC_DIR / "manifest.json"
+
 
 def cache_dir() -> Path:
     """Downloads are kept here so that a second setup is fast and works offline."""
@@ -59,6 +64,19 @@ def missing_pyodide_files(directory: Path | None = None) -> list[str]:
     directory = PYODIDE_DIR if directory is None else directory
     names = [n for n in PYODIDE_CORE_FILES if not n.endswith((".json", ".map"))] + ["pyodide-lock.json", NUMPY_WHEEL]
     return [n for n in names if not (directory / n).is_file()]
+
+
+def read_pyc_manifest() -> dict | None:
+    """{"stdlib": name, "numpy": name} when the precompiled bytecode is there, else None."""
+    manifest = read_engine_manifest(PYC_MANIFEST)
+    if manifest and all((PYC_DIR / manifest.get(k, "?")).is_file() for k in ("stdlib", "numpy")):
+        return manifest
+    return None
+
+
+def engine_pyc_name(wheel: str) -> str:
+    """The engine's precompiled bytecode archive that belongs to ``wheel`` (same content hash)."""
+    return wheel[: -len(".whl")] + ".pyc.zip"
 
 
 def read_engine_manifest(path: Path | None = None) -> dict | None:

@@ -118,4 +118,5 @@ def build_engine_wheel(out_dir: Path = ENGINE_OUT_DIR, *, force: bool = False) -
     old_wheels = sorted(out_dir.glob("engine-*.whl"), key=lambda p: p.stat().st_mtime, reverse=True)
     for stale in [p for p in old_wheels if p.name != name][_KEEP_OLD_WHEELS:]:
         stale.unlink(missing_ok=True)
+        stale.with_name(stale.name[: -len(".whl")] + ".pyc.zip").unlink(missing_ok=True)
     return manifest

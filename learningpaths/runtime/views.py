@@ -24,7 +24,8 @@ CONTENT_TYPES = {
     ".whl": "application/zip", ".map": "application/json",
 }
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
-_ENGINE_WHEEL = re.compile(r"^engine-[0-9a-f]{16}\.whl$")
+_ENGINE_FILE = re.compile(r"^engine-[0-9a-f]{16}\.(whl|pyc\.zip)$")
+_PYC_FILE = re.compile(r"^(python_stdlib|numpy-pyc)-[0-9a-f]{12}\.zip$")
 
 
 def _accepts_gzip(request) -> bool:
@@ -70,6 +71,14 @@ def pyodide_file(request, version: str, name: str):
 def engine_file(request, name: str):
     if name == "manifest.json":
         return serve_file(request, assets.ENGINE_MANIFEST, cache_control="no-cache")
-    if not _ENGINE_WHEEL.match(name):
+    if not _ENGINE_FILE.match(name):
         raise Http404("No such engine wheel.")
     return serve_file(request, assets.ENGINE_OUT_DIR / name, cache_control=IMMUTABLE)
+
+
+@require_safe
+def pyc_file(request, name: str):
+    """Precompiled bytecode (content-hashed names, so cached forever)."""
+    if not _PYC_FILE.match(name):
+        raise Http404("No such bytecode archive.")
+    return serve_file(request, assets.PYC_DIR / name, cache_control=IMMUTABLE)

@@ -2,6 +2,7 @@
 // in Node.js. Used by `manage.py compilecontent --execute` (learningpaths/paths/execute.py).
 //
 // stdin: {"indexURL": "/abs/pyodide/dir/", "wheel": "/abs/engine-<hash>.whl",
+//         optional precompiled bytecode: "stdlib", "numpyPyc", "enginePyc" (paths),
 //         "objects": [{"key": "...", "cells": [{"code", "filename", "returns"}]}]}
 // stdout: one JSON object per line:
 //   {"event": "ready", "ms"}                      Pyodide, NumPy and the engine are loaded
@@ -19,11 +20,13 @@ let captured = "";
 const capture = (text) => {
   captured = (captured + text + "\n").slice(-2000);
 };
-const pyodide = await loadPyodide({ indexURL: input.indexURL, stdout: capture, stderr: capture });
+const SITE = { extractDir: "/lib/python3.12/site-packages" };
+const pyodide = await loadPyodide({ indexURL: input.indexURL, stdout: capture, stderr: capture,
+                                    ...(input.stdlib ? { stdLibURL: input.stdlib } : {}) });
 await pyodide.loadPackage("numpy", { messageCallback: () => {}, errorCallback: (m) => process.stderr.write(m + "\n") });
-pyodide.unpackArchive(new Uint8Array(readFileSync(input.wheel)), "wheel", {
-  extractDir: "/lib/python3.12/site-packages",
-});
+if (input.numpyPyc) pyodide.unpackArchive(new Uint8Array(readFileSync(input.numpyPyc)), "zip", SITE);
+pyodide.unpackArchive(new Uint8Array(readFileSync(input.wheel)), "wheel", SITE);
+if (input.enginePyc) pyodide.unpackArchive(new Uint8Array(readFileSync(input.enginePyc)), "zip", SITE);
 globalThis.lpPost = () => {}; // lp.plot / lp.progress have no page to draw on here
 pyodide.runPython(`
 import lp, lp._runner, js

@@ -45,10 +45,17 @@ def engine_manifest() -> dict | None:
 
 def runtime_config(*, boot_early: bool = False) -> dict:
     manifest = engine_manifest()
+    pyc = assets.read_pyc_manifest()
+    engine_pyc = assets.engine_pyc_name(manifest["wheel"]) if manifest else None
     return {
         "bootEarly": boot_early,
         "indexURL": reverse("runtime:pyodide_file", args=[assets.PYODIDE_VERSION, "x"])[:-1],
         "engineURL": reverse("runtime:engine_file", args=[manifest["wheel"]]) if manifest else None,
+        # Precompiled bytecode (optional: without it Pyodide compiles the sources, about 2 s slower).
+        "stdLibURL": reverse("runtime:pyc_file", args=[pyc["stdlib"]]) if pyc else None,
+        "numpyPycURL": reverse("runtime:pyc_file", args=[pyc["numpy"]]) if pyc else None,
+        "enginePycURL": reverse("runtime:engine_file", args=[engine_pyc])
+        if engine_pyc and (assets.ENGINE_OUT_DIR / engine_pyc).is_file() else None,
         "workerURL": static("js/runtime/worker.js"),
         "demosURL": "/api/demos/",
         "pyodideVersion": assets.PYODIDE_VERSION,

@@ -22,6 +22,6 @@
     boot.error = event.message || "The Python worker could not start.";
     if (boot.listener) boot.listener({ type: "boot-error", error: boot.error });
   };
-  boot.worker.postMessage({ type: "init", indexURL: config.indexURL, engineURL: config.engineURL });
+  boot.worker.postMessage(Object.assign({ type: "init" }, config));
   window.lpBoot = boot;
 })();

@@ -52,7 +52,7 @@ export class PyRuntime extends EventTarget {
       event.preventDefault();
       this._bootFailed(event.message || "The Python worker could not start.");
     };
-    this.worker.postMessage({ type: "init", indexURL: this.config.indexURL, engineURL: this.config.engineURL });
+    this.worker.postMessage({ type: "init", ...this.config });
   }
 
   /** Hidden setup code of the page: runs before the first cell on every fresh worker. */

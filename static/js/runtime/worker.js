@@ -1,6 +1,6 @@
 /* Pyodide in a Web Worker, shared by all cells and widgets of a page (classic worker script).
  *
- * Page -> worker: {type:"init", indexURL, engineURL}
+ * Page -> worker: {type:"init", indexURL, engineURL, stdLibURL?, numpyPycURL?, enginePycURL?}
  *                 {type:"run", id, code, filename, returns}   a cell (queued, one at a time)
  *                 {type:"task", id, name, params}             a widget job in lp.widgets (queued)
  *                 {type:"cancel", id}                         ask a task to stop at its next step
@@ -55,31 +55,50 @@ self.lpPost = (kind, json) => {
 
 const now = () => performance.timeOrigin + performance.now(); // absolute ms, comparable with the page
 
-async function boot({ indexURL, engineURL }) {
+function download(url) {
+  if (!url) return Promise.resolve(null);
+  return fetch(url).then((r) => {
+    if (!r.ok) throw new Error(`Could not load ${url} (${r.status}).`);
+    return r.arrayBuffer();
+  });
+}
+
+function optional(promise) {
+  return promise.catch((err) => {
+    console.warn("lp runtime: continuing without precompiled bytecode:", err.message || err);
+    return null;
+  });
+}
+
+async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL }) {
   const marks = { start: now() };
   if (!engineURL) throw new Error("The engine is not packaged for the browser (run `make assets`).");
   // Start every download at once; loadPyodide and loadPackage then find them in the HTTP cache
   // (all these URLs are immutable), instead of fetching one after another.
-  const engine = fetch(engineURL).then((r) => {
-    if (!r.ok) throw new Error(`Could not load the engine (${r.status} ${engineURL}).`);
-    return r.arrayBuffer();
-  });
+  const engine = download(engineURL);
   engine.catch(() => {});
-  for (const name of ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.js"]) {
-    fetch(indexURL + name).then((r) => r.arrayBuffer()).catch(() => {});
+  const numpyPyc = optional(download(numpyPycURL));
+  const enginePyc = optional(download(enginePycURL));
+  for (const url of [indexURL + "pyodide.asm.wasm", stdLibURL || indexURL + "python_stdlib.zip", indexURL + "pyodide.asm.js"]) {
+    fetch(url).then((r) => r.arrayBuffer()).catch(() => {});
   }
   const lock = fetch(indexURL + "pyodide-lock.json").then((r) => r.json());
   lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).then((r) => r.arrayBuffer()).catch(() => {});
   post({ type: "status", text: "Loading Python…" });
   importScripts(indexURL + "pyodide.js");
   marks.script = now();
-  pyodide = await self.loadPyodide({ indexURL, fullStdLib: false });
+  // stdLibURL: the official stdlib zip plus precompiled .pyc (see node/precompile.mjs).
+  pyodide = await self.loadPyodide({ indexURL, fullStdLib: false, ...(stdLibURL ? { stdLibURL } : {}) });
   marks.pyodide = now();
   await pyodide.loadPackage("numpy", { messageCallback: () => {} });
+  const numpyBytecode = await numpyPyc;
+  if (numpyBytecode) pyodide.unpackArchive(numpyBytecode, "zip", { extractDir: SITE });
   marks.numpy = now();
   pyodide.setStdout(streamWriter("stdout"));
   pyodide.setStderr(streamWriter("stderr"));
   pyodide.unpackArchive(await engine, "wheel", { extractDir: SITE });
+  const engineBytecode = await enginePyc; // checked-hash .pyc: ignored by Python if stale
+  if (engineBytecode) pyodide.unpackArchive(engineBytecode, "zip", { extractDir: SITE });
   post({ type: "status", text: "Loading the engine…" });
   pyodide.runPython(`
 import numpy, lp, lp._runner, lp.widgets
