@@ -25,8 +25,12 @@ def prepare(model, x) -> None:
     model.check_compiled()
     if not model.built:
         model.build(np.asarray(x).shape[1:])
-    model._params = model.optimizer.params or model.parameters()
-    model._packed = pack(model._params)
+    params = model.optimizer.params or model.parameters()
+    # Keep an existing packing: the optimizer's state (momentum, Adam moments) lives under it, and
+    # a lesson may call fit(epochs=1) again and again.
+    if not (model._params == params and is_packed(model._packed, params)):
+        model._packed = pack(params)
+    model._params = params
     fused = model.loss.fused_activation
     model._fused = fused is not None and not model.loss.from_logits and isinstance(output_activation(model), fused)
 

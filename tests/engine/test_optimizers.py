@@ -128,3 +128,20 @@ def test_training_continues_after_astype():
     model.fit(x, y, epochs=1, mode="batch")
     assert all(not np.array_equal(a, p.value) for a, p in zip(before, model.parameters()))
     assert model._packed.value.dtype == np.float64
+
+
+@pytest.mark.parametrize("name", ["adam", "sgd"])
+def test_optimizer_state_survives_repeated_fit_calls(name):
+    """A playground calls fit(epochs=1) again and again: momentum and Adam moments must carry over."""
+    from engine import Dense, Sequential, data
+
+    x, y = data.make_moons(64, seed=0)
+    models = [Sequential([Dense(8, activation="relu"), Dense(2)], input_shape=(2,), seed=0) for _ in range(2)]
+    for model in models:
+        optimizer = optimizers.SGD(lr=0.05, momentum=0.9) if name == "sgd" else optimizers.Adam(lr=0.05)
+        model.compile(loss="softmax_crossentropy", optimizer=optimizer)
+    models[0].fit(x, y, epochs=3, batch_size=16, shuffle=False)
+    for _ in range(3):
+        models[1].fit(x, y, epochs=1, batch_size=16, shuffle=False)
+    for p, q in zip(models[0].parameters(), models[1].parameters()):
+        assert np.array_equal(p.value, q.value)
