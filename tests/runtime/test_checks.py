@@ -29,6 +29,13 @@ def test_engine_wheel_and_math_assets(monkeypatch, tmp_path):
     assert ids(checks.check_math_and_highlighting(None)) == ["learningpaths.E013"]
 
 
+def test_missing_bytecode_is_a_warning(monkeypatch, tmp_path):
+    monkeypatch.setattr(assets, "PYC_DIR", tmp_path)
+    monkeypatch.setattr(assets, "PYC_MANIFEST", tmp_path / "manifest.json")
+    [warning] = checks.check_bytecode(None)
+    assert warning.id == "learningpaths.W010" and "slower" in warning.msg
+
+
 def test_all_present_after_make_assets():
     if assets.missing_pyodide_files():
         return  # covered by `make test`, which vendors first

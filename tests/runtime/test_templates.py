@@ -48,6 +48,10 @@ def test_page_with_cells_boots_python_early(client, settings, tmp_path):
     assert config["bootEarly"] is True
     assert config["indexURL"] == "/runtime/pyodide/0.27.7/"
     assert config["workerURL"].endswith("js/runtime/worker.js")
+    assert config["engineURL"].startswith("/runtime/engine/engine-")
+    if config["stdLibURL"]:  # precompiled bytecode (built by `make assets` when Node.js is there)
+        assert config["stdLibURL"].startswith("/runtime/pyc/python_stdlib-")
+        assert config["numpyPycURL"].startswith("/runtime/pyc/numpy-pyc-")
     assert html.index("boot.js") < html.index("</head>") and "runtime/index.js" in html
 
 

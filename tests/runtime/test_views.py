@@ -54,3 +54,13 @@ def test_engine_wheel_is_immutable_and_manifest_is_revalidated(client):
     assert body(response)[:2] == b"PK"
     response = client.get("/runtime/engine/manifest.json")
     assert response["Cache-Control"] == "no-cache" and manifest["wheel"].encode() in body(response)
+
+
+def test_precompiled_bytecode_is_served_forever(client):
+    pyc = assets.read_pyc_manifest()
+    if pyc is None:
+        pytest.skip("no precompiled bytecode (needs Node.js at `make assets`)")
+    response = client.get(f"/runtime/pyc/{pyc['stdlib']}", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and response["Cache-Control"].endswith("immutable")
+    assert "Content-Encoding" not in response and body(response)[:2] == b"PK"
+    assert client.get("/runtime/pyc/python_stdlib.zip").status_code == 404
