@@ -375,8 +375,9 @@ export function drawImage(canvas, image, { vmin = null, vmax = null } = {}) {
   let [lo, hi] = extent(flat);
   if (vmin !== null) lo = vmin;
   if (vmax !== null) hi = vmax;
-  if (lo >= 0 && hi <= 1 && vmin === null) [lo, hi] = [0, 1];
-  else if (lo >= 0 && hi <= 255 && hi > 1 && vmin === null) [lo, hi] = [0, 255];
+  // Images in 0..1 keep their scale (a grey 0.5 stays grey); anything else (0..255, feature maps
+  // with any range) is stretched from its minimum to its maximum.
+  if (lo >= 0 && hi <= 1 && vmin === null && vmax === null) [lo, hi] = [0, 1];
   const scale = hi > lo ? 255 / (hi - lo) : 0;
   const img = ctx.createImageData(w, h);
   for (let r = 0; r < h; r++) {

@@ -2,14 +2,14 @@
 // params: {functions: ["sigmoid", "tanh", "relu"], range: 5, derivative: false}
 
 import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
-import { ACTIVATIONS, el, slider, title } from "./ui.js";
+import { ACTIVATIONS, bool, el, list, num, slider, title } from "./ui.js";
 
 const NAMES = ["step", "identity", "relu", "leaky_relu", "sigmoid", "tanh"];
 
 export function mount(node, { params }) {
-  const range = Number(params.range || 5);
-  const chosen = new Set((params.functions || ["sigmoid", "tanh", "relu"]).map((s) => String(s).toLowerCase()));
-  let derivative = !!params.derivative;
+  const range = num(params.range, 5);
+  const chosen = new Set(list(params.functions, ["sigmoid", "tanh", "relu"], (s) => String(s).toLowerCase()));
+  let derivative = bool(params.derivative, false);
   let probe = 0;
   const fieldset = el("fieldset", { class: "lp-checks" }, el("legend", {}, "Functions"));
   for (const name of NAMES) {

@@ -4,7 +4,7 @@
 // Without data it shows a generated example so that the threshold can be explored.
 
 import { drawHeatmap, fmt, makeCanvas } from "../plot.js";
-import { el, liveRegion, slider, title } from "./ui.js";
+import { el, list, liveRegion, num, slider, title } from "./ui.js";
 
 function example() {
   // A reproducible toy classifier: positives score higher on average.
@@ -38,12 +38,13 @@ export function metrics(m) {
 }
 
 export function mount(node, { params }) {
-  const labels = (params.labels || ["negative", "positive"]).map(String);
+  const labels = list(params.labels, ["negative", "positive"], String);
   let matrix = params.matrix;
-  const data = !matrix ? (params.scores && params.truth ? { truth: params.truth, scores: params.scores } : example()) : null;
-  let threshold = Number(params.threshold ?? 0.5);
+  const data = !matrix ? (params.scores && params.truth
+    ? { truth: list(params.truth, [], Number), scores: list(params.scores, [], Number) } : example()) : null;
+  let threshold = num(params.threshold, 0.5);
   const canvas = makeCanvas(280, 250, "confusion matrix");
-  const list = el("dl", { class: "lp-metrics" });
+  const metricList = el("dl", { class: "lp-metrics" });
   const live = liveRegion();
   const table = el("table", { class: "visually-hidden" });
   const controls = el("div", { class: "lp-widget__controls" });
@@ -51,7 +52,7 @@ export function mount(node, { params }) {
     controls.append(slider({ label: "threshold", min: 0, max: 1, step: 0.01, value: threshold, format: (v) => v.toFixed(2),
       onInput: (v) => { threshold = v; update(); } }));
   }
-  controls.append(list, live);
+  controls.append(metricList, live);
   node.replaceChildren(title(node, params.title || "Confusion matrix"),
     el("p", { class: "lp-help" }, "Rows: the true class. Columns: the predicted class."),
     el("div", { class: "lp-widget__row" }, canvas, controls), table);
@@ -69,7 +70,7 @@ export function mount(node, { params }) {
       const name = m.k === 2 ? "" : ` (${labels[i]})`;
       rows.push([`precision${name}`, fmt(m.perClass[i].precision)], [`recall${name}`, fmt(m.perClass[i].recall)], [`F1${name}`, fmt(m.perClass[i].f1)]);
     }
-    list.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+    metricList.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
     table.replaceChildren(el("caption", {}, "Confusion matrix: rows are true classes, columns predicted classes"),
       el("tr", {}, el("th", {}, ""), ...labels.map((l) => el("th", { scope: "col" }, `predicted ${l}`))),
       ...matrix.map((row, i) => el("tr", {}, el("th", { scope: "row" }, `true ${labels[i]}`), ...row.map((v) => el("td", {}, String(v))))));

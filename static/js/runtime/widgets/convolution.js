@@ -5,7 +5,7 @@
 // Keyboard: arrow keys move the cursor on the image, Space or Enter toggles a pixel.
 
 import { drawHeatmap, drawImage, fmt, makeCanvas } from "../plot.js";
-import { button, el, select, title } from "./ui.js";
+import { bool, button, el, num, select, title } from "./ui.js";
 
 export const KERNELS = {
   "vertical-edge": [[1, 0, -1], [1, 0, -1], [1, 0, -1]],
@@ -60,11 +60,11 @@ function startImage(size, name) {
 }
 
 export function mount(node, { params }) {
-  const size = Math.max(6, Math.min(28, Number(params.size || 12)));
+  const size = Math.max(6, Math.min(28, Math.round(num(params.size, 12))));
   let image = Array.isArray(params.image) ? params.image : startImage(size, params.image || "cross");
   let kernel = Array.isArray(params.kernel) ? params.kernel : (KERNELS[params.kernel] || KERNELS["vertical-edge"]).map((r) => r.slice());
   let pooling = params.pooling || "max";
-  let relu = params.relu !== false;
+  let relu = bool(params.relu, true);
   let cursor = [Math.floor(size / 2), Math.floor(size / 2)];
   let drawing = null;
 

@@ -5,7 +5,7 @@
 //     params: {modes: ["stochastic", "mini-batch", "batch"], batch_size: 16, lr: 0.05, epochs: 30, dataset}
 
 import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
-import { button, el, liveRegion, select, slider, textField, title } from "./ui.js";
+import { button, el, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
 
 const MODE_LABELS = { stochastic: "stochastic (1 point per step)", "mini-batch": "mini-batch", batch: "batch (all points per step)" };
 
@@ -20,8 +20,12 @@ export function mount(node, { name, params, runtime }) {
     dataset: "moons", n: 200, noise: 0.1, seed: 0, layers: [8], activation: "tanh", optimizer: "sgd",
     mode: "batch", lr: lrMode ? 0.1 : 0.05, batch_size: 16, epochs: lrMode ? 100 : 30, ...params,
   };
-  let rates = (params.rates || [0.01, 0.1, 1]).map(Number);
-  let modes = (params.modes || ["stochastic", "mini-batch", "batch"]).map(String);
+  for (const key of ["n", "noise", "seed", "lr", "batch_size", "epochs"]) cfg[key] = num(cfg[key], undefined);
+  Object.keys(cfg).forEach((k) => cfg[k] === undefined && delete cfg[k]);
+  cfg.epochs = cfg.epochs ?? (lrMode ? 100 : 30);
+  cfg.layers = list(cfg.layers, [8], Number).filter((v) => v >= 1 && v <= 64);
+  let rates = list(params.rates, [0.01, 0.1, 1], Number).filter((r) => r > 0);
+  let modes = list(params.modes, ["stochastic", "mini-batch", "batch"], String);
   let axis = "epoch";
   let job = null;
   let points = [];
@@ -84,9 +88,9 @@ export function mount(node, { name, params, runtime }) {
   let raf = null;
   async function run() {
     if (job) return;
-    const list = runs();
-    if (!list.length) { status.say("Choose at least one run.", true); return; }
-    labels = list.map((r) => r.label);
+    const planned = runs();
+    if (!planned.length) { status.say("Choose at least one run.", true); return; }
+    labels = planned.map((r) => r.label);
     points = [];
     runButton.disabled = true;
     stopButton.disabled = false;
@@ -94,7 +98,7 @@ export function mount(node, { name, params, runtime }) {
     status.say(runtime.state === "loading" ? "Waiting for Python to load…" : "Training…", true);
     const keys = ["dataset", "n", "noise", "seed", "layers", "activation", "optimizer", "mode", "lr", "batch_size", "epochs"];
     const jobParams = Object.fromEntries(keys.filter((k) => cfg[k] !== undefined).map((k) => [k, cfg[k]]));
-    job = runtime.task("curves", { ...jobParams, runs: list.map(({ label, ...r }) => r) }, {
+    job = runtime.task("curves", { ...jobParams, runs: planned.map(({ label, ...r }) => r) }, {
       onMessage: (msg) => {
         if (msg.type !== "curve") return;
         points.push(...msg.data.points);

@@ -3,15 +3,17 @@
 // params: {inputs: [x1, x2], weights: [w1, w2], bias, activation, range: 3}
 
 import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
-import { ACTIVATIONS, activationFn, el, liveRegion, select, slider, title } from "./ui.js";
+import { ACTIVATIONS, activationFn, el, list, liveRegion, num, select, slider, title } from "./ui.js";
 
 export function mount(node, { params }) {
-  const n = Math.max(1, Math.min(5, (params.weights || params.inputs || [0, 0]).length || Number(params.n) || 2));
-  const range = Number(params.range || 3);
+  const inputs = list(params.inputs, [], Number);
+  const weights = list(params.weights, [], Number);
+  const n = Math.max(1, Math.min(5, weights.length || inputs.length || num(params.n, 2)));
+  const range = num(params.range, 3);
   const state = {
-    x: Array.from({ length: n }, (_, i) => Number((params.inputs || [])[i] ?? 1)),
-    w: Array.from({ length: n }, (_, i) => Number((params.weights || [])[i] ?? (i ? -0.5 : 0.8))),
-    b: Number(params.bias ?? 0),
+    x: Array.from({ length: n }, (_, i) => num(inputs[i], 1)),
+    w: Array.from({ length: n }, (_, i) => num(weights[i], i ? -0.5 : 0.8)),
+    b: num(params.bias, 0),
     act: String(params.activation || "step").toLowerCase(),
   };
   const fmtv = (v) => v.toFixed(2);

@@ -5,7 +5,7 @@
 //          optimizer: "sgd", mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0}
 
 import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
-import { button, el, liveRegion, select, slider, textField, title } from "./ui.js";
+import { button, el, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
 
 const DATASETS = [["moons", "two moons"], ["circles", "circles"], ["xor", "XOR"], ["spirals", "spirals"], ["blobs", "blobs"]];
 const ACTS = [["relu", "ReLU"], ["tanh", "tanh"], ["sigmoid", "sigmoid"], ["leaky_relu", "leaky ReLU"], ["identity", "linear"]];
@@ -25,6 +25,10 @@ export function mount(node, { params, runtime }) {
     mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0, seed: 0, resolution: 40, ...params,
   };
   delete cfg.title;
+  for (const key of ["noise", "n", "lr", "batch_size", "epochs", "test_fraction", "seed"]) {
+    cfg[key] = num(cfg[key], { noise: 0.1, n: 200, lr: 0.1, batch_size: 16, epochs: 1000, test_fraction: 0, seed: 0 }[key]);
+  }
+  cfg.layers = parseLayers(list(cfg.layers, [8, 8]).join(",")) || [8, 8];
   const session = `playground-${++sessions}`;
   const state = { job: null, running: false, data: null, grid: null, history: [], epoch: 0, fresh: true, pending: null };
 

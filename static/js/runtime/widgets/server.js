@@ -8,7 +8,7 @@
 // When the server does not answer 200, the widget says that the server demo is not available.
 
 import { drawImage, fmt, imageGrid, makeCanvas } from "../plot.js";
-import { button, el, liveRegion, title } from "./ui.js";
+import { button, el, list, liveRegion, title } from "./ui.js";
 
 const GRID = 32; // drawing resolution; pooled 4x4 to the models' 8x8 input (as sklearn's digits)
 
@@ -98,15 +98,15 @@ function drawingPad(onChange) {
 
 function bars(labels, probs) {
   const best = probs.indexOf(Math.max(...probs));
-  const list = el("ol", { class: "lp-bars", "aria-label": "probability per class" });
+  const chart = el("ol", { class: "lp-bars", "aria-label": "probability per class" });
   labels.forEach((label, i) => {
     const pct = Math.round(probs[i] * 100);
-    list.append(el("li", { class: i === best ? "lp-bars__best" : "" },
+    chart.append(el("li", { class: i === best ? "lp-bars__best" : "" },
       el("span", { class: "lp-bars__label" }, label),
       el("span", { class: "lp-bars__bar", style: `width:${Math.max(1, pct) * 1.2}px`, "aria-hidden": "true" }),
       el("span", { class: "lp-bars__value" }, `${pct}%`)));
   });
-  return list;
+  return chart;
 }
 
 async function predict(url, name, input) {
@@ -122,7 +122,7 @@ async function predict(url, name, input) {
 export function mount(node, { name, params, config }) {
   const url = (config && config.demosURL) || "/api/demos/";
   const compare = name === "compare-models";
-  const wanted = compare ? (params.models || ["digits-mlp", "digits-cnn"]) : [params.model || "digits-cnn"];
+  const wanted = compare ? list(params.models, ["digits-mlp", "digits-cnn"], String) : [String(params.model || "digits-cnn")];
   const heading = title(node, params.title || (compare ? "Compare models" : "Recognise a digit"));
   node.replaceChildren(heading, el("p", { class: "lp-widget__status", role: "status" }, "Asking the server…"));
   node.dataset.state = "loading";

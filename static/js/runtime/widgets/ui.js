@@ -106,3 +106,22 @@ export function activationFn(name) {
   const key = String(name || "sigmoid").toLowerCase().replace("-", "_");
   return ACTIVATIONS[key] || ACTIVATIONS.sigmoid;
 }
+
+// Author parameters arrive from data-params; the compiler may give every value as a string
+// ("0.5", "true", "8, 8"), so widgets read them through these.
+export function num(value, fallback) {
+  const n = typeof value === "string" ? parseFloat(value) : value;
+  return typeof n === "number" && Number.isFinite(n) ? n : fallback;
+}
+
+export function bool(value, fallback) {
+  if (value === undefined || value === null || value === "") return fallback;
+  if (typeof value === "string") return !["false", "0", "no", "off"].includes(value.trim().toLowerCase());
+  return !!value;
+}
+
+export function list(value, fallback, item = (v) => v) {
+  if (value === undefined || value === null || value === "") return fallback;
+  const items = Array.isArray(value) ? value : String(value).split(/[\s,;]+/).filter(Boolean);
+  return items.map(item);
+}
