@@ -35,6 +35,35 @@
     if (kind === "matching") { const out = {}; values.forEach(function (v) { out[v[0]] = v[1]; }); return out; }
     return values.length ? values[0][1] : "";
   }
+  // A runnable cell with `returns=name` reports its value (e.g. the accuracy a student reached);
+  // signed-in students' values are stored like answers, checked against the object's schema.
+  const returnUrl = article && article.dataset.returnUrl;
+  if (returnUrl) {
+    article.addEventListener("lp:return", async function (event) {
+      const detail = event.detail || {};
+      const value = {};
+      value[detail.name] = detail.value;
+      let note = event.target.querySelector(".lp-return-status");
+      if (!note) {
+        note = document.createElement("p");
+        note.className = "lp-return-status meta";
+        note.setAttribute("role", "status");
+        event.target.appendChild(note);
+      }
+      try {
+        const response = await fetch(returnUrl, {
+          method: "POST", credentials: "same-origin",
+          headers: {"Content-Type": "application/json", "X-CSRFToken": decodeURIComponent(csrf)},
+          body: JSON.stringify({value: value}),
+        });
+        const body = await response.json().catch(function () { return {}; });
+        note.textContent = body.message || body.error || response.statusText;
+      } catch (err) {
+        note.textContent = "Could not reach the server to save your result.";
+      }
+    });
+  }
+
   document.querySelectorAll("form.lp-question").forEach(function (form) {
     let status = form.querySelector(".lp-question-status");
     if (!status) {
