@@ -23,7 +23,7 @@ assets: install
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || scripts/install_browser.sh
 
-migrate: install
+migrate: assets
 	$(BIN)/python manage.py migrate --noinput
 
 content: migrate
@@ -32,8 +32,8 @@ content: migrate
 models: migrate
 	$(BIN)/python manage.py trainmodels
 
-check: install
-	$(BIN)/python manage.py compilecontent --check --strict
+check: assets
+	$(BIN)/python manage.py compilecontent --check --strict --execute
 
 serve:
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -41,12 +41,14 @@ serve:
 run: assets content models serve
 
 test: assets browser
+	$(BIN)/python manage.py compilecontent --check --strict --execute
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 bench: install
 	$(BIN)/python bench/engine_vs_torch.py
 	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/serving.py
+	$(BIN)/python bench/browser.py
 
 clean:
 	rm -rf var static/vendor static/engine
