@@ -1,0 +1,253 @@
+"""The Dutch UI translation (learningpaths/locale/nl/LC_MESSAGES/django.po).
+
+* The committed catalogue is complete: no empty or fuzzy entries, placeholders kept.
+* Every marked string in the code and templates is in the catalogue: ``makemessages`` is run into a
+  temporary directory and its .pot compared with the committed .po (skipped without GNU xgettext).
+* The site answers in Dutch or English from ``Accept-Language``, and ``/i18n/setlang/`` switches it.
+
+Refresh the catalogue after adding strings (then translate the new entries and compile)::
+
+    .venv/bin/python manage.py makemessages -l nl --ignore=.venv --ignore=var --ignore=static/vendor \
+        --ignore=node_modules --ignore=tests --ignore=content --ignore=bench --no-obsolete
+    .venv/bin/python scripts/compile_messages.py
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[2]
+PO_PATH = ROOT / "learningpaths" / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+# The same directories the refresh command above leaves out (plus the real locale dir, so that
+# makemessages writes only into the temporary one).
+IGNORE = [".venv", "var", "static/vendor", "node_modules", "tests", "content", "bench", "learningpaths/locale"]
+# printf-style placeholders: %(name)s, %(n)d, %s, %%.
+PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrx%]")
+
+
+def reset_translation_caches() -> None:
+    """Forget catalogues already loaded in this process (they may predate the compiled .mo)."""
+    from django.test.signals import language_changed
+
+    language_changed(setting="LOCALE_PATHS")  # what Django does when a test overrides LOCALE_PATHS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the .po files (scripts/compile_messages.py) so this module does not rely on `make`."""
+    spec = importlib.util.spec_from_file_location("compile_messages", ROOT / "scripts" / "compile_messages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main() == 0
+    assert PO_PATH.with_suffix(".mo").exists()
+    reset_translation_caches()
+
+
+def catalogue() -> polib.POFile:
+    return polib.pofile(str(PO_PATH))
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
+
+
+# --- the committed catalogue -----------------------------------------------------------------------
+
+def test_catalogue_header_is_dutch_and_not_fuzzy():
+    po = catalogue()
+    assert po.metadata["Language"] == "nl"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=2;")
+    assert not po.metadata_is_fuzzy
+
+
+def test_every_entry_is_translated_and_none_is_fuzzy():
+    po = catalogue()
+    entries = [e for e in po if not e.obsolete]
+    assert len(entries) > 200
+    assert [e.msgid for e in po.untranslated_entries()] == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []
+    for e in entries:
+        if e.msgid_plural:
+            assert sorted(e.msgstr_plural) == [0, 1], e.msgid
+            assert all(s.strip() for s in e.msgstr_plural.values()), e.msgid
+        else:
+            assert e.msgstr.strip(), e.msgid
+
+
+def test_no_obsolete_entries_are_kept():
+    assert catalogue().obsolete_entries() == []
+
+
+def test_placeholders_are_kept():
+    """Every placeholder of the English text is in the Dutch text, and no new one appears."""
+    for e in catalogue():
+        if e.obsolete:
+            continue
+        if e.msgid_plural:
+            # Each Dutch form carries the plural msgid's placeholders (Dutch always says the number).
+            for form in e.msgstr_plural.values():
+                assert placeholders(form) == placeholders(e.msgid_plural), (e.msgid, form)
+            assert set(placeholders(e.msgid)) <= set(placeholders(e.msgid_plural)), e.msgid
+        elif "python-format" in e.flags or PLACEHOLDER.search(e.msgid):
+            assert placeholders(e.msgstr) == placeholders(e.msgid), (e.msgid, e.msgstr)
+
+
+def test_python_format_entries_render():
+    """Formatting each python-format msgstr with dummy values works (no broken %(…)s)."""
+    for e in catalogue():
+        if e.obsolete or "python-format" not in e.flags:
+            continue
+        names = set(re.findall(r"%\((\w+)\)", e.msgid + (e.msgid_plural or "")))
+        values = {n: 3 for n in names}
+        for text in (e.msgstr_plural.values() if e.msgid_plural else [e.msgstr]):
+            text % values
+
+
+def test_terminology():
+    """A few words the Flemish school vocabulary fixes."""
+    po = {e.msgid: e for e in catalogue()}
+    expected = {"Sign in": "Aanmelden", "Sign out": "Afmelden", "Sign up": "Registreren",
+                "Learning paths": "Leerpaden", "Learning path": "Leerpad", "Teacher": "Leerkracht",
+                "Student": "Leerling", "Classes": "Klassen", "Assignments": "Opdrachten",
+                "Progress": "Voortgang"}
+    for msgid, msgstr in expected.items():
+        assert po[msgid].msgstr == msgstr
+    assert po["%(n)s student"].msgstr_plural == {0: "%(n)s leerling", 1: "%(n)s leerlingen"}
+    for e in po.values():
+        text = " ".join([e.msgstr, *e.msgstr_plural.values()]).lower()
+        assert "leraar" not in text and "student" not in text, e.msgid
+
+
+# --- the catalogue covers the code ------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_every_marked_string_has_a_dutch_translation(settings, tmp_path, monkeypatch):
+    """makemessages into a temporary LOCALE_PATHS: every msgid it extracts is translated in the .po.
+
+    Fails when someone adds a {% translate %} / gettext string and does not refresh the catalogue.
+    """
+    if not (shutil.which("xgettext") and shutil.which("msgmerge") and shutil.which("msguniq")):
+        pytest.skip("GNU gettext (xgettext, msgmerge, msguniq) is not installed")
+    settings.LOCALE_PATHS = [tmp_path]
+    monkeypatch.chdir(ROOT)
+    call_command("makemessages", locale=["nl"], ignore_patterns=IGNORE, keep_pot=True, no_obsolete=True,
+                 verbosity=0)
+    pot = polib.pofile(str(tmp_path / "django.pot"))
+    assert not (ROOT / "learningpaths" / "locale" / "django.pot").exists()
+    extracted = {(e.msgctxt, e.msgid, e.msgid_plural) for e in pot if e.msgid}
+    assert len(extracted) > 200
+    translated = {(e.msgctxt, e.msgid, e.msgid_plural) for e in catalogue().translated_entries()
+                  if "fuzzy" not in e.flags}
+    missing = sorted(m[1] for m in extracted - translated)
+    assert missing == [], (f"{len(missing)} string(s) without a Dutch translation; refresh and translate "
+                           f"learningpaths/locale/nl/LC_MESSAGES/django.po (see this module's docstring)")
+
+
+TEMPLATE_TRANSLATE = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.*?)\1(?:\s+(?:context\s+["'][^"']*["']|as\s+\w+|noop))*\s*%}""")
+
+
+def test_every_simple_template_string_is_in_the_catalogue():
+    """Without gettext tools: each literal {% translate "…" %} of the templates has a Dutch msgstr."""
+    po = {e.msgid: e for e in catalogue() if not e.obsolete}
+    found = 0
+    for template in (ROOT / "learningpaths").rglob("templates/**/*.html"):
+        for match in TEMPLATE_TRANSLATE.finditer(template.read_text(encoding="utf-8")):
+            msgid = match.group(2)
+            found += 1
+            assert msgid in po and po[msgid].msgstr, f"{template.relative_to(ROOT)}: {msgid!r} is not translated"
+    assert found > 100
+
+
+# --- the site speaks Dutch ---------------------------------------------------------------------------
+
+def nav(html: str) -> str:
+    return html.split("<main", 1)[0]
+
+
+def test_accept_language_nl_gives_the_dutch_ui(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="nl-BE,nl;q=0.9,en;q=0.5")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="nl">' in html
+    assert ">Leerpaden</a>" in nav(html)
+    assert ">Aanmelden</a>" in nav(html) and ">Registreren</a>" in nav(html)
+    assert ">Zoeken</a>" in nav(html)
+    assert "Naar de inhoud" in html
+    assert "Sign in" not in html and "Learning paths" not in nav(html)
+    assert response.headers["Content-Language"] == "nl"
+
+
+def test_accept_language_en_gives_the_english_ui(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert ">Learning paths</a>" in nav(html) and ">Sign in</a>" in nav(html)
+    assert "Aanmelden" not in html
+
+
+def test_unknown_language_falls_back_to_english(client, db):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
+    assert '<html lang="en">' in html and ">Sign in</a>" in nav(html)
+
+
+def test_language_switch_shows_both_languages_with_the_current_one_selected(client, db):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert '<option value="nl" selected>Nederlands</option>' in html
+    assert '<option value="en">English</option>' in html
+    assert 'action="/i18n/setlang/"' in html
+    assert ">Wisselen</button>" in html
+
+
+def test_setlang_switches_to_dutch_and_back_with_a_cookie(client, db):
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": "/search/"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302 and response["Location"] == "/search/"
+    assert client.cookies["django_language"].value == "nl"
+    # The cookie wins over the browser's Accept-Language, on every page.
+    html = client.get("/search/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="nl">' in html and "<h1>Lessen zoeken</h1>" in html
+    html = client.get("/accounts/sign-in/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="nl">' in html and ">Aanmelden</a>" in nav(html)
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert client.cookies["django_language"].value == "en"
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert '<html lang="en">' in html and ">Sign in</a>" in nav(html)
+
+
+def test_setlang_ignores_an_unknown_language(client, db):
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    assert "django_language" not in client.cookies
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert '<html lang="nl">' in html
+
+
+def test_setlang_does_not_redirect_off_site(client, db):
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": "https://evil.example/"})
+    assert response.status_code == 302 and not response["Location"].startswith("https://evil")
+
+
+def test_plural_forms_in_dutch(client, db, sample_site):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "1 leerpad</p>" in html
+    assert re.search(r'<span class="badge">\d+ stappen</span>', html)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 learning path</p>" in html and re.search(r'<span class="badge">\d+ steps</span>', html)
+
+
+def test_messages_from_python_code_are_dutch(client, db, teacher):
+    """gettext in views and services (flash messages, form help) follows the language too."""
+    client.force_login(teacher)
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": "/classes/"})
+    assert response.status_code == 302
+    html = client.get("/classes/").content.decode()
+    assert '<html lang="nl">' in html and "<h1>Mijn klassen</h1>" in html
+    assert "Naam van de klas" in html  # a form label (gettext_lazy in forms.py)
+    html = client.post("/classes/new/", {"name": "3B wetenschappen"}, follow=True).content.decode()
+    assert "Klas aangemaakt. Geef je leerlingen de code" in html  # a flash message from views.py
