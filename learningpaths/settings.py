@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "learningpaths.core.middleware.SecurityHeadersMiddleware",
+    "learningpaths.core.db_outage.DatabaseOutageMiddleware",  # 503 + Retry-After when the DB is down
+    "learningpaths.core.db_outage.NulCharacterMiddleware",  # NUL in URLs/JSON: 400/404, not a PostgreSQL 500
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
