@@ -12,6 +12,7 @@ Variables (all optional):
   CONTENT_DIR      the authored content tree (default: ./content)
   VAR_DIR          where the database, media and build cache live (default: ./var)
   IFRAME_ALLOWLIST comma-separated host names that content may embed in <iframe>
+  CACHE_URL        redis://host:6379/0 or "db": a cache shared by all app servers (default: per process)
 """
 from __future__ import annotations
 
@@ -171,6 +172,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 TEACHER_INVITE_CODE = os.environ.get("TEACHER_INVITE_CODE", "")
+
+# The cache holds the rate-limit counters (sign-in, demos). Per process by default; several app
+# servers share one: CACHE_URL=redis://host:6379/0 or CACHE_URL=db (after `manage.py createcachetable`).
+_CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+          if _CACHE_URL.startswith(("redis://", "rediss://")) else
+          {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lp_cache"} if _CACHE_URL == "db"
+          else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Static files: WhiteNoise serves them compressed with far-future caching in production.
 STORAGES = {

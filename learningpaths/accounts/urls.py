@@ -7,7 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
-    path("sign-in/", auth_views.LoginView.as_view(template_name="accounts/sign_in.html"), name="login"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),  # at most 10 failures per 15 min
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(
         template_name="accounts/form.html", success_url=reverse_lazy("accounts:password_change_done"),
