@@ -40,6 +40,7 @@ def test_browse_filter_and_follow_with_keyboard(browser, live_server, two_paths)
 
     browser.get(live_server.url + "/")
     browser.find_element(By.LINK_TEXT, "Deep learning").click()
+    WebDriverWait(browser, 10).until(EC.url_contains("/paths/deep/en/"))
     assert "Welcome" in article_text(browser)
     # The arrow keys move between steps (the teacher-only step is not there for visitors).
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ARROW_RIGHT)
@@ -49,7 +50,7 @@ def test_browse_filter_and_follow_with_keyboard(browser, live_server, two_paths)
     WebDriverWait(browser, 10).until(EC.url_contains("/paths/deep/en/intro/"))
     # Previous/next links work too, and every step has its own deep link.
     browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
-    assert browser.current_url.endswith("/paths/deep/en/neuron/")
+    WebDriverWait(browser, 10).until(EC.url_contains("/paths/deep/en/neuron/"))
     assert "Teacher guide" not in browser.page_source
 
 
@@ -79,11 +80,13 @@ def test_teacher_sees_teacher_material_and_can_view_as_student(browser, live_ser
     steps = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".path-nav ol a")]
     assert steps == ["Introduction", "Teacher guide", "A neuron"]
     browser.find_element(By.LINK_TEXT, "View as student").click()
+    WebDriverWait(browser, 10).until(EC.url_contains("?as=student"))
     assert "TEACHER-SECRET-NOTE" not in browser.page_source
     steps = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".path-nav ol a")]
     assert steps == ["Introduction", "A neuron"]
     browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
-    assert "?as=student" in browser.current_url and "Neurons compute" in article_text(browser)
+    WebDriverWait(browser, 10).until(EC.url_contains("/neuron/?as=student"))
+    assert "Neurons compute" in article_text(browser)
 
 
 def test_student_cannot_reach_teacher_material_in_the_browser(browser, live_server, sample_site, student):
