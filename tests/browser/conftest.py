@@ -53,3 +53,8 @@ def sign_in(browser, live_server, username: str, password: str) -> None:
     browser.find_element(By.NAME, "username").send_keys(username)
     browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    # Wait until the sign-in has landed, so the next navigation does not cancel the POST.
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 20).until(lambda b: "/accounts/sign-in/" not in b.current_url
+                                     and b.find_elements(By.CSS_SELECTOR, ".who"))
