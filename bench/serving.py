@@ -1,10 +1,15 @@
 """Latency and throughput of the demo inference endpoint on loopback, beside the engine in process.
 
 Starts gunicorn on 127.0.0.1 with the digit CNN, then runs 1, 8 and 32 concurrent keep-alive
-clients for a fixed number of requests each and prints p50/p99 latency and requests/s. The peer
-measured in the same run is the engine's own NumPy forward pass of the same model, in process.
+clients and prints p50/p99 latency and requests/s. The peer measured in the same run is the
+engine's own NumPy forward pass of the same model, in process.
 
-    .venv/bin/python bench/serving.py [--requests 200] [--workers 2] [--threads 16]
+The clients are wrk (C, one thread per two connections; `bench/load.sh` installs it) when it is on
+the PATH: Python client threads cost more CPU and GIL time than the server they measure, which
+showed up as the server's latency. Without wrk, ``--client python`` runs keep-alive
+``http.client`` threads for a fixed number of requests each.
+
+    .venv/bin/python bench/serving.py [--seconds 10] [--workers 2] [--threads 16] [--client wrk|python]
 
 Goal on CPU: p99 <= 25 ms at 32 concurrent clients for the digit CNN.
 """
@@ -14,6 +19,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -82,6 +88,30 @@ def run_level(port: int, body: bytes, clients: int, per_client: int) -> dict:
             "p50": float(np.percentile(lat, 50)), "p99": float(np.percentile(lat, 99))}
 
 
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [==[%s]==]
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK {"requests": %%d, "errors": %%d, "non2xx": %%d, "seconds": %%f, "p50": %%f, "p99": %%f}\\n',
+    summary.requests, e.connect + e.read + e.write + e.timeout, e.status, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def run_level_wrk(port: int, body: bytes, clients: int, seconds: float, script: Path) -> dict:
+    script.write_text(WRK_SCRIPT % body.decode())
+    threads = max(1, min(clients // 2, os.cpu_count() or 1))
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{max(1, round(seconds))}s", "--latency", "-s", str(script),
+                          f"http://127.0.0.1:{port}/api/demos/digits-cnn/predict"], capture_output=True, text=True,
+                         check=True).stdout
+    data = json.loads(next(line for line in out.splitlines() if line.startswith("WRK "))[4:])
+    return {"clients": clients, "requests": data["requests"], "errors": data["errors"] + data["non2xx"],
+            "rps": data["requests"] / data["seconds"], "p50": data["p50"], "p99": data["p99"]}
+
+
 def engine_forward_ms(models_dir: Path, x: np.ndarray, repeats: int = 300) -> float:
     """The same CNN's forward pass in process with the engine (retrained with the same seed)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learningpaths.settings")
@@ -100,7 +130,9 @@ def engine_forward_ms(models_dir: Path, x: np.ndarray, repeats: int = 300) -> fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=200, help="requests per client at each level")
+    parser.add_argument("--requests", type=int, default=200, help="python client: requests per client at each level")
+    parser.add_argument("--seconds", type=float, default=10, help="wrk: seconds at each level")
+    parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--levels", default="1,8,32")
@@ -128,9 +160,13 @@ def main() -> None:
         run_level(port, body, 64, 4)  # every worker has answered before we measure
         print(f"providers: {status['providers']} (available: {status['available_providers']}); "
               f"session runs on {first['provider']}")
-        print(f"gunicorn: {args.workers} workers x {args.threads} threads; {os.cpu_count()} CPUs\n")
-        rows = [run_level(port, body, c, args.requests if c == 1 else max(args.requests // 4, 25))
-                for c in (int(v) for v in args.levels.split(","))]
+        print(f"gunicorn: {args.workers} workers x {args.threads} threads; {os.cpu_count()} CPUs; "
+              f"clients: {args.client}\n")
+        levels = [int(v) for v in args.levels.split(",")]
+        if args.client == "wrk":
+            rows = [run_level_wrk(port, body, c, args.seconds, var / "post.lua") for c in levels]
+        else:
+            rows = [run_level(port, body, c, args.requests if c == 1 else max(args.requests // 4, 25)) for c in levels]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)

@@ -211,5 +211,7 @@ if not DEBUG:
 # Server demos (ONNX Runtime): requests per minute per user/address, and seconds per request.
 DEMO_RATE_LIMIT = int(os.environ.get("DEMO_RATE_LIMIT", "120"))
 DEMO_TIMEOUT = float(os.environ.get("DEMO_TIMEOUT", "2.0"))
+# Seconds a batch waits for more requests; 0 runs whatever is queued at once (best for small models).
+DEMO_BATCH_WINDOW = float(os.environ.get("DEMO_BATCH_WINDOW", "0"))
 DEMO_PROVIDERS = os.environ.get("DEMO_PROVIDERS", "auto")  # "auto" (CUDA when present) or "cpu"
 DEMO_MODELS_DIR = Path(os.environ.get("DEMO_MODELS_DIR", VAR_DIR / "models"))
