@@ -5,8 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadfile
+# `make test PG=0` skips the second run of the suite, on PostgreSQL.
+PG     ?= 1
 
-.PHONY: run test install assets browser content models migrate serve check bench clean
+.PHONY: run test test-postgres install assets browser content models migrate serve check bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +45,15 @@ run: assets content models serve
 
 test: assets browser
 	$(BIN)/python manage.py compilecontent --check --strict --execute
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(PYTEST)
+ifneq ($(PG),0)
+	$(MAKE) --no-print-directory test-postgres
+endif
+
+# The whole suite again on a real PostgreSQL server on loopback (scripts/postgres.sh installs
+# Debian's postgresql when missing and leaves the server running; `scripts/postgres.sh stop`).
+test-postgres: assets browser
+	url="$$(scripts/postgres.sh start)" && DATABASE_URL="$$url" $(PYTEST)
 
 bench: install
 	$(BIN)/python bench/engine_vs_torch.py

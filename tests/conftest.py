@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 import pytest
 
@@ -45,6 +46,21 @@ def compiled_path(hruid, objects: list[CompiledObject], language="en", *, title=
 
 def compile_result(objects, paths=()) -> CompileResult:
     return CompileResult(objects=list(objects), paths=list(paths), diagnostics=[])
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL, name the test database per run as well as per xdist worker (pytest-django's
+    ``_gw0``): the server may be shared by several runs at once (scripts/postgres.sh gives one
+    server per checkout), and a second run would otherwise drop the first one's database. SQLite
+    test databases are in memory and need nothing."""
+    from django.conf import settings
+
+    for db in settings.DATABASES.values():
+        if db["ENGINE"] == "django.db.backends.postgresql":
+            run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")[:8] or str(os.getpid())
+            test = db.setdefault("TEST", {})
+            test["NAME"] = f"{test.get('NAME') or 'test_' + db['NAME']}_{run}"
 
 
 @pytest.fixture
