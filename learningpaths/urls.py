@@ -3,9 +3,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from learningpaths.core.jsi18n import javascript_catalog
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The scripts' translations; the language is in the URL so that caches never mix languages.
+    path("jsi18n/<str:language>/", javascript_catalog, name="javascript-catalog"),
     path("accounts/", include("learningpaths.accounts.urls")),
     path("api/demos/", include("learningpaths.demos.urls")),
     path("api/", include("learningpaths.api.urls")),

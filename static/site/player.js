@@ -1,7 +1,10 @@
 // Path player: keyboard navigation, Dwengo-style deep links (#hruid;lang;version) and answering
-// questions. Served by the site itself; no external requests.
+// questions. Served by the site itself; no external requests. The answers' feedback comes from
+// the server in the page's language; the few texts written here go through the JavaScript
+// catalogue (/jsi18n/<language>/, loaded first by base.html), or stay English without it.
 (function () {
   "use strict";
+  const gettext = typeof window.gettext === "function" ? window.gettext : function (msgid) { return msgid; };
   const player = document.querySelector(".player");
   if (!player) return;
 
@@ -59,7 +62,7 @@
         const body = await response.json().catch(function () { return {}; });
         note.textContent = body.message || body.error || response.statusText;
       } catch (err) {
-        note.textContent = "Could not reach the server to save your result.";
+        note.textContent = gettext("Could not reach the server to save your result.");
       }
     });
   }
@@ -99,7 +102,7 @@
           }
         }
       } catch (err) {
-        status.textContent = form.dataset.offline || "Could not reach the server. Check your connection and try again.";
+        status.textContent = form.dataset.offline || gettext("Could not reach the server. Check your connection and try again.");
       }
     });
   });

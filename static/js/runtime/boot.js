@@ -7,7 +7,7 @@
   if (!node || window.lpBoot || typeof Worker === "undefined") return;
   var config = JSON.parse(node.textContent);
   if (!config.bootEarly) return;
-  var boot = { config: config, worker: null, buffer: [], listener: null, error: null };
+  var boot = { config: config, worker: null, buffer: [], listener: null, error: null }; // error: a boot-error message
   try {
     boot.worker = new Worker(config.workerURL);
   } catch (err) {
@@ -19,8 +19,10 @@
   };
   boot.worker.onerror = function (event) {
     event.preventDefault();
-    boot.error = event.message || "The Python worker could not start.";
-    if (boot.listener) boot.listener({ type: "boot-error", error: boot.error });
+    // Without a message: a code that client.js translates (the texts live there).
+    boot.error = event.message ? { type: "boot-error", error: event.message }
+      : { type: "boot-error", error: "The Python worker could not start.", code: "worker" };
+    if (boot.listener) boot.listener(boot.error);
   };
   boot.worker.postMessage(Object.assign({ type: "init" }, config));
   window.lpBoot = boot;

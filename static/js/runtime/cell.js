@@ -2,6 +2,7 @@
 //   <div class="lp-cell" data-lp-cell="N" data-line="L" [data-id] [data-returns]><pre><code class="language-python">
 // becomes an editor with Run / Stop / Reset, a live training chart and an output log.
 
+import { gettext, interpolate } from "./i18n.js";
 import { drawLineChart, fmt, makeCanvas, renderPlot } from "./plot.js";
 
 const MAX_OUTPUT_NODES = 400;
@@ -45,27 +46,27 @@ export class CellView {
     const n = this.number;
     const ids = `lp-cell-${n || Math.random().toString(36).slice(2, 8)}`;
     this.element.classList.add("lp-cell--live");
-    this.runButton = el("button", { type: "button", class: "lp-btn lp-run", "aria-keyshortcuts": "Control+Enter" }, "▶ Run");
-    this.stopButton = el("button", { type: "button", class: "lp-btn lp-stop", disabled: true }, "■ Stop");
-    this.resetButton = el("button", { type: "button", class: "lp-btn lp-reset" }, "↺ Reset");
+    this.runButton = el("button", { type: "button", class: "lp-btn lp-run", "aria-keyshortcuts": "Control+Enter" }, gettext("▶ Run"));
+    this.stopButton = el("button", { type: "button", class: "lp-btn lp-stop", disabled: true }, gettext("■ Stop"));
+    this.resetButton = el("button", { type: "button", class: "lp-btn lp-reset" }, gettext("↺ Reset"));
     this.status = el("span", { class: "lp-cell__status", role: "status", "aria-live": "polite" });
-    const bar = el("div", { class: "lp-cell__bar", role: "toolbar", "aria-label": `Python cell ${n}` },
+    const bar = el("div", { class: "lp-cell__bar", role: "toolbar", "aria-label": interpolate(gettext("Python cell %(n)s"), { n }) },
       el("span", { class: "lp-cell__label", "aria-hidden": "true" }, `Python${n ? ` [${n}]` : ""}`),
       this.runButton, this.stopButton, this.resetButton, this.status);
     this.gutter = el("pre", { class: "lp-editor__gutter", "aria-hidden": "true" });
     this.textarea = el("textarea", {
       class: "lp-editor__text", spellcheck: "false", autocapitalize: "off", autocomplete: "off",
-      "aria-label": `Python code of cell ${n}`, "aria-describedby": `${ids}-help`, wrap: "off",
+      "aria-label": interpolate(gettext("Python code of cell %(n)s"), { n }), "aria-describedby": `${ids}-help`, wrap: "off",
     });
     this.textarea.value = this.original;
     const help = el("p", { id: `${ids}-help`, class: "visually-hidden lp-help" },
-      "Ctrl+Enter or Shift+Enter runs the cell. Tab indents; press Escape, then Tab, to leave the editor.");
+      gettext("Ctrl+Enter or Shift+Enter runs the cell. Tab indents; press Escape, then Tab, to leave the editor."));
     const editor = el("div", { class: "lp-editor" }, this.gutter, this.textarea);
-    this.chart = makeCanvas(440, 180, "Training loss, live");
+    this.chart = makeCanvas(440, 180, gettext("Training loss, live"));
     this.progressText = el("p", { class: "lp-progress__text" });
     this.progress = el("div", { class: "lp-progress", hidden: true }, this.chart, this.progressText);
     this.output = el("div", { class: "lp-cell__output", role: "log", "aria-live": "polite",
-      "aria-label": `Output of cell ${n}`, tabindex: "-1" });
+      "aria-label": interpolate(gettext("Output of cell %(n)s"), { n }), tabindex: "-1" });
     // Keep the static code for no-JS readers out of the way; the editor replaces it.
     for (const child of [...this.element.children]) child.hidden = true;
     this.element.append(bar, editor, help, this.progress, this.output);
@@ -140,7 +141,7 @@ export class CellView {
   }
 
   _onRuntimeStatus() {
-    if (this.running && this.runtime.state === "loading") this.status.textContent = "Waiting for Python to load…";
+    if (this.running && this.runtime.state === "loading") this.status.textContent = gettext("Waiting for Python to load…");
     if (this.running && this.runtime.state === "error") this.status.textContent = this.runtime.statusText;
   }
 
@@ -160,7 +161,7 @@ export class CellView {
     this._setRunning(true);
     this.runs += 1;
     this.status.textContent = this.runtime.state === "ready" || this.runtime.state === "busy"
-      ? "Running…" : "Waiting for Python to load…";
+      ? gettext("Running…") : gettext("Waiting for Python to load…");
     const started = performance.now();
     const job = this.runtime.run(this.code, {
       filename: this.filename, returns: this.returns, onMessage: (msg) => this._onMessage(msg),
@@ -174,20 +175,20 @@ export class CellView {
     this._flushProgress();
     this.lastResult = result;
     if (result.stopped) {
-      this._append("lp-out lp-out--note", "Stopped. Python was restarted: variables from earlier cells are gone, run those cells again if this one needs them.");
-      this.status.textContent = "Stopped";
+      this._append("lp-out lp-out--note", gettext("Stopped. Python was restarted: variables from earlier cells are gone, run those cells again if this one needs them."));
+      this.status.textContent = gettext("Stopped");
     } else if (result.ok) {
       if (result.result !== null && result.result !== undefined) this._append("lp-out lp-out--result", result.result);
-      this.status.textContent = `Done in ${fmt(result.ms / 1000)} s`;
+      this.status.textContent = interpolate(gettext("Done in %(seconds)s s"), { seconds: fmt(result.ms / 1000) });
       if (this.returns) {
         this.element.dispatchEvent(new CustomEvent("lp:return", {
           bubbles: true, detail: { cell: this.number, id: this.element.dataset.id || null, name: this.returns, value: result.returns },
         }));
       }
     } else {
-      if (result.setupError) this._append("lp-out lp-out--error", `The page's setup code failed:\n${result.setupError}`);
-      this._append("lp-out lp-out--error", result.error || "Error");
-      this.status.textContent = result.line ? `Error on line ${result.line}` : "Error";
+      if (result.setupError) this._append("lp-out lp-out--error", `${gettext("The page's setup code failed:")}\n${result.setupError}`);
+      this._append("lp-out lp-out--error", result.error || gettext("Error"));
+      this.status.textContent = result.line ? interpolate(gettext("Error on line %(line)s"), { line: result.line }) : gettext("Error");
       if (result.line) this._markLine(result.line);
     }
     this.element.dispatchEvent(new CustomEvent("lp:done", { bubbles: true, detail: { cell: this.number, result, wall } }));
@@ -204,7 +205,7 @@ export class CellView {
 
   stop() {
     if (!this.running) return;
-    this.status.textContent = "Stopping…";
+    this.status.textContent = gettext("Stopping…");
     this.runtime.stop();
   }
 
@@ -212,7 +213,7 @@ export class CellView {
     this.textarea.value = this.original;
     this._layout();
     this.clearOutput();
-    this.status.textContent = "Code reset";
+    this.status.textContent = gettext("Code reset");
     this.textarea.focus();
   }
 
@@ -231,7 +232,7 @@ export class CellView {
 
   _onMessage(msg) {
     if (msg.type === "start") {
-      this.status.textContent = "Running…";
+      this.status.textContent = gettext("Running…");
     } else if (msg.type === "stdout" || msg.type === "stderr") {
       const cls = msg.type === "stdout" ? "lp-out" : "lp-out lp-out--stderr";
       if (!this._stream || this._stream.className !== cls) {
@@ -240,6 +241,10 @@ export class CellView {
         this._trim();
       }
       this._stream.textContent += msg.text;
+    } else if (msg.type === "truncated") {
+      // The worker stopped passing on output (its budget per run is spent); it sends a code.
+      this._stream = null;
+      this._append("lp-out lp-out--note", gettext("… output truncated (more than 1 MB) …"));
     } else if (msg.type === "progress") {
       if (!this.firstProgressAt) this.firstProgressAt = performance.now();
       for (const point of msg.data.points || [msg.data]) this.history.push(point);
@@ -258,12 +263,14 @@ export class CellView {
     this.progress.hidden = false;
     const pts = this.history.filter((p) => p.loss !== null && p.loss !== undefined);
     drawLineChart(this.chart, {
-      series: [{ x: pts.map((p) => p.step), y: pts.map((p) => p.loss), label: "loss" }],
-      xlabel: "step", title: "Training loss",
+      series: [{ x: pts.map((p) => p.step), y: pts.map((p) => p.loss), label: gettext("loss") }],
+      xlabel: gettext("step"), title: gettext("Training loss"),
     });
     const last = this.history[this.history.length - 1];
     const metrics = Object.entries(last.metrics || {}).map(([k, v]) => `${k} ${fmt(v)}`).join(" · ");
-    this.progressText.textContent = `step ${last.step}` + (last.loss !== null ? ` · loss ${fmt(last.loss)}` : "") +
-      (metrics ? ` · ${metrics}` : "");
+    const parts = [interpolate(gettext("step %(step)s"), { step: last.step })];
+    if (last.loss !== null) parts.push(interpolate(gettext("loss %(loss)s"), { loss: fmt(last.loss) }));
+    if (metrics) parts.push(metrics);
+    this.progressText.textContent = parts.join(" · ");
   }
 }

@@ -7,8 +7,26 @@
 //   py.stop();                          // ends whatever runs now: terminates and restarts the worker
 //
 // Events (py.addEventListener): "status" {detail: {state, text}}, "ready" {detail: ms}, "restart".
+// Status and boot-error texts are translated here: the worker sends codes (it has no catalogue).
+
+import { gettext, interpolate } from "./i18n.js";
 
 let nextId = 1;
+
+const STATUS = {
+  "loading-python": () => gettext("Loading Python…"),
+  "loading-engine": () => gettext("Loading the engine…"),
+};
+
+/** The text of a worker's boot error in the page's language (its English text when unknown). */
+function bootErrorText(msg) {
+  if (msg.code === "download") {
+    return interpolate(gettext("Could not load %(url)s (%(status)s)."), { url: msg.url, status: msg.status });
+  }
+  if (msg.code === "no-engine") return gettext("The engine is not packaged for the browser (run `make assets`).");
+  if (msg.code === "worker") return gettext("The Python worker could not start.");
+  return msg.error;
+}
 
 export class PyRuntime extends EventTarget {
   constructor(config) {
@@ -27,7 +45,7 @@ export class PyRuntime extends EventTarget {
   start() {
     if (this.worker) return;
     this.generation += 1;
-    this._setState("loading", "Loading Python…");
+    this._setState("loading", STATUS["loading-python"]());
     this.ready = new Promise((resolve, reject) => {
       this._readyResolve = resolve;
       this._readyReject = reject;
@@ -43,14 +61,14 @@ export class PyRuntime extends EventTarget {
       this.worker.onmessage = (event) => this._receive(event.data);
       early.listener = (msg) => this._receive(msg);
       for (const msg of early.buffer.splice(0)) this._receive(msg);
-      if (early.error) this._bootFailed(early.error);
+      if (early.error) this._receive(early.error);
       return;
     }
     this.worker = new Worker(this.config.workerURL);
     this.worker.onmessage = (event) => this._receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
-      this._bootFailed(event.message || "The Python worker could not start.");
+      this._bootFailed(event.message || bootErrorText({ code: "worker" }));
     };
     this.worker.postMessage({ type: "init", ...this.config });
   }
@@ -132,28 +150,29 @@ export class PyRuntime extends EventTarget {
     if (msg.type === "ready") {
       this.bootMarks = Object.fromEntries(Object.entries(msg.ms).map(([k, v]) => [k, Math.round(v - performance.timeOrigin)]));
       this.readyAt = performance.now();
-      this._setState(this.jobs.size ? "busy" : "ready", "Python is ready");
+      this._setState(this.jobs.size ? "busy" : "ready", gettext("Python is ready"));
       this._readyResolve(this.bootMarks);
       this.dispatchEvent(new CustomEvent("ready", { detail: this.bootMarks }));
       return;
     }
-    if (msg.type === "boot-error") return this._bootFailed(msg.error);
-    if (msg.type === "status") return this._setState(this.state, msg.text);
+    if (msg.type === "boot-error") return this._bootFailed(bootErrorText(msg));
+    if (msg.type === "status") return this._setState(this.state, STATUS[msg.code] ? STATUS[msg.code]() : msg.text);
     const job = this.jobs.get(msg.id);
     if (!job) return;
     if (msg.type === "done") {
       this.jobs.delete(msg.id);
       job.resolve(msg);
-      if (this.state === "busy" && !this.jobs.size) this._setState("ready", "Python is ready");
+      if (this.state === "busy" && !this.jobs.size) this._setState("ready", gettext("Python is ready"));
     } else if (job.onMessage) {
       job.onMessage(msg);
     }
   }
 
   _bootFailed(error) {
-    this._setState("error", `Python could not start: ${error}`);
+    const text = interpolate(gettext("Python could not start: %(error)s"), { error });
+    this._setState("error", text);
     if (this._readyReject) this._readyReject(new Error(error));
-    for (const [id, job] of this.jobs) job.resolve({ id, ok: false, error: `Python could not start: ${error}`, line: 0 });
+    for (const [id, job] of this.jobs) job.resolve({ id, ok: false, error: text, line: 0 });
     this.jobs.clear();
   }
 

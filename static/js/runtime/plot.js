@@ -1,6 +1,8 @@
 // Small canvas plotting for lessons: line charts with axes, scatter, decision boundaries,
 // heatmaps and image grids. No dependencies; every chart also gets a text description for
-// screen readers (aria-label on the canvas).
+// screen readers (aria-label on the canvas), in the page's language.
+
+import { gettext, interpolate, ngettext } from "./i18n.js";
 
 export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#6b6b00", "#000000"];
 // Two-class colours as in TensorFlow Playground: orange for class 0, blue for class 1.
@@ -197,8 +199,10 @@ export function drawLineChart(canvas, spec) {
       y += 17;
     }
   }
-  const last = series.map((s) => `${s.label || "value"} ${fmt(s.y[s.y.length - 1])}`).join(", ");
-  canvas.setAttribute("aria-label", `${spec.title || "Line chart"}: ${series.length} series; last values ${last}.`);
+  const last = series.map((s) => `${s.label || gettext("value")} ${fmt(s.y[s.y.length - 1])}`).join(", ");
+  canvas.setAttribute("aria-label", interpolate(
+    ngettext("%(title)s: %(n)s series; last value %(last)s.", "%(title)s: %(n)s series; last values %(last)s.", series.length),
+    { title: spec.title || gettext("Line chart"), n: series.length, last }));
   return { sx, sy, left, top, pw, ph };
 }
 
@@ -267,8 +271,11 @@ export function drawBoundary(canvas, spec) {
   drawPoints(ctx, a, spec.points, spec.labels);
   ctx.strokeStyle = "#888";
   ctx.strokeRect(a.margin + 0.5, a.margin + 0.5, a.pw, a.ph);
-  canvas.setAttribute("aria-label", `${spec.title || "Decision boundary"}: ${(spec.points || []).length} points, ` +
-    "orange and blue areas show where the model predicts each class.");
+  const n = (spec.points || []).length;
+  canvas.setAttribute("aria-label", interpolate(
+    ngettext("%(title)s: %(n)s point, orange and blue areas show where the model predicts each class.",
+      "%(title)s: %(n)s points, orange and blue areas show where the model predicts each class.", n),
+    { title: spec.title || gettext("Decision boundary"), n }));
 }
 
 function drawPoints(ctx, a, points, labels) {
@@ -297,7 +304,8 @@ export function drawScatter(canvas, spec) {
   drawPoints(ctx, a, pts, spec.labels);
   ctx.strokeStyle = "#888";
   ctx.strokeRect(a.margin + 0.5, a.margin + 0.5, a.pw, a.ph);
-  canvas.setAttribute("aria-label", `${spec.title || "Scatter plot"} of ${pts.length} points.`);
+  canvas.setAttribute("aria-label", interpolate(ngettext("%(title)s of %(n)s point.", "%(title)s of %(n)s points.", pts.length),
+    { title: spec.title || gettext("Scatter plot"), n: pts.length }));
 }
 
 /** Heatmap of a matrix; spec: {matrix, xlabels, ylabels, annotate, title, diverging, vmin, vmax}. */
@@ -361,7 +369,8 @@ export function drawHeatmap(canvas, spec) {
     ctx.textBaseline = "middle";
     spec.ylabels.forEach((l, r) => ctx.fillText(String(l), left - 6, top + (r + 0.5) * ch));
   }
-  canvas.setAttribute("aria-label", `${spec.title || "Heatmap"}: ${rows} by ${cols} values from ${fmt(lo)} to ${fmt(hi)}.`);
+  canvas.setAttribute("aria-label", interpolate(gettext("%(title)s: %(rows)s by %(cols)s values from %(lo)s to %(hi)s."),
+    { title: spec.title || gettext("Heatmap"), rows, cols, lo: fmt(lo), hi: fmt(hi) }));
 }
 
 /** Draw one grey (H x W) or RGB (H x W x 3) image, values 0..1 (or 0..255), scaled to the canvas. */
@@ -406,7 +415,8 @@ export function imageGrid(spec) {
   images.forEach((image, i) => {
     const fig = document.createElement("figure");
     const title = spec.titles && spec.titles[i] !== undefined ? String(spec.titles[i]) : "";
-    const canvas = makeCanvas(72, 72, title ? `image: ${title}` : `image ${i + 1}`);
+    const canvas = makeCanvas(72, 72, title ? interpolate(gettext("image: %(title)s"), { title })
+      : interpolate(gettext("image %(n)s"), { n: i + 1 }));
     drawImage(canvas, image);
     fig.append(canvas);
     if (title) {

@@ -5,11 +5,13 @@
  *                 {type:"task", id, name, params}             a widget job in lp.widgets (queued)
  *                 {type:"cancel", id}                         ask a task to stop at its next step
  *                 {type:"reset"}                              fresh namespace for the cells
- * Worker -> page: {type:"status", text} {type:"ready", ms} {type:"boot-error", error}
- *                 {type:"start", id} {type:"stdout"|"stderr", id, text}
+ * Worker -> page: {type:"status", code} {type:"ready", ms} {type:"boot-error", error, code?, url?, status?}
+ *                 {type:"start", id} {type:"stdout"|"stderr", id, text} {type:"truncated", id}
  *                 {type:"progress"|"plot"|"data", id, data}
  *                 {type:"done", id, ok, result, error, line, returns, ms}
  * A cell that must end at once is stopped by the page terminating this worker (see client.js).
+ * The worker has no translation catalogue: what the student reads goes to the page as a code
+ * (status "loading-python", boot-error "download", ...), and client.js and cell.js translate it.
  */
 "use strict";
 
@@ -31,11 +33,14 @@ function post(message) {
 
 function emitOutput(type, text) {
   if (!text || outputBudget <= 0) return;
-  if (text.length > outputBudget) {
-    text = text.slice(0, outputBudget) + "\n… output truncated (more than 1 MB) …\n";
-  }
+  const truncated = text.length > outputBudget;
+  if (truncated) text = text.slice(0, outputBudget);
   outputBudget -= text.length;
   post({ type, id: current, text });
+  if (truncated) {
+    outputBudget = 0;
+    post({ type: "truncated", id: current }); // the page shows a translated notice
+  }
 }
 
 function streamWriter(type) {
@@ -55,10 +60,15 @@ self.lpPost = (kind, json) => {
 
 const now = () => performance.timeOrigin + performance.now(); // absolute ms, comparable with the page
 
+// An error the page can translate: the code names the message, the fields fill it in.
+function codedError(code, message, fields = {}) {
+  return Object.assign(new Error(message), { code }, fields);
+}
+
 function download(url) {
   if (!url) return Promise.resolve(null);
   return fetch(url).then((r) => {
-    if (!r.ok) throw new Error(`Could not load ${url} (${r.status}).`);
+    if (!r.ok) throw codedError("download", `Could not load ${url} (${r.status}).`, { url, status: r.status });
     return r.arrayBuffer();
   });
 }
@@ -72,7 +82,7 @@ function optional(promise) {
 
 async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL }) {
   const marks = { start: now() };
-  if (!engineURL) throw new Error("The engine is not packaged for the browser (run `make assets`).");
+  if (!engineURL) throw codedError("no-engine", "The engine is not packaged for the browser (run `make assets`).");
   // Start every download at once; loadPyodide and loadPackage then find them in the HTTP cache
   // (all these URLs are immutable), instead of fetching one after another.
   const engine = download(engineURL);
@@ -84,7 +94,7 @@ async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL 
   }
   const lock = fetch(indexURL + "pyodide-lock.json").then((r) => r.json());
   lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).then((r) => r.arrayBuffer()).catch(() => {});
-  post({ type: "status", text: "Loading Python…" });
+  post({ type: "status", code: "loading-python" });
   importScripts(indexURL + "pyodide.js");
   marks.script = now();
   // stdLibURL: the official stdlib zip plus precompiled .pyc (see node/precompile.mjs).
@@ -99,7 +109,7 @@ async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL 
   pyodide.unpackArchive(await engine, "wheel", { extractDir: SITE });
   const engineBytecode = await enginePyc; // checked-hash .pyc: ignored by Python if stale
   if (engineBytecode) pyodide.unpackArchive(engineBytecode, "zip", { extractDir: SITE });
-  post({ type: "status", text: "Loading the engine…" });
+  post({ type: "status", code: "loading-engine" });
   pyodide.runPython(`
 import numpy, lp, lp._runner, lp.widgets
 try:
@@ -165,7 +175,10 @@ self.onmessage = (event) => {
     booted = boot(msg);
     booted.then(
       (ms) => post({ type: "ready", ms }),
-      (err) => post({ type: "boot-error", error: String(err && err.message ? err.message : err) }),
+      (err) => post({
+        type: "boot-error", error: String(err && err.message ? err.message : err),
+        code: err && err.code, url: err && err.url, status: err && err.status,
+      }),
     );
     drain();
   } else if (msg.type === "cancel") {

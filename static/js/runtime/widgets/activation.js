@@ -2,6 +2,7 @@
 // params: {functions: ["sigmoid", "tanh", "relu"], range: 5, derivative: false}
 
 import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
+import { gettext, interpolate } from "../i18n.js";
 import { ACTIVATIONS, bool, el, list, num, slider, title } from "./ui.js";
 
 const NAMES = ["step", "identity", "relu", "leaky_relu", "sigmoid", "tanh"];
@@ -11,7 +12,7 @@ export function mount(node, { params }) {
   const chosen = new Set(list(params.functions, ["sigmoid", "tanh", "relu"], (s) => String(s).toLowerCase()));
   let derivative = bool(params.derivative, false);
   let probe = 0;
-  const fieldset = el("fieldset", { class: "lp-checks" }, el("legend", {}, "Functions"));
+  const fieldset = el("fieldset", { class: "lp-checks" }, el("legend", {}, gettext("Functions")));
   for (const name of NAMES) {
     const box = el("input", { type: "checkbox", value: name });
     box.checked = chosen.has(name);
@@ -21,16 +22,16 @@ export function mount(node, { params }) {
   const deriv = el("input", { type: "checkbox" });
   deriv.checked = derivative;
   deriv.addEventListener("change", () => { derivative = deriv.checked; draw(); });
-  fieldset.append(el("label", {}, deriv, "show derivatives"));
+  fieldset.append(el("label", {}, deriv, gettext("show derivatives")));
   const probeSlider = slider({ label: "z", min: -range, max: range, step: 0.1, value: 0, format: (v) => v.toFixed(1),
     onInput: (v) => { probe = v; draw(); } });
-  const canvas = makeCanvas(480, 260, "activation functions");
+  const canvas = makeCanvas(480, 260, gettext("activation functions"));
   const table = el("table", { class: "lp-metrics-table" });
-  const caption = el("caption", { class: "visually-hidden" }, "Values at z");
+  const caption = el("caption", { class: "visually-hidden" }, gettext("Values at z"));
   const tbody = el("tbody");
   table.append(caption, tbody);
   const live = el("p", { class: "lp-widget__status", role: "status", "aria-live": "polite" });
-  node.replaceChildren(title(node, params.title || "Activation functions"), fieldset,
+  node.replaceChildren(title(node, params.title || gettext("Activation functions")), fieldset,
     el("div", { class: "lp-widget__row" }, canvas, el("div", { class: "lp-widget__controls" }, probeSlider, table, live)));
 
   function draw() {
@@ -42,7 +43,7 @@ export function mount(node, { params }) {
       series.push({ x: zs, y: zs.map(a.f), label: a.label, color: PALETTE[k % PALETTE.length] });
       if (derivative) series.push({ x: zs, y: zs.map(a.d), label: `${a.label}′`, color: PALETTE[k % PALETTE.length] + "88" });
     });
-    const m = drawLineChart(canvas, { series, xlabel: "z", title: derivative ? "f(z) and f′(z)" : "f(z)", ymin: -1.5, ymax: Math.min(range, 3) });
+    const m = drawLineChart(canvas, { series, xlabel: "z", title: derivative ? gettext("f(z) and f′(z)") : "f(z)", ymin: -1.5, ymax: Math.min(range, 3) });
     const ctx = canvas.getContext("2d");
     ctx.strokeStyle = "#D55E00";
     ctx.setLineDash([4, 3]);
@@ -56,7 +57,9 @@ export function mount(node, { params }) {
       return el("tr", {}, el("th", { scope: "row" }, a.label), el("td", {}, fmt(a.f(probe))),
         derivative ? el("td", {}, `f′ ${fmt(a.d(probe))}`) : null);
     }));
-    live.textContent = `At z = ${probe.toFixed(1)}: ` + names.map((n) => `${ACTIVATIONS[n].label} ${fmt(ACTIVATIONS[n].f(probe))}`).join(", ");
+    live.textContent = interpolate(gettext("At z = %(z)s: %(values)s"), {
+      z: probe.toFixed(1), values: names.map((n) => `${ACTIVATIONS[n].label} ${fmt(ACTIVATIONS[n].f(probe))}`).join(", "),
+    });
   }
   draw();
   return { draw };

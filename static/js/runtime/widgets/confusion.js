@@ -4,6 +4,7 @@
 // Without data it shows a generated example so that the threshold can be explored.
 
 import { drawHeatmap, fmt, makeCanvas } from "../plot.js";
+import { gettext, interpolate } from "../i18n.js";
 import { el, list, liveRegion, num, slider, title } from "./ui.js";
 
 function example() {
@@ -38,23 +39,23 @@ export function metrics(m) {
 }
 
 export function mount(node, { params }) {
-  const labels = list(params.labels, ["negative", "positive"], String);
+  const labels = list(params.labels, [gettext("negative"), gettext("positive")], String);
   let matrix = params.matrix;
   const data = !matrix ? (params.scores && params.truth
     ? { truth: list(params.truth, [], Number), scores: list(params.scores, [], Number) } : example()) : null;
   let threshold = num(params.threshold, 0.5);
-  const canvas = makeCanvas(280, 250, "confusion matrix");
+  const canvas = makeCanvas(280, 250, gettext("confusion matrix"));
   const metricList = el("dl", { class: "lp-metrics" });
   const live = liveRegion();
   const table = el("table", { class: "visually-hidden" });
   const controls = el("div", { class: "lp-widget__controls" });
   if (data) {
-    controls.append(slider({ label: "threshold", min: 0, max: 1, step: 0.01, value: threshold, format: (v) => v.toFixed(2),
+    controls.append(slider({ label: gettext("threshold"), min: 0, max: 1, step: 0.01, value: threshold, format: (v) => v.toFixed(2),
       onInput: (v) => { threshold = v; update(); } }));
   }
   controls.append(metricList, live);
-  node.replaceChildren(title(node, params.title || "Confusion matrix"),
-    el("p", { class: "lp-help" }, "Rows: the true class. Columns: the predicted class."),
+  node.replaceChildren(title(node, params.title || gettext("Confusion matrix")),
+    el("p", { class: "lp-help" }, gettext("Rows: the true class. Columns: the predicted class.")),
     el("div", { class: "lp-widget__row" }, canvas, controls), table);
 
   function update() {
@@ -63,18 +64,22 @@ export function mount(node, { params }) {
       data.truth.forEach((y, i) => { matrix[y ? 1 : 0][data.scores[i] >= threshold ? 1 : 0] += 1; });
     }
     const m = metrics(matrix);
-    drawHeatmap(canvas, { matrix, xlabels: labels.map((l) => `pred. ${l}`), ylabels: labels, annotate: true, vmin: 0 });
-    const rows = [["accuracy", fmt(m.accuracy)]];
+    drawHeatmap(canvas, { matrix, xlabels: labels.map((l) => interpolate(gettext("pred. %(label)s"), { label: l })), ylabels: labels, annotate: true, vmin: 0 });
+    const rows = [[gettext("accuracy"), fmt(m.accuracy)]];
     const positive = m.k === 2 ? [1] : [...Array(m.k).keys()];
     for (const i of positive) {
       const name = m.k === 2 ? "" : ` (${labels[i]})`;
-      rows.push([`precision${name}`, fmt(m.perClass[i].precision)], [`recall${name}`, fmt(m.perClass[i].recall)], [`F1${name}`, fmt(m.perClass[i].f1)]);
+      rows.push([gettext("precision") + name, fmt(m.perClass[i].precision)], [gettext("recall") + name, fmt(m.perClass[i].recall)],
+        [`F1${name}`, fmt(m.perClass[i].f1)]);
     }
     metricList.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
-    table.replaceChildren(el("caption", {}, "Confusion matrix: rows are true classes, columns predicted classes"),
-      el("tr", {}, el("th", {}, ""), ...labels.map((l) => el("th", { scope: "col" }, `predicted ${l}`))),
-      ...matrix.map((row, i) => el("tr", {}, el("th", { scope: "row" }, `true ${labels[i]}`), ...row.map((v) => el("td", {}, String(v))))));
-    live.say(`Accuracy ${fmt(m.accuracy)}` + (m.k === 2 ? `, precision ${fmt(m.perClass[1].precision)}, recall ${fmt(m.perClass[1].recall)}.` : "."));
+    table.replaceChildren(el("caption", {}, gettext("Confusion matrix: rows are true classes, columns predicted classes")),
+      el("tr", {}, el("th", {}, ""), ...labels.map((l) => el("th", { scope: "col" }, interpolate(gettext("predicted %(label)s"), { label: l })))),
+      ...matrix.map((row, i) => el("tr", {}, el("th", { scope: "row" }, interpolate(gettext("true %(label)s"), { label: labels[i] })), ...row.map((v) => el("td", {}, String(v))))));
+    live.say(m.k === 2
+      ? interpolate(gettext("Accuracy %(accuracy)s, precision %(precision)s, recall %(recall)s."),
+        { accuracy: fmt(m.accuracy), precision: fmt(m.perClass[1].precision), recall: fmt(m.perClass[1].recall) })
+      : interpolate(gettext("Accuracy %(accuracy)s."), { accuracy: fmt(m.accuracy) }));
     node.dataset.matrix = JSON.stringify(matrix);
   }
   update();

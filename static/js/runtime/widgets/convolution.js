@@ -5,6 +5,7 @@
 // Keyboard: arrow keys move the cursor on the image, Space or Enter toggles a pixel.
 
 import { drawHeatmap, drawImage, fmt, makeCanvas } from "../plot.js";
+import { gettext, interpolate } from "../i18n.js";
 import { bool, button, el, num, select, title } from "./ui.js";
 
 export const KERNELS = {
@@ -16,6 +17,15 @@ export const KERNELS = {
   outline: [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]],
   identity: [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
 };
+
+// What the kernel menu shows for each preset.
+function kernelLabels() {
+  return {
+    "vertical-edge": gettext("vertical edge"), "horizontal-edge": gettext("horizontal edge"),
+    "diagonal-edge": gettext("diagonal edge"), blur: gettext("blur"), sharpen: gettext("sharpen"),
+    outline: gettext("outline"), identity: gettext("identity"),
+  };
+}
 
 export function convolve(image, kernel) {
   const h = image.length - kernel.length + 1;
@@ -69,40 +79,42 @@ export function mount(node, { params }) {
   let drawing = null;
 
   const px = Math.floor(240 / size);
-  const input = makeCanvas(size * px, size * px, "input image");
+  const input = makeCanvas(size * px, size * px, gettext("input image"));
   input.tabIndex = 0;
-  input.setAttribute("aria-roledescription", "drawing grid");
+  input.setAttribute("aria-roledescription", gettext("drawing grid"));
   const mapCanvas = makeCanvas(220, 240);
   const poolCanvas = makeCanvas(150, 170);
-  const kernelGrid = el("div", { class: "lp-kernel", role: "group", "aria-label": "kernel weights, 3 by 3" });
+  const kernelGrid = el("div", { class: "lp-kernel", role: "group", "aria-label": gettext("kernel weights, 3 by 3") });
   const inputs = [];
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-    const box = el("input", { type: "number", step: "0.1", "aria-label": `kernel row ${i + 1} column ${j + 1}` });
+    const box = el("input", { type: "number", step: "0.1", "aria-label": interpolate(gettext("kernel row %(row)s column %(column)s"), { row: i + 1, column: j + 1 }) });
     box.addEventListener("input", () => { const v = parseFloat(box.value); if (!Number.isNaN(v)) { kernel[i][j] = v; update(); } });
     inputs.push(box);
     kernelGrid.append(box);
   }
   const syncKernel = () => inputs.forEach((box, k) => { box.value = String(Math.round(kernel[Math.floor(k / 3)][k % 3] * 1000) / 1000); });
-  const preset = select({ label: "kernel", value: params.kernel && !Array.isArray(params.kernel) ? params.kernel : "vertical-edge",
-    options: [...Object.keys(KERNELS).map((k) => [k, k.replace("-", " ")]), ["custom", "custom (type below)"]],
+  const labels = kernelLabels();
+  const preset = select({ label: gettext("kernel"), value: params.kernel && !Array.isArray(params.kernel) ? params.kernel : "vertical-edge",
+    options: [...Object.keys(KERNELS).map((k) => [k, labels[k] || k.replace("-", " ")]), ["custom", gettext("custom (type below)")]],
     onChange: (v) => { if (KERNELS[v]) { kernel = KERNELS[v].map((r) => r.slice()); syncKernel(); update(); } } });
-  const poolSelect = select({ label: "pooling 2×2", value: pooling, options: [["max", "max pooling"], ["avg", "average pooling"], ["none", "none"]],
+  const poolSelect = select({ label: gettext("pooling 2×2"), value: pooling,
+    options: [["max", gettext("max pooling")], ["avg", gettext("average pooling")], ["none", gettext("none")]],
     onChange: (v) => { pooling = v; update(); } });
   const reluBox = el("input", { type: "checkbox" });
   reluBox.checked = relu;
   reluBox.addEventListener("change", () => { relu = reluBox.checked; update(); });
   const explain = el("p", { class: "lp-widget__readout", role: "status", "aria-live": "polite" });
   const controls = el("div", { class: "lp-widget__controls" }, preset, kernelGrid,
-    el("label", {}, reluBox, " ReLU after the convolution"), poolSelect,
+    el("label", {}, reluBox, " ", gettext("ReLU after the convolution")), poolSelect,
     el("div", { class: "lp-widget__buttons" },
-      button("Clear", () => { image = startImage(size, "empty"); update(); }),
-      button("Example", () => { image = startImage(size, "cross"); update(); })));
-  node.replaceChildren(title(node, params.title || "Convolution"),
-    el("p", { class: "lp-help" }, "Draw on the image with the mouse, or focus it and use the arrow keys and Space."),
+      button(gettext("Clear"), () => { image = startImage(size, "empty"); update(); }),
+      button(gettext("Example"), () => { image = startImage(size, "cross"); update(); })));
+  node.replaceChildren(title(node, params.title || gettext("Convolution")),
+    el("p", { class: "lp-help" }, gettext("Draw on the image with the mouse, or focus it and use the arrow keys and Space.")),
     el("div", { class: "lp-widget__row" },
-      el("figure", {}, input, el("figcaption", {}, `input ${size}×${size}`)), controls,
-      el("figure", {}, mapCanvas, el("figcaption", {}, "feature map")),
-      el("figure", {}, poolCanvas, el("figcaption", {}, "after pooling"))),
+      el("figure", {}, input, el("figcaption", {}, interpolate(gettext("input %(size)s×%(size)s"), { size }))), controls,
+      el("figure", {}, mapCanvas, el("figcaption", {}, gettext("feature map"))),
+      el("figure", {}, poolCanvas, el("figcaption", {}, gettext("after pooling")))),
     explain);
 
   function cellAt(event) {
@@ -166,9 +178,15 @@ export function mount(node, { params }) {
       sum += p;
       if (image[r0 + i][c0 + j]) products.push(fmt(kernel[i][j]));
     }
-    explain.textContent = `Pixel (${cursor[0] + 1}, ${cursor[1] + 1}) is ${image[cursor[0]][cursor[1]] ? "on" : "off"}. ` +
-      `Window at row ${r0 + 1}, column ${c0 + 1}: sum of pixel × weight = ${products.length ? products.join(" + ") : "0"} = ${fmt(sum)}` +
-      (relu ? `, after ReLU ${fmt(Math.max(0, sum))}.` : ".");
+    const pixel = { row: cursor[0] + 1, column: cursor[1] + 1 };
+    const windowAt = { row: r0 + 1, column: c0 + 1, products: products.length ? products.join(" + ") : "0", sum: fmt(sum),
+      relu: fmt(Math.max(0, sum)) };
+    explain.textContent = [
+      image[cursor[0]][cursor[1]] ? interpolate(gettext("Pixel (%(row)s, %(column)s) is on."), pixel)
+        : interpolate(gettext("Pixel (%(row)s, %(column)s) is off."), pixel),
+      relu ? interpolate(gettext("Window at row %(row)s, column %(column)s: sum of pixel × weight = %(products)s = %(sum)s, after ReLU %(relu)s."), windowAt)
+        : interpolate(gettext("Window at row %(row)s, column %(column)s: sum of pixel × weight = %(products)s = %(sum)s."), windowAt),
+    ].join(" ");
     node.dataset.featureMap = JSON.stringify(map);
   }
   syncKernel();

@@ -5,9 +5,13 @@
 //     params: {modes: ["stochastic", "mini-batch", "batch"], batch_size: 16, lr: 0.05, epochs: 30, dataset}
 
 import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
+import { gettext, interpolate } from "../i18n.js";
 import { button, el, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
 
-const MODE_LABELS = { stochastic: "stochastic (1 point per step)", "mini-batch": "mini-batch", batch: "batch (all points per step)" };
+const MODE_LABELS = {
+  stochastic: gettext("stochastic (1 point per step)"), "mini-batch": gettext("mini-batch"),
+  batch: gettext("batch (all points per step)"),
+};
 
 function parseRates(text) {
   const rates = String(text).split(/[\s,;]+/).filter(Boolean).map(Number);
@@ -30,22 +34,23 @@ export function mount(node, { name, params, runtime }) {
   let job = null;
   let points = [];
 
-  const runButton = button("▶ Run", () => run());
-  const stopButton = button("■ Stop", () => job && job.cancel(), { disabled: true });
+  const runButton = button(gettext("▶ Run"), () => run());
+  const stopButton = button(gettext("■ Stop"), () => job && job.cancel(), { disabled: true });
   const status = liveRegion();
-  const chart = makeCanvas(480, 260, "loss curves");
+  const chart = makeCanvas(480, 260, gettext("loss curves"));
   const table = el("table", { class: "lp-results" });
   const controls = el("div", { class: "lp-widget__controls" });
   if (lrMode) {
-    const field = textField({ label: "learning rates", value: rates.join(", "), hint: "Up to 6 positive numbers separated by commas",
+    const field = textField({ label: gettext("learning rates"), value: rates.join(", "),
+      hint: gettext("Up to 6 positive numbers separated by commas"),
       onChange: (v) => {
         const r = parseRates(v);
         field.input.setAttribute("aria-invalid", r ? "false" : "true");
-        if (r) rates = r; else status.say("Learning rates: up to 6 positive numbers, like 0.01, 0.1, 1.", true);
+        if (r) rates = r; else status.say(gettext("Learning rates: up to 6 positive numbers, like 0.01, 0.1, 1."), true);
       } });
     controls.append(field);
   } else {
-    const fs = el("fieldset", { class: "lp-checks" }, el("legend", {}, "Batch modes"));
+    const fs = el("fieldset", { class: "lp-checks" }, el("legend", {}, gettext("Batch modes")));
     for (const mode of ["stochastic", "mini-batch", "batch"]) {
       const box = el("input", { type: "checkbox", value: mode });
       box.checked = modes.includes(mode);
@@ -53,19 +58,20 @@ export function mount(node, { name, params, runtime }) {
       fs.append(el("label", {}, box, MODE_LABELS[mode]));
     }
     controls.append(fs,
-      slider({ label: "batch size", min: 2, max: 64, step: 1, value: cfg.batch_size, onChange: (v) => (cfg.batch_size = v) }),
-      select({ label: "x axis", value: axis, options: [["epoch", "epochs"], ["steps", "weight updates"], ["seconds", "time (s)"]],
+      slider({ label: gettext("batch size"), min: 2, max: 64, step: 1, value: cfg.batch_size, onChange: (v) => (cfg.batch_size = v) }),
+      select({ label: gettext("x axis"), value: axis,
+        options: [["epoch", gettext("epochs")], ["steps", gettext("weight updates")], ["seconds", gettext("time (s)")]],
         onChange: (v) => { axis = v; render(); } }));
   }
   controls.append(
-    slider({ label: "epochs", min: 5, max: 300, step: 5, value: cfg.epochs, onChange: (v) => (cfg.epochs = v) }),
+    slider({ label: gettext("epochs"), min: 5, max: 300, step: 5, value: cfg.epochs, onChange: (v) => (cfg.epochs = v) }),
     el("div", { class: "lp-widget__buttons" }, runButton, stopButton), status);
-  node.replaceChildren(title(node, params.title || (lrMode ? "Learning rates compared" : "Batch modes compared")),
+  node.replaceChildren(title(node, params.title || (lrMode ? gettext("Learning rates compared") : gettext("Batch modes compared"))),
     el("div", { class: "lp-widget__row" }, controls, el("div", {}, chart, table)));
 
   function runs() {
     return lrMode
-      ? rates.map((lr) => ({ lr, label: `learning rate ${lr}` }))
+      ? rates.map((lr) => ({ lr, label: interpolate(gettext("learning rate %(lr)s"), { lr }) }))
       : modes.map((mode) => ({ mode, label: MODE_LABELS[mode] }));
   }
 
@@ -75,11 +81,13 @@ export function mount(node, { name, params, runtime }) {
       const pts = points.filter((p) => p.series === i);
       return { label, color: PALETTE[i % PALETTE.length], x: pts.map((p) => p[axis]), y: pts.map((p) => p.loss) };
     });
-    drawLineChart(chart, { series, xlabel: { epoch: "epoch", steps: "weight updates", seconds: "seconds" }[axis], title: "Training loss", logy: false });
+    const xlabel = { epoch: gettext("epoch"), steps: gettext("weight updates"), seconds: gettext("seconds") }[axis];
+    drawLineChart(chart, { series, xlabel, title: gettext("Training loss"), logy: false });
     const last = labels.map((_, i) => points.filter((p) => p.series === i).pop()).filter(Boolean);
     table.replaceChildren(
-      el("caption", { class: "visually-hidden" }, "Results so far"),
-      el("tr", {}, ...["run", "loss", "accuracy", "updates", "seconds"].map((h) => el("th", { scope: "col" }, h))),
+      el("caption", { class: "visually-hidden" }, gettext("Results so far")),
+      el("tr", {}, ...[gettext("run"), gettext("loss"), gettext("accuracy"), gettext("updates"), gettext("seconds")]
+        .map((h) => el("th", { scope: "col" }, h))),
       ...last.map((p) => el("tr", {}, el("th", { scope: "row" }, labels[p.series]), el("td", {}, fmt(p.loss)),
         el("td", {}, fmt(p.accuracy)), el("td", {}, String(p.steps)), el("td", {}, fmt(p.seconds)))));
     node.dataset.points = String(points.length);
@@ -89,13 +97,13 @@ export function mount(node, { name, params, runtime }) {
   async function run() {
     if (job) return;
     const planned = runs();
-    if (!planned.length) { status.say("Choose at least one run.", true); return; }
+    if (!planned.length) { status.say(gettext("Choose at least one run."), true); return; }
     labels = planned.map((r) => r.label);
     points = [];
     runButton.disabled = true;
     stopButton.disabled = false;
     node.dataset.running = "true";
-    status.say(runtime.state === "loading" ? "Waiting for Python to load…" : "Training…", true);
+    status.say(runtime.state === "loading" ? gettext("Waiting for Python to load…") : gettext("Training…"), true);
     const keys = ["dataset", "n", "noise", "seed", "layers", "activation", "optimizer", "mode", "lr", "batch_size", "epochs"];
     const jobParams = Object.fromEntries(keys.filter((k) => cfg[k] !== undefined).map((k) => [k, cfg[k]]));
     job = runtime.task("curves", { ...jobParams, runs: planned.map(({ label, ...r }) => r) }, {
@@ -111,11 +119,11 @@ export function mount(node, { name, params, runtime }) {
     stopButton.disabled = true;
     node.dataset.running = "false";
     render();
-    if (!result.ok && !result.stopped) status.say(`Training failed: ${result.error}`, true);
-    else status.say(result.stopped ? "Stopped." : "Done. " + labels.map((l, i) => {
+    if (!result.ok && !result.stopped) status.say(interpolate(gettext("Training failed: %(error)s"), { error: result.error }), true);
+    else status.say(result.stopped ? gettext("Stopped.") : interpolate(gettext("Done. %(results)s"), { results: labels.map((l, i) => {
       const p = points.filter((q) => q.series === i).pop();
-      return p ? `${l}: loss ${fmt(p.loss)}` : "";
-    }).join("; "), true);
+      return p ? interpolate(gettext("%(run)s: loss %(loss)s"), { run: l, loss: fmt(p.loss) }) : "";
+    }).join("; ") }), true);
   }
   render();
   return { run, get points() { return points; } };

@@ -1,6 +1,8 @@
 // Widgets: <div class="lp-widget" data-widget="NAME" data-params='{"k": "v"}' role="group" aria-label="...">
 // Each NAME maps to a module here, loaded only when a page uses it.
 
+import { gettext, interpolate } from "../i18n.js";
+
 const REGISTRY = {
   neuron: { module: "./neuron.js", python: false },
   activation: { module: "./activation.js", python: false },
@@ -46,9 +48,10 @@ export function mountWidget(node, runtime, config) {
   const handle = { name, node, instance: null };
   node.classList.add("lp-widget--live");
   if (!node.hasAttribute("role")) node.setAttribute("role", "group");
-  if (!node.hasAttribute("aria-label")) node.setAttribute("aria-label", `${name} widget`);
+  if (!node.hasAttribute("aria-label")) node.setAttribute("aria-label", interpolate(gettext("%(name)s widget"), { name }));
   if (!entry) {
-    showProblem(node, `Unknown widget "${name}". Known widgets: ${WIDGET_NAMES.join(", ")}.`);
+    showProblem(node, interpolate(gettext("Unknown widget \"%(name)s\". Known widgets: %(known)s."),
+      { name, known: WIDGET_NAMES.join(", ") }));
     handle.ready = Promise.resolve(null);
     return handle;
   }
@@ -60,7 +63,7 @@ export function mountWidget(node, runtime, config) {
     },
     (err) => {
       console.error(err);
-      showProblem(node, `The ${name} widget could not load.`);
+      showProblem(node, interpolate(gettext("The %(name)s widget could not load."), { name }));
       return null;
     },
   );

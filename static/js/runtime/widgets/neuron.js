@@ -3,6 +3,7 @@
 // params: {inputs: [x1, x2], weights: [w1, w2], bias, activation, range: 3}
 
 import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
+import { gettext, interpolate } from "../i18n.js";
 import { ACTIVATIONS, activationFn, el, list, liveRegion, num, select, slider, title } from "./ui.js";
 
 export function mount(node, { params }) {
@@ -19,23 +20,23 @@ export function mount(node, { params }) {
   const fmtv = (v) => v.toFixed(2);
   const controls = el("div", { class: "lp-widget__controls" });
   for (let i = 0; i < n; i++) {
-    controls.append(slider({ label: `input x${i + 1}`, min: -range, max: range, step: 0.1, value: state.x[i], format: fmtv,
+    controls.append(slider({ label: interpolate(gettext("input x%(i)s"), { i: i + 1 }), min: -range, max: range, step: 0.1, value: state.x[i], format: fmtv,
       onInput: (v) => { state.x[i] = v; update(); } }));
-    controls.append(slider({ label: `weight w${i + 1}`, min: -range, max: range, step: 0.1, value: state.w[i], format: fmtv,
+    controls.append(slider({ label: interpolate(gettext("weight w%(i)s"), { i: i + 1 }), min: -range, max: range, step: 0.1, value: state.w[i], format: fmtv,
       onInput: (v) => { state.w[i] = v; update(); } }));
   }
-  controls.append(slider({ label: "bias b", min: -range, max: range, step: 0.1, value: state.b, format: fmtv,
+  controls.append(slider({ label: gettext("bias b"), min: -range, max: range, step: 0.1, value: state.b, format: fmtv,
     onInput: (v) => { state.b = v; update(); } }));
   const acts = ["step", "identity", "relu", "leaky_relu", "sigmoid", "tanh"];
-  controls.append(select({ label: "activation f", options: acts.map((a) => [a, ACTIVATIONS[a].label]), value: state.act,
+  controls.append(select({ label: gettext("activation f"), options: acts.map((a) => [a, ACTIVATIONS[a].label]), value: state.act,
     onChange: (v) => { state.act = v; update(); } }));
 
   const formula = el("p", { class: "lp-widget__readout", "aria-hidden": "true" });
   const live = liveRegion();
-  const curve = makeCanvas(300, 170, "activation function");
-  const plane = n === 2 ? makeCanvas(170, 170, "output over the input plane") : null;
+  const curve = makeCanvas(300, 170, gettext("activation function"));
+  const plane = n === 2 ? makeCanvas(170, 170, gettext("output over the input plane")) : null;
   const figures = el("div", { class: "lp-widget__row" }, curve, plane);
-  node.replaceChildren(title(node, params.title || "A neuron"),
+  node.replaceChildren(title(node, params.title || gettext("A neuron")),
     el("div", { class: "lp-widget__row" }, controls, el("div", {}, formula, live, figures)));
 
   function update() {
@@ -46,7 +47,7 @@ export function mount(node, { params }) {
     formula.textContent = `z = ${products.map((p, i) => `${fmtv(state.w[i])}·${fmtv(state.x[i])}`).join(" + ")} + ${fmtv(state.b)} = ${fmt(z)}\n` +
       `y = ${f.label}(${fmt(z)}) = ${fmt(y)}`;
     node.dataset.output = String(y);
-    live.say(`Weighted sum z = ${fmt(z)}; output y = ${fmt(y)}.`);
+    live.say(interpolate(gettext("Weighted sum z = %(z)s; output y = %(y)s."), { z: fmt(z), y: fmt(y) }));
     const zs = Array.from({ length: 121 }, (_, i) => -6 + i * 0.1);
     const m = drawLineChart(curve, { series: [{ x: zs, y: zs.map(f.f), label: f.label }], xlabel: "z", title: "y = f(z)" });
     const ctx = curve.getContext("2d");
@@ -71,7 +72,7 @@ export function mount(node, { params }) {
         grid.push(row);
       }
       drawBoundary(plane, { grid, extent: [-range, range, -range, range], points: [state.x], labels: [y >= 0.5 ? 1 : 0],
-        title: probabilistic ? "Output y over the (x1, x2) plane" : "Sign of z over the (x1, x2) plane" });
+        title: probabilistic ? gettext("Output y over the (x1, x2) plane") : gettext("Sign of z over the (x1, x2) plane") });
     }
   }
   update();

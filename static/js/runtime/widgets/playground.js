@@ -5,12 +5,15 @@
 //          optimizer: "sgd", mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0}
 
 import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
+import { gettext, interpolate } from "../i18n.js";
 import { button, el, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
 
-const DATASETS = [["moons", "two moons"], ["circles", "circles"], ["xor", "XOR"], ["spirals", "spirals"], ["blobs", "blobs"]];
-const ACTS = [["relu", "ReLU"], ["tanh", "tanh"], ["sigmoid", "sigmoid"], ["leaky_relu", "leaky ReLU"], ["identity", "linear"]];
+const DATASETS = [["moons", gettext("two moons")], ["circles", gettext("circles")], ["xor", "XOR"], ["spirals", gettext("spirals")],
+  ["blobs", gettext("blobs")]];
+const ACTS = [["relu", "ReLU"], ["tanh", "tanh"], ["sigmoid", "sigmoid"], ["leaky_relu", "leaky ReLU"], ["identity", gettext("linear")]];
 const RATES = [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3];
-const MODES = [["stochastic", "stochastic (1 point)"], ["mini-batch", "mini-batch"], ["batch", "batch (all points)"]];
+const MODES = [["stochastic", gettext("stochastic (1 point)")], ["mini-batch", gettext("mini-batch")],
+  ["batch", gettext("batch (all points)")]];
 let sessions = 0;
 
 function parseLayers(text) {
@@ -32,31 +35,31 @@ export function mount(node, { params, runtime }) {
   const session = `playground-${++sessions}`;
   const state = { job: null, running: false, data: null, grid: null, history: [], epoch: 0, fresh: true, pending: null };
 
-  const trainButton = button("▶ Train", () => (state.running ? pauseTraining() : train()), { "aria-pressed": "false" });
-  const stepButton = button("Step 1 epoch", () => train(1));
-  const resetButton = button("↺ Reset", () => restart());
+  const trainButton = button(gettext("▶ Train"), () => (state.running ? pauseTraining() : train()), { "aria-pressed": "false" });
+  const stepButton = button(gettext("Step 1 epoch"), () => train(1));
+  const resetButton = button(gettext("↺ Reset"), () => restart());
   const status = liveRegion("lp-widget__status", 2500);
-  const readout = el("p", { class: "lp-widget__readout", "aria-hidden": "true" }, "epoch 0");
-  const layersField = textField({ label: "hidden layers", value: cfg.layers.join(", "),
-    hint: "Neurons per hidden layer, separated by commas, for example 8, 8",
+  const readout = el("p", { class: "lp-widget__readout", "aria-hidden": "true" }, interpolate(gettext("epoch %(epoch)s"), { epoch: 0 }));
+  const layersField = textField({ label: gettext("hidden layers"), value: cfg.layers.join(", "),
+    hint: gettext("Neurons per hidden layer, separated by commas, for example 8, 8"),
     onChange: (v) => {
       const sizes = parseLayers(v);
       layersField.input.setAttribute("aria-invalid", sizes ? "false" : "true");
-      if (sizes) { cfg.layers = sizes; restart(); } else status.say("Hidden layers: up to 6 numbers from 1 to 64, like 8, 8.", true);
+      if (sizes) { cfg.layers = sizes; restart(); } else status.say(gettext("Hidden layers: up to 6 numbers from 1 to 64, like 8, 8."), true);
     } });
   const controls = el("div", { class: "lp-widget__controls" },
-    select({ label: "data set", options: DATASETS, value: cfg.dataset, onChange: (v) => { cfg.dataset = v; restart(); } }),
-    slider({ label: "noise", min: 0, max: 0.5, step: 0.05, value: cfg.noise, format: (v) => v.toFixed(2), onChange: (v) => { cfg.noise = v; restart(); } }),
+    select({ label: gettext("data set"), options: DATASETS, value: cfg.dataset, onChange: (v) => { cfg.dataset = v; restart(); } }),
+    slider({ label: gettext("noise"), min: 0, max: 0.5, step: 0.05, value: cfg.noise, format: (v) => v.toFixed(2), onChange: (v) => { cfg.noise = v; restart(); } }),
     layersField,
-    select({ label: "activation", options: ACTS, value: cfg.activation, onChange: (v) => { cfg.activation = v; restart(); } }),
-    select({ label: "learning rate", options: RATES.map((r) => [r, String(r)]), value: cfg.lr, onChange: (v) => { cfg.lr = Number(v); restart(); } }),
-    select({ label: "optimizer", options: [["sgd", "gradient descent"], ["adam", "Adam"]], value: cfg.optimizer, onChange: (v) => { cfg.optimizer = v; restart(); } }),
-    select({ label: "batch mode", options: MODES, value: cfg.mode, onChange: (v) => { cfg.mode = v; restart(); } }),
-    slider({ label: "batch size", min: 1, max: 64, step: 1, value: cfg.batch_size, onChange: (v) => { cfg.batch_size = v; restart(); } }),
+    select({ label: gettext("activation"), options: ACTS, value: cfg.activation, onChange: (v) => { cfg.activation = v; restart(); } }),
+    select({ label: gettext("learning rate"), options: RATES.map((r) => [r, String(r)]), value: cfg.lr, onChange: (v) => { cfg.lr = Number(v); restart(); } }),
+    select({ label: gettext("optimizer"), options: [["sgd", gettext("gradient descent")], ["adam", "Adam"]], value: cfg.optimizer, onChange: (v) => { cfg.optimizer = v; restart(); } }),
+    select({ label: gettext("batch mode"), options: MODES, value: cfg.mode, onChange: (v) => { cfg.mode = v; restart(); } }),
+    slider({ label: gettext("batch size"), min: 1, max: 64, step: 1, value: cfg.batch_size, onChange: (v) => { cfg.batch_size = v; restart(); } }),
     el("div", { class: "lp-widget__buttons" }, trainButton, stepButton, resetButton));
-  const boundary = makeCanvas(300, 300, "decision boundary");
-  const chart = makeCanvas(300, 170, "loss curve");
-  node.replaceChildren(title(node, params.title || "Playground"),
+  const boundary = makeCanvas(300, 300, gettext("decision boundary"));
+  const chart = makeCanvas(300, 170, gettext("loss curve"));
+  node.replaceChildren(title(node, params.title || gettext("Playground")),
     el("div", { class: "lp-widget__row" }, controls,
       el("div", {}, boundary, readout, status), el("div", {}, chart)));
   const placeholder = (text) => {
@@ -66,7 +69,7 @@ export function mount(node, { params, runtime }) {
     ctx.font = "14px system-ui, sans-serif";
     ctx.fillText(text, 20, 150);
   };
-  placeholder("Python is loading…");
+  placeholder(gettext("Python is loading…"));
 
   const KEYS = ["dataset", "noise", "n", "layers", "activation", "lr", "optimizer", "mode", "batch_size", "epochs",
     "test_fraction", "seed", "resolution"];
@@ -95,15 +98,18 @@ export function mount(node, { params, runtime }) {
     raf = null;
     if (state.data && state.grid) {
       drawBoundary(boundary, { grid: state.grid.grid, extent: state.grid.extent, points: state.data.points,
-        labels: state.data.labels, classes: state.data.classes > 2 ? "multi" : "binary", title: "Decision boundary" });
+        labels: state.data.labels, classes: state.data.classes > 2 ? "multi" : "binary", title: gettext("Decision boundary") });
     }
     const h = state.history;
-    const series = [{ x: h.map((p) => p.step), y: h.map((p) => p.loss), label: "training loss" }];
-    if (h.length && h[0].metrics.test_loss !== undefined) series.push({ x: h.map((p) => p.step), y: h.map((p) => p.metrics.test_loss), label: "test loss" });
-    drawLineChart(chart, { series, xlabel: "epoch", title: "Loss" });
+    const series = [{ x: h.map((p) => p.step), y: h.map((p) => p.loss), label: gettext("training loss") }];
+    if (h.length && h[0].metrics.test_loss !== undefined) {
+      series.push({ x: h.map((p) => p.step), y: h.map((p) => p.metrics.test_loss), label: gettext("test loss") });
+    }
+    drawLineChart(chart, { series, xlabel: gettext("epoch"), title: gettext("Loss") });
     const last = h[h.length - 1];
     if (last) {
-      const text = `epoch ${last.step} · loss ${fmt(last.loss)} · accuracy ${fmt(last.metrics.accuracy)}`;
+      const text = interpolate(gettext("epoch %(epoch)s · loss %(loss)s · accuracy %(accuracy)s"),
+        { epoch: last.step, loss: fmt(last.loss), accuracy: fmt(last.metrics.accuracy) });
       readout.textContent = text;
       node.dataset.epoch = String(last.step);
       node.dataset.loss = String(last.loss);
@@ -113,7 +119,7 @@ export function mount(node, { params, runtime }) {
 
   function setRunning(running) {
     state.running = running;
-    trainButton.textContent = running ? "⏸ Pause" : "▶ Train";
+    trainButton.textContent = running ? gettext("⏸ Pause") : gettext("▶ Train");
     trainButton.setAttribute("aria-pressed", running ? "true" : "false");
     stepButton.disabled = running;
     node.dataset.running = running ? "true" : "false";
@@ -140,8 +146,8 @@ export function mount(node, { params, runtime }) {
       return start(next);
     }
     setRunning(false);
-    if (result.stopped && !result.ok) { state.fresh = true; status.say("Python was restarted; press Train to start again.", true); return; }
-    if (!result.ok) { status.say(`The playground failed: ${result.error}`, true); return; }
+    if (result.stopped && !result.ok) { state.fresh = true; status.say(gettext("Python was restarted; press Train to start again."), true); return; }
+    if (!result.ok) { status.say(interpolate(gettext("The playground failed: %(error)s"), { error: result.error }), true); return; }
     render();
     if (state.history.length) status.say(`${readout.textContent}.`, true);
   }
@@ -170,6 +176,6 @@ export function mount(node, { params, runtime }) {
   }
 
   runtime.addEventListener("restart", () => { state.fresh = true; state.job = null; state.pending = null; setRunning(false); });
-  runtime.ready.then(() => { if (!state.job && !state.data) start({ run_epochs: 0 }); }, () => placeholder("Python could not start."));
+  runtime.ready.then(() => { if (!state.job && !state.data) start({ run_epochs: 0 }); }, () => placeholder(gettext("Python could not start.")));
   return { train, pause: pauseTraining, restart, state, config: cfg };
 }

@@ -8,6 +8,7 @@
 // When the server does not answer 200, the widget says that the server demo is not available.
 
 import { drawImage, fmt, imageGrid, makeCanvas } from "../plot.js";
+import { gettext, interpolate } from "../i18n.js";
 import { button, el, list, liveRegion, title } from "./ui.js";
 
 const GRID = 32; // drawing resolution; pooled 4x4 to the models' 8x8 input (as sklearn's digits)
@@ -24,18 +25,18 @@ function serverStatus(url) {
 
 function unavailable(node, heading, reason) {
   node.replaceChildren(heading, el("div", { class: "lp-server-off", role: "status" },
-    el("p", {}, el("strong", {}, "The server demo is not available."),
-      " This part of the lesson needs a model on the server, and the server does not offer it right now."),
-    el("p", { class: "lp-help" }, "Everything else on this page still works. Try again later.", reason ? ` (${reason})` : "")));
+    el("p", {}, el("strong", {}, gettext("The server demo is not available.")),
+      " ", gettext("This part of the lesson needs a model on the server, and the server does not offer it right now.")),
+    el("p", { class: "lp-help" }, gettext("Everything else on this page still works. Try again later."), reason ? ` (${reason})` : "")));
   node.dataset.state = "unavailable";
 }
 
 /** A drawing pad (mouse, touch, and keyboard: arrows move, Space draws) returning 8x8 input. */
 function drawingPad(onChange) {
   const size = 224;
-  const canvas = makeCanvas(size, size, "drawing area for a digit");
+  const canvas = makeCanvas(size, size, gettext("drawing area for a digit"));
   canvas.tabIndex = 0;
-  canvas.setAttribute("aria-roledescription", "drawing pad");
+  canvas.setAttribute("aria-roledescription", gettext("drawing pad"));
   const pixels = Array.from({ length: GRID }, () => Array(GRID).fill(0));
   let cursor = [GRID / 2, GRID / 2];
   let down = false;
@@ -98,7 +99,7 @@ function drawingPad(onChange) {
 
 function bars(labels, probs) {
   const best = probs.indexOf(Math.max(...probs));
-  const chart = el("ol", { class: "lp-bars", "aria-label": "probability per class" });
+  const chart = el("ol", { class: "lp-bars", "aria-label": gettext("probability per class") });
   labels.forEach((label, i) => {
     const pct = Math.round(probs[i] * 100);
     chart.append(el("li", { class: i === best ? "lp-bars__best" : "" },
@@ -123,14 +124,16 @@ export function mount(node, { name, params, config }) {
   const url = (config && config.demosURL) || "/api/demos/";
   const compare = name === "compare-models";
   const wanted = compare ? list(params.models, ["digits-mlp", "digits-cnn"], String) : [String(params.model || "digits-cnn")];
-  const heading = title(node, params.title || (compare ? "Compare models" : "Recognise a digit"));
-  node.replaceChildren(heading, el("p", { class: "lp-widget__status", role: "status" }, "Asking the server…"));
+  const heading = title(node, params.title || (compare ? gettext("Compare models") : gettext("Recognise a digit")));
+  node.replaceChildren(heading, el("p", { class: "lp-widget__status", role: "status" }, gettext("Asking the server…")));
   node.dataset.state = "loading";
   serverStatus(url).then((info) => {
     if (info.unavailable) return unavailable(node, heading, info.reason);
     const known = new Map((info.models || []).map((m) => [m.name, m]));
     const models = wanted.map((m) => known.get(m)).filter((m) => m && m.ready !== false);
-    if (!models.length) return unavailable(node, heading, `no model ${wanted.join(", ")} on the server`);
+    if (!models.length) {
+      return unavailable(node, heading, interpolate(gettext("no model %(names)s on the server"), { names: wanted.join(", ") }));
+    }
     build(models);
   });
 
@@ -138,38 +141,41 @@ export function mount(node, { name, params, config }) {
     const live = liveRegion("lp-widget__status", 500);
     const results = el("div", { class: "lp-widget__row lp-model-results" });
     const pad = drawingPad(() => classify());
-    const seen = makeCanvas(64, 64, "what the model sees: 8 by 8 pixels");
+    const seen = makeCanvas(64, 64, gettext("what the model sees: 8 by 8 pixels"));
     node.replaceChildren(heading,
-      el("p", { class: "lp-help" }, "Draw a digit with the mouse (or focus the pad: arrow keys move, Space draws, Enter asks the model)."),
+      el("p", { class: "lp-help" },
+        gettext("Draw a digit with the mouse (or focus the pad: arrow keys move, Space draws, Enter asks the model).")),
       el("div", { class: "lp-widget__row" },
         el("div", {}, pad.canvas, el("div", { class: "lp-widget__buttons" },
-          button("Ask the model", () => classify()), button("Clear", () => { pad.clear(); results.replaceChildren(); live.say("Cleared.", true); }))),
-        el("figure", {}, seen, el("figcaption", {}, "what the model sees")), results),
+          button(gettext("Ask the model"), () => classify()),
+          button(gettext("Clear"), () => { pad.clear(); results.replaceChildren(); live.say(gettext("Cleared."), true); }))),
+        el("figure", {}, seen, el("figcaption", {}, gettext("what the model sees"))), results),
       live);
     node.dataset.state = "ready";
 
     async function classify() {
-      if (pad.empty()) { live.say("Draw a digit first.", true); return; }
+      if (pad.empty()) { live.say(gettext("Draw a digit first."), true); return; }
       const input = pad.input();
       const img = [];
       for (let r = 0; r < 8; r++) img.push(input.slice(r * 8, r * 8 + 8).map((v) => 1 - v));
       drawImage(seen, img, { vmin: 0, vmax: 1 });
-      live.say("Asking the server…", true);
+      live.say(gettext("Asking the server…"), true);
       const answers = await Promise.all(models.map((m) => predict(url, m.name, input).then((r) => ({ m, r }), (err) => ({ m, err }))));
       results.replaceChildren(...answers.map(({ m, r, err }) => {
         const box = el("section", { class: "lp-model", "aria-label": m.title || m.name }, el("h4", {}, m.title || m.name));
-        if (err) box.append(el("p", { class: "lp-widget__problem" }, `No answer: ${err.message}`));
+        if (err) box.append(el("p", { class: "lp-widget__problem" }, interpolate(gettext("No answer: %(error)s"), { error: err.message })));
         else {
-          box.append(el("p", { class: "lp-widget__readout" }, `prediction: ${r.predictions[0]}`), bars(r.labels, r.probabilities[0]));
+          box.append(el("p", { class: "lp-widget__readout" }, interpolate(gettext("prediction: %(digit)s"), { digit: r.predictions[0] })),
+            bars(r.labels, r.probabilities[0]));
           if (r.feature_maps && !compare) {
-            box.append(el("p", { class: "lp-help" }, "Feature maps of the first convolution:"), imageGrid({ images: r.feature_maps[0].slice(0, 8), columns: 4 }));
+            box.append(el("p", { class: "lp-help" }, gettext("Feature maps of the first convolution:")), imageGrid({ images: r.feature_maps[0].slice(0, 8), columns: 4 }));
           }
         }
         return box;
       }));
       const ok = answers.filter((a) => a.r);
       live.say(ok.length ? ok.map(({ m, r }) => `${m.title || m.name}: ${r.predictions[0]} (${fmt(Math.max(...r.probabilities[0]))})`).join("; ")
-        : "The server did not answer.", true);
+        : gettext("The server did not answer."), true);
       node.dataset.prediction = ok.length ? String(ok[0].r.predictions[0]) : "";
     }
   }

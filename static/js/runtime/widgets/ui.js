@@ -1,5 +1,7 @@
 // Small accessible form helpers shared by the widgets: every control has a visible label.
 
+import { gettext, pgettext } from "../i18n.js";
+
 let uid = 0;
 export const nextId = (prefix = "lp") => `${prefix}-${++uid}`;
 
@@ -93,8 +95,8 @@ export function title(node, text) {
 }
 
 export const ACTIVATIONS = {
-  step: { label: "step", f: (z) => (z >= 0 ? 1 : 0), d: () => 0 },
-  identity: { label: "linear (identity)", f: (z) => z, d: () => 1 },
+  step: { label: pgettext("activation function", "step"), f: (z) => (z >= 0 ? 1 : 0), d: () => 0 },
+  identity: { label: gettext("linear (identity)"), f: (z) => z, d: () => 1 },
   relu: { label: "ReLU", f: (z) => (z > 0 ? z : 0), d: (z) => (z > 0 ? 1 : 0) },
   leaky_relu: { label: "leaky ReLU", f: (z) => (z > 0 ? z : 0.01 * z), d: (z) => (z > 0 ? 1 : 0.01) },
   sigmoid: { label: "sigmoid", f: (z) => 1 / (1 + Math.exp(-z)), d: (z) => { const s = 1 / (1 + Math.exp(-z)); return s * (1 - s); } },
