@@ -1,19 +1,25 @@
-"""The Dutch UI translation (learningpaths/locale/nl/LC_MESSAGES/django.po).
+"""The Dutch UI translation: learningpaths/locale/nl/LC_MESSAGES/django.po for Python and templates,
+and djangojs.po for the scripts (static/js, static/site), served at ``/jsi18n/<language>/``.
 
-* The committed catalogue is complete: no empty or fuzzy entries, placeholders kept.
+* The committed catalogues are complete: no empty or fuzzy entries, placeholders kept.
 * Every marked string in the code and templates is in the catalogue: ``makemessages`` is run into a
   temporary directory and its .pot compared with the committed .po (skipped without GNU xgettext).
-* The site answers in Dutch or English from ``Accept-Language``, and ``/i18n/setlang/`` switches it.
+  For the scripts a scanner does the same without gettext tools: every ``gettext('…')`` literal.
+* The site answers in Dutch or English from ``Accept-Language``, and ``/i18n/setlang/`` switches it;
+  each page loads the JavaScript catalogue of its own language.
 
-Refresh the catalogue after adding strings (then translate the new entries and compile)::
+Refresh the catalogues after adding strings (then translate the new entries and compile)::
 
     .venv/bin/python manage.py makemessages -l nl --ignore=.venv --ignore=var --ignore=static/vendor \
         --ignore=node_modules --ignore=tests --ignore=content --ignore=bench --no-obsolete
+    .venv/bin/python manage.py makemessages -d djangojs -l nl --ignore=.venv --ignore=var \
+        --ignore=static/vendor --ignore=node_modules --ignore=tests --ignore=content --ignore=bench --no-obsolete
     .venv/bin/python scripts/compile_messages.py
 """
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import shutil
 from pathlib import Path
@@ -24,6 +30,7 @@ from django.core.management import call_command
 
 ROOT = Path(__file__).resolve().parents[2]
 PO_PATH = ROOT / "learningpaths" / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+JS_PO_PATH = PO_PATH.with_name("djangojs.po")
 # The same directories the refresh command above leaves out (plus the real locale dir, so that
 # makemessages writes only into the temporary one).
 IGNORE = [".venv", "var", "static/vendor", "node_modules", "tests", "content", "bench", "learningpaths/locale"]
@@ -251,3 +258,216 @@ def test_messages_from_python_code_are_dutch(client, db, teacher):
     assert "Naam van de klas" in html  # a form label (gettext_lazy in forms.py)
     html = client.post("/classes/new/", {"name": "3B wetenschappen"}, follow=True).content.decode()
     assert "Klas aangemaakt. Geef je leerlingen de code" in html  # a flash message from views.py
+
+
+# --- the scripts: djangojs.po and /jsi18n/ ------------------------------------------------------------
+
+JS_ROOTS = [ROOT / "static" / "js", ROOT / "static" / "site"]
+# A call of the JavaScript catalogue's functions (not a definition or a delegation like page.gettext).
+JS_CALL = re.compile(r"(?<![\w.$])(gettext|ngettext|pgettext)\(")
+JS_STRING = r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""
+JS_LITERAL_ARGS = {
+    "gettext": re.compile(rf"\s*{JS_STRING}\s*\)"),
+    "pgettext": re.compile(rf"\s*{JS_STRING}\s*,\s*{JS_STRING}\s*\)"),
+    "ngettext": re.compile(rf"\s*{JS_STRING}\s*,\s*{JS_STRING}\s*,"),
+}
+JS_PLACEHOLDER = re.compile(r"%\(\w+\)s|%[sd%]")
+
+
+def js_catalogue() -> polib.POFile:
+    return polib.pofile(str(JS_PO_PATH))
+
+
+def js_sources() -> list[Path]:
+    files = sorted(f for root in JS_ROOTS for f in root.rglob("*.js"))
+    assert len(files) > 15
+    return files
+
+
+def js_string(literal: str) -> str:
+    """The value of a JavaScript string literal ('…' or "…", the escapes JSON knows)."""
+    body = literal[1:-1]
+    if literal[0] == "'":
+        body = body.replace("\\'", "'").replace('"', '\\"')
+    return json.loads(f'"{body}"')
+
+
+def js_messages(path: Path) -> list[tuple[str | None, str, str | None, int]]:
+    """(context, msgid, plural, line) of every gettext/ngettext/pgettext call in one script.
+
+    A call whose message is not a plain string literal (a variable, a template literal, a
+    concatenation) fails: makemessages cannot extract it, so it would stay English.
+    """
+    text = path.read_text(encoding="utf-8")
+    found = []
+    for call in JS_CALL.finditer(text):
+        name, line = call.group(1), text.count("\n", 0, call.start()) + 1
+        before = text[text.rfind("\n", 0, call.start()) + 1:call.start()]
+        if re.search(r"(^|\s)//", before) or re.match(r"\s*(/\*|\*)", before):
+            continue  # in a comment
+        if re.search(r"function\s*$", before):
+            continue  # the fallback's own definition (static/js/runtime/i18n.js)
+        args = JS_LITERAL_ARGS[name].match(text, call.end())
+        where = f"{path.relative_to(ROOT)}:{line}"
+        assert args, f"{where}: {name}() needs string literals, not {text[call.end():call.end() + 40]!r}"
+        values = [js_string(a) for a in args.groups()]
+        if name == "gettext":
+            found.append((None, values[0], None, line))
+        elif name == "pgettext":
+            found.append((values[0], values[1], None, line))
+        else:
+            found.append((None, values[0], values[1], line))
+    return found
+
+
+def js_placeholders(text: str) -> list[str]:
+    return sorted(JS_PLACEHOLDER.findall(text))
+
+
+def test_js_catalogue_header_is_dutch_and_not_fuzzy():
+    po = js_catalogue()
+    assert po.metadata["Language"] == "nl"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=2;")
+    assert not po.metadata_is_fuzzy
+
+
+def test_every_js_entry_is_translated_with_its_placeholders():
+    po = js_catalogue()
+    assert len(po) > 150
+    assert [e.msgid for e in po.untranslated_entries()] == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []
+    assert po.obsolete_entries() == []
+    for e in po:
+        if e.msgid_plural:
+            assert sorted(e.msgstr_plural) == [0, 1], e.msgid
+            for form in e.msgstr_plural.values():
+                assert form.strip() and js_placeholders(form) == js_placeholders(e.msgid_plural), (e.msgid, form)
+            assert set(js_placeholders(e.msgid)) <= set(js_placeholders(e.msgid_plural)), e.msgid
+        else:
+            assert e.msgstr.strip(), e.msgid
+            assert js_placeholders(e.msgstr) == js_placeholders(e.msgid), (e.msgid, e.msgstr)
+        # The scripts interpolate named placeholders only (interpolate(..., values, true)).
+        assert not re.search(r"%[sd]", e.msgid + (e.msgid_plural or "")), e.msgid
+
+
+def test_js_terminology_follows_the_lessons():
+    """The words the Dutch lessons use (content/learning_objects/nederlands) and informal 'je'."""
+    po = {(e.msgctxt, e.msgid): e for e in js_catalogue()}
+    expected = {"▶ Run": "▶ Uitvoeren", "loss": "kost", "accuracy": "nauwkeurigheid", "precision": "precisie",
+                "Confusion matrix": "Verwarringsmatrix", "Playground": "Speeltuin", "hidden layers": "verborgen lagen",
+                "Decision boundary": "Beslissingsgrens", "noise": "ruis",
+                "Error on line %(line)s": "Fout op regel %(line)s"}
+    for msgid, msgstr in expected.items():
+        assert po[(None, msgid)].msgstr == msgstr
+    assert po[("activation function", "step")].msgstr == "stapfunctie"
+    for e in po.values():
+        words = set(re.findall(r"\w+", " ".join([e.msgstr, *e.msgstr_plural.values()]).lower()))
+        assert not words & {"u", "uw", "leraar", "student"}, e.msgid
+
+
+def test_every_js_string_is_in_the_catalogue():
+    """Scanner: each gettext/ngettext/pgettext literal in static/js and static/site has a Dutch msgstr,
+    and the catalogue holds nothing the scripts no longer say."""
+    po = {(e.msgctxt, e.msgid, e.msgid_plural or None): e for e in js_catalogue() if e.translated()}
+    used = set()
+    for path in js_sources():
+        for context, msgid, plural, line in js_messages(path):
+            used.add((context, msgid, plural))
+            assert (context, msgid, plural) in po, f"{path.relative_to(ROOT)}:{line}: {msgid!r} is not in djangojs.po"
+    assert len(used) > 150
+    assert sorted(m[1] for m in set(po) - used) == []
+
+
+def test_scripts_translate_through_the_fallback():
+    """Modules import gettext from runtime/i18n.js and classic scripts guard window.gettext, so a page
+    whose catalogue did not load still works (in English); the worker sends codes, never text."""
+    runtime = ROOT / "static" / "js" / "runtime"
+    worker = runtime / "worker.js"
+    assert not js_messages(worker) and "gettext" not in worker.read_text(encoding="utf-8")
+    users = 0
+    for path in js_sources():
+        if path in (worker, runtime / "i18n.js") or not js_messages(path):
+            continue
+        users += 1
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^(import|export) ", text, re.M):
+            assert re.search(r'^import \{[^}]*\bgettext\b[^}]*\} from "\.\.?/i18n\.js";', text, re.M), path
+        else:
+            assert 'typeof window.gettext === "function"' in text, path
+    assert users >= 12
+
+
+@pytest.mark.slow
+def test_makemessages_finds_no_script_string_missing_from_djangojs(settings, tmp_path, monkeypatch):
+    """GNU xgettext's own extraction (makemessages -d djangojs) agrees with the catalogue."""
+    if not (shutil.which("xgettext") and shutil.which("msgmerge") and shutil.which("msguniq")):
+        pytest.skip("GNU gettext (xgettext, msgmerge, msguniq) is not installed")
+    settings.LOCALE_PATHS = [tmp_path]
+    monkeypatch.chdir(ROOT)
+    call_command("makemessages", locale=["nl"], domain="djangojs", ignore_patterns=IGNORE, keep_pot=True,
+                 no_obsolete=True, verbosity=0)
+    pot = polib.pofile(str(tmp_path / "djangojs.pot"))
+    extracted = {(e.msgctxt, e.msgid, e.msgid_plural) for e in pot if e.msgid}
+    assert len(extracted) > 150
+    translated = {(e.msgctxt, e.msgid, e.msgid_plural) for e in js_catalogue().translated_entries()}
+    assert sorted(m[1] for m in extracted - translated) == []
+    assert sorted(m[1] for m in translated - extracted) == []
+
+
+def served_catalogue(response) -> dict:
+    """The catalogue object in the JavaScript that JavaScriptCatalog serves ({} without one)."""
+    body = response.content.decode()
+    if "const newcatalog =" not in body:
+        return {}
+    start = body.index("{", body.index("const newcatalog ="))
+    return json.JSONDecoder().raw_decode(body, start)[0]
+
+
+def test_jsi18n_serves_the_dutch_catalogue_whatever_the_visitor_prefers(client, db):
+    # The language is in the URL: neither Accept-Language nor the language cookie changes the answer.
+    client.cookies["django_language"] = "en"
+    response = client.get("/jsi18n/nl/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Content-Language"] == "nl"
+    catalogue = served_catalogue(response)
+    assert catalogue["▶ Run"] == "▶ Uitvoeren"
+    assert catalogue["Waiting for Python to load…"] == "Wachten tot Python geladen is…"
+    assert catalogue["activation function\x04step"] == "stapfunctie"
+    assert catalogue["%(title)s of %(n)s point."] == ["%(title)s van %(n)s punt.", "%(title)s van %(n)s punten."]
+    assert len(catalogue) == len(js_catalogue())  # our strings only, not the admin's djangojs
+    body = response.content.decode()
+    assert "django.pluralidx" in body and "globals.gettext = django.gettext" in body
+    assert "eval(" not in body and "Function(" not in body  # the CSP allows no eval
+
+
+def test_jsi18n_serves_english_without_dutch(client, db):
+    client.cookies["django_language"] = "nl"
+    response = client.get("/jsi18n/en/", HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200 and response["Content-Language"] == "en"
+    assert served_catalogue(response) == {}
+    assert "Uitvoeren" not in response.content.decode()
+
+
+def test_jsi18n_refuses_an_unknown_language(client, db):
+    assert client.get("/jsi18n/xx/").status_code == 404
+    assert client.get("/jsi18n/nl-be/").status_code == 200  # a variant of a supported language
+
+
+def test_jsi18n_is_cacheable_and_revalidates(client, db, settings):
+    settings.DEBUG = False
+    response = client.get("/jsi18n/nl/")
+    cache_control = response["Cache-Control"]
+    assert "public" in cache_control and re.search(r"max-age=[1-9]\d*", cache_control)
+    modified = response["Last-Modified"]
+    again = client.get("/jsi18n/nl/", HTTP_IF_MODIFIED_SINCE=modified)
+    assert again.status_code == 304
+
+
+def test_each_page_loads_the_catalogue_of_its_language_first(client, db):
+    for language in ("nl", "en"):
+        html = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'<html lang="{language}">' in html
+        scripts = re.findall(r"<script\b[^>]*>", html)
+        assert scripts[0] == f'<script src="/jsi18n/{language}/" defer>', scripts
+        assert html.index(scripts[0]) < html.index("</head>")
