@@ -11,6 +11,7 @@ from django.http import Http404
 from learningpaths.paths import selectors as paths_selectors
 from learningpaths.paths.models import LearningObject, LearningPath, PathNode
 from learningpaths.paths.querysets import can_see_teacher_content
+from learningpaths.paths.selectors_cache import memoised
 
 # Columns the metadata documents do not need (large HTML and text).
 _HEAVY = ("html", "teacher_html", "text", "teacher_text", "metadata")
@@ -183,9 +184,11 @@ class PathView:
 def path_view(*, user, path: LearningPath) -> PathView:
     teacher = can_see_teacher_content(user)
     views = paths_selectors.path_nodes(path=path, user=user)
-    return PathView(path=path, views=views, starts=_start_pks(path=path, views=views, teacher=teacher),
-                    keywords=_visible_keywords(path=path, views=views, teacher=teacher),
-                    done=done_hruids(user=user, path=path))
+    # Start nodes and keywords depend only on the build and the visibility: memoised (read only).
+    starts, keywords = memoised(("api_path_view", path.pk, teacher), lambda: (
+        _start_pks(path=path, views=views, teacher=teacher),
+        _visible_keywords(path=path, views=views, teacher=teacher)))
+    return PathView(path=path, views=views, starts=starts, keywords=keywords, done=done_hruids(user=user, path=path))
 
 
 def path_detail(*, user, hruid: str, language: str) -> PathView:

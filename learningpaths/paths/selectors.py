@@ -8,6 +8,12 @@ from django.http import Http404
 from .embeds import defer_iframes
 from .models import LearningObject, LearningPath, ObjectAsset, PathNode
 from .querysets import can_see_teacher_content
+from .selectors_cache import memoised
+
+# Object columns a list of steps never shows (the HTML and text variants are tens of kB each);
+# ``object_html`` reads the one variant a page needs.
+NODE_OBJECT_DEFERRED = ("object__html", "object__teacher_html", "object__text", "object__teacher_text",
+                        "object__metadata")
 
 
 def object_get(*, user, hruid: str, language: str, version: int | None = None) -> LearningObject:
@@ -23,7 +29,13 @@ def object_get(*, user, hruid: str, language: str, version: int | None = None) -
 
 def object_html(*, obj: LearningObject, user, as_student: bool = False) -> str:
     """The HTML variant the user may see: teacher-only blocks only for teachers."""
-    html = obj.teacher_html if can_see_teacher_content(user) and not as_student else obj.html
+    name = "teacher_html" if can_see_teacher_content(user) and not as_student else "html"
+    if name in obj.get_deferred_fields():
+        # A node's object from ``path_nodes`` (shared between requests): read the one column
+        # rather than loading it onto the shared instance.
+        html = LearningObject.objects.filter(pk=obj.pk).values_list(name, flat=True).first() or ""
+    else:
+        html = getattr(obj, name)
     return defer_iframes(html)
 
 
@@ -44,7 +56,9 @@ def asset_get(*, user, hruid: str, language: str, version: int, path: str) -> Ob
 
 
 def path_get(*, user, hruid: str, language: str) -> LearningPath:
-    path = LearningPath.objects.visible_to(user).filter(hruid=hruid, language=language).first()
+    teacher = can_see_teacher_content(user)
+    path = memoised(("path_get", hruid, language, teacher),
+                    lambda: LearningPath.objects.visible_to(user).filter(hruid=hruid, language=language).first())
     if path is None:
         raise Http404("No such learning path.")
     return path
@@ -66,9 +80,17 @@ class NodeView:
 
 def path_nodes(*, path: LearningPath, user, as_student: bool = False) -> list[NodeView]:
     """Nodes in traversal order; for students, teacher-exclusive nodes are removed and the
-    transitions that led to them are replaced by theirs (as Dwengo's viewer does, but here)."""
-    nodes = list(path.nodes.select_related("object").prefetch_related("transitions__next_node"))
+    transitions that led to them are replaced by theirs (as Dwengo's viewer does, but here).
+
+    Memoised per build and visibility: the list and its objects are shared, so read them only.
+    The objects come without their HTML and text columns (``object_html`` reads those)."""
     teacher = can_see_teacher_content(user) and not as_student
+    return memoised(("path_nodes", path.pk, teacher), lambda: _path_nodes(path=path, teacher=teacher))
+
+
+def _path_nodes(*, path: LearningPath, teacher: bool) -> list[NodeView]:
+    nodes = list(path.nodes.select_related("object").defer(*NODE_OBJECT_DEFERRED)
+                 .prefetch_related("transitions"))
     hidden = {n.pk for n in nodes if n.object.teacher_exclusive and not teacher}
     by_pk = {n.pk: n for n in nodes}
 
@@ -107,8 +129,9 @@ def path_list(*, user, query: str = "", language: str = "", age: int | None = No
 
 
 def path_variants(*, path: LearningPath, user) -> list[LearningPath]:
-    """The same path hruid in other languages."""
-    return list(LearningPath.objects.visible_to(user).filter(hruid=path.hruid).exclude(pk=path.pk))
+    """The same path hruid in other languages (memoised per build and visibility: read only)."""
+    return memoised(("path_variants", path.pk, can_see_teacher_content(user)), lambda: list(
+        LearningPath.objects.visible_to(user).filter(hruid=path.hruid).exclude(pk=path.pk).defer("image")))
 
 
 def object_search(*, user, query: str, language: str = "", limit: int = 50) -> list[tuple[LearningObject, str]]:

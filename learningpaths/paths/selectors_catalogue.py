@@ -4,9 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import get_language
 
 from .models import LearningPath, PathNode
 from .querysets import can_see_teacher_content
+from .selectors_cache import memoised
 from .themes import slug, theme_name
 
 
@@ -29,6 +31,32 @@ class Catalogue:
 def catalogue(*, user, query: str = "", language: str = "", age: int | None = None, theme: str = "",
               max_difficulty: int | None = None, max_time: int | None = None) -> Catalogue:
     teacher = can_see_teacher_content(user)
+    # Every card, memoised per build, visibility and UI language (theme names are translated);
+    # shared between requests, so read only. The filters below are cheap.
+    all_cards, themes, languages = memoised(("catalogue", teacher, get_language()),
+                                            lambda: _all_cards(user=user, teacher=teacher))
+    q = query.lower().strip()
+    cards = []
+    for c in all_cards:
+        p = c.path
+        if language and p.language != language:
+            continue
+        if age is not None and ((p.min_age is not None and p.min_age > age) or (p.max_age is not None and p.max_age < age)):
+            continue
+        if theme and theme not in {s for s, _ in c.themes}:
+            continue
+        if max_difficulty is not None and c.difficulty is not None and c.difficulty > max_difficulty:
+            continue
+        if max_time is not None and p.estimated_time > max_time:
+            continue
+        if q and not (q in p.title.lower() or q in p.description.lower() or q in p.hruid.lower()
+                      or any(q in k.lower() for k in p.keywords) or any(q in name.lower() for _, name in c.themes)):
+            continue
+        cards.append(c)
+    return Catalogue(cards=cards, themes=themes, languages=languages)
+
+
+def _all_cards(*, user, teacher: bool) -> tuple[list[Card], list[tuple[str, str]], list[str]]:
     nodes = PathNode.objects.select_related("object").only(
         "path_id", "object__skos_concepts", "object__difficulty", "object__teacher_exclusive")
     paths = list(LearningPath.objects.visible_to(user).prefetch_related(Prefetch("nodes", queryset=nodes))
@@ -50,22 +78,4 @@ def catalogue(*, user, query: str = "", language: str = "", age: int | None = No
 
     themes = sorted({t for c in all_cards for t in c.themes}, key=lambda t: t[1].lower())
     languages = sorted({p.language for p in paths})
-    q = query.lower().strip()
-    cards = []
-    for c in all_cards:
-        p = c.path
-        if language and p.language != language:
-            continue
-        if age is not None and ((p.min_age is not None and p.min_age > age) or (p.max_age is not None and p.max_age < age)):
-            continue
-        if theme and theme not in {s for s, _ in c.themes}:
-            continue
-        if max_difficulty is not None and c.difficulty is not None and c.difficulty > max_difficulty:
-            continue
-        if max_time is not None and p.estimated_time > max_time:
-            continue
-        if q and not (q in p.title.lower() or q in p.description.lower() or q in p.hruid.lower()
-                      or any(q in k.lower() for k in p.keywords) or any(q in name.lower() for _, name in c.themes)):
-            continue
-        cards.append(c)
-    return Catalogue(cards=cards, themes=themes, languages=languages)
+    return all_cards, themes, languages
