@@ -9,6 +9,7 @@ Variables (all optional):
   SECRET_KEY       required when DEBUG is off
   ALLOWED_HOSTS    comma-separated; required when DEBUG is off
   DATABASE_URL     e.g. postgres://user:pw@127.0.0.1:5432/lp (default: sqlite:///var/db.sqlite3)
+  CONN_MAX_AGE     seconds a database connection is kept for later requests (default 0: one per request)
   CONTENT_DIR      the authored content tree (default: ./content)
   VAR_DIR          where the database, media and build cache live (default: ./var)
   IFRAME_ALLOWLIST comma-separated host names that content may embed in <iframe>
@@ -125,6 +126,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        # With persistent connections (CONN_MAX_AGE > 0), check a reused connection before a
+        # request's first query: one broken by a database restart or failover while the process
+        # was idle is replaced instead of failing that request with a 503.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -84,10 +84,195 @@ def manage_env(var_dir: Path, **extra) -> dict[str, str]:
     ``DATABASE_URL`` is given in ``extra``)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="learningpaths.settings", PYTHONPATH=str(ROOT),
-               LOG_LEVEL="CRITICAL", **extra)
+               LOG_LEVEL="CRITICAL")
+    env.update(extra)
     return env
 
 
 def manage(*args: str, env: dict, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=timeout, check=check)
+
+
+# --- a real server, and a database connection the test can cut ----------------------------------------
+
+
+class Proxy:
+    """A TCP proxy on 127.0.0.1 in front of a database server, which the test can cut and restore.
+
+    ``cut()`` closes the listener and every open connection (to the site this looks like a crashed
+    server, a failover or a network split: open connections break and new ones are refused);
+    ``restore()`` listens again on the same port. Only connections through this proxy are
+    affected, so other users of the same database server carry on.
+    """
+
+    def __init__(self, upstream: tuple[str, int]):
+        import threading
+
+        self.upstream = upstream
+        self.port = free_port()
+        self.connections = 0  # accepted so far
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        self._sockets: set[socket.socket] = set()
+        self.restore()
+
+    def restore(self) -> None:
+        import threading
+
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        with self._lock:
+            self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        with self._lock:
+            listener, self._listener = self._listener, None
+            sockets, self._sockets = self._sockets, set()
+        for s in ([listener] if listener else []) + list(sockets):
+            try:
+                s.shutdown(socket.SHUT_RDWR)  # wakes the threads blocked in accept() and recv()
+            except OSError:
+                pass
+            s.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        import threading
+
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                server = socket.create_connection(self.upstream, timeout=10)
+                server.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                if self._listener is not listener:  # cut meanwhile
+                    client.close()
+                    server.close()
+                    return
+                self._sockets |= {client, server}
+                self.connections += 1
+            for src, dst in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            with self._lock:
+                self._sockets.discard(src)
+            src.close()
+
+
+def postgres_url() -> tuple[str | None, str]:
+    """(DATABASE_URL of a PostgreSQL server, "") : the one the suite runs on, else the one
+    scripts/postgres.sh starts (installing Debian's postgresql when it can); (None, why) without one."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return url, ""
+    try:
+        out = subprocess.run([str(ROOT / "scripts" / "postgres.sh"), "start"], capture_output=True, text=True,
+                             timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, f"scripts/postgres.sh start: {exc}"
+    if out.returncode != 0 or not out.stdout.strip().startswith("postgres"):
+        return None, f"scripts/postgres.sh start failed ({out.returncode}): {out.stderr.strip()[-300:]}"
+    return out.stdout.strip().splitlines()[-1], ""
+
+
+def serve(env: dict, *, workers: int = 2) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving the site (as in production) on a free loopback port; waits until it answers."""
+    import time
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "learningpaths.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "10",
+         "--no-control-socket"],
+        cwd=ROOT, env={"DEMO_WARM_UP": "0", **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"gunicorn exited with {proc.returncode}: {proc.stderr.read()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc, port
+        except OSError:
+            time.sleep(0.1)
+    stop(proc)
+    raise AssertionError("gunicorn did not start listening within 90 s")
+
+
+def stop(proc: subprocess.Popen) -> str:
+    """Stop a server started by ``serve``; returns what it wrote on stderr."""
+    proc.terminate()  # gunicorn's graceful shutdown: requests in flight finish
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return err or ""
+
+
+class HttpClient:
+    """Just enough of a browser for a server subprocess: cookies, and the CSRF token for a form post."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, *, form: dict | None = None, json_body=None,
+                accept: str = "text/html", timeout: float = 30) -> tuple[int, dict[str, str], str]:
+        import http.client
+        import json
+        from urllib.parse import urlencode
+
+        headers = {"Host": "127.0.0.1", "Accept": accept}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode({"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **form})
+            headers.update({"Content-Type": "application/x-www-form-urlencoded",
+                            "Referer": f"http://127.0.0.1:{self.port}{path}"})
+        elif json_body is not None:  # as the page's JavaScript posts an answer
+            body = json.dumps(json_body)
+            headers.update({"Content-Type": "application/json", "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                            "Referer": f"http://127.0.0.1:{self.port}/"})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            text = response.read().decode("utf-8", errors="replace")
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    key, _, rest = value.partition("=")
+                    self.cookies[key] = rest.split(";", 1)[0]
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, text
+        finally:
+            conn.close()
+
+    def get(self, path: str, **kwargs) -> tuple[int, dict[str, str], str]:
+        return self.request("GET", path, **kwargs)
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.get("/accounts/sign-in/")
+        status, headers, _ = self.request("POST", "/accounts/sign-in/",
+                                          form={"username": username, "password": password})
+        assert status == 302 and "sessionid" in self.cookies, (status, headers)
