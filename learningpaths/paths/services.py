@@ -1,6 +1,7 @@
 """Writes for compiled content. ``content_sync`` is the only way content reaches the database."""
 from __future__ import annotations
 
+import errno
 import mimetypes
 import os
 import shutil
@@ -40,6 +41,23 @@ class SyncReport:
 
 def asset_storage_path(sha256: str) -> Path:
     return Path(settings.CONTENT_ASSET_ROOT) / sha256[:2] / sha256
+
+
+class AssetStorageError(Exception):
+    """An asset could not be copied into storage (a full disk, no permission): ``content_sync``
+    rolled back, so the site keeps its previous content. The message is one line for the operator."""
+
+    def __init__(self, *, source: Path, error: OSError):
+        self.source, self.error = source, error
+        root = settings.CONTENT_ASSET_ROOT
+        if error.errno == errno.ENOSPC:
+            problem, hint = "no space left on device", f"free space on the disk that holds CONTENT_ASSET_ROOT ({root})"
+        elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            problem, hint = (error.strerror or str(error)).lower(), f"make CONTENT_ASSET_ROOT ({root}) writable"
+        else:
+            problem, hint = (error.strerror or str(error)).lower(), f"check CONTENT_ASSET_ROOT ({root})"
+        super().__init__(f"could not store the asset {source}: {problem}; nothing was loaded and the site keeps "
+                         f"its previous content; {hint} and build again")
 
 
 def _store_asset(source: Path, sha256: str) -> bool:
@@ -122,7 +140,10 @@ def content_sync(*, result: CompileResult) -> SyncReport:
     report = SyncReport(skipped=list(result.skipped))
     for obj in result.objects:
         for asset in obj.assets:
-            report.assets_written += _store_asset(asset.source, asset.sha256)
+            try:
+                report.assets_written += _store_asset(asset.source, asset.sha256)
+            except OSError as exc:
+                raise AssetStorageError(source=asset.source, error=exc) from exc
 
     existing = {(o.hruid, o.language, o.version): o for o in LearningObject.objects.all()}
     rows = {}

@@ -36,14 +36,17 @@ def fingerprint(cursor) -> dict[str, list]:
     return out
 
 
-def png(seed: str) -> bytes:
-    """A distinct small file per seed (the site stores it by hash; its bytes need not be a real PNG)."""
-    return b"\x89PNG\r\n\x1a\n" + hashlib.sha256(seed.encode()).digest() * 8
+def png(seed: str, size: int = 0) -> bytes:
+    """A distinct file per seed, of at least ``size`` bytes (the site stores it by hash; its bytes
+    need not be a real PNG)."""
+    block = hashlib.sha256(seed.encode()).digest()
+    return b"\x89PNG\r\n\x1a\n" + block * max(8, -(-size // len(block)))
 
 
-def write_version(root: Path, version: str, n: int = 120) -> Path:
+def write_version(root: Path, version: str, n: int = 120, *, asset_size: int = 0) -> Path:
     """Content tree ``version`` ("A" or "B"): B changes every object's text and asset, drops the
-    last ten objects and adds ten new ones, so a half-applied build is visible in every table."""
+    last ten objects and adds ten new ones, so a half-applied build is visible in every table.
+    Each object has one image of about ``asset_size`` bytes (small by default)."""
     import shutil
 
     shutil.rmtree(root, ignore_errors=True)
@@ -51,7 +54,7 @@ def write_version(root: Path, version: str, n: int = 120) -> Path:
     for i in ids:
         folder = root / "objects" / f"o{i:03d}"
         folder.mkdir(parents=True)
-        (folder / "img.png").write_bytes(png(f"{version}-{i}"))
+        (folder / "img.png").write_bytes(png(f"{version}-{i}", asset_size))
         (folder / "index.md").write_text(
             f"---\nhruid: o{i:03d}\nversion: 1\nlanguage: en\ntitle: \"Object {i} ({version})\"\n"
             f"description: \"Version {version} of object {i}\"\ncontent_type: text/markdown\nestimated_time: 5\n---\n"

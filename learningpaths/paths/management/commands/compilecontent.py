@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from learningpaths.compiler import compile_content
 from learningpaths.compiler.options import CompileOptions
 
-from ...services import content_sync
+from ...services import AssetStorageError, content_sync
 
 
 class Command(BaseCommand):
@@ -46,9 +46,12 @@ class Command(BaseCommand):
             result.diagnostics.extend(execute_cells(result, progress=opts.progress))
         accepted = result.accepted(strict=strict)
 
-        report = None
+        report = failure = None
         if not check and (accepted or allow_errors):
-            report = content_sync(result=result)
+            try:
+                report = content_sync(result=result)
+            except AssetStorageError as exc:  # a full disk: one line, no traceback (the sync rolled back)
+                failure = exc
 
         if format == "json":
             doc = {
@@ -57,6 +60,8 @@ class Command(BaseCommand):
             }
             if report is not None:
                 doc["loaded"] = report.__dict__
+            if failure is not None:
+                doc["error"] = str(failure)
             self.stdout.write(json.dumps(doc, indent=2, default=str))
         else:
             for d in sorted(result.diagnostics, key=lambda d: (d.path, d.line, d.col)):
@@ -72,9 +77,11 @@ class Command(BaseCommand):
                     f"written, {report.paths_deleted} deleted")
                 if report.skipped:
                     self.stdout.write("skipped because of errors: " + ", ".join(report.skipped))
-            elif not check:
+            elif not check and failure is None:
                 self.stdout.write("nothing was loaded: the build has "
                                   + ("warnings and --strict is on" if not result.errors else "errors")
                                   + " (the site keeps its previous content)")
+        if failure is not None:
+            raise CommandError(str(failure))
         if not accepted:
             raise SystemExit(1)
