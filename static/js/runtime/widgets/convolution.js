@@ -117,6 +117,11 @@ export function mount(node, { params }) {
       el("figure", {}, poolCanvas, el("figcaption", {}, gettext("after pooling")))),
     explain);
 
+  // The keyboard instructions above also describe the grid to screen readers.
+  const help = node.querySelector(".lp-help");
+  help.id = `lp-help-${Math.random().toString(36).slice(2, 8)}`;
+  input.setAttribute("aria-describedby", help.id);
+
   function cellAt(event) {
     const rect = input.getBoundingClientRect();
     return [Math.floor(((event.clientY - rect.top) / rect.height) * size), Math.floor(((event.clientX - rect.left) / rect.width) * size)];

@@ -152,6 +152,10 @@ export function mount(node, { name, params, config }) {
         el("figure", {}, seen, el("figcaption", {}, gettext("what the model sees"))), results),
       live);
     node.dataset.state = "ready";
+    // The keyboard instructions above also describe the pad to screen readers.
+    const help = node.querySelector(".lp-help");
+    help.id = `lp-help-${Math.random().toString(36).slice(2, 8)}`;
+    pad.canvas.setAttribute("aria-describedby", help.id);
 
     async function classify() {
       if (pad.empty()) { live.say(gettext("Draw a digit first."), true); return; }
