@@ -2,6 +2,7 @@
 content tables that tells "old", "new" and "a mix" apart."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -199,6 +200,25 @@ def postgres_url() -> tuple[str | None, str]:
     return out.stdout.strip().splitlines()[-1], ""
 
 
+@contextlib.contextmanager
+def postgres_database(server_url: str, prefix: str):
+    """A new, empty database on the PostgreSQL server of ``server_url``; yields its URL and drops
+    it afterwards (the server's own test databases are left alone)."""
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def serve(env: dict, *, workers: int = 2) -> tuple[subprocess.Popen, int]:
     """gunicorn serving the site (as in production) on a free loopback port; waits until it answers."""
     import time
@@ -241,7 +261,7 @@ class HttpClient:
         self.cookies: dict[str, str] = {}
 
     def request(self, method: str, path: str, *, form: dict | None = None, json_body=None,
-                accept: str = "text/html", timeout: float = 30) -> tuple[int, dict[str, str], str]:
+                accept: str = "text/html", timeout: float = 60) -> tuple[int, dict[str, str], str]:
         import http.client
         import json
         from urllib.parse import urlencode

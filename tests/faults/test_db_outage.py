@@ -22,13 +22,14 @@ works are the PostgreSQL cases skipped, with the reason.
 from __future__ import annotations
 
 import json
-import secrets
 import shutil
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from .helpers import HttpClient, Proxy, manage, manage_env, postgres_url, serve, stop, write_version
+from .helpers import (
+    HttpClient, Proxy, manage, manage_env, postgres_database, postgres_url, serve, stop, write_version,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -102,22 +103,13 @@ def postgres():
 def pg_site(postgres, content, tmp_path_factory):
     """A database of its own on the PostgreSQL server, migrated and holding ``content`` and a
     student: (its URL, the VAR_DIR); dropped afterwards."""
-    import psycopg
-
-    name = f"lp_outage_{secrets.token_hex(4)}"
-    url = urlunsplit(urlsplit(postgres)._replace(path=f"/{name}"))
     var = tmp_path_factory.mktemp("var")
-    with psycopg.connect(postgres, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with postgres_database(postgres, "lp_outage") as url:
         env = manage_env(var, DATABASE_URL=url)
         manage("migrate", "--noinput", "-v", "0", env=env, timeout=300)
         manage("compilecontent", str(content), env=env)
         manage("shell", "-c", CREATE_STUDENT, env=env)
         yield url, var
-    finally:
-        with psycopg.connect(postgres, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.parametrize("conn_max_age", ["0", "60"])

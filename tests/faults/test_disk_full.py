@@ -13,10 +13,16 @@ Two variants, both run when they can:
   tmpfs remounted larger.
 * ``injected``: no privileges needed. ``compilecontent`` runs under a small wrapper that makes the
   third asset copy write 4 KiB and then raise ``OSError(ENOSPC)``, as a full disk does.
+
+The site's database is the suite's kind: a file SQLite database in the test's VAR_DIR, or, when the
+suite runs on PostgreSQL, a new database of its own on that server (so the rollback of the
+half-done build is checked on both).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
 import sqlite3
 import subprocess
@@ -24,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import PYTHON, ROOT, fingerprint, manage, manage_env, png, write_version
+from .helpers import PYTHON, ROOT, fingerprint, manage, manage_env, png, postgres_database, write_version
 
 pytestmark = pytest.mark.slow
 
@@ -63,12 +69,26 @@ print("served", hashlib.sha256(b"".join(r.streaming_content)).hexdigest())
 """
 
 
-def db_state(var: Path) -> dict:
-    con = sqlite3.connect(var / "db.sqlite3")
-    try:
-        return fingerprint(con.cursor())
-    finally:
-        con.close()
+@contextlib.contextmanager
+def site_database(var: Path):
+    """(environment for manage.py, a function returning the content tables' fingerprint)."""
+    suite_url = os.environ.get("DATABASE_URL", "")
+    if not suite_url.startswith(("postgres://", "postgresql://")):
+        def state():
+            con = sqlite3.connect(var / "db.sqlite3")
+            try:
+                return fingerprint(con.cursor())
+            finally:
+                con.close()
+        yield manage_env(var), state
+        return
+    import psycopg
+
+    with postgres_database(suite_url, "lp_diskfull") as url:
+        def state():
+            with psycopg.connect(url) as con, con.cursor() as cursor:
+                return fingerprint(cursor)
+        yield manage_env(var, DATABASE_URL=url), state
 
 
 def stored_files(root: Path) -> dict[str, bytes]:
@@ -95,7 +115,6 @@ def mount_tmpfs(where: Path, size: int) -> str | None:
 def test_full_disk_during_asset_copy(tmp_path, variant):
     var = tmp_path / "var"
     assets = var / "media" / "content"  # CONTENT_ASSET_ROOT
-    env = manage_env(var)
     old = write_version(tmp_path / "A", "A", n=N)
     new = write_version(tmp_path / "B", "B", n=N, asset_size=BIG)
     mounted = False
@@ -105,54 +124,60 @@ def test_full_disk_during_asset_copy(tmp_path, variant):
             pytest.skip(f"no real full filesystem here ({why}); the 'injected' variant covers this")
         mounted = True
     try:
-        manage("migrate", "--noinput", "-v", "0", env=env)
-        manage("compilecontent", str(old), env=env)
-        state_old, files_old = db_state(var), stored_files(assets)
-        assert len(files_old) == N
-
-        # The build that fills the disk.
-        command = [PYTHON, str(ROOT / "manage.py"), "compilecontent", str(new)]
-        if variant == "injected":
-            command = [PYTHON, "-c", ENOSPC_WRAPPER, *command[1:]]
-        build = subprocess.run(command, cwd=ROOT, env={**env, "LP_ENOSPC_AT": "3"}, capture_output=True,
-                               text=True, timeout=300)
-        print(f"variant {variant}: exit {build.returncode}; stderr: {build.stderr.strip()}")
-
-        # (a) A non-zero exit and one line that says what happened, to which file, and what to do.
-        assert build.returncode != 0
-        assert "Traceback" not in build.stderr, build.stderr
-        lines = [line for line in build.stderr.splitlines() if line.strip()]
-        assert len(lines) == 1, build.stderr
-        assert "no space left on device" in lines[0].lower(), lines[0]
-        named = re.search(r"(\S+/o(\d{3})/img\.png)", lines[0])
-        assert named and Path(named[1]).read_bytes() == png(f"B-{int(named[2])}", BIG), lines[0]
-        assert "CONTENT_ASSET_ROOT" in lines[0] and "previous content" in lines[0], lines[0]
-
-        # (b) The database holds the previous build exactly.
-        assert db_state(var) == state_old
-
-        # (c) No temporary file left, no partial file under a final name; the old files untouched.
-        files = stored_files(assets)
-        assert not [name for name in files if ".tmp-" in name], sorted(files)
-        for name, data in files.items():
-            assert Path(name).name == hashlib.sha256(data).hexdigest(), f"partial or foreign file {name}"
-        assert {k: files[k] for k in files_old} == files_old
-        extra = set(files) - set(files_old)  # whole new files written before the disk was full
-        assert len(extra) < N, "the build did not stop at the full disk"
-
-        # (d) The previous build is still served, files included.
-        assert_served(env, "A", png("A-15"))
-
-        # (e) With space again, the same build completes and is served.
-        if variant == "tmpfs":
-            subprocess.run(["mount", "-o", f"remount,size={4 * N * BIG}", str(assets)], check=True, timeout=30)
-        done = manage("compilecontent", str(new), env=env, check=False)
-        assert done.returncode == 0, done.stderr
-        state_new = db_state(var)
-        assert state_new != state_old and all("(B)" in row[-1] for row in state_new["objects"])
-        assert_served(env, "B", png("B-15", BIG))
-        assert not [f for f in assets.rglob(".tmp-*")]
+        with site_database(var) as (env, db_state):
+            run_builds(variant, env, db_state, assets, old, new)
     finally:
         if mounted:
             subprocess.run(["umount", str(assets)], check=False, timeout=30) \
                 .returncode == 0 or subprocess.run(["umount", "-l", str(assets)], check=False, timeout=30)
+
+
+def run_builds(variant: str, env: dict, db_state, assets: Path, old: Path, new: Path) -> None:
+    """Build ``old``, fill the disk while building ``new``, check (a) to (e), then build ``new``."""
+    manage("migrate", "--noinput", "-v", "0", env=env)
+    manage("compilecontent", str(old), env=env)
+    state_old, files_old = db_state(), stored_files(assets)
+    assert len(files_old) == N
+
+    # The build that fills the disk.
+    command = [PYTHON, str(ROOT / "manage.py"), "compilecontent", str(new)]
+    if variant == "injected":
+        command = [PYTHON, "-c", ENOSPC_WRAPPER, *command[1:]]
+    build = subprocess.run(command, cwd=ROOT, env={**env, "LP_ENOSPC_AT": "3"}, capture_output=True,
+                           text=True, timeout=300)
+    print(f"variant {variant}: exit {build.returncode}; stderr: {build.stderr.strip()}")
+
+    # (a) A non-zero exit and one line that says what happened, to which file, and what to do.
+    assert build.returncode != 0
+    assert "Traceback" not in build.stderr, build.stderr
+    lines = [line for line in build.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, build.stderr
+    assert "no space left on device" in lines[0].lower(), lines[0]
+    named = re.search(r"(\S+/o(\d{3})/img\.png)", lines[0])
+    assert named and Path(named[1]).read_bytes() == png(f"B-{int(named[2])}", BIG), lines[0]
+    assert "CONTENT_ASSET_ROOT" in lines[0] and "previous content" in lines[0], lines[0]
+
+    # (b) The database holds the previous build exactly.
+    assert db_state() == state_old
+
+    # (c) No temporary file left, no partial file under a final name; the old files untouched.
+    files = stored_files(assets)
+    assert not [name for name in files if ".tmp-" in name], sorted(files)
+    for name, data in files.items():
+        assert Path(name).name == hashlib.sha256(data).hexdigest(), f"partial or foreign file {name}"
+    assert {k: files[k] for k in files_old} == files_old
+    extra = set(files) - set(files_old)  # whole new files written before the disk was full
+    assert len(extra) < N, "the build did not stop at the full disk"
+
+    # (d) The previous build is still served, files included.
+    assert_served(env, "A", png("A-15"))
+
+    # (e) With space again, the same build completes and is served.
+    if variant == "tmpfs":
+        subprocess.run(["mount", "-o", f"remount,size={4 * N * BIG}", str(assets)], check=True, timeout=30)
+    done = manage("compilecontent", str(new), env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    state_new = db_state()
+    assert state_new != state_old and all("(B)" in row[-1] for row in state_new["objects"])
+    assert_served(env, "B", png("B-15", BIG))
+    assert not [f for f in assets.rglob(".tmp-*")]
