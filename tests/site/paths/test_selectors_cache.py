@@ -135,7 +135,9 @@ def test_ids_that_come_back_after_a_rollback_do_not_revive_old_pages(site):
     assert read_token() == before and "Welcome" in body(Client(), "/paths/deep/en/")
     build("After the rollback")
     after = read_token()
-    assert after[1:3] == inside[1:3] and after[4:] == inside[4:] and after != inside  # same ids, newer time
+    assert after != inside
+    if connection.vendor == "sqlite":  # PostgreSQL's sequences are not rolled back: no id comes back there
+        assert after[1:3] == inside[1:3] and after[4:] == inside[4:]  # same ids, newer time
     assert "After the rollback" in body(Client(), "/paths/deep/en/")
 
 
