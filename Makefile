@@ -9,7 +9,7 @@ PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadfile
 # `make test PG=0` skips the second run of the suite, on PostgreSQL.
 PG     ?= 1
 
-.PHONY: run test test-postgres install assets browser content models migrate serve check bench clean
+.PHONY: run test test-postgres install assets browser content models migrate serve check bench load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench: install
 	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/serving.py
 	$(BIN)/python bench/browser.py
+
+# Load test (wrk against gunicorn, about 4 minutes; see bench/load.sh and bench/README.md).
+load: assets
+	bench/load.sh
 
 clean:
 	rm -rf var static/vendor static/engine

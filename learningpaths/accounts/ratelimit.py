@@ -26,14 +26,18 @@ def window() -> int:
 
 
 def client_address(request) -> str:
-    """The client's address. Behind our own proxy (``SECURE_PROXY=1``) every request comes from
-    the proxy, so take ``X-Real-IP``, which deploy/nginx.conf sets (overwriting whatever the client
-    sent); otherwise the socket's peer."""
+    return address_from_meta(request.META)
+
+
+def address_from_meta(meta) -> str:
+    """The client's address from ``request.META`` or a WSGI environ. Behind our own proxy
+    (``SECURE_PROXY=1``) every request comes from the proxy, so take ``X-Real-IP``, which
+    deploy/nginx.conf sets (overwriting whatever the client sent); otherwise the socket's peer."""
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        real = request.META.get("HTTP_X_REAL_IP", "").strip()
+        real = meta.get("HTTP_X_REAL_IP", "").strip()
         if real:
             return real[:64]
-    return request.META.get("REMOTE_ADDR", "") or "?"
+    return meta.get("REMOTE_ADDR", "") or "?"
 
 
 def signin_key(request, username: str) -> str:

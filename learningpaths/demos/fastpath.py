@@ -30,7 +30,7 @@ class DemoFastPath:
             return self.django_app(environ, start_response)
         from django.conf import settings
 
-        from .ratelimit import client_key_from
+        from .ratelimit import client_from
         from .views import MAX_BODY, handle_predict
 
         try:
@@ -43,7 +43,7 @@ class DemoFastPath:
             data = environ["wsgi.input"].read(length) if length else b""
             cookies = SimpleCookie(environ.get("HTTP_COOKIE", ""))
             session = cookies.get(settings.SESSION_COOKIE_NAME)
-            client = client_key_from(session.value if session else None, environ.get("REMOTE_ADDR"))
+            client = client_from(session.value if session else None, environ)
             status, body, headers = handle_predict(match.group(1), data, client)
         payload = json.dumps(body, separators=(",", ":")).encode()
         reason = HTTPStatus(status).phrase

@@ -66,13 +66,14 @@ def _parse_input(body: bytes, spec) -> np.ndarray:
     return x.astype(np.float32)
 
 
-def handle_predict(name: str, body: bytes, client: str) -> tuple[int, dict, dict]:
+def handle_predict(name: str, body: bytes, client: ratelimit.Client) -> tuple[int, dict, dict]:
     """The whole predict request as (status, JSON body, extra headers); shared by the Django view
     and the WSGI fast path (``fastpath.py``), so both answer exactly alike."""
     spec = DEMOS.get(name)
     if spec is None:
         return 404, {"error": f"unknown demo {name!r}; choose one of {sorted(DEMOS)}"}, {}
-    allowed, retry = ratelimit.allow_key(client, scope=f"demo:{name}", limit=settings.DEMO_RATE_LIMIT)
+    allowed, retry = ratelimit.allow(client, scope=f"demo:{name}", limit=settings.DEMO_RATE_LIMIT,
+                                     address_limit=settings.DEMO_ADDRESS_RATE_LIMIT)
     if not allowed:
         return 429, {"error": "too many requests; wait a moment and try again", "retry_after": retry}, \
             {"Retry-After": str(retry)}
@@ -103,7 +104,7 @@ def handle_predict(name: str, body: bytes, client: str) -> tuple[int, dict, dict
 @csrf_exempt  # JSON API without cookies' side effects: it changes nothing on the server
 @require_POST
 def predict(request, name: str):
-    status_code, body, headers = handle_predict(name, request.body, ratelimit.client_key(request))
+    status_code, body, headers = handle_predict(name, request.body, ratelimit.client_of(request))
     response = JsonResponse(body, status=status_code)
     for key, value in headers.items():
         response[key] = value

@@ -156,12 +156,12 @@ def test_registry_names():
     assert set(DEMOS) == {"digits-cnn", "digits-mlp"}
 
 
-def call_wsgi(app, path, body: bytes, method="POST", cookie=""):
+def call_wsgi(app, path, body: bytes, method="POST", cookie="", **extra):
     import io
     from wsgiref.util import setup_testing_defaults
 
     environ = {"PATH_INFO": path, "REQUEST_METHOD": method, "CONTENT_LENGTH": str(len(body)),
-               "CONTENT_TYPE": "application/json", "wsgi.input": io.BytesIO(body), "HTTP_COOKIE": cookie}
+               "CONTENT_TYPE": "application/json", "wsgi.input": io.BytesIO(body), "HTTP_COOKIE": cookie, **extra}
     setup_testing_defaults(environ)
     seen = {}
 
@@ -210,3 +210,42 @@ def test_fast_path_rate_limit_is_per_session(demo_model, settings):
     assert codes == ["200", "200", "429"]
     other = call_wsgi(application, "/api/demos/digits-cnn/predict", body, cookie="sessionid=bbb")[0]
     assert other.startswith("200")
+
+
+@pytest.mark.django_db
+def test_made_up_session_cookies_are_capped_per_address(demo_model, settings):
+    """A fresh invented cookie per request gets a fresh per-session budget, but not past the
+    address's cap; another address is not affected."""
+    from django.core.cache import cache
+
+    from learningpaths.wsgi import application
+
+    settings.DEMO_RATE_LIMIT, settings.DEMO_ADDRESS_RATE_LIMIT = 2, 5
+    cache.clear()
+    body = json.dumps({"input": [0.5] * 64}).encode()
+    codes = [call_wsgi(application, "/api/demos/digits-cnn/predict", body, cookie=f"sessionid=fake{i}",
+                       REMOTE_ADDR="10.0.0.1")[0][:3] for i in range(7)]
+    assert codes == ["200"] * 5 + ["429"] * 2
+    other = call_wsgi(application, "/api/demos/digits-cnn/predict", body, cookie="sessionid=x", REMOTE_ADDR="10.0.0.2")
+    assert other[0].startswith("200")
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_the_address_is_x_real_ip(demo_model, settings):
+    """Behind nginx every request comes from the proxy: the address cap must use X-Real-IP, or one
+    busy school would use up everybody's budget."""
+    from django.core.cache import cache
+
+    from learningpaths.wsgi import application
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.DEMO_RATE_LIMIT, settings.DEMO_ADDRESS_RATE_LIMIT = 100, 2
+    cache.clear()
+    body = json.dumps({"input": [0.5] * 64}).encode()
+
+    def status(real_ip):
+        return call_wsgi(application, "/api/demos/digits-cnn/predict", body, REMOTE_ADDR="127.0.0.1",
+                         HTTP_X_REAL_IP=real_ip)[0][:3]
+
+    assert [status("198.51.100.7") for _ in range(3)] == ["200", "200", "429"]
+    assert status("203.0.113.9") == "200"
