@@ -105,7 +105,7 @@ def assignment_students(*, assignment: Assignment) -> list:
 
 
 def path_choices(*, user) -> list[LearningPath]:
-    return list(LearningPath.objects.visible_to(user).order_by("title", "language"))
+    return list(LearningPath.objects.visible_to(user).order_by("title", "language", "hruid"))
 
 
 # -- progress grid ---------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def path_list(*, user, query: str = "", language: str = "", age: int | None = No
         qs = qs.filter(language=language)
     if age is not None:
         qs = qs.exclude(min_age__gt=age).exclude(max_age__lt=age)
-    paths = list(qs.order_by("title"))
+    paths = list(qs.order_by("title", "hruid", "language"))
     if query:
         q = query.lower()
         paths = [p for p in paths if q in p.title.lower() or q in p.description.lower()
@@ -154,7 +154,7 @@ def object_search(*, user, query: str, language: str = "", limit: int = 50) -> l
     for w in words:
         qs = qs.filter(Q(title__icontains=w) | Q(description__icontains=w) | Q(**{f"{field}__icontains": w}))
     results = []
-    for obj in qs.order_by("title")[:limit]:
+    for obj in qs.order_by("title", "hruid", "language", "-version")[:limit]:
         body = getattr(obj, field)
         at = body.lower().find(words[0].lower())
         snippet = body[max(0, at - 60): at + 140].strip() if at >= 0 else obj.description[:200]

@@ -60,7 +60,7 @@ def _all_cards(*, user, teacher: bool) -> tuple[list[Card], list[tuple[str, str]
     nodes = PathNode.objects.select_related("object").only(
         "path_id", "object__skos_concepts", "object__difficulty", "object__teacher_exclusive")
     paths = list(LearningPath.objects.visible_to(user).prefetch_related(Prefetch("nodes", queryset=nodes))
-                 .order_by("title"))
+                 .order_by("title", "hruid", "language"))
     by_hruid: dict[str, list[LearningPath]] = {}
     for p in paths:
         by_hruid.setdefault(p.hruid, []).append(p)
