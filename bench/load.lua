@@ -1,6 +1,6 @@
--- wrk script for bench/load.sh: counts every response whose status is not 2xx (wrk itself counts
--- only >= 400, so a redirect loop or an HTTPS redirect would pass as success) and prints one
--- machine-readable line that load.sh parses.
+-- wrk script for bench/load.sh and (after its POST set-up) bench/serving.py: counts every response
+-- whose status is not 2xx (wrk itself counts only >= 400, so a redirect loop or an HTTPS redirect
+-- would pass as success) and prints one machine-readable line that both parse.
 local threads = {}
 
 function setup(thread)

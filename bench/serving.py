@@ -88,28 +88,26 @@ def run_level(port: int, body: bytes, clients: int, per_client: int) -> dict:
             "p50": float(np.percentile(lat, 50)), "p99": float(np.percentile(lat, 99))}
 
 
+# The POST request, then bench/load.lua's counting (every non-2xx) and its one-line summary.
 WRK_SCRIPT = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = [==[%s]==]
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format('WRK {"requests": %%d, "errors": %%d, "non2xx": %%d, "seconds": %%f, "p50": %%f, "p99": %%f}\\n',
-    summary.requests, e.connect + e.read + e.write + e.timeout, e.status, summary.duration / 1e6,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
-end
+dofile(%r)
 """
 
 
 def run_level_wrk(port: int, body: bytes, clients: int, seconds: float, script: Path) -> dict:
-    script.write_text(WRK_SCRIPT % body.decode())
+    script.write_text(WRK_SCRIPT % (body.decode(), str(ROOT / "bench" / "load.lua")))
     threads = max(1, min(clients // 2, os.cpu_count() or 1))
-    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{max(1, round(seconds))}s", "--latency", "-s", str(script),
-                          f"http://127.0.0.1:{port}/api/demos/digits-cnn/predict"], capture_output=True, text=True,
-                         check=True).stdout
-    data = json.loads(next(line for line in out.splitlines() if line.startswith("WRK "))[4:])
-    return {"clients": clients, "requests": data["requests"], "errors": data["errors"] + data["non2xx"],
-            "rps": data["requests"] / data["seconds"], "p50": data["p50"], "p99": data["p99"]}
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{max(1, round(seconds))}s", "-s",
+                          str(script), f"http://127.0.0.1:{port}/api/demos/digits-cnn/predict"],
+                         capture_output=True, text=True, check=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("LOAD "))
+    data = {k: float(v) for k, v in (item.split("=") for item in line.split()[1:])}
+    errors = data["non2xx"] + data["connect"] + data["read"] + data["write"] + data["timeout"]
+    return {"clients": clients, "requests": int(data["requests"]), "errors": int(errors), "rps": data["rps"],
+            "p50": data["p50_ms"], "p99": data["p99_ms"]}
 
 
 def engine_forward_ms(models_dir: Path, x: np.ndarray, repeats: int = 300) -> float:
