@@ -1,15 +1,23 @@
 """Latency and throughput of the demo inference endpoint on loopback, beside the engine in process.
 
-Starts gunicorn on 127.0.0.1 with the digit CNN, then runs 1, 8 and 32 concurrent keep-alive
-clients and prints p50/p99 latency and requests/s. The peer measured in the same run is the
-engine's own NumPy forward pass of the same model, in process.
+Starts each server on 127.0.0.1 with the digit CNN, then runs 1, 8 and 32 concurrent keep-alive
+clients and prints p50/p99 latency and requests/s:
+
+* ``uvicorn``: ``learningpaths.asgi`` (the ASGI fast path, one event loop per worker process),
+  the inference server that docs/deploy.md puts behind ``/api/demos/``;
+* ``gunicorn``: ``learningpaths.wsgi`` (the WSGI fast path in gthread workers), the app server
+  that answers every other route, for comparison.
+
+The peer measured in the same run is the engine's own NumPy forward pass of the same model, in
+process.
 
 The clients are wrk (C, one thread per two connections; `bench/load.sh` installs it) when it is on
 the PATH: Python client threads cost more CPU and GIL time than the server they measure, which
 showed up as the server's latency. Without wrk, ``--client python`` runs keep-alive
 ``http.client`` threads for a fixed number of requests each.
 
-    .venv/bin/python bench/serving.py [--seconds 10] [--workers 2] [--threads 16] [--client wrk|python]
+    .venv/bin/python bench/serving.py [--server uvicorn,gunicorn] [--seconds 10] [--workers 2]
+                                      [--threads 16] [--client wrk|python]
 
 Goal on CPU: p99 <= 25 ms at 32 concurrent clients for the digit CNN.
 """
@@ -131,8 +139,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="python client: requests per client at each level")
     parser.add_argument("--seconds", type=float, default=10, help="wrk: seconds at each level")
     parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--server", default="uvicorn,gunicorn", help="which servers, in order (uvicorn, gunicorn)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (one per core)")
+    parser.add_argument("--threads", type=int, default=16, help="gunicorn: threads per worker")
     parser.add_argument("--levels", default="1,8,32")
     args = parser.parse_args()
 
@@ -144,41 +153,56 @@ def main() -> None:
     subprocess.run([py, "manage.py", "migrate", "-v0", "--skip-checks"], cwd=ROOT, env=env, check=True)
     subprocess.run([py, "manage.py", "trainmodels", "digits-cnn", "--skip-checks"], cwd=ROOT, env=env, check=True)
 
-    port = free_port()
-    gunicorn = [py, "-m", "gunicorn", "learningpaths.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-                "--threads", str(args.threads), "-k", "gthread", "--log-level", "warning"]
-    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env, start_new_session=True)
-    try:
-        status = wait_ready(port)
-        x = np.random.default_rng(0).random((1, 1, 8, 8)).astype(np.float32)
-        body = json.dumps({"input": x.tolist()}).encode()
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("POST", "/api/demos/digits-cnn/predict", body=body, headers={"Content-Type": "application/json"})
-        first = json.loads(conn.getresponse().read())
-        run_level(port, body, 64, 4)  # every worker has answered before we measure
-        print(f"providers: {status['providers']} (available: {status['available_providers']}); "
-              f"session runs on {first['provider']}")
-        print(f"gunicorn: {args.workers} workers x {args.threads} threads; {os.cpu_count()} CPUs; "
-              f"clients: {args.client}\n")
-        levels = [int(v) for v in args.levels.split(",")]
-        if args.client == "wrk":
-            rows = [run_level_wrk(port, body, c, args.seconds, var / "post.lua") for c in levels]
+    x = np.random.default_rng(0).random((1, 1, 8, 8)).astype(np.float32)
+    body = json.dumps({"input": x.tolist()}).encode()
+    levels = [int(v) for v in args.levels.split(",")]
+    results = {}
+    for name in args.server.split(","):
+        port = free_port()
+        if name == "uvicorn":
+            command = [py, "-m", "uvicorn", "learningpaths.asgi:application", "--host", "127.0.0.1", "--port", str(port),
+                       "--workers", str(args.workers), "--loop", "uvloop", "--http", "httptools",
+                       "--no-access-log", "--log-level", "warning"]
+            setup = f"uvicorn: {args.workers} worker processes, one event loop each"
+        elif name == "gunicorn":
+            command = [py, "-m", "gunicorn", "learningpaths.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
+                       "--threads", str(args.threads), "-k", "gthread", "--log-level", "warning"]
+            setup = f"gunicorn: {args.workers} workers x {args.threads} threads"
         else:
-            rows = [run_level(port, body, c, args.requests if c == 1 else max(args.requests // 4, 25)) for c in levels]
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+            raise SystemExit(f"unknown server {name!r}: choose uvicorn or gunicorn")
+        server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        try:
+            status = wait_ready(port)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("POST", "/api/demos/digits-cnn/predict", body=body, headers={"Content-Type": "application/json"})
+            first = json.loads(conn.getresponse().read())
+            run_level(port, body, 64, 4)  # every worker has answered before we measure
+            print(f"\n{setup}; {os.cpu_count()} CPUs; clients: {args.client}; providers: {status['providers']} "
+                  f"(available: {status['available_providers']}); session runs on {first['provider']}", flush=True)
+            if args.client == "wrk":
+                results[name] = [run_level_wrk(port, body, c, args.seconds, var / "post.lua") for c in levels]
+            else:
+                results[name] = [run_level(port, body, c, args.requests if c == 1 else max(args.requests // 4, 25))
+                                 for c in levels]
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=10)
 
     forward = engine_forward_ms(var / "models", x)
-    print(f"{'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    for r in rows:
-        print(f"{r['clients']:>7} {r['requests']:>8} {r['errors']:>6} {r['rps']:>8.0f} {r['p50']:>8.2f} {r['p99']:>8.2f}")
+    print(f"\n{'server':>8} {'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, rows in results.items():
+        for r in rows:
+            print(f"{name:>8} {r['clients']:>7} {r['requests']:>8} {r['errors']:>6} {r['rps']:>8.0f} "
+                  f"{r['p50']:>8.2f} {r['p99']:>8.2f}")
     print(f"\nengine NumPy forward pass in process, 1 sample: {forward:.3f} ms")
-    for r in rows:
-        print(f"  endpoint p50 at {r['clients']:>2} clients / in-process forward = {r['p50'] / forward:.1f}x")
-    worst = rows[-1]
-    verdict = "meets" if worst["p99"] <= 25 else "misses"
-    print(f"\ngoal p99 <= 25 ms at {worst['clients']} clients: {worst['p99']:.1f} ms ({verdict} it)")
+    for name, rows in results.items():
+        for r in rows:
+            print(f"  {name} p50 at {r['clients']:>2} clients / in-process forward = {r['p50'] / forward:.1f}x")
+    print()
+    for name, rows in results.items():
+        worst = rows[-1]
+        verdict = "meets" if worst["p99"] <= 25 else "misses"
+        print(f"{name}: goal p99 <= 25 ms at {worst['clients']} clients: {worst['p99']:.1f} ms ({verdict} it)")
 
 
 if __name__ == "__main__":

@@ -5,10 +5,11 @@ else the CPU. A request waits at most ``timeout`` seconds for its answer.
 """
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,7 +58,7 @@ def _load_cuda_libraries() -> None:
 @dataclass
 class _Job:
     x: np.ndarray  # (n, *input_shape)
-    future: Future
+    future: Future  # a concurrent.futures.Future, or an asyncio.Future on the event loop
 
 
 class Runner:
@@ -88,6 +89,7 @@ class Runner:
         except Exception as exc:  # corrupt file, unsupported opset: say so instead of a 500
             raise DemoUnavailable(f"model {spec.name} could not be loaded: {exc}") from exc
         self.spec = spec
+        self._providers = self.session.get_providers()  # fixed for the session's life
         self.input_name = self.session.get_inputs()[0].name
         self.output_names = [o.name for o in self.session.get_outputs()]
         if window is None:
@@ -97,16 +99,41 @@ class Runner:
         self.window, self.max_batch = window, max_batch
         self.jobs: queue.Queue[_Job] = queue.Queue()
         self.batches_run = 0
+        self._pending: list[_Job] = []  # jobs from the event loop, run at its next turn
         threading.Thread(target=self._loop, name=f"onnx-{spec.name}", daemon=True).start()
 
     @property
     def providers(self) -> list[str]:
-        return self.session.get_providers()
+        return self._providers
 
     def submit(self, x: np.ndarray) -> Future:
         future: Future = Future()
         self.jobs.put(_Job(x, future))
         return future
+
+    # -- batching on an event loop (the ASGI fast path) ----------------------------------------
+    async def run_async(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        """Batch with every request that reaches this process's event loop in the same turn.
+
+        On the CPU (and with no batch window) the loop runs the batch itself, as soon as the
+        requests that arrived together have been parsed: handing it to the batch thread would only
+        add two thread switches, since each serving process has one core to itself anyway, and a
+        small model's batch takes less time than the switch. On a GPU the batch thread waits for
+        the device while the loop keeps reading requests.
+        """
+        if self.window > 0 or self.providers[0] != "CPUExecutionProvider":
+            return await asyncio.wrap_future(self.submit(x))
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._pending.append(_Job(x, future))
+        if len(self._pending) == 1:
+            loop.call_soon(self._flush)
+        return await future
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        for start in range(0, len(pending), self.max_batch):
+            self._run([j for j in pending[start:start + self.max_batch] if not j.future.done()])
 
     def _loop(self) -> None:
         while True:
@@ -124,19 +151,34 @@ class Runner:
             self._run(jobs)
 
     def _run(self, jobs: list[_Job]) -> None:
+        jobs = [j for j in jobs if not j.future.done()]  # cancelled: the request gave up waiting
+        if not jobs:
+            return
         try:
             batch = np.concatenate([j.x for j in jobs], axis=0)
             outputs = self.session.run(self.output_names, {self.input_name: batch})
             self.batches_run += 1
         except Exception as exc:
             for j in jobs:
-                j.future.set_exception(exc)
+                _settle(j.future, exception=exc)
             return
         start = 0
         for j in jobs:
             n = len(j.x)
-            j.future.set_result({name: out[start:start + n] for name, out in zip(self.output_names, outputs)})
+            _settle(j.future, result={name: out[start:start + n] for name, out in zip(self.output_names, outputs)})
             start += n
+
+
+def _settle(future, *, result=None, exception=None) -> None:
+    """Set a job's outcome unless it was cancelled meanwhile (a request that timed out cancels its
+    future from another thread); raising here would kill the batch thread."""
+    try:
+        if exception is not None:
+            future.set_exception(exception)
+        else:
+            future.set_result(result)
+    except (InvalidStateError, asyncio.InvalidStateError):
+        pass
 
 
 _runners: dict[str, Runner] = {}
@@ -164,6 +206,15 @@ def predict(name: str, x: np.ndarray, *, timeout: float = 2.0) -> dict[str, np.n
     future = get_runner(name).submit(x)
     try:
         return future.result(timeout=timeout)
+    except TimeoutError:
+        raise DemoTimeout(f"no answer within {timeout:g} s") from None
+
+
+async def apredict(name: str, x: np.ndarray, *, timeout: float = 2.0) -> dict[str, np.ndarray]:
+    """``predict`` for an event loop (``Runner.run_async``). The first call for a model loads its
+    session in the loop's thread; ``warm_up`` does that at startup."""
+    try:
+        return await asyncio.wait_for(get_runner(name).run_async(x), timeout)
     except TimeoutError:
         raise DemoTimeout(f"no answer within {timeout:g} s") from None
 

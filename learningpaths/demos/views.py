@@ -10,7 +10,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from . import inference, ratelimit
-from .registry import DEMOS, model_card, model_path
+from .encoding import encode_maps
+from .registry import DEMOS, DemoSpec, model_card, model_path
 
 MAX_BODY = 64 * 1024
 MAX_SAMPLES = 16
@@ -66,9 +67,12 @@ def _parse_input(body: bytes, spec) -> np.ndarray:
     return x.astype(np.float32)
 
 
-def handle_predict(name: str, body: bytes, client: ratelimit.Client) -> tuple[int, dict, dict]:
-    """The whole predict request as (status, JSON body, extra headers); shared by the Django view
-    and the WSGI fast path (``fastpath.py``), so both answer exactly alike."""
+Answer = tuple[int, dict, dict]  # (status, JSON body, extra headers)
+
+
+def check_request(name: str, body: bytes, client: ratelimit.Client) -> Answer | tuple[DemoSpec, np.ndarray]:
+    """Everything before inference: the demo exists, the rate limit, the input. Returns an error
+    answer, or the spec and the validated input."""
     spec = DEMOS.get(name)
     if spec is None:
         return 404, {"error": f"unknown demo {name!r}; choose one of {sorted(DEMOS)}"}, {}
@@ -78,27 +82,57 @@ def handle_predict(name: str, body: bytes, client: ratelimit.Client) -> tuple[in
         return 429, {"error": "too many requests; wait a moment and try again", "retry_after": retry}, \
             {"Retry-After": str(retry)}
     try:
-        x = _parse_input(body, spec)
+        return spec, _parse_input(body, spec)
     except ValueError as exc:
         return 400, {"error": str(exc)}, {}
-    try:
-        outputs = inference.predict(name, x, timeout=settings.DEMO_TIMEOUT)
-    except inference.DemoUnavailable as exc:
-        return 503, {"error": f"this demo is not available on the server right now: {exc}"}, {}
-    except inference.DemoTimeout as exc:
-        return 503, {"error": f"the server is busy: {exc}"}, {}
-    runner = inference.get_runner(name)
+
+
+def answer(spec: DemoSpec, outputs: dict[str, np.ndarray]) -> Answer:
+    """The JSON answer for a model's outputs."""
+    runner = inference.get_runner(spec.name)
     probs = outputs[runner.output_names[0]]
     if not np.all(np.isfinite(probs)):
         return 422, {"error": "the model produced no valid answer for this input"}, {}
-    answer = {
-        "model": name, "provider": runner.providers[0], "labels": list(spec.labels),
+    body = {
+        "model": spec.name, "provider": runner.providers[0], "labels": list(spec.labels),
         "probabilities": np.round(probs.astype(np.float64), 6).tolist(),
         "predictions": [spec.labels[int(i)] for i in probs.argmax(axis=1)],
     }
     if spec.feature_maps_output and spec.feature_maps_output in outputs:
-        answer["feature_maps"] = np.round(outputs[spec.feature_maps_output].astype(np.float64), 4).tolist()
-    return 200, answer, {}
+        body["feature_maps"] = encode_maps(outputs[spec.feature_maps_output])
+    return 200, body, {}
+
+
+def _unavailable(exc: Exception) -> Answer:
+    if isinstance(exc, inference.DemoTimeout):
+        return 503, {"error": f"the server is busy: {exc}"}, {}
+    return 503, {"error": f"this demo is not available on the server right now: {exc}"}, {}
+
+
+def handle_predict(name: str, body: bytes, client: ratelimit.Client) -> Answer:
+    """The whole predict request; shared by the Django view and the WSGI fast path
+    (``fastpath.py``), so both answer exactly alike."""
+    checked = check_request(name, body, client)
+    if len(checked) == 3:
+        return checked
+    spec, x = checked
+    try:
+        return answer(spec, inference.predict(spec.name, x, timeout=settings.DEMO_TIMEOUT))
+    except (inference.DemoUnavailable, inference.DemoTimeout) as exc:
+        return _unavailable(exc)
+
+
+async def handle_predict_async(name: str, body: bytes, client: ratelimit.Client) -> Answer:
+    """The same answer for the ASGI fast path: the event loop waits for the batch thread
+    instead of blocking a thread of its own."""
+    checked = check_request(name, body, client)
+    if len(checked) == 3:
+        return checked
+    spec, x = checked
+    try:
+        return answer(spec, await inference.apredict(spec.name, x, timeout=settings.DEMO_TIMEOUT))
+    except (inference.DemoUnavailable, inference.DemoTimeout) as exc:
+        return _unavailable(exc)
 
 
 @csrf_exempt  # JSON API without cookies' side effects: it changes nothing on the server

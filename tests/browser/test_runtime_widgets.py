@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -146,5 +147,78 @@ def test_widgets_that_train_in_the_worker(browser, live_server, site):
                      " && document.querySelector('[data-widget=batch-modes]').dataset.running === 'false'", 60)
     table = modes.find_element(By.CSS_SELECTOR, "table").text
     assert "stochastic" in table and "500" in table  # 100 points x 5 epochs = 500 updates
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+    assert severe == []
+
+
+@pytest.fixture
+def demo_site(settings, tmp_path):
+    """A page with the two server-demo widgets, and both demo models trained for real."""
+    import io
+
+    from django.core.management import call_command
+
+    from learningpaths.demos import inference
+    from learningpaths.paths.services import content_sync
+
+    settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
+    settings.DEMO_MODELS_DIR = tmp_path / "models"
+    settings.DEMO_RATE_LIMIT = 1000
+    inference.reset_runners()
+    call_command("trainmodels", stdout=io.StringIO())
+    content_sync(result=compile_result([compiled_object(
+        "server-widgets", html=widget("digit", {}, "Recognise") + widget("compare-models", {}, "Compare"))]))
+    yield
+    inference.reset_runners()
+
+
+def draw_a_stroke(pad):
+    """A vertical stroke with the keyboard (arrows move the cursor, Shift+arrow draws), then Enter."""
+    pad.send_keys(*[Keys.ARROW_UP] * 10, Keys.SPACE)
+    pad.send_keys(Keys.SHIFT, *[Keys.ARROW_DOWN] * 20)
+    pad.send_keys(Keys.ENTER)
+
+
+def test_server_demo_widgets_with_the_real_models(browser, live_server, demo_site):
+    from learningpaths.demos.encoding import decode_maps, encode_maps
+
+    browser.get(live_server.url + "/objects/server-widgets/en/1/")
+    wait_js(browser, "return [...document.querySelectorAll('[data-widget=digit],[data-widget=compare-models]')]"
+                     ".every((n) => n.dataset.state === 'ready')")
+
+    # Draw a digit: the server CNN's probabilities and its eight feature maps, as pictures.
+    digit = node(browser, "digit")
+    draw_a_stroke(digit.find_element(By.CSS_SELECTOR, "canvas[tabindex='0']"))
+    wait_js(browser, "return document.querySelector('[data-widget=digit]').dataset.prediction")
+    prediction = digit.get_attribute("data-prediction")
+    assert prediction in "0123456789"
+    assert f"prediction: {prediction}" in digit.text
+    percents = [int(v.text.rstrip("%")) for v in digit.find_elements(By.CSS_SELECTOR, ".lp-bars__value")]
+    assert len(percents) == 10 and 95 <= sum(percents) <= 105
+    contrast = browser.execute_script("""
+      return [...document.querySelectorAll('[data-widget=digit] .lp-image-grid canvas')].map((c) => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let lo = 255, hi = 0;
+        for (let i = 0; i < d.length; i += 4) { lo = Math.min(lo, d[i]); hi = Math.max(hi, d[i]); }
+        return hi - lo;
+      });""")
+    assert len(contrast) == 8 and sum(c > 100 for c in contrast) >= 4  # maps of a stroke are not blank
+
+    # The widget decodes the compact maps exactly as the Python side does.
+    maps = np.random.default_rng(0).normal(size=(2, 3, 4, 5)).astype(np.float32)
+    payload = encode_maps(maps)
+    decoded = browser.execute_async_script("""
+      const [payload, done] = arguments;
+      const url = performance.getEntriesByType('resource').map((e) => e.name).find((u) => u.includes('widgets/server'));
+      import(url).then((m) => done(m.decodeMaps(payload, 1)), (e) => done(String(e)));""", payload)
+    np.testing.assert_allclose(decoded, decode_maps(payload)[1], atol=1e-5)
+
+    # Compare: the same drawing to the MLP and the CNN, answers side by side, no feature maps.
+    compare = node(browser, "compare-models")
+    draw_a_stroke(compare.find_element(By.CSS_SELECTOR, "canvas[tabindex='0']"))
+    wait_js(browser, "return document.querySelector('[data-widget=compare-models]').dataset.prediction")
+    answers = compare.find_elements(By.CSS_SELECTOR, "section.lp-model")
+    assert len(answers) == 2 and all("prediction:" in a.text for a in answers)
+    assert not compare.find_elements(By.CSS_SELECTOR, ".lp-image-grid")
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
     assert severe == []

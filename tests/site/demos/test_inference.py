@@ -1,56 +1,14 @@
-"""Server demos: provider choice, validation, batching, limits. Uses a small ONNX model built here."""
+"""Server demos: provider choice, validation, batching, limits, on a tiny ONNX model (tinymodel.py)."""
 import json
 import threading
 
 import numpy as np
-import onnx
 import pytest
-from onnx import TensorProto, helper
 
 from learningpaths.demos import inference
+from learningpaths.demos.encoding import decode_maps
 from learningpaths.demos.registry import DEMOS
-
-
-def make_model(path, seed=0):
-    """x (N,1,8,8) -> flatten -> Gemm(64->10) -> softmax, plus a 'feature_maps' output (the relu'd input)."""
-    rng = np.random.default_rng(seed)
-    w = rng.normal(size=(64, 10)).astype(np.float32)
-    b = rng.normal(size=(10,)).astype(np.float32)
-    nodes = [
-        helper.make_node("Relu", ["x"], ["feature_maps"]),
-        helper.make_node("Flatten", ["feature_maps"], ["flat"], axis=1),
-        helper.make_node("Gemm", ["flat", "W", "B"], ["logits"]),
-        helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1),
-    ]
-    graph = helper.make_graph(
-        nodes, "tiny",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 1, 8, 8])],
-        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 10]),
-         helper.make_tensor_value_info("feature_maps", TensorProto.FLOAT, ["N", 1, 8, 8])],
-        [helper.make_tensor("W", TensorProto.FLOAT, w.shape, w.flatten()),
-         helper.make_tensor("B", TensorProto.FLOAT, b.shape, b)],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    onnx.save(model, path)
-    return w, b
-
-
-@pytest.fixture
-def demo_model(settings, tmp_path):
-    settings.DEMO_MODELS_DIR = tmp_path
-    settings.DEMO_RATE_LIMIT = 1000
-    w, b = make_model(tmp_path / "digits-cnn.onnx")
-    inference.reset_runners()
-    yield w, b
-    inference.reset_runners()
-
-
-def reference(x, w, b):
-    z = np.maximum(x.reshape(len(x), -1), 0) @ w + b
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+from tests.site.demos.tinymodel import reference
 
 
 def test_providers_prefer_cuda_and_fall_back_to_cpu():
@@ -81,7 +39,10 @@ def test_predict_matches_numpy(client, demo_model):
     body = response.json()
     np.testing.assert_allclose(body["probabilities"], reference(x, w, b), atol=1e-5)
     assert body["predictions"] == [str(int(i)) for i in reference(x, w, b).argmax(axis=1)]
-    assert np.asarray(body["feature_maps"]).shape == (3, 1, 8, 8)
+    maps = decode_maps(body["feature_maps"])  # the tiny model's "feature map" is relu(x)
+    assert maps.shape == (3, 1, 8, 8)
+    span = x.max(axis=(2, 3)) - np.maximum(x, 0).min(axis=(2, 3))
+    assert np.all(np.abs(maps - np.maximum(x, 0)) <= span[:, :, None, None] / 510 + 1e-6)
 
 
 @pytest.mark.parametrize("body,message", [

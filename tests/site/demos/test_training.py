@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from learningpaths.demos import inference
+from learningpaths.demos.encoding import decode_maps
 from learningpaths.demos.training import load_digits
 
 
@@ -41,7 +42,7 @@ def test_trainmodels_builds_cards_and_serves_real_digits(client, models_dir):
     assert response.status_code == 200
     hits = sum(p == str(y) for p, y in zip(body["predictions"], y_test[:8]))
     assert hits >= 7
-    assert np.asarray(body["feature_maps"]).shape == (8, 8, 8, 8)  # 8 samples, 8 filters of 8x8
+    assert decode_maps(body["feature_maps"]).shape == (8, 8, 8, 8)  # 8 samples, 8 filters of 8x8
     np.testing.assert_allclose(np.asarray(body["probabilities"]).sum(axis=1), 1.0, atol=1e-4)
     status = client.get("/api/demos/").json()
     assert {m["name"]: m["ready"] for m in status["models"]} == {"digits-cnn": True, "digits-mlp": True}

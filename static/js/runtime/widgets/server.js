@@ -5,6 +5,7 @@
 //     params: {models: ["digits-mlp", "digits-cnn"]}
 // API: GET {demosURL} -> {models: [{name, title, input_shape, labels, ready}]}
 //      POST {demosURL}{name}/predict {"input": [...]} -> {labels, probabilities, predictions, feature_maps?}
+//      feature_maps: {shape, min, max, uint8}, 8 bits per value (learningpaths/demos/encoding.py)
 // When the server does not answer 200, the widget says that the server demo is not available.
 
 import { drawImage, fmt, imageGrid, makeCanvas } from "../plot.js";
@@ -110,6 +111,18 @@ function bars(labels, probs) {
   return chart;
 }
 
+/** One sample's feature maps from the API's compact form, as c images of h x w values. */
+export function decodeMaps(fm, sample = 0) {
+  const [, c, h, w] = fm.shape;
+  const bytes = Uint8Array.from(atob(fm.uint8), (ch) => ch.charCodeAt(0));
+  return Array.from({ length: c }, (_, j) => {
+    const lo = fm.min[sample][j];
+    const step = (fm.max[sample][j] - lo) / 255;
+    const offset = (sample * c + j) * h * w;
+    return Array.from({ length: h }, (_, r) => Array.from({ length: w }, (_, k) => lo + bytes[offset + r * w + k] * step));
+  });
+}
+
 async function predict(url, name, input) {
   const response = await fetch(`${url}${encodeURIComponent(name)}/predict`, {
     method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -172,7 +185,7 @@ export function mount(node, { name, params, config }) {
           box.append(el("p", { class: "lp-widget__readout" }, interpolate(gettext("prediction: %(digit)s"), { digit: r.predictions[0] })),
             bars(r.labels, r.probabilities[0]));
           if (r.feature_maps && !compare) {
-            box.append(el("p", { class: "lp-help" }, gettext("Feature maps of the first convolution:")), imageGrid({ images: r.feature_maps[0].slice(0, 8), columns: 4 }));
+            box.append(el("p", { class: "lp-help" }, gettext("Feature maps of the first convolution:")), imageGrid({ images: decodeMaps(r.feature_maps).slice(0, 8), columns: 4 }));
           }
         }
         return box;
