@@ -218,6 +218,76 @@ SCHEMAS = {
             "target_ages": _NUMBERS, "min_age": _NULLABLE_INT, "max_age": _NULLABLE_INT}},
 }
 
+# The server demos (learningpaths/demos, mounted at /api/demos/): ours, not Dwengo's. The predict
+# route is answered by the WSGI and ASGI fast paths (demos/fastpath.py) with the same JSON.
+_DEMO_ERROR = {"$ref": REF + "DemoError"}
+_FLOAT_ROWS = {"type": "array", "items": _NUMBERS}
+SCHEMAS.update({
+    "DemoError": {"type": "object", "required": ["error"], "properties": {
+        "error": {"type": "string", "description": "What was wrong, in words a person can act on."},
+        "retry_after": {"type": "integer", "description": "With 429: seconds until the rate-limit window resets "
+                                                          "(also in the `Retry-After` header)."}}},
+    "DemoModel": {"type": "object", "required": ["name", "title", "input_shape", "labels", "ready", "card"],
+                  "properties": {
+                      "name": STRING, "title": STRING,
+                      "input_shape": {"type": "array", "items": INTEGER, "description": "One sample, no batch axis."},
+                      "labels": {"type": "array", "items": STRING},
+                      "ready": {"type": "boolean", "description": "The model file is on this server."},
+                      "card": {"type": ["object", "null"], "description": "The model card written by `trainmodels`: "
+                               "data, accuracy, size, engine version, ONNX Runtime agreement."}}},
+    "DemoStatus": {"type": "object", "required": ["available_providers", "providers", "device", "models"],
+                   "properties": {
+                       "available_providers": {"type": "array", "items": STRING,
+                                               "description": "What ONNX Runtime offers on this server."},
+                       "providers": {"type": "array", "items": STRING,
+                                     "description": "The ones the sessions use, in order of preference."},
+                       "device": {"type": "string", "enum": ["cpu", "gpu"]},
+                       "models": {"type": "array", "items": {"$ref": REF + "DemoModel"}}}},
+    "DemoInput": {"type": "object", "required": ["input"], "properties": {
+        "input": {"type": "array", "description": "Numbers in the model's value range (0..1 for the digits), "
+                  "nested or flat: a multiple of the sample size (64 for the 8x8 digits), at most 16 samples, "
+                  "at most 64 KiB of JSON."}}},
+    "FeatureMaps": {"type": "object", "required": ["shape", "min", "max", "uint8"], "properties": {
+        "shape": {"type": "array", "items": INTEGER, "description": "[samples, maps, height, width]"},
+        "min": {**_FLOAT_ROWS, "description": "Each map's minimum, per sample."},
+        "max": {**_FLOAT_ROWS, "description": "Each map's maximum, per sample."},
+        "uint8": {"type": "string", "contentEncoding": "base64",
+                  "description": "One byte per value, row-major in `shape`; value = min + byte / 255 * (max - min)."}}},
+    "Prediction": {"type": "object", "required": ["model", "provider", "labels", "probabilities", "predictions"],
+                   "properties": {
+                       "model": STRING,
+                       "provider": {"type": "string", "description": "The ONNX Runtime provider that ran it."},
+                       "labels": {"type": "array", "items": STRING},
+                       "probabilities": {**_FLOAT_ROWS, "description": "One row per sample, one column per label."},
+                       "predictions": {"type": "array", "items": STRING, "description": "The likeliest label per sample."},
+                       "feature_maps": {"$ref": REF + "FeatureMaps"}}},
+})
+PATHS.update({
+    "/demos/": {"get": {
+        "operationId": "demoStatus", "summary": "The server demo models and ONNX Runtime's providers",
+        "description": "Which models this server can run, their model cards, and whether inference runs on a GPU "
+                       "(`CUDAExecutionProvider`) or the CPU.",
+        "tags": ["demos"], "parameters": [],
+        "responses": {"200": _json("The status.", {"$ref": REF + "DemoStatus"})}}},
+    "/demos/{name}/predict": {"post": {
+        "operationId": "demoPredict", "summary": "Run a server demo model on samples",
+        "description": "Requests that arrive together run as one batch. Rate-limited per browser (session cookie, "
+                       "else address; `DEMO_RATE_LIMIT` per minute) and per address (`DEMO_ADDRESS_RATE_LIMIT`). "
+                       "No CSRF token needed: it changes nothing on the server.",
+        "tags": ["demos"], "parameters": [_p("name", "The demo model, e.g. `digits-cnn` or `digits-mlp`.", "digits-cnn")],
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": REF + "DemoInput"}, "example": {"input": [[0.0] * 64]}}}},
+        "responses": {
+            "200": _json("The model's answer; `feature_maps` for models that have them (the CNN).",
+                         {"$ref": REF + "Prediction"}),
+            "400": _json("The input is not valid (shape, type, range, size); the message says how.", _DEMO_ERROR),
+            "404": _json("No demo of that name.", _DEMO_ERROR),
+            "405": {"description": "Any method but POST."},
+            "422": _json("The model produced no valid answer (NaN) for this input.", _DEMO_ERROR),
+            "429": _json("Too many requests; see `retry_after`.", _DEMO_ERROR),
+            "503": _json("The model is not on this server, or no answer came within `DEMO_TIMEOUT`.", _DEMO_ERROR)}}},
+})
+
 DESCRIPTION = """\
 A read-only API compatible with Dwengo's `/api/learningObject/*` and `/api/learningPath/*` (same routes,
 parameter names and response fields), with these differences:
@@ -233,13 +303,15 @@ parameter names and response fields), with these differences:
   everyone else a teacher-exclusive object is a 404, not a 403, so its existence does not leak.
 * CORS: answers to anonymous requests carry `Access-Control-Allow-Origin: *` (never with credentials).
 * `_id` is stable: `<hruid>/<language>/<version>` for objects, `<hruid>/<language>` for paths.
+
+Not in Dwengo: the server demos under `/demos/` (ONNX Runtime models that lesson widgets call).
 """
 
 DOCUMENT = {
     "openapi": "3.1.0",
     "info": {"title": "learningpaths API (Dwengo-compatible)", "version": "1.0.0", "description": DESCRIPTION},
     "servers": [{"url": "/api"}],
-    "tags": [{"name": "learningObject"}, {"name": "learningPath"}, {"name": "docs"}],
+    "tags": [{"name": "learningObject"}, {"name": "learningPath"}, {"name": "docs"}, {"name": "demos"}],
     "paths": PATHS,
     "components": {
         "schemas": SCHEMAS,

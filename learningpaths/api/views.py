@@ -327,9 +327,12 @@ def _operations(document: dict) -> list[dict]:
                 schema = content.get(media, {}).get("schema", {}) if media else {}
                 responses.append({"status": status, "description": resp.get("description", ""), "media": media,
                                   "schema": json.dumps(schema, ensure_ascii=False)})
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
             out.append({"method": method.upper(), "route": route, "summary": op.get("summary", ""),
                         "description": op.get("description", ""), "params": params, "responses": responses,
-                        "anchor": op.get("operationId", "")})
+                        "anchor": op.get("operationId", ""),
+                        "body": json.dumps(body["schema"], ensure_ascii=False) if body else "",
+                        "body_example": json.dumps(body["example"], ensure_ascii=False) if "example" in body else ""})
     return out
 
 

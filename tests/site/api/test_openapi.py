@@ -1,5 +1,5 @@
 """The OpenAPI document describes every route in learningpaths/api/urls.py and every query parameter
-its view reads; the HTML page renders it."""
+its view reads, and the server demos' routes (learningpaths/demos/urls.py); the HTML page renders it."""
 from __future__ import annotations
 
 import re
@@ -9,6 +9,7 @@ from django.urls import URLResolver, get_resolver
 
 from learningpaths.api import urls as api_urls
 from learningpaths.api.openapi import openapi_document
+from learningpaths.demos import urls as demo_urls
 
 pytestmark = pytest.mark.django_db
 CATCH_ALL = "not_found"
@@ -16,24 +17,29 @@ CATCH_ALL = "not_found"
 
 def _template(regex: str) -> str:
     """``^learningPath/(?P<hruid>[^/]+)/(?P<language>[^/]+)/?$`` -> ``/learningPath/{hruid}/{language}``."""
-    body = regex.removeprefix("^").removesuffix("$").removesuffix("/?")
+    body = regex.removeprefix("^").removesuffix("$").removesuffix("\\Z").removesuffix("/?")
     body = re.sub(r"\(\?P<(\w+)>\[\^/\]\+\)", r"{\1}", body)
     return "/" + body.replace("\\", "")
 
 
-def _api_patterns():
-    """The API's routes as the root URL resolver sees them (so the mount is checked too)."""
+def _patterns(urlconf, mount: str):
+    """A urlconf's routes as the root URL resolver sees them (so the mount is checked too)."""
     for entry in get_resolver().url_patterns:
-        if isinstance(entry, URLResolver) and getattr(entry, "urlconf_module", None) is api_urls:
-            assert str(entry.pattern) == "api/"
+        if isinstance(entry, URLResolver) and getattr(entry, "urlconf_module", None) is urlconf:
+            assert str(entry.pattern) == mount
             return [p for p in entry.url_patterns if p.name != CATCH_ALL]
-    raise AssertionError("learningpaths.api.urls is not mounted at api/")
+    raise AssertionError(f"{urlconf.__name__} is not mounted at {mount}")
+
+
+def _api_patterns():
+    return _patterns(api_urls, "api/")
 
 
 def test_every_route_is_documented_and_nothing_else():
     doc = openapi_document()
-    routes = {_template(p.pattern.regex.pattern): p for p in _api_patterns()}
-    assert set(routes) == set(doc["paths"])
+    routes = {_template(p.pattern.regex.pattern) for p in _api_patterns()}
+    routes |= {"/demos" + _template(p.pattern.regex.pattern) for p in _patterns(demo_urls, "api/demos/")}
+    assert routes == set(doc["paths"])
 
 
 def test_every_query_parameter_a_view_reads_is_documented():
@@ -89,5 +95,39 @@ def test_docs_page_lists_every_route_and_parameter(client, db, url):
     doc = openapi_document()
     for route, item in doc["paths"].items():
         assert f"<code class=\"route\">{route}</code>" in html, route
-        for param in item["get"]["parameters"]:
-            assert f"<code>{param['name']}</code>" in html, (route, param["name"])
+        for op in item.values():
+            for param in op["parameters"]:
+                assert f"<code>{param['name']}</code>" in html, (route, param["name"])
+    assert "Request body (<code>application/json</code>)" in html  # the demo predict route's
+
+
+def test_the_demo_routes_are_documented_as_they_answer(client, settings, tmp_path):
+    """Methods, fields and error statuses of /api/demos/ as documented, against the real views
+    (with a tiny model built here; the fields are the same for the trained ones)."""
+    from learningpaths.demos import inference
+    from tests.site.demos.tinymodel import make_model
+
+    settings.DEMO_MODELS_DIR = tmp_path
+    make_model(tmp_path / "digits-cnn.onnx")
+    inference.reset_runners()
+    doc = openapi_document()
+    schemas = doc["components"]["schemas"]
+    predict = doc["paths"]["/demos/{name}/predict"]
+
+    assert set(doc["paths"]["/demos/"]) == {"get"} and set(predict) == {"post"}
+    assert client.post("/api/demos/").status_code == 405 and client.get("/api/demos/digits-cnn/predict").status_code == 405
+    status = client.get("/api/demos/").json()
+    assert set(status) == set(schemas["DemoStatus"]["properties"])
+    assert set(status["models"][0]) == set(schemas["DemoModel"]["properties"])
+
+    example = predict["post"]["requestBody"]["content"]["application/json"]["example"]
+    answer = client.post("/api/demos/digits-cnn/predict", example, content_type="application/json")
+    assert answer.status_code == 200
+    assert set(answer.json()) == set(schemas["Prediction"]["properties"])
+    assert set(answer.json()["feature_maps"]) == set(schemas["FeatureMaps"]["properties"])
+    documented = set(predict["post"]["responses"])
+    for body, name in ((b"nope", "digits-cnn"), (example, "nope")):
+        response = client.post(f"/api/demos/{name}/predict", body, content_type="application/json")
+        assert str(response.status_code) in documented
+        assert set(response.json()) <= set(schemas["DemoError"]["properties"])
+    inference.reset_runners()
