@@ -100,6 +100,7 @@ class Runner:
         self.jobs: queue.Queue[_Job] = queue.Queue()
         self.batches_run = 0
         self._pending: list[_Job] = []  # jobs from the event loop, run at its next turn
+        self._pending_loop = None  # the loop that will run them
         threading.Thread(target=self._loop, name=f"onnx-{spec.name}", daemon=True).start()
 
     @property
@@ -121,12 +122,14 @@ class Runner:
         small model's batch takes less time than the switch. On a GPU the batch thread waits for
         the device while the loop keeps reading requests.
         """
-        if self.window > 0 or self.providers[0] != "CPUExecutionProvider":
-            return await asyncio.wrap_future(self.submit(x))
         loop = asyncio.get_running_loop()
+        if self.window > 0 or self.providers[0] != "CPUExecutionProvider" or \
+                (self._pending and self._pending_loop is not loop):  # a second loop in one process: rare
+            return await asyncio.wrap_future(self.submit(x))
         future = loop.create_future()
         self._pending.append(_Job(x, future))
         if len(self._pending) == 1:
+            self._pending_loop = loop
             loop.call_soon(self._flush)
         return await future
 

@@ -229,3 +229,32 @@ def test_a_request_that_gave_up_does_not_stop_the_batch_thread(demo_model):
     blocker.set()
     out = asyncio.run(inference.apredict("digits-cnn", x, timeout=5))
     assert out["probabilities"].shape == (1, 10)
+
+
+def test_two_event_loops_in_one_process_both_get_answers(demo_model):
+    """The loop batch belongs to one loop; a request from another loop meanwhile takes the batch
+    thread instead of joining a batch that a different loop will run."""
+    import threading
+
+    w, b = demo_model
+    x = np.full((1, 1, 8, 8), 0.6, np.float32)
+    results = []
+
+    async def on_second_loop():
+        return await inference.apredict("digits-cnn", x, timeout=5)
+
+    async def first():
+        runner = inference.get_runner("digits-cnn")
+        mine = asyncio.ensure_future(inference.apredict("digits-cnn", x, timeout=5))
+        while not runner._pending:  # until our job waits for this loop's next turn
+            await asyncio.sleep(0)
+        assert runner._pending_loop is asyncio.get_running_loop()
+        other = threading.Thread(target=lambda: results.append(asyncio.run(on_second_loop())))
+        other.start()
+        other.join(10)  # this loop is blocked meanwhile: the other request must not wait for it
+        results.append(await mine)
+
+    asyncio.run(first())
+    assert len(results) == 2
+    for out in results:
+        np.testing.assert_allclose(out["probabilities"], reference(x, w, b), atol=1e-5)
