@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +89,16 @@ def sample_site(db, settings, tmp_path):
     result = compile_result([a, b, c], [compiled_path("deep", [a, b, c], title="Deep learning")])
     content_sync(result=result)
     return result
+
+
+def compile_translations() -> None:
+    """Compile the .po files (scripts/compile_messages.py), so a test does not rely on `make`, and
+    forget catalogues this process loaded before (as Django does when a test overrides LOCALE_PATHS)."""
+    from django.test.signals import language_changed
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "compile_messages.py"
+    spec = importlib.util.spec_from_file_location("compile_messages", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main() == 0
+    language_changed(setting="LOCALE_PATHS")

@@ -113,7 +113,7 @@ def handle_predict(name: str, body: bytes, client: ratelimit.Client) -> Answer:
     """The whole predict request; shared by the Django view and the WSGI fast path
     (``fastpath.py``), so both answer exactly alike."""
     checked = check_request(name, body, client)
-    if len(checked) == 3:
+    if len(checked) == 3:  # (status, body, headers): refused before inference
         return checked
     spec, x = checked
     try:
@@ -126,7 +126,7 @@ async def handle_predict_async(name: str, body: bytes, client: ratelimit.Client)
     """The same answer for the ASGI fast path: the event loop waits for the batch thread
     instead of blocking a thread of its own."""
     checked = check_request(name, body, client)
-    if len(checked) == 3:
+    if len(checked) == 3:  # (status, body, headers): refused before inference
         return checked
     spec, x = checked
     try:

@@ -6,6 +6,7 @@ set ``LP_SKIP_BROWSER=1`` to skip them deliberately on a machine without it.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -29,21 +30,33 @@ def chrome_options(user_data_dir: str):
     return options
 
 
-@pytest.fixture
-def browser():
+@contextlib.contextmanager
+def chromium(*, lang: str | None = None):
+    """A headless Chromium with a throwaway profile; ``lang`` (e.g. ``nl-BE``) sets the UI language
+    and Accept-Language (the language itself, then its primary subtag)."""
     if os.environ.get("LP_SKIP_BROWSER"):
         pytest.skip("LP_SKIP_BROWSER is set")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     profile = tempfile.mkdtemp(prefix="lp-chromium-")
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=chrome_options(profile))
+    options = chrome_options(profile)
+    if lang:
+        options.add_argument(f"--lang={lang}")
+        options.add_experimental_option("prefs", {"intl.accept_languages": f"{lang},{lang.split('-')[0]}"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     try:
         yield driver
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser():
+    with chromium() as driver:
+        yield driver
 
 
 def sign_in(browser, live_server, username: str, password: str) -> None:

@@ -2,12 +2,7 @@
 and the scripts speak the page's language (the JavaScript catalogue at /jsi18n/<language>/)."""
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 from selenium.common.exceptions import WebDriverException
@@ -16,24 +11,15 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import CHROMEDRIVER, chrome_options
-from tests.conftest import compile_result, compiled_object
+from tests.browser.conftest import chromium
+from tests.conftest import compile_result, compile_translations, compiled_object
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module", autouse=True)
 def compiled_translations():
-    """Compile the .po files (scripts/compile_messages.py) and drop catalogues loaded before."""
-    from django.test.signals import language_changed
-
-    spec = importlib.util.spec_from_file_location("compile_messages", ROOT / "scripts" / "compile_messages.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.main() == 0
-    language_changed(setting="LOCALE_PATHS")
+    compile_translations()
 
 
 def page_language(browser) -> str:
@@ -91,22 +77,8 @@ def test_switch_to_dutch_and_it_stays_dutch(browser, live_server, sample_site):
 @pytest.fixture
 def dutch_browser():
     """A Chromium whose preferred language is Dutch (Accept-Language: nl-BE,nl)."""
-    if os.environ.get("LP_SKIP_BROWSER"):
-        pytest.skip("LP_SKIP_BROWSER is set")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="lp-chromium-nl-")
-    options = chrome_options(profile)
-    options.add_argument("--lang=nl-BE")
-    options.add_experimental_option("prefs", {"intl.accept_languages": "nl-BE,nl"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium(lang="nl-BE") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def test_dutch_browser_gets_dutch_by_default(dutch_browser, live_server, sample_site):

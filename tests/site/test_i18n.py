@@ -18,7 +18,6 @@ Refresh the catalogues after adding strings (then translate the new entries and 
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -27,6 +26,8 @@ from pathlib import Path
 import polib
 import pytest
 from django.core.management import call_command
+
+from tests.conftest import compile_translations
 
 ROOT = Path(__file__).resolve().parents[2]
 PO_PATH = ROOT / "learningpaths" / "locale" / "nl" / "LC_MESSAGES" / "django.po"
@@ -38,22 +39,11 @@ IGNORE = [".venv", "var", "static/vendor", "node_modules", "tests", "content", "
 PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrx%]")
 
 
-def reset_translation_caches() -> None:
-    """Forget catalogues already loaded in this process (they may predate the compiled .mo)."""
-    from django.test.signals import language_changed
-
-    language_changed(setting="LOCALE_PATHS")  # what Django does when a test overrides LOCALE_PATHS
-
-
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
-    """Compile the .po files (scripts/compile_messages.py) so this module does not rely on `make`."""
-    spec = importlib.util.spec_from_file_location("compile_messages", ROOT / "scripts" / "compile_messages.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.main() == 0
+    """Compile the .po files so this module does not rely on `make`."""
+    compile_translations()
     assert PO_PATH.with_suffix(".mo").exists()
-    reset_translation_caches()
 
 
 def catalogue() -> polib.POFile:
