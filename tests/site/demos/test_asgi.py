@@ -65,7 +65,7 @@ def test_answers_like_the_django_view(client, demo_model):
         assert headers["content-type"] == "application/json"
         assert headers["x-content-type-options"] == "nosniff" and headers["cache-control"] == "no-store"
     status, _, payload = call_asgi("/api/demos/nope/predict", b"{}")
-    assert status == 404 and "unknown demo" in json.loads(payload)["error"]
+    assert status == 404 and "unknown demo" in json.loads(payload)["detail"]
 
 
 @pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_a_streamed_body_is_read_whole_and_capped(demo_model):
     assert status == 200 and len(json.loads(payload)["probabilities"]) == 1
     # no content-length, and more than 64 KiB arrives: refused without reading the rest
     status, _, payload = call_asgi(PREDICT, chunks=[b"[" + b" " * 40000] * 3)
-    assert status == 400 and "too large" in json.loads(payload)["error"]
+    assert status == 400 and "too large" in json.loads(payload)["detail"]
     status, _, _ = call_asgi(PREDICT, b"{}", headers={"content-length": "70000"})
     assert status == 400
     status, _, _ = call_asgi(PREDICT, b"{}", headers={"content-length": "many"})
@@ -207,7 +207,7 @@ def test_a_real_uvicorn_process_serves_the_demos(tmp_path):
             np.testing.assert_allclose(body["probabilities"], reference(x, w, b), atol=1e-5)
         conn.request("POST", PREDICT, body=b"nope")
         response = conn.getresponse()
-        assert response.status == 400 and "JSON" in json.loads(response.read())["error"]
+        assert response.status == 400 and "JSON" in json.loads(response.read())["detail"]
     finally:
         server.terminate()
         server.wait(timeout=10)
