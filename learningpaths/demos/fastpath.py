@@ -13,7 +13,7 @@ thread each, so they batch naturally and the tail latency stays low (bench/servi
 
 Imported by ``learningpaths/wsgi.py`` and ``asgi.py`` before Django is set up (before
 ``get_wsgi_application()``): everything imported here reads settings lazily and touches no model,
-so the imports stay at module level (tests/site/demos/test_services.py checks that importing this
+so the imports stay at module level (tests/site/demos/test_asgi.py checks that importing this
 module leaves the app registry unready).
 """
 from __future__ import annotations
