@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from . import ratelimit
+from learningpaths.core import ratelimit
+
 from .forms import SignUpForm
 from .services import user_sign_up
 
@@ -40,15 +41,15 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         key = ratelimit.signin_key(self.request, self.data.get("username", ""))
-        if ratelimit.is_locked(key):
+        if ratelimit.signin_is_locked(key):
             self.locked = True
             raise ValidationError(self.error_messages["too_many_attempts"], code="too_many_attempts")
         try:
             cleaned = super().clean()
         except ValidationError:
-            ratelimit.record_failure(key)
+            ratelimit.signin_record_failure(key)
             raise
-        ratelimit.clear(key)
+        ratelimit.signin_clear(key)
         return cleaned
 
 
@@ -60,5 +61,5 @@ class SignInView(LoginView):
         response = super().form_invalid(form)
         if form.locked:
             response.status_code = 429
-            response["Retry-After"] = str(ratelimit.window())
+            response["Retry-After"] = str(ratelimit.signin_window())
         return response

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+from learningpaths.core.errors import CODES, SPECIAL_CODES
+
 
 def _q(name: str, description: str, schema: dict, example=None, required: bool = False) -> dict:
     param = {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
@@ -177,12 +179,19 @@ _OBJECT_FIELDS = {
 }
 # Dwengo's path nodes carry the object's metadata except content_location.
 _NODE_FIELDS = {name: schema for name, schema in _OBJECT_FIELDS.items() if name != "content_location"}
+_ERROR_FIELDS = {
+    "error": {"type": "string", "enum": sorted({*CODES.values(), *SPECIAL_CODES}),
+              "description": "A stable code: " + ", ".join(f"`{code}` ({status})" for status, code in CODES.items())
+                             + "; " + "; ".join(f"`{code}`: {why}" for code, why in SPECIAL_CODES.items()) + "."},
+    "detail": {"type": "string", "description": "A human-readable explanation, in words a person can act on."}}
 
 SCHEMAS = {
-    "Error": {"type": "object", "required": ["error", "detail"], "properties": {
-        "error": {"type": "string", "description": "A stable code: bad_request, not_found, invalid_token, "
-                                                   "method_not_allowed."},
-        "detail": {"type": "string", "description": "A human-readable explanation."}}},
+    # The one error shape of the API, the demos and the site (core/errors.py), used by every route.
+    "Error": {"type": "object", "required": ["error", "detail"], "properties": _ERROR_FIELDS},
+    "RateLimited": {"type": "object", "required": ["error", "detail", "retry_after"], "properties": {
+        **_ERROR_FIELDS,
+        "retry_after": {"type": "integer", "description": "Seconds until the rate-limit window resets "
+                                                          "(also in the `Retry-After` header)."}}},
     "LearningObjectMetadata": {
         "type": "object",
         "required": ["_id", "hruid", "version", "language", *_OBJECT_FIELDS],
@@ -220,13 +229,9 @@ SCHEMAS = {
 
 # The server demos (learningpaths/demos, mounted at /api/demos/): ours, not Dwengo's. The predict
 # route is answered by the WSGI and ASGI fast paths (demos/fastpath.py) with the same JSON.
-_DEMO_ERROR = {"$ref": REF + "DemoError"}
+_ERROR = {"$ref": REF + "Error"}
 _FLOAT_ROWS = {"type": "array", "items": _NUMBERS}
 SCHEMAS.update({
-    "DemoError": {"type": "object", "required": ["error"], "properties": {
-        "error": {"type": "string", "description": "What was wrong, in words a person can act on."},
-        "retry_after": {"type": "integer", "description": "With 429: seconds until the rate-limit window resets "
-                                                          "(also in the `Retry-After` header)."}}},
     "DemoModel": {"type": "object", "required": ["name", "title", "input_shape", "labels", "ready", "card"],
                   "properties": {
                       "name": STRING, "title": STRING,
@@ -280,20 +285,21 @@ PATHS.update({
         "responses": {
             "200": _json("The model's answer; `feature_maps` for models that have them (the CNN).",
                          {"$ref": REF + "Prediction"}),
-            "400": _json("The input is not valid (shape, type, range, size); the message says how.", _DEMO_ERROR),
-            "404": _json("No demo of that name.", _DEMO_ERROR),
-            "405": {"description": "Any method but POST."},
-            "422": _json("The model produced no valid answer (NaN) for this input.", _DEMO_ERROR),
-            "429": _json("Too many requests; see `retry_after`.", _DEMO_ERROR),
-            "503": _json("The model is not on this server, or no answer came within `DEMO_TIMEOUT`.", _DEMO_ERROR)}}},
+            "400": _json("The input is not valid (shape, type, range, size); the detail says how.", _ERROR),
+            "404": _json("No demo of that name.", _ERROR),
+            "405": _json("Any method but POST.", _ERROR),
+            "422": _json("The model produced no valid answer (NaN) for this input.", _ERROR),
+            "429": _json("Too many requests; see `retry_after`.", {"$ref": REF + "RateLimited"}),
+            "503": _json("The model is not on this server, or no answer came within `DEMO_TIMEOUT`.", _ERROR)}}},
 })
 
 DESCRIPTION = """\
 A read-only API compatible with Dwengo's `/api/learningObject/*` and `/api/learningPath/*` (same routes,
 parameter names and response fields), with these differences:
 
-* Errors are JSON `{"error", "detail"}` with a real status: 400 for bad parameters, 404 for unknown ids,
-  401 for a bad token. Dwengo answered 200 with a text message.
+* Errors are JSON `{"error": code, "detail": message}` with a real status: 400 for bad parameters, 404 for
+  unknown ids, 401 for a bad token. Dwengo answered 200 with a text message. The demos and the site's own
+  JSON endpoints answer errors in the same shape.
 * A lookup without a version returns the latest version.
 * Search filters are combined with AND.
 * `getPathsFromIdList` without `language` returns every language.

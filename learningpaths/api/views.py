@@ -1,5 +1,6 @@
 """The Dwengo-compatible read-only API. Thin: parse and validate parameters, call a selector,
-serialise. Errors are JSON ``{"error", "detail"}`` with a real status (Dwengo answered 200 text).
+serialise. Errors are JSON ``{"error": code, "detail": message}`` (core/errors.py, the shape of the
+whole site) with a real status (Dwengo answered 200 text).
 
 Who is asking: ``Authorization: Token <key>`` (see auth.py), else the session, else anonymous.
 Teacher-only content is served only to teachers; to everyone else a teacher-exclusive object is
@@ -17,6 +18,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from learningpaths.core.errors import json_error
 from learningpaths.paths.selectors import object_html
 
 from . import selectors, serializers
@@ -31,10 +33,6 @@ class BadRequest(Exception):
     def __init__(self, detail: str):
         super().__init__(detail)
         self.detail = detail
-
-
-def error(status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse({"error": code, "detail": detail}, status=status)
 
 
 # --------------------------------------------------------------------------------------- parameters
@@ -135,7 +133,7 @@ def api_endpoint(*, params: tuple[str, ...]):
                 return response
             user = None
             if request.method not in ("GET", "HEAD"):
-                response = error(405, "method_not_allowed", "This API is read-only: use GET.")
+                response = json_error(405, "This API is read-only: use GET.")
                 response["Allow"] = "GET, HEAD, OPTIONS"
             else:
                 try:
@@ -143,12 +141,12 @@ def api_endpoint(*, params: tuple[str, ...]):
                     request.api_user = user
                     response = view(request, *args, **kwargs)
                 except InvalidToken:
-                    response = error(401, "invalid_token", "The API token is unknown, revoked or inactive.")
+                    response = json_error(401, "The API token is unknown, revoked or inactive.", code="invalid_token")
                     response["WWW-Authenticate"] = 'Token realm="api"'
                 except BadRequest as exc:
-                    response = error(400, "bad_request", exc.detail)
+                    response = json_error(400, exc.detail)
                 except Http404 as exc:
-                    response = error(404, "not_found", str(exc) or "Not found.")
+                    response = json_error(404, str(exc) or "Not found.")
             patch_vary_headers(response, ("Cookie", "Authorization"))
             session_user = getattr(request.user, "is_authenticated", False)
             if user is not None and uses_credentials(request, user):

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learningpaths.core.errors import json_error, json_methods
 from learningpaths.core.exceptions import ApplicationError
 from learningpaths.paths import selectors as content
 
@@ -361,29 +362,25 @@ def student_answers(request, class_id: int, assignment_id: int, user_id: int):
 
 # -- returned values (JSON) ------------------------------------------------------------------------
 
-def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
-
-
-@require_POST
+@json_methods("POST")
 def return_value(request, hruid: str, language: str, version: int):
     if not request.user.is_authenticated:
-        return _error(_("Sign in to save your results."), 401)
+        return json_error(401, _("Sign in to save your results."))
     if len(request.body) > MAX_BODY:
-        return _error(_("This value is too large."), 413)
+        return json_error(413, _("This value is too large."))
     try:
         payload = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError, RecursionError):
-        return _error(_("The value could not be read (expected JSON)."), 400)
+        return json_error(400, _("The value could not be read (expected JSON)."))
     if not isinstance(payload, dict) or "value" not in payload:
-        return _error(_("Send the value as {\"value\": ...}."), 400)
+        return json_error(400, _("Send the value as {\"value\": ...}."))
     try:
         obj = content.object_get(user=request.user, hruid=hruid, language=language, version=version)
         services.return_value_create(user=request.user, obj=obj, value=payload["value"])
     except Http404:
-        return _error(_("This learning object does not exist."), 404)
+        return json_error(404, _("This learning object does not exist."))
     except ApplicationError as exc:
-        return _error(exc.message, _status(exc))
+        return json_error(_status(exc), exc.message)
     return JsonResponse({"message": _("Your result was saved.")}, status=201)
 
 

@@ -29,8 +29,10 @@ import sys
 from django.core.exceptions import BadRequest
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
+
+from .errors import json_error
 
 logger = logging.getLogger("learningpaths.db_outage")
 
@@ -53,10 +55,8 @@ def _wants_json(request) -> bool:
 
 
 def outage_response(request) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"error": "service_unavailable", "detail": MESSAGE}, status=503)
-    elif _wants_json(request):
-        response = JsonResponse({"error": MESSAGE}, status=503)
+    if _wants_json(request):
+        response = json_error(503, MESSAGE)
     else:
         response = HttpResponse(render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -129,9 +129,7 @@ class NulCharacterMiddleware:
 
     @staticmethod
     def _refuse(request, status: int, code: str, detail: str) -> HttpResponse:
-        if request.path.startswith("/api/"):  # the API's own error shape
-            return JsonResponse({"error": code, "detail": detail}, status=status)
-        if _wants_json(request):  # the shape of the answer and returned-value endpoints
-            return JsonResponse({"error": detail}, status=status)
+        if _wants_json(request):  # the API and the answer and returned-value endpoints
+            return json_error(status, detail, code=code)
         # The site's own 404 and 400 pages.
         raise Http404(detail) if status == 404 else BadRequest(detail)

@@ -2,27 +2,41 @@
 
 Inference requests are many and small; Django's full stack (sessions, auth, CSRF, templates)
 costs more than the model itself. These wrappers answer ``POST /api/demos/<name>/predict``
-directly with the same checks and answers as the Django view (``views.check_request`` and
-``views.answer``: validation, rate limit, JSON) and pass every other request to Django untouched.
+directly with the same checks and answers as the Django view (``services.prediction_run``:
+size, validation, rate limit, JSON, headers; the security headers that Django's middleware would
+add come from ``core.middleware.security_headers``) and pass every other request to Django untouched.
 
 ``DemoFastPath`` wraps the WSGI app that gunicorn serves (``learningpaths.wsgi``). ``DemoASGI``
 wraps the ASGI app for a dedicated inference server (``uvicorn learningpaths.asgi:application``,
 see docs/deploy.md): one event loop per process holds hundreds of waiting requests without a
 thread each, so they batch naturally and the tail latency stays low (bench/serving.py).
+
+Imported by ``learningpaths/wsgi.py`` and ``asgi.py`` before Django is set up (before
+``get_wsgi_application()``): everything imported here reads settings lazily and touches no model,
+so the imports stay at module level (tests/site/demos/test_asgi.py checks that importing this
+module leaves the app registry unready).
 """
 from __future__ import annotations
 
-import json
+import asyncio
 import re
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 
+from django.conf import settings
+
+from learningpaths.core.middleware import is_secure
+from learningpaths.core.ratelimit import client_from
+
+from . import services
+from .inference import warm_up
+
 _ROUTE = re.compile(r"^/api/demos/([A-Za-z0-9_-]{1,64})/predict$")
-_SECURITY_HEADERS = [  # what Django's middleware would add to a JSON answer
-    ("X-Content-Type-Options", "nosniff"),
-    ("Cache-Control", "no-store"),
-    ("Referrer-Policy", "same-origin"),
-]
+
+
+def _session_id(cookie_header: str) -> str | None:
+    session = SimpleCookie(cookie_header).get(settings.SESSION_COOKIE_NAME)
+    return session.value if session else None
 
 
 class DemoFastPath:
@@ -33,32 +47,17 @@ class DemoFastPath:
         match = _ROUTE.match(environ.get("PATH_INFO", ""))
         if match is None or environ.get("REQUEST_METHOD") != "POST":
             return self.django_app(environ, start_response)
-        from django.conf import settings
-
-        from .ratelimit import client_from
-        from .views import MAX_BODY, handle_predict
-
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY:
-            status, body, headers = 400, {"error": f"the request is too large (at most {MAX_BODY // 1024} KiB)"}, {}
+        declared = environ.get("CONTENT_LENGTH")
+        if services.declared_too_large(declared):
+            answer = services.prediction_too_large()
         else:
+            length = int(declared or 0)
             data = environ["wsgi.input"].read(length) if length else b""
-            cookies = SimpleCookie(environ.get("HTTP_COOKIE", ""))
-            session = cookies.get(settings.SESSION_COOKIE_NAME)
-            client = client_from(session.value if session else None, environ)
-            status, body, headers = handle_predict(match.group(1), data, client)
-        payload, response_headers = _json(status, body, headers)
-        start_response(f"{status} {HTTPStatus(status).phrase}", response_headers)
+            client = client_from(_session_id(environ.get("HTTP_COOKIE", "")), environ)
+            answer = services.prediction_run(name=match.group(1), body=data, client=client)
+        payload, headers = services.answer_encode(answer, secure=is_secure(environ, environ.get("wsgi.url_scheme", "")))
+        start_response(f"{answer.status} {HTTPStatus(answer.status).phrase}", headers)
         return [payload]
-
-
-def _json(status: int, body: dict, headers: dict) -> tuple[bytes, list[tuple[str, str]]]:
-    payload = json.dumps(body, separators=(",", ":")).encode()
-    return payload, [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
-                     *_SECURITY_HEADERS, *headers.items()]
 
 
 class DemoASGI:
@@ -78,10 +77,6 @@ class DemoASGI:
         return await self._predict(match.group(1), scope, receive, send)
 
     async def _lifespan(self, receive, send):
-        import asyncio
-
-        from .inference import warm_up
-
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
@@ -93,39 +88,40 @@ class DemoASGI:
                 return
 
     async def _predict(self, name, scope, receive, send):
-        from django.conf import settings
-
-        from .ratelimit import client_from
-        from .views import MAX_BODY, handle_predict_async
-
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
+        meta = _meta(scope)
         try:
-            body = await _read_body(receive, MAX_BODY, headers.get("content-length"))
+            body = await _read_body(receive, meta.get("CONTENT_LENGTH"))
         except _Disconnected:  # the student left; nobody to answer
             return
         if body is None:
-            status, answer, extra = 400, {"error": f"the request is too large (at most {MAX_BODY // 1024} KiB)"}, {}
+            answer = services.prediction_too_large()
         else:
-            cookies = SimpleCookie(headers.get("cookie", ""))
-            session = cookies.get(settings.SESSION_COOKIE_NAME)
-            meta = {"REMOTE_ADDR": (scope.get("client") or ("",))[0], "HTTP_X_REAL_IP": headers.get("x-real-ip", "")}
-            status, answer, extra = await handle_predict_async(name, body, client_from(session.value if session else None, meta))
-        payload, response_headers = _json(status, answer, extra)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response_headers]})
+            client = client_from(_session_id(meta.get("HTTP_COOKIE", "")), meta)
+            answer = await services.prediction_run_async(name=name, body=body, client=client)
+        payload, headers = services.answer_encode(answer, secure=is_secure(meta, scope.get("scheme", "http")))
+        await send({"type": "http.response.start", "status": answer.status,
+                    "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]})
         await send({"type": "http.response.body", "body": payload})
+
+
+def _meta(scope) -> dict[str, str]:
+    """The request's headers as ``request.META`` names them (as Django's ASGIRequest does), so the
+    address and the scheme are read by the same code as on the other paths."""
+    meta = {"REMOTE_ADDR": (scope.get("client") or ("",))[0]}
+    for key, value in scope.get("headers", ()):
+        name = key.decode("latin-1").upper().replace("-", "_")
+        name = name if name in ("CONTENT_LENGTH", "CONTENT_TYPE") else f"HTTP_{name}"
+        meta[name] = f"{meta[name]},{value.decode('latin-1')}" if name in meta else value.decode("latin-1")
+    return meta
 
 
 class _Disconnected(Exception):
     pass
 
 
-async def _read_body(receive, limit: int, declared: str | None) -> bytes | None:
-    """The request body, or None when it is (or is declared) larger than ``limit``."""
-    try:
-        if declared is not None and not 0 <= int(declared) <= limit:
-            return None
-    except ValueError:
+async def _read_body(receive, declared: str | None) -> bytes | None:
+    """The request body, or None when it is (or is declared) larger than ``services.MAX_BODY``."""
+    if services.declared_too_large(declared):
         return None
     chunks, size = [], 0
     while True:
@@ -134,7 +130,7 @@ async def _read_body(receive, limit: int, declared: str | None) -> bytes | None:
             raise _Disconnected
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > limit:
+        if size > services.MAX_BODY:
             return None
         chunks.append(chunk)
         if not message.get("more_body", False):

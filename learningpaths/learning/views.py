@@ -6,8 +6,8 @@ import json
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from learningpaths.core.errors import json_error, json_methods
 from learningpaths.core.exceptions import ApplicationError
 from learningpaths.paths import selectors as content
 
@@ -17,29 +17,25 @@ from .services import submission_create
 MAX_BODY = 32 * 1024
 
 
-def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
-
-
-@require_POST
+@json_methods("POST")
 def answer(request, hruid: str, language: str, version: int, qid: str):
     if not request.user.is_authenticated:
-        return _error(_("Sign in to save your answers."), 401)
+        return json_error(401, _("Sign in to save your answers."))
     if len(request.body) > MAX_BODY:
-        return _error(_("This answer is too large."), 413)
+        return json_error(413, _("This answer is too large."))
     try:
         payload = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
-        return _error(_("The answer could not be read (expected JSON)."), 400)
+        return json_error(400, _("The answer could not be read (expected JSON)."))
     if not isinstance(payload, dict) or "answer" not in payload:
-        return _error(_("Send the answer as {\"answer\": ...}."), 400)
+        return json_error(400, _("Send the answer as {\"answer\": ...}."))
     try:
         obj = content.object_get(user=request.user, hruid=hruid, language=language, version=version)
         submission = submission_create(user=request.user, obj=obj, question_id=qid, raw_answer=payload["answer"])
     except Http404:
-        return _error(_("This learning object does not exist."), 404)
+        return json_error(404, _("This learning object does not exist."))
     except ApplicationError as exc:
-        return _error(exc.message, exc.extra.get("status", 400))
+        return json_error(exc.extra.get("status", 400), exc.message)
 
     if submission.correct is True:
         message = _("Correct!")

@@ -60,7 +60,7 @@
           body: JSON.stringify({value: value}),
         });
         const body = await response.json().catch(function () { return {}; });
-        note.textContent = body.message || body.error || response.statusText;
+        note.textContent = body.message || body.detail || response.statusText;
       } catch (err) {
         note.textContent = gettext("Could not reach the server to save your result.");
       }
@@ -88,7 +88,7 @@
         });
         const body = await response.json().catch(function () { return {}; });
         status.className = "lp-question-status " + (body.correct === true ? "ok" : body.correct === false ? "wrong" : "");
-        status.textContent = body.message || body.error || response.statusText;
+        status.textContent = body.message || body.detail || response.statusText;
         if (response.ok && body.next_url) {
           const pager = document.querySelector(".pager");
           if (pager && !pager.querySelector('a[rel="next"]')) {

@@ -100,13 +100,13 @@ def test_class_assignment_answer_dashboard(browser, live_server, people, quiz_co
     # Malformed and oversized answers: 4xx with a message, nothing stored.
     stored = Submission.objects.count()
     status, body = post_json(browser, "/learn/answers/quiz/en/1/q1/", json.dumps({"answer": "9"}))
-    assert status == 400 and body["error"]
+    assert status == 400 and body["detail"]
     status, body = post_json(browser, "/learn/answers/quiz/en/1/q1/", json.dumps({"answer": "x" * 40000}))
-    assert status == 413 and body["error"]
+    assert status == 413 and body["detail"]
     status, body = post_json(browser, "/classes/returns/train/en/1/", json.dumps({"value": {"accuracy": "high"}}))
-    assert status == 400 and "accuracy" in body["error"]
+    assert status == 400 and "accuracy" in body["detail"]
     status, body = post_json(browser, "/classes/returns/train/en/1/", "{not json")
-    assert status == 400 and body["error"]
+    assert status == 400 and body["detail"]
     assert Submission.objects.count() == stored == 1
     status, body = post_json(browser, "/classes/returns/train/en/1/", json.dumps({"value": {"accuracy": 0.87}}))
     assert status == 201

@@ -73,7 +73,8 @@ def assert_outage(client: HttpClient, label: str) -> None:
         # An answer posted by the page's JavaScript gets JSON back (the player shows its message).
         status, headers, body = post_answer(client)
         assert status == 503 and int(headers["retry-after"]) > 0, (label, status, body[:300])
-        assert "unavailable" in json.loads(body)["error"], body
+        assert json.loads(body)["error"] == "service_unavailable", body
+        assert "unavailable" in json.loads(body)["detail"], body
 
 
 def assert_logged_as_outage(log: str) -> None:

@@ -129,5 +129,5 @@ def test_the_demo_routes_are_documented_as_they_answer(client, settings, tmp_pat
     for body, name in ((b"nope", "digits-cnn"), (example, "nope")):
         response = client.post(f"/api/demos/{name}/predict", body, content_type="application/json")
         assert str(response.status_code) in documented
-        assert set(response.json()) <= set(schemas["DemoError"]["properties"])
+        assert set(response.json()) <= set(schemas["Error"]["properties"])
     inference.reset_runners()

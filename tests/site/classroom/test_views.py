@@ -228,14 +228,14 @@ def test_return_value_is_validated_and_stored(client, student, quiz_site):
 def test_bad_return_values_get_4xx_and_store_nothing(client, student, quiz_site, body, status, fragment):
     client.force_login(student)
     response = post_return(client, body)
-    assert response.status_code == status and fragment in response.json()["error"]
+    assert response.status_code == status and fragment in response.json()["detail"]
     assert not Submission.objects.exists()
 
 
 def test_return_value_errors_for_objects(client, student, quiz_site):
     assert post_return(client, {"value": {"accuracy": 1}}).status_code == 401
     client.force_login(student)
-    assert post_return(client, {"value": 1}, "/classes/returns/quiz/en/1/").json()["error"] == \
+    assert post_return(client, {"value": 1}, "/classes/returns/quiz/en/1/").json()["detail"] == \
         "This learning object does not accept returned values."
     assert post_return(client, {"value": 1}, "/classes/returns/nope/en/1/").status_code == 404
     assert post_return(client, {"value": 1}, "/classes/returns/guide/en/1/").status_code == 404  # teacher-only

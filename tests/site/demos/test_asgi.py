@@ -14,8 +14,9 @@ import pytest
 
 from learningpaths.demos import inference
 from learningpaths.demos.encoding import decode_maps
-from learningpaths.demos.fastpath import DemoASGI
+from learningpaths.demos.fastpath import DemoASGI, DemoFastPath
 from tests.faults.helpers import ROOT, free_port, manage_env
+from tests.site.demos.test_inference import call_wsgi
 from tests.site.demos.tinymodel import make_model, reference
 
 PREDICT = "/api/demos/digits-cnn/predict"
@@ -65,7 +66,7 @@ def test_answers_like_the_django_view(client, demo_model):
         assert headers["content-type"] == "application/json"
         assert headers["x-content-type-options"] == "nosniff" and headers["cache-control"] == "no-store"
     status, _, payload = call_asgi("/api/demos/nope/predict", b"{}")
-    assert status == 404 and "unknown demo" in json.loads(payload)["error"]
+    assert status == 404 and "unknown demo" in json.loads(payload)["detail"]
 
 
 @pytest.mark.django_db
@@ -77,6 +78,81 @@ def test_the_answer_is_the_models(demo_model):
     assert status == 200
     np.testing.assert_allclose(body["probabilities"], reference(x, w, b), atol=1e-5)
     np.testing.assert_allclose(decode_maps(body["feature_maps"]), x, atol=1 / 510 + 1e-5)
+
+
+# Not compared: per-connection headers, and LocaleMiddleware's Vary/Content-Language (the demo answers
+# are not translated, so the fast paths have no language to name).
+UNCOMPARED = {"date", "server", "content-length", "vary", "content-language"}
+
+
+def three_doors(body: bytes, *, secure: bool) -> dict[str, tuple[int, dict, dict]]:
+    """The same request through the Django view (the whole middleware stack), the WSGI fast path
+    and the ASGI fast path: {door: (status, headers by lower-case name, JSON body)}."""
+    from django.test import Client
+
+    proto = {"x-forwarded-proto": "https"} if secure else {}
+    view = Client().post(PREDICT, data=body, content_type="application/json",
+                         **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in proto.items()})
+    wsgi_status, wsgi_headers, wsgi_body = call_wsgi(DemoFastPath(None), PREDICT, body,
+                                                     **{"HTTP_X_FORWARDED_PROTO": "https"} if secure else {})
+    asgi_status, asgi_headers, asgi_body = call_asgi(PREDICT, body, headers=proto)
+
+    def keep(headers):
+        return {k.lower(): v for k, v in headers.items() if k.lower() not in UNCOMPARED}
+
+    return {"view": (view.status_code, keep(dict(view.headers)), view.json()),
+            "wsgi": (int(wsgi_status.split()[0]), keep(wsgi_headers), json.loads(wsgi_body)),
+            "asgi": (asgi_status, keep(asgi_headers), json.loads(asgi_body))}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("secure", [False, True], ids=["http", "https-behind-the-proxy"])
+def test_the_three_doors_answer_identically(demo_model, settings, monkeypatch, secure):
+    """Status, JSON and every security header (the middleware's, Cache-Control, Retry-After), for a
+    valid, an invalid, an oversized and a rate-limited request; HSTS when the proxy says HTTPS."""
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+
+    from learningpaths.core import ratelimit
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = 3600, True
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_050.0))  # one window for all doors
+    valid = json.dumps({"input": np.random.default_rng(4).random((2, 1, 8, 8)).round(3).tolist()}).encode()
+    seen = {}
+    for case, body in {"valid": valid, "invalid": b'{"input": [1, 2]}', "not JSON": b"nope",
+                       "oversized": b"[" + b" " * 70000 + b"]"}.items():
+        cache.clear()
+        seen[case] = three_doors(body, secure=secure)
+    settings.DEMO_RATE_LIMIT = 0  # every request is one too many
+    cache.clear()
+    seen["rate-limited"] = three_doors(valid, secure=secure)
+
+    for case, doors in seen.items():
+        assert doors["wsgi"] == doors["view"], case
+        assert doors["asgi"] == doors["view"], case
+    statuses = {case: doors["view"][0] for case, doors in seen.items()}
+    assert statuses == {"valid": 200, "invalid": 400, "not JSON": 400, "oversized": 400, "rate-limited": 429}
+    _, headers, body = seen["rate-limited"]["view"]
+    assert body == {"error": "too_many_requests", "detail": "too many requests; wait a moment and try again",
+                    "retry_after": 30} and headers["retry-after"] == "30"
+    assert headers["cache-control"] == "no-store" and headers["x-frame-options"] == "DENY"
+    assert headers["content-security-policy"].startswith("default-src 'self'")
+    assert {"x-content-type-options", "referrer-policy", "cross-origin-opener-policy", "permissions-policy"} <= set(headers)
+    assert ("strict-transport-security" in headers) is secure
+    if secure:
+        assert headers["strict-transport-security"] == "max-age=3600; includeSubDomains"
+
+
+def test_importing_the_fast_paths_leaves_django_unset_up():
+    """wsgi.py and asgi.py import fastpath before get_*_application() sets Django up: its
+    module-level imports must not need the app registry (no model imported)."""
+    code = ("import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'learningpaths.settings'); "
+            "import learningpaths.demos.fastpath; from django.apps import apps; "
+            "assert not apps.ready and not apps.apps_ready, 'apps were set up'; print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
 
 def test_other_routes_and_methods_go_to_django():
@@ -92,7 +168,7 @@ def test_a_streamed_body_is_read_whole_and_capped(demo_model):
     assert status == 200 and len(json.loads(payload)["probabilities"]) == 1
     # no content-length, and more than 64 KiB arrives: refused without reading the rest
     status, _, payload = call_asgi(PREDICT, chunks=[b"[" + b" " * 40000] * 3)
-    assert status == 400 and "too large" in json.loads(payload)["error"]
+    assert status == 400 and "too large" in json.loads(payload)["detail"]
     status, _, _ = call_asgi(PREDICT, b"{}", headers={"content-length": "70000"})
     assert status == 400
     status, _, _ = call_asgi(PREDICT, b"{}", headers={"content-length": "many"})
@@ -207,7 +283,7 @@ def test_a_real_uvicorn_process_serves_the_demos(tmp_path):
             np.testing.assert_allclose(body["probabilities"], reference(x, w, b), atol=1e-5)
         conn.request("POST", PREDICT, body=b"nope")
         response = conn.getresponse()
-        assert response.status == 400 and "JSON" in json.loads(response.read())["error"]
+        assert response.status == 400 and "JSON" in json.loads(response.read())["detail"]
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -55,21 +55,21 @@ def test_predict_matches_numpy(client, demo_model):
 ])
 def test_bad_inputs_get_400_with_a_message(client, demo_model, body, message):
     response = client.post("/api/demos/digits-cnn/predict", data=body, content_type="application/json")
-    assert response.status_code == 400 and response.json()["error"] == message
+    assert response.status_code == 400 and response.json() == {"error": "bad_request", "detail": message}
 
 
 def test_unknown_and_missing_models(client, demo_model):
     assert client.post("/api/demos/nope/predict", data="{}", content_type="application/json").status_code == 404
     response = client.post("/api/demos/digits-mlp/predict", data=json.dumps({"input": [0.0] * 64}),
                            content_type="application/json")
-    assert response.status_code == 503 and "trainmodels" in response.json()["error"]
+    assert response.status_code == 503 and "trainmodels" in response.json()["detail"]
     assert client.get("/api/demos/digits-cnn/predict").status_code == 405
 
 
 def test_oversized_body_is_refused(client, demo_model):
     response = client.post("/api/demos/digits-cnn/predict", data="[" + " " * 70000 + "]",
                            content_type="application/json")
-    assert response.status_code == 400 and "too large" in response.json()["error"]
+    assert response.status_code == 400 and "too large" in response.json()["detail"]
 
 
 def test_rate_limit_per_user(client, demo_model, settings):
@@ -145,7 +145,7 @@ def test_wsgi_fast_path_answers_like_the_view(client, demo_model):
         assert json.loads(payload) == via_django.json()
         assert headers["Content-Type"] == "application/json"
     status, _, payload = call_wsgi(application, "/api/demos/nope/predict", b"{}")
-    assert status.startswith("404") and "unknown demo" in json.loads(payload)["error"]
+    assert status.startswith("404") and "unknown demo" in json.loads(payload)["detail"]
 
 
 @pytest.mark.django_db

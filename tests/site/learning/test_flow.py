@@ -4,6 +4,7 @@ import json
 import pytest
 
 from learningpaths.compiler.result import CompiledNode, CompiledTransition, Question
+from learningpaths.core.errors import CODES
 from learningpaths.learning.models import Submission
 from learningpaths.paths.services import content_sync
 from tests.conftest import compile_result, compiled_object, compiled_path
@@ -68,7 +69,7 @@ def test_answers_never_send_the_key(client, student, branching_site):
 def test_malformed_answers_get_4xx_and_store_nothing(client, student, branching_site, body, status, message):
     client.force_login(student)
     response = client.post("/learn/answers/quiz/en/1/q1/", data=body, content_type="application/json")
-    assert response.status_code == status and response.json() == {"error": message}
+    assert response.status_code == status and response.json() == {"error": CODES[status], "detail": message}
     assert Submission.objects.count() == 0
 
 

@@ -129,7 +129,7 @@ async function predict(url, name, input) {
     body: JSON.stringify({ input: [input] }),
   });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(body.error || `HTTP ${response.status}`);
+  if (!response.ok) throw new Error(body.detail || `HTTP ${response.status}`);
   return body;
 }
 

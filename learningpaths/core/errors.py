@@ -1,0 +1,57 @@
+"""The one JSON error shape of the site and the API: ``{"error": code, "detail": message, ...extra}``.
+
+``error`` is a stable machine-readable code (``CODES``, by HTTP status unless a view names a finer
+one, such as the API's ``invalid_token``); ``detail`` is the message for a person, translated where
+the site's UI is; extra keys add facts a client can act on (``retry_after`` with a 429). This is the
+shape the Dwengo-compatible API has always answered (Dwengo itself answers errors as 200 plain
+text, see /api/ docs), so API clients see no change; the site's own JavaScript reads ``detail``.
+The OpenAPI document describes it once (``api/openapi.py``, schema ``Error``).
+"""
+from __future__ import annotations
+
+import functools
+
+from django.http import JsonResponse
+
+CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    422: "unprocessable",
+    429: "too_many_requests",
+    503: "service_unavailable",
+}
+# Finer codes some routes use instead of the status's own.
+SPECIAL_CODES = {"invalid_token": "401 from the API: the `Authorization: Token` key is unknown, revoked or inactive."}
+
+
+def error_body(status: int, detail: str, *, code: str | None = None, **extra) -> dict:
+    """The JSON body of an error answer (for the fast paths, which build their own responses)."""
+    return {"error": code or CODES.get(status, f"http_{status}"), "detail": str(detail), **extra}
+
+
+def json_error(status: int, detail: str, *, code: str | None = None, **extra) -> JsonResponse:
+    """An error answer in the one shape; ``detail`` may be a lazy translation."""
+    return JsonResponse(error_body(status, detail, code=code, **extra), status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def json_methods(*methods: str):
+    """``require_http_methods`` for a JSON route: another method gets a 405 in the error shape
+    (with ``Allow``) instead of Django's empty 405."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in methods:
+                response = json_error(405, f"Use {' or '.join(methods)} here.")
+                response["Allow"] = ", ".join(methods)
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
