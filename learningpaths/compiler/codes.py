@@ -10,7 +10,7 @@ from enum import Enum
 
 class Code(str, Enum):
     # the compiler itself
-    INTERNAL = "lp.internal"  #: the compiler or renderer failed on this file (a bug: please report it)
+    INTERNAL = "lp.internal"  #: the compiler failed on this file outside the renderer (a bug: please report it)
     # discovery / reading
     READ = "lp.read"  #: a file cannot be read or is not UTF-8
     NESTED_OBJECT = "lp.nested_object"  #: an object folder inside another object folder
