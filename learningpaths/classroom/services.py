@@ -12,11 +12,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from learningpaths.compiler.callback_schema import ValueRefused, validate_value
 from learningpaths.core.exceptions import ApplicationError
 from learningpaths.learning.models import Submission
 from learningpaths.paths.models import LearningObject, LearningPath
 
-from . import jsonschema
 from .models import CODE_ALPHABET, CODE_LENGTH, NAME_MAX, Assignment, Classroom, Group, Membership
 
 RETURN_VALUE_QID = "return_value"
@@ -269,10 +269,10 @@ def return_value_create(*, user, obj: LearningObject, value) -> Submission:
     if schema is None:
         raise ApplicationError(_("This learning object does not accept returned values."), extra={"status": 404})
     try:
-        jsonschema.validate(value, schema)
-    except jsonschema.SchemaError as exc:
+        validate_value(value, schema)  # depth and size first, then jsonschema (no remote $ref is fetched)
+    except ValueRefused as exc:  # the student sees the first (most relevant) error only
         raise ApplicationError(_("The returned value does not fit this learning object: %(why)s")
-                               % {"why": "; ".join(exc.errors)}, extra={"errors": exc.errors}) from None
+                               % {"why": exc.errors[0]}, extra={"errors": exc.errors}) from None
     return Submission.objects.create(
         user=user, object_hruid=obj.hruid, object_language=obj.language, object_version=obj.version,
         question_id=RETURN_VALUE_QID, answer=value, correct=None, score=None,

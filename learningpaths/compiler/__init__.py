@@ -9,7 +9,7 @@ Plain Python; it never imports Django and never raises on bad content::
 
 From the shell: ``python -m learningpaths.compiler [SOURCE ...] [--strict] [--format text|json]``.
 Phases (a module each): reader (discover), parse, schema/pathschema (validate), index, resolve,
-rendering + transclude (render and link), pipeline (result).
+render_pool + transclude (render and link; the renderer is the ``render`` package), pipeline (result).
 """
 from __future__ import annotations
 

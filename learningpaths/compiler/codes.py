@@ -10,7 +10,7 @@ from enum import Enum
 
 class Code(str, Enum):
     # the compiler itself
-    INTERNAL = "lp.internal"  #: the compiler or renderer failed on this file (a bug: please report it)
+    INTERNAL = "lp.internal"  #: the compiler failed on this file outside the renderer (a bug: please report it)
     # discovery / reading
     READ = "lp.read"  #: a file cannot be read or is not UTF-8
     NESTED_OBJECT = "lp.nested_object"  #: an object folder inside another object folder
@@ -26,6 +26,10 @@ class Code(str, Enum):
     FIELD_LENIENT = "lp.field_lenient"  #: accepted but sloppy (version as string, skos as link, ...)
     PLACEHOLDER = "lp.placeholder"  #: a template placeholder value, treated as empty
     CONTENT_TYPE = "lp.content_type"  #: unknown content_type, or the file it needs is missing
+    #: return_value.callback_schema is not a valid JSON Schema for its draft (jsonschema's check_schema),
+    #: names an unknown $schema, is nested too deeply, or has a $ref that does not resolve inside it
+    #: (remote schemas are never fetched)
+    CALLBACK_SCHEMA = "lp.callback_schema"
     # identity
     DUPLICATE_ID = "lp.duplicate_id"  #: two objects with one (hruid, language, version), or two paths with one (hruid, language)
     # references

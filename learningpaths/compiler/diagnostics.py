@@ -34,9 +34,6 @@ class Reporter:
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics.extend(diagnostics)
 
-    def has_errors_for(self, path: str) -> bool:
-        return any(d.severity == ERROR and d.path == path for d in self.diagnostics)
-
 
 def did_you_mean(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str:
     """A hint such as ``did you mean 'licence'?``, or "" when nothing is close (MkDocs style)."""

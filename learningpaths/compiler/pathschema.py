@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import checks as c
-from .checks import FieldCtx
+from . import validators as c
 from .codes import Code
 from .diagnostics import Reporter, did_you_mean
 from .frontmatter import YamlDoc
+from .validators import FieldCtx
 from .values import Invalid, describe
 
 _IMAGE_FILE = re.compile(r"^[^\s]+\.(png|jpe?g|gif|svg|webp)$", re.I)

@@ -16,12 +16,13 @@ from pathlib import Path
 from .cache import Cache, code_fingerprint, digest, options_fingerprint
 from .codes import Code
 from .diagnostics import Reporter, sort_key
+from .entries import Entry, ObjectRecord
 from .index import Located, ObjectIndex
 from .options import CompileOptions
 from .parse import parse_object, parse_path
 from .pathschema import PathSpec, validate_path
 from .reader import ObjectSource, PathSource, decode, discover, read_bytes
-from .rendering import Entry, ObjectRecord, build_assets, render_entries
+from .render_pool import build_assets, render_entries
 from .resolve import resolve_path
 from .result import CompiledObject, CompiledPath, CompileResult
 from .schema import validate_object
@@ -102,7 +103,10 @@ def _compile(sources: list[Path] | Path, options: CompileOptions) -> CompileResu
 
 
 def _guarded(display: str, reporter: Reporter, work):
-    """Run one file's phase; a compiler bug becomes an ``lp.internal`` error, not a crash."""
+    """Run one file's phase; a compiler bug becomes an ``lp.internal`` error, not a crash.
+
+    Not used around rendering: ``render_object`` is the renderer's own net (``lp.render_internal``).
+    """
     try:
         return work()
     except Exception as exc:  # noqa: BLE001

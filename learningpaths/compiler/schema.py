@@ -19,12 +19,12 @@ import uuid as uuidlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from . import checks as c
-from .checks import FieldCtx
+from . import validators as c
 from .codes import Code
 from .diagnostics import Reporter, did_you_mean
 from .frontmatter import YamlDoc
 from .result import ObjectKey
+from .validators import FieldCtx
 from .values import Invalid, describe
 
 CONTENT_TYPES = (

@@ -20,8 +20,8 @@ import re
 from .cache import COMPILER_VERSION, Cache, code_fingerprint, digest
 from .codes import Code
 from .diagnostics import Reporter
+from .entries import Entry
 from .index import ObjectIndex
-from .rendering import Entry
 from .result import ObjectKey
 
 MARKER = re.compile(r'<div class="lp-transclusion" data-lp-object="([^"<>]*)">\s*</div>')

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-import learningpaths.compiler.render as render_package
+import learningpaths.compiler.render_pool as render_pool
 
 from .helpers import fake_render
 
@@ -17,5 +17,20 @@ def fake_renderer(monkeypatch):
         calls.append(str(inp.key))
         return fake_render(inp)
 
-    monkeypatch.setattr(render_package, "render_object", recording)
+    monkeypatch.setattr(render_pool, "render_object", recording)
     return calls
+
+
+@pytest.fixture
+def broken_rule(monkeypatch):
+    """A renderer bug: the heading-anchor core rule raises ``ZeroDivisionError`` on every document."""
+    from learningpaths.compiler.render.markdown import get_md
+    from learningpaths.compiler.render.plugins import anchors
+
+    def boom(state):
+        raise ZeroDivisionError("division by zero")
+
+    get_md.cache_clear()  # the parser is built once; rebuild it with the broken rule, and again after
+    monkeypatch.setattr(anchors, "_anchors_rule", boom)
+    yield
+    get_md.cache_clear()

@@ -14,6 +14,7 @@ BUILT_HERE = {"lp.read", "lp.internal", "lp.ref_syntax"}
 CORE_CODES = {
     Code.READ, Code.NESTED_OBJECT, Code.AMBIGUOUS_SOURCE, Code.FRONT_MATTER, Code.PATH_SYNTAX, Code.FIELD_MISSING,
     Code.FIELD_TYPE, Code.FIELD_VALUE, Code.FIELD_UNKNOWN, Code.FIELD_LENIENT, Code.PLACEHOLDER, Code.CONTENT_TYPE,
+    Code.CALLBACK_SCHEMA,
     Code.DUPLICATE_ID, Code.REF_MISSING, Code.REF_CYCLE, Code.REF_SYNTAX, Code.REF_VERSION, Code.REF_PATH,
     Code.PATH_NODE_MISSING, Code.PATH_NODE_DUPLICATE, Code.PATH_START, Code.PATH_UNREACHABLE, Code.PATH_CYCLE,
     Code.PATH_TRANSITION, Code.PATH_IMAGE, Code.ASSET_MISSING, Code.INTERNAL,
@@ -47,26 +48,38 @@ def test_read_missing_source(tmp_path):
         "TMP/nope:0:0: error: no such file or folder [lp.read]"]
 
 
-def test_internal_renderer_crash(tmp_path, monkeypatch):
-    import learningpaths.compiler.render as render_package
+def test_internal_compiler_crash(tmp_path, monkeypatch):
+    import learningpaths.compiler.pipeline as pipeline
 
-    def broken(inp):
+    def broken(html):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(render_package, "render_object", broken)
-    write(tmp_path / "content", {"a/index.md": front("a")})
-    result = compile_content(tmp_path / "content")
+    monkeypatch.setattr(pipeline, "html_to_text", broken)
+    write(tmp_path / "content", {"a/index.md": front("a"), "b/index.md": front("b")})
+    result = compile_content(tmp_path / "content", options=CompileOptions(jobs=1))
     assert formatted(result) == [
-        "content/a/index.md:0:0: error: the renderer failed on this object: ZeroDivisionError: division by zero [lp.internal]\n"
+        "content/a/index.md:0:0: error: the compiler failed on this file: ZeroDivisionError: division by zero [lp.internal]\n"
+        "    hint: this is a bug in the compiler; please report it",
+        "content/b/index.md:0:0: error: the compiler failed on this file: ZeroDivisionError: division by zero [lp.internal]\n"
         "    hint: this is a bug in the compiler; please report it"]
+    assert result.objects == []
+
+
+def test_renderer_bug_is_one_render_internal_error(tmp_path, broken_rule):
+    write(tmp_path / "content", {"a/index.md": front("a", body="# Title\n\nText.")})
+    result = compile_content(tmp_path / "content", options=CompileOptions(jobs=1))
+    assert formatted(result) == [
+        "content/a/index.md:0:0: error: the renderer failed on this object (ZeroDivisionError: division by zero) "
+        "[lp.render_internal]\n    hint: this is a bug in learningpaths; please report it with the file"]
     assert [o.html for o in result.objects] == [""]  # still produced, but the build has an error
+    assert not result.accepted()
 
 
 def test_ref_syntax_malformed_marker(tmp_path, monkeypatch):
-    import learningpaths.compiler.render as render_package
+    import learningpaths.compiler.render_pool as render_pool
 
     marker = '<div class="lp-transclusion" data-lp-object="only-one-part"></div>'
-    monkeypatch.setattr(render_package, "render_object", lambda inp: Rendered(marker, marker))
+    monkeypatch.setattr(render_pool, "render_object", lambda inp: Rendered(marker, marker))
     write(tmp_path / "content", {"a/index.md": front("a")})
     result = compile_content(tmp_path / "content")
     assert formatted(result) == [

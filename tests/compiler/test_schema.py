@@ -135,6 +135,20 @@ def test_missing_required_fields_are_reported_at_line_1_with_a_hint():
      "    hint: write e.g. {type: object, properties: {score: {type: number}}}"),
     ("return_value", "{callback_url: u, callback_schema: {type: obect}}",
      "o/index.md:9:33: error: 'callback_schema' has an unknown type the text 'obect' [lp.field_value]\n    hint: did you mean 'object'?"),
+    ("return_value", "{callback_url: u, callback_schema: {type: object, properties: {a: {type: strng}}}}",
+     "o/index.md:9:78: error: 'callback_schema' has an unknown type 'strng' [lp.callback_schema]\n    hint: did you mean 'string'?"),
+    ("return_value", "{callback_url: u, callback_schema: {type: string, pattern: '('}}",
+     "o/index.md:9:65: error: 'callback_schema' is not a valid JSON Schema: '(' is not a 'regex' [lp.callback_schema]\n"
+     "    hint: see https://json-schema.org/understanding-json-schema/"),
+    ("return_value", "{callback_url: u, callback_schema: {$ref: '#/$defs/score'}}",
+     "o/index.md:9:51: error: 'callback_schema' has a $ref that cannot be resolved: '#/$defs/score' (no such place in the "
+     "schema) [lp.callback_schema]\n    hint: refer only inside the schema, e.g. $ref: '#/$defs/point'; remote schemas are never fetched"),
+    ("return_value", "{callback_url: u, callback_schema: {$schema: 'https://example.org/mine', type: object}}",
+     "o/index.md:9:51: error: 'callback_schema' names an unknown $schema 'https://example.org/mine' [lp.callback_schema]\n"
+     "    hint: leave $schema out (Draft 2020-12) or write https://json-schema.org/draft/2020-12/schema"),
+    ("return_value", "{callback_url: u, callback_schema: " + "{items: " * 40 + "{}" + "}" * 40 + "}",
+     "o/index.md:9:33: error: 'callback_schema' is nested more than 32 levels deep [lp.callback_schema]\n"
+     "    hint: use $defs and $ref for repeated parts"),
     ("educational_goals", "[goal]", "o/index.md:9:21: error: 'educational_goals' item 1 must be a mapping with 'source' and/or 'id', "
                                     "got the text 'goal' [lp.field_type]\n    hint: write {source: onderwijsdoelen.be, id: '1.2'}"),
     ("teacher_exclusive", "1", "o/index.md:9:1: error: 'teacher_exclusive' must be true or false, got the number 1 [lp.field_type]"),

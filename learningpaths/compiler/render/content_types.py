@@ -15,7 +15,8 @@ from .context import Doc, RenderContext
 from .ct_schema import render_ct_schema
 from .forms import emit_questions
 from .gift import parse_gift
-from .markdown import fragment_renderer, render_markdown
+from .fragments import fragment_renderer
+from .markdown import get_md, render_markdown
 from .sanitize import host_allowed
 
 IMAGE_EXTS = (".jpg", ".jpeg", ".png", ".svg", ".gif")
@@ -169,7 +170,7 @@ def _gift(ctx: RenderContext) -> Variants:
     specs, problems = parse_gift(text, 1)
     for line, message, hint in problems:
         ctx.error(doc, line, Code.GIFT, message, hint)
-    html = emit_questions(ctx, specs, doc, False, fragment_renderer(ctx))
+    html = emit_questions(ctx, specs, doc, False, fragment_renderer(get_md(), ctx))
     return html, html
 
 

@@ -9,14 +9,11 @@ from __future__ import annotations
 import difflib
 import posixpath
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 from ..codes import Code
 from ..result import Diagnostic, Question
-
-if TYPE_CHECKING:  # pragma: no cover
-    from . import Reference, RenderInput
+from .types import Reference, RenderInput
 
 
 @dataclass
@@ -62,10 +59,10 @@ class AssetLink:
 
 @dataclass
 class RenderContext:
-    inp: "RenderInput"
+    inp: RenderInput
     diagnostics: list[Diagnostic] = field(default_factory=list)
     asset_refs: dict[str, bool] = field(default_factory=dict)
-    references: list["Reference"] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     teacher_questions: list[str] = field(default_factory=list)
     cells: list[dict] = field(default_factory=list)

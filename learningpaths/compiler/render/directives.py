@@ -21,6 +21,7 @@ from . import media
 from .context import Doc, RenderContext, did_you_mean
 from .links import DIRECTIVE, add_reference, parse_object_ref, report_bad_ref
 from .sanitize import host_allowed
+from .types import TRANSCLUSION_MARKER
 from .widgets import render_widget
 
 EMBEDS = ("youtube", "extern", "notebook")
@@ -57,8 +58,6 @@ def embed_directive(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bo
             return escape(alt), False
         add_reference(ctx, ref, "transclude", line, teacher)
         ctx.transclusions.add(ref.marker)
-        from . import TRANSCLUSION_MARKER
-
         return TRANSCLUSION_MARKER.format(ref=media.attr(ref.marker)), True
     if name in EMBEDS:
         target = rest.strip()

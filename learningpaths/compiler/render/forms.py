@@ -50,7 +50,7 @@ class QuestionSpec:
     key: Any = None
 
 
-# A function rendering Markdown for prompts: (source, doc, block) -> HTML. Supplied by markdown.py.
+# A function rendering Markdown for prompts: (source, doc, block) -> HTML. Made by fragments.py.
 MarkdownFn = Callable[[str, Doc, bool], str]
 
 _TAGS = re.compile(r"<[^>]*>")

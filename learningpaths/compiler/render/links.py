@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..codes import Code
 from .context import Doc, RenderContext
+from .types import Reference
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 DIRECTIVE = re.compile(r"^@([A-Za-z][\w-]*)(?:/(.*))?$", re.S)
@@ -88,8 +89,6 @@ def dwengo_link(ctx: RenderContext, url: str) -> tuple[str, str, ObjectRef] | No
 
 
 def add_reference(ctx: RenderContext, ref: ObjectRef, kind: str, line: int, teacher: bool) -> None:
-    from . import Reference  # the boundary type lives in __init__
-
     ctx.references.append(Reference(hruid=ref.hruid, language=ref.language, version=ref.version,
                                     kind=kind, line=line, teacher_only=teacher))
 

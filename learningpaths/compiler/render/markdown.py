@@ -62,16 +62,3 @@ def render_markdown(ctx: RenderContext, doc: Doc, *, teacher: bool = False) -> t
         return teacher_html, teacher_html
     return md.renderer.render(student_tokens, md.options, env), teacher_html
 
-
-def fragment_renderer(ctx: RenderContext, teacher: bool = False):
-    """A function rendering question prompts and option labels with the same rules."""
-
-    def render(text: str, doc: Doc, block: bool) -> str:
-        md = get_md()
-        env = {"lp": ctx, "doc": doc, "teacher": teacher}
-        if block:
-            tokens = strip_teacher(md.parse(text, env))
-            return md.renderer.render(tokens, md.options, env).strip()
-        return md.renderer.render(md.parseInline(text, env), md.options, env)
-
-    return render

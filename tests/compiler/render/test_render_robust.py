@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import learningpaths.compiler.render as render_pkg
+import learningpaths.compiler.render.renderer as renderer
 from learningpaths.compiler.render import render, render_object
 
 from .conftest import make_input
@@ -62,7 +62,7 @@ def test_internal_failure_becomes_a_diagnostic(monkeypatch):
     def boom(inp):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(render_pkg, "render", boom)
+    monkeypatch.setattr(renderer, "render", boom)
     result = render_object(make_input("x"))
     assert result.html == "" and [d.code for d in result.diagnostics] == ["lp.render_internal"]
     assert "kaput" in result.diagnostics[0].message
@@ -81,3 +81,27 @@ def test_renderer_does_not_import_django():
     code = ("import sys, learningpaths.compiler.render.content_types, learningpaths.compiler.render.sanitize;"
             "sys.exit(1 if 'django' in sys.modules else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_broken_rule_is_one_render_internal_error(broken_rule):
+    result = render_object(make_input("# Title\n\nText."))
+    assert [d.format() for d in result.diagnostics] == [
+        "content/demo/index.md:0:0: error: the renderer failed on this object (ZeroDivisionError: division by zero) "
+        "[lp.render_internal]\n    hint: this is a bug in learningpaths; please report it with the file"]
+    assert (result.html, result.teacher_html, result.questions, result.cells) == ("", "", [], [])
+
+
+def test_a_gift_parser_bug_is_not_hidden_as_an_author_error(monkeypatch):
+    import learningpaths.compiler.render.gift as gift
+
+    def boom(*args):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(gift, "_question", boom)
+    result = render_object(make_input("```gift\n::q:: 1+1? {=2 ~3}\n```\n"))
+    assert [(d.code, d.line) for d in result.diagnostics] == [("lp.render_internal", 0)]
+
+
+def test_html_the_parser_refuses_is_shown_as_text():
+    result = render(make_input('<div>a</div>\n\n<![foo[ x ]]>\n'))
+    assert "&lt;![foo[ x ]]&gt;" in result.html and result.diagnostics == []

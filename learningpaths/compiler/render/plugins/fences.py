@@ -16,6 +16,7 @@ from markdown_it.rules_core import StateCore
 from ...codes import Code
 from ..cells import is_cell, render_cell
 from ..forms import emit_questions
+from ..fragments import fragment_renderer
 from ..gift import parse_gift
 from ..questions import parse_question
 from . import html_token, is_teacher
@@ -33,8 +34,6 @@ def _fences_rule(state: StateCore) -> None:
     ctx, doc = state.env.get("lp"), state.env.get("doc")
     if ctx is None or doc is None:
         return
-    from ..markdown import fragment_renderer  # markdown.py imports this module
-
     parsed = {}
     for i, token in enumerate(state.tokens):
         if token.type == "fence" and _lang(token.info) == "question" and token.map:
@@ -54,7 +53,7 @@ def _fences_rule(state: StateCore) -> None:
             continue
         lang, line0 = _lang(token.info), token.map[0] if token.map else None
         teacher = is_teacher(token)
-        md_fn = fragment_renderer(ctx, teacher)
+        md_fn = fragment_renderer(state.md, ctx, teacher)  # the running parser: no import of markdown.py
         if is_cell(token.info):
             html = render_cell(ctx, doc, line0, teacher, token.info, token.content)
         elif lang == "gift":

@@ -2,67 +2,26 @@
 
 Render output depends only on the object itself (source bytes, its folder's files) and the
 options, so it is cached by a hash of those; an unchanged object is never rendered twice. Large
-cold builds render in worker processes (``options.jobs``). A renderer that raises is reported as
-``lp.internal`` for that object and the build goes on.
+cold builds render in worker processes (``options.jobs``). ``render_object`` never raises (a
+renderer bug is its ``lp.render_internal`` on the object), so nothing here catches its errors.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import posixpath
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any
 
-from . import render as _render
 from .cache import Cache, code_fingerprint, digest, options_fingerprint
 from .codes import Code
-from .diagnostics import ERROR, Reporter
-from .frontmatter import split_front_matter
+from .diagnostics import Reporter
+from .entries import Entry
 from .options import CompileOptions
-from .reader import ObjectSource
-from .render import RenderInput, Rendered
-from .result import Asset, Diagnostic, ObjectKey
+from .render import RenderInput, Rendered, render_object
+from .result import Asset
 
 _POOL_MIN = 64  # fewer objects than this render in-process (a pool costs more than it saves)
-
-
-@dataclass
-class ObjectRecord:
-    """Parse + validate of one source (cached by its bytes)."""
-
-    metadata: dict[str, Any] | None
-    key: ObjectKey | None
-    renderable: bool
-    body: str | None
-    body_line: int
-    hruid_pos: tuple[int, int]  # (line, col) of the hruid, where duplicates are reported
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-@dataclass
-class Entry:
-    """One accepted object on its way through the phases."""
-
-    src: ObjectSource
-    record: ObjectRecord
-    source_hash: str
-    data: bytes = b""  # the source file (its body is re-read from here when the cached record has none)
-    rendered: Rendered | None = None
-
-    def body(self) -> str | None:
-        if self.record.body is not None or self.src.kind != "index.md":
-            return self.record.body
-        text = self.data.decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-        return split_front_matter(text, self.src.display, Reporter()).body
-
-    @property
-    def key(self) -> ObjectKey:
-        return self.record.key
-
-    @property
-    def teacher_exclusive(self) -> bool:
-        return bool(self.record.metadata.get("teacher_exclusive"))
 
 
 def render_entries(entries: list[Entry], options: CompileOptions, cache: Cache, reporter: Reporter) -> None:
@@ -88,7 +47,7 @@ def _input(entry: Entry, options: CompileOptions) -> RenderInput:
 
 
 def _run(inputs: list[RenderInput], options: CompileOptions) -> list[Rendered]:
-    from tqdm import tqdm
+    from tqdm import tqdm  # lazy on purpose: ~40 ms to import, and the site imports the compiler without a bar
 
     bar = tqdm(total=len(inputs), desc="render", unit="obj", file=sys.stderr, leave=False,
                disable=not (options.progress and inputs and sys.stderr.isatty()))
@@ -96,33 +55,19 @@ def _run(inputs: list[RenderInput], options: CompileOptions) -> list[Rendered]:
     results: list[Rendered] = []
     if jobs > 1 and len(inputs) >= _POOL_MIN:
         try:
-            import multiprocessing
-
             # "spawn", not "fork": the caller may be a threaded server, and a forked child can
             # inherit a lock held by another thread and hang.
             with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-                for rendered in pool.map(render_safely, inputs, chunksize=16):
+                for rendered in pool.map(render_object, inputs, chunksize=16):
                     results.append(rendered)
                     bar.update()
-        except Exception:  # noqa: BLE001 - a broken pool (fork refused, worker killed): render in-process
+        except Exception:  # noqa: BLE001 - a broken pool (spawn refused, worker killed): render the rest in-process
             pass
     for inp in inputs[len(results):]:
-        results.append(render_safely(inp))
+        results.append(render_object(inp))
         bar.update()
     bar.close()
     return results
-
-
-def render_safely(inp: RenderInput) -> Rendered:
-    try:
-        rendered = _render.render_object(inp)
-        if not isinstance(rendered, Rendered):
-            raise TypeError(f"render_object returned {type(rendered).__name__}, not Rendered")
-        return rendered
-    except Exception as exc:  # noqa: BLE001 - one object's renderer bug must not stop the build
-        return Rendered(html="", teacher_html="", diagnostics=[Diagnostic(
-            inp.source_path, 0, 0, ERROR, Code.INTERNAL.value,
-            f"the renderer failed on this object: {type(exc).__name__}: {exc}", "this is a bug in the compiler; please report it")])
 
 
 def build_assets(entry: Entry, cache: Cache, reporter: Reporter) -> list[Asset]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .callback_schema import schema_problem
 from .codes import Code
 from .diagnostics import Reporter, did_you_mean
 from .values import Invalid, describe, is_number, to_json, whole
@@ -183,7 +184,7 @@ def language(value: Any, ctx: FieldCtx) -> str:
 
 
 def json_schema(value: Any, ctx: FieldCtx) -> dict:
-    """A JSON-Schema-like mapping: JSON values only, with schema keywords and valid ``type`` names."""
+    """A JSON Schema mapping: JSON values only, with schema keywords, valid for its draft (callback_schema.py)."""
     schema = mapping(value, ctx, "a JSON Schema mapping")
     try:
         schema = to_json(schema)
@@ -200,5 +201,10 @@ def json_schema(value: Any, ctx: FieldCtx) -> dict:
     if bad:
         ctx.error(Code.FIELD_VALUE, f"'callback_schema' has an unknown type {describe(bad[0])}",
                   hint=did_you_mean(str(bad[0]), _SCHEMA_TYPES) or f"use one of {', '.join(sorted(_SCHEMA_TYPES))}")
+        raise Invalid
+    problem = schema_problem(schema)
+    if problem is not None:
+        sub, message, hint = problem
+        ctx.error(Code.CALLBACK_SCHEMA, message, sub=sub, hint=hint)
         raise Invalid
     return schema
