@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from learningpaths.compiler import CompileOptions, compile_content  # noqa: E402
+from learningpaths.compiler import CompileOptions, compile_content
 
 LANGUAGES = ("nl", "en", "fr")
 

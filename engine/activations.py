@@ -22,7 +22,8 @@ array([[0., 2.]], dtype=float32)
 >>> get("swish")
 Traceback (most recent call last):
 ...
-engine.errors.ConfigError: Unknown activation 'swish'. Valid names: heaviside, identity, leaky_relu, linear, logistic, relu, sigmoid, softmax, step, tanh, threshold.
+engine.errors.ConfigError: Unknown activation 'swish'. Valid names: heaviside, identity, leaky_relu, linear,
+    logistic, relu, sigmoid, softmax, step, tanh, threshold.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ class Autoencoder(Sequential):
         self.decoder = decoder if isinstance(decoder, Sequential) else Sequential(decoder, name="decoder")
         super().__init__([*self.encoder.layers, *self.decoder.layers], seed=seed, name=name, dtype=dtype)
         self.encoder.layers = self.layers[: len(self.encoder.layers)]
-        self.decoder.layers = self.layers[len(self.encoder.layers):]
+        self.decoder.layers = self.layers[len(self.encoder.layers) :]
         if input_shape is not None:
             self.build(input_shape)
 

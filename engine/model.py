@@ -77,7 +77,7 @@ class Sequential(Layer):
         else:
             layer.check_input_shape((None, *[None if isinstance(d, str) else d for d in shape]))
 
-    def build(self, input_shape, rng=None) -> "Sequential":
+    def build(self, input_shape, rng=None) -> Sequential:
         shape = tuple(input_shape)
         super().build(shape)
         for layer in self.layers:
@@ -183,8 +183,9 @@ class Sequential(Layer):
             self.optimizer.lr = float(lr)
         names = [metrics] if isinstance(metrics, str) else list(metrics)
         self._params = None
-        self.metrics = {m if isinstance(m, str) else getattr(m, "__name__", "metric"): metrics_module.get(m)
-                        for m in names}
+        self.metrics = {
+            m if isinstance(m, str) else getattr(m, "__name__", "metric"): metrics_module.get(m) for m in names
+        }
 
     def check_compiled(self):
         if self.loss is None or self.optimizer is None:
@@ -196,9 +197,20 @@ class Sequential(Layer):
             training.prepare(self, x)
         return training.train_step(self, x, y)[0]
 
-    def fit(self, x, y=None, *, epochs: int = 1, mode: str = "mini-batch", batch_size: int = 32,
-            shuffle: bool = True, validation_data=None, callbacks=(), should_stop=None,
-            verbose: bool = False) -> History:
+    def fit(
+        self,
+        x,
+        y=None,
+        *,
+        epochs: int = 1,
+        mode: str = "mini-batch",
+        batch_size: int = 32,
+        shuffle: bool = True,
+        validation_data=None,
+        callbacks=(),
+        should_stop=None,
+        verbose: bool = False,
+    ) -> History:
         """Train with gradient descent and return the :class:`~engine.callbacks.History`.
 
         ``mode``: ``"stochastic"`` (one sample per step), ``"batch"`` (the whole set per step) or
@@ -207,9 +219,19 @@ class Sequential(Layer):
         ``should_stop()`` is polled after every step (e.g. a Stop button's flag), as is
         ``model.stop_training``. See :func:`engine.training.fit`.
         """
-        return training.fit(self, x, y, epochs=epochs, mode=mode, batch_size=batch_size, shuffle=shuffle,
-                            validation_data=validation_data, callbacks=callbacks, should_stop=should_stop,
-                            verbose=verbose)
+        return training.fit(
+            self,
+            x,
+            y,
+            epochs=epochs,
+            mode=mode,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            validation_data=validation_data,
+            callbacks=callbacks,
+            should_stop=should_stop,
+            verbose=verbose,
+        )
 
     def predict(self, x, *, batch_size: int | None = None) -> np.ndarray:
         """Outputs in inference mode (logits if the last layer has no activation)."""
@@ -265,7 +287,7 @@ class Sequential(Layer):
         save(self, file)
 
     @staticmethod
-    def load(file) -> "Sequential":
+    def load(file) -> Sequential:
         from .serialization import load
 
         return load(file)

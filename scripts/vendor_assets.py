@@ -33,8 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from learningpaths.runtime import assets as A  # noqa: E402
-from learningpaths.runtime.bundle import build_engine_wheel  # noqa: E402
+from learningpaths.runtime import assets as A
+from learningpaths.runtime.bundle import build_engine_wheel
 
 # Files worth serving compressed (the wheel and the stdlib zip are already deflated).
 GZIP_SUFFIXES = (".js", ".mjs", ".wasm", ".json", ".css", ".map")

@@ -102,7 +102,11 @@ class Layer:
         spec = self._spec
         if spec is not None and (
             len(shape) != len(spec)
-            or any(s != d for s, d in zip(spec, shape) if s is not None and not isinstance(s, str) and d is not None)
+            or any(
+                s != d
+                for s, d in zip(spec, shape, strict=True)
+                if s is not None and not isinstance(s, str) and d is not None
+            )
         ):
             raise ShapeError(self.describe(), spec, shape, self._shape_hint(shape))
 
@@ -130,7 +134,7 @@ class Layer:
     def set_buffer(self, name: str, value) -> None:
         setattr(self, name, np.asarray(value, dtype=self.dtype))
 
-    def sublayers(self) -> list["Layer"]:
+    def sublayers(self) -> list[Layer]:
         """Layers owned by this one (a Dense layer's activation)."""
         return []
 
@@ -152,13 +156,13 @@ class Layer:
                 f"{self.describe()} has {len(params)} parameters "
                 f"({', '.join(p.name for p in params)}), received {len(weights)} arrays."
             )
-        for p, w in zip(params, weights):
+        for p, w in zip(params, weights, strict=True):
             w = np.asarray(w)
             if w.shape != p.shape:
                 raise ShapeError(f"{self.describe()} parameter {p.name!r}", p.shape, w.shape)
             p.value[...] = w
 
-    def astype(self, dtype) -> "Layer":
+    def astype(self, dtype) -> Layer:
         """Cast parameters and buffers to ``dtype`` (e.g. float64 for gradient checks); returns self."""
         self.dtype = np.dtype(dtype)
         for p in self.parameters():
@@ -180,7 +184,7 @@ class Layer:
         return config
 
     @classmethod
-    def from_config(cls, config: dict) -> "Layer":
+    def from_config(cls, config: dict) -> Layer:
         return cls(**config)
 
     def extra_repr(self) -> str:

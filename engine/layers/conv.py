@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from .. import activations, initializers, kernels
 from ..errors import ShapeError, check_positive_int
 from ..parameter import Parameter
@@ -106,7 +105,7 @@ class Conv2D(Layer):
         return _im2col.resolve_padding(self.padding, self.kernel_size, self.stride, size)
 
     def compute_output_shape(self, input_shape):
-        c, h, w = input_shape
+        _, h, w = input_shape
         size = _im2col.output_size((h, w), self.kernel_size, self.stride, self.pads((h, w)))
         return (self.filters, *size)
 
@@ -126,7 +125,9 @@ class Conv2D(Layer):
         if oh < 1 or ow < 1:
             kh, kw = self.kernel_size
             raise ShapeError(
-                self.describe(), (None, self.input_shape[0], f">={kh}", f">={kw}"), x.shape,
+                self.describe(),
+                (None, self.input_shape[0], f">={kh}", f">={kw}"),
+                x.shape,
                 "The padded image is smaller than the kernel.",
             )
         xp = _im2col.pad(x, pads)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from .. import activations, initializers, kernels
 from ..errors import check_positive_int
 from ..parameter import Parameter

@@ -47,8 +47,9 @@ class BatchNorm(Layer):
     ([-1.0, 1.0], [0.20000000298023224])
     """
 
-    def __init__(self, *, momentum: float = 0.1, eps: float = 1e-5, num_features: int | None = None,
-                 name=None, dtype=None):
+    def __init__(
+        self, *, momentum: float = 0.1, eps: float = 1e-5, num_features: int | None = None, name=None, dtype=None
+    ):
         super().__init__(name=name, dtype=dtype)
         if not 0 <= momentum <= 1 or eps <= 0:
             raise ConfigError(f"BatchNorm: need 0 <= momentum <= 1 and eps > 0, received {momentum=}, {eps=}.")
@@ -74,8 +75,9 @@ class BatchNorm(Layer):
         c = self.input_shape[0]
         if x.ndim not in (2, 4) or x.shape[1] != c:
             expected = (None, c, "height", "width") if x.ndim == 4 else (None, c)
-            raise ShapeError(self.describe(), expected, x.shape,
-                             "BatchNorm takes (batch, C) or (batch, C, H, W) input.")
+            raise ShapeError(
+                self.describe(), expected, x.shape, "BatchNorm takes (batch, C) or (batch, C, H, W) input."
+            )
 
     def parameters(self):
         return [self.gamma, self.beta] if self.built else []
