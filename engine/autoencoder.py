@@ -50,7 +50,7 @@ class Autoencoder(Sequential):
 
     def get_config(self):
         config = Layer.get_config(self)
-        if self.built:
+        if self.input_shape is not None:
             config["input_shape"] = list(self.input_shape)
         config["encoder"] = [serialize(layer_) for layer_ in self.encoder.layers]
         config["decoder"] = [serialize(layer_) for layer_ in self.decoder.layers]

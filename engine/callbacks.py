@@ -13,12 +13,16 @@ training after the current step.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Sequential
 
 
 class Callback:
     """Base class: override the hooks you need. ``self.model`` is set by ``fit``."""
 
-    model = None
+    model: Sequential | None = None
 
     def on_train_begin(self, logs: dict):
         pass
@@ -108,7 +112,7 @@ class EarlyStopping(Callback):
             return None
         if self.sign * value < self.best - self.min_delta:
             self.best, self.wait = self.sign * value, 0
-            if self.restore_best:
+            if self.restore_best and self.model is not None:
                 self.best_weights = [p.value.copy() for p in self.model.parameters()]
             return None
         self.wait += 1
@@ -118,7 +122,7 @@ class EarlyStopping(Callback):
         return None
 
     def on_train_end(self, logs):
-        if self.restore_best and self.best_weights is not None:
+        if self.restore_best and self.best_weights is not None and self.model is not None:
             for p, w in zip(self.model.parameters(), self.best_weights, strict=True):
                 p.value[...] = w
 

@@ -30,6 +30,10 @@ class Loss:
     key = ""
     fused_activation: type | None = None
     from_logits = False
+    # saved by forward for backward: the probabilities, the targets and the averaging count
+    _p: np.ndarray
+    _y: np.ndarray
+    _n: int
 
     def __call__(self, y_pred, y_true) -> float:
         return self.forward(y_pred, y_true)

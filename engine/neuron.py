@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from . import activations
-from .errors import ShapeError
+from .errors import ConfigError, ShapeError
 
 
 @dataclass
@@ -68,8 +68,13 @@ class Neuron:
     def __init__(self, weights, bias: float = 0.0, activation="step"):
         self.weights = np.array(weights, dtype=np.float64).reshape(-1)
         self.bias = float(bias)
-        self.activation = activations.get(activation)
-        self.activation.astype(np.float64)
+        chosen = activations.get(activation)
+        if chosen is None:
+            raise ConfigError(
+                "Neuron: received activation=None, expected an elementwise activation such as 'step' or 'sigmoid'."
+            )
+        chosen.astype(np.float64)
+        self.activation = chosen
 
     def _inputs(self, x) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)

@@ -53,9 +53,7 @@ class Optimizer:
 
     def step(self, params=None) -> None:
         """Apply one update to every parameter (those given, else those passed at construction)."""
-        params = self.params if params is None else params
-        if params is None:
-            raise ConfigError(f"{type(self).__name__}.step: no parameters; pass them to the constructor or to step().")
+        params = self._chosen(params, "step")
         self.iterations += 1
         for p in params:
             grad = p.grad
@@ -64,8 +62,17 @@ class Optimizer:
             self._update(p, grad)
 
     def zero_grad(self, params=None) -> None:
-        for p in self.params if params is None else params:
+        for p in self._chosen(params, "zero_grad"):
             p.grad.fill(0)
+
+    def _chosen(self, params, method: str) -> list:
+        """``params`` if given, else those passed at construction; a ConfigError if neither."""
+        params = self.params if params is None else params
+        if params is None:
+            raise ConfigError(
+                f"{type(self).__name__}.{method}: no parameters; pass them to the constructor or to {method}()."
+            )
+        return params
 
     def _update(self, p, grad) -> None:
         raise NotImplementedError

@@ -100,7 +100,7 @@ def to_onnx(model, input_shape=None, path=None, *, opset: int = OPSET, name: str
     if not isinstance(model, Layer):
         raise ConfigError(f"to_onnx expects an engine model or layer, received {type(model).__name__}.")
     if input_shape is None:
-        if not model.built or any(isinstance(d, str) for d in model.input_shape):
+        if model.input_shape is None or any(isinstance(d, str) for d in model.input_shape):
             raise ConfigError("to_onnx needs input_shape=(...) (one sample, no batch axis) for an unbuilt model.")
         input_shape = model.input_shape
     input_shape = tuple(int(d) for d in input_shape)

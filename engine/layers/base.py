@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import ConfigError, ShapeError
 from ..parameter import DEFAULT_DTYPE, Parameter
 
-LAYERS: dict[str, type] = {}
+LAYERS: dict[str, type[Layer]] = {}
 """Every Layer subclass by class name (filled automatically; used by ``load`` and ``get``)."""
 
 
@@ -72,6 +72,14 @@ class Layer:
         self.input_shape = tuple(input_shape)
         self._spec = self.input_spec(self.input_shape)
         self.built = True
+
+    def built_shape(self) -> tuple:
+        """``input_shape`` of a built layer; a ConfigError saying how to build it otherwise."""
+        if self.input_shape is None:
+            raise ConfigError(
+                f"{self.describe()} is not built yet: call build(input_shape) or pass a batch through it first."
+            )
+        return self.input_shape
 
     def input_spec(self, input_shape) -> tuple | None:
         """The accepted input shape including the batch axis: ints must match, names are free."""
@@ -209,7 +217,7 @@ def get(identifier) -> Layer:
     return get_class(identifier)()
 
 
-def get_class(name: str) -> type:
+def get_class(name: str) -> type[Layer]:
     from ..errors import unknown_name
 
     if name not in LAYERS or name.startswith("_"):
