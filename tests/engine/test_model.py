@@ -206,7 +206,7 @@ def test_undefined_batch_metrics_are_nan_not_errors():
 
 def test_output_shape_of_an_unbuilt_model_says_how_to_build_it():
     with pytest.raises(ConfigError) as info:
-        Sequential([Dense(2)]).output_shape
+        _ = Sequential([Dense(2)]).output_shape
     assert str(info.value) == (
         "Sequential 'sequential' is not built yet: call build(input_shape) or pass a batch through it first."
     )
