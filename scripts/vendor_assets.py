@@ -274,7 +274,8 @@ def precompile_bytecode(engine_manifest: dict) -> None:
         if not target.is_file():
             if not cached.is_file():
                 with tempfile.TemporaryDirectory() as tmp:
-                    out = run_precompile({"out": tmp + "/", "engineWheel": str(A.ENGINE_OUT_DIR / engine_manifest["wheel"])})
+                    wheel = str(A.ENGINE_OUT_DIR / engine_manifest["wheel"])
+                    out = run_precompile({"out": tmp + "/", "engineWheel": wheel})
                     shutil.copyfile(out["engine-pyc.zip"], cached)
             shutil.copyfile(cached, target)
         say(f"bytecode: static/engine/{target.name} ({target.stat().st_size / 1e3:.0f} kB)")
