@@ -122,7 +122,7 @@ def numpy_wheel(lock: dict) -> Path:
     for source in (_numpy_from_pypi, _numpy_from_cdn):
         try:
             data = source()
-        except Exception as exc:  # each source may fail (offline, package gone); try the next one
+        except Exception as exc:  # noqa: BLE001  (each source may fail: offline, package gone; try the next)
             errors.append(f"{source.__doc__}: {exc}")
             continue
         got = hashlib.sha256(data).hexdigest()
