@@ -9,7 +9,7 @@ PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadfile
 # `make test PG=0` skips the second run of the suite, on PostgreSQL.
 PG     ?= 1
 
-.PHONY: run test test-postgres install assets browser content models migrate serve check bench load clean
+.PHONY: run test test-postgres install assets browser content models migrate serve check bench load clean lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ serve:
 
 run: assets content models serve
 
-test: assets browser
+test: lint assets browser
 	$(BIN)/python manage.py compilecontent --check --strict --execute
 	$(PYTEST)
 ifneq ($(PG),0)
@@ -54,6 +54,21 @@ endif
 # Debian's postgresql when missing and leaves the server running; `scripts/postgres.sh stop`).
 test-postgres: assets browser
 	url="$$(scripts/postgres.sh start)" && DATABASE_URL="$$url" $(PYTEST)
+
+# ruff (lint and format), mypy (engine/ and the compiler) and eslint (static/ and the Node
+# runners); configured in pyproject.toml and eslint.config.js. npm ci runs only when node_modules
+# is missing or older than the lock, and prefers npm's cache, so it works offline after once.
+NPM_STAMP := node_modules/.package-lock.json
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --prefer-offline --no-audit --no-fund
+	@touch $@
+
+lint: install $(NPM_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	npx --no-install eslint .
 
 bench: install
 	$(BIN)/python bench/engine_vs_torch.py

@@ -83,8 +83,8 @@ from tests.conftest import compiled_object, compile_result
 html = {json.dumps(cell_html(1, FIRST_STEP_CELL) + cell_html(2, STEP_TIME_CELL.format(steps=steps)))}
 content_sync(result=compile_result([compiled_object("bench-mlp", title="Bench", html=html)]))
 """
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "learningpaths.settings"},
-                   check=True)
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True,
+                   env={**env, "DJANGO_SETTINGS_MODULE": "learningpaths.settings"})
     return env
 
 
@@ -208,11 +208,12 @@ def main() -> None:
     from learningpaths.runtime.bundle import build_engine_wheel
 
     wheel = build_engine_wheel()
-    vendor = sum(p.stat().st_size for p in assets.PYODIDE_DIR.iterdir() if not p.name.endswith((".gz", ".map", "package.json")))
+    shipped = [p for p in assets.PYODIDE_DIR.iterdir() if not p.name.endswith((".gz", ".map", "package.json"))]
+    vendor = sum(p.stat().st_size for p in shipped)
     wire = sum((p.with_name(p.name + ".gz") if p.with_name(p.name + ".gz").exists() else p).stat().st_size
-               for p in assets.PYODIDE_DIR.iterdir() if not p.name.endswith((".gz", ".map", "package.json")))
-    print(f"vendored Pyodide {assets.PYODIDE_VERSION} + NumPy: {vendor / 1e6:.1f} MB ({wire / 1e6:.1f} MB gzip on the wire); "
-          f"engine wheel {wheel['size'] / 1e3:.0f} kB", flush=True)
+               for p in shipped)
+    print(f"vendored Pyodide {assets.PYODIDE_VERSION} + NumPy: {vendor / 1e6:.1f} MB "
+          f"({wire / 1e6:.1f} MB gzip on the wire); engine wheel {wheel['size'] / 1e3:.0f} kB", flush=True)
 
     var = Path(tempfile.mkdtemp(prefix="lp-bench-browser-"))
     env = prepare_site(var, args.steps)
@@ -230,15 +231,16 @@ def main() -> None:
                 out = measure_page(driver, url)
                 cold.append(out["first"])
                 boots.append(out["boot"])
-                print(f"cold {i + 1}: first training step at {out['first'] / 1000:.2f} s  (boot marks ms: {out['boot']})", flush=True)
+                print(f"cold {i + 1}: first training step at {out['first'] / 1000:.2f} s  "
+                      f"(boot marks ms: {out['boot']})", flush=True)
                 if i == args.cold - 1:
                     for j in range(args.warm):
                         driver.get("about:blank")
                         time.sleep(1.0)  # let the browser finish writing its caches
                         out = measure_page(driver, url)
                         warm.append(out["first"])
-                        print(f"warm {j + 1}: first training step at {out['first'] / 1000:.2f} s  (boot marks ms: {out['boot']})",
-                              flush=True)
+                        print(f"warm {j + 1}: first training step at {out['first'] / 1000:.2f} s  "
+                              f"(boot marks ms: {out['boot']})", flush=True)
                     step = driver.execute_async_script(STEP_JS)
                     if not step["ok"]:
                         raise SystemExit(f"the step-time cell failed:\n{step['error']}")

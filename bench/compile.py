@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from learningpaths.compiler import CompileOptions, compile_content  # noqa: E402
+from learningpaths.compiler import CompileOptions, compile_content
 
 LANGUAGES = ("nl", "en", "fr")
 
@@ -74,7 +74,8 @@ teacher_exclusive: {'true' if teacher else 'false'}
 
 
 def body(i: int, rng: random.Random, blockly: list[str], language: str) -> str:
-    parts = [f"# Les {i}\n", "Binnen het machinaal leren bekleedt ***deep learning*** een prominente plaats. " * rng.randint(2, 6),
+    parts = [f"# Les {i}\n",
+             "Binnen het machinaal leren bekleedt ***deep learning*** een prominente plaats. " * rng.randint(2, 6),
              "\n<div class=\"alert alert-box alert-success\">\n  Hoe verloopt een <b>training</b>?<br>\n</div>\n",
              f"![Figuur {i}](embed/fig{i}.png \"Figuur\")\n", "![logo](embed/dwengo.png)\n"]
     if i % 3 == 0:
@@ -107,8 +108,9 @@ def generate(root: Path, objects: int, paths: int, seed: int = 7) -> list[Path]:
         hruid = f"obj_{i:04d}"
         if i % 10 == 9:  # a Blockly object: metadata.md plus an XML file, embedded by others
             (folder / "metadata.md").write_text(front_matter(hruid, language, "blockly", rng, False))
-            (folder / "program.xml").write_text('<xml xmlns="https://developers.google.com/blockly/xml">'
-                                                f'<block type="text"><field name="TEXT">Welkom {i}</field></block></xml>')
+            (folder / "program.xml").write_text(
+                '<xml xmlns="https://developers.google.com/blockly/xml">'
+                f'<block type="text"><field name="TEXT">Welkom {i}</field></block></xml>')
             blockly[language].append(hruid)
             sources.append(folder / "metadata.md")
         else:
@@ -123,7 +125,8 @@ def generate(root: Path, objects: int, paths: int, seed: int = 7) -> list[Path]:
         language = LANGUAGES[p % 3]
         chosen = rng.sample(keys[language], 12)
         nodes = [{"learningobject_hruid": h, "language": language, "version": "3", "start_node": n == 0,
-                  **({"transitions": [{"default": True, "next": {"hruid": chosen[n + 1], "language": language, "version": "3"}}]}
+                  **({"transitions": [{"default": True,
+                                       "next": {"hruid": chosen[n + 1], "language": language, "version": "3"}}]}
                      if n + 1 < len(chosen) else {})} for n, h in enumerate(chosen)]
         folder = root / "learning_paths" / language
         folder.mkdir(parents=True, exist_ok=True)
@@ -166,11 +169,13 @@ def main() -> None:
         run("one object changed", root, options, args.objects)
         changed.write_text(changed.read_text() + "\nNog een alinea.\n")
         started = time.perf_counter()
-        cli = subprocess.run([sys.executable, "-m", "learningpaths.compiler", str(root), "--cache", str(Path(tmp) / "cache"),
-                              "--format", "json"], capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+        cli = subprocess.run([sys.executable, "-m", "learningpaths.compiler", str(root),
+                              "--cache", str(Path(tmp) / "cache"), "--format", "json"],
+                             capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
         report = json.loads(cli.stdout)
-        print(f"{'one changed, new process':<24} {time.perf_counter() - started:6.2f} s wall (python -m learningpaths.compiler "
-              f"--cache: start-up and imports included; compile {report['seconds']:.2f} s; exit {cli.returncode})")
+        print(f"{'one changed, new process':<24} {time.perf_counter() - started:6.2f} s wall "
+              f"(python -m learningpaths.compiler --cache: start-up and imports included; "
+              f"compile {report['seconds']:.2f} s; exit {cli.returncode})")
         size = (Path(tmp) / "cache" / "compile-cache.pickle").stat().st_size
         print(f"cache file: {size / 1e6:.1f} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
               "(wall times grow with other load, cpu times do not)")

@@ -84,7 +84,8 @@ def client(port: int, body: bytes, n: int, out: list, errors: list) -> None:
 def run_level(port: int, body: bytes, clients: int, per_client: int) -> dict:
     latencies: list[float] = []
     errors: list[int] = []
-    threads = [threading.Thread(target=client, args=(port, body, per_client, latencies, errors)) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(port, body, per_client, latencies, errors))
+               for _ in range(clients)]
     start = time.perf_counter()
     for t in threads:
         t.start()
@@ -160,9 +161,9 @@ def main() -> None:
     for name in args.server.split(","):
         port = free_port()
         if name == "uvicorn":
-            command = [py, "-m", "uvicorn", "learningpaths.asgi:application", "--host", "127.0.0.1", "--port", str(port),
-                       "--workers", str(args.workers), "--loop", "uvloop", "--http", "httptools",
-                       "--no-access-log", "--log-level", "warning"]
+            command = [py, "-m", "uvicorn", "learningpaths.asgi:application",
+                       "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+                       "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
             setup = f"uvicorn: {args.workers} worker processes, one event loop each"
         elif name == "gunicorn":
             command = [py, "-m", "gunicorn", "learningpaths.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
@@ -174,7 +175,8 @@ def main() -> None:
         try:
             status = wait_ready(port)
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("POST", "/api/demos/digits-cnn/predict", body=body, headers={"Content-Type": "application/json"})
+            conn.request("POST", "/api/demos/digits-cnn/predict", body=body,
+                         headers={"Content-Type": "application/json"})
             first = json.loads(conn.getresponse().read())
             run_level(port, body, 64, 4)  # every worker has answered before we measure
             print(f"\n{setup}; {os.cpu_count()} CPUs; clients: {args.client}; providers: {status['providers']} "

@@ -14,15 +14,27 @@ True
 
 from . import activations, callbacks, data, export, initializers, kernels, losses, metrics, optimizers, training
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
+from .autoencoder import Autoencoder
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback
 from .errors import ConfigError, ShapeError
 from .gradcheck import check_layer, check_loss, numerical_gradient
 from .layers import (
-    GRU, LSTM, RNN, AvgPool2D, BatchNorm, BatchNormalization, Conv2D, Dense, Dropout, Flatten, Layer,
-    MaxPool2D, Reshape, SimpleRNN,
+    GRU,
+    LSTM,
+    RNN,
+    AvgPool2D,
+    BatchNorm,
+    BatchNormalization,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    Layer,
+    MaxPool2D,
+    Reshape,
+    SimpleRNN,
 )
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, MeanSquaredError, SoftmaxCrossEntropy
-from .autoencoder import Autoencoder
 from .model import Sequential
 from .neuron import Neuron
 from .optimizers import SGD, Adam, RMSprop
@@ -33,17 +45,60 @@ __version__ = "0.1.0"
 
 __all__ = [
     # building blocks
-    "Parameter", "Layer", "Dense", "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "Reshape", "Dropout",
-    "BatchNorm", "BatchNormalization", "RNN", "SimpleRNN", "LSTM", "GRU",
-    "Step", "Identity", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
-    "MeanSquaredError", "BinaryCrossEntropy", "CategoricalCrossEntropy", "SoftmaxCrossEntropy",
-    "SGD", "Adam", "RMSprop",
+    "Parameter",
+    "Layer",
+    "Dense",
+    "Conv2D",
+    "MaxPool2D",
+    "AvgPool2D",
+    "Flatten",
+    "Reshape",
+    "Dropout",
+    "BatchNorm",
+    "BatchNormalization",
+    "RNN",
+    "SimpleRNN",
+    "LSTM",
+    "GRU",
+    "Step",
+    "Identity",
+    "ReLU",
+    "LeakyReLU",
+    "Sigmoid",
+    "Tanh",
+    "Softmax",
+    "MeanSquaredError",
+    "BinaryCrossEntropy",
+    "CategoricalCrossEntropy",
+    "SoftmaxCrossEntropy",
+    "SGD",
+    "Adam",
+    "RMSprop",
     # models and training
-    "Sequential", "Autoencoder", "Callback", "LambdaCallback", "History", "EarlyStopping",
-    "save", "load", "Neuron",
+    "Sequential",
+    "Autoencoder",
+    "Callback",
+    "LambdaCallback",
+    "History",
+    "EarlyStopping",
+    "save",
+    "load",
+    "Neuron",
     # checking and errors
-    "check_layer", "check_loss", "numerical_gradient", "ShapeError", "ConfigError",
+    "check_layer",
+    "check_loss",
+    "numerical_gradient",
+    "ShapeError",
+    "ConfigError",
     # modules
-    "activations", "callbacks", "data", "export", "initializers", "kernels", "losses", "metrics",
-    "optimizers", "training",
+    "activations",
+    "callbacks",
+    "data",
+    "export",
+    "initializers",
+    "kernels",
+    "losses",
+    "metrics",
+    "optimizers",
+    "training",
 ]

@@ -22,7 +22,8 @@ array([[0., 2.]], dtype=float32)
 >>> get("swish")
 Traceback (most recent call last):
 ...
-engine.errors.ConfigError: Unknown activation 'swish'. Valid names: heaviside, identity, leaky_relu, linear, logistic, relu, sigmoid, softmax, step, tanh, threshold.
+engine.errors.ConfigError: Unknown activation 'swish'. Valid names: heaviside, identity, leaky_relu, linear,
+    logistic, relu, sigmoid, softmax, step, tanh, threshold.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class Activation(Layer):
     """
 
     key = ""  # registry name
+    _x: np.ndarray  # saved for backward by forward
+    _y: np.ndarray  # likewise (the same array as self.output)
 
     def __init__(self, *, name=None, dtype=None):
         super().__init__(name=name or self.key, dtype=dtype)
@@ -59,12 +62,12 @@ class Activation(Layer):
     def forward(self, x, *, training=False):
         x = self._prepare(x)
         y = self.function(x)
-        self._x = x  # saved for backward
+        self._x, self._y = x, y  # saved for backward
         self.output = y
         return y
 
     def backward(self, grad_y, *, need_input_grad=True):
-        return grad_y * self.derivative(self._x, self.output)
+        return grad_y * self.derivative(self._x, self._y)
 
     def get_config(self):
         config = super().get_config()
@@ -130,7 +133,7 @@ class ReLU(Activation):
         return (y > 0).astype(y.dtype)
 
     def backward(self, grad_y, *, need_input_grad=True):
-        return kernels.relu_grad(grad_y, self.output)
+        return kernels.relu_grad(grad_y, self._y)
 
 
 class LeakyReLU(Activation):
@@ -201,7 +204,7 @@ class Softmax(Activation):
         raise ConfigError("Softmax is not elementwise: use backward(grad_y) instead of derivative().")
 
     def backward(self, grad_y, *, need_input_grad=True):
-        y = self.output
+        y = self._y
         if self.axis in (-1, y.ndim - 1):
             return y * (grad_y - kernels.sum_last(grad_y * y, keepdims=True))
         return y * (grad_y - (grad_y * y).sum(axis=self.axis, keepdims=True))

@@ -27,7 +27,7 @@ class Autoencoder(Sequential):
         self.decoder = decoder if isinstance(decoder, Sequential) else Sequential(decoder, name="decoder")
         super().__init__([*self.encoder.layers, *self.decoder.layers], seed=seed, name=name, dtype=dtype)
         self.encoder.layers = self.layers[: len(self.encoder.layers)]
-        self.decoder.layers = self.layers[len(self.encoder.layers):]
+        self.decoder.layers = self.layers[len(self.encoder.layers) :]
         if input_shape is not None:
             self.build(input_shape)
 
@@ -50,7 +50,7 @@ class Autoencoder(Sequential):
 
     def get_config(self):
         config = Layer.get_config(self)
-        if self.built:
+        if self.input_shape is not None:
             config["input_shape"] = list(self.input_shape)
         config["encoder"] = [serialize(layer_) for layer_ in self.encoder.layers]
         config["decoder"] = [serialize(layer_) for layer_ in self.decoder.layers]

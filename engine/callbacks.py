@@ -13,12 +13,16 @@ training after the current step.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Sequential
 
 
 class Callback:
     """Base class: override the hooks you need. ``self.model`` is set by ``fit``."""
 
-    model = None
+    model: Sequential | None = None
 
     def on_train_begin(self, logs: dict):
         pass
@@ -42,8 +46,9 @@ class LambdaCallback(Callback):
     >>> cb = LambdaCallback(on_step_end=print)
     """
 
-    def __init__(self, on_train_begin=None, on_epoch_begin=None, on_step_end=None, on_epoch_end=None,
-                 on_train_end=None):
+    def __init__(
+        self, on_train_begin=None, on_epoch_begin=None, on_step_end=None, on_epoch_end=None, on_train_end=None
+    ):
         for hook, fn in (
             ("on_train_begin", on_train_begin),
             ("on_epoch_begin", on_epoch_begin),
@@ -86,8 +91,14 @@ class EarlyStopping(Callback):
     With ``restore_best=True`` the weights of the best epoch are copied back at the end.
     """
 
-    def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
-                 mode: str = "min", restore_best: bool = False):
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        patience: int = 5,
+        min_delta: float = 0.0,
+        mode: str = "min",
+        restore_best: bool = False,
+    ):
         self.monitor, self.patience, self.min_delta = monitor, int(patience), float(min_delta)
         self.sign = 1.0 if mode == "min" else -1.0
         self.restore_best = restore_best
@@ -101,7 +112,7 @@ class EarlyStopping(Callback):
             return None
         if self.sign * value < self.best - self.min_delta:
             self.best, self.wait = self.sign * value, 0
-            if self.restore_best:
+            if self.restore_best and self.model is not None:
                 self.best_weights = [p.value.copy() for p in self.model.parameters()]
             return None
         self.wait += 1
@@ -111,8 +122,8 @@ class EarlyStopping(Callback):
         return None
 
     def on_train_end(self, logs):
-        if self.restore_best and self.best_weights is not None:
-            for p, w in zip(self.model.parameters(), self.best_weights):
+        if self.restore_best and self.best_weights is not None and self.model is not None:
+            for p, w in zip(self.model.parameters(), self.best_weights, strict=True):
                 p.value[...] = w
 
 
@@ -137,8 +148,9 @@ class CallbackList:
         self.callbacks = list(callbacks)
         for cb in self.callbacks:
             cb.model = model
-        self.wants_steps = any(type(cb).on_step_end is not Callback.on_step_end or "on_step_end" in vars(cb)
-                               for cb in self.callbacks)
+        self.wants_steps = any(
+            type(cb).on_step_end is not Callback.on_step_end or "on_step_end" in vars(cb) for cb in self.callbacks
+        )
 
     def call(self, hook: str, logs: dict) -> bool:
         stop = False

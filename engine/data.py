@@ -78,7 +78,9 @@ def make_blobs(n: int = 200, *, centers=3, std: float = 0.5, seed=None):
     rng = _rng(seed)
     centers = rng.uniform(-4, 4, size=(centers, 2)) if isinstance(centers, int) else np.asarray(centers, float)
     counts = _split(n, len(centers))
-    x = np.concatenate([c + rng.normal(scale=std, size=(m, centers.shape[1])) for c, m in zip(centers, counts)])
+    x = np.concatenate(
+        [c + rng.normal(scale=std, size=(m, centers.shape[1])) for c, m in zip(centers, counts, strict=True)]
+    )
     y = np.repeat(np.arange(len(centers)), counts)
     return _finish(x, y, rng, 0)
 
@@ -121,7 +123,7 @@ def train_test_split(x, y, *, test_size: float = 0.25, seed=None):
         raise ConfigError(f"train_test_split: test_size must be in (0, 1), received {test_size!r}.")
     x, y = np.asarray(x), np.asarray(y)
     order = _rng(seed).permutation(len(x))
-    cut = len(x) - int(round(len(x) * test_size))
+    cut = len(x) - round(len(x) * test_size)
     train, test = order[:cut], order[cut:]
     return x[train], x[test], y[train], y[test]
 

@@ -31,8 +31,7 @@ class ShapeError(ValueError):
         self.expected = tuple(expected)
         self.received = tuple(received)
         message = (
-            f"{layer} expected input of shape {format_shape(self.expected)}, "
-            f"received {format_shape(self.received)}."
+            f"{layer} expected input of shape {format_shape(self.expected)}, received {format_shape(self.received)}."
         )
         if hint:
             message += " " + hint
@@ -45,9 +44,7 @@ class ConfigError(ValueError):
 
 def unknown_name(kind: str, name, valid) -> ConfigError:
     """Build the error for an unknown registry name, listing the valid ones."""
-    return ConfigError(
-        f"Unknown {kind} {name!r}. Valid names: {', '.join(sorted(valid))}."
-    )
+    return ConfigError(f"Unknown {kind} {name!r}. Valid names: {', '.join(sorted(valid))}.")
 
 
 def check_positive_int(owner: str, argument: str, value) -> int:

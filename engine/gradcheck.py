@@ -71,8 +71,17 @@ def _compare(names_arrays, atol, rtol) -> GradcheckResult:
     return result
 
 
-def check_layer(layer, x, *, training: bool = False, eps: float = 1e-6, atol: float = 1e-5,
-                rtol: float = 1e-3, seed: int = 0, before_forward=None) -> GradcheckResult:
+def check_layer(
+    layer,
+    x,
+    *,
+    training: bool = False,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int = 0,
+    before_forward=None,
+) -> GradcheckResult:
     """Check ``layer.backward`` (input and parameter gradients) against central differences.
 
     The layer is cast to float64 in place. ``before_forward`` is called before every forward pass

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
 from .activations import Sigmoid, Softmax, softmax
 from .errors import ConfigError, ShapeError, unknown_name
-from . import kernels
 
 
 class Loss:
@@ -30,6 +30,10 @@ class Loss:
     key = ""
     fused_activation: type | None = None
     from_logits = False
+    # saved by forward for backward: the probabilities, the targets and the averaging count
+    _p: np.ndarray
+    _y: np.ndarray
+    _n: int
 
     def __call__(self, y_pred, y_true) -> float:
         return self.forward(y_pred, y_true)
@@ -56,8 +60,12 @@ class Loss:
         y_true = np.asarray(y_true)
         if y_true.shape != y_pred.shape:
             if y_true.size != y_pred.size or y_true.shape[:1] != y_pred.shape[:1]:
-                raise ShapeError(self.describe(), ("batch", *y_pred.shape[1:]), y_true.shape,
-                                 f"Targets must match the predictions {y_pred.shape}.")
+                raise ShapeError(
+                    self.describe(),
+                    ("batch", *y_pred.shape[1:]),
+                    y_true.shape,
+                    f"Targets must match the predictions {y_pred.shape}.",
+                )
             y_true = y_true.reshape(y_pred.shape)
         return y_pred, y_true.astype(y_pred.dtype, copy=False)
 
@@ -152,8 +160,9 @@ class CategoricalCrossEntropy(Loss):
         if y_true.shape == y_pred.shape and not (c == 1 and np.issubdtype(y_true.dtype, np.integer)):
             return y_pred, None, y_true.astype(y_pred.dtype, copy=False)
         if y_true.shape not in ((n,), (n, 1)):
-            raise ShapeError(self.describe(), ("batch", c), y_true.shape,
-                             f"Targets must be labels ({n},) or one-hot ({n}, {c}).")
+            raise ShapeError(
+                self.describe(), ("batch", c), y_true.shape, f"Targets must be labels ({n},) or one-hot ({n}, {c})."
+            )
         labels = y_true.reshape(n)
         if not np.issubdtype(labels.dtype, np.integer):
             if not np.all(labels == np.round(labels)):

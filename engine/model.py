@@ -10,6 +10,7 @@ from . import activations, losses, metrics as metrics_module, optimizers, traini
 from .callbacks import History
 from .errors import ConfigError, ShapeError, unknown_name
 from .layers.base import Layer, get as get_layer, serialize
+from .parameter import Parameter
 
 
 class Sequential(Layer):
@@ -41,7 +42,8 @@ class Sequential(Layer):
         super().__init__(name=name, dtype=dtype, seed=seed)
         self._generator = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.layers: list[Layer] = []
-        self.loss = self.optimizer = None
+        self.loss: losses.Loss | None = None
+        self.optimizer: optimizers.Optimizer | None = None
         self.metrics: dict = {}
         self.stop_training = False
         self.history: History | None = None
@@ -77,7 +79,8 @@ class Sequential(Layer):
         else:
             layer.check_input_shape((None, *[None if isinstance(d, str) else d for d in shape]))
 
-    def build(self, input_shape, rng=None) -> "Sequential":
+    # Returns the model (for chaining), where a layer's build returns None.
+    def build(self, input_shape, rng=None) -> Sequential:  # type: ignore[override]
         shape = tuple(input_shape)
         super().build(shape)
         for layer in self.layers:
@@ -90,7 +93,7 @@ class Sequential(Layer):
 
     @property
     def output_shape(self) -> tuple:
-        shape = self.input_shape
+        shape = self.built_shape()
         for layer in self.layers:
             shape = layer.compute_output_shape(shape)
         return shape
@@ -115,9 +118,9 @@ class Sequential(Layer):
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
 
-    def named_parameters(self) -> list[tuple[str, object]]:
+    def named_parameters(self) -> list[tuple[str, Parameter]]:
         """``[("dense.W", Parameter), ...]``, names qualified by layer name."""
-        out = []
+        out: list[tuple[str, Parameter]] = []
         for layer in self.layers:
             if isinstance(layer, Sequential):
                 out += [(f"{layer.name}.{n}", p) for n, p in layer.named_parameters()]
@@ -157,7 +160,7 @@ class Sequential(Layer):
             if x.ndim < 2:
                 raise ShapeError(self.describe(), ("batch", "..."), x.shape, "Inputs need a batch axis.")
             self.build(x.shape[1:])
-        outputs = {} if return_activations else None
+        outputs: dict[str, np.ndarray] | None = {} if return_activations else None
         for layer in self.layers:
             x = layer.forward(x, training=training)
             if outputs is not None:
@@ -183,12 +186,15 @@ class Sequential(Layer):
             self.optimizer.lr = float(lr)
         names = [metrics] if isinstance(metrics, str) else list(metrics)
         self._params = None
-        self.metrics = {m if isinstance(m, str) else getattr(m, "__name__", "metric"): metrics_module.get(m)
-                        for m in names}
+        self.metrics = {
+            m if isinstance(m, str) else getattr(m, "__name__", "metric"): metrics_module.get(m) for m in names
+        }
 
-    def check_compiled(self):
+    def check_compiled(self) -> tuple[losses.Loss, optimizers.Optimizer]:
+        """The loss and the optimizer; a ConfigError before ``compile``."""
         if self.loss is None or self.optimizer is None:
             raise ConfigError(f"{self.describe()} is not compiled: call model.compile(loss=..., optimizer=...) first.")
+        return self.loss, self.optimizer
 
     def train_step(self, x, y) -> float:
         """One gradient step on the batch ``(x, y)``; returns the loss before the update."""
@@ -196,9 +202,20 @@ class Sequential(Layer):
             training.prepare(self, x)
         return training.train_step(self, x, y)[0]
 
-    def fit(self, x, y=None, *, epochs: int = 1, mode: str = "mini-batch", batch_size: int = 32,
-            shuffle: bool = True, validation_data=None, callbacks=(), should_stop=None,
-            verbose: bool = False) -> History:
+    def fit(
+        self,
+        x,
+        y=None,
+        *,
+        epochs: int = 1,
+        mode: str = "mini-batch",
+        batch_size: int = 32,
+        shuffle: bool = True,
+        validation_data=None,
+        callbacks=(),
+        should_stop=None,
+        verbose: bool = False,
+    ) -> History:
         """Train with gradient descent and return the :class:`~engine.callbacks.History`.
 
         ``mode``: ``"stochastic"`` (one sample per step), ``"batch"`` (the whole set per step) or
@@ -207,9 +224,19 @@ class Sequential(Layer):
         ``should_stop()`` is polled after every step (e.g. a Stop button's flag), as is
         ``model.stop_training``. See :func:`engine.training.fit`.
         """
-        return training.fit(self, x, y, epochs=epochs, mode=mode, batch_size=batch_size, shuffle=shuffle,
-                            validation_data=validation_data, callbacks=callbacks, should_stop=should_stop,
-                            verbose=verbose)
+        return training.fit(
+            self,
+            x,
+            y,
+            epochs=epochs,
+            mode=mode,
+            batch_size=batch_size,
+            shuffle=shuffle,
+            validation_data=validation_data,
+            callbacks=callbacks,
+            should_stop=should_stop,
+            verbose=verbose,
+        )
 
     def predict(self, x, *, batch_size: int | None = None) -> np.ndarray:
         """Outputs in inference mode (logits if the last layer has no activation)."""
@@ -220,9 +247,9 @@ class Sequential(Layer):
 
     def evaluate(self, x, y, *, batch_size: int | None = None) -> dict:
         """``{"loss": ..., <metric>: ...}`` over the whole set, in inference mode."""
-        self.check_compiled()
+        loss, _ = self.check_compiled()
         out = self.predict(x, batch_size=batch_size)
-        return {"loss": float(self.loss.forward(out, y)), **training.metric_logs(self, np.asarray(y), out)}
+        return {"loss": float(loss.forward(out, y)), **training.metric_logs(self, np.asarray(y), out)}
 
     # -- description and persistence --------------------------------------------------------
     def summary(self, print_fn=print) -> str | None:
@@ -244,7 +271,7 @@ class Sequential(Layer):
 
     def get_config(self):
         config = super().get_config()
-        if self.built:
+        if self.input_shape is not None:
             config["input_shape"] = list(self.input_shape)
         config["layers"] = [serialize(layer_) for layer_ in self.layers]
         return config
@@ -265,7 +292,7 @@ class Sequential(Layer):
         save(self, file)
 
     @staticmethod
-    def load(file) -> "Sequential":
+    def load(file) -> Sequential:
         from .serialization import load
 
         return load(file)

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from . import activations
-from .errors import ShapeError
+from .errors import ConfigError, ShapeError
 
 
 @dataclass
@@ -43,13 +43,15 @@ class NeuronTrace:
 
     def __str__(self) -> str:
         total = sum(self.products)
-        return "\n".join([
-            f"inputs x        = {self.inputs}",
-            f"weights w       = {self.weights}",
-            f"products w*x    = {self.products}",
-            f"sum + bias      = {total:g} + {self.bias:g} = {self.weighted_sum:g}",
-            f"{self.activation}({self.weighted_sum:g})".ljust(16) + f"= {self.output:g}",
-        ])
+        return "\n".join(
+            [
+                f"inputs x        = {self.inputs}",
+                f"weights w       = {self.weights}",
+                f"products w*x    = {self.products}",
+                f"sum + bias      = {total:g} + {self.bias:g} = {self.weighted_sum:g}",
+                f"{self.activation}({self.weighted_sum:g})".ljust(16) + f"= {self.output:g}",
+            ]
+        )
 
 
 class Neuron:
@@ -66,8 +68,13 @@ class Neuron:
     def __init__(self, weights, bias: float = 0.0, activation="step"):
         self.weights = np.array(weights, dtype=np.float64).reshape(-1)
         self.bias = float(bias)
-        self.activation = activations.get(activation)
-        self.activation.astype(np.float64)
+        chosen = activations.get(activation)
+        if chosen is None:
+            raise ConfigError(
+                "Neuron: received activation=None, expected an elementwise activation such as 'step' or 'sigmoid'."
+            )
+        chosen.astype(np.float64)
+        self.activation = chosen
 
     def _inputs(self, x) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
@@ -98,8 +105,14 @@ class Neuron:
         y = self.activation.function(zs)
         derivative = float(self.activation.derivative(zs, y)[0])
         return NeuronTrace(
-            inputs=x.tolist(), weights=self.weights.tolist(), products=products.tolist(), bias=self.bias,
-            weighted_sum=z, activation=self.activation.key, output=float(y[0]), derivative=derivative,
+            inputs=x.tolist(),
+            weights=self.weights.tolist(),
+            products=products.tolist(),
+            bias=self.bias,
+            weighted_sum=z,
+            activation=self.activation.key,
+            output=float(y[0]),
+            derivative=derivative,
         )
 
     def perceptron_step(self, x, target: float, lr: float = 1.0) -> float:
@@ -114,9 +127,13 @@ class Neuron:
     def fit_perceptron(self, x, y, *, epochs: int = 10, lr: float = 1.0) -> list[int]:
         """Apply :meth:`perceptron_step` to every sample, ``epochs`` times, stopping early once
         nothing is misclassified. Returns the number of mistakes in each epoch."""
+        x, y = np.asarray(x), np.asarray(y)
+        if len(y) != len(x):
+            # zip() used to drop the extra samples silently.
+            raise ShapeError("Neuron.fit_perceptron", (len(x),), y.shape, "Give one target per sample of x.")
         mistakes = []
         for _ in range(epochs):
-            count = sum(self.perceptron_step(xi, yi, lr) != 0 for xi, yi in zip(np.asarray(x), np.asarray(y)))
+            count = sum(self.perceptron_step(xi, yi, lr) != 0 for xi, yi in zip(x, y, strict=True))
             mistakes.append(int(count))
             if count == 0:
                 break

@@ -53,9 +53,7 @@ class Optimizer:
 
     def step(self, params=None) -> None:
         """Apply one update to every parameter (those given, else those passed at construction)."""
-        params = self.params if params is None else params
-        if params is None:
-            raise ConfigError(f"{type(self).__name__}.step: no parameters; pass them to the constructor or to step().")
+        params = self._chosen(params, "step")
         self.iterations += 1
         for p in params:
             grad = p.grad
@@ -64,8 +62,17 @@ class Optimizer:
             self._update(p, grad)
 
     def zero_grad(self, params=None) -> None:
-        for p in self.params if params is None else params:
+        for p in self._chosen(params, "zero_grad"):
             p.grad.fill(0)
+
+    def _chosen(self, params, method: str) -> list:
+        """``params`` if given, else those passed at construction; a ConfigError if neither."""
+        params = self.params if params is None else params
+        if params is None:
+            raise ConfigError(
+                f"{type(self).__name__}.{method}: no parameters; pass them to the constructor or to {method}()."
+            )
+        return params
 
     def _update(self, p, grad) -> None:
         raise NotImplementedError
@@ -89,8 +96,9 @@ class SGD(Optimizer):
 
     key = "sgd"
 
-    def __init__(self, params=None, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False,
-                 weight_decay: float = 0.0):
+    def __init__(
+        self, params=None, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0
+    ):
         super().__init__(params, lr, weight_decay)
         if not 0 <= momentum < 1:
             raise ConfigError(f"SGD: momentum must be in [0, 1), received momentum={momentum!r}.")
@@ -122,14 +130,21 @@ class SGD(Optimizer):
 class Adam(Optimizer):
     """Adam (Kingma & Ba 2015)::
 
-        m <- b1 m + (1 - b1) g          v <- b2 v + (1 - b2) g^2
-        w <- w - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+    m <- b1 m + (1 - b1) g          v <- b2 v + (1 - b2) g^2
+    w <- w - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
     """
 
     key = "adam"
 
-    def __init__(self, params=None, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8, weight_decay: float = 0.0):
+    def __init__(
+        self,
+        params=None,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ):
         super().__init__(params, lr, weight_decay)
         if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
             raise ConfigError(f"Adam: betas must be in [0, 1), received beta1={beta1!r}, beta2={beta2!r}.")
@@ -170,8 +185,15 @@ class RMSprop(Optimizer):
 
     key = "rmsprop"
 
-    def __init__(self, params=None, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-8,
-                 momentum: float = 0.0, weight_decay: float = 0.0):
+    def __init__(
+        self,
+        params=None,
+        lr: float = 0.01,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ):
         super().__init__(params, lr, weight_decay)
         if not 0 <= alpha < 1 or not 0 <= momentum < 1:
             raise ConfigError(f"RMSprop: alpha and momentum must be in [0, 1), received {alpha=}, {momentum=}.")

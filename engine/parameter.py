@@ -56,7 +56,7 @@ class Parameter:
         """Reset the accumulated gradient to zero, in place."""
         self.grad.fill(0)
 
-    def astype(self, dtype) -> "Parameter":
+    def astype(self, dtype) -> Parameter:
         """Cast value and gradient to ``dtype`` in place of the old arrays; returns self."""
         self.value = self.value.astype(dtype, order="C")
         self.grad = self.grad.astype(dtype, order="C")

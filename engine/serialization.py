@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import json
 import os
+from typing import Any
 
 import numpy as np
 
 from . import losses, optimizers
 from .errors import ConfigError, ShapeError
 from .layers.base import get_class
+from .model import Sequential
 
 FORMAT = "learningpaths-engine"
 VERSION = 1
@@ -46,7 +48,7 @@ def save(model, file) -> None:
             "optimizer": optimizers.serialize(model.optimizer),
             "metrics": list(model.metrics),
         }
-    arrays = {"config.json": np.frombuffer(json.dumps(config).encode("utf-8"), dtype=np.uint8)}
+    arrays: dict[str, Any] = {"config.json": np.frombuffer(json.dumps(config).encode("utf-8"), dtype=np.uint8)}
     arrays.update({f"params/{name}": p.value for name, p in model.named_parameters()})
     arrays.update({f"buffers/{name}": value for name, value in model.named_buffers().items()})
     if isinstance(file, (str, os.PathLike)) and not str(file).endswith(".npz"):
@@ -63,6 +65,8 @@ def load(file):
         if config.get("format") != FORMAT:
             raise ConfigError(f"Not an engine model file (format {config.get('format')!r}).")
         model = get_class(config["class"]).from_config(config["config"])
+        if not isinstance(model, Sequential):
+            raise ConfigError(f"Not an engine model file: {config['class']!r} is a layer, not a Sequential model.")
         params = dict(model.named_parameters())
         for key in archive.files:
             kind, _, name = key.partition("/")

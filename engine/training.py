@@ -9,8 +9,13 @@ from .callbacks import CallbackList, History, ProgressPrinter
 from .errors import ConfigError, ShapeError, unknown_name
 from .parameter import is_packed, pack
 
-MODES = {"stochastic": "stochastic", "batch": "batch", "full-batch": "batch", "mini-batch": "mini-batch",
-         "minibatch": "mini-batch"}
+MODES = {
+    "stochastic": "stochastic",
+    "batch": "batch",
+    "full-batch": "batch",
+    "mini-batch": "mini-batch",
+    "minibatch": "mini-batch",
+}
 """Training modes as the lessons name them: one sample, the whole set, or ``batch_size`` samples per step."""
 
 
@@ -85,9 +90,20 @@ def metric_logs(model, y_true, out, *, safe: bool = False) -> dict:
     return logs
 
 
-def fit(model, x, y=None, *, epochs: int = 1, mode: str = "mini-batch", batch_size: int = 32,
-        shuffle: bool = True, validation_data=None, callbacks=(), should_stop=None,
-        verbose: bool = False) -> History:
+def fit(
+    model,
+    x,
+    y=None,
+    *,
+    epochs: int = 1,
+    mode: str = "mini-batch",
+    batch_size: int = 32,
+    shuffle: bool = True,
+    validation_data=None,
+    callbacks=(),
+    should_stop=None,
+    verbose: bool = False,
+) -> History:
     """Train ``model`` (a compiled ``Sequential``) and return the History; see ``Sequential.fit``.
 
     Per epoch: (re)shuffle, then for each batch one step (forward, loss, backward, optimizer);
@@ -102,8 +118,9 @@ def fit(model, x, y=None, *, epochs: int = 1, mode: str = "mini-batch", batch_si
         raise ConfigError(f"{model.describe()}.fit needs targets y (an Autoencoder uses x itself).")
     y = np.asarray(y)
     if len(x) != len(y):
-        raise ShapeError(f"{model.describe()}.fit targets", (len(x), "..."), y.shape,
-                         f"x has {len(x)} samples but y has {len(y)}.")
+        raise ShapeError(
+            f"{model.describe()}.fit targets", (len(x), "..."), y.shape, f"x has {len(x)} samples but y has {len(y)}."
+        )
     if x.dtype != model.dtype:
         x = x.astype(model.dtype)
     prepare(model, x)
@@ -138,8 +155,14 @@ def fit(model, x, y=None, *, epochs: int = 1, mode: str = "mini-batch", batch_si
                 outs.append(out)
                 targets.append(yb)
             if step_logs:
-                logs = {"epoch": epoch, "step": step, "iteration": iteration, "batch_size": len(xb),
-                        "loss": loss, **metric_logs(model, yb, out, safe=True)}
+                logs = {
+                    "epoch": epoch,
+                    "step": step,
+                    "iteration": iteration,
+                    "batch_size": len(xb),
+                    "loss": loss,
+                    **metric_logs(model, yb, out, safe=True),
+                }
                 stop = cbs.call("on_step_end", logs)
             if stop or model.stop_training or (should_stop is not None and should_stop()):
                 stop = True

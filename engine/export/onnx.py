@@ -18,7 +18,17 @@ import numpy as np
 from .. import activations as act
 from ..errors import ConfigError
 from ..layers import (
-    GRU, LSTM, RNN, AvgPool2D, BatchNorm, Conv2D, Dense, Dropout, Flatten, MaxPool2D, Reshape,
+    GRU,
+    LSTM,
+    RNN,
+    AvgPool2D,
+    BatchNorm,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    MaxPool2D,
+    Reshape,
 )
 from ..layers.base import Layer
 
@@ -46,9 +56,7 @@ def get_converter(layer):
         if cls in CONVERTERS:
             return CONVERTERS[cls]
     names = ", ".join(sorted(c.__name__ for c in CONVERTERS))
-    raise ConfigError(
-        f"No ONNX converter for {type(layer).__name__} ({len(CONVERTERS)} registered: {names})."
-    )
+    raise ConfigError(f"No ONNX converter for {type(layer).__name__} ({len(CONVERTERS)} registered: {names}).")
 
 
 class Graph:
@@ -89,11 +97,10 @@ def to_onnx(model, input_shape=None, path=None, *, opset: int = OPSET, name: str
     import onnx
     from onnx import TensorProto, helper
 
-
     if not isinstance(model, Layer):
         raise ConfigError(f"to_onnx expects an engine model or layer, received {type(model).__name__}.")
     if input_shape is None:
-        if not model.built or any(isinstance(d, str) for d in model.input_shape):
+        if model.input_shape is None or any(isinstance(d, str) for d in model.input_shape):
             raise ConfigError("to_onnx needs input_shape=(...) (one sample, no batch axis) for an unbuilt model.")
         input_shape = model.input_shape
     input_shape = tuple(int(d) for d in input_shape)
@@ -184,22 +191,40 @@ def _conv(layer, g, x, shape):
     inputs = [x, g.const(f"{layer.name}/W", layer.W.value)]
     if layer.use_bias:
         inputs.append(g.const(f"{layer.name}/b", layer.b.value))
-    y = g.node("Conv", inputs, prefix=layer.name, kernel_shape=list(layer.kernel_size),
-               strides=list(layer.stride), pads=_onnx_pads(layer.pads(shape[1:])))
+    y = g.node(
+        "Conv",
+        inputs,
+        prefix=layer.name,
+        kernel_shape=list(layer.kernel_size),
+        strides=list(layer.stride),
+        pads=_onnx_pads(layer.pads(shape[1:])),
+    )
     return _then_activation(layer, g, y)
 
 
 @register_converter(MaxPool2D)
 def _max_pool(layer, g, x, shape):
-    return g.node("MaxPool", [x], prefix=layer.name, kernel_shape=list(layer.pool_size),
-                  strides=list(layer.stride), pads=_onnx_pads(layer.pads(shape[1:])))
+    return g.node(
+        "MaxPool",
+        [x],
+        prefix=layer.name,
+        kernel_shape=list(layer.pool_size),
+        strides=list(layer.stride),
+        pads=_onnx_pads(layer.pads(shape[1:])),
+    )
 
 
 @register_converter(AvgPool2D)
 def _avg_pool(layer, g, x, shape):
-    return g.node("AveragePool", [x], prefix=layer.name, kernel_shape=list(layer.pool_size),
-                  strides=list(layer.stride), pads=_onnx_pads(layer.pads(shape[1:])),
-                  count_include_pad=int(layer.count_include_pad))
+    return g.node(
+        "AveragePool",
+        [x],
+        prefix=layer.name,
+        kernel_shape=list(layer.pool_size),
+        strides=list(layer.stride),
+        pads=_onnx_pads(layer.pads(shape[1:])),
+        count_include_pad=int(layer.count_include_pad),
+    )
 
 
 @register_converter(Flatten)
@@ -221,8 +246,13 @@ def _dropout(layer, g, x, shape):
 @register_converter(BatchNorm)
 def _batch_norm(layer, g, x, shape):
     p = layer.name
-    inputs = [x, g.const(f"{p}/gamma", layer.gamma.value), g.const(f"{p}/beta", layer.beta.value),
-              g.const(f"{p}/running_mean", layer.running_mean), g.const(f"{p}/running_var", layer.running_var)]
+    inputs = [
+        x,
+        g.const(f"{p}/gamma", layer.gamma.value),
+        g.const(f"{p}/beta", layer.beta.value),
+        g.const(f"{p}/running_mean", layer.running_mean),
+        g.const(f"{p}/running_var", layer.running_var),
+    ]
     return g.node("BatchNormalization", inputs, prefix=p, epsilon=layer.eps, momentum=1 - layer.momentum)
 
 

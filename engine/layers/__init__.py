@@ -12,6 +12,20 @@ from .recurrent import RNN, SimpleRNN
 from .reshape import Flatten, Reshape
 
 __all__ = [
-    "LAYERS", "Layer", "get", "Dense", "Conv2D", "MaxPool2D", "AvgPool2D", "Flatten", "Reshape",
-    "Dropout", "BatchNorm", "BatchNormalization", "RNN", "SimpleRNN", "LSTM", "GRU",
+    "LAYERS",
+    "Layer",
+    "get",
+    "Dense",
+    "Conv2D",
+    "MaxPool2D",
+    "AvgPool2D",
+    "Flatten",
+    "Reshape",
+    "Dropout",
+    "BatchNorm",
+    "BatchNormalization",
+    "RNN",
+    "SimpleRNN",
+    "LSTM",
+    "GRU",
 ]

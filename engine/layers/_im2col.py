@@ -55,7 +55,7 @@ def resolve_padding(padding, kernel, stride, size) -> tuple[int, int, int, int]:
         return (0, 0, 0, 0)
     if padding == "same":
         pads = []
-        for n, k, s in zip(size, kernel, stride):
+        for n, k, s in zip(size, kernel, stride, strict=True):
             total = max((-(-n // s) - 1) * s + k - n, 0)
             pads += [total // 2, total - total // 2]
         return tuple(pads)

@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import ConfigError, ShapeError
 from ..parameter import DEFAULT_DTYPE, Parameter
 
-LAYERS: dict[str, type] = {}
+LAYERS: dict[str, type[Layer]] = {}
 """Every Layer subclass by class name (filled automatically; used by ``load`` and ``get``)."""
 
 
@@ -73,6 +73,14 @@ class Layer:
         self._spec = self.input_spec(self.input_shape)
         self.built = True
 
+    def built_shape(self) -> tuple:
+        """``input_shape`` of a built layer; a ConfigError saying how to build it otherwise."""
+        if self.input_shape is None:
+            raise ConfigError(
+                f"{self.describe()} is not built yet: call build(input_shape) or pass a batch through it first."
+            )
+        return self.input_shape
+
     def input_spec(self, input_shape) -> tuple | None:
         """The accepted input shape including the batch axis: ints must match, names are free."""
         return (None, *input_shape)
@@ -102,7 +110,11 @@ class Layer:
         spec = self._spec
         if spec is not None and (
             len(shape) != len(spec)
-            or any(s != d for s, d in zip(spec, shape) if s is not None and not isinstance(s, str) and d is not None)
+            or any(
+                s != d
+                for s, d in zip(spec, shape, strict=True)
+                if s is not None and not isinstance(s, str) and d is not None
+            )
         ):
             raise ShapeError(self.describe(), spec, shape, self._shape_hint(shape))
 
@@ -130,7 +142,7 @@ class Layer:
     def set_buffer(self, name: str, value) -> None:
         setattr(self, name, np.asarray(value, dtype=self.dtype))
 
-    def sublayers(self) -> list["Layer"]:
+    def sublayers(self) -> list[Layer]:
         """Layers owned by this one (a Dense layer's activation)."""
         return []
 
@@ -152,13 +164,13 @@ class Layer:
                 f"{self.describe()} has {len(params)} parameters "
                 f"({', '.join(p.name for p in params)}), received {len(weights)} arrays."
             )
-        for p, w in zip(params, weights):
+        for p, w in zip(params, weights, strict=True):
             w = np.asarray(w)
             if w.shape != p.shape:
                 raise ShapeError(f"{self.describe()} parameter {p.name!r}", p.shape, w.shape)
             p.value[...] = w
 
-    def astype(self, dtype) -> "Layer":
+    def astype(self, dtype) -> Layer:
         """Cast parameters and buffers to ``dtype`` (e.g. float64 for gradient checks); returns self."""
         self.dtype = np.dtype(dtype)
         for p in self.parameters():
@@ -180,7 +192,7 @@ class Layer:
         return config
 
     @classmethod
-    def from_config(cls, config: dict) -> "Layer":
+    def from_config(cls, config: dict) -> Layer:
         return cls(**config)
 
     def extra_repr(self) -> str:
@@ -205,7 +217,7 @@ def get(identifier) -> Layer:
     return get_class(identifier)()
 
 
-def get_class(name: str) -> type:
+def get_class(name: str) -> type[Layer]:
     from ..errors import unknown_name
 
     if name not in LAYERS or name.startswith("_"):

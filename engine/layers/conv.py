@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from .. import activations, initializers, kernels
 from ..errors import ShapeError, check_positive_int
 from ..parameter import Parameter
@@ -59,6 +58,8 @@ class Conv2D(Layer):
 
     default_name = "conv2d"
 
+    W: Parameter  # created by build()
+
     def __init__(
         self,
         filters: int,
@@ -84,8 +85,7 @@ class Conv2D(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.W: Parameter | None = None
-        self.b: Parameter | None = None
+        self.b: Parameter | None = None  # stays None without a bias; W and b are created by build()
         if in_channels is not None:
             check_positive_int("Conv2D", "in_channels", in_channels)
             self.build((in_channels, "height", "width"))
@@ -93,7 +93,7 @@ class Conv2D(Layer):
     def build(self, input_shape, rng=None):
         super().build(input_shape)
         rng = self._rng(rng)
-        shape = (self.filters, self.input_shape[0], *self.kernel_size)
+        shape = (self.filters, self.built_shape()[0], *self.kernel_size)
         self.W = Parameter(self.kernel_initializer(shape, rng, self.dtype), name="W")
         if self.use_bias:
             self.b = Parameter(self.bias_initializer((self.filters,), rng, self.dtype), name="b")
@@ -106,14 +106,14 @@ class Conv2D(Layer):
         return _im2col.resolve_padding(self.padding, self.kernel_size, self.stride, size)
 
     def compute_output_shape(self, input_shape):
-        c, h, w = input_shape
+        _, h, w = input_shape
         size = _im2col.output_size((h, w), self.kernel_size, self.stride, self.pads((h, w)))
         return (self.filters, *size)
 
     def parameters(self):
         if not self.built:
             return []
-        return [self.W, self.b] if self.use_bias else [self.W]
+        return [self.W] if self.b is None else [self.W, self.b]
 
     def sublayers(self):
         return [self.activation] if self.activation is not None else []
@@ -126,7 +126,9 @@ class Conv2D(Layer):
         if oh < 1 or ow < 1:
             kh, kw = self.kernel_size
             raise ShapeError(
-                self.describe(), (None, self.input_shape[0], f">={kh}", f">={kw}"), x.shape,
+                self.describe(),
+                (None, self.built_shape()[0], f">={kh}", f">={kw}"),
+                x.shape,
                 "The padded image is smaller than the kernel.",
             )
         xp = _im2col.pad(x, pads)
@@ -134,7 +136,7 @@ class Conv2D(Layer):
         # saved for backward: the columns, the padded shape and the geometry
         self._cols, self._xp_shape, self._pads, self._out_hw = cols, xp.shape, pads, (oh, ow)
         z = kernels.matmul(self.W.value.reshape(self.filters, -1), cols)  # (N, O, oh*ow)
-        if self.use_bias:
+        if self.b is not None:
             z += self.b.value[:, None]
         z = z.reshape(n, self.filters, oh, ow)
         y = z if self.activation is None else self.activation.forward(z, training=training)
@@ -151,7 +153,7 @@ class Conv2D(Layer):
         g = grad_z.reshape(n, self.filters, -1)  # (N, O, P)
         cols = self._cols
         self.W.grad += kernels.matmul(g, cols.transpose(0, 2, 1)).sum(axis=0).reshape(self.W.shape)
-        if self.use_bias:
+        if self.b is not None:
             self.b.grad += kernels.sum_rows(kernels.sum_last(g))
         if not need_input_grad:
             return None
@@ -181,7 +183,7 @@ class Conv2D(Layer):
         return config
 
     def extra_repr(self):
-        c = self.input_shape[0] if self.built else "?"
+        c = self.input_shape[0] if self.input_shape is not None else "?"
         kh, kw = self.kernel_size
         text = f"{c} -> {self.filters}, kernel_size=({kh}, {kw})"
         if self.stride != (1, 1):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from .. import activations, initializers, kernels
 from ..errors import check_positive_int
 from ..parameter import Parameter
@@ -45,6 +44,8 @@ class Dense(Layer):
     ((2, 3), (3,))
     """
 
+    W: Parameter  # created by build()
+
     def __init__(
         self,
         units: int,
@@ -64,15 +65,14 @@ class Dense(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.W: Parameter | None = None
-        self.b: Parameter | None = None
+        self.b: Parameter | None = None  # stays None without a bias; W and b are created by build()
         if input_dim is not None:
             self.build((check_positive_int("Dense", "input_dim", input_dim),))
 
     def build(self, input_shape, rng=None):
         super().build(input_shape)
         rng = self._rng(rng)
-        (in_features,) = self.input_shape[-1:]
+        (in_features,) = self.built_shape()[-1:]
         self.W = Parameter(self.kernel_initializer((in_features, self.units), rng, self.dtype), name="W")
         if self.use_bias:
             self.b = Parameter(self.bias_initializer((self.units,), rng, self.dtype), name="b")
@@ -91,7 +91,7 @@ class Dense(Layer):
     def parameters(self):
         if not self.built:
             return []
-        return [self.W, self.b] if self.use_bias else [self.W]
+        return [self.W] if self.b is None else [self.W, self.b]
 
     def sublayers(self):
         return [self.activation] if self.activation is not None else []
@@ -100,7 +100,7 @@ class Dense(Layer):
         x = self._prepare(x)
         self._x = x  # saved for backward
         z = kernels.matmul(x, self.W.value)
-        if self.use_bias:
+        if self.b is not None:
             z += self.b.value
         y = z if self.activation is None else self.activation.forward(z, training=training)
         self.output = y
@@ -114,7 +114,7 @@ class Dense(Layer):
     def _backward_linear(self, grad_z, need_input_grad=True):
         """Backward through ``z = x @ W + b`` given ``dL/dz`` (the activation already handled)."""
         self.W.grad += kernels.matmul(self._x.T, grad_z)
-        if self.use_bias:
+        if self.b is not None:
             self.b.grad += kernels.sum_rows(grad_z)
         if not need_input_grad:
             return None
@@ -136,7 +136,7 @@ class Dense(Layer):
         return config
 
     def extra_repr(self):
-        inputs = self.input_shape[-1] if self.built else "?"
+        inputs = self.input_shape[-1] if self.input_shape is not None else "?"
         text = f"{inputs} -> {self.units}"
         if self.activation is not None:
             text += f", activation={self.activation.key}"

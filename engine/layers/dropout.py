@@ -36,13 +36,14 @@ class Dropout(Layer):
     [[1.0, 1.0, 1.0]]
     """
 
+    _generator: np.random.Generator  # created by build()
+
     def __init__(self, rate: float = 0.5, *, seed=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype, seed=seed)
         if not isinstance(rate, (int, float)) or not 0 <= rate < 1:
             raise ConfigError(f"Dropout: rate must be in [0, 1), received rate={rate!r}.")
         self.rate = float(rate)
-        self._generator = None
-        self._mask = None
+        self._mask: np.ndarray | None = None
 
     def input_spec(self, input_shape):
         return None

@@ -47,21 +47,26 @@ class BatchNorm(Layer):
     ([-1.0, 1.0], [0.20000000298023224])
     """
 
-    def __init__(self, *, momentum: float = 0.1, eps: float = 1e-5, num_features: int | None = None,
-                 name=None, dtype=None):
+    # created by build()
+    gamma: Parameter
+    beta: Parameter
+    running_mean: np.ndarray
+    running_var: np.ndarray
+
+    def __init__(
+        self, *, momentum: float = 0.1, eps: float = 1e-5, num_features: int | None = None, name=None, dtype=None
+    ):
         super().__init__(name=name, dtype=dtype)
         if not 0 <= momentum <= 1 or eps <= 0:
             raise ConfigError(f"BatchNorm: need 0 <= momentum <= 1 and eps > 0, received {momentum=}, {eps=}.")
         self.momentum = float(momentum)
         self.eps = float(eps)
-        self.gamma: Parameter | None = None
-        self.beta: Parameter | None = None
         if num_features is not None:
             self.build((num_features,))
 
     def build(self, input_shape, rng=None):
         super().build(input_shape)
-        c = self.input_shape[0]
+        c = self.built_shape()[0]
         self.gamma = Parameter(np.ones(c, dtype=self.dtype), name="gamma")
         self.beta = Parameter(np.zeros(c, dtype=self.dtype), name="beta")
         self.running_mean = np.zeros(c, dtype=self.dtype)
@@ -71,11 +76,12 @@ class BatchNorm(Layer):
         return None  # (batch, C) or (batch, C, H, W): checked in forward
 
     def _check(self, x):
-        c = self.input_shape[0]
+        c = self.built_shape()[0]
         if x.ndim not in (2, 4) or x.shape[1] != c:
             expected = (None, c, "height", "width") if x.ndim == 4 else (None, c)
-            raise ShapeError(self.describe(), expected, x.shape,
-                             "BatchNorm takes (batch, C) or (batch, C, H, W) input.")
+            raise ShapeError(
+                self.describe(), expected, x.shape, "BatchNorm takes (batch, C) or (batch, C, H, W) input."
+            )
 
     def parameters(self):
         return [self.gamma, self.beta] if self.built else []
@@ -133,7 +139,7 @@ class BatchNorm(Layer):
         return config
 
     def extra_repr(self):
-        c = self.input_shape[0] if self.built else "?"
+        c = self.input_shape[0] if self.input_shape is not None else "?"
         return f"{c}, momentum={self.momentum:g}, eps={self.eps:g}"
 
 

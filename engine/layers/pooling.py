@@ -38,7 +38,7 @@ class _Pool2D(Layer):
             raise ShapeError(self.describe(), (None, "channels", f">={kh}", f">={kw}"), x.shape)
         return pads, out_hw
 
-    def _offsets(self):
+    def _offsets(self) -> list[tuple[int, int]]:
         kh, kw = self.pool_size
         return [(i, j) for i in range(kh) for j in range(kw)]
 
@@ -142,7 +142,7 @@ class AvgPool2D(_Pool2D):
         if self.count_include_pad or not any(pads):
             return float(self.pool_size[0] * self.pool_size[1])
         ones = _im2col.pad(np.ones((1, 1, *size), dtype=self.dtype), pads)
-        count = sum(_im2col.window(ones, i, j, self.stride, out_hw) for i, j in self._offsets())
+        count = np.sum([_im2col.window(ones, i, j, self.stride, out_hw) for i, j in self._offsets()], axis=0)
         return count[0, 0]
 
     def forward(self, x, *, training=False):

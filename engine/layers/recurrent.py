@@ -21,6 +21,10 @@ class _Recurrent(Layer):
     """Shared configuration, weights and input handling; subclasses define the cell."""
 
     gate_names: tuple[str, ...] = ("h",)
+    # created by build()
+    W: Parameter
+    U: Parameter
+    b: Parameter
 
     def __init__(
         self,
@@ -42,14 +46,13 @@ class _Recurrent(Layer):
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.recurrent_initializer = initializers.get(recurrent_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.W = self.U = self.b = None
         if input_dim is not None:
             self.build(("time", check_positive_int(owner, "input_dim", input_dim)))
 
     def build(self, input_shape, rng=None):
         super().build(input_shape)
         rng = self._rng(rng)
-        features, size = self.input_shape[-1], len(self.gate_names) * self.units
+        features, size = self.built_shape()[-1], len(self.gate_names) * self.units
         self.W = Parameter(self.kernel_initializer((features, size), rng, self.dtype), name="W")
         self.U = Parameter(self.recurrent_initializer((self.units, size), rng, self.dtype), name="U")
         self.b = Parameter(self.bias_initializer((size,), rng, self.dtype), name="b")
@@ -126,7 +129,7 @@ class _Recurrent(Layer):
         return config
 
     def extra_repr(self):
-        features = self.input_shape[-1] if self.built else "?"
+        features = self.input_shape[-1] if self.input_shape is not None else "?"
         text = f"{features} -> {self.units}"
         return text + (", return_sequences=True" if self.return_sequences else "")
 

@@ -75,8 +75,10 @@ class Reshape(Layer):
         known = int(np.prod([d for d in self.target_shape if d != -1]))
         if (-1 in self.target_shape and size % known) or (-1 not in self.target_shape and size != known):
             raise ShapeError(
-                self.describe(), ("batch", f"{known} values" if -1 not in self.target_shape else f"k*{known} values"),
-                (None, *input_shape), f"Cannot reshape {size} values per sample to {self.target_shape}.",
+                self.describe(),
+                ("batch", f"{known} values" if -1 not in self.target_shape else f"k*{known} values"),
+                (None, *input_shape),
+                f"Cannot reshape {size} values per sample to {self.target_shape}.",
             )
         return tuple(size // known if d == -1 else d for d in self.target_shape)
 

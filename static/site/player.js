@@ -61,7 +61,7 @@
         });
         const body = await response.json().catch(function () { return {}; });
         note.textContent = body.message || body.detail || response.statusText;
-      } catch (err) {
+      } catch {
         note.textContent = gettext("Could not reach the server to save your result.");
       }
     });
@@ -101,7 +101,7 @@
             a.href = body.next_url; a.textContent = body.next_title + " →";
           }
         }
-      } catch (err) {
+      } catch {
         status.textContent = form.dataset.offline || gettext("Could not reach the server. Check your connection and try again.");
       }
     });

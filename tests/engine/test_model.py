@@ -202,3 +202,11 @@ def test_undefined_batch_metrics_are_nan_not_errors():
     assert 0 <= history["auc"][0] <= 1
     with pytest.raises(ConfigError, match="fit needs at least one sample"):
         model.fit(x[:0], y[:0])
+
+
+def test_output_shape_of_an_unbuilt_model_says_how_to_build_it():
+    with pytest.raises(ConfigError) as info:
+        _ = Sequential([Dense(2)]).output_shape
+    assert str(info.value) == (
+        "Sequential 'sequential' is not built yet: call build(input_shape) or pass a batch through it first."
+    )

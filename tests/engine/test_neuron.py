@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from engine import Neuron
-from engine.errors import ShapeError
+from engine.errors import ConfigError, ShapeError
 
 
 def test_explain_gives_every_intermediate_value():
@@ -34,3 +34,20 @@ def test_wrong_number_of_inputs():
     with pytest.raises(ShapeError) as info:
         Neuron([1.0, 2.0]).explain([1.0, 2.0, 3.0])
     assert str(info.value) == "Neuron with 2 weights expected input of shape (..., 2), received (3,)."
+
+
+def test_perceptron_needs_one_target_per_sample():
+    x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(ShapeError) as info:
+        Neuron([0.0, 0.0], activation="step").fit_perceptron(x, [0, 1])
+    assert str(info.value) == (
+        "Neuron.fit_perceptron expected input of shape (3,), received (2,). Give one target per sample of x."
+    )
+
+
+def test_neuron_needs_an_activation():
+    with pytest.raises(ConfigError) as info:
+        Neuron([1.0], activation=None)
+    assert str(info.value) == (
+        "Neuron: received activation=None, expected an elementwise activation such as 'step' or 'sigmoid'."
+    )

@@ -145,3 +145,9 @@ def test_optimizer_state_survives_repeated_fit_calls(name):
         models[1].fit(x, y, epochs=1, batch_size=16, shuffle=False)
     for p, q in zip(models[0].parameters(), models[1].parameters()):
         assert np.array_equal(p.value, q.value)
+
+
+def test_zero_grad_without_parameters_says_where_to_pass_them():
+    with pytest.raises(ConfigError) as info:
+        optimizers.SGD(lr=0.5).zero_grad()
+    assert str(info.value) == "SGD.zero_grad: no parameters; pass them to the constructor or to zero_grad()."

@@ -69,3 +69,12 @@ def test_errors():
     np.savez(buffer, weights=np.zeros(2))
     with pytest.raises(ConfigError, match="Not an engine model file: it has no config.json entry."):
         load(io.BytesIO(buffer.getvalue()))
+
+
+def test_load_refuses_a_file_naming_a_layer_class():
+    config = {"format": "learningpaths-engine", "version": 1, "class": "Dense", "config": {"units": 2}}
+    buffer = io.BytesIO()
+    np.savez(buffer, **{"config.json": np.frombuffer(json.dumps(config).encode(), dtype=np.uint8)})
+    with pytest.raises(ConfigError) as info:
+        load(io.BytesIO(buffer.getvalue()))
+    assert str(info.value) == "Not an engine model file: 'Dense' is a layer, not a Sequential model."

@@ -10,7 +10,7 @@
   var boot = { config: config, worker: null, buffer: [], listener: null, error: null }; // error: a boot-error message
   try {
     boot.worker = new Worker(config.workerURL);
-  } catch (err) {
+  } catch {
     return; // the module runtime will try again and report the problem in the cells
   }
   boot.worker.onmessage = function (event) {
