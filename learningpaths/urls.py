@@ -13,8 +13,10 @@ urlpatterns = [
     path("accounts/", include("learningpaths.accounts.urls")),
     path("api/demos/", include("learningpaths.demos.urls")),
     path("api/", include("learningpaths.api.urls")),
-    path("learn/", include("learningpaths.learning.urls")),
     path("classes/", include("learningpaths.classroom.urls")),
     path("runtime/", include("learningpaths.runtime.urls")),
+    # Both at the root: learning serves the player under paths/ (and answers under learn/), paths
+    # the catalogue, objects and the path image; learning's player routes are tried first.
+    path("", include("learningpaths.learning.urls")),
     path("", include("learningpaths.paths.urls")),
 ]
