@@ -10,7 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The scripts' translations; the language is in the URL so that caches never mix languages.
     path("jsi18n/<str:language>/", javascript_catalog, name="javascript-catalog"),
-    path("accounts/", include("learningpaths.accounts.urls")),
+    path("", include("learningpaths.accounts.urls")),  # accounts/ and classes/me/ (see there)
     path("api/demos/", include("learningpaths.demos.urls")),
     path("api/", include("learningpaths.api.urls")),
     path("classes/", include("learningpaths.classroom.urls")),

@@ -1,4 +1,4 @@
-"""Reads for progress, resume and conditional transitions."""
+"""Reads for progress, resume, conditional transitions (what comes next) and a person's own data."""
 from __future__ import annotations
 
 import logging
@@ -9,6 +9,7 @@ from django.urls import reverse
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext import parse as jsonpath_parse
 
+from learningpaths.accounts.exports import iso
 from learningpaths.paths.models import LearningPath
 from learningpaths.paths.selectors import NodeView
 
@@ -110,3 +111,24 @@ def step_next(*, user, path: LearningPath, nodes: list[NodeView], current: NodeV
         needs_answer=chosen == "answer",
         url=reverse("learning:path_node", args=[path.hruid, path.language, node.obj.hruid]) if node else None,
     )
+
+
+# -- a person's own data (GDPR; registered with accounts.exports in apps.py) -----------------------
+
+def path_progress_export(*, user) -> list[dict]:
+    return [{"path": p.path_hruid, "language": p.path_language, "current_step": p.current_hruid,
+             "started_at": iso(p.started_at), "updated_at": iso(p.updated_at)}
+            for p in PathProgress.objects.filter(user=user)]
+
+
+def steps_done_export(*, user) -> list[dict]:
+    return [{"path": s.path_hruid, "language": s.path_language, "step": s.object_hruid,
+             "first_seen": iso(s.first_seen)}
+            for s in StepDone.objects.filter(user=user).order_by("first_seen")]
+
+
+def submissions_export(*, user) -> list[dict]:
+    return [{"object": s.object_hruid, "language": s.object_language, "version": s.object_version,
+             "question": s.question_id, "answer": s.answer, "correct": s.correct, "score": s.score,
+             "created_at": iso(s.created_at)}
+            for s in Submission.objects.filter(user=user).order_by("created_at", "pk")]
