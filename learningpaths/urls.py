@@ -1,5 +1,4 @@
 """Top-level URL configuration."""
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 

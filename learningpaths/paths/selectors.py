@@ -114,20 +114,6 @@ def _path_nodes(*, path: LearningPath, teacher: bool) -> list[NodeView]:
     return views
 
 
-def path_list(*, user, query: str = "", language: str = "", age: int | None = None) -> list[LearningPath]:
-    qs = LearningPath.objects.visible_to(user)
-    if language:
-        qs = qs.filter(language=language)
-    if age is not None:
-        qs = qs.exclude(min_age__gt=age).exclude(max_age__lt=age)
-    paths = list(qs.order_by("title", "hruid", "language"))
-    if query:
-        q = query.lower()
-        paths = [p for p in paths if q in p.title.lower() or q in p.description.lower()
-                 or any(q in k.lower() for k in p.keywords)]
-    return paths
-
-
 def path_variants(*, path: LearningPath, user) -> list[LearningPath]:
     """The same path hruid in other languages (memoised per build and visibility: read only)."""
     return memoised(("path_variants", path.pk, can_see_teacher_content(user)), lambda: list(
