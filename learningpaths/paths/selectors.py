@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.http import Http404
 
 from .embeds import defer_iframes
@@ -127,8 +128,6 @@ def object_search(*, user, query: str, language: str = "", limit: int = 50) -> l
     (object, snippet) pairs; the snippet comes from the same variant, so teacher-only words never
     show up in a student's results.
     """
-    from django.db.models import Q
-
     words = [w for w in query.split() if w][:8]
     if not words:
         return []
