@@ -4,16 +4,11 @@ With no environment variables at all, the defaults serve development and tests: 
 embedded SQLite database under ``var/``, a throwaway secret key. Production (``DEBUG=0``) refuses
 to start without ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 
-Variables (all optional):
-  DEBUG            "1"/"true"/"yes"/"on" or "0"/"false"/"no"/"off"  (default on)
-  SECRET_KEY       required when DEBUG is off
-  ALLOWED_HOSTS    comma-separated; required when DEBUG is off
-  DATABASE_URL     e.g. postgres://user:pw@127.0.0.1:5432/lp (default: sqlite:///var/db.sqlite3)
-  CONN_MAX_AGE     seconds a database connection is kept for later requests (default 0: one per request)
-  CONTENT_DIR      the authored content tree (default: ./content)
-  VAR_DIR          where the database, media and build cache live (default: ./var)
-  IFRAME_ALLOWLIST comma-separated host names that content may embed in <iframe>
-  CACHE_URL        redis://host:6379/0 or "db": a cache shared by all app servers (default: per process)
+Every environment variable the code reads (here, in ``wsgi.py``/``asgi.py``, ``runtime/assets.py``
+and ``deploy/gunicorn.conf.py``) is in one table, with its default and accepted values:
+``docs/deploy.md``, section "Environment variables" (``tests/site/core/test_settings.py`` checks
+that none is missing). Booleans take "1"/"true"/"yes"/"on" or "0"/"false"/"no"/"off"; lists are
+comma-separated.
 """
 from __future__ import annotations
 
@@ -52,7 +47,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
-TESTING = env_bool("TESTING", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

@@ -1,5 +1,4 @@
 """Top-level URL configuration."""
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,11 +9,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The scripts' translations; the language is in the URL so that caches never mix languages.
     path("jsi18n/<str:language>/", javascript_catalog, name="javascript-catalog"),
-    path("accounts/", include("learningpaths.accounts.urls")),
+    path("", include("learningpaths.accounts.urls")),  # accounts/ and classes/me/ (see there)
     path("api/demos/", include("learningpaths.demos.urls")),
     path("api/", include("learningpaths.api.urls")),
-    path("learn/", include("learningpaths.learning.urls")),
     path("classes/", include("learningpaths.classroom.urls")),
     path("runtime/", include("learningpaths.runtime.urls")),
+    # Both at the root: learning serves the player under paths/ (and answers under learn/), paths
+    # the catalogue, objects and the path image; learning's player routes are tried first.
+    path("", include("learningpaths.learning.urls")),
     path("", include("learningpaths.paths.urls")),
 ]

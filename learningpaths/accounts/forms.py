@@ -26,3 +26,9 @@ class SignUpForm(UserCreationForm):
             if not expected or not constant_time_compare(code, expected):
                 raise forms.ValidationError(_("This teacher invite code is not valid."))
         return code
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), max_length=4096,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    confirm = forms.BooleanField(label=_("Yes, delete my account and all my data. This cannot be undone."))

@@ -1,6 +1,10 @@
 """Writes for accounts."""
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from learningpaths.core.exceptions import ApplicationError
+
+from . import exports
 from .models import User
 
 
@@ -11,3 +15,17 @@ def user_sign_up(*, username: str, password: str, as_teacher: bool = False) -> U
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+@transaction.atomic
+def account_delete(*, user, password: str) -> dict:
+    """Delete the account and everything that is theirs (answers, progress, memberships: they
+    cascade). Each app's registered deletion runs first (``exports.deletion_register``): classes
+    they alone teach are deleted too; classes shared with co-teachers stay."""
+    if not password or not user.check_password(password):
+        raise ApplicationError(_("This password is not right."), extra={"status": 400})
+    report = {"username": user.username}
+    for deletion in exports.deletions():
+        report.update(deletion.delete(user=user))
+    user.delete()  # Submission, PathProgress, StepDone, Membership and group links cascade
+    return report

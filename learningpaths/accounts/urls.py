@@ -1,11 +1,13 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import include, path, reverse_lazy
 
 from . import views
 
 app_name = "accounts"
 
-urlpatterns = [
+# Mounted at the site root (see ``learningpaths/urls.py``): sign-in and passwords under accounts/,
+# the data export and account deletion at the classes/me/ addresses they had in ``classroom``.
+_account_patterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
     path("sign-in/", views.SignInView.as_view(), name="login"),  # at most 10 failures per 15 min
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
@@ -28,4 +30,10 @@ urlpatterns = [
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/message.html", extra_context={"message_key": "reset_done"}),
         name="password_reset_complete"),
+]
+
+urlpatterns = [
+    path("accounts/", include(_account_patterns)),
+    path("classes/me/data.json", views.my_data, name="my_data"),
+    path("classes/me/delete/", views.account_delete, name="account_delete"),
 ]

@@ -1,22 +1,28 @@
-from django.contrib.auth import login
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext, gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from learningpaths.core import ratelimit
+from learningpaths.core.exceptions import ApplicationError
 
-from .forms import SignUpForm
-from .services import user_sign_up
+from . import selectors, services
+from .forms import AccountDeleteForm, SignUpForm
 
 
 @require_http_methods(["GET", "POST"])
 def sign_up(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_sign_up(
+        user = services.user_sign_up(
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password1"],
             as_teacher=bool(form.cleaned_data.get("teacher_code")),
@@ -63,3 +69,35 @@ class SignInView(LoginView):
             response.status_code = 429
             response["Retry-After"] = str(ratelimit.signin_window())
         return response
+
+
+# -- my data (GDPR) --------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def my_data(request):
+    data = selectors.user_data(user=request.user)
+    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="learningpaths-{request.user.pk}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.account_delete(user=request.user, password=form.cleaned_data["password"])
+            except ApplicationError as exc:
+                form.add_error("password", exc.message)
+            else:
+                logout(request)
+                messages.success(request, gettext("Your account and all your data were deleted."))
+                return redirect("paths:catalogue")
+        status = 400
+    warnings = selectors.account_delete_warnings(user=request.user)
+    return render(request, "accounts/account_delete.html", {"form": form, "warnings": warnings}, status=status)

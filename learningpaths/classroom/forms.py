@@ -60,9 +60,3 @@ class AssignmentForm(forms.Form):
 
     def clean_groups(self):
         return [self._groups[pk] for pk in self.cleaned_data.get("groups", [])]
-
-
-class AccountDeleteForm(forms.Form):
-    password = forms.CharField(label=_("Your password"), max_length=4096,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    confirm = forms.BooleanField(label=_("Yes, delete my account and all my data. This cannot be undone."))

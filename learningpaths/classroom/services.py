@@ -1,4 +1,4 @@
-"""Writes for classes, memberships, groups, assignments, returned values and account deletion.
+"""Writes for classes, memberships, groups, assignments, returned values and a deleted account's classes.
 
 Every function is keyword-only and atomic. Problems a person can fix raise ApplicationError with a
 translated message (``extra["status"]`` is the HTTP status the interface should answer).
@@ -282,14 +282,10 @@ def return_value_create(*, user, obj: LearningObject, value) -> Submission:
 # -- accounts (GDPR) -------------------------------------------------------------------------------
 
 @transaction.atomic
-def account_delete(*, user, password: str) -> dict:
-    """Delete the account and everything that is theirs (answers, progress, memberships).
-    Classes they alone teach are deleted too; classes shared with co-teachers stay."""
-    if not password or not user.check_password(password):
-        raise ApplicationError(_("This password is not right."), extra={"status": 400})
+def account_classes_delete(*, user) -> dict:
+    """The classes only ``user`` teaches (part of deleting their account, see ``accounts.exports``);
+    classes shared with co-teachers stay."""
     sole = [c for c in Classroom.objects.filter(teachers=user) if c.teachers.count() == 1]
     for classroom in sole:
         classroom.delete()
-    username = user.username
-    user.delete()  # Submission, PathProgress, StepDone, Membership and group links cascade
-    return {"username": username, "classes_deleted": len(sole)}
+    return {"classes_deleted": len(sole)}

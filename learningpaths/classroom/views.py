@@ -5,7 +5,6 @@ import csv
 import json
 
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,8 +15,8 @@ from learningpaths.core.errors import json_error, json_methods
 from learningpaths.core.exceptions import ApplicationError
 from learningpaths.paths import selectors as content
 
-from . import selectors, services
-from .forms import AccountDeleteForm, AssignmentForm, ClassroomForm, GroupForm, JoinForm, TeacherAddForm
+from . import selectors_access, selectors_dashboard, selectors_exports, services
+from .forms import AssignmentForm, ClassroomForm, GroupForm, JoinForm, TeacherAddForm
 
 MAX_BODY = 32 * 1024
 
@@ -32,12 +31,12 @@ def _home(request, *, status=200, create_form=None, join_form=None):
     user = request.user
     if user.is_teacher:
         return render(request, "classroom/teacher_home.html", {
-            "classrooms": selectors.classrooms_for_teacher(user=user),
+            "classrooms": selectors_access.classrooms_for_teacher(user=user),
             "form": create_form or ClassroomForm(),
         }, status=status)
     return render(request, "classroom/student_home.html", {
-        "memberships": selectors.student_memberships(user=user),
-        "assignments": selectors.student_assignments(user=user),
+        "memberships": selectors_access.student_memberships(user=user),
+        "assignments": selectors_dashboard.student_assignments(user=user),
         "form": join_form or JoinForm(),
     }, status=status)
 
@@ -90,7 +89,7 @@ def join(request):
 @login_required
 @require_POST
 def leave(request, class_id: int):
-    classroom = selectors.classroom_for_member(user=request.user, class_id=class_id)
+    classroom = selectors_access.classroom_for_member(user=request.user, class_id=class_id)
     services.membership_leave(classroom=classroom, user=request.user)
     messages.success(request, _("You left %(name)s.") % {"name": classroom.name})
     return redirect("classroom:home")
@@ -99,7 +98,7 @@ def leave(request, class_id: int):
 # -- one class (teachers) --------------------------------------------------------------------------
 
 def _class_page(request, classroom, *, status=200, settings_form=None, teacher_form=None, group_form=None):
-    overview = selectors.classroom_overview(classroom=classroom)
+    overview = selectors_dashboard.classroom_overview(classroom=classroom)
     students = [m.user for m in overview.members]
     return render(request, "classroom/classroom_detail.html", {
         "classroom": classroom, "overview": overview,
@@ -120,14 +119,14 @@ def _failed(request, classroom, exc: ApplicationError, **forms):
 @login_required
 @require_GET
 def classroom_detail(request, class_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     return _class_page(request, classroom)
 
 
 @login_required
 @require_POST
 def classroom_update(request, class_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     form = ClassroomForm(request.POST)
     if not form.is_valid():
         return _class_page(request, classroom, status=400, settings_form=form)
@@ -142,7 +141,7 @@ def classroom_update(request, class_id: int):
 @login_required
 @require_POST
 def classroom_code(request, class_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     try:
         code = services.classroom_code_regenerate(classroom=classroom, actor=request.user)
     except ApplicationError as exc:
@@ -154,7 +153,7 @@ def classroom_code(request, class_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def classroom_delete(request, class_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     if request.method == "POST":
         services.classroom_delete(classroom=classroom, actor=request.user)
         messages.success(request, _("Class %(name)s deleted.") % {"name": classroom.name})
@@ -165,7 +164,7 @@ def classroom_delete(request, class_id: int):
 @login_required
 @require_POST
 def member_approve(request, class_id: int, user_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     try:
         membership = services.membership_approve(classroom=classroom, actor=request.user, student_id=user_id)
     except ApplicationError as exc:
@@ -177,7 +176,7 @@ def member_approve(request, class_id: int, user_id: int):
 @login_required
 @require_POST
 def member_remove(request, class_id: int, user_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     try:
         services.membership_remove(classroom=classroom, actor=request.user, student_id=user_id)
     except ApplicationError as exc:
@@ -189,7 +188,7 @@ def member_remove(request, class_id: int, user_id: int):
 @login_required
 @require_POST
 def teacher_add(request, class_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     form = TeacherAddForm(request.POST)
     if not form.is_valid():
         return _class_page(request, classroom, status=400, teacher_form=form)
@@ -205,7 +204,7 @@ def teacher_add(request, class_id: int):
 @login_required
 @require_POST
 def teacher_remove(request, class_id: int, user_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     try:
         services.classroom_teacher_remove(classroom=classroom, actor=request.user, teacher_id=user_id)
     except ApplicationError as exc:
@@ -221,8 +220,9 @@ def teacher_remove(request, class_id: int, user_id: int):
 @login_required
 @require_POST
 def group_create(request, class_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
-    form = GroupForm(request.POST, students=selectors.active_students(classroom=classroom), auto_id="id_group_%s")
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
+    form = GroupForm(request.POST, students=selectors_access.active_students(classroom=classroom),
+                     auto_id="id_group_%s")
     if not form.is_valid():
         return _class_page(request, classroom, status=400, group_form=form)
     try:
@@ -238,9 +238,9 @@ def group_create(request, class_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def group_edit(request, class_id: int, group_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
-    group = selectors.group_for_teacher(classroom=classroom, group_id=group_id)
-    students = selectors.active_students(classroom=classroom)
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
+    group = selectors_access.group_for_teacher(classroom=classroom, group_id=group_id)
+    students = selectors_access.active_students(classroom=classroom)
     initial = {"name": group.name, "members": [str(m.pk) for m in group.members.all()]}
     form = GroupForm(request.POST or None, initial=initial, students=students)
     status = 200
@@ -262,8 +262,8 @@ def group_edit(request, class_id: int, group_id: int):
 @login_required
 @require_POST
 def group_delete(request, class_id: int, group_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
-    group = selectors.group_for_teacher(classroom=classroom, group_id=group_id)
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
+    group = selectors_access.group_for_teacher(classroom=classroom, group_id=group_id)
     services.group_delete(group=group, actor=request.user)
     messages.success(request, _("Group deleted."))
     return redirect("classroom:detail", classroom.pk)
@@ -276,7 +276,7 @@ def _assignment_form(request, classroom, assignment=None):
     if assignment is not None:
         initial = {"path": f"{assignment.path_hruid}|{assignment.path_language}", "deadline": assignment.deadline,
                    "groups": [str(g.pk) for g in assignment.groups.all()]}
-    return AssignmentForm(request.POST or None, initial=initial, paths=selectors.path_choices(user=request.user),
+    return AssignmentForm(request.POST or None, initial=initial, paths=selectors_access.path_choices(user=request.user),
                           groups=list(classroom.groups.all()))
 
 
@@ -306,21 +306,23 @@ def _assignment_save(request, classroom, assignment=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_create(request, class_id: int):
-    classroom = selectors.classroom_for_teacher(user=request.user, class_id=class_id)
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     return _assignment_save(request, classroom)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_edit(request, class_id: int, assignment_id: int):
-    assignment = selectors.assignment_for_teacher(user=request.user, class_id=class_id, assignment_id=assignment_id)
+    assignment = selectors_access.assignment_for_teacher(user=request.user, class_id=class_id,
+                                                         assignment_id=assignment_id)
     return _assignment_save(request, assignment.classroom, assignment)
 
 
 @login_required
 @require_POST
 def assignment_delete(request, class_id: int, assignment_id: int):
-    assignment = selectors.assignment_for_teacher(user=request.user, class_id=class_id, assignment_id=assignment_id)
+    assignment = selectors_access.assignment_for_teacher(user=request.user, class_id=class_id,
+                                                         assignment_id=assignment_id)
     services.assignment_delete(assignment=assignment, actor=request.user)
     messages.success(request, _("Assignment deleted. The students' answers are kept."))
     return redirect("classroom:detail", class_id)
@@ -329,8 +331,10 @@ def assignment_delete(request, class_id: int, assignment_id: int):
 @login_required
 @require_GET
 def dashboard(request, class_id: int, assignment_id: int):
-    assignment = selectors.assignment_for_teacher(user=request.user, class_id=class_id, assignment_id=assignment_id)
-    grid = selectors.assignment_grid(assignment=assignment, teacher=request.user, by=request.GET.get("by", "student"))
+    assignment = selectors_access.assignment_for_teacher(user=request.user, class_id=class_id,
+                                                         assignment_id=assignment_id)
+    grid = selectors_dashboard.assignment_grid(assignment=assignment, teacher=request.user,
+                                               by=request.GET.get("by", "student"))
     return render(request, "classroom/dashboard.html", {
         "classroom": assignment.classroom, "assignment": assignment, "grid": grid,
         "has_groups": assignment.classroom.groups.exists(),
@@ -340,21 +344,25 @@ def dashboard(request, class_id: int, assignment_id: int):
 @login_required
 @require_GET
 def dashboard_csv(request, class_id: int, assignment_id: int):
-    assignment = selectors.assignment_for_teacher(user=request.user, class_id=class_id, assignment_id=assignment_id)
-    grid = selectors.assignment_grid(assignment=assignment, teacher=request.user, by=request.GET.get("by", "student"))
+    assignment = selectors_access.assignment_for_teacher(user=request.user, class_id=class_id,
+                                                         assignment_id=assignment_id)
+    grid = selectors_dashboard.assignment_grid(assignment=assignment, teacher=request.user,
+                                               by=request.GET.get("by", "student"))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="assignment-{assignment.pk}-{grid.by}.csv"'
     response["Cache-Control"] = "private, no-store"
     response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    csv.writer(response).writerows(selectors.grid_csv_rows(grid=grid))
+    csv.writer(response).writerows(selectors_exports.grid_csv_rows(grid=grid))
     return response
 
 
 @login_required
 @require_GET
 def student_answers(request, class_id: int, assignment_id: int, user_id: int):
-    assignment = selectors.assignment_for_teacher(user=request.user, class_id=class_id, assignment_id=assignment_id)
-    student, nodes = selectors.student_answers(assignment=assignment, teacher=request.user, student_id=user_id)
+    assignment = selectors_access.assignment_for_teacher(user=request.user, class_id=class_id,
+                                                         assignment_id=assignment_id)
+    student, nodes = selectors_dashboard.student_answers(assignment=assignment, teacher=request.user,
+                                                         student_id=user_id)
     return render(request, "classroom/student_answers.html", {
         "classroom": assignment.classroom, "assignment": assignment, "student": student, "nodes": nodes,
     })
@@ -382,35 +390,3 @@ def return_value(request, hruid: str, language: str, version: int):
     except ApplicationError as exc:
         return json_error(_status(exc), exc.message)
     return JsonResponse({"message": _("Your result was saved.")}, status=201)
-
-
-# -- my data (GDPR) --------------------------------------------------------------------------------
-
-@login_required
-@require_GET
-def my_data(request):
-    data = selectors.user_data(user=request.user)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="learningpaths-{request.user.pk}.json"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def account_delete(request):
-    form = AccountDeleteForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.account_delete(user=request.user, password=form.cleaned_data["password"])
-            except ApplicationError as exc:
-                form.add_error("password", exc.message)
-            else:
-                logout(request)
-                messages.success(request, _("Your account and all your data were deleted."))
-                return redirect("paths:catalogue")
-        status = 400
-    sole = [c for c in selectors.classrooms_for_teacher(user=request.user) if c.teachers.count() == 1]
-    return render(request, "classroom/account_delete.html", {"form": form, "sole_classes": sole}, status=status)

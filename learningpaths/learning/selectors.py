@@ -1,11 +1,15 @@
-"""Reads for progress, resume and conditional transitions."""
+"""Reads for progress, resume, conditional transitions (what comes next) and a person's own data."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from functools import lru_cache
 
+from django.urls import reverse
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext import parse as jsonpath_parse
 
+from learningpaths.accounts.exports import iso
 from learningpaths.paths.models import LearningPath
 from learningpaths.paths.selectors import NodeView
 
@@ -46,10 +50,19 @@ def submission_document(*, user, hruid: str, language: str) -> dict | None:
             "answers": answers}
 
 
+@lru_cache(maxsize=1024)
+def _parsed(condition: str):
+    """The parsed JSONPath, once per condition text. The parse depends only on the text, so a new
+    build cannot be served a stale one (changed conditions are new keys); bounded, since the texts
+    come from content. Parsing takes 1-2 ms, ``find`` ~30 us (measured on two of our conditions).
+    Parse errors are not cached (there should be none: the compiler validated every condition)."""
+    return jsonpath_parse(condition)
+
+
 def _condition_holds(condition: str, document: dict) -> bool:
     """D1 semantics: the JSONPath must have exactly one match."""
     try:
-        return len(jsonpath_parse(condition).find(document)) == 1
+        return len(_parsed(condition).find(document)) == 1
     except (JsonPathLexerError, JsonPathParserError, Exception):  # the compiler validated it; be safe
         log.warning("transition condition failed to evaluate: %r", condition)
         return False
@@ -74,3 +87,48 @@ def choose_next(*, user, current: NodeView) -> NodeView | None | str:
     if conditional:
         return "answer"
     return None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Where the path goes from ``current`` for this user: the player's "next" and "previous"
+    links and the answer view's ``next_url`` both come from here."""
+
+    node: NodeView | None  # the step to go to now; None at the end or while an answer is needed
+    prev: NodeView | None  # the step before ``current`` in page order
+    needs_answer: bool  # every way on is conditional and the student has not answered yet
+    url: str | None  # the player's address of ``node``
+
+
+def step_next(*, user, path: LearningPath, nodes: list[NodeView], current: NodeView) -> NextStep:
+    """What comes after ``current`` (one of ``nodes``, the path's steps as ``user`` sees them)."""
+    chosen = choose_next(user=user, current=current)
+    by_hruid = {n.obj.hruid: n for n in nodes}
+    node = by_hruid.get(chosen.object.hruid) if chosen not in (None, "answer") else None
+    return NextStep(
+        node=node,
+        prev=nodes[current.index - 1] if current.index > 0 else None,
+        needs_answer=chosen == "answer",
+        url=reverse("learning:path_node", args=[path.hruid, path.language, node.obj.hruid]) if node else None,
+    )
+
+
+# -- a person's own data (GDPR; registered with accounts.exports in apps.py) -----------------------
+
+def path_progress_export(*, user) -> list[dict]:
+    return [{"path": p.path_hruid, "language": p.path_language, "current_step": p.current_hruid,
+             "started_at": iso(p.started_at), "updated_at": iso(p.updated_at)}
+            for p in PathProgress.objects.filter(user=user)]
+
+
+def steps_done_export(*, user) -> list[dict]:
+    return [{"path": s.path_hruid, "language": s.path_language, "step": s.object_hruid,
+             "first_seen": iso(s.first_seen)}
+            for s in StepDone.objects.filter(user=user).order_by("first_seen")]
+
+
+def submissions_export(*, user) -> list[dict]:
+    return [{"object": s.object_hruid, "language": s.object_language, "version": s.object_version,
+             "question": s.question_id, "answer": s.answer, "correct": s.correct, "score": s.score,
+             "created_at": iso(s.created_at)}
+            for s in Submission.objects.filter(user=user).order_by("created_at", "pk")]

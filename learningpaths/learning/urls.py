@@ -1,3 +1,5 @@
+"""Mounted at the site root (see ``learningpaths/urls.py``): the player keeps the ``paths/`` addresses
+it had when the ``paths`` app served it."""
 from django.urls import path
 
 from . import views
@@ -5,5 +7,7 @@ from . import views
 app_name = "learning"
 
 urlpatterns = [
-    path("answers/<str:hruid>/<str:language>/<int:version>/<str:qid>/", views.answer, name="answer"),
+    path("paths/<str:hruid>/<str:language>/", views.path_detail, name="path"),
+    path("paths/<str:hruid>/<str:language>/<str:node>/", views.path_detail, name="path_node"),
+    path("learn/answers/<str:hruid>/<str:language>/<int:version>/<str:qid>/", views.answer, name="answer"),
 ]

@@ -1,23 +1,64 @@
-"""Answer a question: JSON in, JSON out; every problem is a 4xx with a message."""
+"""The path player (a page) and answering a question (JSON in, JSON out; every problem is a 4xx
+with a message)."""
 from __future__ import annotations
 
 import json
 
 from django.http import Http404, JsonResponse
-from django.urls import reverse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from learningpaths.core.errors import json_error, json_methods
 from learningpaths.core.exceptions import ApplicationError
 from learningpaths.paths import selectors as content
+from learningpaths.paths.querysets import can_see_teacher_content
+from learningpaths.paths.views_memo import anonymous_page
 
 from . import selectors
-from .services import submission_create
+from .services import progress_visit, submission_create
 
 MAX_BODY = 32 * 1024
 
 
-@json_methods("POST")
+@require_GET
+def path_detail(request, hruid: str, language: str, node: str | None = None):
+    return anonymous_page(request, ("path", hruid, language, node),
+                          lambda extra: _path_detail(request, hruid, language, node, extra))
+
+
+def _path_detail(request, hruid: str, language: str, node: str | None, extra: dict):
+    path = content.path_get(user=request.user, hruid=hruid, language=language)
+    as_student = request.GET.get("as") == "student"
+    nodes = content.path_nodes(path=path, user=request.user, as_student=as_student)
+    if not nodes:
+        raise Http404("This learning path has no content you can see.")
+    by_hruid = {n.obj.hruid: n for n in nodes}
+    if node is None:
+        # Resume where the student left off; otherwise start at the start node.
+        resume = selectors.resume_hruid(user=request.user, path=path)
+        current = by_hruid.get(resume) or next((n for n in nodes if n.node.start_node), nodes[0])
+    elif node in by_hruid:
+        current = by_hruid[node]
+    else:
+        raise Http404("No such step in this learning path.")
+    progress_visit(user=request.user, path=path, obj=current.obj)
+    step = selectors.step_next(user=request.user, path=path, nodes=nodes, current=current)
+    done = selectors.done_hruids(user=request.user, path=path)
+    html = content.object_html(obj=current.obj, user=request.user, as_student=as_student)
+    return render(request, "learning/path_detail.html", {
+        "path": path, "nodes": nodes, "current": current, "prev_node": step.prev, "next_node": step.node,
+        "needs_answer": step.needs_answer, "done": done,
+        "progress_pct": round(100 * len(done & set(by_hruid)) / len(nodes)),
+        "variants": content.path_variants(path=path, user=request.user),
+        # The compiler sanitised this HTML with nh3; it is the only mark_safe on content.
+        "content": mark_safe(html), "as_student": as_student,
+        "is_teacher": can_see_teacher_content(request.user), **extra,
+    })
+
+
+@json_methods(\"POST\")
 def answer(request, hruid: str, language: str, version: int, qid: str):
     if not request.user.is_authenticated:
         return json_error(401, _("Sign in to save your answers."))
@@ -55,8 +96,9 @@ def answer(request, hruid: str, language: str, version: int, qid: str):
         if path is not None:
             nodes = content.path_nodes(path=path, user=request.user)
             current = next((n for n in nodes if n.obj.pk == obj.pk), None)
-            chosen = selectors.choose_next(user=request.user, current=current) if current else None
-            if chosen not in (None, "answer"):
-                body["next_url"] = reverse("paths:path_node", args=[path.hruid, path.language, chosen.object.hruid])
-                body["next_title"] = chosen.object.title
+            step = selectors.step_next(user=request.user, path=path, nodes=nodes, current=current) \
+                if current else None
+            if step is not None and step.node is not None:
+                body["next_url"] = step.url
+                body["next_title"] = step.node.obj.title
     return JsonResponse(body, status=201)

@@ -118,7 +118,7 @@ class LearningPath(models.Model):
         return f"{self.hruid}/{self.language}"
 
     def get_absolute_url(self) -> str:
-        return reverse("paths:path", args=[self.hruid, self.language])
+        return reverse("learning:path", args=[self.hruid, self.language])
 
 
 class PathNode(models.Model):

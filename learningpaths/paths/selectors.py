@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.http import Http404
 
 from .embeds import defer_iframes
@@ -114,20 +115,6 @@ def _path_nodes(*, path: LearningPath, teacher: bool) -> list[NodeView]:
     return views
 
 
-def path_list(*, user, query: str = "", language: str = "", age: int | None = None) -> list[LearningPath]:
-    qs = LearningPath.objects.visible_to(user)
-    if language:
-        qs = qs.filter(language=language)
-    if age is not None:
-        qs = qs.exclude(min_age__gt=age).exclude(max_age__lt=age)
-    paths = list(qs.order_by("title", "hruid", "language"))
-    if query:
-        q = query.lower()
-        paths = [p for p in paths if q in p.title.lower() or q in p.description.lower()
-                 or any(q in k.lower() for k in p.keywords)]
-    return paths
-
-
 def path_variants(*, path: LearningPath, user) -> list[LearningPath]:
     """The same path hruid in other languages (memoised per build and visibility: read only)."""
     return memoised(("path_variants", path.pk, can_see_teacher_content(user)), lambda: list(
@@ -141,8 +128,6 @@ def object_search(*, user, query: str, language: str = "", limit: int = 50) -> l
     (object, snippet) pairs; the snippet comes from the same variant, so teacher-only words never
     show up in a student's results.
     """
-    from django.db.models import Q
-
     words = [w for w in query.split() if w][:8]
     if not words:
         return []

@@ -83,7 +83,7 @@ class Memo:
 
 # Selector results: a few per path, language and visibility (small: no object HTML in them).
 selectors_memo = Memo(max_entries=2048)
-# Whole anonymous pages (5-15 kB each, see paths/views.py), so fewer of them.
+# Whole anonymous pages (5-15 kB each, see paths/views_memo.py), so fewer of them.
 pages_memo = Memo(max_entries=512)
 
 

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from learningpaths.paths import execute
+from learningpaths.runtime import execute
 from learningpaths.runtime import assets
 from tests.conftest import compile_result, compiled_object
 

@@ -1,5 +1,5 @@
 // Build-time cell runner: the same Pyodide, NumPy, engine wheel and lp helpers as the page,
-// in Node.js. Used by `manage.py compilecontent --execute` (learningpaths/paths/execute.py).
+// in Node.js. Used by `manage.py compilecontent --execute` (learningpaths/runtime/execute.py).
 //
 // stdin: {"indexURL": "/abs/pyodide/dir/", "wheel": "/abs/engine-<hash>.whl",
 //         optional precompiled bytecode: "stdlib", "numpyPyc", "enginePyc" (paths),

@@ -67,10 +67,3 @@ def runtime_config_script(boot_early=False):
     """``<script type="application/json" id="lp-runtime-config">`` read by static/js/runtime/boot.js
     and index.js."""
     return json_script(runtime_config(boot_early=bool(boot_early)), "lp-runtime-config")
-
-
-@register.simple_tag
-def vendor_url(name: str) -> str:
-    return static(f"vendor/{name}")
-
-

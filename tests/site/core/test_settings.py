@@ -36,3 +36,47 @@ def test_check_deploy_is_clean(tmp_path):
     out = run_django(["check", "--deploy", "--fail-level", "WARNING"],
                      {"DEBUG": "0", "SECRET_KEY": key, "ALLOWED_HOSTS": "example.org", "VAR_DIR": str(tmp_path)})
     assert out.returncode == 0, out.stderr + out.stdout
+
+
+def environment_reads(path: Path) -> set[str]:
+    """Names of the environment variables a module reads: ``os.environ.get("X")``, ``os.environ["X"]``,
+    ``"X" in os.environ``, ``os.getenv("X")`` and the settings helpers ``env_bool``/``env_list``."""
+    import ast
+
+    def is_environ(node) -> bool:
+        return isinstance(node, ast.Attribute) and node.attr == "environ"
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        arg = None
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            if (isinstance(func, ast.Attribute) and func.attr in ("get", "setdefault") and is_environ(func.value)) \
+                    or (isinstance(func, ast.Attribute) and func.attr == "getenv") \
+                    or (isinstance(func, ast.Name) and func.id in ("env_bool", "env_list")):
+                arg = node.args[0]
+        elif isinstance(node, ast.Subscript) and is_environ(node.value):
+            arg = node.slice
+        elif isinstance(node, ast.Compare) and any(is_environ(c) for c in node.comparators):
+            arg = node.left
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            names.add(arg.value)
+    return names - {"DJANGO_SETTINGS_MODULE"}
+
+
+def documented_variables() -> set[str]:
+    import re
+
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    table = text.split("## Environment variables", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1] for line in table.splitlines() if line.startswith("| `")]
+    return {name for cell in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)}
+
+
+def test_every_environment_variable_read_is_in_the_deploy_table():
+    files = [ROOT / "learningpaths" / "settings.py", *sorted((ROOT / "learningpaths").rglob("*.py")),
+             *sorted((ROOT / "deploy").rglob("*.py"))]
+    read = {name: path for path in files for name in environment_reads(path)}
+    assert {"SECRET_KEY", "DEBUG", "DATABASE_URL", "DEMO_WARM_UP", "GUNICORN_BIND", "LP_CACHE_DIR"} <= set(read)
+    missing = {name: str(path.relative_to(ROOT)) for name, path in read.items() if name not in documented_variables()}
+    assert missing == {}, "add these to the table in docs/deploy.md"

@@ -1,4 +1,4 @@
-"""The per-process memo (selectors_cache) and the anonymous page cache (paths/views.py): per
+"""The per-process memo (selectors_cache) and the anonymous page cache (paths/views_memo.py): per
 visibility, invalidated by every rebuild, and never a teacher's rendering for anyone else."""
 import re
 

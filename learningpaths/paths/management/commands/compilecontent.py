@@ -41,7 +41,7 @@ class Command(BaseCommand):
         )
         result = compile_content(roots, options=opts)
         if execute:
-            from learningpaths.paths.execute import execute_cells
+            from learningpaths.runtime.execute import execute_cells
 
             result.diagnostics.extend(execute_cells(result, progress=opts.progress))
         accepted = result.accepted(strict=strict)

@@ -1,72 +1,24 @@
-"""Reads for classes, the students' home page, the teacher dashboard, CSV export and data export.
-
-Who may see what is decided here: a teacher sees only classes they teach, a student only their own
-memberships and assignments. Anything else is Http404, never 403, so ids leak nothing.
-"""
+"""Reads for the teacher dashboard: the class overview, the progress grid (``Cell``/``Row``/``Grid``),
+a student's own assignments (the same rows) and one student's answers for the teacher."""
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 
-from learningpaths.learning.models import PathProgress, StepDone, Submission
+from learningpaths.learning.models import StepDone, Submission
 from learningpaths.paths import selectors as content
 from learningpaths.paths.models import LearningPath, Question
 from learningpaths.paths.selectors import NodeView
 
 from .models import Assignment, Classroom, Group, Membership
+from .selectors_access import assignment_students
 from .services import RETURN_VALUE_QID
 
-# -- classes ---------------------------------------------------------------------------------------
-
-
-def classrooms_for_teacher(*, user) -> list[Classroom]:
-    if not user.is_authenticated:
-        return []
-    return list(
-        Classroom.objects.filter(teachers=user).annotate(
-            n_students=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE), distinct=True),
-            n_pending=Count("memberships", filter=Q(memberships__status=Membership.Status.PENDING), distinct=True),
-            n_assignments=Count("assignments", distinct=True),
-        )
-    )
-
-
-def classroom_for_teacher(*, user, class_id: int) -> Classroom:
-    """The class, when ``user`` teaches it; otherwise 404 (also for ids that do not exist)."""
-    if not user.is_authenticated:
-        raise Http404("No such class.")
-    classroom = Classroom.objects.filter(pk=class_id, teachers=user).first()
-    if classroom is None:
-        raise Http404("No such class.")
-    return classroom
-
-
-def classroom_for_member(*, user, class_id: int) -> Classroom:
-    classroom = Classroom.objects.filter(pk=class_id, memberships__user=user).first() \
-        if user.is_authenticated else None
-    if classroom is None:
-        raise Http404("No such class.")
-    return classroom
-
-
-def group_for_teacher(*, classroom: Classroom, group_id: int) -> Group:
-    group = classroom.groups.filter(pk=group_id).first()
-    if group is None:
-        raise Http404("No such group.")
-    return group
-
-
-def assignment_for_teacher(*, user, class_id: int, assignment_id: int) -> Assignment:
-    classroom = classroom_for_teacher(user=user, class_id=class_id)
-    assignment = classroom.assignments.filter(pk=assignment_id).first()
-    if assignment is None:
-        raise Http404("No such assignment.")
-    return assignment
-
+# -- class overview --------------------------------------------------------------------------------
 
 @dataclass
 class ClassOverview:
@@ -88,24 +40,6 @@ def classroom_overview(*, classroom: Classroom) -> ClassOverview:
         groups=list(classroom.groups.prefetch_related("members")),
         assignments=list(classroom.assignments.prefetch_related("groups")),
     )
-
-
-def active_students(*, classroom: Classroom) -> list:
-    return [m.user for m in classroom.memberships.filter(status=Membership.Status.ACTIVE).select_related("user")]
-
-
-def assignment_students(*, assignment: Assignment) -> list:
-    """Active members the assignment is for: the whole class, or the members of its groups."""
-    students = active_students(classroom=assignment.classroom)
-    groups = list(assignment.groups.all())
-    if groups:
-        ids = set(Group.members.through.objects.filter(group__in=groups).values_list("user_id", flat=True))
-        students = [s for s in students if s.pk in ids]
-    return students
-
-
-def path_choices(*, user) -> list[LearningPath]:
-    return list(LearningPath.objects.visible_to(user).order_by("title", "language", "hruid"))
 
 
 # -- progress grid ---------------------------------------------------------------------------------
@@ -295,13 +229,6 @@ class StudentAssignment:
         return self.row.overdue if self.row else self.assignment.is_past_deadline
 
 
-def student_memberships(*, user) -> list[Membership]:
-    if not user.is_authenticated:
-        return []
-    return list(Membership.objects.filter(user=user).select_related("classroom")
-                .prefetch_related("classroom__teachers").order_by("classroom__name"))
-
-
 def student_assignments(*, user) -> list[StudentAssignment]:
     """What the student has to do: assignments of their classes (whole class, or one of their groups)."""
     if not user.is_authenticated:
@@ -385,80 +312,3 @@ def student_answers(*, assignment: Assignment, teacher, student_id: int) -> tupl
             items.append(QuestionAnswers(question=q, qid=qid, attempts=attempts, key=key_display(q) if q else ""))
         out.append(NodeAnswers(node=node, visited=seen.get(node.obj.hruid), questions=items))
     return student, out
-
-
-# -- CSV -------------------------------------------------------------------------------------------
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run: text starting with = + - @ (or tab, CR) gets a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _iso(moment: datetime | None) -> str:
-    return moment.isoformat(timespec="seconds") if moment else ""
-
-
-def grid_csv_rows(*, grid: Grid) -> list[list[str]]:
-    header = ["group" if grid.by == "group" else "student", "members" if grid.by == "group" else "groups",
-              "steps_done", "steps_total", "progress_pct", "answers", "score_pct", "complete", "late", "overdue",
-              "last_activity", "route"]
-    header += [f"{n.index + 1}. {n.obj.title}" for n in grid.nodes]
-    out = [header]
-    for row in grid.rows:
-        if row.group is not None:
-            who = " ".join(m.username for m in row.members)
-        else:
-            who = " ".join(g.name for g in row.user.class_groups.filter(classroom=grid.assignment.classroom))
-        line = [row.label, who, row.done, len(row.cells), row.pct, row.n_answers,
-                "" if row.score_pct is None else row.score_pct, "yes" if row.complete else "no",
-                "yes" if row.late else "no", "yes" if row.overdue else "no", _iso(row.last_activity),
-                " > ".join(str(n.index + 1) for n in row.route)]
-        for cell in row.cells:
-            parts = []
-            if cell.visited:
-                parts.append("seen")
-            if cell.graded:
-                parts.append(f"{cell.n_correct}/{len(cell.graded)} correct")
-            elif cell.n_answers:
-                parts.append("answered")
-            if cell.returned is not None:
-                parts.append("returned " + json.dumps(cell.returned.answer, ensure_ascii=False))
-            if cell.late:
-                parts.append("late")
-            line.append("; ".join(parts))
-        out.append([csv_safe(v) for v in line])
-    return out
-
-
-# -- a person's own data (GDPR) --------------------------------------------------------------------
-
-def user_data(*, user) -> dict:
-    """Everything stored about ``user`` (no password hash), as JSON-ready data."""
-    memberships = Membership.objects.filter(user=user).select_related("classroom")
-    return {
-        "account": {
-            "username": user.username, "email": user.email, "first_name": user.first_name,
-            "last_name": user.last_name, "role": user.role, "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-        },
-        "classes": [{"name": m.classroom.name, "status": m.status, "joined_at": _iso(m.joined_at),
-                     "teachers": [t.username for t in m.classroom.teachers.all()]} for m in memberships],
-        "groups": [{"class": g.classroom.name, "group": g.name}
-                   for g in Group.objects.filter(members=user).select_related("classroom")],
-        "classes_taught": [{"name": c.name, "created_at": _iso(c.created_at)}
-                           for c in Classroom.objects.filter(teachers=user)],
-        "path_progress": [{"path": p.path_hruid, "language": p.path_language, "current_step": p.current_hruid,
-                           "started_at": _iso(p.started_at), "updated_at": _iso(p.updated_at)}
-                          for p in PathProgress.objects.filter(user=user)],
-        "steps_done": [{"path": s.path_hruid, "language": s.path_language, "step": s.object_hruid,
-                        "first_seen": _iso(s.first_seen)}
-                       for s in StepDone.objects.filter(user=user).order_by("first_seen")],
-        "submissions": [{"object": s.object_hruid, "language": s.object_language, "version": s.object_version,
-                         "question": s.question_id, "answer": s.answer, "correct": s.correct, "score": s.score,
-                         "created_at": _iso(s.created_at)}
-                        for s in Submission.objects.filter(user=user).order_by("created_at", "pk")],
-    }

@@ -1,0 +1,69 @@
+"""Reads that leave the site: the dashboard as CSV rows, and this app's sections of a person's
+data export (registered with ``accounts.exports`` in ``apps.py``)."""
+from __future__ import annotations
+
+import json
+
+from learningpaths.accounts.exports import iso
+
+from .models import Classroom, Group, Membership
+from .selectors_dashboard import Grid
+
+# -- CSV -------------------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """A cell a spreadsheet will not run: text starting with = + - @ (or tab, CR) gets a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def grid_csv_rows(*, grid: Grid) -> list[list[str]]:
+    header = ["group" if grid.by == "group" else "student", "members" if grid.by == "group" else "groups",
+              "steps_done", "steps_total", "progress_pct", "answers", "score_pct", "complete", "late", "overdue",
+              "last_activity", "route"]
+    header += [f"{n.index + 1}. {n.obj.title}" for n in grid.nodes]
+    out = [header]
+    for row in grid.rows:
+        if row.group is not None:
+            who = " ".join(m.username for m in row.members)
+        else:
+            who = " ".join(g.name for g in row.user.class_groups.filter(classroom=grid.assignment.classroom))
+        line = [row.label, who, row.done, len(row.cells), row.pct, row.n_answers,
+                "" if row.score_pct is None else row.score_pct, "yes" if row.complete else "no",
+                "yes" if row.late else "no", "yes" if row.overdue else "no", iso(row.last_activity),
+                " > ".join(str(n.index + 1) for n in row.route)]
+        for cell in row.cells:
+            parts = []
+            if cell.visited:
+                parts.append("seen")
+            if cell.graded:
+                parts.append(f"{cell.n_correct}/{len(cell.graded)} correct")
+            elif cell.n_answers:
+                parts.append("answered")
+            if cell.returned is not None:
+                parts.append("returned " + json.dumps(cell.returned.answer, ensure_ascii=False))
+            if cell.late:
+                parts.append("late")
+            line.append("; ".join(parts))
+        out.append([csv_safe(v) for v in line])
+    return out
+
+
+# -- a person's own data (GDPR) --------------------------------------------------------------------
+
+def classes_export(*, user) -> list[dict]:
+    return [{"name": m.classroom.name, "status": m.status, "joined_at": iso(m.joined_at),
+             "teachers": [t.username for t in m.classroom.teachers.all()]}
+            for m in Membership.objects.filter(user=user).select_related("classroom")]
+
+
+def groups_export(*, user) -> list[dict]:
+    return [{"class": g.classroom.name, "group": g.name}
+            for g in Group.objects.filter(members=user).select_related("classroom")]
+
+
+def classes_taught_export(*, user) -> list[dict]:
+    return [{"name": c.name, "created_at": iso(c.created_at)} for c in Classroom.objects.filter(teachers=user)]
