@@ -58,7 +58,7 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
     })
 
 
-@json_methods(\"POST\")
+@json_methods("POST")
 def answer(request, hruid: str, language: str, version: int, qid: str):
     if not request.user.is_authenticated:
         return json_error(401, _("Sign in to save your answers."))
