@@ -7,7 +7,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadfile
 # Pinned, hashed dependencies (pip-tools, from pyproject.toml): the app's for servers, the app's plus
-# the dev extra (tests, PyTorch CPU, lint) here. `make lock` regenerates them.
+# the dev extra (tests, PyTorch CPU, lint) here. `make lock` regenerates them. The dev lock pins
+# PyTorch's CPU wheel (torch==2.13.0+cpu) by its hash: pip finds it through its find-links
+# (`pip config list`; on the project machines /opt/wheels), not on PyPI, whose torch pulls CUDA.
 LOCKS  := requirements/app.txt requirements/dev.txt
 LOCK_TOOLS ?= /tmp/learningpaths-pip-tools
 LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
