@@ -6,16 +6,32 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PYTEST := $(BIN)/python -m pytest -q -n 2 --dist loadfile
+# Pinned, hashed dependencies (pip-tools, from pyproject.toml): the app's for servers, the app's plus
+# the dev extra (tests, PyTorch CPU, lint) here. `make lock` regenerates them. The dev lock pins
+# PyTorch's CPU wheel (torch==2.13.0+cpu) by its hash: pip finds it through its find-links
+# (`pip config list`; on the project machines /opt/wheels), not on PyPI, whose torch pulls CUDA.
+LOCKS  := requirements/app.txt requirements/dev.txt
+LOCK_TOOLS ?= /tmp/learningpaths-pip-tools
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 # `make test PG=0` skips the second run of the suite, on PostgreSQL.
 PG     ?= 1
 
 .PHONY: run test test-postgres install assets browser content models migrate serve check bench load clean lint
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# pip-tools lives in a venv of its own, so locking never changes .venv. Existing pins are kept;
+# `make lock LOCK_UPGRADE=--upgrade` moves everything to the newest allowed releases.
+.PHONY: lock
+lock:
+	test -x $(LOCK_TOOLS)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_TOOLS) && $(LOCK_TOOLS)/bin/pip install --quiet pip-tools; }
+	$(LOCK_TOOLS)/bin/pip-compile $(LOCK_FLAGS) $(LOCK_UPGRADE) --output-file requirements/app.txt pyproject.toml
+	$(LOCK_TOOLS)/bin/pip-compile $(LOCK_FLAGS) $(LOCK_UPGRADE) --extra dev --output-file requirements/dev.txt pyproject.toml
 
 install: $(STAMP)
 

@@ -19,7 +19,10 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from learningpaths import layout
+
+BASE_DIR = layout.BASE_DIR
+PACKAGE_DIR = layout.PACKAGE_DIR
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -58,8 +61,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "t
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off (export ALLOWED_HOSTS=example.org).")
 
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
-CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+VAR_DIR = layout.var_dir()
+CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content" if layout.CHECKOUT else Path.cwd() / "content"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -100,7 +103,7 @@ WSGI_APPLICATION = "learningpaths.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "learningpaths" / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -148,13 +151,16 @@ LOGOUT_REDIRECT_URL = "paths:catalogue"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Nederlands"))]
-LOCALE_PATHS = [BASE_DIR / "learningpaths" / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The site's own files (css, js, site), then the generated ones (vendor/, engine/): one folder in a
+# checkout, two when installed from a wheel (see learningpaths/layout.py).
+STATIC_BUILD_DIR = layout.static_build_dir()
+STATICFILES_DIRS = list(dict.fromkeys([layout.SITE_STATIC_DIR, STATIC_BUILD_DIR]))
 STATIC_ROOT = VAR_DIR / "staticfiles"
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
@@ -171,11 +177,19 @@ IFRAME_ALLOWLIST = env_list(
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
+# Our loggers (learningpaths.*) at LOG_LEVEL to stderr, which systemd sends to the journal; other
+# libraries' records reach stderr from WARNING up. Django's own loggers keep their defaults.
+# (They propagate to the root's handler rather than having their own, so pytest's caplog sees them.)
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL; got {LOG_LEVEL!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {"learningpaths": {"level": LOG_LEVEL}},
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
 }
 TEACHER_INVITE_CODE = os.environ.get("TEACHER_INVITE_CODE", "")
 

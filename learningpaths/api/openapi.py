@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+from learningpaths import __version__
 from learningpaths.core.errors import CODES, SPECIAL_CODES
 
 
@@ -315,7 +316,9 @@ Not in Dwengo: the server demos under `/demos/` (ONNX Runtime models that lesson
 
 DOCUMENT = {
     "openapi": "3.1.0",
-    "info": {"title": "learningpaths API (Dwengo-compatible)", "version": "1.0.0", "description": DESCRIPTION},
+    # "version" is the API's; the extension names the release of the software answering it.
+    "info": {"title": "learningpaths API (Dwengo-compatible)", "version": "1.0.0", "description": DESCRIPTION,
+             "x-learningpaths-version": __version__},
     "servers": [{"url": "/api"}],
     "tags": [{"name": "learningObject"}, {"name": "learningPath"}, {"name": "docs"}, {"name": "demos"}],
     "paths": PATHS,

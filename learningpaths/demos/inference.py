@@ -6,6 +6,7 @@ else the CPU. A request waits at most ``timeout`` seconds for its answer.
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 import time
@@ -17,6 +18,7 @@ import numpy as np
 from .registry import DEMOS, DemoSpec, model_path
 
 PREFERRED_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
+log = logging.getLogger(__name__)
 
 
 class DemoUnavailable(Exception):
@@ -87,6 +89,8 @@ class Runner:
         try:
             self.session = ort.InferenceSession(str(path), options, providers=providers)
         except Exception as exc:  # corrupt file, unsupported opset: say so instead of a 500
+            # The visitor gets a 503 with one line; the operator needs the traceback.
+            log.exception("demo %s: could not load %s", spec.name, path)
             raise DemoUnavailable(f"model {spec.name} could not be loaded: {exc}") from exc
         self.spec = spec
         self._providers = self.session.get_providers()  # fixed for the session's life
@@ -162,6 +166,8 @@ class Runner:
             outputs = self.session.run(self.output_names, {self.input_name: batch})
             self.batches_run += 1
         except Exception as exc:
+            # Every waiting request fails with it; without this line nobody would see why.
+            log.exception("demo %s: a batch of %d request(s) failed", self.spec.name, len(jobs))
             for j in jobs:
                 _settle(j.future, exception=exc)
             return

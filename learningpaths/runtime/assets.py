@@ -1,6 +1,8 @@
 """Where the vendored browser assets live, and the pinned versions and checksums they must match.
 
-Plain Python, no Django: ``scripts/vendor_assets.py`` imports it before Django is configured.
+Plain Python, no Django: the vendoring (``runtime/vendor.py``) imports it before Django is configured.
+The generated files live under ``STATIC_BUILD_DIR`` (``layout.static_build_dir()``: the checkout's
+``static/``, or ``$LP_STATIC_BUILD_DIR`` / ``$VAR_DIR/static-build`` on an installed site).
 """
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ import json
 import os
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-STATIC_DIR = BASE_DIR / "static"
-VENDOR_DIR = STATIC_DIR / "vendor"
-ENGINE_OUT_DIR = STATIC_DIR / "engine"
+from .. import layout
+
+BASE_DIR = layout.BASE_DIR
+STATIC_BUILD_DIR = layout.static_build_dir()
+VENDOR_DIR = STATIC_BUILD_DIR / "vendor"
+ENGINE_OUT_DIR = STATIC_BUILD_DIR / "engine"
 
 PYODIDE_VERSION = "0.27.7"
 # npm's own integrity value for pyodide-0.27.7.tgz (``npm view pyodide@0.27.7 dist.integrity``).

@@ -5,7 +5,8 @@ from django.core.checks import Error, Warning, register
 
 from . import assets
 
-_HINT = "Run `make assets` (python scripts/vendor_assets.py); it downloads, verifies and caches them."
+_HINT = ("Run `make assets` (python scripts/vendor_assets.py) in a checkout, or `manage.py vendorassets` on an "
+         "installed site; it downloads, verifies and caches them.")
 
 
 @register()
@@ -23,7 +24,7 @@ def check_pyodide_vendored(app_configs, **kwargs):
                             hint=_HINT, id="learningpaths.E011"))
     elif assets.sha256_file(wheel) != assets.NUMPY_SHA256:
         errors.append(Error(f"{wheel} does not match the sha256 of the official pyodide-lock.json.",
-                            hint="Delete static/vendor/ and run `make assets` again.", id="learningpaths.E011"))
+                            hint=f"Delete {assets.VENDOR_DIR} and run `make assets` (or `manage.py vendorassets`) again.", id="learningpaths.E011"))
     return errors
 
 

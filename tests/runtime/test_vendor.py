@@ -1,21 +1,23 @@
-"""scripts/vendor_assets.py refuses files whose checksum does not match the pins."""
-import importlib.util
+"""learningpaths/runtime/vendor.py (``manage.py vendorassets``, ``scripts/vendor_assets.py``) refuses
+files whose checksum does not match the pins."""
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from learningpaths.runtime import assets
+from learningpaths.runtime import vendor as vendor_module
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "vendor_assets.py"
 
 
-@pytest.fixture(scope="module")
-def vendor():
-    spec = importlib.util.spec_from_file_location("vendor_assets", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.QUIET = True
-    return module
+@pytest.fixture
+def vendor(monkeypatch):
+    monkeypatch.setattr(vendor_module, "QUIET", True)
+    return vendor_module
 
 
 def test_lock_that_disagrees_with_the_pin_stops_the_setup(vendor):
@@ -47,3 +49,19 @@ def test_npm_integrity_mismatch_is_refused(vendor, monkeypatch, tmp_path):
     monkeypatch.setattr(vendor.subprocess, "run", lambda *a, **k: Done())
     with pytest.raises(SystemExit, match="integrity mismatch"):
         vendor.npm_tarball("katex", "0.16.22", assets.KATEX[2])
+
+
+def test_the_command_reports_a_bad_download_as_a_command_error(monkeypatch, tmp_path):
+    """``manage.py vendorassets`` turns the SetupError into a CommandError with the explanation."""
+    def refuse(**kwargs):
+        raise vendor_module.SetupError("katex-0.16.22.tgz: integrity mismatch.")
+
+    monkeypatch.setattr(vendor_module, "vendor_all", refuse)
+    with pytest.raises(CommandError, match="integrity mismatch"):
+        call_command("vendorassets", "--quiet")
+
+
+def test_the_script_is_a_wrapper_around_the_package_module():
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "--force" in proc.stdout and "Vendor the browser assets" in proc.stdout
