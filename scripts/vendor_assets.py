@@ -7,6 +7,7 @@ Writes (all ignored by git):
                                     the official pyodide-lock.json), each with a precompressed .gz
   static/vendor/katex/              KaTeX (js, css, woff2 fonts, auto-render)
   static/vendor/highlight/          highlight.js (common languages) and one style sheet
+  static/vendor/axe/                axe-core, for the browser accessibility tests only (no page links it)
   static/vendor/pyc/                the stdlib and NumPy precompiled by that Pyodide (content-hashed)
   static/engine/                    engine-<hash>.whl + manifest.json (engine/ and the lp helpers),
                                     engine-<hash>.pyc.zip (its bytecode)
@@ -223,6 +224,13 @@ def vendor_highlight() -> None:
     say(f"highlight.js {version} -> {A.HIGHLIGHT_DIR.relative_to(A.BASE_DIR)}")
 
 
+def vendor_axe() -> None:
+    package, version, integrity = A.AXE
+    tgz = npm_tarball(package, version, integrity)
+    extract_members(tgz, {"axe.min.js": A.AXE_JS, "LICENSE": A.AXE_DIR / "LICENSE"})
+    say(f"axe-core {version} (tests only) -> {A.AXE_DIR.relative_to(A.BASE_DIR)}")
+
+
 PRECOMPILE = A.BASE_DIR / "learningpaths" / "runtime" / "node" / "precompile.mjs"
 
 
@@ -297,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     vendor_pyodide()
     vendor_katex()
     vendor_highlight()
+    vendor_axe()
     manifest = build_engine_wheel(force=args.force)
     say(f"engine wheel: static/engine/{manifest['wheel']} ({manifest['size'] / 1e3:.0f} kB, "
         f"{manifest['files']} files, packages {', '.join(manifest['packages'])})"
