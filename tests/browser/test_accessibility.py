@@ -158,6 +158,11 @@ def test_axe_fails_a_page_with_one_image_without_alt(browser, page_file):
     assert report["axe"] == ["image-alt (critical) img: Images must have alternative text"], report["axe"]
     assert "[axe] image-alt (critical) img: Images must have alternative text  (on no-alt)" in \
         a11y.failures({"no-alt": {"axe": report["axe"]}})
+    # An aria-label on a plain <span> (axe only asks to review it; ARIA prohibits it).
+    report = a11y.audit(browser, page_file("span.html", GOOD_PAGE.replace(
+        "</main>", '<p>Takes <span aria-label="ten minutes">10\'</span>.</p></main>')), phone=False)
+    assert [p.split(":")[0] for p in report["axe"]] == ['aria-prohibited-attr (serious) span'], \
+        report["axe"]
     # At phone size axe runs again for the layout rules: tap targets that shrink on a phone only.
     tiny = GOOD_PAGE.replace("</style>", "@media (max-width: 500px) { .tiny { min-width: 0; min-height: 0;"
                              " width: 8px; height: 8px; font-size: 6px; } }</style>").replace(
