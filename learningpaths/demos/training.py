@@ -1,7 +1,8 @@
-"""Train the demo models with our own engine on scikit-learn's handwritten digits, export to ONNX.
+"""Train the demo models with our own engine on the UCI handwritten digits, export to ONNX.
 
-The digits (1,797 images of 8x8 pixels, 0-16 grey levels, from UCI) ship inside scikit-learn, so
-nothing is downloaded. Each model gets a model card next to its .onnx file.
+The digits (1,797 images of 8x8 pixels, 0-16 grey levels) ship in this package
+(``demos/data/digits.csv.gz``, read by ``demos/digits.py``), so nothing is downloaded. Each model
+gets a model card next to its .onnx file.
 """
 from __future__ import annotations
 
@@ -16,14 +17,13 @@ import numpy as np
 
 import engine
 
+from .digits import digits_load
 from .registry import DEMOS, card_path, model_path
 
 
 def load_digits(seed: int = 0):
     """(x_train, y_train, x_test, y_test): x float32 (N, 1, 8, 8) in [0, 1], y int labels; 25% test."""
-    from sklearn.datasets import load_digits as sk_digits
-
-    data = sk_digits()
+    data = digits_load()
     x = (data.images / 16.0).astype(np.float32)[:, None, :, :]
     y = data.target.astype(np.int64)
     order = np.random.default_rng(seed).permutation(len(x))
@@ -100,7 +100,7 @@ def train(name: str, *, epochs: int = 30, seed: int = 0, out_dir: Path | None = 
     tmp.replace(path)  # atomic: a running server never reads half a file
     card = {
         "name": name, "title": spec.title, "engine_version": engine.__version__,
-        "data": "scikit-learn digits (UCI optical recognition of handwritten digits), 8x8, 1,797 images; "
+        "data": "UCI digits (optical recognition of handwritten digits), 8x8, 1,797 images; "
                 f"{len(x_train)} for training, {len(x_test)} for testing (seed {seed})",
         "architecture": repr(model), "parameters": int(sum(p.value.size for p in model.parameters())),
         "epochs": epochs, "optimizer": "Adam(lr=0.01), mini-batch 32",

@@ -42,6 +42,13 @@ HIGHLIGHT = ("@highlightjs/cdn-assets", "11.11.1",
 KATEX_DIR = VENDOR_DIR / "katex"
 HIGHLIGHT_DIR = VENDOR_DIR / "highlight"
 
+# axe-core, the accessibility rule engine the browser tests inject into each audited page. Only
+# for tests: no template links it (tests/browser/test_accessibility.py checks that).
+AXE = ("axe-core", "4.14.1",
+       "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==")
+AXE_DIR = VENDOR_DIR / "axe"
+AXE_JS = AXE_DIR / "axe.min.js"
+
 ENGINE_MANIFEST = ENGINE_OUT_DIR / "manifest.json"
 
 # Bytecode precompiled by the vendored Pyodide (learningpaths/runtime/node/precompile.mjs): the

@@ -11,6 +11,7 @@ them without the repository:
                                     the official pyodide-lock.json), each with a precompressed .gz
   static/vendor/katex/              KaTeX (js, css, woff2 fonts, auto-render)
   static/vendor/highlight/          highlight.js (common languages) and one style sheet
+  static/vendor/axe/                axe-core, for the browser accessibility tests (a checkout only; no page links it)
   static/vendor/pyc/                the stdlib and NumPy precompiled by that Pyodide (content-hashed)
   static/engine/                    engine-<hash>.whl + manifest.json (engine/ and the lp helpers),
                                     engine-<hash>.pyc.zip (its bytecode)
@@ -34,6 +35,8 @@ import time
 import urllib.request
 import zipfile
 from pathlib import Path
+
+from learningpaths.layout import CHECKOUT
 
 from . import assets as A
 from .bundle import build_engine_wheel
@@ -233,6 +236,15 @@ def vendor_highlight() -> None:
     say(f"highlight.js {version} -> {shown(A.HIGHLIGHT_DIR)}")
 
 
+def vendor_axe() -> None:
+    """axe-core, for the browser accessibility tests only: vendored in a checkout (where the tests
+    run), never on an installed site, and linked from no page (tests/runtime/test_vendor.py)."""
+    package, version, integrity = A.AXE
+    tgz = npm_tarball(package, version, integrity)
+    extract_members(tgz, {"axe.min.js": A.AXE_JS, "LICENSE": A.AXE_DIR / "LICENSE"})
+    say(f"axe-core {version} (tests only) -> {shown(A.AXE_DIR)}")
+
+
 PRECOMPILE = Path(__file__).resolve().parent / "node" / "precompile.mjs"
 
 
@@ -317,6 +329,8 @@ def vendor_all(*, force: bool = False, quiet: bool = False) -> int:
     vendor_pyodide()
     vendor_katex()
     vendor_highlight()
+    if CHECKOUT:
+        vendor_axe()
     manifest = build_engine_wheel(A.ENGINE_OUT_DIR, force=force)
     say(f"engine wheel: {shown(A.ENGINE_OUT_DIR / manifest['wheel'])} ({manifest['size'] / 1e3:.0f} kB, "
         f"{manifest['files']} files, packages {', '.join(manifest['packages'])})"

@@ -34,9 +34,19 @@ The checks:
 - ``phone_targets``: the controls in the header and ``<main>`` are at least 24x24 CSS px (WCAG 2.5.8:
   links inside a sentence are exempt, a checkbox or radio counts with its label, and a smaller
   target with 24px of room around it passes).
+- ``axe``: axe-core (vendored by ``scripts/vendor_assets.py``, never linked from a page) injected
+  into the page, with the WCAG 2.0-2.2 A and AA rules and the best practices (``AXE_TAGS``); each
+  violation as ``rule-id (impact) target: help``. At phone size it runs again for the rules that
+  depend on the layout (``AXE_PHONE_RULES``).
+
+axe does not press keys, so the keyboard and phone checks stay ours. Our page checks stay too: each
+asks for something axe does not (a ``<nav>``, the skip link first and working, the UI language,
+an ``h1`` first, labels that are more than a placeholder, canvases described, any duplicate id,
+the contrast of ``::before``/``::after`` text), so axe covers none of them fully.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
@@ -45,7 +55,9 @@ from pathlib import Path
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-PAGE_CHECKS = ("landmarks", "images", "names", "lang", "headings", "ids", "contrast")
+from learningpaths.runtime.assets import AXE_JS
+
+PAGE_CHECKS = ("landmarks", "images", "names", "lang", "headings", "ids", "contrast", "axe")
 KEYBOARD_CHECKS = ("skip_link", "focus_visible", "focus_order", "focus_trap")
 PHONE_CHECKS = ("viewport", "phone_scroll", "phone_nav", "phone_targets")
 CHECKS = PAGE_CHECKS + KEYBOARD_CHECKS + PHONE_CHECKS
@@ -540,6 +552,49 @@ return out;
 """
 
 
+# axe-core's tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus its best practices.
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice")
+# Rules whose "needs review" is a failure here: axe leaves an aria-label on a plain <span> with
+# text to review, but ARIA prohibits it there and screen readers ignore it.
+AXE_REVIEW_FAILS = ("aria-prohibited-attr",)
+# Rules whose outcome depends on the layout, run again at phone size.
+AXE_PHONE_RULES = ("target-size", "color-contrast", "meta-viewport", "scrollable-region-focusable")
+
+AXE_RUN = r"""
+const [options, review, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+axe.run(document, options).then((result) => done({violations: result.violations.concat(
+    result.incomplete.filter((v) => review.includes(v.id))).map((v) => ({
+  id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.map(String).join(' >>> ')),
+}))}), (error) => done({error: String(error && error.stack || error)}));
+"""
+
+
+@functools.lru_cache(maxsize=1)
+def axe_source() -> str:
+    if not AXE_JS.is_file():
+        raise RuntimeError(f"{AXE_JS} is missing: run `.venv/bin/python scripts/vendor_assets.py`")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_checks(browser, rules: tuple[str, ...] | None = None, suffix: str = "") -> list[str]:
+    """Run axe-core in the open page: every rule of ``AXE_TAGS``, or only ``rules``. One line per
+    element that fails a rule: ``rule-id (impact) target: help``."""
+    if not browser.execute_script("return typeof window.axe === 'object'"):
+        browser.execute_script(axe_source())
+    # Only the top document: axe would wait for a copy of itself in every frame.
+    options = {"iframes": False, "resultTypes": ["violations", "incomplete"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": list(rules)}
+    else:
+        options["runOnly"] = {"type": "tag", "values": list(AXE_TAGS)}
+    browser.set_script_timeout(60)
+    result = browser.execute_async_script(AXE_RUN, options, list(AXE_REVIEW_FAILS))
+    if "error" in result:
+        return [f"axe-core failed to run: {result['error'][:300]}"]
+    return [f"{v['id']} ({v['impact']}){suffix} {node}: {v['help']}"
+            for v in result["violations"] for node in v["nodes"]][:60]
+
+
 def wait_ready(browser, settle: float = 0.3) -> None:
     deadline = time.monotonic() + 15
     while browser.execute_script("return document.readyState") != "complete" and time.monotonic() < deadline:
@@ -548,7 +603,9 @@ def wait_ready(browser, settle: float = 0.3) -> None:
 
 
 def page_checks(browser, lang: str = "en") -> dict[str, list[str]]:
-    return browser.execute_script(PAGE_AUDIT, lang)
+    report = browser.execute_script(PAGE_AUDIT, lang)
+    report["axe"] = axe_checks(browser)
+    return report
 
 
 def keyboard_checks(browser, chunk: int = 10) -> dict[str, list[str]]:
@@ -637,6 +694,7 @@ def phone_checks(browser, url: str | None = None, prepare=None) -> dict[str, lis
             time.sleep(0.2)
             out["phone_nav"] = browser.execute_script(PHONE_AUDIT, True)["phone_nav"]
         out.pop("menu")
+        out["axe"] = axe_checks(browser, AXE_PHONE_RULES, " at phone size")
         return out
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -655,7 +713,10 @@ def audit(browser, url: str | None = None, *, lang: str = "en", phone: bool = Tr
     report = page_checks(browser, lang)
     report.update(keyboard_checks(browser))
     if phone:
-        report.update(phone_checks(browser, url, prepare))
+        phone_report = phone_checks(browser, url, prepare)
+        report["axe"] = report["axe"] + [p for p in phone_report.pop("axe")
+                                         if p.replace(" at phone size", "") not in report["axe"]]
+        report.update(phone_report)
     return {check: report.get(check, []) for check in CHECKS}
 
 

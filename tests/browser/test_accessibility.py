@@ -1,6 +1,7 @@
 """Accessibility of every kind of page, audited in real headless Chromium (``tests/browser/a11y.py``):
 landmarks and the skip link, text alternatives, labels and names, language, headings, ids,
-contrast, visible focus and focus order with real Tab presses, and the phone layout.
+contrast, visible focus and focus order with real Tab presses, the phone layout, and axe-core's
+WCAG 2.x A/AA rules and best practices.
 
 The audit is first shown to fail on a bad page and to pass on a good one, check by check.
 """
@@ -144,7 +145,31 @@ def test_the_audit_catches_a_bad_page(browser, page_file):
     assert "px wide on a 375px phone" in found["phone_scroll"]
     assert '"Two"' in found["phone_nav"]
     assert "closer than 24px" in found["phone_targets"]
+    assert "image-alt (critical) img: Images must have alternative text" in found["axe"]
+    assert "button-name (critical)" in found["axe"] and "html-has-lang (serious) html" in found["axe"]
+    assert "meta-viewport (moderate)" in found["axe"] and "color-contrast (serious) .quiet" in found["axe"]
     assert all(report[check] for check in a11y.CHECKS), [c for c in a11y.CHECKS if not report[c]]
+
+
+def test_axe_fails_a_page_with_one_image_without_alt(browser, page_file):
+    """axe-core runs in the page and names the rule, its impact, the element and the help."""
+    bad = GOOD_PAGE.replace('alt="">', '>').replace("<h2 id=", '<span role="img" aria-label="x">*</span><h2 id=')
+    report = a11y.audit(browser, page_file("no-alt.html", bad), phone=False)
+    assert report["axe"] == ["image-alt (critical) img: Images must have alternative text"], report["axe"]
+    assert "[axe] image-alt (critical) img: Images must have alternative text  (on no-alt)" in \
+        a11y.failures({"no-alt": {"axe": report["axe"]}})
+    # An aria-label on a plain <span> (axe only asks to review it; ARIA prohibits it).
+    report = a11y.audit(browser, page_file("span.html", GOOD_PAGE.replace(
+        "</main>", '<p>Takes <span aria-label="ten minutes">10\'</span>.</p></main>')), phone=False)
+    assert [p.split(":")[0] for p in report["axe"]] == ['aria-prohibited-attr (serious) span'], \
+        report["axe"]
+    # At phone size axe runs again for the layout rules: tap targets that shrink on a phone only.
+    tiny = GOOD_PAGE.replace("</style>", "@media (max-width: 500px) { .tiny { min-width: 0; min-height: 0;"
+                             " width: 8px; height: 8px; font-size: 6px; } }</style>").replace(
+        "</main>", '<p><a class="tiny" href="#a">a</a><a class="tiny" href="#b">b</a></p></main>')
+    report = a11y.audit(browser, page_file("tiny.html", tiny))
+    assert not [p for p in report["axe"] if "at phone size" not in p], report["axe"]
+    assert any(p.startswith("target-size (serious) at phone size") for p in report["axe"]), report["axe"]
 
 
 def test_the_audit_catches_subtle_problems(browser, page_file):
@@ -269,7 +294,7 @@ def test_anonymous_pages(browser, live_server, site):
         "/": {}, "/?language=en&age=14&difficulty=3&time=600": {}, "/?q=no-such-thing": {},
         "/search/?q=neuron": {}, "/search/?q=no-such-thing": {},
         "/accounts/sign-in/": {}, "/accounts/sign-up/": {}, "/accounts/password-reset/": {},
-        "/accounts/password-reset/sent/": {}, "/no/such/page/": {},
+        "/accounts/password-reset/sent/": {}, "/no/such/page/": {}, "/api/": {},
     })
     # A form sent with errors: the messages must be readable and tied to their fields.
     browser.get(live_server.url + "/accounts/sign-in/")

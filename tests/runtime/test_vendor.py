@@ -2,6 +2,7 @@
 files whose checksum does not match the pins."""
 import subprocess
 import sys
+import re
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,36 @@ def test_the_script_is_a_wrapper_around_the_package_module():
     proc = subprocess.run([sys.executable, str(SCRIPT), "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "--force" in proc.stdout and "Vendor the browser assets" in proc.stdout
+
+
+def test_axe_is_pinned_like_the_other_npm_packages(vendor, monkeypatch, tmp_path):
+    package, version, integrity = assets.AXE
+    assert package == "axe-core" and integrity.startswith("sha512-") and len(integrity) == 95
+    assert assets.AXE_JS.parent == assets.VENDOR_DIR / "axe"
+    # A cached tarball that is not the pinned release is fetched again, and refused.
+    monkeypatch.setenv("LP_CACHE_DIR", str(tmp_path))
+    cached = tmp_path / "npm" / f"axe-core-{version}.tgz"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"not axe")
+
+    class Done:
+        returncode = 0
+        stderr = ""
+
+    monkeypatch.setattr(vendor.subprocess, "run", lambda *a, **k: Done())
+    with pytest.raises(SystemExit, match="integrity mismatch"):
+        vendor.npm_tarball(package, version, integrity)
+
+
+def test_no_page_the_site_serves_links_axe():
+    """axe-core is vendored for the browser tests only: no template, style sheet or script of the
+    site names it (static/vendor/, where it lies, is generated and not scanned)."""
+    root = Path(__file__).resolve().parents[2]
+    sources = [*root.glob("learningpaths/**/templates/**/*"), *root.glob("learningpaths/**/static/**/*"),
+               *(p for p in (root / "static").rglob("*") if assets.VENDOR_DIR not in p.parents
+                 and p != assets.VENDOR_DIR)]
+    files = [p for p in sources if p.is_file() and p.suffix in {".html", ".txt", ".js", ".mjs", ".css", ".json"}]
+    assert any(p.name == "base.html" for p in files) and any(p.name == "site.css" for p in files)
+    names = re.compile(r"axe-core|axe\.min|vendor/axe|\baxe\.run\b", re.IGNORECASE)
+    linked = [str(p.relative_to(root)) for p in files if names.search(p.read_text(encoding="utf-8", errors="replace"))]
+    assert not linked, linked

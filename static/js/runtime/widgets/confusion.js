@@ -74,7 +74,8 @@ export function mount(node, { params }) {
     }
     metricList.replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
     table.replaceChildren(el("caption", {}, gettext("Confusion matrix: rows are true classes, columns predicted classes")),
-      el("tr", {}, el("th", {}, ""), ...labels.map((l) => el("th", { scope: "col" }, interpolate(gettext("predicted %(label)s"), { label: l })))),
+      el("tr", {}, el("td", {}, ""),  // the empty corner is no header
+       ...labels.map((l) => el("th", { scope: "col" }, interpolate(gettext("predicted %(label)s"), { label: l })))),
       ...matrix.map((row, i) => el("tr", {}, el("th", { scope: "row" }, interpolate(gettext("true %(label)s"), { label: labels[i] })), ...row.map((v) => el("td", {}, String(v))))));
     live.say(m.k === 2
       ? interpolate(gettext("Accuracy %(accuracy)s, precision %(precision)s, recall %(recall)s."),

@@ -12,7 +12,7 @@ import { drawImage, fmt, imageGrid, makeCanvas } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
 import { button, el, list, liveRegion, title } from "./ui.js";
 
-const GRID = 32; // drawing resolution; pooled 4x4 to the models' 8x8 input (as sklearn's digits)
+const GRID = 32; // drawing resolution; pooled 4x4 to the models' 8x8 input (as the UCI digits were made)
 
 let statusPromise = null;
 function serverStatus(url) {
