@@ -182,7 +182,7 @@ def _transition(data: Any, language: str, is_yaml: bool, ctx: FieldCtx) -> Trans
         target = _ref(data["next"], "hruid", language, is_yaml, ctx.sub("next"))
         default = c.boolean(data["default"], ctx.sub("default").named("default")) if data.get("default") is not None else False
         condition = data.get("condition")
-        condition = "" if condition is None else c.text(condition, ctx.sub("condition").named("condition"))
+        condition = "" if condition is None else c.required_text(condition, ctx.sub("condition").named("condition"))
     except Invalid:
         return None
     return TransitionSpec(target, default, condition, *ctx.doc.pos(*ctx.path))

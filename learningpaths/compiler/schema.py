@@ -61,7 +61,7 @@ def _version(value: Any, ctx: FieldCtx) -> int:
 
 
 def _hruid(value: Any, ctx: FieldCtx) -> str:
-    text = c.text(value, ctx, required=True)
+    text = c.required_text(value, ctx)
     if "/" in text or any(ch.isspace() for ch in text):
         ctx.error(Code.FIELD_VALUE, f"'hruid' must not contain '/' or spaces, got {describe(text)}",
                   hint="references are written hruid/language/version, so use letters, digits, '_' and '-'")
@@ -100,7 +100,7 @@ def _goals(value: Any, ctx: FieldCtx) -> list[dict[str, str]]:
 
 
 def _content_type(value: Any, ctx: FieldCtx) -> str:
-    text = c.text(value, ctx, required=True)
+    text = c.required_text(value, ctx)
     if text not in CONTENT_TYPES:
         hint = did_you_mean(text, CONTENT_TYPES) or f"use one of {', '.join(CONTENT_TYPES)}"
         ctx.error(Code.CONTENT_TYPE, f"unknown content_type '{text}'", hint=hint)
@@ -121,7 +121,7 @@ def _return_value(value: Any, ctx: FieldCtx) -> dict | None:
     if missing:
         ctx.error(Code.FIELD_MISSING, f"'return_value' needs both callback_url and callback_schema; missing {', '.join(missing)}")
         raise Invalid
-    url = c.text(mapping["callback_url"], ctx.sub("callback_url"), required=True)
+    url = c.required_text(mapping["callback_url"], ctx.sub("callback_url"))
     schema = c.json_schema(mapping["callback_schema"], ctx.sub("callback_schema"))
     return {"callback_url": url, "callback_schema": schema}
 
@@ -158,7 +158,7 @@ def _skos(value: Any, ctx: FieldCtx) -> list[str]:
 
 
 def _aspect_ratio(value: Any, ctx: FieldCtx) -> str:
-    text = c.text(value, ctx)
+    text = c.required_text(value, ctx)  # run_fields never checks a None value: that is a missing field
     if text not in ASPECT_RATIOS:
         ctx.error(Code.FIELD_VALUE, f"'aspect_ratio' must be one of {', '.join(ASPECT_RATIOS)}, got {describe(value)}",
                   hint=did_you_mean(text, ASPECT_RATIOS))

@@ -64,14 +64,15 @@ class Linker:
             if ref.kind == "transclude":
                 resolved[_marker_ref(triple)] = key
         for html in (entry.rendered.teacher_html, entry.rendered.html):
-            for ref in MARKER.findall(html):
-                triple = parse_marker(ref)
-                if ref not in resolved:
-                    if triple is None:
-                        self.reporter.error(entry.src.display, 0, Code.REF_SYNTAX, f"malformed transclusion marker '{ref}'")
-                        resolved[ref] = None
+            for marker in MARKER.findall(html):
+                parsed = parse_marker(marker)
+                if marker not in resolved:
+                    if parsed is None:
+                        self.reporter.error(entry.src.display, 0, Code.REF_SYNTAX,
+                                            f"malformed transclusion marker '{marker}'")
+                        resolved[marker] = None
                     else:
-                        resolved[ref] = self._resolve(entry, triple, lines.get(triple, 0))
+                        resolved[marker] = self._resolve(entry, parsed, lines.get(parsed, 0))
         self.targets[entry.key] = resolved
 
     def _resolve(self, entry: Entry, triple: tuple, line: int) -> ObjectKey | None:

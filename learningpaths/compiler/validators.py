@@ -93,16 +93,17 @@ def is_scalar(value: Any) -> bool:
     return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
-def text(value: Any, ctx: FieldCtx, *, required: bool = False) -> str:
-    if value is None and not required:
+def text(value: Any, ctx: FieldCtx) -> str | None:
+    """Optional text: None stays None (the field is absent), anything else must be text."""
+    if value is None:
         return None
-    if not isinstance(value, str):
-        raise ctx.type_error("text", value, hint="put the value in quotes")
-    return value.strip()
+    return required_text(value, ctx)
 
 
 def required_text(value: Any, ctx: FieldCtx) -> str:
-    return text(value, ctx, required=True)
+    if not isinstance(value, str):
+        raise ctx.type_error("text", value, hint="put the value in quotes")
+    return value.strip()
 
 
 def boolean(value: Any, ctx: FieldCtx) -> bool:
@@ -174,7 +175,7 @@ def mapping(value: Any, ctx: FieldCtx, expected: str) -> dict:
 
 
 def language(value: Any, ctx: FieldCtx) -> str:
-    code = text(value, ctx, required=True).lower()
+    code = required_text(value, ctx).lower()
     if code not in LANGUAGES:
         named = _LANGUAGE_NAMES.get(code)
         ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' must be a two-letter ISO 639-1 code, got {describe(value)}",
