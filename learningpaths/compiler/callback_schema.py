@@ -163,7 +163,8 @@ def value_errors(value: Any, schema: dict) -> list[str]:
             if len(errors) >= MAX_ERRORS:
                 break
     except Unresolvable as exc:  # a schema compiled before $refs were checked
-        return [f"value: the schema has a $ref that cannot be resolved ({getattr(exc, 'ref', '?')!r}); nothing is fetched"]
+        ref = getattr(exc, "ref", "?")
+        return [f"value: the schema has a $ref that cannot be resolved ({ref!r}); nothing is fetched"]
     first = best_match(errors)
     ordered = [first] + [e for e in errors if e is not first] if first is not None else []
     return [f"{_where(e.absolute_path, 'value')}: {_short(e.message, e.instance)}" for e in ordered]

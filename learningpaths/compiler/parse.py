@@ -70,8 +70,9 @@ def parse_object(text: str, kind: str, display: str, reporter: Reporter) -> Pars
         return None
     if not isinstance(doc.data, dict):
         line, col = doc.pos()
-        reporter.error(display, line, Code.FRONT_MATTER, f"the front matter must be a mapping of fields, got {describe(doc.data)}",
-                       col=col, hint="write one 'field: value' per line")
+        reporter.error(display, line, Code.FRONT_MATTER,
+                       f"the front matter must be a mapping of fields, got {describe(doc.data)}", col=col,
+                       hint="write one 'field: value' per line")
         return None
     return ParsedObject(doc, body, body_line, missing_line)
 
@@ -92,7 +93,8 @@ def parse_path(text: str, suffix: str, display: str, reporter: Reporter) -> Yaml
             return None
         doc = loaded
     if not isinstance(doc.data, dict):
-        reporter.error(display, 1, Code.PATH_SYNTAX, f"a learning path must be a mapping of fields, got {describe(doc.data)}",
+        reporter.error(display, 1, Code.PATH_SYNTAX,
+                       f"a learning path must be a mapping of fields, got {describe(doc.data)}",
                        hint="see learning_paths/*.json in Dwengo's learning_content for the format")
         return None
     return doc

@@ -32,12 +32,12 @@ from .schema import validate_object
 from .text import html_to_text
 from .transclude import Linker
 
-
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 T = TypeVar("T")
+_DEFAULT_OPTIONS = CompileOptions()  # frozen, so one shared default is safe
 
 
-def compile_content(sources: list[Path] | Path, *, options: CompileOptions = CompileOptions()) -> CompileResult:
+def compile_content(sources: list[Path] | Path, *, options: CompileOptions = _DEFAULT_OPTIONS) -> CompileResult:
     """Compile learning objects and paths under ``sources``; never raises on bad content."""
     # The build allocates many long-lived objects (the cache, the result) and little cyclic garbage:
     # pausing the cyclic GC makes loading the cache ~6x and the whole warm build ~2x faster.
@@ -131,7 +131,8 @@ def _read_object(src: ObjectSource, cache: Cache, reporter: Reporter) -> tuple[O
     record = cache.get("front", key)
     if record is None:
         local = Reporter()
-        record = _guarded(src.display, local, lambda: _parse_object(data, src, local)) or ObjectRecord(None, None, False, None, 0, (0, 0))
+        record = (_guarded(src.display, local, lambda: _parse_object(data, src, local))
+                  or ObjectRecord(None, None, False, None, 0, (0, 0)))
         record.diagnostics = local.diagnostics
         cache.put("front", key, dataclasses.replace(record, body=None))  # the body is cheap to split again
     reporter.extend(record.diagnostics)
@@ -220,9 +221,10 @@ def _derive(path: CompiledPath, index: ObjectIndex[Entry], linker: Linker) -> No
         minutes += metadata.get("estimated_time") or 0
         keywords.extend(metadata.get("keywords") or [])
     path.min_age, path.max_age = (min(ages), max(ages)) if ages else (None, None)
-    path.estimated_time = int(round(minutes))
+    path.estimated_time = round(minutes)
     path.keywords = list(dict.fromkeys(k for k in keywords if k))
-    node_part = [(str(n.key), n.start_node, n.instruction, [(str(t.next), t.default, t.condition) for t in n.transitions],
+    node_part = [(str(n.key), n.start_node, n.instruction,
+                  [(str(t.next), t.default, t.condition) for t in n.transitions],
                   linker.content_hash(n.key)) for n in path.nodes]
     path.content_hash = digest(code_fingerprint(), path.hruid, path.language, path.title, path.description,
                                path.image or b"", node_part)

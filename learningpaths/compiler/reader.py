@@ -112,7 +112,8 @@ def _walk(root: str, root_display: str, found: Discovery, reporter: Reporter) ->
             found.objects.append(_object(folder, display, markers, files, dirs, reporter))
             continue  # Dwengo does not look for objects below an object folder
         if PATH_FOLDER.search(display):
-            found.paths.extend(PathSource(Path(e.path), f"{display}/{e.name}") for e in files if e.name.endswith(PATH_SUFFIXES))
+            found.paths.extend(PathSource(Path(e.path), f"{display}/{e.name}")
+                               for e in files if e.name.endswith(PATH_SUFFIXES))
         stack.extend((d.path, f"{display}/{d.name}") for d in reversed(dirs))
 
 

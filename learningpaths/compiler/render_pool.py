@@ -18,7 +18,7 @@ from .codes import Code
 from .diagnostics import Reporter
 from .entries import Entry
 from .options import CompileOptions
-from .render import RenderInput, Rendered, render_object
+from .render import Rendered, RenderInput, render_object
 from .result import Asset
 
 _POOL_MIN = 64  # fewer objects than this render in-process (a pool costs more than it saves)
@@ -28,7 +28,8 @@ def render_entries(entries: list[Entry], options: CompileOptions, cache: Cache, 
     shaping = options_fingerprint(options)
     todo: list[tuple[Entry, str]] = []
     for entry in entries:
-        key = digest(code_fingerprint(), shaping, entry.src.display, str(entry.src.folder), entry.source_hash, entry.src.files)
+        key = digest(code_fingerprint(), shaping, entry.src.display, str(entry.src.folder), entry.source_hash,
+                     entry.src.files)
         entry.render_result = cache.get("render", key)
         if entry.render_result is None:
             todo.append((entry, key))
@@ -82,5 +83,6 @@ def build_assets(entry: Entry, cache: Cache, reporter: Reporter) -> list[Asset]:
                 reporter.error(entry.src.display, 0, Code.ASSET_MISSING, f"file '{rel}' is not in the object folder",
                                hint="put the file next to the source file, or fix the link")
             continue
-        assets.append(Asset(norm, entry.src.folder / norm, sha, stat.size, bool(teacher_only) or entry.teacher_exclusive))
+        teacher = bool(teacher_only) or entry.teacher_exclusive
+        assets.append(Asset(norm, entry.src.folder / norm, sha, stat.size, teacher))
     return assets

@@ -3,9 +3,9 @@
 Supported: multiple choice (``=`` right, ``~`` wrong, ``~%50%`` weights; without any ``=`` it
 has several answers), true/false (``{T}``, ``{FALSE#wrong fb#right fb}``), short answer
 (``{=a =b}``), numerical (``{#3.14:0.01}``, ``{#1..5}``, ``{#=%50%2:1 =3:0}``), matching
-(``{=a -> 1 =b -> 2}``; the right-hand items are offered sorted), essay (``{}``), description (no braces), missing-word questions
-(text after the braces), ``::title::``, ``[markdown]``/``[html]``/``[plain]`` formats, ``//``
-comment lines, ``$CATEGORY:`` lines (ignored), per-answer ``#feedback``, general ``####feedback``
+(``{=a -> 1 =b -> 2}``; the right-hand items are offered sorted), essay (``{}``), description (no
+braces), missing-word questions (text after the braces), ``::title::``, ``[markdown]``/``[html]``/``[plain]``
+formats, ``//`` comment lines, ``$CATEGORY:`` lines (ignored), per-answer ``#feedback``, general ``####feedback``
 and the escapes ``\\~ \\= \\# \\{ \\} \\: \\n``.
 
 Multiple-choice answers are shown in a stable shuffled order (as Moodle shuffles them), so the
