@@ -18,7 +18,15 @@ from .codes import Code
 from .options import CompileOptions
 from .pipeline import compile_content
 from .result import (
-    Asset, CompiledNode, CompiledObject, CompiledPath, CompiledTransition, CompileResult, Diagnostic, ObjectKey, Question,
+    Asset,
+    CompiledNode,
+    CompiledObject,
+    CompiledPath,
+    CompiledTransition,
+    CompileResult,
+    Diagnostic,
+    ObjectKey,
+    Question,
 )
 
 __all__ = [

@@ -63,11 +63,11 @@ class Cache:
         self.used: dict[str, set] = {name: set() for name in _TABLES}
         self.dirty = False
         if self.directory is not None:
-            self._load()
+            self._load(self.directory)
 
-    def _load(self) -> None:
+    def _load(self, directory: Path) -> None:
         try:
-            with open(self.directory / _FILE, "rb") as fh:
+            with open(directory / _FILE, "rb") as fh:
                 tables = pickle.load(fh)
             if isinstance(tables, dict) and tables.get("fingerprint") == code_fingerprint():
                 self.tables.update({k: tables[k] for k in _TABLES if isinstance(tables.get(k), dict)})

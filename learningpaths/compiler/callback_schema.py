@@ -15,16 +15,20 @@ annotation only (no FormatChecker), as the 2020-12 default says.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
+from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from referencing import Registry
 from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import specification_with
 
 from .diagnostics import did_you_mean
+
+if TYPE_CHECKING:
+    from referencing._core import Resolver  # the package does not re-export it
 
 MAX_SCHEMA_DEPTH = 32  # nesting of mappings/lists in a schema; real ones use fewer than 10
 MAX_VALUE_DEPTH = 32  # nesting of a returned value (a cell returns scores and small records)
@@ -42,15 +46,17 @@ class ValueRefused(ValueError):
         self.errors = errors
 
 
-def _refuse(uri: str):
-    raise NoSuchResource(ref=uri)  # never fetch a remote schema
+def _refuse(uri: str) -> NoReturn:
+    # call-arg below: referencing marks its attrs classes with the pre-PEP 681 `__dataclass_transform__`
+    # (referencing/_attrs.pyi), which mypy does not read, so mypy sees no `ref` or `retrieve` argument.
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # never fetch a remote schema
 
 
-_REGISTRY: Registry = Registry(retrieve=_refuse)
+_REGISTRY: Registry = Registry(retrieve=_refuse)  # type: ignore[call-arg]  # see _refuse
 _DATA = frozenset({"enum", "const", "default", "examples"})  # keywords whose values are data, not schemas
 
 
-def _validator_class(schema: dict):
+def _validator_class(schema: dict) -> type[Validator]:
     return validator_for(schema, default=Draft202012Validator)
 
 
@@ -92,7 +98,12 @@ def schema_problem(schema: dict) -> tuple[tuple, str, str] | None:
         return (), f"'callback_schema' is nested more than {MAX_SCHEMA_DEPTH} levels deep", \
             "use $defs and $ref for repeated parts"
     declared = schema.get("$schema")
-    if declared is not None and (not isinstance(declared, str) or validator_for(schema, default=None) is None):
+    # arg-type: validator_for returns `default` as given for an unknown $schema; the stubs allow only a
+    # validator class there, but None is what tells "unknown" apart from a draft the schema names.
+    unknown = declared is not None and (
+        not isinstance(declared, str) or validator_for(schema, default=None) is None  # type: ignore[arg-type]
+    )
+    if unknown:
         return ("$schema",), f"'callback_schema' names an unknown $schema {declared!r}", \
             "leave $schema out (Draft 2020-12) or write https://json-schema.org/draft/2020-12/schema"
     cls = _validator_class(schema)
@@ -111,12 +122,13 @@ def schema_problem(schema: dict) -> tuple[tuple, str, str] | None:
     return None
 
 
-def _bad_refs(schema: dict, cls) -> Iterator[tuple[tuple, str, str]]:
+def _bad_refs(schema: dict, cls: type[Validator]) -> Iterator[tuple[tuple, str, str]]:
     """Each ``$ref`` that does not resolve inside the schema: (path, ref, reason)."""
-    specification = specification_with(cls.META_SCHEMA.get("$id", cls.META_SCHEMA.get("id", "")))
+    meta: dict[str, Any] = cls.META_SCHEMA
+    specification = specification_with(meta.get("$id", meta.get("id", "")))
     root = specification.create_resource(schema)
     registry = _REGISTRY.with_resource(root.id() or "", root).crawl()
-    stack = [((), schema, registry.resolver(base_uri=root.id() or ""))]
+    stack: list[tuple[tuple, Any, Resolver]] = [((), schema, registry.resolver(base_uri=root.id() or ""))]
     while stack:
         path, node, resolver = stack.pop()
         if isinstance(node, dict):
@@ -151,7 +163,8 @@ def value_errors(value: Any, schema: dict) -> list[str]:
             if len(errors) >= MAX_ERRORS:
                 break
     except Unresolvable as exc:  # a schema compiled before $refs were checked
-        return [f"value: the schema has a $ref that cannot be resolved ({getattr(exc, 'ref', '?')!r}); nothing is fetched"]
+        ref = getattr(exc, "ref", "?")
+        return [f"value: the schema has a $ref that cannot be resolved ({ref!r}); nothing is fetched"]
     first = best_match(errors)
     ordered = [first] + [e for e in errors if e is not first] if first is not None else []
     return [f"{_where(e.absolute_path, 'value')}: {_short(e.message, e.instance)}" for e in ordered]

@@ -5,10 +5,10 @@ Add members; never rename or reuse one.
 """
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     # the compiler itself
     INTERNAL = "lp.internal"  #: the compiler failed on this file outside the renderer (a bug: please report it)
     # discovery / reading
@@ -31,12 +31,14 @@ class Code(str, Enum):
     #: (remote schemas are never fetched)
     CALLBACK_SCHEMA = "lp.callback_schema"
     # identity
-    DUPLICATE_ID = "lp.duplicate_id"  #: two objects with one (hruid, language, version), or two paths with one (hruid, language)
+    #: two objects with one (hruid, language, version), or two paths with one (hruid, language)
+    DUPLICATE_ID = "lp.duplicate_id"
     # references
     REF_MISSING = "lp.ref_missing"  #: a reference to an object that does not exist
     REF_CYCLE = "lp.ref_cycle"  #: transclusions that embed each other
     REF_SYNTAX = "lp.ref_syntax"  #: a malformed @learning-object reference
-    REF_VERSION = "lp.ref_version"  #: a reference names a version that does not exist while others do; the latest is used
+    #: a reference names a version that does not exist while others do; the latest is used
+    REF_VERSION = "lp.ref_version"
     REF_PATH = "lp.ref_path"  #: a link to a learning path that is not in the build
     # paths
     PATH_NODE_MISSING = "lp.path_node_missing"  #: a node names an object that does not exist
@@ -55,7 +57,8 @@ class Code(str, Enum):
     QUESTION = "lp.question"  #: a malformed question block
     CELL = "lp.cell"  #: a malformed runnable cell, or one that failed with --execute
     TEACHER_BLOCK = "lp.teacher_block"  #: an unclosed or misplaced teacher-only block
-    ASSET_OUTSIDE = "lp.asset_outside"  #: a relative link or image that leaves the object folder (``..``, absolute path)
+    #: a relative link or image that leaves the object folder (``..``, absolute path)
+    ASSET_OUTSIDE = "lp.asset_outside"
     IMAGE_ALT = "lp.image_alt"  #: an image without alt text
     IFRAME_HOST = "lp.iframe_host"  #: an embed (@youtube/@extern/@notebook, extern object) whose host is not allowed
     RENDER_INTERNAL = "lp.render_internal"  #: the renderer itself failed on this object (a bug; please report it)

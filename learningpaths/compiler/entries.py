@@ -26,13 +26,29 @@ class ObjectRecord:
 
 @dataclass
 class Entry:
-    """One accepted object on its way through the phases."""
+    """One accepted object on its way through the phases; made by :meth:`accept`."""
 
     src: ObjectSource
     record: ObjectRecord
+    key: ObjectKey  # record.key, known to be set
+    metadata: dict[str, Any]  # record.metadata, known to be set
     source_hash: str
     data: bytes = b""  # the source file (its body is re-read from here when the cached record has none)
-    rendered: Rendered | None = None
+    render_result: Rendered | None = None  # set by the render phase (render_pool.render_entries)
+
+    @classmethod
+    def accept(cls, src: ObjectSource, record: ObjectRecord, source_hash: str, data: bytes) -> Entry | None:
+        """The entry for a renderable record; None for one that is not (the caller skips it)."""
+        # A renderable record always has a key and metadata (validate_object); the checks say so to the type.
+        if not record.renderable or record.key is None or record.metadata is None:
+            return None
+        return cls(src, record, record.key, record.metadata, source_hash, data)
+
+    @property
+    def rendered(self) -> Rendered:
+        # Read only by the phases after render_entries, which sets a result on every entry.
+        assert self.render_result is not None, f"{self.src.display} was not rendered"
+        return self.render_result
 
     def body(self) -> str | None:
         if self.record.body is not None or self.src.kind != "index.md":
@@ -41,9 +57,5 @@ class Entry:
         return split_front_matter(text, self.src.display, Reporter()).body
 
     @property
-    def key(self) -> ObjectKey:
-        return self.record.key
-
-    @property
     def teacher_exclusive(self) -> bool:
-        return bool(self.record.metadata.get("teacher_exclusive"))
+        return bool(self.metadata.get("teacher_exclusive"))

@@ -67,8 +67,9 @@ def split_front_matter(text: str, display: str, reporter: Reporter) -> Split:
     for end in range(start + 1, len(lines)):  # Dwengo's rule: the next "---" anywhere
         cut = lines[end].find("---")
         if cut >= 0:
-            reporter.warning(display, end + 1, Code.FRONT_MATTER, "the closing '---' of the front matter is not on a line of its own",
-                             col=cut + 1, hint="put '---' on its own line")
+            reporter.warning(display, end + 1, Code.FRONT_MATTER,
+                             "the closing '---' of the front matter is not on a line of its own", col=cut + 1,
+                             hint="put '---' on its own line")
             yaml_lines = lines[start + 1:end] + [lines[end][:cut]]
             body = "\n".join([lines[end][cut + 3:]] + lines[end + 1:])
             return Split("\n".join(yaml_lines), start + 2, body, end + 1)
@@ -77,7 +78,9 @@ def split_front_matter(text: str, display: str, reporter: Reporter) -> Split:
     return Split(None, 0, "", 0)
 
 
-def load_yaml(text: str, first_line: int, display: str, reporter: Reporter, *, code: Code = Code.FRONT_MATTER) -> YamlDoc | None:
+def load_yaml(
+    text: str, first_line: int, display: str, reporter: Reporter, *, code: Code = Code.FRONT_MATTER
+) -> YamlDoc | None:
     """Parse one YAML document; on error report it at its line and return None."""
     loader = Loader(text)
     try:
@@ -114,7 +117,9 @@ def _yaml_hint(what: str) -> str:
     return ""
 
 
-def _record(node, path: tuple, first_line: int, lines: dict, display: str, reporter: Reporter, code: Code, budget: list[int]) -> None:
+def _record(
+    node, path: tuple, first_line: int, lines: dict, display: str, reporter: Reporter, code: Code, budget: list[int]
+) -> None:
     if len(path) >= _LINE_DEPTH or budget[0] <= 0:
         return
     if isinstance(node, yaml.MappingNode):

@@ -38,7 +38,8 @@ class ObjectIndex(Generic[T]):
         first = self.where.get(key)
         if first is not None:
             reporter.error(where.display, where.line, Code.DUPLICATE_ID,
-                           f"learning object {key} is already defined in {first.display}:{first.line}; this one is left out",
+                           f"learning object {key} is already defined in {first.display}:{first.line}; "
+                           "this one is left out",
                            col=where.col, hint="give one of them another hruid, language or version")
             reporter.error(first.display, first.line, Code.DUPLICATE_ID,
                            f"learning object {key} is defined again in {where.display}:{where.line}",
@@ -73,4 +74,5 @@ class ObjectIndex(Generic[T]):
         if hruid in self.rejected:
             return f"an object {hruid} was left out because of the errors reported for it"
         same_language = [h for (h, lang) in self.versions if lang == language]
-        return did_you_mean(hruid, same_language, cutoff=cutoff) or did_you_mean(hruid, self.languages.keys(), cutoff=cutoff)
+        return (did_you_mean(hruid, same_language, cutoff=cutoff)
+                or did_you_mean(hruid, self.languages.keys(), cutoff=cutoff))

@@ -12,10 +12,17 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Callable
 
 _WS = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: fast on long strings
 _SCALAR = re.compile(r"-?(?:Infinity|NaN|[0-9.eE+-]+)|true|false|null|NaN")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    m = _WS.match(text, pos)
+    assert m is not None  # a pattern that is all `*` matches the empty string at any position
+    return m.end()
 
 
 def json_lines(text: str, *, depth: int = 6) -> dict[tuple, tuple[int, int]]:
@@ -28,7 +35,7 @@ def json_lines(text: str, *, depth: int = 6) -> dict[tuple, tuple[int, int]]:
 
     lines: dict[tuple, tuple[int, int]] = {}
     stack: list[list] = []  # [kind, path, index]
-    pos = _WS.match(text, 0).end()
+    pos = _skip_ws(text, 0)
     path: tuple = ()
     while True:
         # a value starts at pos
@@ -37,18 +44,24 @@ def json_lines(text: str, *, depth: int = 6) -> dict[tuple, tuple[int, int]]:
         c = text[pos] if pos < len(text) else ""
         if c in "{[":
             stack.append(["{" if c == "{" else "[", path, 0])
-            pos = _WS.match(text, pos + 1).end()
+            pos = _skip_ws(text, pos + 1)
             if text[pos] in "}]":
                 stack.pop()
                 pos += 1
             else:
                 if c == "{":
-                    pos, path = _key(text, pos, path, lines, at, depth)
+                    key = _key(text, pos, path, lines, at, depth)
+                    if key is None:
+                        return lines  # not JSON after all; keep what we have
+                    pos, path = key
                 else:
                     path = path + (0,)
                 continue
         elif c == '"':
-            pos = _STRING.match(text, pos).end()
+            m = _STRING.match(text, pos)
+            if not m:
+                return lines  # not JSON after all; keep what we have
+            pos = m.end()
         else:
             m = _SCALAR.match(text, pos)
             if not m:
@@ -56,15 +69,18 @@ def json_lines(text: str, *, depth: int = 6) -> dict[tuple, tuple[int, int]]:
             pos = m.end()
         # after a value: close containers or move to the next member
         while True:
-            pos = _WS.match(text, pos).end()
+            pos = _skip_ws(text, pos)
             if not stack or pos >= len(text):
                 return lines
             frame = stack[-1]
             c = text[pos]
             if c == ",":
-                pos = _WS.match(text, pos + 1).end()
+                pos = _skip_ws(text, pos + 1)
                 if frame[0] == "{":
-                    pos, path = _key(text, pos, frame[1], lines, at, depth)
+                    key = _key(text, pos, frame[1], lines, at, depth)
+                    if key is None:
+                        return lines  # not JSON after all; keep what we have
+                    pos, path = key
                 else:
                     frame[2] += 1
                     path = frame[1] + (frame[2],)
@@ -76,12 +92,17 @@ def json_lines(text: str, *, depth: int = 6) -> dict[tuple, tuple[int, int]]:
             return lines
 
 
-def _key(text: str, pos: int, parent: tuple, lines: dict, at, depth: int) -> tuple[int, tuple]:
+def _key(
+    text: str, pos: int, parent: tuple, lines: dict, at: Callable[[int], tuple[int, int]], depth: int
+) -> tuple[int, tuple] | None:
+    """Read the key at ``pos``: the position of its value and its path, or None if no key is there."""
     m = _STRING.match(text, pos)
+    if not m:
+        return None
     raw = m.group()
     key = raw[1:-1] if "\\" not in raw else json.loads(raw)
     path = parent + (key,)
     if len(path) <= depth:
         lines.setdefault(path, at(pos))
-    pos = _WS.match(text, m.end()).end() + 1  # past ':'
-    return _WS.match(text, pos).end(), path
+    pos = _skip_ws(text, m.end()) + 1  # past ':'
+    return _skip_ws(text, pos), path

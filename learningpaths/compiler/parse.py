@@ -32,7 +32,7 @@ class ParsedObject:
 class JsonDoc(YamlDoc):
     """A parsed JSON document whose key lines are computed on first use."""
 
-    def __init__(self, data: Any, text: str) -> None:  # noqa: D107 - no dataclass __init__ on purpose
+    def __init__(self, data: Any, text: str) -> None:  # no dataclass __init__ on purpose
         self.data = data
         self._text = text
         self._lines: dict | None = None
@@ -70,8 +70,9 @@ def parse_object(text: str, kind: str, display: str, reporter: Reporter) -> Pars
         return None
     if not isinstance(doc.data, dict):
         line, col = doc.pos()
-        reporter.error(display, line, Code.FRONT_MATTER, f"the front matter must be a mapping of fields, got {describe(doc.data)}",
-                       col=col, hint="write one 'field: value' per line")
+        reporter.error(display, line, Code.FRONT_MATTER,
+                       f"the front matter must be a mapping of fields, got {describe(doc.data)}", col=col,
+                       hint="write one 'field: value' per line")
         return None
     return ParsedObject(doc, body, body_line, missing_line)
 
@@ -87,11 +88,13 @@ def parse_path(text: str, suffix: str, display: str, reporter: Reporter) -> Yaml
             reporter.error(display, 1, Code.PATH_SYNTAX, "invalid JSON: nested too deeply")
             return None
     else:
-        doc = load_yaml(text, 1, display, reporter, code=Code.PATH_SYNTAX)
-        if doc is None:
+        loaded = load_yaml(text, 1, display, reporter, code=Code.PATH_SYNTAX)
+        if loaded is None:
             return None
+        doc = loaded
     if not isinstance(doc.data, dict):
-        reporter.error(display, 1, Code.PATH_SYNTAX, f"a learning path must be a mapping of fields, got {describe(doc.data)}",
+        reporter.error(display, 1, Code.PATH_SYNTAX,
+                       f"a learning path must be a mapping of fields, got {describe(doc.data)}",
                        hint="see learning_paths/*.json in Dwengo's learning_content for the format")
         return None
     return doc

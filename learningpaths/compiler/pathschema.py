@@ -85,7 +85,8 @@ def validate_path(doc: YamlDoc, file: Path, display: str, reporter: Reporter) ->
         try:
             if data.get(name) is None or (isinstance(data[name], str) and not data[name].strip()):
                 reporter.error(display, doc.line(name) if name in data else 1, Code.FIELD_MISSING,
-                               f"missing required field '{name}'" if name not in data else f"required field '{name}' is empty")
+                               f"missing required field '{name}'" if name not in data
+                               else f"required field '{name}' is empty")
                 raise Invalid
             values[name] = check(data[name], ctx.sub(name).named(name))
         except Invalid:
@@ -103,11 +104,14 @@ def validate_path(doc: YamlDoc, file: Path, display: str, reporter: Reporter) ->
     if not isinstance(nodes, list) or not nodes:
         line, col = doc.pos("nodes") if "nodes" in data else (1, 0)
         if nodes is None:
-            reporter.error(display, line, Code.FIELD_MISSING, "a learning path needs 'nodes', a list of at least one node", col=col)
+            reporter.error(display, line, Code.FIELD_MISSING,
+                           "a learning path needs 'nodes', a list of at least one node", col=col)
         elif nodes == []:
-            reporter.error(display, line, Code.FIELD_VALUE, "'nodes' is empty; a learning path needs at least one node", col=col)
+            reporter.error(display, line, Code.FIELD_VALUE,
+                           "'nodes' is empty; a learning path needs at least one node", col=col)
         else:
-            reporter.error(display, line, Code.FIELD_TYPE, f"'nodes' must be a list of nodes, got {describe(nodes)}", col=col)
+            reporter.error(display, line, Code.FIELD_TYPE,
+                           f"'nodes' must be a list of nodes, got {describe(nodes)}", col=col)
         return None
     for i, node in enumerate(nodes):
         parsed = _node(node, spec.language, is_yaml, ctx.sub("nodes", i).named("nodes"))
@@ -147,7 +151,8 @@ def _ref(data: dict, hruid_key: str, default_language: str, is_yaml: bool, ctx: 
     hruid = c.required_text(data[hruid_key], ctx.sub(hruid_key).named(hruid_key))
     language = c.language(data["language"], ctx.sub("language").named("language")) if data.get("language") is not None \
         else default_language
-    version = _version(data["version"], ctx.sub("version").named("version")) if data.get("version") is not None else None
+    version = (_version(data["version"], ctx.sub("version").named("version"))
+               if data.get("version") is not None else None)
     return NodeRef(hruid, language, version)
 
 
@@ -158,7 +163,8 @@ def _node(node: Any, language: str, is_yaml: bool, ctx: FieldCtx) -> NodeSpec | 
     _unknown(node, NODE_KEYS, ctx, "node")
     try:
         ref = _ref(node, "learningobject_hruid", language, is_yaml, ctx)
-        start = c.boolean(node["start_node"], ctx.sub("start_node").named("start_node")) if node.get("start_node") is not None else False
+        start = (c.boolean(node["start_node"], ctx.sub("start_node").named("start_node"))
+                 if node.get("start_node") is not None else False)
         instruction = c.text(node.get("instruction"), ctx.sub("instruction").named("instruction")) or ""
         raw = node.get("transitions") or []
         transitions = c.listed(raw, ctx.sub("transitions").named("transitions"), "a list of transitions")
@@ -174,15 +180,17 @@ def _node(node: Any, language: str, is_yaml: bool, ctx: FieldCtx) -> NodeSpec | 
 
 def _transition(data: Any, language: str, is_yaml: bool, ctx: FieldCtx) -> TransitionSpec | None:
     if not isinstance(data, dict) or not isinstance(data.get("next"), dict):
-        ctx.error(Code.FIELD_TYPE, f"a transition must be a mapping with 'next: {{hruid, language, version}}', got {describe(data)}")
+        ctx.error(Code.FIELD_TYPE,
+                  f"a transition must be a mapping with 'next: {{hruid, language, version}}', got {describe(data)}")
         return None
     _unknown(data, TRANSITION_KEYS, ctx, "transition")
     _unknown(data["next"], NEXT_KEYS, ctx.sub("next"), "transition target")
     try:
         target = _ref(data["next"], "hruid", language, is_yaml, ctx.sub("next"))
-        default = c.boolean(data["default"], ctx.sub("default").named("default")) if data.get("default") is not None else False
+        default = (c.boolean(data["default"], ctx.sub("default").named("default"))
+                   if data.get("default") is not None else False)
         condition = data.get("condition")
-        condition = "" if condition is None else c.text(condition, ctx.sub("condition").named("condition"))
+        condition = "" if condition is None else c.required_text(condition, ctx.sub("condition").named("condition"))
     except Invalid:
         return None
     return TransitionSpec(target, default, condition, *ctx.doc.pos(*ctx.path))

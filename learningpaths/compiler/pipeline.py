@@ -11,7 +11,10 @@ import gc
 import hashlib
 import os
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from .cache import Cache, code_fingerprint, digest, options_fingerprint
 from .codes import Code
@@ -29,11 +32,12 @@ from .schema import validate_object
 from .text import html_to_text
 from .transclude import Linker
 
-
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+T = TypeVar("T")
+_DEFAULT_OPTIONS = CompileOptions()  # frozen, so one shared default is safe
 
 
-def compile_content(sources: list[Path] | Path, *, options: CompileOptions = CompileOptions()) -> CompileResult:
+def compile_content(sources: list[Path] | Path, *, options: CompileOptions = _DEFAULT_OPTIONS) -> CompileResult:
     """Compile learning objects and paths under ``sources``; never raises on bad content."""
     # The build allocates many long-lived objects (the cache, the result) and little cyclic garbage:
     # pausing the cyclic GC makes loading the cache ~6x and the whole warm build ~2x faster.
@@ -57,11 +61,13 @@ def _compile(sources: list[Path] | Path, options: CompileOptions) -> CompileResu
     # parse + validate objects, then index them by identity
     index: ObjectIndex[Entry] = ObjectIndex()
     for src in found.objects:
-        entry = _read_object(src, cache, reporter)
-        if entry is None or not entry.record.renderable:
+        read = _read_object(src, cache, reporter)
+        entry = Entry.accept(src, *read) if read is not None else None
+        if entry is None:
             skipped.append(src.display)
-            if entry is not None and entry.record.metadata and isinstance(entry.record.metadata.get("hruid"), str):
-                index.rejected.add(entry.record.metadata["hruid"])
+            metadata = read[0].metadata if read is not None else None
+            if metadata and isinstance(metadata.get("hruid"), str):
+                index.rejected.add(metadata["hruid"])
             continue
         if not index.add(entry.key, entry, Located(src.display, *entry.record.hruid_pos), reporter):
             skipped.append(src.display)
@@ -69,20 +75,20 @@ def _compile(sources: list[Path] | Path, options: CompileOptions) -> CompileResu
     # parse + validate + resolve paths
     paths: list[CompiledPath] = []
     seen_paths: dict[tuple[str, str], PathSpec] = {}
-    for src in found.paths:
-        spec = _read_path(src, cache, reporter)
+    for path_src in found.paths:
+        spec = _read_path(path_src, cache, reporter)
         if spec is None:
-            skipped.append(src.display)
+            skipped.append(path_src.display)
             continue
         first = seen_paths.get((spec.hruid, spec.language))
         if first is not None:
             _duplicate_path(first, spec, reporter)
-            skipped.append(src.display)
+            skipped.append(path_src.display)
             continue
         seen_paths[(spec.hruid, spec.language)] = spec
-        path = _guarded(src.display, reporter, lambda: resolve_path(spec, index, reporter))
+        path = _guarded(path_src.display, reporter, partial(resolve_path, spec, index, reporter))
         if path is None:
-            skipped.append(src.display)
+            skipped.append(path_src.display)
         else:
             paths.append(path)
 
@@ -92,8 +98,8 @@ def _compile(sources: list[Path] | Path, options: CompileOptions) -> CompileResu
     linker = Linker(index, set(seen_paths), reporter, cache, options_fingerprint(options))
     for entry in entries:
         linker.check(entry)
-    objects = [_guarded(e.src.display, reporter, lambda e=e: _finish(e, linker, cache, reporter)) for e in entries]
-    objects = [o for o in objects if o is not None]
+    finished = [_guarded(e.src.display, reporter, partial(_finish, e, linker, cache, reporter)) for e in entries]
+    objects = [o for o in finished if o is not None]
     for path in paths:
         _derive(path, index, linker)
 
@@ -102,20 +108,21 @@ def _compile(sources: list[Path] | Path, options: CompileOptions) -> CompileResu
     return CompileResult(objects, paths, diagnostics, skipped=skipped, seconds=time.perf_counter() - started)
 
 
-def _guarded(display: str, reporter: Reporter, work):
+def _guarded(display: str, reporter: Reporter, work: Callable[[], T]) -> T | None:
     """Run one file's phase; a compiler bug becomes an ``lp.internal`` error, not a crash.
 
     Not used around rendering: ``render_object`` is the renderer's own net (``lp.render_internal``).
     """
     try:
         return work()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any compiler bug on one file becomes its lp.internal diagnostic
         reporter.error(display, 0, Code.INTERNAL, f"the compiler failed on this file: {type(exc).__name__}: {exc}",
                        hint="this is a bug in the compiler; please report it")
         return None
 
 
-def _read_object(src: ObjectSource, cache: Cache, reporter: Reporter) -> Entry | None:
+def _read_object(src: ObjectSource, cache: Cache, reporter: Reporter) -> tuple[ObjectRecord, str, bytes] | None:
+    """The (cached) parse + validate record of one source, with the source's hash and bytes; None if unreadable."""
     data = read_bytes(src.source, src.display, reporter)
     if data is None:
         return None
@@ -124,11 +131,12 @@ def _read_object(src: ObjectSource, cache: Cache, reporter: Reporter) -> Entry |
     record = cache.get("front", key)
     if record is None:
         local = Reporter()
-        record = _guarded(src.display, local, lambda: _parse_object(data, src, local)) or ObjectRecord(None, None, False, None, 0, (0, 0))
+        record = (_guarded(src.display, local, lambda: _parse_object(data, src, local))
+                  or ObjectRecord(None, None, False, None, 0, (0, 0)))
         record.diagnostics = local.diagnostics
         cache.put("front", key, dataclasses.replace(record, body=None))  # the body is cheap to split again
     reporter.extend(record.diagnostics)
-    return Entry(src, record, source_hash, data)
+    return record, source_hash, data
 
 
 def _parse_object(data: bytes, src: ObjectSource, reporter: Reporter) -> ObjectRecord:
@@ -196,7 +204,7 @@ def _finish(entry: Entry, linker: Linker, cache: Cache, reporter: Reporter) -> C
         text = html_to_text(html)
         texts = cache.put("text", content_hash, (text, text if teacher_html == html else html_to_text(teacher_html)))
     return CompiledObject(
-        key=key, source_path=entry.src.display, metadata=entry.record.metadata, html=html, teacher_html=teacher_html,
+        key=key, source_path=entry.src.display, metadata=entry.metadata, html=html, teacher_html=teacher_html,
         text=texts[0], teacher_text=texts[1], assets=build_assets(entry, cache, reporter),
         transclusions=linker.transclusions(key), questions=list(entry.rendered.questions), content_hash=content_hash,
     )
@@ -208,14 +216,15 @@ def _derive(path: CompiledPath, index: ObjectIndex[Entry], linker: Linker) -> No
     keywords = list(path.keywords)
     minutes = 0.0
     for node in path.nodes:
-        metadata = index.items[node.key].record.metadata
+        metadata = index.items[node.key].metadata
         ages.extend(metadata.get("target_ages") or [])
         minutes += metadata.get("estimated_time") or 0
         keywords.extend(metadata.get("keywords") or [])
     path.min_age, path.max_age = (min(ages), max(ages)) if ages else (None, None)
-    path.estimated_time = int(round(minutes))
+    path.estimated_time = round(minutes)
     path.keywords = list(dict.fromkeys(k for k in keywords if k))
-    node_part = [(str(n.key), n.start_node, n.instruction, [(str(t.next), t.default, t.condition) for t in n.transitions],
+    node_part = [(str(n.key), n.start_node, n.instruction,
+                  [(str(t.next), t.default, t.condition) for t in n.transitions],
                   linker.content_hash(n.key)) for n in path.nodes]
     path.content_hash = digest(code_fingerprint(), path.hruid, path.language, path.title, path.description,
                                path.image or b"", node_part)

@@ -112,7 +112,8 @@ def _walk(root: str, root_display: str, found: Discovery, reporter: Reporter) ->
             found.objects.append(_object(folder, display, markers, files, dirs, reporter))
             continue  # Dwengo does not look for objects below an object folder
         if PATH_FOLDER.search(display):
-            found.paths.extend(PathSource(Path(e.path), f"{display}/{e.name}") for e in files if e.name.endswith(PATH_SUFFIXES))
+            found.paths.extend(PathSource(Path(e.path), f"{display}/{e.name}")
+                               for e in files if e.name.endswith(PATH_SUFFIXES))
         stack.extend((d.path, f"{display}/{d.name}") for d in reversed(dirs))
 
 
@@ -122,7 +123,7 @@ def _object(folder: str, display: str, markers: list[str], files, dirs, reporter
         reporter.error(source_display, 0, Code.AMBIGUOUS_SOURCE,
                        f"folder has several learning-object sources ({', '.join(markers)}); using {markers[0]}",
                        hint="keep exactly one of index.md, metadata.md, metadata.yaml per folder")
-    stats = [_stat(e, e.name) for e in files if e.name not in OBJECT_SOURCES]
+    found = [_stat(e, e.name) for e in files if e.name not in OBJECT_SOURCES]
     todo = [(d.path, d.name) for d in dirs]
     while todo:
         sub, rel = todo.pop(0)
@@ -132,9 +133,9 @@ def _object(folder: str, display: str, markers: list[str], files, dirs, reporter
             reporter.warning(f"{display}/{rel}/{nested[0]}", 0, Code.NESTED_OBJECT,
                              f"learning object inside the object folder '{display}' is not compiled",
                              hint="move this folder out of the other object's folder (Dwengo skips it too)")
-        stats.extend(_stat(e, f"{rel}/{e.name}") for e in sub_files)
+        found.extend(_stat(e, f"{rel}/{e.name}") for e in sub_files)
         todo.extend((d.path, f"{rel}/{d.name}") for d in sub_dirs)
-    stats = [s for s in stats if s is not None]
+    stats = [s for s in found if s is not None]  # a file that vanished mid-scan is skipped
     stats.sort(key=lambda s: (s.rel.count("/"), s.rel))
     folder_path = Path(folder)
     return ObjectSource(folder_path, folder_path / markers[0], source_display, tuple(stats))

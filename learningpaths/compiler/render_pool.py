@@ -18,7 +18,7 @@ from .codes import Code
 from .diagnostics import Reporter
 from .entries import Entry
 from .options import CompileOptions
-from .render import RenderInput, Rendered, render_object
+from .render import Rendered, RenderInput, render_object
 from .result import Asset
 
 _POOL_MIN = 64  # fewer objects than this render in-process (a pool costs more than it saves)
@@ -28,22 +28,22 @@ def render_entries(entries: list[Entry], options: CompileOptions, cache: Cache, 
     shaping = options_fingerprint(options)
     todo: list[tuple[Entry, str]] = []
     for entry in entries:
-        key = digest(code_fingerprint(), shaping, entry.src.display, str(entry.src.folder), entry.source_hash, entry.src.files)
-        entry.rendered = cache.get("render", key)
-        if entry.rendered is None:
+        key = digest(code_fingerprint(), shaping, entry.src.display, str(entry.src.folder), entry.source_hash,
+                     entry.src.files)
+        entry.render_result = cache.get("render", key)
+        if entry.render_result is None:
             todo.append((entry, key))
     inputs = [_input(entry, options) for entry, _ in todo]
-    for (entry, key), rendered in zip(todo, _run(inputs, options)):
-        entry.rendered = cache.put("render", key, rendered)
+    for (entry, key), rendered in zip(todo, _run(inputs, options), strict=True):
+        entry.render_result = cache.put("render", key, rendered)
     for entry in entries:
         reporter.extend(entry.rendered.diagnostics)
 
 
 def _input(entry: Entry, options: CompileOptions) -> RenderInput:
-    record = entry.record
-    return RenderInput(key=record.key, content_type=record.metadata["content_type"], folder=entry.src.folder,
-                       source_path=entry.src.display, body=entry.body(), body_line=record.body_line,
-                       files=entry.src.file_names, metadata=record.metadata, options=options)
+    return RenderInput(key=entry.key, content_type=entry.metadata["content_type"], folder=entry.src.folder,
+                       source_path=entry.src.display, body=entry.body(), body_line=entry.record.body_line,
+                       files=entry.src.file_names, metadata=entry.metadata, options=options)
 
 
 def _run(inputs: list[RenderInput], options: CompileOptions) -> list[Rendered]:
@@ -78,10 +78,11 @@ def build_assets(entry: Entry, cache: Cache, reporter: Reporter) -> list[Asset]:
         norm = posixpath.normpath(str(rel))
         stat = files.get(norm) if not (norm.startswith(("/", "../")) or norm == "..") else None
         sha = cache.file_sha256(os.path.join(entry.src.folder, norm), stat.size, stat.mtime_ns) if stat else None
-        if sha is None:
+        if stat is None or sha is None:
             if rel not in reported:
                 reporter.error(entry.src.display, 0, Code.ASSET_MISSING, f"file '{rel}' is not in the object folder",
                                hint="put the file next to the source file, or fix the link")
             continue
-        assets.append(Asset(norm, entry.src.folder / norm, sha, stat.size, bool(teacher_only) or entry.teacher_exclusive))
+        teacher = bool(teacher_only) or entry.teacher_exclusive
+        assets.append(Asset(norm, entry.src.folder / norm, sha, stat.size, teacher))
     return assets

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 import uuid as uuidlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from . import validators as c
 from .codes import Code
@@ -61,7 +62,7 @@ def _version(value: Any, ctx: FieldCtx) -> int:
 
 
 def _hruid(value: Any, ctx: FieldCtx) -> str:
-    text = c.text(value, ctx, required=True)
+    text = c.required_text(value, ctx)
     if "/" in text or any(ch.isspace() for ch in text):
         ctx.error(Code.FIELD_VALUE, f"'hruid' must not contain '/' or spaces, got {describe(text)}",
                   hint="references are written hruid/language/version, so use letters, digits, '_' and '-'")
@@ -94,13 +95,14 @@ def _goals(value: Any, ctx: FieldCtx) -> list[dict[str, str]]:
             continue
         goals.append(goal)
     if placeholders:
-        ctx.warning(Code.PLACEHOLDER, "'educational_goals' holds template placeholders (source: Source, id: id); treated as empty",
+        ctx.warning(Code.PLACEHOLDER,
+                    "'educational_goals' holds template placeholders (source: Source, id: id); treated as empty",
                     hint="list real curriculum goals or remove the field")
     return goals
 
 
 def _content_type(value: Any, ctx: FieldCtx) -> str:
-    text = c.text(value, ctx, required=True)
+    text = c.required_text(value, ctx)
     if text not in CONTENT_TYPES:
         hint = did_you_mean(text, CONTENT_TYPES) or f"use one of {', '.join(CONTENT_TYPES)}"
         ctx.error(Code.CONTENT_TYPE, f"unknown content_type '{text}'", hint=hint)
@@ -119,9 +121,10 @@ def _return_value(value: Any, ctx: FieldCtx) -> dict | None:
         return None
     missing = [k for k in ("callback_url", "callback_schema") if mapping.get(k) is None]
     if missing:
-        ctx.error(Code.FIELD_MISSING, f"'return_value' needs both callback_url and callback_schema; missing {', '.join(missing)}")
+        ctx.error(Code.FIELD_MISSING,
+                  f"'return_value' needs both callback_url and callback_schema; missing {', '.join(missing)}")
         raise Invalid
-    url = c.text(mapping["callback_url"], ctx.sub("callback_url"), required=True)
+    url = c.required_text(mapping["callback_url"], ctx.sub("callback_url"))
     schema = c.json_schema(mapping["callback_schema"], ctx.sub("callback_schema"))
     return {"callback_url": url, "callback_schema": schema}
 
@@ -129,7 +132,8 @@ def _return_value(value: Any, ctx: FieldCtx) -> dict | None:
 def _content_location(value: Any, ctx: FieldCtx) -> str | None:
     text = c.text(value, ctx)
     if text == "example-location":
-        ctx.warning(Code.PLACEHOLDER, "'content_location' is the template placeholder 'example-location'; treated as empty",
+        ctx.warning(Code.PLACEHOLDER,
+                    "'content_location' is the template placeholder 'example-location'; treated as empty",
                     hint="remove it, or give the URL of the external content")
         return None
     return text or None
@@ -158,7 +162,7 @@ def _skos(value: Any, ctx: FieldCtx) -> list[str]:
 
 
 def _aspect_ratio(value: Any, ctx: FieldCtx) -> str:
-    text = c.text(value, ctx)
+    text = c.required_text(value, ctx)  # run_fields never checks a None value: that is a missing field
     if text not in ASPECT_RATIOS:
         ctx.error(Code.FIELD_VALUE, f"'aspect_ratio' must be one of {', '.join(ASPECT_RATIOS)}, got {describe(value)}",
                   hint=did_you_mean(text, ASPECT_RATIOS))
@@ -209,12 +213,15 @@ def validate_object(doc: YamlDoc, display: str, reporter: Reporter, *, missing_l
                              hint=did_you_mean(str(name), FIELD_NAMES + ("license",)))
     if metadata["content_type"] == "extern" and not metadata["content_location"] and "content_location" not in failed:
         line, col = doc.pos("content_location") if "content_location" in data else (missing_line, 0)
-        reporter.error(display, line, Code.FIELD_MISSING, "'content_location' is required when content_type is extern", col=col,
+        reporter.error(display, line, Code.FIELD_MISSING,
+                       "'content_location' is required when content_type is extern", col=col,
                        hint="give the URL to show, e.g. content_location: https://www.youtube.com/watch?v=...")
-    elif metadata["content_type"] == "extern" and metadata["content_location"] and not _URL.match(metadata["content_location"]):
+    elif (metadata["content_type"] == "extern" and metadata["content_location"]
+          and not _URL.match(metadata["content_location"])):
         line, col = doc.pos("content_location")
         reporter.error(display, line, Code.FIELD_VALUE,
-                       f"'content_location' must be an http(s) URL for extern content, got {describe(metadata['content_location'])}",
+                       "'content_location' must be an http(s) URL for extern content, "
+                       f"got {describe(metadata['content_location'])}",
                        col=col)
     key = None
     if not {"hruid", "language", "version"} & failed:

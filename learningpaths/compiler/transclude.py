@@ -55,7 +55,8 @@ class Linker:
             if ref.kind == "path":
                 if (ref.hruid, ref.language) not in self.path_ids:
                     self.reporter.warning(entry.src.display, ref.line, Code.REF_PATH,
-                                          f"link to learning path {ref.hruid} ({ref.language}), which is not in this build",
+                                          f"link to learning path {ref.hruid} ({ref.language}), "
+                                          "which is not in this build",
                                           hint="the link will not work until that path is added")
                 continue
             triple = (ref.hruid, ref.language, ref.version)
@@ -64,14 +65,15 @@ class Linker:
             if ref.kind == "transclude":
                 resolved[_marker_ref(triple)] = key
         for html in (entry.rendered.teacher_html, entry.rendered.html):
-            for ref in MARKER.findall(html):
-                triple = parse_marker(ref)
-                if ref not in resolved:
-                    if triple is None:
-                        self.reporter.error(entry.src.display, 0, Code.REF_SYNTAX, f"malformed transclusion marker '{ref}'")
-                        resolved[ref] = None
+            for marker in MARKER.findall(html):
+                parsed = parse_marker(marker)
+                if marker not in resolved:
+                    if parsed is None:
+                        self.reporter.error(entry.src.display, 0, Code.REF_SYNTAX,
+                                            f"malformed transclusion marker '{marker}'")
+                        resolved[marker] = None
                     else:
-                        resolved[ref] = self._resolve(entry, triple, lines.get(triple, 0))
+                        resolved[marker] = self._resolve(entry, parsed, lines.get(parsed, 0))
         self.targets[entry.key] = resolved
 
     def _resolve(self, entry: Entry, triple: tuple, line: int) -> ObjectKey | None:
@@ -82,7 +84,8 @@ class Linker:
         latest = self.index.latest(hruid, language)
         if version is not None and latest is not None:
             self.reporter.warning(entry.src.display, line, Code.REF_VERSION,
-                                  f"learning object {hruid}/{language}/{version} does not exist; the latest version ({latest}) is used",
+                                  f"learning object {hruid}/{language}/{version} does not exist; "
+                                  f"the latest version ({latest}) is used",
                                   hint=f"write @learning-object/{hruid}/{language}/{latest}")
             return ObjectKey(hruid, language, latest)
         self.reporter.error(entry.src.display, line, Code.REF_MISSING,
@@ -129,8 +132,10 @@ class Linker:
         self.cycles.add(members)
         closing = chain[-1]
         closing_entry = self.index.items[closing]
+        targets = self.targets[closing]
         line = next((r.line for r in closing_entry.rendered.references
-                     if r.kind == "transclude" and self.targets[closing].get(_marker_ref((r.hruid, r.language, r.version))) == target), 0)
+                     if r.kind == "transclude"
+                     and targets.get(_marker_ref((r.hruid, r.language, r.version))) == target), 0)
         self.reporter.error(closing_entry.src.display, line, Code.REF_CYCLE,
                             f"transclusions form a cycle: {' -> '.join(str(k) for k in chain + (target,))}",
                             hint="an object cannot embed itself, directly or through others")
@@ -142,7 +147,8 @@ class Linker:
             return known
         entry = self.index.items[key]
         folder = str(entry.src.folder)
-        files = [(f.rel, self.cache.file_sha256(os.path.join(folder, f.rel), f.size, f.mtime_ns)) for f in entry.src.files]
+        files = [(f.rel, self.cache.file_sha256(os.path.join(folder, f.rel), f.size, f.mtime_ns))
+                 for f in entry.src.files]
         stack = stack + (key,)
         inner = sorted(str(t) if t in stack or len(stack) > _MAX_DEPTH else self.content_hash(t, stack)
                        for t in self.transclusions(key))

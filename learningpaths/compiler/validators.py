@@ -39,10 +39,10 @@ class FieldCtx:
     def __init__(self, doc, display: str, reporter: Reporter, path: tuple, name: str) -> None:
         self.doc, self.display, self.reporter, self.path, self.name = doc, display, reporter, path, name
 
-    def sub(self, *more: Any) -> "FieldCtx":
+    def sub(self, *more: Any) -> FieldCtx:
         return FieldCtx(self.doc, self.display, self.reporter, self.path + more, self.name)
 
-    def named(self, name: str) -> "FieldCtx":
+    def named(self, name: str) -> FieldCtx:
         return FieldCtx(self.doc, self.display, self.reporter, self.path, name)
 
     def error(self, code: Code, message: str, *, sub: tuple = (), hint: str = "") -> None:
@@ -70,7 +70,8 @@ def run_fields(fields, data: dict, doc, display: str, reporter: Reporter, missin
                 failed.add(field.name)
                 if field.name in data:
                     line, col = doc.pos(*prefix, field.name)
-                    reporter.error(display, line, Code.FIELD_MISSING, f"required field '{field.name}' is empty", col=col,
+                    reporter.error(display, line, Code.FIELD_MISSING, f"required field '{field.name}' is empty",
+                                   col=col,
                                    hint=f"write {field.example}" if field.example else "")
                 else:
                     reporter.error(display, missing_line, Code.FIELD_MISSING, f"missing required field '{field.name}'",
@@ -78,7 +79,8 @@ def run_fields(fields, data: dict, doc, display: str, reporter: Reporter, missin
             values[field.name] = _fresh(field.default)
             continue
         try:
-            values[field.name] = field.check(value, FieldCtx(doc, display, reporter, prefix + (field.name,), field.name))
+            ctx = FieldCtx(doc, display, reporter, prefix + (field.name,), field.name)
+            values[field.name] = field.check(value, ctx)
         except Invalid:
             failed.add(field.name)
             values[field.name] = _fresh(field.default)
@@ -93,16 +95,17 @@ def is_scalar(value: Any) -> bool:
     return isinstance(value, (str, int, float)) and not isinstance(value, bool)
 
 
-def text(value: Any, ctx: FieldCtx, *, required: bool = False) -> str:
-    if value is None and not required:
+def text(value: Any, ctx: FieldCtx) -> str | None:
+    """Optional text: None stays None (the field is absent), anything else must be text."""
+    if value is None:
         return None
-    if not isinstance(value, str):
-        raise ctx.type_error("text", value, hint="put the value in quotes")
-    return value.strip()
+    return required_text(value, ctx)
 
 
 def required_text(value: Any, ctx: FieldCtx) -> str:
-    return text(value, ctx, required=True)
+    if not isinstance(value, str):
+        raise ctx.type_error("text", value, hint="put the value in quotes")
+    return value.strip()
 
 
 def boolean(value: Any, ctx: FieldCtx) -> bool:
@@ -131,7 +134,7 @@ def ranged(low: int, high: int):
         if not low <= value <= high:
             ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' must be between {low} and {high}, got {describe(value)}")
             raise Invalid
-        return int(round(value))
+        return round(value)
     return check
 
 
@@ -144,7 +147,7 @@ def ranged_list(low: int, high: int):
                 ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' item {i + 1} must be a number from {low} to {high}, "
                           f"got {describe(item)}", sub=(i,))
                 continue
-            out.append(int(round(item)))
+            out.append(round(item))
         return out
     return check
 
@@ -174,7 +177,7 @@ def mapping(value: Any, ctx: FieldCtx, expected: str) -> dict:
 
 
 def language(value: Any, ctx: FieldCtx) -> str:
-    code = text(value, ctx, required=True).lower()
+    code = required_text(value, ctx).lower()
     if code not in LANGUAGES:
         named = _LANGUAGE_NAMES.get(code)
         ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' must be a two-letter ISO 639-1 code, got {describe(value)}",

@@ -30,3 +30,10 @@ def test_json_doc_computes_lines_lazily():
     doc = JsonDoc({"a": 1}, '{\n  "a": 1\n}')
     assert doc._lines is None
     assert doc.pos("a") == (2, 3)
+
+
+def test_text_that_is_not_json_keeps_the_lines_found_so_far():
+    # The scanner walks text json.loads accepted; on anything else it stops instead of raising.
+    assert json_lines('{a: 1}') == {(): (1, 1)}  # unquoted key
+    assert json_lines('{"a": 1,\n b}') == {(): (1, 1), ("a",): (1, 2)}  # key without quotes after a comma
+    assert json_lines('["x') == {(): (1, 1), (0,): (1, 2)}  # unterminated string

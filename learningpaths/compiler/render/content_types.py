@@ -14,8 +14,8 @@ from . import media
 from .context import Doc, RenderContext
 from .ct_schema import render_ct_schema
 from .forms import emit_questions
-from .gift import parse_gift
 from .fragments import fragment_renderer
+from .gift import parse_gift
 from .markdown import get_md, render_markdown
 from .sanitize import host_allowed
 

@@ -59,7 +59,7 @@ def render_ct_schema(ctx: RenderContext, doc: Doc, clean: Callable[[str], str]) 
     variants = []
     for variant in (0, 1):
         cells = []
-        for name, text in zip(SECTIONS, labels):
+        for name, text in zip(SECTIONS, labels, strict=True):
             body = found.get(name, ("", ""))[variant]
             cells.append(f'<section class="ct_schema_cell ct_schema_{name}" aria-label="{escape(text)}">'
                          f'<div class="ct_schema_label">{escape(text)}</div>'

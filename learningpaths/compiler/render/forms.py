@@ -5,23 +5,29 @@ GIFT (gift.py) and our YAML ``question`` blocks (questions.py) both produce a ``
 ``Question`` (with its key) in the context. The form holds only what the student sees: the
 prompt, the option labels, inputs whose values are option indices, and a submit button.
 
-Form fields and ``Question.key`` shapes (what ``learningpaths.learning.grading`` reads):
+Form fields and ``Question.key`` shapes (what ``learningpaths.learning.grading`` reads), per kind:
+its inputs (name = question id), then its key.
 
-| kind | inputs (name = question id) | key |
-|---|---|---|
-| multiple_choice | radios, or checkboxes when ``multiple``; value = option index | ``{"correct": [i…], "multiple", "weights"?, "feedback", "general_feedback"?}`` |
-| true_false | radios, value 0 (true) / 1 (false) | ``{"correct": [0 or 1], "answer": bool, "feedback…"}`` |
-| short_answer | text | ``{"accepted": [full-credit texts], "partial"?: [{"text", "weight"}], "case_sensitive"?, "feedback"}`` |
-| numerical | number | ``{"value", "tolerance"}`` or ``{"min", "max"}`` (first full-credit answer), ``"answers": [all, with "weight"]`` |
-| matching | one select per item, named ``<id>-<i>``, value = index in ``choices`` | ``{"pairs": {"<id>-<i>": "<j>"}, "choices": [...], "answers": [j…]}`` |
-| essay | textarea | ``None`` (or ``{"feedback"}`` / ``{"general_feedback"}``) |
+* multiple_choice: radios, or checkboxes when ``multiple``; value = option index.
+  ``{"correct": [i…], "multiple", "weights"?, "feedback", "general_feedback"?}``
+* true_false: radios, value 0 (true) / 1 (false).
+  ``{"correct": [0 or 1], "answer": bool, "feedback…"}``
+* short_answer: text.
+  ``{"accepted": [full-credit texts], "partial"?: [{"text", "weight"}], "case_sensitive"?, "feedback"}``
+* numerical: number.
+  ``{"value", "tolerance"}`` or ``{"min", "max"}`` (first full-credit answer), ``"answers": [all, with "weight"]``
+* matching: one select per item, named ``<id>-<i>``, value = index in ``choices``.
+  ``{"pairs": {"<id>-<i>": "<j>"}, "choices": [...], "answers": [j…]}``
+* essay: textarea.
+  ``None`` (or ``{"feedback"}`` / ``{"general_feedback"}``)
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape, unescape
-from typing import Any, Callable
+from typing import Any
 
 from ..result import Question
 from .context import Doc, RenderContext

@@ -3,9 +3,9 @@
 Supported: multiple choice (``=`` right, ``~`` wrong, ``~%50%`` weights; without any ``=`` it
 has several answers), true/false (``{T}``, ``{FALSE#wrong fb#right fb}``), short answer
 (``{=a =b}``), numerical (``{#3.14:0.01}``, ``{#1..5}``, ``{#=%50%2:1 =3:0}``), matching
-(``{=a -> 1 =b -> 2}``; the right-hand items are offered sorted), essay (``{}``), description (no braces), missing-word questions
-(text after the braces), ``::title::``, ``[markdown]``/``[html]``/``[plain]`` formats, ``//``
-comment lines, ``$CATEGORY:`` lines (ignored), per-answer ``#feedback``, general ``####feedback``
+(``{=a -> 1 =b -> 2}``; the right-hand items are offered sorted), essay (``{}``), description (no
+braces), missing-word questions (text after the braces), ``::title::``, ``[markdown]``/``[html]``/``[plain]``
+formats, ``//`` comment lines, ``$CATEGORY:`` lines (ignored), per-answer ``#feedback``, general ``####feedback``
 and the escapes ``\\~ \\= \\# \\{ \\} \\: \\n``.
 
 Multiple-choice answers are shown in a stable shuffled order (as Moodle shuffles them), so the
@@ -46,7 +46,9 @@ def _md(text: str) -> str:
 
 def _blocks(text: str) -> list[tuple[int, str]]:
     """Questions separated by blank lines, comment lines removed: (0-based start line, text)."""
-    blocks, current, start, depth = [], [], None, 0
+    blocks: list[tuple[int, str]] = []
+    current: list[str] = []
+    start, depth = 0, 0  # start: the line where `current` began (set with its first line)
     for i, raw in enumerate(text.split("\n")):
         line = _protect(raw)
         if line.lstrip().startswith("//"):
@@ -54,9 +56,10 @@ def _blocks(text: str) -> list[tuple[int, str]]:
         if not line.strip() and depth <= 0:
             if current:
                 blocks.append((start, "\n".join(current)))
-            current, start, depth = [], None, 0
+            current, depth = [], 0
             continue
-        start = i if start is None else start
+        if not current:
+            start = i
         current.append(line)
         depth += line.count("{") - line.count("}")
     if current:
@@ -129,16 +132,16 @@ def _choices(body: str, line: int, problems: list[Problem],
         items = _shuffled(items, seed)
         multiple = not any(mark == "=" for mark, *_ in items)
         weights = [w if w is not None else (100.0 if m == "=" else 0.0) for m, w, _, _ in items]
-        answers = [i for i, w in enumerate(weights) if w > 0] if multiple else \
+        correct = [i for i, w in enumerate(weights) if w > 0] if multiple else \
             [i for i, (m, *_rest) in enumerate(items) if m == "="]
-        if not answers:
+        if not correct:
             problems.append((line, "multiple-choice question without a correct answer",
                              "mark the right answer with '=' (or give weights like ~%50%)"))
             return None
         if multiple and abs(sum(w for w in weights if w > 0) - 100) > 0.5:
             problems.append((line, "the positive weights of a multiple-answer question do not add up to 100%",
                              "e.g. ~%50%right ~%50%also right ~%-100%wrong"))
-        key = {"correct": answers, "multiple": multiple, "weights": weights,
+        key = {"correct": correct, "multiple": multiple, "weights": weights,
                "feedback": {str(i): fb for i, (_, _, _, fb) in enumerate(items) if fb}}
         return "multiple_choice", key, [_md(t) for _, _, t, _ in items], []
     arrows = ["->" in text for _, _, text, _ in items]

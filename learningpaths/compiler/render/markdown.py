@@ -27,11 +27,17 @@ from .plugins.math import math_plugin
 from .plugins.rawhtml import rawhtml_plugin
 
 
+class _MarkdownIt(MarkdownIt):
+    """MarkdownIt with our link rule: ``validateLink`` overridden, not assigned on the instance (it is a method)."""
+
+    def validateLink(self, url: str) -> bool:
+        return _validate_link(url)
+
+
 @lru_cache(maxsize=1)
 def get_md() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
+    md = _MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    md.validateLink = _validate_link
     for plugin in (htmlpre_plugin, containers_plugin, math_plugin, rawhtml_plugin, links_plugin, fences_plugin,
                    blocks_plugin, anchors_plugin):
         md.use(plugin)

@@ -80,7 +80,8 @@ def _missing(broken: bool) -> str:
 def audio(url: str, rel: str, language: str, *, broken: bool = False) -> str:
     kind = AUDIO_TYPES.get(posixpath.splitext(rel)[1].lower(), "audio/mpeg")
     name = posixpath.basename(rel)
-    return (f'<audio class="lp-audio{_missing(broken)}" controls preload="metadata"><source src="{attr(url)}" type="{kind}">'
+    return (f'<audio class="lp-audio{_missing(broken)}" controls preload="metadata">'
+            f'<source src="{attr(url)}" type="{kind}">'
             f'<a href="{attr(url)}" download>{escape(label(language, "download"))} {escape(name)}</a></audio>')
 
 
@@ -135,5 +136,6 @@ def blockly(xml: str | None, url: str, rel: str, language: str, caption: str = "
         if count:
             summary += f" ({count} {label(language, 'blocks')})"
         body = f'<pre><code class="language-xml">{escape(pretty_xml(xml), quote=False)}</code></pre>'
-    return (f'<figure class="lp-blockly{_missing(broken)}"><details><summary>{escape(summary)}</summary>{body}</details>'
+    return (f'<figure class="lp-blockly{_missing(broken)}">'
+            f'<details><summary>{escape(summary)}</summary>{body}</details>'
             f'<figcaption>{download_link(url, rel, language)}</figcaption></figure>')

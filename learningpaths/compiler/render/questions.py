@@ -16,6 +16,7 @@ list of accepted strings (``case_sensitive: true`` to compare exactly); ``open``
 from __future__ import annotations
 
 import re
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -41,7 +42,7 @@ def _key_lines(src: str, line: int) -> dict[str, int]:
     return {str(k.value): line + k.start_mark.line for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
 
 
-def _is_number(value) -> bool:
+def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

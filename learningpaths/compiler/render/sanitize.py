@@ -83,8 +83,8 @@ def host_allowed(url: str, allowlist) -> bool:
         parts = urlsplit(url.strip())
     except ValueError:
         return False
-    return parts.scheme in ("http", "https", "") and bool(parts.hostname) and \
-        parts.hostname.lower() in {h.lower() for h in allowlist}
+    host = parts.hostname or ""
+    return parts.scheme in ("http", "https", "") and bool(host) and host.lower() in {h.lower() for h in allowlist}
 
 
 def make_cleaner(*, iframe_allowlist, asset_prefix: str, transclusions: set[str]) -> nh3.Cleaner:
@@ -140,7 +140,9 @@ class _TeacherOnlyFilter(HTMLParser):
             if not void:
                 self.skip = 1
             return
-        self.out.append(self.get_starttag_text())
+        start = self.get_starttag_text()
+        assert start is not None  # HTMLParser sets it before it calls handle_starttag
+        self.out.append(start)
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)

@@ -57,8 +57,8 @@ def _fences_rule(state: StateCore) -> None:
         if is_cell(token.info):
             html = render_cell(ctx, doc, line0, teacher, token.info, token.content)
         elif lang == "gift":
-            specs, problems = parse_gift(token.content, doc.line((line0 or 0) + 1))
-            for line, message, hint in problems:
+            specs, gift_problems = parse_gift(token.content, doc.line((line0 or 0) + 1))
+            for line, message, hint in gift_problems:
                 ctx.error(doc, line, Code.GIFT, message, hint)
             html = emit_questions(ctx, specs, doc, teacher, md_fn)
         elif lang == "question":
