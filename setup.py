@@ -10,6 +10,7 @@ Both are written into the build folder only, never into the source tree. The gen
 runtime (``static/vendor``, ``static/engine``: tens of MB of third-party files) is not ours to
 ship; an installed site makes it with ``manage.py vendorassets``.
 """
+
 from __future__ import annotations
 
 import shutil

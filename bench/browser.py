@@ -13,6 +13,7 @@ against TensorFlow.js (wasm backend) in the same browser, in the same run.
 
 Figures are printed, never asserted (timings depend on the machine).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,9 +45,14 @@ x, y = engine.data.make_moons(1000, noise=0.1, seed=0)
 model = engine.Sequential([engine.Dense(64, activation="relu"), engine.Dense(64, activation="relu"),
                            engine.Dense(2)], input_shape=(2,), seed=0)
 model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.1)"""
-FIRST_STEP_CELL = LESSON_SETUP + """
+FIRST_STEP_CELL = (
+    LESSON_SETUP
+    + """
 model.fit(x, y, epochs=20, mode="batch", callbacks=[lp.callback()])"""
-STEP_TIME_CELL = LESSON_SETUP + """
+)
+STEP_TIME_CELL = (
+    LESSON_SETUP
+    + """
 import time
 for _ in range(20):
     model.train_step(x, y)
@@ -54,6 +60,7 @@ t0 = time.perf_counter()
 for _ in range({steps}):
     model.train_step(x, y)
 round((time.perf_counter() - t0) / {steps} * 1000, 3)"""
+)
 
 
 def free_port() -> int:
@@ -65,8 +72,10 @@ def free_port() -> int:
 def cell_html(number: int, code: str) -> str:
     from html import escape
 
-    return (f'<div class="lp-cell" data-lp-cell="{number}" data-line="1"><pre><code class="language-python">'
-            f"{escape(code)}</code></pre></div>")
+    return (
+        f'<div class="lp-cell" data-lp-cell="{number}" data-line="1"><pre><code class="language-python">'
+        f"{escape(code)}</code></pre></div>"
+    )
 
 
 def prepare_site(var: Path, steps: int) -> dict:
@@ -83,15 +92,33 @@ from tests.conftest import compiled_object, compile_result
 html = {json.dumps(cell_html(1, FIRST_STEP_CELL) + cell_html(2, STEP_TIME_CELL.format(steps=steps)))}
 content_sync(result=compile_result([compiled_object("bench-mlp", title="Bench", html=html)]))
 """
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True,
-                   env={**env, "DJANGO_SETTINGS_MODULE": "learningpaths.settings"})
+    subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        check=True,
+        env={**env, "DJANGO_SETTINGS_MODULE": "learningpaths.settings"},
+    )
     return env
 
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
     if shutil.which("gunicorn", path=str(Path(sys.executable).parent)):
-        cmd = [sys.executable, "-m", "gunicorn", "learningpaths.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2",
-               "--threads", "8", "-k", "gthread", "--log-level", "warning"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "learningpaths.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--threads",
+            "8",
+            "-k",
+            "gthread",
+            "--log-level",
+            "warning",
+        ]
     else:
         cmd = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
@@ -154,15 +181,29 @@ def tfjs_dir(cache: Path) -> Path:
     if not marker.is_file():
         print(f"installing @tensorflow/tfjs@{TFJS_VERSION} and the wasm backend into {target} (once) ...", flush=True)
         target.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--prefix", str(target), "--no-audit", "--no-fund", "--silent",
-                        f"@tensorflow/tfjs@{TFJS_VERSION}", f"@tensorflow/tfjs-backend-wasm@{TFJS_VERSION}"],
-                       check=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(target),
+                "--no-audit",
+                "--no-fund",
+                "--silent",
+                f"@tensorflow/tfjs@{TFJS_VERSION}",
+                f"@tensorflow/tfjs-backend-wasm@{TFJS_VERSION}",
+            ],
+            check=True,
+        )
     return target / "node_modules" / "@tensorflow"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
-                      ".js": "text/javascript"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        ".js": "text/javascript",
+    }
 
     def log_message(self, *args):
         pass
@@ -210,10 +251,14 @@ def main() -> None:
     wheel = build_engine_wheel()
     shipped = [p for p in assets.PYODIDE_DIR.iterdir() if not p.name.endswith((".gz", ".map", "package.json"))]
     vendor = sum(p.stat().st_size for p in shipped)
-    wire = sum((p.with_name(p.name + ".gz") if p.with_name(p.name + ".gz").exists() else p).stat().st_size
-               for p in shipped)
-    print(f"vendored Pyodide {assets.PYODIDE_VERSION} + NumPy: {vendor / 1e6:.1f} MB "
-          f"({wire / 1e6:.1f} MB gzip on the wire); engine wheel {wheel['size'] / 1e3:.0f} kB", flush=True)
+    wire = sum(
+        (p.with_name(p.name + ".gz") if p.with_name(p.name + ".gz").exists() else p).stat().st_size for p in shipped
+    )
+    print(
+        f"vendored Pyodide {assets.PYODIDE_VERSION} + NumPy: {vendor / 1e6:.1f} MB "
+        f"({wire / 1e6:.1f} MB gzip on the wire); engine wheel {wheel['size'] / 1e3:.0f} kB",
+        flush=True,
+    )
 
     var = Path(tempfile.mkdtemp(prefix="lp-bench-browser-"))
     env = prepare_site(var, args.steps)
@@ -231,16 +276,21 @@ def main() -> None:
                 out = measure_page(driver, url)
                 cold.append(out["first"])
                 boots.append(out["boot"])
-                print(f"cold {i + 1}: first training step at {out['first'] / 1000:.2f} s  "
-                      f"(boot marks ms: {out['boot']})", flush=True)
+                print(
+                    f"cold {i + 1}: first training step at {out['first'] / 1000:.2f} s  (boot marks ms: {out['boot']})",
+                    flush=True,
+                )
                 if i == args.cold - 1:
                     for j in range(args.warm):
                         driver.get("about:blank")
                         time.sleep(1.0)  # let the browser finish writing its caches
                         out = measure_page(driver, url)
                         warm.append(out["first"])
-                        print(f"warm {j + 1}: first training step at {out['first'] / 1000:.2f} s  "
-                              f"(boot marks ms: {out['boot']})", flush=True)
+                        print(
+                            f"warm {j + 1}: first training step at {out['first'] / 1000:.2f} s  "
+                            f"(boot marks ms: {out['boot']})",
+                            flush=True,
+                        )
                     step = driver.execute_async_script(STEP_JS)
                     if not step["ok"]:
                         raise SystemExit(f"the step-time cell failed:\n{step['error']}")
@@ -256,12 +306,18 @@ def main() -> None:
             shutil.rmtree(p, ignore_errors=True)
 
     print()
-    print(f"navigation -> first finished training step (median): cold {statistics.median(cold) / 1000:.2f} s "
-          f"(goal <= 5 s), warm {statistics.median(warm) / 1000:.2f} s (goal <= 2.5 s)" if warm else "")
+    print(
+        f"navigation -> first finished training step (median): cold {statistics.median(cold) / 1000:.2f} s "
+        f"(goal <= 5 s), warm {statistics.median(warm) / 1000:.2f} s (goal <= 2.5 s)"
+        if warm
+        else ""
+    )
     print(f"lesson MLP 2-64-64-2, 1000 points, full batch, in the page: engine {engine_ms:.2f} ms/step")
     if tf:
-        print(f"TensorFlow.js {tf['version']} backend {tf['backend']} (simd {tf['simd']}, threads {tf['threads']}): "
-              f"{tf['ms']:.2f} ms/step")
+        print(
+            f"TensorFlow.js {tf['version']} backend {tf['backend']} (simd {tf['simd']}, threads {tf['threads']}): "
+            f"{tf['ms']:.2f} ms/step"
+        )
         print(f"engine / TF.js = {engine_ms / tf['ms']:.2f}x (goal <= 0.7x)")
 
 

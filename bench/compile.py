@@ -12,6 +12,7 @@ Blockly ``metadata.md`` objects, and JSON paths with base64 images. Then it comp
 and prints seconds and objects/s for each. Targets (issue 2): cold <= 30 s on 2 cores, the re-run
 after one change <= 1 s. Run: ``python bench/compile.py [--objects N] [--paths M] [--jobs J]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,9 +53,9 @@ def front_matter(hruid: str, language: str, content_type: str, rng: random.Rando
 hruid: {hruid}
 version: 3
 language: {language}
-title: "Les {hruid.replace('_', ' ')}"
+title: "Les {hruid.replace("_", " ")}"
 description: "Over {hruid}"
-keywords: ["ai", "{rng.choice(['python', 'robot', 'data', 'ethiek'])}"]
+keywords: ["ai", "{rng.choice(["python", "robot", "data", "ethiek"])}"]
 educational_goals: [
     {{source: onderwijsdoelen.be, id: "{rng.randint(1, 40)}.{rng.randint(1, 9)}"}}
 ]
@@ -68,16 +69,19 @@ estimated_time: {rng.randint(2, 20)}
 skos_concepts: [
     'http://ilearn.ilabt.imec.be/vocab/curr1/s-computers-en-systemen'
 ]
-teacher_exclusive: {'true' if teacher else 'false'}
+teacher_exclusive: {"true" if teacher else "false"}
 ---
 """
 
 
 def body(i: int, rng: random.Random, blockly: list[str], language: str) -> str:
-    parts = [f"# Les {i}\n",
-             "Binnen het machinaal leren bekleedt ***deep learning*** een prominente plaats. " * rng.randint(2, 6),
-             "\n<div class=\"alert alert-box alert-success\">\n  Hoe verloopt een <b>training</b>?<br>\n</div>\n",
-             f"![Figuur {i}](embed/fig{i}.png \"Figuur\")\n", "![logo](embed/dwengo.png)\n"]
+    parts = [
+        f"# Les {i}\n",
+        "Binnen het machinaal leren bekleedt ***deep learning*** een prominente plaats. " * rng.randint(2, 6),
+        '\n<div class="alert alert-box alert-success">\n  Hoe verloopt een <b>training</b>?<br>\n</div>\n',
+        f'![Figuur {i}](embed/fig{i}.png "Figuur")\n',
+        "![logo](embed/dwengo.png)\n",
+    ]
     if i % 3 == 0:
         parts.append("De propositie \\\\(A \\lor B\\\\) lees je als:\n\n\\\\[ A \\lor B \\Leftrightarrow Q \\\\]\n")
     if i % 4 == 0:
@@ -85,8 +89,10 @@ def body(i: int, rng: random.Random, blockly: list[str], language: str) -> str:
     if i % 5 == 0:
         parts.append("```python\nimport numpy as np\nx = np.arange(10)\nprint(x.mean())\n```\n")
     if i % 6 == 0:
-        parts.append("<div class=\"dwengo-content\">\n<pre><code class=\"language-cpp\" data-filename=\"a.cpp\">"
-                     "void setup() {}\nvoid loop() {}\n</code></pre>\n</div>\n")
+        parts.append(
+            '<div class="dwengo-content">\n<pre><code class="language-cpp" data-filename="a.cpp">'
+            "void setup() {}\nvoid loop() {}\n</code></pre>\n</div>\n"
+        )
     if blockly and i % 8 == 0:
         parts.append(f"Oplossing:\n\n![blockly](@learning-object/{rng.choice(blockly)}/{language}/3)\n")
     if i % 7 == 0:
@@ -110,7 +116,8 @@ def generate(root: Path, objects: int, paths: int, seed: int = 7) -> list[Path]:
             (folder / "metadata.md").write_text(front_matter(hruid, language, "blockly", rng, False))
             (folder / "program.xml").write_text(
                 '<xml xmlns="https://developers.google.com/blockly/xml">'
-                f'<block type="text"><field name="TEXT">Welkom {i}</field></block></xml>')
+                f'<block type="text"><field name="TEXT">Welkom {i}</field></block></xml>'
+            )
             blockly[language].append(hruid)
             sources.append(folder / "metadata.md")
         else:
@@ -124,15 +131,39 @@ def generate(root: Path, objects: int, paths: int, seed: int = 7) -> list[Path]:
     for p in range(paths):
         language = LANGUAGES[p % 3]
         chosen = rng.sample(keys[language], 12)
-        nodes = [{"learningobject_hruid": h, "language": language, "version": "3", "start_node": n == 0,
-                  **({"transitions": [{"default": True,
-                                       "next": {"hruid": chosen[n + 1], "language": language, "version": "3"}}]}
-                     if n + 1 < len(chosen) else {})} for n, h in enumerate(chosen)]
+        nodes = [
+            {
+                "learningobject_hruid": h,
+                "language": language,
+                "version": "3",
+                "start_node": n == 0,
+                **(
+                    {
+                        "transitions": [
+                            {"default": True, "next": {"hruid": chosen[n + 1], "language": language, "version": "3"}}
+                        ]
+                    }
+                    if n + 1 < len(chosen)
+                    else {}
+                ),
+            }
+            for n, h in enumerate(chosen)
+        ]
         folder = root / "learning_paths" / language
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"path{p:03d}.json").write_text(json.dumps(
-            {"hruid": f"path_{p:03d}", "language": language, "title": f"Leerpad {p}", "description": "Een leerpad",
-             "image": cover, "nodes": nodes}, indent=2))
+        (folder / f"path{p:03d}.json").write_text(
+            json.dumps(
+                {
+                    "hruid": f"path_{p:03d}",
+                    "language": language,
+                    "title": f"Leerpad {p}",
+                    "description": "Een leerpad",
+                    "image": cover,
+                    "nodes": nodes,
+                },
+                indent=2,
+            )
+        )
     return sources
 
 
@@ -142,9 +173,11 @@ def run(label: str, root: Path, options: CompileOptions, count: int) -> None:
     seconds, after = time.perf_counter() - started, os.times()
     main_cpu = after.user + after.system - before.user - before.system
     worker_cpu = max(0.0, after.children_user + after.children_system - before.children_user - before.children_system)
-    print(f"{label:<24} {seconds:6.2f} s wall {count / seconds:6.0f} objects/s | cpu {main_cpu:5.2f} s main "
-          f"+ {worker_cpu:5.2f} s render workers | {len(result.objects)} objects, {len(result.paths)} paths, "
-          f"{len(result.errors)} errors, {len(result.warnings)} warnings")
+    print(
+        f"{label:<24} {seconds:6.2f} s wall {count / seconds:6.0f} objects/s | cpu {main_cpu:5.2f} s main "
+        f"+ {worker_cpu:5.2f} s render workers | {len(result.objects)} objects, {len(result.paths)} paths, "
+        f"{len(result.errors)} errors, {len(result.warnings)} warnings"
+    )
     if result.errors:
         for d in result.errors[:5]:
             print("   ", d.format())
@@ -169,16 +202,32 @@ def main() -> None:
         run("one object changed", root, options, args.objects)
         changed.write_text(changed.read_text() + "\nNog een alinea.\n")
         started = time.perf_counter()
-        cli = subprocess.run([sys.executable, "-m", "learningpaths.compiler", str(root),
-                              "--cache", str(Path(tmp) / "cache"), "--format", "json"],
-                             capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+        cli = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "learningpaths.compiler",
+                str(root),
+                "--cache",
+                str(Path(tmp) / "cache"),
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
         report = json.loads(cli.stdout)
-        print(f"{'one changed, new process':<24} {time.perf_counter() - started:6.2f} s wall "
-              f"(python -m learningpaths.compiler --cache: start-up and imports included; "
-              f"compile {report['seconds']:.2f} s; exit {cli.returncode})")
+        print(
+            f"{'one changed, new process':<24} {time.perf_counter() - started:6.2f} s wall "
+            f"(python -m learningpaths.compiler --cache: start-up and imports included; "
+            f"compile {report['seconds']:.2f} s; exit {cli.returncode})"
+        )
         size = (Path(tmp) / "cache" / "compile-cache.pickle").stat().st_size
-        print(f"cache file: {size / 1e6:.1f} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
-              "(wall times grow with other load, cpu times do not)")
+        print(
+            f"cache file: {size / 1e6:.1f} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
+            "(wall times grow with other load, cpu times do not)"
+        )
 
 
 if __name__ == "__main__":

@@ -16,8 +16,13 @@ from __future__ import annotations
 
 import os
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS",
-             "NUMEXPR_NUM_THREADS"):
+for _var in (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+):
     os.environ[_var] = "1"  # before NumPy and torch load their BLAS
 
 import argparse  # noqa: E402
@@ -40,7 +45,8 @@ def engine_mlp(sizes):
 def engine_cnn():
     return engine.Sequential(
         [engine.Conv2D(8, 3, activation="relu"), engine.MaxPool2D(2), engine.Flatten(), engine.Dense(10)],
-        input_shape=(1, 28, 28), seed=0,
+        input_shape=(1, 28, 28),
+        seed=0,
     )
 
 
@@ -91,8 +97,11 @@ def time_torch(torch, make_model, x, y, batch_size, steps, lr):
     opt = torch.optim.Adam(model.parameters(), lr=lr)
     loss_fn = torch.nn.CrossEntropyLoss()
     tx, ty = torch.from_numpy(x), torch.from_numpy(y)
-    batches = [(tx, ty)] if batch_size == len(x) else [
-        (tx[i : i + batch_size], ty[i : i + batch_size]) for i in range(0, len(x), batch_size)]
+    batches = (
+        [(tx, ty)]
+        if batch_size == len(x)
+        else [(tx[i : i + batch_size], ty[i : i + batch_size]) for i in range(0, len(x), batch_size)]
+    )
     start = clocks()
     for step in range(steps):
         xb, yb = batches[step % len(batches)]
@@ -125,17 +134,36 @@ def main(argv=None):
     mnist_y = rng.integers(0, 10, size=128 * mnist_steps)
 
     cases = [
-        ("lesson MLP 2-64-64-2, 1000 points, full batch", lambda: engine_mlp([2, 64, 64, 2]),
-         moons_x, moons_y, 1000, mlp_steps, 0.01, 0.8),
-        ("lesson CNN conv8x3x3-pool-dense10, 28x28, batch 64", engine_cnn,
-         cnn_x, cnn_y, 64, cnn_steps, 0.001, 1.0),
-        ("MNIST-size MLP 784-128-64-10, batch 128", lambda: engine_mlp([784, 128, 64, 10]),
-         mnist_x, mnist_y, 128, mnist_steps, 0.001, None),
+        (
+            "lesson MLP 2-64-64-2, 1000 points, full batch",
+            lambda: engine_mlp([2, 64, 64, 2]),
+            moons_x,
+            moons_y,
+            1000,
+            mlp_steps,
+            0.01,
+            0.8,
+        ),
+        ("lesson CNN conv8x3x3-pool-dense10, 28x28, batch 64", engine_cnn, cnn_x, cnn_y, 64, cnn_steps, 0.001, 1.0),
+        (
+            "MNIST-size MLP 784-128-64-10, batch 128",
+            lambda: engine_mlp([784, 128, 64, 10]),
+            mnist_x,
+            mnist_y,
+            128,
+            mnist_steps,
+            0.001,
+            None,
+        ),
     ]
-    print(f"engine vs PyTorch {torch.__version__} (CPU), NumPy {np.__version__}, one thread each; "
-          f"{platform.processor() or platform.machine()}; best of {repeats}")
-    header = (f"{'benchmark':<52} {'steps':>5} {'engine ms/step':>14} {'torch ms/step':>13} {'ratio':>6} "
-              f"{'goal':>6} {'CPU ratio':>9}  final loss engine / torch")
+    print(
+        f"engine vs PyTorch {torch.__version__} (CPU), NumPy {np.__version__}, one thread each; "
+        f"{platform.processor() or platform.machine()}; best of {repeats}"
+    )
+    header = (
+        f"{'benchmark':<52} {'steps':>5} {'engine ms/step':>14} {'torch ms/step':>13} {'ratio':>6} "
+        f"{'goal':>6} {'CPU ratio':>9}  final loss engine / torch"
+    )
     print(header)
     print("-" * len(header))
     results = []
@@ -148,8 +176,10 @@ def main(argv=None):
         e_cpu, t_cpu = min(t[1] for t, _ in e_runs), min(t[1] for t, _ in t_runs)
         ratio = e_time / t_time
         goal_text = f"<={goal:.1f}x" if goal else "report"
-        print(f"{name:<52} {steps:>5} {1e3 * e_time / steps:>14.3f} {1e3 * t_time / steps:>13.3f} "
-              f"{ratio:>5.2f}x {goal_text:>6} {e_cpu / t_cpu:>8.2f}x  {e_runs[0][1]:.4f} / {t_runs[0][1]:.4f}")
+        print(
+            f"{name:<52} {steps:>5} {1e3 * e_time / steps:>14.3f} {1e3 * t_time / steps:>13.3f} "
+            f"{ratio:>5.2f}x {goal_text:>6} {e_cpu / t_cpu:>8.2f}x  {e_runs[0][1]:.4f} / {t_runs[0][1]:.4f}"
+        )
         results.append((name, ratio, goal))
     print()
     for name, ratio, goal in results:

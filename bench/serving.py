@@ -21,6 +21,7 @@ showed up as the server's latency. Without wrk, ``--client python`` runs keep-al
 
 Goal on CPU: p99 <= 25 ms at 32 concurrent clients for the digit CNN.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -84,8 +85,9 @@ def client(port: int, body: bytes, n: int, out: list, errors: list) -> None:
 def run_level(port: int, body: bytes, clients: int, per_client: int) -> dict:
     latencies: list[float] = []
     errors: list[int] = []
-    threads = [threading.Thread(target=client, args=(port, body, per_client, latencies, errors))
-               for _ in range(clients)]
+    threads = [
+        threading.Thread(target=client, args=(port, body, per_client, latencies, errors)) for _ in range(clients)
+    ]
     start = time.perf_counter()
     for t in threads:
         t.start()
@@ -93,8 +95,14 @@ def run_level(port: int, body: bytes, clients: int, per_client: int) -> dict:
         t.join()
     wall = time.perf_counter() - start
     lat = np.sort(np.asarray(latencies)) * 1000
-    return {"clients": clients, "requests": len(lat), "errors": len(errors), "rps": len(lat) / wall,
-            "p50": float(np.percentile(lat, 50)), "p99": float(np.percentile(lat, 99))}
+    return {
+        "clients": clients,
+        "requests": len(lat),
+        "errors": len(errors),
+        "rps": len(lat) / wall,
+        "p50": float(np.percentile(lat, 50)),
+        "p99": float(np.percentile(lat, 99)),
+    }
 
 
 # The POST request, then bench/load.lua's counting (every non-2xx) and its one-line summary.
@@ -109,14 +117,34 @@ dofile(%r)
 def run_level_wrk(port: int, body: bytes, clients: int, seconds: float, script: Path) -> dict:
     script.write_text(WRK_SCRIPT % (body.decode(), str(ROOT / "bench" / "load.lua")))
     threads = max(1, min(clients // 2, os.cpu_count() or 1))
-    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{max(1, round(seconds))}s", "-s",
-                          str(script), f"http://127.0.0.1:{port}/api/demos/digits-cnn/predict"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            str(threads),
+            "-c",
+            str(clients),
+            "-d",
+            f"{max(1, round(seconds))}s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}/api/demos/digits-cnn/predict",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     line = next(line for line in out.splitlines() if line.startswith("LOAD "))
     data = {k: float(v) for k, v in (item.split("=") for item in line.split()[1:])}
     errors = data["non2xx"] + data["connect"] + data["read"] + data["write"] + data["timeout"]
-    return {"clients": clients, "requests": int(data["requests"]), "errors": int(errors), "rps": data["rps"],
-            "p50": data["p50_ms"], "p99": data["p99_ms"]}
+    return {
+        "clients": clients,
+        "requests": int(data["requests"]),
+        "errors": int(errors),
+        "rps": data["rps"],
+        "p50": data["p50_ms"],
+        "p99": data["p99_ms"],
+    }
 
 
 def engine_forward_ms(models_dir: Path, x: np.ndarray, repeats: int = 300) -> float:
@@ -147,8 +175,16 @@ def main() -> None:
     args = parser.parse_args()
 
     var = Path(tempfile.mkdtemp(prefix="lp-bench-serving-"))
-    env = dict(os.environ, VAR_DIR=str(var), DEMO_RATE_LIMIT="100000000", DEBUG="0", SECRET_KEY="bench-" + "x" * 50,
-               ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        VAR_DIR=str(var),
+        DEMO_RATE_LIMIT="100000000",
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        PYTHONUNBUFFERED="1",
+    )
     py = sys.executable
     print("training the demo models (once) ...", flush=True)
     subprocess.run([py, "manage.py", "migrate", "-v0", "--skip-checks"], cwd=ROOT, env=env, check=True)
@@ -161,13 +197,43 @@ def main() -> None:
     for name in args.server.split(","):
         port = free_port()
         if name == "uvicorn":
-            command = [py, "-m", "uvicorn", "learningpaths.asgi:application",
-                       "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
-                       "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
+            command = [
+                py,
+                "-m",
+                "uvicorn",
+                "learningpaths.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ]
             setup = f"uvicorn: {args.workers} worker processes, one event loop each"
         elif name == "gunicorn":
-            command = [py, "-m", "gunicorn", "learningpaths.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-                       "--threads", str(args.threads), "-k", "gthread", "--log-level", "warning"]
+            command = [
+                py,
+                "-m",
+                "gunicorn",
+                "learningpaths.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "-k",
+                "gthread",
+                "--log-level",
+                "warning",
+            ]
             setup = f"gunicorn: {args.workers} workers x {args.threads} threads"
         else:
             raise SystemExit(f"unknown server {name!r}: choose uvicorn or gunicorn")
@@ -175,17 +241,22 @@ def main() -> None:
         try:
             status = wait_ready(port)
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            conn.request("POST", "/api/demos/digits-cnn/predict", body=body,
-                         headers={"Content-Type": "application/json"})
+            conn.request(
+                "POST", "/api/demos/digits-cnn/predict", body=body, headers={"Content-Type": "application/json"}
+            )
             first = json.loads(conn.getresponse().read())
             run_level(port, body, 64, 4)  # every worker has answered before we measure
-            print(f"\n{setup}; {os.cpu_count()} CPUs; clients: {args.client}; providers: {status['providers']} "
-                  f"(available: {status['available_providers']}); session runs on {first['provider']}", flush=True)
+            print(
+                f"\n{setup}; {os.cpu_count()} CPUs; clients: {args.client}; providers: {status['providers']} "
+                f"(available: {status['available_providers']}); session runs on {first['provider']}",
+                flush=True,
+            )
             if args.client == "wrk":
                 results[name] = [run_level_wrk(port, body, c, args.seconds, var / "post.lua") for c in levels]
             else:
-                results[name] = [run_level(port, body, c, args.requests if c == 1 else max(args.requests // 4, 25))
-                                 for c in levels]
+                results[name] = [
+                    run_level(port, body, c, args.requests if c == 1 else max(args.requests // 4, 25)) for c in levels
+                ]
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)
@@ -194,8 +265,10 @@ def main() -> None:
     print(f"\n{'server':>8} {'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     for name, rows in results.items():
         for r in rows:
-            print(f"{name:>8} {r['clients']:>7} {r['requests']:>8} {r['errors']:>6} {r['rps']:>8.0f} "
-                  f"{r['p50']:>8.2f} {r['p99']:>8.2f}")
+            print(
+                f"{name:>8} {r['clients']:>7} {r['requests']:>8} {r['errors']:>6} {r['rps']:>8.0f} "
+                f"{r['p50']:>8.2f} {r['p99']:>8.2f}"
+            )
     print(f"\nengine NumPy forward pass in process, 1 sample: {forward:.3f} ms")
     for name, rows in results.items():
         for r in rows:

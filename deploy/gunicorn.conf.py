@@ -16,6 +16,7 @@ Why these values (measured with bench/load.sh, figures in bench/README.md):
   warms them up) are created after the fork, never shared across it.
 * ``max_requests`` with jitter recycles workers now and then, so a slow leak cannot grow forever.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """learningpaths: a learning-path platform for AI education (Django project package)."""
+
 from importlib.metadata import PackageNotFoundError, version
 
 try:

@@ -6,6 +6,7 @@ before Django is configured. A checkout keeps the site's own static files in the
 carries a copy of the first three in ``learningpaths/_static/`` (setup.py's build step) and has
 no place of its own for generated files, so those go to a folder of the site's (below).
 """
+
 from __future__ import annotations
 
 import os

@@ -10,6 +10,7 @@ and ``deploy/gunicorn.conf.py``) is in one table, with its default and accepted 
 that none is missing). Booleans take "1"/"true"/"yes"/"on" or "0"/"false"/"no"/"off"; lists are
 comma-separated.
 """
+
 from __future__ import annotations
 
 import os
@@ -171,8 +172,16 @@ COMPILE_CACHE_DIR = VAR_DIR / "compile-cache"
 # Hosts whose pages content may embed in an <iframe> (everything else is removed by the sanitiser).
 IFRAME_ALLOWLIST = env_list(
     "IFRAME_ALLOWLIST",
-    ["www.youtube.com", "youtube.com", "www.youtube-nocookie.com", "player.vimeo.com", "dwengo.org",
-     "www.dwengo.org", "kiks.ilabt.imec.be", "blockly.dwengo.org"],
+    [
+        "www.youtube.com",
+        "youtube.com",
+        "www.youtube-nocookie.com",
+        "player.vimeo.com",
+        "dwengo.org",
+        "www.dwengo.org",
+        "kiks.ilabt.imec.be",
+        "blockly.dwengo.org",
+    ],
 )
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -196,16 +205,20 @@ TEACHER_INVITE_CODE = os.environ.get("TEACHER_INVITE_CODE", "")
 # The cache holds the rate-limit counters (sign-in, demos). Per process by default; several app
 # servers share one: CACHE_URL=redis://host:6379/0 or CACHE_URL=db (after `manage.py createcachetable`).
 _CACHE_URL = os.environ.get("CACHE_URL", "")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
-          if _CACHE_URL.startswith(("redis://", "rediss://")) else
-          {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lp_cache"} if _CACHE_URL == "db"
-          else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "lp_cache"}
+    if _CACHE_URL == "db"
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Static files: WhiteNoise serves them compressed with far-future caching in production.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }

@@ -1,4 +1,5 @@
 """Compile the UI translations (.po → .mo) with polib, so no GNU gettext install is needed."""
+
 from __future__ import annotations
 
 import sys

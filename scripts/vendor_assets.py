@@ -5,6 +5,7 @@
 A thin wrapper: the logic is ``learningpaths/runtime/vendor.py``, which an installed site runs as
 ``manage.py vendorassets``.
 """
+
 from __future__ import annotations
 
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from learningpaths.runtime.vendor import main  # noqa: E402
+from learningpaths.runtime.vendor import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,4 +1,5 @@
 """Shared fixtures: users, and compiled content built directly from the compiler's result types."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,24 +10,55 @@ from pathlib import Path
 import pytest
 
 from learningpaths.compiler.result import (
-    CompiledNode, CompiledObject, CompiledPath, CompiledTransition, CompileResult, ObjectKey,
+    CompiledNode,
+    CompiledObject,
+    CompiledPath,
+    CompiledTransition,
+    CompileResult,
+    ObjectKey,
 )
 
 
-def compiled_object(hruid, language="en", version=1, *, title=None, teacher_exclusive=False,
-                    html=None, teacher_html=None, ages=(12, 18), minutes=10, **metadata) -> CompiledObject:
+def compiled_object(
+    hruid,
+    language="en",
+    version=1,
+    *,
+    title=None,
+    teacher_exclusive=False,
+    html=None,
+    teacher_html=None,
+    ages=(12, 18),
+    minutes=10,
+    **metadata,
+) -> CompiledObject:
     html = html if html is not None else f"<p>Body of {hruid}</p>"
     teacher_html = teacher_html if teacher_html is not None else html
     meta = {
-        "hruid": hruid, "language": language, "version": version, "title": title or hruid.title(),
-        "description": f"About {hruid}", "content_type": "text/markdown", "keywords": [hruid],
-        "target_ages": list(ages), "estimated_time": minutes, "teacher_exclusive": teacher_exclusive,
-        "available": True, "skos_concepts": [], **metadata,
+        "hruid": hruid,
+        "language": language,
+        "version": version,
+        "title": title or hruid.title(),
+        "description": f"About {hruid}",
+        "content_type": "text/markdown",
+        "keywords": [hruid],
+        "target_ages": list(ages),
+        "estimated_time": minutes,
+        "teacher_exclusive": teacher_exclusive,
+        "available": True,
+        "skos_concepts": [],
+        **metadata,
     }
     digest = hashlib.sha256(repr((meta, html, teacher_html)).encode()).hexdigest()
     return CompiledObject(
-        key=ObjectKey(hruid, language, version), source_path=f"content/{hruid}/index.md", metadata=meta,
-        html=html, teacher_html=teacher_html, text=html, teacher_text=teacher_html, content_hash=digest,
+        key=ObjectKey(hruid, language, version),
+        source_path=f"content/{hruid}/index.md",
+        metadata=meta,
+        html=html,
+        teacher_html=teacher_html,
+        text=html,
+        teacher_text=teacher_html,
+        content_hash=digest,
     )
 
 
@@ -39,10 +71,17 @@ def compiled_path(hruid, objects: list[CompiledObject], language="en", *, title=
     ages = [a for o in objects for a in o.metadata["target_ages"]]
     digest = hashlib.sha256(repr((hruid, [o.content_hash for o in objects])).encode()).hexdigest()
     return CompiledPath(
-        hruid=hruid, language=language, title=title or hruid.title(), description=f"Path {hruid}",
-        source_path=f"content/learning_paths/{hruid}.json", nodes=nodes, keywords=[hruid],
-        min_age=min(ages, default=None), max_age=max(ages, default=None),
-        estimated_time=sum(o.metadata["estimated_time"] for o in objects), content_hash=digest,
+        hruid=hruid,
+        language=language,
+        title=title or hruid.title(),
+        description=f"Path {hruid}",
+        source_path=f"content/learning_paths/{hruid}.json",
+        nodes=nodes,
+        keywords=[hruid],
+        min_age=min(ages, default=None),
+        max_age=max(ages, default=None),
+        estimated_time=sum(o.metadata["estimated_time"] for o in objects),
+        content_hash=digest,
     )
 
 
@@ -82,8 +121,12 @@ def sample_site(db, settings, tmp_path):
     from learningpaths.paths.services import content_sync
 
     settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
-    a = compiled_object("intro", title="Introduction",
-                        html="<p>Welcome</p>", teacher_html="<p>Welcome</p><aside>TEACHER-SECRET-NOTE</aside>")
+    a = compiled_object(
+        "intro",
+        title="Introduction",
+        html="<p>Welcome</p>",
+        teacher_html="<p>Welcome</p><aside>TEACHER-SECRET-NOTE</aside>",
+    )
     b = compiled_object("guide", title="Teacher guide", teacher_exclusive=True, html="<p>TEACHER-GUIDE-TEXT</p>")
     c = compiled_object("neuron", title="A neuron", html="<p>Neurons compute</p>")
     result = compile_result([a, b, c], [compiled_path("deep", [a, b, c], title="Deep learning")])

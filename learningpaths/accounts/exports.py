@@ -12,6 +12,7 @@ and classes, so those apps contribute their parts from their ``AppConfig.ready()
 
 Registering a section name twice replaces it, so a reload in one process cannot duplicate it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

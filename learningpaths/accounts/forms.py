@@ -11,7 +11,8 @@ class SignUpForm(UserCreationForm):
     """Username and password are enough (students may be pseudonymous)."""
 
     teacher_code = forms.CharField(
-        label=_("Teacher invite code"), required=False,
+        label=_("Teacher invite code"),
+        required=False,
         help_text=_("Only for teachers: the code your school or an administrator gave you."),
     )
 
@@ -29,6 +30,9 @@ class SignUpForm(UserCreationForm):
 
 
 class AccountDeleteForm(forms.Form):
-    password = forms.CharField(label=_("Your password"), max_length=4096,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=_("Your password"),
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     confirm = forms.BooleanField(label=_("Yes, delete my account and all my data. This cannot be undone."))

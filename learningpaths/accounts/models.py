@@ -1,4 +1,5 @@
 """The custom user model, in place from the first migration (Django's advice)."""
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,5 @@
 """Reads for accounts: a person's own data (GDPR)."""
+
 from __future__ import annotations
 
 from . import exports
@@ -7,11 +8,17 @@ from . import exports
 def user_data(*, user) -> dict:
     """Everything stored about ``user`` (no password hash), as JSON-ready data: the account, then
     the sections the other apps registered (``exports.register``)."""
-    data: dict = {"account": {
-        "username": user.username, "email": user.email, "first_name": user.first_name,
-        "last_name": user.last_name, "role": user.role, "date_joined": exports.iso(user.date_joined),
-        "last_login": exports.iso(user.last_login),
-    }}
+    data: dict = {
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "role": user.role,
+            "date_joined": exports.iso(user.date_joined),
+            "last_login": exports.iso(user.last_login),
+        }
+    }
     for section, fn in exports.sections().items():
         data[section] = fn(user=user)
     return data

@@ -1,4 +1,5 @@
 """Writes for accounts."""
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 

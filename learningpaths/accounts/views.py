@@ -37,8 +37,10 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "too_many_attempts": _("Too many failed attempts to sign in. Wait 15 minutes and try again, "
-                               "or ask your teacher to reset your password."),
+        "too_many_attempts": _(
+            "Too many failed attempts to sign in. Wait 15 minutes and try again, "
+            "or ask your teacher to reset your password."
+        ),
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -72,6 +74,7 @@ class SignInView(LoginView):
 
 
 # -- my data (GDPR) --------------------------------------------------------------------------------
+
 
 @login_required
 @require_GET

@@ -1,4 +1,5 @@
 """Who is asking: an ``Authorization: Token <key>`` header, else the session, else anonymous."""
+
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser

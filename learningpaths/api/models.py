@@ -1,4 +1,5 @@
 """API tokens. Only the SHA-256 of a key is stored; the key itself is shown once, at creation."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,9 @@ class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(max_length=KEY_PREFIX_LENGTH, editable=False,
-                              help_text=_("First characters of the key, to recognise it."))
+    prefix = models.CharField(
+        max_length=KEY_PREFIX_LENGTH, editable=False, help_text=_("First characters of the key, to recognise it.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked = models.BooleanField(default=False)
@@ -37,7 +39,7 @@ class ApiToken(models.Model):
         return f"{self.prefix}… ({self.user})"
 
     @classmethod
-    def create_for(cls, user, *, name: str = "") -> tuple["ApiToken", str]:
+    def create_for(cls, user, *, name: str = "") -> tuple[ApiToken, str]:
         """Create a token and return it with its key; the key is not stored and cannot be shown again."""
         key = secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=hash_key(key), prefix=key[:KEY_PREFIX_LENGTH])

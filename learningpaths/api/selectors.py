@@ -1,5 +1,6 @@
 """Reads the API needs beyond ``learningpaths.paths.selectors``. Visibility always comes from the
 shared querysets (``visible_to``) and ``paths.selectors.path_nodes``; nothing here decides it anew."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -17,8 +18,15 @@ from learningpaths.paths.selectors_cache import memoised
 _HEAVY = ("html", "teacher_html", "text", "teacher_text", "metadata")
 
 
-def object_lookup(*, user, hruid: str | None = None, language: str | None = None, version: int | None = None,
-                  uuid: str | None = None, heavy: bool = True) -> LearningObject:
+def object_lookup(
+    *,
+    user,
+    hruid: str | None = None,
+    language: str | None = None,
+    version: int | None = None,
+    uuid: str | None = None,
+    heavy: bool = True,
+) -> LearningObject:
     """The object matching every given identifier (Dwengo's getRaw/getMetadata/getWrapped lookup).
 
     Without a version: the latest version the user may see. Without a language: the first language
@@ -56,8 +64,12 @@ def _fold(value) -> str:
 
 
 def _search_fields(obj: LearningObject) -> list[str]:
-    return [_fold(obj.title), _fold(obj.description), *map(_fold, obj.keywords or []),
-            *map(_fold, obj.skos_concepts or [])]
+    return [
+        _fold(obj.title),
+        _fold(obj.description),
+        *map(_fold, obj.keywords or []),
+        *map(_fold, obj.skos_concepts or []),
+    ]
 
 
 def _any_in(values, wanted: list) -> bool:
@@ -108,8 +120,11 @@ def frequent_keywords(limit: int = 5) -> list[str]:
     """The most used keywords of available, non-teacher-exclusive objects (latest versions), ignoring
     empty strings. Independent of the caller, as in Dwengo. Ties are broken alphabetically."""
     counts: Counter[str] = Counter()
-    rows = (LearningObject.objects.filter(available=True, teacher_exclusive=False).latest_versions()
-            .values_list("keywords", flat=True))
+    rows = (
+        LearningObject.objects.filter(available=True, teacher_exclusive=False)
+        .latest_versions()
+        .values_list("keywords", flat=True)
+    )
     for keywords in rows:
         for kw in keywords or []:
             if isinstance(kw, str) and kw.strip():
@@ -127,7 +142,7 @@ def done_hruids(*, user, path: LearningPath) -> set[str]:
     ``num_nodes_left`` equals ``num_nodes``."""
     if not getattr(user, "is_authenticated", False) or not apps.is_installed("learningpaths.learning"):
         return set()
-    from learningpaths.learning import selectors as learning  # noqa: PLC0415 (optional app)
+    from learningpaths.learning import selectors as learning
 
     return set(learning.done_hruids(user=user, path=path))
 
@@ -185,9 +200,13 @@ def path_view(*, user, path: LearningPath) -> PathView:
     teacher = can_see_teacher_content(user)
     views = paths_selectors.path_nodes(path=path, user=user)
     # Start nodes and keywords depend only on the build and the visibility: memoised (read only).
-    starts, keywords = memoised(("api_path_view", path.pk, teacher), lambda: (
-        _start_pks(path=path, views=views, teacher=teacher),
-        _visible_keywords(path=path, views=views, teacher=teacher)))
+    starts, keywords = memoised(
+        ("api_path_view", path.pk, teacher),
+        lambda: (
+            _start_pks(path=path, views=views, teacher=teacher),
+            _visible_keywords(path=path, views=views, teacher=teacher),
+        ),
+    )
     return PathView(path=path, views=views, starts=starts, keywords=keywords, done=done_hruids(user=user, path=path))
 
 

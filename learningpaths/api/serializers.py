@@ -6,6 +6,7 @@ rebuilt from scratch, and Dwengo's Mongo ids changed on every sync):
   - learning path: ``"<hruid>/<language>"``, so ``/api/learningPath/<_id>`` is the path's URL;
   - path node: the ``_id`` of its learning object (as in Dwengo, where a node carries the LO's id).
 """
+
 from __future__ import annotations
 
 import base64
@@ -56,9 +57,24 @@ def object_metadata(obj: LearningObject) -> dict:
 
 
 _NODE_OBJECT_FIELDS = (
-    "title", "description", "content_type", "teacher_exclusive", "available", "estimated_time", "difficulty",
-    "keywords", "target_ages", "educational_goals", "skos_concepts", "return_value", "licence", "copyright",
-    "aspect_ratio", "uuid", "created_at", "updatedAt",
+    "title",
+    "description",
+    "content_type",
+    "teacher_exclusive",
+    "available",
+    "estimated_time",
+    "difficulty",
+    "keywords",
+    "target_ages",
+    "educational_goals",
+    "skos_concepts",
+    "return_value",
+    "licence",
+    "copyright",
+    "aspect_ratio",
+    "uuid",
+    "created_at",
+    "updatedAt",
 )
 
 
@@ -78,8 +94,11 @@ def path_node(view, *, start: bool) -> dict:
             {
                 "default": bool(default),
                 "condition": condition or "",
-                "next": {"hruid": target.object.hruid, "version": target.object.version,
-                         "language": target.object.language},
+                "next": {
+                    "hruid": target.object.hruid,
+                    "version": target.object.version,
+                    "language": target.object.language,
+                },
             }
             for target, default, condition in view.next
         ],

@@ -1,5 +1,6 @@
 """Routes of the Dwengo-compatible API, mounted at /api/. Like Dwengo's Express routes, each one
 also answers with a trailing slash. Every route must be described in openapi.py (a test checks)."""
+
 import re
 
 from django.urls import re_path

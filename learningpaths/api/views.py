@@ -5,6 +5,7 @@ whole site) with a real status (Dwengo answered 200 text).
 Who is asking: ``Authorization: Token <key>`` (see auth.py), else the session, else anonymous.
 Teacher-only content is served only to teachers; to everyone else a teacher-exclusive object is
 a 404, exactly like a missing one, so its existence does not leak (a 403 would confirm it)."""
+
 from __future__ import annotations
 
 import functools
@@ -100,8 +101,11 @@ class Params:
         if len(items) > MAX_LIST:
             raise BadRequest(f"'{name}' has too many items (at most {MAX_LIST}).")
         for item in items:
-            ok = (isinstance(item, str) if kind is str
-                  else isinstance(item, (int, float)) and not isinstance(item, bool) and math.isfinite(item))
+            ok = (
+                isinstance(item, str)
+                if kind is str
+                else isinstance(item, (int, float)) and not isinstance(item, bool) and math.isfinite(item)
+            )
             if not ok:
                 raise BadRequest(f"'{name}' must be a JSON array of {'strings' if kind is str else 'numbers'}.")
         return items
@@ -172,8 +176,7 @@ OBJECT_LOOKUP = ("hruid", "language", "version", "uuid")
 
 def _lookup(request, *, heavy: bool = True):
     p = Params(request)
-    ids = {"hruid": p.str("hruid"), "language": p.str("language"), "version": p.int("version"),
-           "uuid": p.str("uuid")}
+    ids = {"hruid": p.str("hruid"), "language": p.str("language"), "version": p.int("version"), "uuid": p.str("uuid")}
     if ids["hruid"] is None and ids["uuid"] is None:
         raise BadRequest("Give 'hruid' (with 'language' and optionally 'version') or 'uuid'.")
     return selectors.object_lookup(user=request.api_user, heavy=heavy, **ids)
@@ -212,10 +215,28 @@ def get_metadata(request):
     return json_response(serializers.object_metadata(_lookup(request, heavy=False)))
 
 
-SEARCH_EXACT = {"uuid": "str", "hruid": "str", "version": "int", "language": "str", "content_type": "str",
-                "teacher_exclusive": "bool", "available": "bool"}
-SEARCH_PARAMS = ("searchTerm", *SEARCH_EXACT, "title", "description", "target_ages", "keywords",
-                 "skos_concepts", "min_difficulty", "max_difficulty", "min_time", "max_time")
+SEARCH_EXACT = {
+    "uuid": "str",
+    "hruid": "str",
+    "version": "int",
+    "language": "str",
+    "content_type": "str",
+    "teacher_exclusive": "bool",
+    "available": "bool",
+}
+SEARCH_PARAMS = (
+    "searchTerm",
+    *SEARCH_EXACT,
+    "title",
+    "description",
+    "target_ages",
+    "keywords",
+    "skos_concepts",
+    "min_difficulty",
+    "max_difficulty",
+    "min_time",
+    "max_time",
+)
 
 
 @api_endpoint(params=SEARCH_PARAMS)
@@ -227,11 +248,17 @@ def search_objects(request):
         if value is not None:
             exact[name] = value
     filters = selectors.ObjectFilters(
-        search_term=p.str("searchTerm"), exact=exact, title=p.str("title"), description=p.str("description"),
-        target_ages=p.json_list("target_ages", float), keywords=p.json_list("keywords", str),
+        search_term=p.str("searchTerm"),
+        exact=exact,
+        title=p.str("title"),
+        description=p.str("description"),
+        target_ages=p.json_list("target_ages", float),
+        keywords=p.json_list("keywords", str),
         skos_concepts=p.json_list("skos_concepts", str),
-        min_difficulty=p.int("min_difficulty"), max_difficulty=p.int("max_difficulty"),
-        min_time=p.int("min_time"), max_time=p.int("max_time"),
+        min_difficulty=p.int("min_difficulty"),
+        max_difficulty=p.int("max_difficulty"),
+        min_time=p.int("min_time"),
+        max_time=p.int("max_time"),
     )
     objects = selectors.object_search(user=request.api_user, filters=filters)
     return json_response([serializers.object_metadata(o) for o in objects])
@@ -246,8 +273,9 @@ def frequent_keywords(request):
 
 
 def _path_json(view) -> dict:
-    return serializers.path_document(view.path, views=view.views, starts=view.starts, keywords=view.keywords,
-                                     done=view.done)
+    return serializers.path_document(
+        view.path, views=view.views, starts=view.starts, keywords=view.keywords, done=view.done
+    )
 
 
 PATH_SEARCH_PARAMS = ("all", "language", "min_age", "max_age", "title", "description", "hruid", "keywords")
@@ -257,8 +285,14 @@ PATH_SEARCH_PARAMS = ("all", "language", "min_age", "max_age", "title", "descrip
 def search_paths(request):
     p = Params(request)
     filters = selectors.PathFilters(
-        all=p.str("all"), language=p.str("language"), min_age=p.int("min_age"), max_age=p.int("max_age"),
-        title=p.str("title"), description=p.str("description"), hruid=p.str("hruid"), keywords=p.str("keywords"),
+        all=p.str("all"),
+        language=p.str("language"),
+        min_age=p.int("min_age"),
+        max_age=p.int("max_age"),
+        title=p.str("title"),
+        description=p.str("description"),
+        hruid=p.str("hruid"),
+        keywords=p.str("keywords"),
     )
     return json_response([_path_json(v) for v in selectors.path_search(user=request.api_user, filters=filters)])
 
@@ -271,7 +305,7 @@ def paths_from_id_list(request):
         raise BadRequest('\'pathIdList\' is required, e.g. pathIdList={"hruids":["a","b"]}.')
     hruids = id_list.get("hruids") if isinstance(id_list, dict) else id_list if isinstance(id_list, list) else None
     if not isinstance(hruids, list) or not all(isinstance(h, str) for h in hruids):
-        raise BadRequest('\'pathIdList\' must be a JSON object {"hruids": [strings]}.')
+        raise BadRequest("'pathIdList' must be a JSON object {\"hruids\": [strings]}.")
     if len(hruids) > MAX_LIST:
         raise BadRequest(f"'pathIdList' has too many hruids (at most {MAX_LIST}).")
     views = selectors.paths_from_ids(user=request.api_user, hruids=hruids, language=p.str("language"))
@@ -303,8 +337,7 @@ def docs(request):
         (name, [(field, json.dumps(fs, ensure_ascii=False)) for field, fs in schema.get("properties", {}).items()])
         for name, schema in document["components"]["schemas"].items()
     ]
-    return render(request, "api/docs.html", {"doc": document, "operations": _operations(document),
-                                             "schemas": schemas})
+    return render(request, "api/docs.html", {"doc": document, "operations": _operations(document), "schemas": schemas})
 
 
 def _operations(document: dict) -> list[dict]:
@@ -315,22 +348,42 @@ def _operations(document: dict) -> list[dict]:
             params = []
             for prm in op.get("parameters", []):
                 schema = prm.get("schema", {})
-                params.append({**prm, "type": schema.get("type", "") if isinstance(schema.get("type"), str)
-                               else " | ".join(schema.get("type", [])),
-                               "example": prm.get("example", schema.get("example", ""))})
+                params.append(
+                    {
+                        **prm,
+                        "type": schema.get("type", "")
+                        if isinstance(schema.get("type"), str)
+                        else " | ".join(schema.get("type", [])),
+                        "example": prm.get("example", schema.get("example", "")),
+                    }
+                )
             responses = []
             for status, resp in op.get("responses", {}).items():
                 content = resp.get("content", {})
                 media = next(iter(content), "")
                 schema = content.get(media, {}).get("schema", {}) if media else {}
-                responses.append({"status": status, "description": resp.get("description", ""), "media": media,
-                                  "schema": json.dumps(schema, ensure_ascii=False)})
+                responses.append(
+                    {
+                        "status": status,
+                        "description": resp.get("description", ""),
+                        "media": media,
+                        "schema": json.dumps(schema, ensure_ascii=False),
+                    }
+                )
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-            out.append({"method": method.upper(), "route": route, "summary": op.get("summary", ""),
-                        "description": op.get("description", ""), "params": params, "responses": responses,
-                        "anchor": op.get("operationId", ""),
-                        "body": json.dumps(body["schema"], ensure_ascii=False) if body else "",
-                        "body_example": json.dumps(body["example"], ensure_ascii=False) if "example" in body else ""})
+            out.append(
+                {
+                    "method": method.upper(),
+                    "route": route,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "params": params,
+                    "responses": responses,
+                    "anchor": op.get("operationId", ""),
+                    "body": json.dumps(body["schema"], ensure_ascii=False) if body else "",
+                    "body_example": json.dumps(body["example"], ensure_ascii=False) if "example" in body else "",
+                }
+            )
     return out
 
 

@@ -16,5 +16,6 @@ class ClassroomConfig(AppConfig):
         exports.register("classes", selectors_exports.classes_export)
         exports.register("groups", selectors_exports.groups_export)
         exports.register("classes_taught", selectors_exports.classes_taught_export)
-        exports.deletion_register("classroom", delete=services.account_classes_delete,
-                                  warn=selectors_access.sole_taught_warnings)
+        exports.deletion_register(
+            "classroom", delete=services.account_classes_delete, warn=selectors_access.sole_taught_warnings
+        )

@@ -1,4 +1,5 @@
 """Forms: they check shape and size; the services decide the rest."""
+
 from __future__ import annotations
 
 from django import forms
@@ -8,18 +9,24 @@ from .models import CODE_LENGTH, NAME_MAX
 
 
 class ClassroomForm(forms.Form):
-    name = forms.CharField(label=_("Class name"), max_length=NAME_MAX,
-                           help_text=_("For example “3B science” or “AI club”."))
+    name = forms.CharField(
+        label=_("Class name"), max_length=NAME_MAX, help_text=_("For example “3B science” or “AI club”.")
+    )
     approval_required = forms.BooleanField(
-        label=_("I approve each student who joins"), required=False,
-        help_text=_("Off: anyone with the code joins at once. On: they wait until you accept them."))
+        label=_("I approve each student who joins"),
+        required=False,
+        help_text=_("Off: anyone with the code joins at once. On: they wait until you accept them."),
+    )
 
 
 class JoinForm(forms.Form):
-    code = forms.CharField(label=_("Class code"), max_length=CODE_LENGTH + 10, min_length=1,
-                           help_text=_("The code your teacher gave you, for example K7QM3X."),
-                           widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters",
-                                                         "spellcheck": "false"}))
+    code = forms.CharField(
+        label=_("Class code"),
+        max_length=CODE_LENGTH + 10,
+        min_length=1,
+        help_text=_("The code your teacher gave you, for example K7QM3X."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
 
 
 class TeacherAddForm(forms.Form):
@@ -38,17 +45,23 @@ class GroupForm(forms.Form):
 class AssignmentForm(forms.Form):
     path = forms.ChoiceField(label=_("Learning path"))
     deadline = forms.DateTimeField(
-        label=_("Deadline"), required=False,
+        label=_("Deadline"),
+        required=False,
         help_text=_("Optional. Work handed in later is marked as late, not refused."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     groups = forms.MultipleChoiceField(
-        label=_("Only for these groups"), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text=_("Choose no group to give it to the whole class."))
+        label=_("Only for these groups"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose no group to give it to the whole class."),
+    )
 
     def __init__(self, *args, paths=(), groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["path"].choices = [("", _("Choose a learning path"))] + [
-            (f"{p.hruid}|{p.language}", f"{p.title} ({p.language})") for p in paths]
+            (f"{p.hruid}|{p.language}", f"{p.title} ({p.language})") for p in paths
+        ]
         self.fields["groups"].choices = [(str(g.pk), g.name) for g in groups]
         self._groups = {str(g.pk): g for g in groups}
         if not groups:

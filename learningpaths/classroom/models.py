@@ -5,6 +5,7 @@ does: a content rebuild deletes and re-creates ``LearningPath`` rows, and must n
 class's assignments. Answers and progress live in ``learning`` (Submission, StepDone); nothing here
 copies them.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -22,12 +23,12 @@ class Classroom(models.Model):
     name = models.CharField(_("name"), max_length=NAME_MAX)
     code = models.CharField(_("join code"), max_length=CODE_LENGTH, unique=True)
     approval_required = models.BooleanField(
-        _("teacher approves new students"), default=False,
+        _("teacher approves new students"),
+        default=False,
         help_text=_("When on, a student who enters the code waits until a teacher accepts them."),
     )
     teachers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="classes_taught")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -83,8 +84,7 @@ class Assignment(models.Model):
     title = models.CharField(max_length=500)  # the path's title when assigned, shown if the path disappears
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
     groups = models.ManyToManyField(Group, related_name="assignments", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

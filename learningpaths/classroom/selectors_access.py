@@ -3,6 +3,7 @@
 A teacher sees only classes they teach, a student only their own memberships. Anything else is
 Http404, never 403, so ids leak nothing.
 """
+
 from __future__ import annotations
 
 from django.db.models import Count, Q
@@ -37,8 +38,7 @@ def classroom_for_teacher(*, user, class_id: int) -> Classroom:
 
 
 def classroom_for_member(*, user, class_id: int) -> Classroom:
-    classroom = Classroom.objects.filter(pk=class_id, memberships__user=user).first() \
-        if user.is_authenticated else None
+    classroom = Classroom.objects.filter(pk=class_id, memberships__user=user).first() if user.is_authenticated else None
     if classroom is None:
         raise Http404("No such class.")
     return classroom
@@ -80,8 +80,12 @@ def path_choices(*, user) -> list[LearningPath]:
 def student_memberships(*, user) -> list[Membership]:
     if not user.is_authenticated:
         return []
-    return list(Membership.objects.filter(user=user).select_related("classroom")
-                .prefetch_related("classroom__teachers").order_by("classroom__name"))
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("classroom")
+        .prefetch_related("classroom__teachers")
+        .order_by("classroom__name")
+    )
 
 
 def sole_taught_warnings(*, user) -> list[str]:

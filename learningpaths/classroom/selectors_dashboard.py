@@ -1,5 +1,6 @@
 """Reads for the teacher dashboard: the class overview, the progress grid (``Cell``/``Row``/``Grid``),
 a student's own assignments (the same rows) and one student's answers for the teacher."""
+
 from __future__ import annotations
 
 import json
@@ -19,6 +20,7 @@ from .selectors_access import assignment_students
 from .services import RETURN_VALUE_QID
 
 # -- class overview --------------------------------------------------------------------------------
+
 
 @dataclass
 class ClassOverview:
@@ -43,6 +45,7 @@ def classroom_overview(*, classroom: Classroom) -> ClassOverview:
 
 
 # -- progress grid ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Cell:
@@ -112,7 +115,9 @@ class Row:
 
     @property
     def last_activity(self) -> datetime | None:
-        times = [c.visited for c in self.cells if c.visited] + [s.created_at for c in self.cells for s in c.answers.values()]
+        times = [c.visited for c in self.cells if c.visited] + [
+            s.created_at for c in self.cells for s in c.answers.values()
+        ]
         return max(times, default=None)
 
     @property
@@ -150,13 +155,16 @@ def _facts(*, assignment: Assignment, nodes: list[NodeView], user_ids: list[int]
     """One query for steps seen and one for answers, for all the users at once."""
     seen: dict[tuple[int, str], datetime] = {}
     for user_id, hruid, first in StepDone.objects.filter(
-            user_id__in=user_ids, path_hruid=assignment.path_hruid, path_language=assignment.path_language,
+        user_id__in=user_ids,
+        path_hruid=assignment.path_hruid,
+        path_language=assignment.path_language,
     ).values_list("user_id", "object_hruid", "first_seen"):
         seen[(user_id, hruid)] = first
     keys = {(n.obj.hruid, n.obj.language) for n in nodes}
     latest: dict[tuple[int, str, str], dict[str, Submission]] = {}
-    rows = Submission.objects.filter(user_id__in=user_ids, object_hruid__in={k[0] for k in keys}) \
-        .order_by("created_at", "pk")
+    rows = Submission.objects.filter(user_id__in=user_ids, object_hruid__in={k[0] for k in keys}).order_by(
+        "created_at", "pk"
+    )
     for sub in rows:
         if (sub.object_hruid, sub.object_language) in keys:
             latest.setdefault((sub.user_id, sub.object_hruid, sub.object_language), {})[sub.question_id] = sub
@@ -175,8 +183,9 @@ def _row(*, assignment, nodes, user_ids, seen, latest, **kwargs) -> Row:
                 if qid not in cell.answers or sub.created_at > cell.answers[qid].created_at:
                     cell.answers[qid] = sub
         if deadline is not None:
-            cell.late = any(s.created_at > deadline for s in cell.answers.values()) or \
-                bool(cell.visited and cell.visited > deadline)
+            cell.late = any(s.created_at > deadline for s in cell.answers.values()) or bool(
+                cell.visited and cell.visited > deadline
+            )
         cells.append(cell)
     row = Row(cells=cells, **kwargs)
     ends = [c for c in cells if not c.node.next]
@@ -206,17 +215,37 @@ def assignment_grid(*, assignment: Assignment, teacher, by: str = "student") -> 
         ids = {s.pk for s in students}
         for group in Group.objects.filter(pk__in=[g.pk for g in assigned]).prefetch_related("members"):
             members = [m for m in group.members.all() if m.pk in ids]
-            rows.append(_row(assignment=assignment, nodes=nodes, user_ids=[m.pk for m in members], seen=seen,
-                             latest=latest, label=group.name, group=group, members=members))
+            rows.append(
+                _row(
+                    assignment=assignment,
+                    nodes=nodes,
+                    user_ids=[m.pk for m in members],
+                    seen=seen,
+                    latest=latest,
+                    label=group.name,
+                    group=group,
+                    members=members,
+                )
+            )
     else:
         by = "student"
         for s in students:
-            rows.append(_row(assignment=assignment, nodes=nodes, user_ids=[s.pk], seen=seen, latest=latest,
-                             label=s.username, user=s))
+            rows.append(
+                _row(
+                    assignment=assignment,
+                    nodes=nodes,
+                    user_ids=[s.pk],
+                    seen=seen,
+                    latest=latest,
+                    label=s.username,
+                    user=s,
+                )
+            )
     return Grid(assignment=assignment, path=path, nodes=nodes, rows=rows, by=by)
 
 
 # -- a student's own assignments -------------------------------------------------------------------
+
 
 @dataclass
 class StudentAssignment:
@@ -233,21 +262,39 @@ def student_assignments(*, user) -> list[StudentAssignment]:
     """What the student has to do: assignments of their classes (whole class, or one of their groups)."""
     if not user.is_authenticated:
         return []
-    class_ids = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list("classroom_id", flat=True)
+    class_ids = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE).values_list(
+        "classroom_id", flat=True
+    )
     my_groups = Group.objects.filter(members=user)
-    assignments = Assignment.objects.filter(classroom_id__in=class_ids).filter(
-        Q(groups__isnull=True) | Q(groups__in=my_groups)).distinct().select_related("classroom")
+    assignments = (
+        Assignment.objects.filter(classroom_id__in=class_ids)
+        .filter(Q(groups__isnull=True) | Q(groups__in=my_groups))
+        .distinct()
+        .select_related("classroom")
+    )
     out = []
     for assignment in assignments:
         path, nodes = _nodes(assignment=assignment, user=user)
         seen, latest = _facts(assignment=assignment, nodes=nodes, user_ids=[user.pk])
-        row = _row(assignment=assignment, nodes=nodes, user_ids=[user.pk], seen=seen, latest=latest,
-                   label=user.username, user=user) if path else None
+        row = (
+            _row(
+                assignment=assignment,
+                nodes=nodes,
+                user_ids=[user.pk],
+                seen=seen,
+                latest=latest,
+                label=user.username,
+                user=user,
+            )
+            if path
+            else None
+        )
         out.append(StudentAssignment(assignment=assignment, path=path, row=row))
     return out
 
 
 # -- one student's answers, for the teacher --------------------------------------------------------
+
 
 def answer_display(question: Question | None, answer) -> str:
     """An answer as a teacher reads it: option texts for choices, the text or number otherwise."""
@@ -293,10 +340,12 @@ def student_answers(*, assignment: Assignment, teacher, student_id: int) -> tupl
     student = next((s for s in assignment_students(assignment=assignment) if s.pk == student_id), None)
     if student is None:
         raise Http404("This student does not have this assignment.")
-    path, nodes = _nodes(assignment=assignment, user=teacher)
-    seen = dict(StepDone.objects.filter(user=student, path_hruid=assignment.path_hruid,
-                                        path_language=assignment.path_language)
-                .values_list("object_hruid", "first_seen"))
+    _path, nodes = _nodes(assignment=assignment, user=teacher)
+    seen = dict(
+        StepDone.objects.filter(
+            user=student, path_hruid=assignment.path_hruid, path_language=assignment.path_language
+        ).values_list("object_hruid", "first_seen")
+    )
     subs = list(Submission.objects.filter(user=student, object_hruid__in=[n.obj.hruid for n in nodes]))
     out = []
     for node in nodes:
@@ -306,9 +355,15 @@ def student_answers(*, assignment: Assignment, teacher, student_id: int) -> tupl
         items = []
         for qid in qids:
             q = questions.get(qid)
-            attempts = [{"submission": s, "text": answer_display(q, s.answer),
-                         "late": bool(assignment.deadline and s.created_at > assignment.deadline)}
-                        for s in mine if s.question_id == qid]  # newest first (model ordering)
+            attempts = [
+                {
+                    "submission": s,
+                    "text": answer_display(q, s.answer),
+                    "late": bool(assignment.deadline and s.created_at > assignment.deadline),
+                }
+                for s in mine
+                if s.question_id == qid
+            ]  # newest first (model ordering)
             items.append(QuestionAnswers(question=q, qid=qid, attempts=attempts, key=key_display(q) if q else ""))
         out.append(NodeAnswers(node=node, visited=seen.get(node.obj.hruid), questions=items))
     return student, out

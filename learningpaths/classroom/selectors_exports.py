@@ -1,5 +1,6 @@
 """Reads that leave the site: the dashboard as CSV rows, and this app's sections of a person's
 data export (registered with ``accounts.exports`` in ``apps.py``)."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,20 @@ def csv_safe(value) -> str:
 
 
 def grid_csv_rows(*, grid: Grid) -> list[list[str]]:
-    header = ["group" if grid.by == "group" else "student", "members" if grid.by == "group" else "groups",
-              "steps_done", "steps_total", "progress_pct", "answers", "score_pct", "complete", "late", "overdue",
-              "last_activity", "route"]
+    header = [
+        "group" if grid.by == "group" else "student",
+        "members" if grid.by == "group" else "groups",
+        "steps_done",
+        "steps_total",
+        "progress_pct",
+        "answers",
+        "score_pct",
+        "complete",
+        "late",
+        "overdue",
+        "last_activity",
+        "route",
+    ]
     header += [f"{n.index + 1}. {n.obj.title}" for n in grid.nodes]
     out = [header]
     for row in grid.rows:
@@ -31,10 +43,20 @@ def grid_csv_rows(*, grid: Grid) -> list[list[str]]:
             who = " ".join(m.username for m in row.members)
         else:
             who = " ".join(g.name for g in row.user.class_groups.filter(classroom=grid.assignment.classroom))
-        line = [row.label, who, row.done, len(row.cells), row.pct, row.n_answers,
-                "" if row.score_pct is None else row.score_pct, "yes" if row.complete else "no",
-                "yes" if row.late else "no", "yes" if row.overdue else "no", iso(row.last_activity),
-                " > ".join(str(n.index + 1) for n in row.route)]
+        line = [
+            row.label,
+            who,
+            row.done,
+            len(row.cells),
+            row.pct,
+            row.n_answers,
+            "" if row.score_pct is None else row.score_pct,
+            "yes" if row.complete else "no",
+            "yes" if row.late else "no",
+            "yes" if row.overdue else "no",
+            iso(row.last_activity),
+            " > ".join(str(n.index + 1) for n in row.route),
+        ]
         for cell in row.cells:
             parts = []
             if cell.visited:
@@ -54,15 +76,24 @@ def grid_csv_rows(*, grid: Grid) -> list[list[str]]:
 
 # -- a person's own data (GDPR) --------------------------------------------------------------------
 
+
 def classes_export(*, user) -> list[dict]:
-    return [{"name": m.classroom.name, "status": m.status, "joined_at": iso(m.joined_at),
-             "teachers": [t.username for t in m.classroom.teachers.all()]}
-            for m in Membership.objects.filter(user=user).select_related("classroom")]
+    return [
+        {
+            "name": m.classroom.name,
+            "status": m.status,
+            "joined_at": iso(m.joined_at),
+            "teachers": [t.username for t in m.classroom.teachers.all()],
+        }
+        for m in Membership.objects.filter(user=user).select_related("classroom")
+    ]
 
 
 def groups_export(*, user) -> list[dict]:
-    return [{"class": g.classroom.name, "group": g.name}
-            for g in Group.objects.filter(members=user).select_related("classroom")]
+    return [
+        {"class": g.classroom.name, "group": g.name}
+        for g in Group.objects.filter(members=user).select_related("classroom")
+    ]
 
 
 def classes_taught_export(*, user) -> list[dict]:

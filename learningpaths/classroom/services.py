@@ -4,6 +4,7 @@ Every function is keyword-only and atomic. Problems a person can fix raise Appli
 translated message (``extra["status"]`` is the HTTP status the interface should answer).
 Authorisation is checked here too (``_require_teacher``), not only by the views' selectors.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -23,6 +24,7 @@ RETURN_VALUE_QID = "return_value"
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+
 
 def _require_teacher(classroom: Classroom, actor) -> None:
     if not (actor.is_authenticated and classroom.teachers.filter(pk=actor.pk).exists()):
@@ -51,19 +53,21 @@ def normalise_code(raw: str) -> str:
     code = "".join(ch for ch in str(raw or "") if ch not in " -\t").upper()
     if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
         raise ApplicationError(
-            _("A class code has %(n)d letters and digits (no 0, O, 1 or I), for example K7QM3X.")
-            % {"n": CODE_LENGTH})
+            _("A class code has %(n)d letters and digits (no 0, O, 1 or I), for example K7QM3X.") % {"n": CODE_LENGTH}
+        )
     return code
 
 
 # -- classes ---------------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def classroom_create(*, teacher, name: str, approval_required: bool = False) -> Classroom:
     if not getattr(teacher, "is_teacher", False):
         raise ApplicationError(_("Only teachers can create classes."), extra={"status": 403})
-    classroom = Classroom.objects.create(name=_clean_name(name, _("class")), code=_new_code(),
-                                         approval_required=approval_required, created_by=teacher)
+    classroom = Classroom.objects.create(
+        name=_clean_name(name, _("class")), code=_new_code(), approval_required=approval_required, created_by=teacher
+    )
     classroom.teachers.add(teacher)
     return classroom
 
@@ -118,20 +122,24 @@ def classroom_teacher_remove(*, classroom: Classroom, actor, teacher_id: int) ->
 
 # -- memberships -----------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def membership_join(*, user, code: str) -> Membership:
     """A student enters a code: member at once, or pending when the class wants approval."""
     code = normalise_code(code)
     if getattr(user, "is_teacher", False):
-        raise ApplicationError(_("Teachers do not join classes with a code; ask the class's teacher to add you as a co-teacher."))
+        raise ApplicationError(
+            _("Teachers do not join classes with a code; ask the class's teacher to add you as a co-teacher.")
+        )
     classroom = Classroom.objects.select_for_update().filter(code=code).first()
     if classroom is None:
         raise ApplicationError(_("No class has this code. Check it with your teacher."), extra={"status": 404})
     existing = Membership.objects.filter(classroom=classroom, user=user).first()
     if existing is not None:
         if existing.status == Membership.Status.PENDING:
-            raise ApplicationError(_("You already asked to join %(name)s; your teacher has not accepted yet.")
-                                   % {"name": classroom.name})
+            raise ApplicationError(
+                _("You already asked to join %(name)s; your teacher has not accepted yet.") % {"name": classroom.name}
+            )
         raise ApplicationError(_("You are already in %(name)s.") % {"name": classroom.name})
     status = Membership.Status.PENDING if classroom.approval_required else Membership.Status.ACTIVE
     return Membership.objects.create(classroom=classroom, user=user, status=status)
@@ -174,10 +182,12 @@ def membership_leave(*, classroom: Classroom, user) -> None:
 
 # -- groups ----------------------------------------------------------------------------------------
 
+
 def _members_only(classroom: Classroom, member_ids) -> list[int]:
     ids = {int(i) for i in member_ids}
-    active = set(classroom.memberships.filter(status=Membership.Status.ACTIVE, user_id__in=ids)
-                 .values_list("user_id", flat=True))
+    active = set(
+        classroom.memberships.filter(status=Membership.Status.ACTIVE, user_id__in=ids).values_list("user_id", flat=True)
+    )
     if ids - active:
         raise ApplicationError(_("Only students of this class can be in its groups."))
     return sorted(ids)
@@ -214,6 +224,7 @@ def group_delete(*, group: Group, actor) -> None:
 
 # -- assignments -----------------------------------------------------------------------------------
 
+
 def _assignment_fields(classroom: Classroom, path_hruid: str, path_language: str, groups) -> tuple[str, list]:
     path = LearningPath.objects.filter(hruid=path_hruid, language=path_language).first()
     if path is None:
@@ -225,20 +236,28 @@ def _assignment_fields(classroom: Classroom, path_hruid: str, path_language: str
 
 
 @transaction.atomic
-def assignment_create(*, classroom: Classroom, actor, path_hruid: str, path_language: str,
-                      deadline=None, groups=()) -> Assignment:
+def assignment_create(
+    *, classroom: Classroom, actor, path_hruid: str, path_language: str, deadline=None, groups=()
+) -> Assignment:
     """Assign a path to the whole class (no groups) or to some groups of it."""
     _require_teacher(classroom, actor)
     title, groups = _assignment_fields(classroom, path_hruid, path_language, groups)
-    assignment = Assignment.objects.create(classroom=classroom, path_hruid=path_hruid, path_language=path_language,
-                                           title=title, deadline=deadline, created_by=actor)
+    assignment = Assignment.objects.create(
+        classroom=classroom,
+        path_hruid=path_hruid,
+        path_language=path_language,
+        title=title,
+        deadline=deadline,
+        created_by=actor,
+    )
     assignment.groups.set(groups)
     return assignment
 
 
 @transaction.atomic
-def assignment_update(*, assignment: Assignment, actor, path_hruid: str, path_language: str,
-                      deadline=None, groups=()) -> Assignment:
+def assignment_update(
+    *, assignment: Assignment, actor, path_hruid: str, path_language: str, deadline=None, groups=()
+) -> Assignment:
     _require_teacher(assignment.classroom, actor)
     title, groups = _assignment_fields(assignment.classroom, path_hruid, path_language, groups)
     assignment.path_hruid, assignment.path_language = path_hruid, path_language
@@ -256,6 +275,7 @@ def assignment_delete(*, assignment: Assignment, actor) -> None:
 
 # -- returned values -------------------------------------------------------------------------------
 
+
 def return_schema(obj: LearningObject) -> dict | None:
     rv = obj.return_value
     schema = rv.get("callback_schema") if isinstance(rv, dict) else None
@@ -271,15 +291,24 @@ def return_value_create(*, user, obj: LearningObject, value) -> Submission:
     try:
         validate_value(value, schema)  # depth and size first, then jsonschema (no remote $ref is fetched)
     except ValueRefused as exc:  # the student sees the first (most relevant) error only
-        raise ApplicationError(_("The returned value does not fit this learning object: %(why)s")
-                               % {"why": exc.errors[0]}, extra={"errors": exc.errors}) from None
+        raise ApplicationError(
+            _("The returned value does not fit this learning object: %(why)s") % {"why": exc.errors[0]},
+            extra={"errors": exc.errors},
+        ) from None
     return Submission.objects.create(
-        user=user, object_hruid=obj.hruid, object_language=obj.language, object_version=obj.version,
-        question_id=RETURN_VALUE_QID, answer=value, correct=None, score=None,
+        user=user,
+        object_hruid=obj.hruid,
+        object_language=obj.language,
+        object_version=obj.version,
+        question_id=RETURN_VALUE_QID,
+        answer=value,
+        correct=None,
+        score=None,
     )
 
 
 # -- accounts (GDPR) -------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def account_classes_delete(*, user) -> dict:

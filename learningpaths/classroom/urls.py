@@ -26,6 +26,9 @@ urlpatterns = [
     path("<int:class_id>/assignments/<int:assignment_id>/export.csv", views.dashboard_csv, name="dashboard_csv"),
     path("<int:class_id>/assignments/<int:assignment_id>/edit/", views.assignment_edit, name="assignment_edit"),
     path("<int:class_id>/assignments/<int:assignment_id>/delete/", views.assignment_delete, name="assignment_delete"),
-    path("<int:class_id>/assignments/<int:assignment_id>/students/<int:user_id>/", views.student_answers,
-         name="student_answers"),
+    path(
+        "<int:class_id>/assignments/<int:assignment_id>/students/<int:user_id>/",
+        views.student_answers,
+        name="student_answers",
+    ),
 ]

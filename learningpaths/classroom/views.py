@@ -1,4 +1,5 @@
 """Thin views: parse the request, call a selector or a service, render. Problems are 4xx with a message."""
+
 from __future__ import annotations
 
 import csv
@@ -27,18 +28,29 @@ def _status(exc: ApplicationError) -> int:
 
 # -- home ------------------------------------------------------------------------------------------
 
+
 def _home(request, *, status=200, create_form=None, join_form=None):
     user = request.user
     if user.is_teacher:
-        return render(request, "classroom/teacher_home.html", {
-            "classrooms": selectors_access.classrooms_for_teacher(user=user),
-            "form": create_form or ClassroomForm(),
-        }, status=status)
-    return render(request, "classroom/student_home.html", {
-        "memberships": selectors_access.student_memberships(user=user),
-        "assignments": selectors_dashboard.student_assignments(user=user),
-        "form": join_form or JoinForm(),
-    }, status=status)
+        return render(
+            request,
+            "classroom/teacher_home.html",
+            {
+                "classrooms": selectors_access.classrooms_for_teacher(user=user),
+                "form": create_form or ClassroomForm(),
+            },
+            status=status,
+        )
+    return render(
+        request,
+        "classroom/student_home.html",
+        {
+            "memberships": selectors_access.student_memberships(user=user),
+            "assignments": selectors_dashboard.student_assignments(user=user),
+            "form": join_form or JoinForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -59,7 +71,9 @@ def classroom_create(request):
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Class created. Give your students the code %(code)s.") % {"code": classroom.code})
+            messages.success(
+                request, _("Class created. Give your students the code %(code)s.") % {"code": classroom.code}
+            )
             return redirect("classroom:detail", classroom.pk)
     return _home(request, status=400, create_form=form)
 
@@ -75,8 +89,11 @@ def join(request):
             form.add_error("code", exc.message)
         else:
             if membership.status == membership.Status.PENDING:
-                messages.success(request, _("You asked to join %(name)s. Your teacher will accept you soon.")
-                                 % {"name": membership.classroom.name})
+                messages.success(
+                    request,
+                    _("You asked to join %(name)s. Your teacher will accept you soon.")
+                    % {"name": membership.classroom.name},
+                )
             else:
                 messages.success(request, _("You joined %(name)s.") % {"name": membership.classroom.name})
             return redirect("classroom:home")
@@ -97,16 +114,23 @@ def leave(request, class_id: int):
 
 # -- one class (teachers) --------------------------------------------------------------------------
 
+
 def _class_page(request, classroom, *, status=200, settings_form=None, teacher_form=None, group_form=None):
     overview = selectors_dashboard.classroom_overview(classroom=classroom)
     students = [m.user for m in overview.members]
-    return render(request, "classroom/classroom_detail.html", {
-        "classroom": classroom, "overview": overview,
-        "settings_form": settings_form or ClassroomForm(
-            initial={"name": classroom.name, "approval_required": classroom.approval_required}),
-        "teacher_form": teacher_form or TeacherAddForm(),
-        "group_form": group_form or GroupForm(students=students, auto_id="id_group_%s"),
-    }, status=status)
+    return render(
+        request,
+        "classroom/classroom_detail.html",
+        {
+            "classroom": classroom,
+            "overview": overview,
+            "settings_form": settings_form
+            or ClassroomForm(initial={"name": classroom.name, "approval_required": classroom.approval_required}),
+            "teacher_form": teacher_form or TeacherAddForm(),
+            "group_form": group_form or GroupForm(students=students, auto_id="id_group_%s"),
+        },
+        status=status,
+    )
 
 
 def _failed(request, classroom, exc: ApplicationError, **forms):
@@ -217,17 +241,23 @@ def teacher_remove(request, class_id: int, user_id: int):
 
 # -- groups ----------------------------------------------------------------------------------------
 
+
 @login_required
 @require_POST
 def group_create(request, class_id: int):
     classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
-    form = GroupForm(request.POST, students=selectors_access.active_students(classroom=classroom),
-                     auto_id="id_group_%s")
+    form = GroupForm(
+        request.POST, students=selectors_access.active_students(classroom=classroom), auto_id="id_group_%s"
+    )
     if not form.is_valid():
         return _class_page(request, classroom, status=400, group_form=form)
     try:
-        services.group_create(classroom=classroom, actor=request.user, name=form.cleaned_data["name"],
-                              member_ids=form.cleaned_data["members"])
+        services.group_create(
+            classroom=classroom,
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            member_ids=form.cleaned_data["members"],
+        )
     except ApplicationError as exc:
         form.add_error("name", exc.message)
         return _class_page(request, classroom, status=_status(exc), group_form=form)
@@ -247,16 +277,21 @@ def group_edit(request, class_id: int, group_id: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.group_update(group=group, actor=request.user, name=form.cleaned_data["name"],
-                                      member_ids=form.cleaned_data["members"])
+                services.group_update(
+                    group=group,
+                    actor=request.user,
+                    name=form.cleaned_data["name"],
+                    member_ids=form.cleaned_data["members"],
+                )
             except ApplicationError as exc:
                 form.add_error("name", exc.message)
             else:
                 messages.success(request, _("Group saved."))
                 return redirect("classroom:detail", classroom.pk)
         status = 400
-    return render(request, "classroom/group_form.html", {"classroom": classroom, "group": group, "form": form},
-                  status=status)
+    return render(
+        request, "classroom/group_form.html", {"classroom": classroom, "group": group, "form": form}, status=status
+    )
 
 
 @login_required
@@ -271,13 +306,21 @@ def group_delete(request, class_id: int, group_id: int):
 
 # -- assignments -----------------------------------------------------------------------------------
 
+
 def _assignment_form(request, classroom, assignment=None):
     initial = {}
     if assignment is not None:
-        initial = {"path": f"{assignment.path_hruid}|{assignment.path_language}", "deadline": assignment.deadline,
-                   "groups": [str(g.pk) for g in assignment.groups.all()]}
-    return AssignmentForm(request.POST or None, initial=initial, paths=selectors_access.path_choices(user=request.user),
-                          groups=list(classroom.groups.all()))
+        initial = {
+            "path": f"{assignment.path_hruid}|{assignment.path_language}",
+            "deadline": assignment.deadline,
+            "groups": [str(g.pk) for g in assignment.groups.all()],
+        }
+    return AssignmentForm(
+        request.POST or None,
+        initial=initial,
+        paths=selectors_access.path_choices(user=request.user),
+        groups=list(classroom.groups.all()),
+    )
 
 
 def _assignment_save(request, classroom, assignment=None):
@@ -286,8 +329,13 @@ def _assignment_save(request, classroom, assignment=None):
     if request.method == "POST":
         if form.is_valid():
             (hruid, language) = form.cleaned_data["path"]
-            fields = dict(actor=request.user, path_hruid=hruid, path_language=language,
-                          deadline=form.cleaned_data["deadline"], groups=form.cleaned_data.get("groups", []))
+            fields = dict(
+                actor=request.user,
+                path_hruid=hruid,
+                path_language=language,
+                deadline=form.cleaned_data["deadline"],
+                groups=form.cleaned_data.get("groups", []),
+            )
             try:
                 if assignment is None:
                     assignment = services.assignment_create(classroom=classroom, **fields)
@@ -299,8 +347,12 @@ def _assignment_save(request, classroom, assignment=None):
                 messages.success(request, _("Assignment saved."))
                 return redirect("classroom:dashboard", classroom.pk, assignment.pk)
         status = 400
-    return render(request, "classroom/assignment_form.html",
-                  {"classroom": classroom, "assignment": assignment, "form": form}, status=status)
+    return render(
+        request,
+        "classroom/assignment_form.html",
+        {"classroom": classroom, "assignment": assignment, "form": form},
+        status=status,
+    )
 
 
 @login_required
@@ -313,16 +365,18 @@ def assignment_create(request, class_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assignment_edit(request, class_id: int, assignment_id: int):
-    assignment = selectors_access.assignment_for_teacher(user=request.user, class_id=class_id,
-                                                         assignment_id=assignment_id)
+    assignment = selectors_access.assignment_for_teacher(
+        user=request.user, class_id=class_id, assignment_id=assignment_id
+    )
     return _assignment_save(request, assignment.classroom, assignment)
 
 
 @login_required
 @require_POST
 def assignment_delete(request, class_id: int, assignment_id: int):
-    assignment = selectors_access.assignment_for_teacher(user=request.user, class_id=class_id,
-                                                         assignment_id=assignment_id)
+    assignment = selectors_access.assignment_for_teacher(
+        user=request.user, class_id=class_id, assignment_id=assignment_id
+    )
     services.assignment_delete(assignment=assignment, actor=request.user)
     messages.success(request, _("Assignment deleted. The students' answers are kept."))
     return redirect("classroom:detail", class_id)
@@ -331,23 +385,33 @@ def assignment_delete(request, class_id: int, assignment_id: int):
 @login_required
 @require_GET
 def dashboard(request, class_id: int, assignment_id: int):
-    assignment = selectors_access.assignment_for_teacher(user=request.user, class_id=class_id,
-                                                         assignment_id=assignment_id)
-    grid = selectors_dashboard.assignment_grid(assignment=assignment, teacher=request.user,
-                                               by=request.GET.get("by", "student"))
-    return render(request, "classroom/dashboard.html", {
-        "classroom": assignment.classroom, "assignment": assignment, "grid": grid,
-        "has_groups": assignment.classroom.groups.exists(),
-    })
+    assignment = selectors_access.assignment_for_teacher(
+        user=request.user, class_id=class_id, assignment_id=assignment_id
+    )
+    grid = selectors_dashboard.assignment_grid(
+        assignment=assignment, teacher=request.user, by=request.GET.get("by", "student")
+    )
+    return render(
+        request,
+        "classroom/dashboard.html",
+        {
+            "classroom": assignment.classroom,
+            "assignment": assignment,
+            "grid": grid,
+            "has_groups": assignment.classroom.groups.exists(),
+        },
+    )
 
 
 @login_required
 @require_GET
 def dashboard_csv(request, class_id: int, assignment_id: int):
-    assignment = selectors_access.assignment_for_teacher(user=request.user, class_id=class_id,
-                                                         assignment_id=assignment_id)
-    grid = selectors_dashboard.assignment_grid(assignment=assignment, teacher=request.user,
-                                               by=request.GET.get("by", "student"))
+    assignment = selectors_access.assignment_for_teacher(
+        user=request.user, class_id=class_id, assignment_id=assignment_id
+    )
+    grid = selectors_dashboard.assignment_grid(
+        assignment=assignment, teacher=request.user, by=request.GET.get("by", "student")
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="assignment-{assignment.pk}-{grid.by}.csv"'
     response["Cache-Control"] = "private, no-store"
@@ -359,16 +423,26 @@ def dashboard_csv(request, class_id: int, assignment_id: int):
 @login_required
 @require_GET
 def student_answers(request, class_id: int, assignment_id: int, user_id: int):
-    assignment = selectors_access.assignment_for_teacher(user=request.user, class_id=class_id,
-                                                         assignment_id=assignment_id)
-    student, nodes = selectors_dashboard.student_answers(assignment=assignment, teacher=request.user,
-                                                         student_id=user_id)
-    return render(request, "classroom/student_answers.html", {
-        "classroom": assignment.classroom, "assignment": assignment, "student": student, "nodes": nodes,
-    })
+    assignment = selectors_access.assignment_for_teacher(
+        user=request.user, class_id=class_id, assignment_id=assignment_id
+    )
+    student, nodes = selectors_dashboard.student_answers(
+        assignment=assignment, teacher=request.user, student_id=user_id
+    )
+    return render(
+        request,
+        "classroom/student_answers.html",
+        {
+            "classroom": assignment.classroom,
+            "assignment": assignment,
+            "student": student,
+            "nodes": nodes,
+        },
+    )
 
 
 # -- returned values (JSON) ------------------------------------------------------------------------
+
 
 @json_methods("POST")
 def return_value(request, hruid: str, language: str, version: int):
@@ -381,7 +455,7 @@ def return_value(request, hruid: str, language: str, version: int):
     except (ValueError, UnicodeDecodeError, RecursionError):
         return json_error(400, _("The value could not be read (expected JSON)."))
     if not isinstance(payload, dict) or "value" not in payload:
-        return json_error(400, _("Send the value as {\"value\": ...}."))
+        return json_error(400, _('Send the value as {"value": ...}.'))
     try:
         obj = content.object_get(user=request.user, hruid=hruid, language=language, version=version)
         services.return_value_create(user=request.user, obj=obj, value=payload["value"])

@@ -11,6 +11,7 @@ From the shell: ``python -m learningpaths.compiler [SOURCE ...] [--strict] [--fo
 Phases (a module each): reader (discover), parse, schema/pathschema (validate), index, resolve,
 render_pool + transclude (render and link; the renderer is the ``render`` package), pipeline (result).
 """
+
 from __future__ import annotations
 
 from .cache import COMPILER_VERSION
@@ -30,6 +31,17 @@ from .result import (
 )
 
 __all__ = [
-    "COMPILER_VERSION", "Asset", "Code", "CompileOptions", "CompileResult", "CompiledNode", "CompiledObject",
-    "CompiledPath", "CompiledTransition", "Diagnostic", "ObjectKey", "Question", "compile_content",
+    "COMPILER_VERSION",
+    "Asset",
+    "Code",
+    "CompileOptions",
+    "CompileResult",
+    "CompiledNode",
+    "CompiledObject",
+    "CompiledPath",
+    "CompiledTransition",
+    "Diagnostic",
+    "ObjectKey",
+    "Question",
+    "compile_content",
 ]

@@ -3,6 +3,7 @@
 Exit status 0 when the content compiles without errors (with ``--strict``: without warnings
 either), 1 otherwise, 2 for bad arguments.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,31 +16,46 @@ from .pipeline import compile_content
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m learningpaths.compiler",
-                                     description="Check learning objects and learning paths without a database.")
-    parser.add_argument("sources", nargs="*", type=Path, default=[Path("content")],
-                        help="content folders or files (default: content)")
+    parser = argparse.ArgumentParser(
+        prog="python -m learningpaths.compiler",
+        description="Check learning objects and learning paths without a database.",
+    )
+    parser.add_argument(
+        "sources", nargs="*", type=Path, default=[Path("content")], help="content folders or files (default: content)"
+    )
     parser.add_argument("--strict", action="store_true", help="fail on warnings too")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR", help="reuse unchanged objects from DIR")
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     args = parser.parse_args(argv)
-    options = CompileOptions(strict=args.strict, cache_dir=args.cache,
-                             progress=args.format == "text" and not args.no_progress)
+    options = CompileOptions(
+        strict=args.strict, cache_dir=args.cache, progress=args.format == "text" and not args.no_progress
+    )
     result = compile_content(args.sources, options=options)
     ok = result.accepted(strict=args.strict)
     if args.format == "json":
-        json.dump({"objects": len(result.objects), "paths": len(result.paths),
-                   "diagnostics": [d.as_dict() for d in result.diagnostics], "seconds": round(result.seconds, 3),
-                   "ok": ok}, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(
+            {
+                "objects": len(result.objects),
+                "paths": len(result.paths),
+                "diagnostics": [d.as_dict() for d in result.diagnostics],
+                "seconds": round(result.seconds, 3),
+                "ok": ok,
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         sys.stdout.write("\n")
     else:
         for diagnostic in result.diagnostics:
             print(diagnostic.format())
         errors, warnings = len(result.errors), len(result.warnings)
-        print(f"{len(result.objects)} objects, {len(result.paths)} paths: {errors} error{'s' * (errors != 1)}, "
-              f"{warnings} warning{'s' * (warnings != 1)} in {result.seconds:.2f} s"
-              + ("" if ok else " (failed" + (", --strict" if args.strict and not errors else "") + ")"))
+        print(
+            f"{len(result.objects)} objects, {len(result.paths)} paths: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)} in {result.seconds:.2f} s"
+            + ("" if ok else " (failed" + (", --strict" if args.strict and not errors else "") + ")")
+        )
     return 0 if ok else 1
 
 

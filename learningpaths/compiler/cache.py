@@ -14,6 +14,7 @@ Every key also includes :func:`code_fingerprint`, a hash of the compiler's own s
 build are dropped when it saves, so the file does not grow without bound. A missing, corrupt or
 foreign cache file is ignored (the build is then cold).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,8 +42,14 @@ def code_fingerprint() -> str:
 
 def options_fingerprint(options) -> str:
     """The options that shape rendered HTML (not cache_dir, progress or strict)."""
-    shaping = (options.object_url, options.asset_url, options.path_url, tuple(options.iframe_allowlist),
-               tuple(options.widgets), sorted((str(k), repr(v)) for k, v in options.extra.items()))
+    shaping = (
+        options.object_url,
+        options.asset_url,
+        options.path_url,
+        tuple(options.iframe_allowlist),
+        tuple(options.widgets),
+        sorted((str(k), repr(v)) for k, v in options.extra.items()),
+    )
     return hashlib.sha256(repr(shaping).encode()).hexdigest()
 
 

@@ -12,6 +12,7 @@ A ``$ref`` to anything outside the schema is never fetched: the registry has no 
 remote reference is an error at compile time and refuses the value at run time. ``format`` is
 annotation only (no FormatChecker), as the 2020-12 default says.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -86,17 +87,21 @@ def _short(message: str, instance: Any = None) -> str:
         quoted = repr(instance)
         if len(quoted) > 40 and quoted in message:
             message = message.replace(quoted, quoted[:39] + "…")
-    return message if len(message) <= _MAX_MESSAGE else message[:_MAX_MESSAGE - 1] + "…"
+    return message if len(message) <= _MAX_MESSAGE else message[: _MAX_MESSAGE - 1] + "…"
 
 
 # -- compile time -------------------------------------------------------------------------------
+
 
 def schema_problem(schema: dict) -> tuple[tuple, str, str] | None:
     """The first problem of ``schema`` as (path inside the schema, message, hint), or None."""
     depth, _ = _depth(schema, MAX_SCHEMA_DEPTH)
     if depth > MAX_SCHEMA_DEPTH:
-        return (), f"'callback_schema' is nested more than {MAX_SCHEMA_DEPTH} levels deep", \
-            "use $defs and $ref for repeated parts"
+        return (
+            (),
+            f"'callback_schema' is nested more than {MAX_SCHEMA_DEPTH} levels deep",
+            "use $defs and $ref for repeated parts",
+        )
     declared = schema.get("$schema")
     # arg-type: validator_for returns `default` as given for an unknown $schema; the stubs allow only a
     # validator class there, but None is what tells "unknown" apart from a draft the schema names.
@@ -104,21 +109,33 @@ def schema_problem(schema: dict) -> tuple[tuple, str, str] | None:
         not isinstance(declared, str) or validator_for(schema, default=None) is None  # type: ignore[arg-type]
     )
     if unknown:
-        return ("$schema",), f"'callback_schema' names an unknown $schema {declared!r}", \
-            "leave $schema out (Draft 2020-12) or write https://json-schema.org/draft/2020-12/schema"
+        return (
+            ("$schema",),
+            f"'callback_schema' names an unknown $schema {declared!r}",
+            "leave $schema out (Draft 2020-12) or write https://json-schema.org/draft/2020-12/schema",
+        )
     cls = _validator_class(schema)
     try:
         cls.check_schema(schema)
     except SchemaError as exc:  # check_schema raises the metaschema's best match
         path = tuple(exc.absolute_path)
         if path[-1:] == ("type",) and isinstance(exc.instance, str):  # the message would be "not valid under any"
-            return path, f"'callback_schema' has an unknown type {exc.instance!r}", \
-                did_you_mean(exc.instance, _TYPES) or f"use one of {', '.join(_TYPES)}"
-        return path, f"'callback_schema' is not a valid JSON Schema: {_short(exc.message)}", \
-            "see https://json-schema.org/understanding-json-schema/"
+            return (
+                path,
+                f"'callback_schema' has an unknown type {exc.instance!r}",
+                did_you_mean(exc.instance, _TYPES) or f"use one of {', '.join(_TYPES)}",
+            )
+        return (
+            path,
+            f"'callback_schema' is not a valid JSON Schema: {_short(exc.message)}",
+            "see https://json-schema.org/understanding-json-schema/",
+        )
     for path, ref, why in _bad_refs(schema, cls):
-        return path, f"'callback_schema' has a $ref that cannot be resolved: {ref!r} ({why})", \
-            "refer only inside the schema, e.g. $ref: '#/$defs/point'; remote schemas are never fetched"
+        return (
+            path,
+            f"'callback_schema' has a $ref that cannot be resolved: {ref!r} ({why})",
+            "refer only inside the schema, e.g. $ref: '#/$defs/point'; remote schemas are never fetched",
+        )
     return None
 
 
@@ -147,6 +164,7 @@ def _bad_refs(schema: dict, cls: type[Validator]) -> Iterator[tuple[tuple, str, 
 
 
 # -- run time -----------------------------------------------------------------------------------
+
 
 def value_errors(value: Any, schema: dict) -> list[str]:
     """What is wrong with ``value`` for ``schema``: "where: what" lines, the most relevant first; [] if it fits."""

@@ -3,6 +3,7 @@
 Codes are strings such as ``lp.field_missing`` so authors can grep and suppress by family.
 Add members; never rename or reuse one.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

@@ -3,6 +3,7 @@
 Every phase reports through a :class:`Reporter` instead of raising (style rule 7): the build keeps
 going past a bad file and the caller gets every problem of the run at once.
 """
+
 from __future__ import annotations
 
 import difflib

@@ -1,4 +1,5 @@
 """The records one learning object carries through the phases (parse/validate, then render and link)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

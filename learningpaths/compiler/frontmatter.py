@@ -9,6 +9,7 @@ accepts, is accepted with a warning.
 YAML is composed first (``yaml.CSafeLoader`` when libyaml is present) so each key keeps its line;
 the value is then constructed from the same node tree. YAML errors are reported, never swallowed.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,18 +64,29 @@ def split_front_matter(text: str, display: str, reporter: Reporter) -> Split:
         return Split(None, 0, text, 1)
     for end in range(start + 1, len(lines)):
         if _CLOSE.match(lines[end]):
-            return Split("\n".join(lines[start + 1:end]), start + 2, "\n".join(lines[end + 1:]), end + 2)
+            return Split("\n".join(lines[start + 1 : end]), start + 2, "\n".join(lines[end + 1 :]), end + 2)
     for end in range(start + 1, len(lines)):  # Dwengo's rule: the next "---" anywhere
         cut = lines[end].find("---")
         if cut >= 0:
-            reporter.warning(display, end + 1, Code.FRONT_MATTER,
-                             "the closing '---' of the front matter is not on a line of its own", col=cut + 1,
-                             hint="put '---' on its own line")
-            yaml_lines = lines[start + 1:end] + [lines[end][:cut]]
-            body = "\n".join([lines[end][cut + 3:]] + lines[end + 1:])
+            reporter.warning(
+                display,
+                end + 1,
+                Code.FRONT_MATTER,
+                "the closing '---' of the front matter is not on a line of its own",
+                col=cut + 1,
+                hint="put '---' on its own line",
+            )
+            yaml_lines = lines[start + 1 : end] + [lines[end][:cut]]
+            body = "\n".join([lines[end][cut + 3 :]] + lines[end + 1 :])
             return Split("\n".join(yaml_lines), start + 2, body, end + 1)
-    reporter.error(display, start + 1, Code.FRONT_MATTER, "the front matter is not closed", col=1,
-                   hint="end the front matter with a line '---'")
+    reporter.error(
+        display,
+        start + 1,
+        Code.FRONT_MATTER,
+        "the front matter is not closed",
+        col=1,
+        hint="end the front matter with a line '---'",
+    )
     return Split(None, 0, "", 0)
 
 
@@ -130,8 +142,14 @@ def _record(
                 continue
             line = first_line + key.start_mark.line
             if key.value in seen and path == ():
-                reporter.warning(display, line, code, f"key '{key.value}' is given twice; the last one is used",
-                                 col=key.start_mark.column + 1, hint=f"the first is on line {seen[key.value]}")
+                reporter.warning(
+                    display,
+                    line,
+                    code,
+                    f"key '{key.value}' is given twice; the last one is used",
+                    col=key.start_mark.column + 1,
+                    hint=f"the first is on line {seen[key.value]}",
+                )
             seen[key.value] = line
             here = path + (key.value,)
             lines[here] = (line, key.start_mark.column + 1)

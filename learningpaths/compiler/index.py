@@ -5,6 +5,7 @@ collisions). We never overwrite silently: the first source in path order is kept
 ``lp.duplicate_id`` is reported as an error at *both* locations, so the build fails until one of
 them is renamed. A reference without a version means the highest version of (hruid, language).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -37,13 +38,22 @@ class ObjectIndex(Generic[T]):
         """Register ``item``; False (and ``lp.duplicate_id`` at both places) when ``key`` is taken."""
         first = self.where.get(key)
         if first is not None:
-            reporter.error(where.display, where.line, Code.DUPLICATE_ID,
-                           f"learning object {key} is already defined in {first.display}:{first.line}; "
-                           "this one is left out",
-                           col=where.col, hint="give one of them another hruid, language or version")
-            reporter.error(first.display, first.line, Code.DUPLICATE_ID,
-                           f"learning object {key} is defined again in {where.display}:{where.line}",
-                           col=first.col, hint="give one of them another hruid, language or version")
+            reporter.error(
+                where.display,
+                where.line,
+                Code.DUPLICATE_ID,
+                f"learning object {key} is already defined in {first.display}:{first.line}; this one is left out",
+                col=where.col,
+                hint="give one of them another hruid, language or version",
+            )
+            reporter.error(
+                first.display,
+                first.line,
+                Code.DUPLICATE_ID,
+                f"learning object {key} is defined again in {where.display}:{where.line}",
+                col=first.col,
+                hint="give one of them another hruid, language or version",
+            )
             return False
         self.items[key] = item
         self.where[key] = where
@@ -74,5 +84,6 @@ class ObjectIndex(Generic[T]):
         if hruid in self.rejected:
             return f"an object {hruid} was left out because of the errors reported for it"
         same_language = [h for (h, lang) in self.versions if lang == language]
-        return (did_you_mean(hruid, same_language, cutoff=cutoff)
-                or did_you_mean(hruid, self.languages.keys(), cutoff=cutoff))
+        return did_you_mean(hruid, same_language, cutoff=cutoff) or did_you_mean(
+            hruid, self.languages.keys(), cutoff=cutoff
+        )

@@ -7,6 +7,7 @@ diagnostic about node 3 points at node 3. Strings are skipped with one regex mat
 megabyte of base64 ``image`` costs one C-level scan. The scanner is iterative (no recursion
 limit) and records positions down to ``depth`` levels.
 """
+
 from __future__ import annotations
 
 import bisect

@@ -1,18 +1,32 @@
 """Settings the compiler takes from its caller (the Django side passes its own URLs and allowlist)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_IFRAME_ALLOWLIST = (
-    "www.youtube.com", "youtube.com", "www.youtube-nocookie.com", "player.vimeo.com",
-    "dwengo.org", "www.dwengo.org", "kiks.ilabt.imec.be", "blockly.dwengo.org",
+    "www.youtube.com",
+    "youtube.com",
+    "www.youtube-nocookie.com",
+    "player.vimeo.com",
+    "dwengo.org",
+    "www.dwengo.org",
+    "kiks.ilabt.imec.be",
+    "blockly.dwengo.org",
 )
 
 # Widgets that lessons can place with one line of Markdown (see docs/authoring.md).
 KNOWN_WIDGETS = (
-    "neuron", "activation", "playground", "convolution", "learning-rate", "batch-modes",
-    "confusion-matrix", "digit", "compare-models",
+    "neuron",
+    "activation",
+    "playground",
+    "convolution",
+    "learning-rate",
+    "batch-modes",
+    "confusion-matrix",
+    "digit",
+    "compare-models",
 )
 
 

@@ -8,6 +8,7 @@
 * Learning paths: ``*.json`` with ``json`` (lines found lazily by :mod:`.jsonlines`, only when a
   diagnostic needs one), ``*.yaml``/``*.yml`` with the same YAML loader as front matter.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,14 @@ def parse_object(text: str, kind: str, display: str, reporter: Reporter) -> Pars
         split = split_front_matter(text, display, reporter)
         if split.yaml_text is None:
             if split.body_line:  # 0 after "the front matter is not closed", already reported
-                reporter.error(display, 1, Code.FRONT_MATTER, "the file has no front matter", col=1,
-                               hint="start the file with '---', the metadata fields, and a line '---'")
+                reporter.error(
+                    display,
+                    1,
+                    Code.FRONT_MATTER,
+                    "the file has no front matter",
+                    col=1,
+                    hint="start the file with '---', the metadata fields, and a line '---'",
+                )
             return None
         yaml_text, yaml_line, missing_line = split.yaml_text, split.yaml_line, split.yaml_line - 1
         body, body_line = (split.body, split.body_line) if kind == "index.md" else (None, 0)
@@ -65,14 +72,24 @@ def parse_object(text: str, kind: str, display: str, reporter: Reporter) -> Pars
     if doc is None:
         return None
     if doc.data is None:
-        reporter.error(display, missing_line, Code.FRONT_MATTER, "the front matter is empty",
-                       hint="add hruid, version, language, title, description, content_type and estimated_time")
+        reporter.error(
+            display,
+            missing_line,
+            Code.FRONT_MATTER,
+            "the front matter is empty",
+            hint="add hruid, version, language, title, description, content_type and estimated_time",
+        )
         return None
     if not isinstance(doc.data, dict):
         line, col = doc.pos()
-        reporter.error(display, line, Code.FRONT_MATTER,
-                       f"the front matter must be a mapping of fields, got {describe(doc.data)}", col=col,
-                       hint="write one 'field: value' per line")
+        reporter.error(
+            display,
+            line,
+            Code.FRONT_MATTER,
+            f"the front matter must be a mapping of fields, got {describe(doc.data)}",
+            col=col,
+            hint="write one 'field: value' per line",
+        )
         return None
     return ParsedObject(doc, body, body_line, missing_line)
 
@@ -93,8 +110,12 @@ def parse_path(text: str, suffix: str, display: str, reporter: Reporter) -> Yaml
             return None
         doc = loaded
     if not isinstance(doc.data, dict):
-        reporter.error(display, 1, Code.PATH_SYNTAX,
-                       f"a learning path must be a mapping of fields, got {describe(doc.data)}",
-                       hint="see learning_paths/*.json in Dwengo's learning_content for the format")
+        reporter.error(
+            display,
+            1,
+            Code.PATH_SYNTAX,
+            f"a learning path must be a mapping of fields, got {describe(doc.data)}",
+            hint="see learning_paths/*.json in Dwengo's learning_content for the format",
+        )
         return None
     return doc

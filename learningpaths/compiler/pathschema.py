@@ -6,6 +6,7 @@ transition's ``language`` defaults to the path's, ``version`` may be left out (t
 is used), and ``image`` may name a file next to the path file instead of holding base64.
 Graph checks (missing objects, transitions, start nodes, cycles) are in :mod:`.resolve`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -80,20 +81,36 @@ def validate_path(doc: YamlDoc, file: Path, display: str, reporter: Reporter) ->
     ctx = FieldCtx(doc, display, reporter, (), "")
     _unknown(data, PATH_KEYS, ctx, "learning path")
     values, failed = {}, set()
-    for name, check in (("hruid", c.required_text), ("language", c.language), ("title", c.required_text),
-                        ("description", c.required_text)):
+    for name, check in (
+        ("hruid", c.required_text),
+        ("language", c.language),
+        ("title", c.required_text),
+        ("description", c.required_text),
+    ):
         try:
             if data.get(name) is None or (isinstance(data[name], str) and not data[name].strip()):
-                reporter.error(display, doc.line(name) if name in data else 1, Code.FIELD_MISSING,
-                               f"missing required field '{name}'" if name not in data
-                               else f"required field '{name}' is empty")
+                reporter.error(
+                    display,
+                    doc.line(name) if name in data else 1,
+                    Code.FIELD_MISSING,
+                    f"missing required field '{name}'" if name not in data else f"required field '{name}' is empty",
+                )
                 raise Invalid
             values[name] = check(data[name], ctx.sub(name).named(name))
         except Invalid:
             failed.add(name)
             values[name] = ""
-    spec = PathSpec(values["hruid"], values["language"], values["title"], values["description"], display,
-                    doc.line("hruid"), doc.line("nodes"), col=doc.pos("hruid")[1], nodes_col=doc.pos("nodes")[1])
+    spec = PathSpec(
+        values["hruid"],
+        values["language"],
+        values["title"],
+        values["description"],
+        display,
+        doc.line("hruid"),
+        doc.line("nodes"),
+        col=doc.pos("hruid")[1],
+        nodes_col=doc.pos("nodes")[1],
+    )
     try:
         spec.keywords = [k for k in c.text_list(data.get("keywords"), ctx.sub("keywords").named("keywords")) if k]
     except Invalid:
@@ -104,14 +121,17 @@ def validate_path(doc: YamlDoc, file: Path, display: str, reporter: Reporter) ->
     if not isinstance(nodes, list) or not nodes:
         line, col = doc.pos("nodes") if "nodes" in data else (1, 0)
         if nodes is None:
-            reporter.error(display, line, Code.FIELD_MISSING,
-                           "a learning path needs 'nodes', a list of at least one node", col=col)
+            reporter.error(
+                display, line, Code.FIELD_MISSING, "a learning path needs 'nodes', a list of at least one node", col=col
+            )
         elif nodes == []:
-            reporter.error(display, line, Code.FIELD_VALUE,
-                           "'nodes' is empty; a learning path needs at least one node", col=col)
+            reporter.error(
+                display, line, Code.FIELD_VALUE, "'nodes' is empty; a learning path needs at least one node", col=col
+            )
         else:
-            reporter.error(display, line, Code.FIELD_TYPE,
-                           f"'nodes' must be a list of nodes, got {describe(nodes)}", col=col)
+            reporter.error(
+                display, line, Code.FIELD_TYPE, f"'nodes' must be a list of nodes, got {describe(nodes)}", col=col
+            )
         return None
     for i, node in enumerate(nodes):
         parsed = _node(node, spec.language, is_yaml, ctx.sub("nodes", i).named("nodes"))
@@ -125,8 +145,12 @@ def validate_path(doc: YamlDoc, file: Path, display: str, reporter: Reporter) ->
 def _unknown(data: dict, known: tuple[str, ...], ctx: FieldCtx, what: str) -> None:
     for key in data:
         if key not in known:
-            ctx.warning(Code.FIELD_UNKNOWN, f"unknown field '{key}' in a {what}", sub=(str(key),),
-                        hint=did_you_mean(str(key), known))
+            ctx.warning(
+                Code.FIELD_UNKNOWN,
+                f"unknown field '{key}' in a {what}",
+                sub=(str(key),),
+                hint=did_you_mean(str(key), known),
+            )
 
 
 def _version(value: Any, ctx: FieldCtx) -> int | None:
@@ -143,16 +167,23 @@ def _ref(data: dict, hruid_key: str, default_language: str, is_yaml: bool, ctx: 
     problems = False
     for key in (hruid_key,) + (() if is_yaml else ("language", "version")):
         if data.get(key) is None:
-            ctx.error(Code.FIELD_MISSING, f"missing required field '{key}'",
-                      hint="nodes and transitions name an object by hruid, language and version")
+            ctx.error(
+                Code.FIELD_MISSING,
+                f"missing required field '{key}'",
+                hint="nodes and transitions name an object by hruid, language and version",
+            )
             problems = True
     if problems:
         raise Invalid
     hruid = c.required_text(data[hruid_key], ctx.sub(hruid_key).named(hruid_key))
-    language = c.language(data["language"], ctx.sub("language").named("language")) if data.get("language") is not None \
+    language = (
+        c.language(data["language"], ctx.sub("language").named("language"))
+        if data.get("language") is not None
         else default_language
-    version = (_version(data["version"], ctx.sub("version").named("version"))
-               if data.get("version") is not None else None)
+    )
+    version = (
+        _version(data["version"], ctx.sub("version").named("version")) if data.get("version") is not None else None
+    )
     return NodeRef(hruid, language, version)
 
 
@@ -163,8 +194,11 @@ def _node(node: Any, language: str, is_yaml: bool, ctx: FieldCtx) -> NodeSpec | 
     _unknown(node, NODE_KEYS, ctx, "node")
     try:
         ref = _ref(node, "learningobject_hruid", language, is_yaml, ctx)
-        start = (c.boolean(node["start_node"], ctx.sub("start_node").named("start_node"))
-                 if node.get("start_node") is not None else False)
+        start = (
+            c.boolean(node["start_node"], ctx.sub("start_node").named("start_node"))
+            if node.get("start_node") is not None
+            else False
+        )
         instruction = c.text(node.get("instruction"), ctx.sub("instruction").named("instruction")) or ""
         raw = node.get("transitions") or []
         transitions = c.listed(raw, ctx.sub("transitions").named("transitions"), "a list of transitions")
@@ -180,15 +214,20 @@ def _node(node: Any, language: str, is_yaml: bool, ctx: FieldCtx) -> NodeSpec | 
 
 def _transition(data: Any, language: str, is_yaml: bool, ctx: FieldCtx) -> TransitionSpec | None:
     if not isinstance(data, dict) or not isinstance(data.get("next"), dict):
-        ctx.error(Code.FIELD_TYPE,
-                  f"a transition must be a mapping with 'next: {{hruid, language, version}}', got {describe(data)}")
+        ctx.error(
+            Code.FIELD_TYPE,
+            f"a transition must be a mapping with 'next: {{hruid, language, version}}', got {describe(data)}",
+        )
         return None
     _unknown(data, TRANSITION_KEYS, ctx, "transition")
     _unknown(data["next"], NEXT_KEYS, ctx.sub("next"), "transition target")
     try:
         target = _ref(data["next"], "hruid", language, is_yaml, ctx.sub("next"))
-        default = (c.boolean(data["default"], ctx.sub("default").named("default"))
-                   if data.get("default") is not None else False)
+        default = (
+            c.boolean(data["default"], ctx.sub("default").named("default"))
+            if data.get("default") is not None
+            else False
+        )
         condition = data.get("condition")
         condition = "" if condition is None else c.required_text(condition, ctx.sub("condition").named("condition"))
     except Invalid:
@@ -204,8 +243,11 @@ def _image(value: Any, is_yaml: bool, file: Path, ctx: FieldCtx, spec: PathSpec)
     if is_yaml and _IMAGE_FILE.match(value):
         target = (file.parent / value).resolve()
         if not target.is_relative_to(file.parent.resolve()):
-            ctx.error(Code.PATH_IMAGE, f"image file '{value}' is outside the folder of the path file",
-                      hint="put the image next to the path file")
+            ctx.error(
+                Code.PATH_IMAGE,
+                f"image file '{value}' is outside the folder of the path file",
+                hint="put the image next to the path file",
+            )
             return
         try:
             data = target.read_bytes()
@@ -214,14 +256,20 @@ def _image(value: Any, is_yaml: bool, file: Path, ctx: FieldCtx, spec: PathSpec)
             return
     else:
         if value.startswith("data:") and "," in value:
-            ctx.warning(Code.FIELD_LENIENT, "'image' has a data: URL prefix; Dwengo's format is plain base64",
-                        hint="remove everything up to and including the comma")
+            ctx.warning(
+                Code.FIELD_LENIENT,
+                "'image' has a data: URL prefix; Dwengo's format is plain base64",
+                hint="remove everything up to and including the comma",
+            )
             value = value.split(",", 1)[1]
         try:
             data = base64.b64decode("".join(value.split()), validate=True)
         except (binascii.Error, ValueError):
-            ctx.error(Code.PATH_IMAGE, "'image' is not valid base64",
-                      hint="write the image as base64 without a data: prefix" + (", or a file name" if is_yaml else ""))
+            ctx.error(
+                Code.PATH_IMAGE,
+                "'image' is not valid base64",
+                hint="write the image as base64 without a data: prefix" + (", or a file name" if is_yaml else ""),
+            )
             return
     mime = image_mime(data)
     if not mime:

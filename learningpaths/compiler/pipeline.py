@@ -4,6 +4,7 @@
 nothing leaves this module until every file has been read and cross-checked, and every problem
 becomes a diagnostic in the returned :class:`CompileResult`; no phase raises on bad input.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -116,8 +117,13 @@ def _guarded(display: str, reporter: Reporter, work: Callable[[], T]) -> T | Non
     try:
         return work()
     except Exception as exc:  # noqa: BLE001 - any compiler bug on one file becomes its lp.internal diagnostic
-        reporter.error(display, 0, Code.INTERNAL, f"the compiler failed on this file: {type(exc).__name__}: {exc}",
-                       hint="this is a bug in the compiler; please report it")
+        reporter.error(
+            display,
+            0,
+            Code.INTERNAL,
+            f"the compiler failed on this file: {type(exc).__name__}: {exc}",
+            hint="this is a bug in the compiler; please report it",
+        )
         return None
 
 
@@ -131,8 +137,9 @@ def _read_object(src: ObjectSource, cache: Cache, reporter: Reporter) -> tuple[O
     record = cache.get("front", key)
     if record is None:
         local = Reporter()
-        record = (_guarded(src.display, local, lambda: _parse_object(data, src, local))
-                  or ObjectRecord(None, None, False, None, 0, (0, 0)))
+        record = _guarded(src.display, local, lambda: _parse_object(data, src, local)) or ObjectRecord(
+            None, None, False, None, 0, (0, 0)
+        )
         record.diagnostics = local.diagnostics
         cache.put("front", key, dataclasses.replace(record, body=None))  # the body is cheap to split again
     reporter.extend(record.diagnostics)
@@ -186,12 +193,22 @@ def _image_stamp(src: PathSource, data: bytes) -> tuple:
 
 def _duplicate_path(first: PathSpec, second: PathSpec, reporter: Reporter) -> None:
     ident = f"{second.hruid} ({second.language})"
-    reporter.error(second.display, second.line, Code.DUPLICATE_ID,
-                   f"learning path {ident} is already defined in {first.display}:{first.line}; this one is left out",
-                   col=second.col, hint="paths are identified by hruid and language; rename one of them")
-    reporter.error(first.display, first.line, Code.DUPLICATE_ID,
-                   f"learning path {ident} is defined again in {second.display}:{second.line}",
-                   col=first.col, hint="paths are identified by hruid and language; rename one of them")
+    reporter.error(
+        second.display,
+        second.line,
+        Code.DUPLICATE_ID,
+        f"learning path {ident} is already defined in {first.display}:{first.line}; this one is left out",
+        col=second.col,
+        hint="paths are identified by hruid and language; rename one of them",
+    )
+    reporter.error(
+        first.display,
+        first.line,
+        Code.DUPLICATE_ID,
+        f"learning path {ident} is defined again in {second.display}:{second.line}",
+        col=first.col,
+        hint="paths are identified by hruid and language; rename one of them",
+    )
 
 
 def _finish(entry: Entry, linker: Linker, cache: Cache, reporter: Reporter) -> CompiledObject:
@@ -204,9 +221,17 @@ def _finish(entry: Entry, linker: Linker, cache: Cache, reporter: Reporter) -> C
         text = html_to_text(html)
         texts = cache.put("text", content_hash, (text, text if teacher_html == html else html_to_text(teacher_html)))
     return CompiledObject(
-        key=key, source_path=entry.src.display, metadata=entry.metadata, html=html, teacher_html=teacher_html,
-        text=texts[0], teacher_text=texts[1], assets=build_assets(entry, cache, reporter),
-        transclusions=linker.transclusions(key), questions=list(entry.rendered.questions), content_hash=content_hash,
+        key=key,
+        source_path=entry.src.display,
+        metadata=entry.metadata,
+        html=html,
+        teacher_html=teacher_html,
+        text=texts[0],
+        teacher_text=texts[1],
+        assets=build_assets(entry, cache, reporter),
+        transclusions=linker.transclusions(key),
+        questions=list(entry.rendered.questions),
+        content_hash=content_hash,
     )
 
 
@@ -223,8 +248,16 @@ def _derive(path: CompiledPath, index: ObjectIndex[Entry], linker: Linker) -> No
     path.min_age, path.max_age = (min(ages), max(ages)) if ages else (None, None)
     path.estimated_time = round(minutes)
     path.keywords = list(dict.fromkeys(k for k in keywords if k))
-    node_part = [(str(n.key), n.start_node, n.instruction,
-                  [(str(t.next), t.default, t.condition) for t in n.transitions],
-                  linker.content_hash(n.key)) for n in path.nodes]
-    path.content_hash = digest(code_fingerprint(), path.hruid, path.language, path.title, path.description,
-                               path.image or b"", node_part)
+    node_part = [
+        (
+            str(n.key),
+            n.start_node,
+            n.instruction,
+            [(str(t.next), t.default, t.condition) for t in n.transitions],
+            linker.content_hash(n.key),
+        )
+        for n in path.nodes
+    ]
+    path.content_hash = digest(
+        code_fingerprint(), path.hruid, path.language, path.title, path.description, path.image or b"", node_part
+    )

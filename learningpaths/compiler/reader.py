@@ -15,6 +15,7 @@ Rules (FORMAT.md 2.2, LOR ``checkDirRec``):
   root's parent, so where the checkout lives on disk does not matter.
 * Names starting with a dot are ignored everywhere; symlinked folders are not followed.
 """
+
 from __future__ import annotations
 
 import os
@@ -76,8 +77,13 @@ def discover(sources: list[Path], reporter: Reporter) -> Discovery:
         elif root.is_file() and root.suffix in PATH_SUFFIXES:
             found.paths.append(PathSource(root, f"{root.parent.name}/{root.name}"))
         elif root.exists():
-            reporter.error(str(given), 0, Code.READ, "not a learning object folder, a path file or a folder of them",
-                           hint="pass a content folder, an index.md/metadata.md/metadata.yaml or a path .json/.yaml")
+            reporter.error(
+                str(given),
+                0,
+                Code.READ,
+                "not a learning object folder, a path file or a folder of them",
+                hint="pass a content folder, an index.md/metadata.md/metadata.yaml or a path .json/.yaml",
+            )
         else:
             reporter.error(str(given), 0, Code.READ, "no such file or folder")
     return found
@@ -94,8 +100,13 @@ def _scan(folder: str, display: str, reporter: Reporter) -> tuple[list[os.DirEnt
         return [], []
     links = [e for e in entries if e.is_symlink()]
     for link in links:  # a link could publish any file of the machine as an asset
-        reporter.warning(f"{display}/{link.name}", 0, Code.READ, "symbolic links are not followed; this one is ignored",
-                         hint="copy the file or folder instead")
+        reporter.warning(
+            f"{display}/{link.name}",
+            0,
+            Code.READ,
+            "symbolic links are not followed; this one is ignored",
+            hint="copy the file or folder instead",
+        )
     files = [e for e in entries if e.is_file(follow_symlinks=False)]
     dirs = [e for e in entries if e.is_dir(follow_symlinks=False)]
     return files, dirs
@@ -112,17 +123,22 @@ def _walk(root: str, root_display: str, found: Discovery, reporter: Reporter) ->
             found.objects.append(_object(folder, display, markers, files, dirs, reporter))
             continue  # Dwengo does not look for objects below an object folder
         if PATH_FOLDER.search(display):
-            found.paths.extend(PathSource(Path(e.path), f"{display}/{e.name}")
-                               for e in files if e.name.endswith(PATH_SUFFIXES))
+            found.paths.extend(
+                PathSource(Path(e.path), f"{display}/{e.name}") for e in files if e.name.endswith(PATH_SUFFIXES)
+            )
         stack.extend((d.path, f"{display}/{d.name}") for d in reversed(dirs))
 
 
 def _object(folder: str, display: str, markers: list[str], files, dirs, reporter: Reporter) -> ObjectSource:
     source_display = f"{display}/{markers[0]}"
     if len(markers) > 1:
-        reporter.error(source_display, 0, Code.AMBIGUOUS_SOURCE,
-                       f"folder has several learning-object sources ({', '.join(markers)}); using {markers[0]}",
-                       hint="keep exactly one of index.md, metadata.md, metadata.yaml per folder")
+        reporter.error(
+            source_display,
+            0,
+            Code.AMBIGUOUS_SOURCE,
+            f"folder has several learning-object sources ({', '.join(markers)}); using {markers[0]}",
+            hint="keep exactly one of index.md, metadata.md, metadata.yaml per folder",
+        )
     found = [_stat(e, e.name) for e in files if e.name not in OBJECT_SOURCES]
     todo = [(d.path, d.name) for d in dirs]
     while todo:
@@ -130,9 +146,13 @@ def _object(folder: str, display: str, markers: list[str], files, dirs, reporter
         sub_files, sub_dirs = _scan(sub, f"{display}/{rel}", reporter)
         nested = [e.name for e in sub_files if e.name in OBJECT_SOURCES]
         if nested:
-            reporter.warning(f"{display}/{rel}/{nested[0]}", 0, Code.NESTED_OBJECT,
-                             f"learning object inside the object folder '{display}' is not compiled",
-                             hint="move this folder out of the other object's folder (Dwengo skips it too)")
+            reporter.warning(
+                f"{display}/{rel}/{nested[0]}",
+                0,
+                Code.NESTED_OBJECT,
+                f"learning object inside the object folder '{display}' is not compiled",
+                hint="move this folder out of the other object's folder (Dwengo skips it too)",
+            )
         found.extend(_stat(e, f"{rel}/{e.name}") for e in sub_files)
         todo.extend((d.path, f"{rel}/{d.name}") for d in sub_dirs)
     stats = [s for s in found if s is not None]  # a file that vanished mid-scan is skipped
@@ -164,8 +184,14 @@ def decode(data: bytes, display: str, reporter: Reporter) -> str | None:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        reporter.error(display, line, Code.READ, f"file is not UTF-8 (byte 0x{data[exc.start]:02x})", col=col,
-                       hint="save the file as UTF-8")
+        reporter.error(
+            display,
+            line,
+            Code.READ,
+            f"file is not UTF-8 (byte 0x{data[exc.start]:02x})",
+            col=col,
+            hint="save the file as UTF-8",
+        )
         return None
     if text.startswith("\ufeff"):
         text = text[1:]

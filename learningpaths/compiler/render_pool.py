@@ -5,6 +5,7 @@ options, so it is cached by a hash of those; an unchanged object is never render
 cold builds render in worker processes (``options.jobs``). ``render_object`` never raises (a
 renderer bug is its ``lp.render_internal`` on the object), so nothing here catches its errors.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -28,8 +29,9 @@ def render_entries(entries: list[Entry], options: CompileOptions, cache: Cache, 
     shaping = options_fingerprint(options)
     todo: list[tuple[Entry, str]] = []
     for entry in entries:
-        key = digest(code_fingerprint(), shaping, entry.src.display, str(entry.src.folder), entry.source_hash,
-                     entry.src.files)
+        key = digest(
+            code_fingerprint(), shaping, entry.src.display, str(entry.src.folder), entry.source_hash, entry.src.files
+        )
         entry.render_result = cache.get("render", key)
         if entry.render_result is None:
             todo.append((entry, key))
@@ -41,16 +43,30 @@ def render_entries(entries: list[Entry], options: CompileOptions, cache: Cache, 
 
 
 def _input(entry: Entry, options: CompileOptions) -> RenderInput:
-    return RenderInput(key=entry.key, content_type=entry.metadata["content_type"], folder=entry.src.folder,
-                       source_path=entry.src.display, body=entry.body(), body_line=entry.record.body_line,
-                       files=entry.src.file_names, metadata=entry.metadata, options=options)
+    return RenderInput(
+        key=entry.key,
+        content_type=entry.metadata["content_type"],
+        folder=entry.src.folder,
+        source_path=entry.src.display,
+        body=entry.body(),
+        body_line=entry.record.body_line,
+        files=entry.src.file_names,
+        metadata=entry.metadata,
+        options=options,
+    )
 
 
 def _run(inputs: list[RenderInput], options: CompileOptions) -> list[Rendered]:
     from tqdm import tqdm  # lazy on purpose: ~40 ms to import, and the site imports the compiler without a bar
 
-    bar = tqdm(total=len(inputs), desc="render", unit="obj", file=sys.stderr, leave=False,
-               disable=not (options.progress and inputs and sys.stderr.isatty()))
+    bar = tqdm(
+        total=len(inputs),
+        desc="render",
+        unit="obj",
+        file=sys.stderr,
+        leave=False,
+        disable=not (options.progress and inputs and sys.stderr.isatty()),
+    )
     jobs = options.jobs or (os.cpu_count() or 1)
     results: list[Rendered] = []
     if jobs > 1 and len(inputs) >= _POOL_MIN:
@@ -63,7 +79,7 @@ def _run(inputs: list[RenderInput], options: CompileOptions) -> list[Rendered]:
                     bar.update()
         except Exception:  # noqa: BLE001 - a broken pool (spawn refused, worker killed): render the rest in-process
             pass
-    for inp in inputs[len(results):]:
+    for inp in inputs[len(results) :]:
         results.append(render_object(inp))
         bar.update()
     bar.close()
@@ -80,8 +96,13 @@ def build_assets(entry: Entry, cache: Cache, reporter: Reporter) -> list[Asset]:
         sha = cache.file_sha256(os.path.join(entry.src.folder, norm), stat.size, stat.mtime_ns) if stat else None
         if stat is None or sha is None:
             if rel not in reported:
-                reporter.error(entry.src.display, 0, Code.ASSET_MISSING, f"file '{rel}' is not in the object folder",
-                               hint="put the file next to the source file, or fix the link")
+                reporter.error(
+                    entry.src.display,
+                    0,
+                    Code.ASSET_MISSING,
+                    f"file '{rel}' is not in the object folder",
+                    hint="put the file next to the source file, or fix the link",
+                )
             continue
         teacher = bool(teacher_only) or entry.teacher_exclusive
         assets.append(Asset(norm, entry.src.folder / norm, sha, stat.size, teacher))

@@ -13,6 +13,7 @@
   the rest in file order; those are ``lp.path_unreachable`` warnings. A cycle the learner cannot
   leave (a strongly connected component with no edge out) is ``lp.path_cycle``, an error.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -36,7 +37,7 @@ class _Edge:
 
 @lru_cache(maxsize=1024)
 def condition_error(condition: str) -> str:
-    """"" when ``condition`` is a JSONPath (or empty/"true", i.e. unconditional), else the parser's message."""
+    """ "" when ``condition`` is a JSONPath (or empty/"true", i.e. unconditional), else the parser's message."""
     if condition.strip() in ("", "true"):
         return ""
     from jsonpath_ng.ext import parse  # the parser tables are built on first use; keep imports cheap
@@ -57,21 +58,33 @@ def resolve_path(spec: PathSpec, index: ObjectIndex, reporter: Reporter) -> Comp
     for node in spec.nodes:
         key = index.resolve(node.ref.hruid, node.ref.language, node.ref.version)
         if key is None:
-            reporter.warning(display, node.line, Code.PATH_NODE_MISSING,
-                             f"node {node.ref} names a learning object that does not exist; the node is left out",
-                             col=node.col,
-                             hint=index.explain_missing(node.ref.hruid, node.ref.language, node.ref.version,
-                                                        cutoff=0.9))
+            reporter.warning(
+                display,
+                node.line,
+                Code.PATH_NODE_MISSING,
+                f"node {node.ref} names a learning object that does not exist; the node is left out",
+                col=node.col,
+                hint=index.explain_missing(node.ref.hruid, node.ref.language, node.ref.version, cutoff=0.9),
+            )
             dropped.append(node)
         elif key in kept:
-            reporter.warning(display, node.line, Code.PATH_NODE_DUPLICATE,
-                             f"node {key} is already in this path (line {kept[key].line}); this one is left out",
-                             col=node.col)
+            reporter.warning(
+                display,
+                node.line,
+                Code.PATH_NODE_DUPLICATE,
+                f"node {key} is already in this path (line {kept[key].line}); this one is left out",
+                col=node.col,
+            )
         else:
             kept[key] = node
     if not kept:
-        reporter.error(display, spec.nodes_line, Code.PATH_NODE_MISSING,
-                       "none of the nodes of this path names an existing learning object", col=spec.nodes_col)
+        reporter.error(
+            display,
+            spec.nodes_line,
+            Code.PATH_NODE_MISSING,
+            "none of the nodes of this path names an existing learning object",
+            col=spec.nodes_col,
+        )
         return None
     by_name: dict[tuple[str, str], list[tuple[int | None, ObjectKey | NodeSpec]]] = {}
     for key in kept:
@@ -92,21 +105,34 @@ def resolve_path(spec: PathSpec, index: ObjectIndex, reporter: Reporter) -> Comp
             error = condition_error(t.condition)
             found, exact = find(t.next)
             if error:
-                reporter.error(display, t.line, Code.PATH_TRANSITION,
-                               f"condition '{t.condition}' is not a valid JSONPath: {error}",
-                               col=t.col, hint="write e.g. $[?(@[0] == 0)]")
+                reporter.error(
+                    display,
+                    t.line,
+                    Code.PATH_TRANSITION,
+                    f"condition '{t.condition}' is not a valid JSONPath: {error}",
+                    col=t.col,
+                    hint="write e.g. $[?(@[0] == 0)]",
+                )
             elif found is None:
                 names = [hruid for hruid, _ in by_name]
-                reporter.error(display, t.line, Code.PATH_TRANSITION,
-                               f"transition to {t.next}, which is not a node of this path", col=t.col,
-                               hint=did_you_mean(t.next.hruid, names)
-                               or "add that node to the path or fix the transition")
+                reporter.error(
+                    display,
+                    t.line,
+                    Code.PATH_TRANSITION,
+                    f"transition to {t.next}, which is not a node of this path",
+                    col=t.col,
+                    hint=did_you_mean(t.next.hruid, names) or "add that node to the path or fix the transition",
+                )
             elif not exact:
                 version = found.version if isinstance(found, ObjectKey) else found.ref.version
-                reporter.warning(display, t.line, Code.REF_VERSION,
-                                 f"transition to {t.next}, but this path's node is version {version}; "
-                                 "that node is used",
-                                 col=t.col, hint=f"write version {version} in the transition")
+                reporter.warning(
+                    display,
+                    t.line,
+                    Code.REF_VERSION,
+                    f"transition to {t.next}, but this path's node is version {version}; that node is used",
+                    col=t.col,
+                    hint=f"write version {version} in the transition",
+                )
 
     def targets(node: NodeSpec) -> list[_Edge]:
         """Edges out of ``node`` to kept nodes; a dropped node's own transitions are spliced in its place."""
@@ -136,33 +162,62 @@ def resolve_path(spec: PathSpec, index: ObjectIndex, reporter: Reporter) -> Comp
     order = _breadth_first(start, graph)
     for key, node in kept.items():
         if key not in order:
-            reporter.warning(display, node.line, Code.PATH_UNREACHABLE,
-                             f"node {key} cannot be reached from the start node {start}",
-                             col=node.col, hint="add a transition to it, or remove it from the path")
+            reporter.warning(
+                display,
+                node.line,
+                Code.PATH_UNREACHABLE,
+                f"node {key} cannot be reached from the start node {start}",
+                col=node.col,
+                hint="add a transition to it, or remove it from the path",
+            )
     _cycles(order, graph, kept, display, reporter)
     order += [key for key in kept if key not in order]
     nodes = [
-        CompiledNode(key, start_node=key == start, instruction=kept[key].instruction, line=kept[key].line,
-                     transitions=[CompiledTransition(e.target, e.default, e.condition) for e in graph[key]])
+        CompiledNode(
+            key,
+            start_node=key == start,
+            instruction=kept[key].instruction,
+            line=kept[key].line,
+            transitions=[CompiledTransition(e.target, e.default, e.condition) for e in graph[key]],
+        )
         for key in order
     ]
-    return CompiledPath(spec.hruid, spec.language, spec.title, spec.description, display, nodes,
-                        image=spec.image, image_mime=spec.image_mime, keywords=list(spec.keywords))
+    return CompiledPath(
+        spec.hruid,
+        spec.language,
+        spec.title,
+        spec.description,
+        display,
+        nodes,
+        image=spec.image,
+        image_mime=spec.image_mime,
+        keywords=list(spec.keywords),
+    )
 
 
 def _start(spec: PathSpec, kept, dropped, find, targets, reporter: Reporter) -> ObjectKey:
     starts = [n for n in spec.nodes if n.start_node]
     first = next(iter(kept))
     if not starts:
-        reporter.warning(spec.display, spec.nodes_line, Code.PATH_START,
-                         f"the path has no start node; the first node ({first}) is used",
-                         col=spec.nodes_col, hint="add start_node: true to the first node")
+        reporter.warning(
+            spec.display,
+            spec.nodes_line,
+            Code.PATH_START,
+            f"the path has no start node; the first node ({first}) is used",
+            col=spec.nodes_col,
+            hint="add start_node: true to the first node",
+        )
         return first
     if len(starts) > 1:
-        reporter.warning(spec.display, starts[1].line, Code.PATH_START,
-                         f"the path has {len(starts)} start nodes (lines {', '.join(str(n.line) for n in starts)}); "
-                         "the first is used",
-                         col=starts[1].col, hint="keep start_node: true on one node only")
+        reporter.warning(
+            spec.display,
+            starts[1].line,
+            Code.PATH_START,
+            f"the path has {len(starts)} start nodes (lines {', '.join(str(n.line) for n in starts)}); "
+            "the first is used",
+            col=starts[1].col,
+            hint="keep start_node: true on one node only",
+        )
     found, _ = find(starts[0].ref)
     if isinstance(found, ObjectKey):
         return found
@@ -227,7 +282,11 @@ def _cycles(reachable: list[ObjectKey], graph, kept, display: str, reporter: Rep
         if not looping or any(e.target not in members for key in component for e in graph[key]):
             continue
         chain = sorted(component, key=lambda k: position.get(k, 0))
-        reporter.error(display, kept[chain[0]].line, Code.PATH_CYCLE,
-                       f"nodes {' -> '.join(str(k) for k in chain + [chain[0]])} form a cycle with no way out",
-                       col=kept[chain[0]].col,
-                       hint="give one of these nodes a transition that leaves the cycle, or none at all")
+        reporter.error(
+            display,
+            kept[chain[0]].line,
+            Code.PATH_CYCLE,
+            f"nodes {' -> '.join(str(k) for k in chain + [chain[0]])} form a cycle with no way out",
+            col=kept[chain[0]].col,
+            hint="give one of these nodes a transition that leaves the cycle, or none at all",
+        )

@@ -3,6 +3,7 @@
 The Django side (``learningpaths.paths.services.content_sync``) loads a
 ``CompileResult`` into the database; nothing else crosses that boundary.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,8 +41,13 @@ class Diagnostic:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "path": self.path, "line": self.line, "col": self.col, "severity": self.severity,
-            "code": self.code, "message": self.message, "hint": self.hint,
+            "path": self.path,
+            "line": self.line,
+            "col": self.col,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
         }
 
 

@@ -12,6 +12,7 @@ Markdown links. Template placeholders (``example-location``, ``callback-url-exam
 Not required here although Dwengo's validator wants it: ``skos_concepts`` (our own authors do not
 use the i-Learn vocabulary).
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,16 @@ from .validators import FieldCtx
 from .values import Invalid, describe
 
 CONTENT_TYPES = (
-    "text/markdown", "text/ct-schema", "blockly", "image/image", "image/image-block", "audio/mpeg",
-    "application/pdf", "extern", "text/plain", "text/gift",
+    "text/markdown",
+    "text/ct-schema",
+    "blockly",
+    "image/image",
+    "image/image-block",
+    "audio/mpeg",
+    "application/pdf",
+    "extern",
+    "text/plain",
+    "text/gift",
 )
 ASPECT_RATIOS = ("iframe-16-9", "iframe-1-1", "iframe-1-2")
 _PLACEHOLDER_GOAL = (re.compile(r"^Source\d*$"), re.compile(r"^id\d*$"))
@@ -51,8 +60,11 @@ class Field:
 
 def _version(value: Any, ctx: FieldCtx) -> int:
     if isinstance(value, str) and value.strip().isdigit():
-        ctx.warning(Code.FIELD_LENIENT, f"'version' should be a number, not {describe(value)}",
-                    hint=f"write version: {int(value)}")
+        ctx.warning(
+            Code.FIELD_LENIENT,
+            f"'version' should be a number, not {describe(value)}",
+            hint=f"write version: {int(value)}",
+        )
         return int(value)
     number = c.number(value, ctx, "a whole number")
     if not float(number).is_integer() or number < 0:
@@ -64,8 +76,11 @@ def _version(value: Any, ctx: FieldCtx) -> int:
 def _hruid(value: Any, ctx: FieldCtx) -> str:
     text = c.required_text(value, ctx)
     if "/" in text or any(ch.isspace() for ch in text):
-        ctx.error(Code.FIELD_VALUE, f"'hruid' must not contain '/' or spaces, got {describe(text)}",
-                  hint="references are written hruid/language/version, so use letters, digits, '_' and '-'")
+        ctx.error(
+            Code.FIELD_VALUE,
+            f"'hruid' must not contain '/' or spaces, got {describe(text)}",
+            hint="references are written hruid/language/version, so use letters, digits, '_' and '-'",
+        )
         raise Invalid
     return text
 
@@ -74,8 +89,11 @@ def _keywords(value: Any, ctx: FieldCtx) -> list[str]:
     items = c.text_list(value, ctx)
     kept = [k for k in items if k]
     if items and not kept:
-        ctx.warning(Code.PLACEHOLDER, "'keywords' holds only empty text (template placeholder); treated as empty",
-                    hint="list real keywords or remove the field")
+        ctx.warning(
+            Code.PLACEHOLDER,
+            "'keywords' holds only empty text (template placeholder); treated as empty",
+            hint="list real keywords or remove the field",
+        )
     return kept
 
 
@@ -86,8 +104,12 @@ def _goals(value: Any, ctx: FieldCtx) -> list[dict[str, str]]:
     goals, placeholders = [], 0
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not ({"source", "id"} & item.keys()):
-            ctx.error(Code.FIELD_TYPE, f"'educational_goals' item {i + 1} must be a mapping with 'source' and/or 'id', "
-                      f"got {describe(item)}", sub=(i,), hint="write {source: onderwijsdoelen.be, id: '1.2'}")
+            ctx.error(
+                Code.FIELD_TYPE,
+                f"'educational_goals' item {i + 1} must be a mapping with 'source' and/or 'id', got {describe(item)}",
+                sub=(i,),
+                hint="write {source: onderwijsdoelen.be, id: '1.2'}",
+            )
             continue
         goal = {k: str(item[k]).strip() for k in ("source", "id") if c.is_scalar(item.get(k))}
         if _PLACEHOLDER_GOAL[0].match(goal.get("source", "")) and _PLACEHOLDER_GOAL[1].match(goal.get("id", "")):
@@ -95,9 +117,11 @@ def _goals(value: Any, ctx: FieldCtx) -> list[dict[str, str]]:
             continue
         goals.append(goal)
     if placeholders:
-        ctx.warning(Code.PLACEHOLDER,
-                    "'educational_goals' holds template placeholders (source: Source, id: id); treated as empty",
-                    hint="list real curriculum goals or remove the field")
+        ctx.warning(
+            Code.PLACEHOLDER,
+            "'educational_goals' holds template placeholders (source: Source, id: id); treated as empty",
+            hint="list real curriculum goals or remove the field",
+        )
     return goals
 
 
@@ -115,14 +139,19 @@ def _return_value(value: Any, ctx: FieldCtx) -> dict | None:
         return None
     mapping = c.mapping(value, ctx, "a mapping {callback_url, callback_schema}")
     if mapping.get("callback_url") == "callback-url-example" or mapping.get("callback_schema") == _PLACEHOLDER_SCHEMA:
-        ctx.warning(Code.PLACEHOLDER, "'return_value' is the template placeholder (callback-url-example, "
-                    "{att: test, att2: test2}); treated as empty",
-                    hint="remove return_value unless the object reports a result")
+        ctx.warning(
+            Code.PLACEHOLDER,
+            "'return_value' is the template placeholder (callback-url-example, "
+            "{att: test, att2: test2}); treated as empty",
+            hint="remove return_value unless the object reports a result",
+        )
         return None
     missing = [k for k in ("callback_url", "callback_schema") if mapping.get(k) is None]
     if missing:
-        ctx.error(Code.FIELD_MISSING,
-                  f"'return_value' needs both callback_url and callback_schema; missing {', '.join(missing)}")
+        ctx.error(
+            Code.FIELD_MISSING,
+            f"'return_value' needs both callback_url and callback_schema; missing {', '.join(missing)}",
+        )
         raise Invalid
     url = c.required_text(mapping["callback_url"], ctx.sub("callback_url"))
     schema = c.json_schema(mapping["callback_schema"], ctx.sub("callback_schema"))
@@ -132,9 +161,11 @@ def _return_value(value: Any, ctx: FieldCtx) -> dict | None:
 def _content_location(value: Any, ctx: FieldCtx) -> str | None:
     text = c.text(value, ctx)
     if text == "example-location":
-        ctx.warning(Code.PLACEHOLDER,
-                    "'content_location' is the template placeholder 'example-location'; treated as empty",
-                    hint="remove it, or give the URL of the external content")
+        ctx.warning(
+            Code.PLACEHOLDER,
+            "'content_location' is the template placeholder 'example-location'; treated as empty",
+            hint="remove it, or give the URL of the external content",
+        )
         return None
     return text or None
 
@@ -151,8 +182,11 @@ def _skos(value: Any, ctx: FieldCtx) -> list[str]:
         item = item.strip()
         link = _MARKDOWN_LINK.match(item)
         if link:
-            sub.warning(Code.FIELD_LENIENT, "'skos_concepts' item is a Markdown link; its URL is used",
-                        hint=f"write the URL only: '{link.group(2)}'")
+            sub.warning(
+                Code.FIELD_LENIENT,
+                "'skos_concepts' item is a Markdown link; its URL is used",
+                hint=f"write the URL only: '{link.group(2)}'",
+            )
             item = link.group(2)
         if not _URL.match(item):
             sub.error(Code.FIELD_VALUE, f"'skos_concepts' item {i + 1} must be an http(s) URL, got {describe(item)}")
@@ -164,8 +198,11 @@ def _skos(value: Any, ctx: FieldCtx) -> list[str]:
 def _aspect_ratio(value: Any, ctx: FieldCtx) -> str:
     text = c.required_text(value, ctx)  # run_fields never checks a None value: that is a missing field
     if text not in ASPECT_RATIOS:
-        ctx.error(Code.FIELD_VALUE, f"'aspect_ratio' must be one of {', '.join(ASPECT_RATIOS)}, got {describe(value)}",
-                  hint=did_you_mean(text, ASPECT_RATIOS))
+        ctx.error(
+            Code.FIELD_VALUE,
+            f"'aspect_ratio' must be one of {', '.join(ASPECT_RATIOS)}, got {describe(value)}",
+            hint=did_you_mean(text, ASPECT_RATIOS),
+        )
         raise Invalid
     return text
 
@@ -209,20 +246,38 @@ def validate_object(doc: YamlDoc, display: str, reporter: Reporter, *, missing_l
     for name in data:
         if name not in FIELD_NAMES:
             line, col = doc.pos(str(name))
-            reporter.warning(display, line, Code.FIELD_UNKNOWN, f"unknown field '{name}'", col=col,
-                             hint=did_you_mean(str(name), FIELD_NAMES + ("license",)))
+            reporter.warning(
+                display,
+                line,
+                Code.FIELD_UNKNOWN,
+                f"unknown field '{name}'",
+                col=col,
+                hint=did_you_mean(str(name), FIELD_NAMES + ("license",)),
+            )
     if metadata["content_type"] == "extern" and not metadata["content_location"] and "content_location" not in failed:
         line, col = doc.pos("content_location") if "content_location" in data else (missing_line, 0)
-        reporter.error(display, line, Code.FIELD_MISSING,
-                       "'content_location' is required when content_type is extern", col=col,
-                       hint="give the URL to show, e.g. content_location: https://www.youtube.com/watch?v=...")
-    elif (metadata["content_type"] == "extern" and metadata["content_location"]
-          and not _URL.match(metadata["content_location"])):
+        reporter.error(
+            display,
+            line,
+            Code.FIELD_MISSING,
+            "'content_location' is required when content_type is extern",
+            col=col,
+            hint="give the URL to show, e.g. content_location: https://www.youtube.com/watch?v=...",
+        )
+    elif (
+        metadata["content_type"] == "extern"
+        and metadata["content_location"]
+        and not _URL.match(metadata["content_location"])
+    ):
         line, col = doc.pos("content_location")
-        reporter.error(display, line, Code.FIELD_VALUE,
-                       "'content_location' must be an http(s) URL for extern content, "
-                       f"got {describe(metadata['content_location'])}",
-                       col=col)
+        reporter.error(
+            display,
+            line,
+            Code.FIELD_VALUE,
+            "'content_location' must be an http(s) URL for extern content, "
+            f"got {describe(metadata['content_location'])}",
+            col=col,
+        )
     key = None
     if not {"hruid", "language", "version"} & failed:
         key = ObjectKey(metadata["hruid"], metadata["language"], metadata["version"])
@@ -237,11 +292,23 @@ def _spelling(data: dict, doc: YamlDoc, display: str, reporter: Reporter) -> Non
         return
     line, col = doc.pos("license")
     if "licence" in data:
-        reporter.warning(display, line, Code.FIELD_LENIENT, "both 'licence' and 'license' are given; 'licence' is used",
-                         col=col, hint="remove 'license'")
+        reporter.warning(
+            display,
+            line,
+            Code.FIELD_LENIENT,
+            "both 'licence' and 'license' are given; 'licence' is used",
+            col=col,
+            hint="remove 'license'",
+        )
         del data["license"]
         return
-    reporter.warning(display, line, Code.FIELD_LENIENT, "'license' is spelled 'licence' in Dwengo's format", col=col,
-                     hint="write licence:")
+    reporter.warning(
+        display,
+        line,
+        Code.FIELD_LENIENT,
+        "'license' is spelled 'licence' in Dwengo's format",
+        col=col,
+        hint="write licence:",
+    )
     data["licence"] = data.pop("license")
     doc.lines[("licence",)] = (line, col)

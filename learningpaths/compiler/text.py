@@ -4,18 +4,60 @@ Built on :class:`html.parser.HTMLParser`: entities are decoded, ``script``/``sty
 contents are dropped, block elements become line breaks, ``img`` contributes its alt text, and
 runs of spaces collapse.
 """
+
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
 
 _SKIP = frozenset({"script", "style", "template", "noscript"})
-_BLOCK = frozenset({
-    "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
-    "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-    "center", "iframe", "audio", "video", "embed",
-})
+_BLOCK = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "center",
+        "iframe",
+        "audio",
+        "video",
+        "embed",
+    }
+)
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
 
 

@@ -12,6 +12,7 @@
 * ``content_hash`` covers the compiler version and code, the HTML-shaping options, the source
   bytes, every file of the folder, and the content hashes of transcluded objects.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,8 +39,9 @@ def parse_marker(ref: str) -> tuple[str, str, int | None] | None:
 
 
 class Linker:
-    def __init__(self, index: ObjectIndex[Entry], path_ids: set[tuple[str, str]], reporter: Reporter, cache: Cache,
-                 shaping: str) -> None:
+    def __init__(
+        self, index: ObjectIndex[Entry], path_ids: set[tuple[str, str]], reporter: Reporter, cache: Cache, shaping: str
+    ) -> None:
         self.index, self.path_ids, self.reporter, self.cache, self.shaping = index, path_ids, reporter, cache, shaping
         self.targets: dict[ObjectKey, dict[str, ObjectKey | None]] = {}  # per object: marker ref -> resolved
         self.html: dict[tuple[ObjectKey, bool], str] = {}
@@ -54,10 +56,13 @@ class Linker:
         for ref in entry.rendered.references:
             if ref.kind == "path":
                 if (ref.hruid, ref.language) not in self.path_ids:
-                    self.reporter.warning(entry.src.display, ref.line, Code.REF_PATH,
-                                          f"link to learning path {ref.hruid} ({ref.language}), "
-                                          "which is not in this build",
-                                          hint="the link will not work until that path is added")
+                    self.reporter.warning(
+                        entry.src.display,
+                        ref.line,
+                        Code.REF_PATH,
+                        f"link to learning path {ref.hruid} ({ref.language}), which is not in this build",
+                        hint="the link will not work until that path is added",
+                    )
                 continue
             triple = (ref.hruid, ref.language, ref.version)
             lines.setdefault(triple, ref.line)
@@ -69,8 +74,9 @@ class Linker:
                 parsed = parse_marker(marker)
                 if marker not in resolved:
                     if parsed is None:
-                        self.reporter.error(entry.src.display, 0, Code.REF_SYNTAX,
-                                            f"malformed transclusion marker '{marker}'")
+                        self.reporter.error(
+                            entry.src.display, 0, Code.REF_SYNTAX, f"malformed transclusion marker '{marker}'"
+                        )
                         resolved[marker] = None
                     else:
                         resolved[marker] = self._resolve(entry, parsed, lines.get(parsed, 0))
@@ -83,14 +89,21 @@ class Linker:
             return key
         latest = self.index.latest(hruid, language)
         if version is not None and latest is not None:
-            self.reporter.warning(entry.src.display, line, Code.REF_VERSION,
-                                  f"learning object {hruid}/{language}/{version} does not exist; "
-                                  f"the latest version ({latest}) is used",
-                                  hint=f"write @learning-object/{hruid}/{language}/{latest}")
+            self.reporter.warning(
+                entry.src.display,
+                line,
+                Code.REF_VERSION,
+                f"learning object {hruid}/{language}/{version} does not exist; the latest version ({latest}) is used",
+                hint=f"write @learning-object/{hruid}/{language}/{latest}",
+            )
             return ObjectKey(hruid, language, latest)
-        self.reporter.error(entry.src.display, line, Code.REF_MISSING,
-                            f"reference to learning object {_marker_ref(triple)}, which does not exist",
-                            hint=self.index.explain_missing(hruid, language, version))
+        self.reporter.error(
+            entry.src.display,
+            line,
+            Code.REF_MISSING,
+            f"reference to learning object {_marker_ref(triple)}, which does not exist",
+            hint=self.index.explain_missing(hruid, language, version),
+        )
         return None
 
     def transclusions(self, key: ObjectKey) -> list[ObjectKey]:
@@ -116,7 +129,7 @@ class Linker:
             if not teacher and target_entry.teacher_exclusive:
                 return ""
             if target in stack or len(stack) > _MAX_DEPTH:
-                self._cycle(entry, stack[stack.index(target):] if target in stack else stack, target)
+                self._cycle(entry, stack[stack.index(target) :] if target in stack else stack, target)
                 return ""
             inner = self.final_html(target, teacher, stack)
             return f'<div class="lp-transclusion" data-lp-object="{target}">{inner}</div>'
@@ -133,12 +146,21 @@ class Linker:
         closing = chain[-1]
         closing_entry = self.index.items[closing]
         targets = self.targets[closing]
-        line = next((r.line for r in closing_entry.rendered.references
-                     if r.kind == "transclude"
-                     and targets.get(_marker_ref((r.hruid, r.language, r.version))) == target), 0)
-        self.reporter.error(closing_entry.src.display, line, Code.REF_CYCLE,
-                            f"transclusions form a cycle: {' -> '.join(str(k) for k in chain + (target,))}",
-                            hint="an object cannot embed itself, directly or through others")
+        line = next(
+            (
+                r.line
+                for r in closing_entry.rendered.references
+                if r.kind == "transclude" and targets.get(_marker_ref((r.hruid, r.language, r.version))) == target
+            ),
+            0,
+        )
+        self.reporter.error(
+            closing_entry.src.display,
+            line,
+            Code.REF_CYCLE,
+            f"transclusions form a cycle: {' -> '.join(str(k) for k in chain + (target,))}",
+            hint="an object cannot embed itself, directly or through others",
+        )
 
     # -- hashes ------------------------------------------------------------------------------
     def content_hash(self, key: ObjectKey, stack: tuple[ObjectKey, ...] = ()) -> str:
@@ -147,11 +169,14 @@ class Linker:
             return known
         entry = self.index.items[key]
         folder = str(entry.src.folder)
-        files = [(f.rel, self.cache.file_sha256(os.path.join(folder, f.rel), f.size, f.mtime_ns))
-                 for f in entry.src.files]
+        files = [
+            (f.rel, self.cache.file_sha256(os.path.join(folder, f.rel), f.size, f.mtime_ns)) for f in entry.src.files
+        ]
         stack = stack + (key,)
-        inner = sorted(str(t) if t in stack or len(stack) > _MAX_DEPTH else self.content_hash(t, stack)
-                       for t in self.transclusions(key))
+        inner = sorted(
+            str(t) if t in stack or len(stack) > _MAX_DEPTH else self.content_hash(t, stack)
+            for t in self.transclusions(key)
+        )
         value = digest(COMPILER_VERSION, code_fingerprint(), self.shaping, entry.source_hash, files, inner)
         self.hashes[key] = value
         return value

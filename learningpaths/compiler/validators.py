@@ -3,6 +3,7 @@
 A validator takes ``(value, ctx)`` and returns the normalised value, or reports through ``ctx``
 and raises :class:`~.values.Invalid`. ``run_fields`` runs a declared field list over a mapping.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,24 +13,72 @@ from .codes import Code
 from .diagnostics import Reporter, did_you_mean
 from .values import Invalid, describe, is_number, to_json, whole
 
-LANGUAGES = frozenset("""
+LANGUAGES = frozenset(
+    """
 aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
 ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik
 io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml
 mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd
 se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi
-vo wa wo xh yi yo za zh zu""".split())  # ISO 639-1, the 184 two-letter codes
+vo wa wo xh yi yo za zh zu""".split()
+)  # ISO 639-1, the 184 two-letter codes
 _LANGUAGE_NAMES = {  # what authors write instead of the code, in the languages of Dwengo's content
-    "dutch": "nl", "nederlands": "nl", "vlaams": "nl", "nld": "nl", "english": "en", "engels": "en", "eng": "en",
-    "french": "fr", "frans": "fr", "français": "fr", "francais": "fr", "fra": "fr", "german": "de", "duits": "de",
-    "deutsch": "de", "deu": "de", "spanish": "es", "spaans": "es", "español": "es",
+    "dutch": "nl",
+    "nederlands": "nl",
+    "vlaams": "nl",
+    "nld": "nl",
+    "english": "en",
+    "engels": "en",
+    "eng": "en",
+    "french": "fr",
+    "frans": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "fra": "fr",
+    "german": "de",
+    "duits": "de",
+    "deutsch": "de",
+    "deu": "de",
+    "spanish": "es",
+    "spaans": "es",
+    "español": "es",
 }
-_SCHEMA_KEYWORDS = frozenset({
-    "$schema", "$id", "$ref", "$defs", "definitions", "type", "properties", "items", "required", "enum",
-    "const", "anyOf", "oneOf", "allOf", "not", "additionalProperties", "patternProperties", "minimum",
-    "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "format",
-    "minItems", "maxItems", "uniqueItems", "title", "description", "default", "examples",
-})
+_SCHEMA_KEYWORDS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$ref",
+        "$defs",
+        "definitions",
+        "type",
+        "properties",
+        "items",
+        "required",
+        "enum",
+        "const",
+        "anyOf",
+        "oneOf",
+        "allOf",
+        "not",
+        "additionalProperties",
+        "patternProperties",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "title",
+        "description",
+        "default",
+        "examples",
+    }
+)
 _SCHEMA_TYPES = frozenset({"object", "array", "string", "number", "integer", "boolean", "null"})
 
 
@@ -58,8 +107,9 @@ class FieldCtx:
         return Invalid()
 
 
-def run_fields(fields, data: dict, doc, display: str, reporter: Reporter, missing_line: int, where: str,
-               *, prefix: tuple = ()) -> tuple[dict[str, Any], set[str]]:
+def run_fields(
+    fields, data: dict, doc, display: str, reporter: Reporter, missing_line: int, where: str, *, prefix: tuple = ()
+) -> tuple[dict[str, Any], set[str]]:
     """Validate ``data`` against ``fields``; returns (normalised values, names of failed fields)."""
     values: dict[str, Any] = {}
     failed: set[str] = set()
@@ -70,12 +120,22 @@ def run_fields(fields, data: dict, doc, display: str, reporter: Reporter, missin
                 failed.add(field.name)
                 if field.name in data:
                     line, col = doc.pos(*prefix, field.name)
-                    reporter.error(display, line, Code.FIELD_MISSING, f"required field '{field.name}' is empty",
-                                   col=col,
-                                   hint=f"write {field.example}" if field.example else "")
+                    reporter.error(
+                        display,
+                        line,
+                        Code.FIELD_MISSING,
+                        f"required field '{field.name}' is empty",
+                        col=col,
+                        hint=f"write {field.example}" if field.example else "",
+                    )
                 else:
-                    reporter.error(display, missing_line, Code.FIELD_MISSING, f"missing required field '{field.name}'",
-                                   hint=f"add '{field.example}' to {where}" if field.example else "")
+                    reporter.error(
+                        display,
+                        missing_line,
+                        Code.FIELD_MISSING,
+                        f"missing required field '{field.name}'",
+                        hint=f"add '{field.example}' to {where}" if field.example else "",
+                    )
             values[field.name] = _fresh(field.default)
             continue
         try:
@@ -135,6 +195,7 @@ def ranged(low: int, high: int):
             ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' must be between {low} and {high}, got {describe(value)}")
             raise Invalid
         return round(value)
+
     return check
 
 
@@ -144,11 +205,15 @@ def ranged_list(low: int, high: int):
         out = []
         for i, item in enumerate(items):
             if not is_number(item) or not low <= item <= high:
-                ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' item {i + 1} must be a number from {low} to {high}, "
-                          f"got {describe(item)}", sub=(i,))
+                ctx.error(
+                    Code.FIELD_VALUE,
+                    f"'{ctx.name}' item {i + 1} must be a number from {low} to {high}, got {describe(item)}",
+                    sub=(i,),
+                )
                 continue
             out.append(round(item))
         return out
+
     return check
 
 
@@ -180,8 +245,11 @@ def language(value: Any, ctx: FieldCtx) -> str:
     code = required_text(value, ctx).lower()
     if code not in LANGUAGES:
         named = _LANGUAGE_NAMES.get(code)
-        ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' must be a two-letter ISO 639-1 code, got {describe(value)}",
-                  hint=f"did you mean '{named}'?" if named else "e.g. nl, en, fr, de")
+        ctx.error(
+            Code.FIELD_VALUE,
+            f"'{ctx.name}' must be a two-letter ISO 639-1 code, got {describe(value)}",
+            hint=f"did you mean '{named}'?" if named else "e.g. nl, en, fr, de",
+        )
         raise Invalid
     return code
 
@@ -195,15 +263,21 @@ def json_schema(value: Any, ctx: FieldCtx) -> dict:
         ctx.error(Code.FIELD_VALUE, f"'callback_schema' is not JSON: {exc}")
         raise Invalid from None
     if schema and not (schema.keys() & _SCHEMA_KEYWORDS):
-        ctx.error(Code.FIELD_VALUE, "'callback_schema' does not look like a JSON Schema (no 'type', 'properties', ...)",
-                  hint="write e.g. {type: object, properties: {score: {type: number}}}")
+        ctx.error(
+            Code.FIELD_VALUE,
+            "'callback_schema' does not look like a JSON Schema (no 'type', 'properties', ...)",
+            hint="write e.g. {type: object, properties: {score: {type: number}}}",
+        )
         raise Invalid
     kinds = schema.get("type")
     kinds = kinds if isinstance(kinds, list) else [kinds] if kinds is not None else []
     bad = [k for k in kinds if k not in _SCHEMA_TYPES]
     if bad:
-        ctx.error(Code.FIELD_VALUE, f"'callback_schema' has an unknown type {describe(bad[0])}",
-                  hint=did_you_mean(str(bad[0]), _SCHEMA_TYPES) or f"use one of {', '.join(sorted(_SCHEMA_TYPES))}")
+        ctx.error(
+            Code.FIELD_VALUE,
+            f"'callback_schema' has an unknown type {describe(bad[0])}",
+            hint=did_you_mean(str(bad[0]), _SCHEMA_TYPES) or f"use one of {', '.join(sorted(_SCHEMA_TYPES))}",
+        )
         raise Invalid
     problem = schema_problem(schema)
     if problem is not None:

@@ -1,4 +1,5 @@
 """Small helpers shared by the object and path schemas: describing values, JSON-safety, numbers."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """System checks for configuration the site cannot run well without (ids learningpaths.E0xx)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -23,6 +24,11 @@ def check_var_dir(app_configs, **kwargs):
     try:
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return [Error(f"VAR_DIR {settings.VAR_DIR} cannot be created: {exc}", id="learningpaths.E002",
-                      hint="Point VAR_DIR at a writable folder.")]
+        return [
+            Error(
+                f"VAR_DIR {settings.VAR_DIR} cannot be created: {exc}",
+                id="learningpaths.E002",
+                hint="Point VAR_DIR at a writable folder.",
+            )
+        ]
     return []

@@ -20,6 +20,7 @@ found nothing. No real name, query or answer on this site contains NUL: refuse i
 in a JSON body (raw or as the ``\\u0000`` escape). Form fields need nothing: Django's form fields
 already reject NUL.
 """
+
 from __future__ import annotations
 
 import logging
@@ -108,7 +109,7 @@ def _body_has_nul(request) -> bool:
         return False
     try:
         body = request.body
-    except Exception:  # RequestDataTooBig and the like: the view answers those itself
+    except Exception:  # noqa: BLE001 -- RequestDataTooBig and the like: the view answers those itself
         return False
     return b"\x00" in body or bool(_JSON_NUL_ESCAPE.search(body))
 
@@ -121,7 +122,8 @@ class NulCharacterMiddleware:
         if "\x00" in request.path:
             return self._refuse(request, 404, "not_found", "Not found.")
         if "\x00" in request.META.get("QUERY_STRING", "") or any(
-                "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()
+        ):
             return self._refuse(request, 400, "bad_request", "The address contains a NUL character.")
         if request.method in ("POST", "PUT", "PATCH") and _body_has_nul(request):
             return self._refuse(request, 400, "bad_request", "The request contains a NUL character.")

@@ -7,6 +7,7 @@ shape the Dwengo-compatible API has always answered (Dwengo itself answers error
 text, see /api/ docs), so API clients see no change; the site's own JavaScript reads ``detail``.
 The OpenAPI document describes it once (``api/openapi.py``, schema ``Error``).
 """
+
 from __future__ import annotations
 
 import functools
@@ -35,8 +36,9 @@ def error_body(status: int, detail: str, *, code: str | None = None, **extra) ->
 
 def json_error(status: int, detail: str, *, code: str | None = None, **extra) -> JsonResponse:
     """An error answer in the one shape; ``detail`` may be a lazy translation."""
-    return JsonResponse(error_body(status, detail, code=code, **extra), status=status,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        error_body(status, detail, code=code, **extra), status=status, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def json_methods(*methods: str):

@@ -10,10 +10,11 @@ The strings come from ``learningpaths/locale/<language>/LC_MESSAGES/djangojs.po`
 ``tests/site/test_i18n.py``); the scripts use ``gettext``/``interpolate`` and fall back to English
 when the catalogue did not load (``static/js/runtime/i18n.js``).
 """
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -39,9 +40,12 @@ def catalogue_language(code: str) -> str:
 def catalogue_modified(request, language: str) -> datetime:
     """When this language's catalogue last changed: its newest compiled djangojs.mo."""
     language = catalogue_language(language)
-    times = [mo.stat().st_mtime for base in settings.LOCALE_PATHS
-             if (mo := Path(base) / translation.to_locale(language) / "LC_MESSAGES" / f"{DOMAIN}.mo").exists()]
-    return datetime.fromtimestamp(max(times, default=_STARTED), tz=timezone.utc)
+    times = [
+        mo.stat().st_mtime
+        for base in settings.LOCALE_PATHS
+        if (mo := Path(base) / translation.to_locale(language) / "LC_MESSAGES" / f"{DOMAIN}.mo").exists()
+    ]
+    return datetime.fromtimestamp(max(times, default=_STARTED), tz=UTC)
 
 
 class LanguageCatalog(JavaScriptCatalog):

@@ -5,6 +5,7 @@ adds to an answer (Django's SecurityMiddleware and XFrameOptionsMiddleware, and 
 the same settings, for the demo fast paths (``demos/fastpath.py``) that answer without Django's
 stack; tests/site/demos/test_asgi.py checks it against a real answer through the middleware.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -77,7 +78,8 @@ def security_headers(*, secure: bool) -> dict[str, str]:
     policy = settings.SECURE_REFERRER_POLICY
     if policy:
         headers["Referrer-Policy"] = ",".join(
-            [v.strip() for v in policy.split(",")] if isinstance(policy, str) else policy)
+            [v.strip() for v in policy.split(",")] if isinstance(policy, str) else policy
+        )
     headers["Cross-Origin-Opener-Policy"] = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY or CROSS_ORIGIN_OPENER_POLICY
     headers["Content-Security-Policy"] = build_csp()
     headers["Permissions-Policy"] = PERMISSIONS_POLICY

@@ -20,6 +20,7 @@ successful sign-in clears it.
   not checked against the database (the fast paths do not touch it), so without this cap a script
   could send a fresh made-up cookie with every request and never be limited.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -10,6 +10,7 @@ text was a third of the endpoint's CPU time per request (bench/serving.py).
 Value ``v`` of map ``(i, j)`` is ``min[i][j] + q / 255 * (max[i][j] - min[i][j])`` with ``q`` the byte.
 ``static/js/runtime/widgets/server.js`` decodes it the same way.
 """
+
 from __future__ import annotations
 
 import base64

@@ -16,6 +16,7 @@ Imported by ``learningpaths/wsgi.py`` and ``asgi.py`` before Django is set up (b
 so the imports stay at module level (tests/site/demos/test_asgi.py checks that importing this
 module leaves the app registry unready).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -99,8 +100,13 @@ class DemoASGI:
             client = client_from(_session_id(meta.get("HTTP_COOKIE", "")), meta)
             answer = await services.prediction_run_async(name=name, body=body, client=client)
         payload, headers = services.answer_encode(answer, secure=is_secure(meta, scope.get("scheme", "http")))
-        await send({"type": "http.response.start", "status": answer.status,
-                    "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers],
+            }
+        )
         await send({"type": "http.response.body", "body": payload})
 
 

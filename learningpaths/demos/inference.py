@@ -3,6 +3,7 @@
 Providers come from what ONNX Runtime offers: CUDA when onnxruntime-gpu and a GPU are present,
 else the CPU. A request waits at most ``timeout`` seconds for its answer.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -127,8 +128,11 @@ class Runner:
         the device while the loop keeps reading requests.
         """
         loop = asyncio.get_running_loop()
-        if self.window > 0 or self.providers[0] != "CPUExecutionProvider" or \
-                (self._pending and self._pending_loop is not loop):  # a second loop in one process: rare
+        if (
+            self.window > 0
+            or self.providers[0] != "CPUExecutionProvider"
+            or (self._pending and self._pending_loop is not loop)
+        ):  # a second loop in one process: rare
             return await asyncio.wrap_future(self.submit(x))
         future = loop.create_future()
         self._pending.append(_Job(x, future))
@@ -140,7 +144,7 @@ class Runner:
     def _flush(self) -> None:
         pending, self._pending = self._pending, []
         for start in range(0, len(pending), self.max_batch):
-            self._run([j for j in pending[start:start + self.max_batch] if not j.future.done()])
+            self._run([j for j in pending[start : start + self.max_batch] if not j.future.done()])
 
     def _loop(self) -> None:
         while True:
@@ -174,7 +178,8 @@ class Runner:
         start = 0
         for j in jobs:
             n = len(j.x)
-            _settle(j.future, result={name: out[start:start + n] for name, out in zip(self.output_names, outputs)})
+            result = {name: out[start : start + n] for name, out in zip(self.output_names, outputs, strict=True)}
+            _settle(j.future, result=result)
             start += n
 
 

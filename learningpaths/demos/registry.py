@@ -1,4 +1,5 @@
 """The demo models the server runs: what each expects, where its ONNX file and model card live."""
+
 from __future__ import annotations
 
 import json
@@ -27,11 +28,16 @@ class DemoSpec:
 
 DEMOS: dict[str, DemoSpec] = {
     "digits-cnn": DemoSpec(
-        name="digits-cnn", title="Handwritten digit CNN", input_shape=(1, 8, 8),
-        labels=tuple(str(d) for d in range(10)), feature_maps_output="feature_maps",
+        name="digits-cnn",
+        title="Handwritten digit CNN",
+        input_shape=(1, 8, 8),
+        labels=tuple(str(d) for d in range(10)),
+        feature_maps_output="feature_maps",
     ),
     "digits-mlp": DemoSpec(
-        name="digits-mlp", title="Handwritten digit MLP (small, as in the browser)", input_shape=(1, 8, 8),
+        name="digits-mlp",
+        title="Handwritten digit MLP (small, as in the browser)",
+        input_shape=(1, 8, 8),
         labels=tuple(str(d) for d in range(10)),
     ),
 }

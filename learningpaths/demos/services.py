@@ -6,6 +6,7 @@ what is answered (status, JSON, headers) is decided here, so the doors cannot dr
 Order: the body's declared size (before it is read), the demo exists, the rate limit, the input,
 inference, the answer. Every refusal is a 4xx/5xx in the site's one error shape (core/errors.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -62,17 +63,19 @@ def input_parse(*, body: bytes, spec: DemoSpec) -> np.ndarray:
     try:
         payload = json.loads(body or b"")
     except (ValueError, UnicodeDecodeError):
-        raise ValueError("the body must be JSON like {\"input\": [[...]]}") from None
+        raise ValueError('the body must be JSON like {"input": [[...]]}') from None
     if not isinstance(payload, dict) or "input" not in payload:
-        raise ValueError("the body must be JSON like {\"input\": [[...]]}")
+        raise ValueError('the body must be JSON like {"input": [[...]]}')
     try:
         x = np.asarray(payload["input"], dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError("input must be a (nested) list of numbers") from None
     size = spec.input_size
     if x.ndim == 0 or x.size == 0 or x.size % size:
-        raise ValueError(f"input must hold a multiple of {size} numbers (shape {list(spec.input_shape)} per sample); "
-                         f"got {x.size} numbers")
+        raise ValueError(
+            f"input must hold a multiple of {size} numbers (shape {list(spec.input_shape)} per sample); "
+            f"got {x.size} numbers"
+        )
     x = x.reshape(-1, *spec.input_shape)
     if len(x) > MAX_SAMPLES:
         raise ValueError(f"at most {MAX_SAMPLES} samples per request; got {len(x)}")
@@ -90,11 +93,15 @@ def prediction_check(*, name: str, body: bytes, client: ratelimit.Client) -> Ans
     spec = DEMOS.get(name)
     if spec is None:
         return _error(404, f"unknown demo {name!r}; choose one of {sorted(DEMOS)}")
-    allowed, retry = ratelimit.allow(client, scope=f"demo:{name}", limit=settings.DEMO_RATE_LIMIT,
-                                     address_limit=settings.DEMO_ADDRESS_RATE_LIMIT)
+    allowed, retry = ratelimit.allow(
+        client, scope=f"demo:{name}", limit=settings.DEMO_RATE_LIMIT, address_limit=settings.DEMO_ADDRESS_RATE_LIMIT
+    )
     if not allowed:
-        return _answer(429, error_body(429, "too many requests; wait a moment and try again", retry_after=retry),
-                       **{"Retry-After": str(retry)})
+        return _answer(
+            429,
+            error_body(429, "too many requests; wait a moment and try again", retry_after=retry),
+            **{"Retry-After": str(retry)},
+        )
     try:
         return spec, input_parse(body=body, spec=spec)
     except ValueError as exc:
@@ -108,7 +115,9 @@ def prediction_answer(*, spec: DemoSpec, outputs: dict[str, np.ndarray]) -> Answ
     if not np.all(np.isfinite(probs)):
         return _error(422, "the model produced no valid answer for this input")
     body = {
-        "model": spec.name, "provider": runner.providers[0], "labels": list(spec.labels),
+        "model": spec.name,
+        "provider": runner.providers[0],
+        "labels": list(spec.labels),
         "probabilities": np.round(probs.astype(np.float64), 6).tolist(),
         "predictions": [spec.labels[int(i)] for i in probs.argmax(axis=1)],
     }
@@ -143,7 +152,9 @@ async def prediction_run_async(*, name: str, body: bytes, client: ratelimit.Clie
         return checked
     spec, x = checked
     try:
-        return prediction_answer(spec=spec, outputs=await inference.apredict(spec.name, x, timeout=settings.DEMO_TIMEOUT))
+        return prediction_answer(
+            spec=spec, outputs=await inference.apredict(spec.name, x, timeout=settings.DEMO_TIMEOUT)
+        )
     except (inference.DemoUnavailable, inference.DemoTimeout) as exc:
         return _unavailable(exc)
 
@@ -153,6 +164,10 @@ def answer_encode(answer: Answer, *, secure: bool) -> tuple[bytes, list[tuple[st
     of the security headers that Django's middleware would add (``core.middleware.security_headers``,
     from the same settings)."""
     payload = json.dumps(answer.body, separators=(",", ":")).encode()
-    headers = {"Content-Type": "application/json", "Content-Length": str(len(payload)),
-               **security_headers(secure=secure), **answer.headers}
+    headers = {
+        "Content-Type": "application/json",
+        "Content-Length": str(len(payload)),
+        **security_headers(secure=secure),
+        **answer.headers,
+    }
     return payload, list(headers.items())

@@ -4,13 +4,14 @@ The digits (1,797 images of 8x8 pixels, 0-16 grey levels) ship in this package
 (``demos/data/digits.csv.gz``, read by ``demos/digits.py``), so nothing is downloaded. Each model
 gets a model card next to its .onnx file.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -43,8 +44,11 @@ def build(name: str, seed: int = 0) -> engine.Sequential:
             engine.Dense(10, activation="softmax", name="classifier"),
         ]
     elif name == "digits-mlp":
-        layers = [engine.Flatten(name="flatten"), engine.Dense(32, activation="relu", name="hidden"),
-                  engine.Dense(10, activation="softmax", name="classifier")]
+        layers = [
+            engine.Flatten(name="flatten"),
+            engine.Dense(32, activation="relu", name="hidden"),
+            engine.Dense(10, activation="softmax", name="classifier"),
+        ]
     else:
         raise KeyError(name)
     return engine.Sequential(layers, input_shape=DEMOS[name].input_shape, seed=seed)
@@ -64,7 +68,7 @@ def _add_feature_maps_output(proto, output_name: str, shape: tuple) -> None:
     from onnx import TensorProto, helper
 
     first_conv = next(i for i, n in enumerate(proto.graph.node) if n.op_type == "Conv")
-    act = next(n for n in proto.graph.node[first_conv + 1:] if n.op_type in ("Relu", "Sigmoid", "Tanh"))
+    act = next(n for n in proto.graph.node[first_conv + 1 :] if n.op_type in ("Relu", "Sigmoid", "Tanh"))
     proto.graph.node.append(helper.make_node("Identity", [act.output[0]], [output_name], name="feature_maps/Identity"))
     proto.graph.output.append(helper.make_tensor_value_info(output_name, TensorProto.FLOAT, ["batch", *shape]))
 
@@ -99,17 +103,26 @@ def train(name: str, *, epochs: int = 30, seed: int = 0, out_dir: Path | None = 
     tmp.write_bytes(data)
     tmp.replace(path)  # atomic: a running server never reads half a file
     card = {
-        "name": name, "title": spec.title, "engine_version": engine.__version__,
+        "name": name,
+        "title": spec.title,
+        "engine_version": engine.__version__,
         "data": "UCI digits (optical recognition of handwritten digits), 8x8, 1,797 images; "
-                f"{len(x_train)} for training, {len(x_test)} for testing (seed {seed})",
-        "architecture": repr(model), "parameters": int(sum(p.value.size for p in model.parameters())),
-        "epochs": epochs, "optimizer": "Adam(lr=0.01), mini-batch 32",
-        "test_accuracy": round(accuracy, 4), "onnx_max_abs_diff": diff, "training_seconds": round(seconds, 2),
-        "size_bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-        "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        f"{len(x_train)} for training, {len(x_test)} for testing (seed {seed})",
+        "architecture": repr(model),
+        "parameters": int(sum(p.value.size for p in model.parameters())),
+        "epochs": epochs,
+        "optimizer": "Adam(lr=0.01), mini-batch 32",
+        "test_accuracy": round(accuracy, 4),
+        "onnx_max_abs_diff": diff,
+        "training_seconds": round(seconds, 2),
+        "size_bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     card_file = card_path(name) if out_dir is None else Path(out_dir) / f"{name}.json"
     card_file.write_text(json.dumps(card, indent=2), encoding="utf-8")
-    log(f"{name}: test accuracy {accuracy:.3f}, engine vs ONNX Runtime max |diff| {diff:.1e}, "
-        f"{len(data) / 1024:.1f} KiB, trained in {seconds:.1f} s")
+    log(
+        f"{name}: test accuracy {accuracy:.3f}, engine vs ONNX Runtime max |diff| {diff:.1e}, "
+        f"{len(data) / 1024:.1f} KiB, trained in {seconds:.1f} s"
+    )
     return Trained(name, accuracy, diff, seconds, path)

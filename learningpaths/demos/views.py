@@ -1,5 +1,6 @@
 """Demo inference endpoints. Every bad request gets a 4xx JSON message, never a 500; the predict
 request itself is ``services.prediction_run``, shared with the fast paths (fastpath.py)."""
+
 from __future__ import annotations
 
 from django.http import JsonResponse
@@ -18,15 +19,23 @@ def status(request):
     available = inference.available_providers()
     models = []
     for name, spec in DEMOS.items():
-        entry = {"name": name, "title": spec.title, "input_shape": list(spec.input_shape),
-                 "labels": list(spec.labels), "ready": model_path(name).is_file(), "card": model_card(name)}
+        entry = {
+            "name": name,
+            "title": spec.title,
+            "input_shape": list(spec.input_shape),
+            "labels": list(spec.labels),
+            "ready": model_path(name).is_file(),
+            "card": model_card(name),
+        }
         models.append(entry)
-    return JsonResponse({
-        "available_providers": available,
-        "providers": inference.choose_providers(available),
-        "device": "gpu" if "CUDAExecutionProvider" in available else "cpu",
-        "models": models,
-    })
+    return JsonResponse(
+        {
+            "available_providers": available,
+            "providers": inference.choose_providers(available),
+            "device": "gpu" if "CUDAExecutionProvider" in available else "cpu",
+            "models": models,
+        }
+    )
 
 
 @csrf_exempt  # JSON API without cookies' side effects: it changes nothing on the server

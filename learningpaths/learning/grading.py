@@ -3,6 +3,7 @@
 Keys come from the compiler (``learningpaths.compiler.result.Question.key``); their shape depends
 on the question kind. Unknown shapes grade as None (a teacher looks at them).
 """
+
 from __future__ import annotations
 
 from typing import Any

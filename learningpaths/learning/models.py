@@ -3,6 +3,7 @@
 Rows refer to content by identity strings (hruid, language, version), not by foreign key, so a
 content rebuild that deletes and re-creates objects never deletes a student's history.
 """
+
 from django.conf import settings
 from django.db import models
 
@@ -16,8 +17,9 @@ class PathProgress(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "path_hruid", "path_language"],
-                                               name="unique_path_progress")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "path_hruid", "path_language"], name="unique_path_progress")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.path_hruid}/{self.path_language}: {self.current_hruid}"
@@ -33,8 +35,11 @@ class StepDone(models.Model):
     first_seen = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "path_hruid", "path_language", "object_hruid"],
-                                               name="unique_step_done")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "path_hruid", "path_language", "object_hruid"], name="unique_step_done"
+            )
+        ]
 
 
 class Submission(models.Model):

@@ -1,4 +1,5 @@
 """Reads for progress, resume, conditional transitions (what comes next) and a person's own data."""
+
 from __future__ import annotations
 
 import logging
@@ -6,7 +7,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.urls import reverse
-from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.ext import parse as jsonpath_parse
 
 from learningpaths.accounts.exports import iso
@@ -28,8 +28,11 @@ def resume_hruid(*, user, path: LearningPath) -> str | None:
 def done_hruids(*, user, path: LearningPath) -> set[str]:
     if not user.is_authenticated:
         return set()
-    return set(StepDone.objects.filter(user=user, path_hruid=path.hruid, path_language=path.language)
-               .values_list("object_hruid", flat=True))
+    return set(
+        StepDone.objects.filter(user=user, path_hruid=path.hruid, path_language=path.language).values_list(
+            "object_hruid", flat=True
+        )
+    )
 
 
 def submission_document(*, user, hruid: str, language: str) -> dict | None:
@@ -46,8 +49,11 @@ def submission_document(*, user, hruid: str, language: str) -> dict | None:
     answers: dict = {}
     for row in reversed(rows):
         answers[row.question_id] = row.answer
-    return {"submission": latest.answer, "result": {"correct": latest.correct, "score": latest.score},
-            "answers": answers}
+    return {
+        "submission": latest.answer,
+        "result": {"correct": latest.correct, "score": latest.score},
+        "answers": answers,
+    }
 
 
 @lru_cache(maxsize=1024)
@@ -63,20 +69,21 @@ def _condition_holds(condition: str, document: dict) -> bool:
     """D1 semantics: the JSONPath must have exactly one match."""
     try:
         return len(_parsed(condition).find(document)) == 1
-    except (JsonPathLexerError, JsonPathParserError, Exception):  # the compiler validated it; be safe
+    except Exception:  # noqa: BLE001 -- the compiler validated it; a bad one must not break the page
         log.warning("transition condition failed to evaluate: %r", condition)
         return False
 
 
-def choose_next(*, user, current: NodeView) -> NodeView | None | str:
+def choose_next(*, user, current: NodeView) -> NodeView | str | None:
     """The node to go to next: the first conditional transition whose condition holds for the
     student's latest answer, else the default (unconditional) transition. Returns the target
     ``PathNode`` or None at the end of the path, or "answer" when every way on is conditional and
     there is no answer yet."""
     unconditional = [(t, d) for t, d, c in current.next if not c or c.strip().lower() == "true"]
     conditional = [(t, c) for t, d, c in current.next if c and c.strip().lower() != "true"]
-    document = submission_document(user=user, hruid=current.obj.hruid, language=current.obj.language) \
-        if conditional else None
+    document = (
+        submission_document(user=user, hruid=current.obj.hruid, language=current.obj.language) if conditional else None
+    )
     if document is not None:
         for target, condition in conditional:
             if _condition_holds(condition, document):
@@ -115,20 +122,38 @@ def step_next(*, user, path: LearningPath, nodes: list[NodeView], current: NodeV
 
 # -- a person's own data (GDPR; registered with accounts.exports in apps.py) -----------------------
 
+
 def path_progress_export(*, user) -> list[dict]:
-    return [{"path": p.path_hruid, "language": p.path_language, "current_step": p.current_hruid,
-             "started_at": iso(p.started_at), "updated_at": iso(p.updated_at)}
-            for p in PathProgress.objects.filter(user=user)]
+    return [
+        {
+            "path": p.path_hruid,
+            "language": p.path_language,
+            "current_step": p.current_hruid,
+            "started_at": iso(p.started_at),
+            "updated_at": iso(p.updated_at),
+        }
+        for p in PathProgress.objects.filter(user=user)
+    ]
 
 
 def steps_done_export(*, user) -> list[dict]:
-    return [{"path": s.path_hruid, "language": s.path_language, "step": s.object_hruid,
-             "first_seen": iso(s.first_seen)}
-            for s in StepDone.objects.filter(user=user).order_by("first_seen")]
+    return [
+        {"path": s.path_hruid, "language": s.path_language, "step": s.object_hruid, "first_seen": iso(s.first_seen)}
+        for s in StepDone.objects.filter(user=user).order_by("first_seen")
+    ]
 
 
 def submissions_export(*, user) -> list[dict]:
-    return [{"object": s.object_hruid, "language": s.object_language, "version": s.object_version,
-             "question": s.question_id, "answer": s.answer, "correct": s.correct, "score": s.score,
-             "created_at": iso(s.created_at)}
-            for s in Submission.objects.filter(user=user).order_by("created_at", "pk")]
+    return [
+        {
+            "object": s.object_hruid,
+            "language": s.object_language,
+            "version": s.object_version,
+            "question": s.question_id,
+            "answer": s.answer,
+            "correct": s.correct,
+            "score": s.score,
+            "created_at": iso(s.created_at),
+        }
+        for s in Submission.objects.filter(user=user).order_by("created_at", "pk")
+    ]

@@ -1,4 +1,5 @@
 """Writes for progress and answers."""
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -15,11 +16,16 @@ def progress_visit(*, user, path: LearningPath, obj: LearningObject) -> None:
     if not user.is_authenticated:
         return
     PathProgress.objects.update_or_create(
-        user=user, path_hruid=path.hruid, path_language=path.language,
+        user=user,
+        path_hruid=path.hruid,
+        path_language=path.language,
         defaults={"current_hruid": obj.hruid},
     )
     StepDone.objects.get_or_create(
-        user=user, path_hruid=path.hruid, path_language=path.language, object_hruid=obj.hruid,
+        user=user,
+        path_hruid=path.hruid,
+        path_language=path.language,
+        object_hruid=obj.hruid,
     )
 
 
@@ -35,6 +41,12 @@ def submission_create(*, user, obj: LearningObject, question_id: str, raw_answer
         raise ApplicationError(str(exc)) from None
     correct, score = grade(question.kind, question.key, answer)
     return Submission.objects.create(
-        user=user, object_hruid=obj.hruid, object_language=obj.language, object_version=obj.version,
-        question_id=question_id, answer=answer, correct=correct, score=score,
+        user=user,
+        object_hruid=obj.hruid,
+        object_language=obj.language,
+        object_version=obj.version,
+        question_id=question_id,
+        answer=answer,
+        correct=correct,
+        score=score,
     )

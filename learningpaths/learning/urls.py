@@ -1,5 +1,6 @@
 """Mounted at the site root (see ``learningpaths/urls.py``): the player keeps the ``paths/`` addresses
 it had when the ``paths`` app served it."""
+
 from django.urls import path
 
 from . import views

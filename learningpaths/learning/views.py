@@ -1,5 +1,6 @@
 """The path player (a page) and answering a question (JSON in, JSON out; every problem is a 4xx
 with a message)."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,9 @@ MAX_BODY = 32 * 1024
 
 @require_GET
 def path_detail(request, hruid: str, language: str, node: str | None = None):
-    return anonymous_page(request, ("path", hruid, language, node),
-                          lambda extra: _path_detail(request, hruid, language, node, extra))
+    return anonymous_page(
+        request, ("path", hruid, language, node), lambda extra: _path_detail(request, hruid, language, node, extra)
+    )
 
 
 def _path_detail(request, hruid: str, language: str, node: str | None, extra: dict):
@@ -47,15 +49,26 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
     step = selectors.step_next(user=request.user, path=path, nodes=nodes, current=current)
     done = selectors.done_hruids(user=request.user, path=path)
     html = content.object_html(obj=current.obj, user=request.user, as_student=as_student)
-    return render(request, "learning/path_detail.html", {
-        "path": path, "nodes": nodes, "current": current, "prev_node": step.prev, "next_node": step.node,
-        "needs_answer": step.needs_answer, "done": done,
-        "progress_pct": round(100 * len(done & set(by_hruid)) / len(nodes)),
-        "variants": content.path_variants(path=path, user=request.user),
-        # The compiler sanitised this HTML with nh3; it is the only mark_safe on content.
-        "content": mark_safe(html), "as_student": as_student,
-        "is_teacher": can_see_teacher_content(request.user), **extra,
-    })
+    return render(
+        request,
+        "learning/path_detail.html",
+        {
+            "path": path,
+            "nodes": nodes,
+            "current": current,
+            "prev_node": step.prev,
+            "next_node": step.node,
+            "needs_answer": step.needs_answer,
+            "done": done,
+            "progress_pct": round(100 * len(done & set(by_hruid)) / len(nodes)),
+            "variants": content.path_variants(path=path, user=request.user),
+            # The compiler sanitised this HTML with nh3; it is the only mark_safe on content.
+            "content": mark_safe(html),
+            "as_student": as_student,
+            "is_teacher": can_see_teacher_content(request.user),
+            **extra,
+        },
+    )
 
 
 @json_methods("POST")
@@ -69,7 +82,7 @@ def answer(request, hruid: str, language: str, version: int, qid: str):
     except (ValueError, UnicodeDecodeError):
         return json_error(400, _("The answer could not be read (expected JSON)."))
     if not isinstance(payload, dict) or "answer" not in payload:
-        return json_error(400, _("Send the answer as {\"answer\": ...}."))
+        return json_error(400, _('Send the answer as {"answer": ...}.'))
     try:
         obj = content.object_get(user=request.user, hruid=hruid, language=language, version=version)
         submission = submission_create(user=request.user, obj=obj, question_id=qid, raw_answer=payload["answer"])
@@ -96,8 +109,7 @@ def answer(request, hruid: str, language: str, version: int, qid: str):
         if path is not None:
             nodes = content.path_nodes(path=path, user=request.user)
             current = next((n for n in nodes if n.obj.pk == obj.pk), None)
-            step = selectors.step_next(user=request.user, path=path, nodes=nodes, current=current) \
-                if current else None
+            step = selectors.step_next(user=request.user, path=path, nodes=nodes, current=current) if current else None
             if step is not None and step.node is not None:
                 body["next_url"] = step.url
                 body["next_title"] = step.node.obj.title

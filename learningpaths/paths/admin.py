@@ -2,6 +2,7 @@
 all in one transaction), so an edit here would be lost at the next build or leave the site
 disagreeing with ``content/``. Superusers can look, search and filter; nobody adds, changes or deletes.
 """
+
 from django.contrib import admin
 
 from .models import LearningObject, LearningPath, ObjectAsset, PathNode, PathTransition, Question
@@ -42,8 +43,17 @@ class NodeInline(ReadOnlyInline):
 
 @admin.register(LearningObject)
 class LearningObjectAdmin(CompiledContentMixin, admin.ModelAdmin):
-    list_display = ("hruid", "language", "version", "title", "content_type", "teacher_exclusive", "available",
-                    "estimated_time", "updated_at")
+    list_display = (
+        "hruid",
+        "language",
+        "version",
+        "title",
+        "content_type",
+        "teacher_exclusive",
+        "available",
+        "estimated_time",
+        "updated_at",
+    )
     list_filter = ("language", "content_type", "teacher_exclusive", "available")
     search_fields = ("hruid", "title", "description", "source_path")
     inlines = [AssetInline, QuestionInline]

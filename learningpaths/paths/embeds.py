@@ -5,6 +5,7 @@ must not contact another host by themselves (privacy of minors, offline classroo
 page is sent each iframe's ``src`` moves to ``data-lp-src`` and a button loads it on request
 (``static/site/embeds.js``).
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,10 @@ def defer_iframes(html: str) -> str:
             return match.group(0)
         label = _("Load the content from %(host)s") % {"host": host}
         note = _("This part comes from %(host)s. It is only loaded when you ask for it.") % {"host": host}
-        return (f'<span class="lp-embed-consent"><span class="meta">{escape(note)}</span> '
-                f'<button type="button" class="lp-embed-load secondary">{escape(label)}</button></span>'
-                f'<iframe{before} data-lp-src="{src}"{after} hidden>')
+        return (
+            f'<span class="lp-embed-consent"><span class="meta">{escape(note)}</span> '
+            f'<button type="button" class="lp-embed-load secondary">{escape(label)}</button></span>'
+            f'<iframe{before} data-lp-src="{src}"{after} hidden>'
+        )
 
     return _IFRAME.sub(replace, html)

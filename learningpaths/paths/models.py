@@ -1,4 +1,5 @@
 """Compiled content as the site stores it. Rows are written only by ``services.content_sync``."""
+
 from __future__ import annotations
 
 from django.db import models

@@ -1,4 +1,5 @@
 """Reusable filters. Teacher-only visibility is decided here, on the server, for every route."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -20,7 +21,8 @@ class LearningObjectQuerySet(models.QuerySet):
         so ``visible_to(user).latest_versions()`` never drops an object whose newest version the
         user may not see."""
         newer = self.filter(
-            hruid=models.OuterRef("hruid"), language=models.OuterRef("language"),
+            hruid=models.OuterRef("hruid"),
+            language=models.OuterRef("language"),
             version__gt=models.OuterRef("version"),
         )
         return self.filter(~models.Exists(newer))

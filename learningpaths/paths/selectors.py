@@ -1,4 +1,5 @@
 """Reads for content. Every view and API route goes through these, so visibility is decided once."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,8 +14,13 @@ from .selectors_cache import memoised
 
 # Object columns a list of steps never shows (the HTML and text variants are tens of kB each);
 # ``object_html`` reads the one variant a page needs.
-NODE_OBJECT_DEFERRED = ("object__html", "object__teacher_html", "object__text", "object__teacher_text",
-                        "object__metadata")
+NODE_OBJECT_DEFERRED = (
+    "object__html",
+    "object__teacher_html",
+    "object__text",
+    "object__teacher_text",
+    "object__metadata",
+)
 
 
 def object_get(*, user, hruid: str, language: str, version: int | None = None) -> LearningObject:
@@ -43,8 +49,7 @@ def object_html(*, obj: LearningObject, user, as_student: bool = False) -> str:
 def object_variants(*, obj: LearningObject, user) -> list[LearningObject]:
     """The same hruid in other languages (latest visible versions), for the language switch."""
     return list(
-        LearningObject.objects.visible_to(user).filter(hruid=obj.hruid).exclude(language=obj.language)
-        .latest_versions()
+        LearningObject.objects.visible_to(user).filter(hruid=obj.hruid).exclude(language=obj.language).latest_versions()
     )
 
 
@@ -58,8 +63,10 @@ def asset_get(*, user, hruid: str, language: str, version: int, path: str) -> Ob
 
 def path_get(*, user, hruid: str, language: str) -> LearningPath:
     teacher = can_see_teacher_content(user)
-    path = memoised(("path_get", hruid, language, teacher),
-                    lambda: LearningPath.objects.visible_to(user).filter(hruid=hruid, language=language).first())
+    path = memoised(
+        ("path_get", hruid, language, teacher),
+        lambda: LearningPath.objects.visible_to(user).filter(hruid=hruid, language=language).first(),
+    )
     if path is None:
         raise Http404("No such learning path.")
     return path
@@ -72,7 +79,7 @@ class NodeView:
     node: PathNode
     obj: LearningObject
     index: int
-    next: list[tuple["PathNode", bool, str]] = field(default_factory=list)  # (target, default, condition)
+    next: list[tuple[PathNode, bool, str]] = field(default_factory=list)  # (target, default, condition)
 
     @property
     def slug(self) -> str:
@@ -90,8 +97,7 @@ def path_nodes(*, path: LearningPath, user, as_student: bool = False) -> list[No
 
 
 def _path_nodes(*, path: LearningPath, teacher: bool) -> list[NodeView]:
-    nodes = list(path.nodes.select_related("object").defer(*NODE_OBJECT_DEFERRED)
-                 .prefetch_related("transitions"))
+    nodes = list(path.nodes.select_related("object").defer(*NODE_OBJECT_DEFERRED).prefetch_related("transitions"))
     hidden = {n.pk for n in nodes if n.object.teacher_exclusive and not teacher}
     by_pk = {n.pk: n for n in nodes}
 
@@ -117,8 +123,10 @@ def _path_nodes(*, path: LearningPath, teacher: bool) -> list[NodeView]:
 
 def path_variants(*, path: LearningPath, user) -> list[LearningPath]:
     """The same path hruid in other languages (memoised per build and visibility: read only)."""
-    return memoised(("path_variants", path.pk, can_see_teacher_content(user)), lambda: list(
-        LearningPath.objects.visible_to(user).filter(hruid=path.hruid).exclude(pk=path.pk).defer("image")))
+    return memoised(
+        ("path_variants", path.pk, can_see_teacher_content(user)),
+        lambda: list(LearningPath.objects.visible_to(user).filter(hruid=path.hruid).exclude(pk=path.pk).defer("image")),
+    )
 
 
 def object_search(*, user, query: str, language: str = "", limit: int = 50) -> list[tuple[LearningObject, str]]:
@@ -142,6 +150,6 @@ def object_search(*, user, query: str, language: str = "", limit: int = 50) -> l
     for obj in qs.order_by("title", "hruid", "language", "-version")[:limit]:
         body = getattr(obj, field)
         at = body.lower().find(words[0].lower())
-        snippet = body[max(0, at - 60): at + 140].strip() if at >= 0 else obj.description[:200]
+        snippet = body[max(0, at - 60) : at + 140].strip() if at >= 0 else obj.description[:200]
         results.append((obj, snippet))
     return results

@@ -20,6 +20,7 @@ Three rules keep this safe:
 Values are shared between requests and threads: callers must treat them as read-only. The memo is
 bounded (least recently used entries go first) and is emptied whenever the token changes.
 """
+
 from __future__ import annotations
 
 import threading
@@ -101,9 +102,11 @@ def read_token() -> tuple:
     paths, nodes = q(LearningPath._meta.db_table), q(PathNode._meta.db_table)
     path_pk, node_pk = q(LearningPath._meta.pk.column), q(PathNode._meta.pk.column)
     updated = q(LearningPath._meta.get_field("updated_at").column)
-    sql = (f"SELECT (SELECT COUNT(*) FROM {paths}), (SELECT MAX({path_pk}) FROM {paths}), "
-           f"(SELECT MAX({updated}) FROM {paths}), (SELECT COUNT(*) FROM {nodes}), "
-           f"(SELECT MAX({node_pk}) FROM {nodes})")
+    sql = (
+        f"SELECT (SELECT COUNT(*) FROM {paths}), (SELECT MAX({path_pk}) FROM {paths}), "
+        f"(SELECT MAX({updated}) FROM {paths}), (SELECT COUNT(*) FROM {nodes}), "
+        f"(SELECT MAX({node_pk}) FROM {nodes})"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return (connection.alias, *cursor.fetchone())

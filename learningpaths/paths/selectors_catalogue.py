@@ -1,4 +1,5 @@
 """Catalogue reads: paths as cards with their themes, difficulty and language variants."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -28,20 +29,31 @@ class Catalogue:
     languages: list[str]
 
 
-def catalogue(*, user, query: str = "", language: str = "", age: int | None = None, theme: str = "",
-              max_difficulty: int | None = None, max_time: int | None = None) -> Catalogue:
+def catalogue(
+    *,
+    user,
+    query: str = "",
+    language: str = "",
+    age: int | None = None,
+    theme: str = "",
+    max_difficulty: int | None = None,
+    max_time: int | None = None,
+) -> Catalogue:
     teacher = can_see_teacher_content(user)
     # Every card, memoised per build, visibility and UI language (theme names are translated);
     # shared between requests, so read only. The filters below are cheap.
-    all_cards, themes, languages = memoised(("catalogue", teacher, get_language()),
-                                            lambda: _all_cards(user=user, teacher=teacher))
+    all_cards, themes, languages = memoised(
+        ("catalogue", teacher, get_language()), lambda: _all_cards(user=user, teacher=teacher)
+    )
     q = query.lower().strip()
     cards = []
     for c in all_cards:
         p = c.path
         if language and p.language != language:
             continue
-        if age is not None and ((p.min_age is not None and p.min_age > age) or (p.max_age is not None and p.max_age < age)):
+        if age is not None and (
+            (p.min_age is not None and p.min_age > age) or (p.max_age is not None and p.max_age < age)
+        ):
             continue
         if theme and theme not in {s for s, _ in c.themes}:
             continue
@@ -49,8 +61,13 @@ def catalogue(*, user, query: str = "", language: str = "", age: int | None = No
             continue
         if max_time is not None and p.estimated_time > max_time:
             continue
-        if q and not (q in p.title.lower() or q in p.description.lower() or q in p.hruid.lower()
-                      or any(q in k.lower() for k in p.keywords) or any(q in name.lower() for _, name in c.themes)):
+        if q and not (
+            q in p.title.lower()
+            or q in p.description.lower()
+            or q in p.hruid.lower()
+            or any(q in k.lower() for k in p.keywords)
+            or any(q in name.lower() for _, name in c.themes)
+        ):
             continue
         cards.append(c)
     return Catalogue(cards=cards, themes=themes, languages=languages)
@@ -58,9 +75,13 @@ def catalogue(*, user, query: str = "", language: str = "", age: int | None = No
 
 def _all_cards(*, user, teacher: bool) -> tuple[list[Card], list[tuple[str, str]], list[str]]:
     nodes = PathNode.objects.select_related("object").only(
-        "path_id", "object__skos_concepts", "object__difficulty", "object__teacher_exclusive")
-    paths = list(LearningPath.objects.visible_to(user).prefetch_related(Prefetch("nodes", queryset=nodes))
-                 .order_by("title", "hruid", "language"))
+        "path_id", "object__skos_concepts", "object__difficulty", "object__teacher_exclusive"
+    )
+    paths = list(
+        LearningPath.objects.visible_to(user)
+        .prefetch_related(Prefetch("nodes", queryset=nodes))
+        .order_by("title", "hruid", "language")
+    )
     by_hruid: dict[str, list[LearningPath]] = {}
     for p in paths:
         by_hruid.setdefault(p.hruid, []).append(p)
@@ -70,11 +91,15 @@ def _all_cards(*, user, teacher: bool) -> tuple[list[Card], list[tuple[str, str]
         visible = [n for n in p.nodes.all() if teacher or not n.object.teacher_exclusive]
         concepts = sorted({c for n in visible for c in (n.object.skos_concepts or [])})
         diffs = [n.object.difficulty for n in visible if n.object.difficulty is not None]
-        all_cards.append(Card(
-            path=p, themes=[(slug(c), theme_name(c)) for c in concepts],
-            difficulty=round(sum(diffs) / len(diffs)) if diffs else None,
-            variants=[v for v in by_hruid[p.hruid] if v.pk != p.pk], num_nodes=len(visible),
-        ))
+        all_cards.append(
+            Card(
+                path=p,
+                themes=[(slug(c), theme_name(c)) for c in concepts],
+                difficulty=round(sum(diffs) / len(diffs)) if diffs else None,
+                variants=[v for v in by_hruid[p.hruid] if v.pk != p.pk],
+                num_nodes=len(visible),
+            )
+        )
 
     themes = sorted({t for c in all_cards for t in c.themes}, key=lambda t: t[1].lower())
     languages = sorted({p.language for p in paths})

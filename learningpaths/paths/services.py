@@ -1,4 +1,5 @@
 """Writes for compiled content. ``content_sync`` is the only way content reaches the database."""
+
 from __future__ import annotations
 
 import errno
@@ -18,10 +19,23 @@ from .models import LearningObject, LearningPath, ObjectAsset, PathNode, PathTra
 
 # Fields copied from the compiler's normalised metadata onto LearningObject columns.
 _METADATA_FIELDS = {
-    "title": "", "description": "", "content_type": "", "keywords": [], "skos_concepts": [],
-    "target_ages": [], "educational_goals": [], "difficulty": None, "estimated_time": 0,
-    "teacher_exclusive": False, "available": True, "copyright": "", "licence": "",
-    "content_location": "", "aspect_ratio": "iframe-1-1", "return_value": None, "uuid": "",
+    "title": "",
+    "description": "",
+    "content_type": "",
+    "keywords": [],
+    "skos_concepts": [],
+    "target_ages": [],
+    "educational_goals": [],
+    "difficulty": None,
+    "estimated_time": 0,
+    "teacher_exclusive": False,
+    "available": True,
+    "copyright": "",
+    "licence": "",
+    "content_location": "",
+    "aspect_ratio": "iframe-1-1",
+    "return_value": None,
+    "uuid": "",
 }
 
 
@@ -56,8 +70,10 @@ class AssetStorageError(Exception):
             problem, hint = (error.strerror or str(error)).lower(), f"make CONTENT_ASSET_ROOT ({root}) writable"
         else:
             problem, hint = (error.strerror or str(error)).lower(), f"check CONTENT_ASSET_ROOT ({root})"
-        super().__init__(f"could not store the asset {source}: {problem}; nothing was loaded and the site keeps "
-                         f"its previous content; {hint} and build again")
+        super().__init__(
+            f"could not store the asset {source}: {problem}; nothing was loaded and the site keeps "
+            f"its previous content; {hint} and build again"
+        )
 
 
 def _store_asset(source: Path, sha256: str) -> bool:
@@ -90,8 +106,13 @@ def _object_fields(obj: CompiledObject) -> dict:
     if values["difficulty"] is not None:
         values["difficulty"] = int(round(values["difficulty"]))
     values.update(
-        metadata=obj.metadata, html=obj.html, teacher_html=obj.teacher_html, text=obj.text,
-        teacher_text=obj.teacher_text, source_path=obj.source_path, content_hash=obj.content_hash,
+        metadata=obj.metadata,
+        html=obj.html,
+        teacher_html=obj.teacher_html,
+        text=obj.text,
+        teacher_text=obj.teacher_text,
+        source_path=obj.source_path,
+        content_hash=obj.content_hash,
     )
     return values
 
@@ -100,7 +121,10 @@ def _replace_children(row: LearningObject, obj: CompiledObject) -> None:
     row.assets.all().delete()
     ObjectAsset.objects.bulk_create(
         ObjectAsset(
-            learning_object=row, path=a.rel_path, sha256=a.sha256, size=a.size,
+            learning_object=row,
+            path=a.rel_path,
+            sha256=a.sha256,
+            size=a.size,
             mime=mimetypes.guess_type(a.rel_path)[0] or "application/octet-stream",
             teacher_only=a.teacher_only or obj.metadata.get("teacher_exclusive", False),
         )
@@ -118,12 +142,16 @@ def _sync_path(row: LearningPath, path: CompiledPath, objects: dict) -> None:
     nodes = {}
     for position, node in enumerate(path.nodes):
         nodes[node.key] = PathNode.objects.create(
-            path=row, position=position, object=objects[node.key], start_node=node.start_node,
+            path=row,
+            position=position,
+            object=objects[node.key],
+            start_node=node.start_node,
             instruction=node.instruction,
         )
     PathTransition.objects.bulk_create(
-        PathTransition(node=nodes[node.key], next_node=nodes[t.next], position=i, default=t.default,
-                       condition=t.condition)
+        PathTransition(
+            node=nodes[node.key], next_node=nodes[t.next], position=i, default=t.default, condition=t.condition
+        )
         for node in path.nodes
         for i, t in enumerate(node.transitions)
         if t.next in nodes
@@ -170,9 +198,16 @@ def content_sync(*, result: CompileResult) -> SyncReport:
     existing_paths = {(p.hruid, p.language): p for p in LearningPath.objects.all()}
     for path in result.paths:
         fields = dict(
-            title=path.title, description=path.description, image=path.image, image_mime=path.image_mime,
-            keywords=path.keywords, min_age=path.min_age, max_age=path.max_age,
-            estimated_time=path.estimated_time, source_path=path.source_path, content_hash=path.content_hash,
+            title=path.title,
+            description=path.description,
+            image=path.image,
+            image_mime=path.image_mime,
+            keywords=path.keywords,
+            min_age=path.min_age,
+            max_age=path.max_age,
+            estimated_time=path.estimated_time,
+            source_path=path.source_path,
+            content_hash=path.content_hash,
         )
         row = existing_paths.pop((path.hruid, path.language), None)
         # A path must be re-linked when any of its objects was re-created (deleted rows cascade).

@@ -1,4 +1,5 @@
 """sitemap.xml: only what an anonymous visitor may see (never teacher-exclusive objects)."""
+
 from django.contrib.sitemaps import Sitemap
 
 from .models import LearningObject, LearningPath

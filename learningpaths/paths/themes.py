@@ -1,4 +1,5 @@
 """Readable names for SKOS concept URIs (themes), in English and Dutch."""
+
 from __future__ import annotations
 
 from urllib.parse import unquote
@@ -10,7 +11,10 @@ from django.utils.translation import get_language
 KNOWN = {
     "s-computers-en-systemen": {"en": "Computers and systems", "nl": "Computers en systemen"},
     "s-artificiele-intelligentie": {"en": "Artificial intelligence", "nl": "Artificiële intelligentie"},
-    "s-digitale-media-en-toepassingen": {"en": "Digital media and applications", "nl": "Digitale media en toepassingen"},
+    "s-digitale-media-en-toepassingen": {
+        "en": "Digital media and applications",
+        "nl": "Digitale media en toepassingen",
+    },
     "s-maatschappelijke-impact": {"en": "Impact on society", "nl": "Maatschappelijke impact"},
     "s-wiskunde": {"en": "Mathematics", "nl": "Wiskunde"},
     "s-wiskunde-algebra": {"en": "Algebra", "nl": "Algebra"},

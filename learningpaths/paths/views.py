@@ -1,5 +1,6 @@
 """Pages for browsing paths and objects (the path player is ``learning.views``). Thin: parse the
 request, call a selector, render."""
+
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpResponse
@@ -52,10 +53,15 @@ def path_image(request, hruid: str, language: str):
 def object_detail(request, hruid: str, language: str, version: int | None = None):
     obj = selectors.object_get(user=request.user, hruid=hruid, language=language, version=version)
     html = selectors.object_html(obj=obj, user=request.user)
-    return render(request, "paths/object_detail.html", {
-        "obj": obj, "content": mark_safe(html),  # sanitised by the compiler (nh3)
-        "variants": selectors.object_variants(obj=obj, user=request.user),
-    })
+    return render(
+        request,
+        "paths/object_detail.html",
+        {
+            "obj": obj,
+            "content": mark_safe(html),  # sanitised by the compiler (nh3)
+            "variants": selectors.object_variants(obj=obj, user=request.user),
+        },
+    )
 
 
 @require_GET

@@ -2,6 +2,7 @@
 
 It lives in ``paths`` (the lower app) so that both views can use it without an upward import.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -28,8 +29,12 @@ def anonymous_page(request, key: tuple, render_page) -> HttpResponse:
     Signed-in users (progress, their name, teacher material) and requests with a query string or
     pending messages always get a fresh rendering; so does development (DEBUG: templates change).
     """
-    if (settings.DEBUG or request.META.get("QUERY_STRING") or request.user.is_authenticated
-            or len(get_messages(request))):
+    if (
+        settings.DEBUG
+        or request.META.get("QUERY_STRING")
+        or request.user.is_authenticated
+        or len(get_messages(request))
+    ):
         return render_page({})
     body = pages_memo.get_or_compute(
         ("anonymous", *key, get_language(), request.path),

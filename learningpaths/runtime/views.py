@@ -6,6 +6,7 @@ handler (runserver, live_server) sends neither ``application/wasm`` reliably nor
 nor cache headers, so pages use these URLs. Behind nginx, serve the same folders with
 ``gzip_static on`` and the same headers instead.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,9 +20,13 @@ from . import assets
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 CONTENT_TYPES = {
-    ".wasm": "application/wasm", ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8", ".json": "application/json", ".zip": "application/zip",
-    ".whl": "application/zip", ".map": "application/json",
+    ".wasm": "application/wasm",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".zip": "application/zip",
+    ".whl": "application/zip",
+    ".map": "application/json",
 }
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 _ENGINE_FILE = re.compile(r"^engine-[0-9a-f]{16}\.(whl|pyc\.zip)$")

@@ -44,6 +44,7 @@ asks for something axe does not (a ``<nav>``, the skip link first and working, t
 an ``h1`` first, labels that are more than a placeholder, canvases described, any duplicate id,
 the contrast of ``::before``/``::after`` text), so axe covers none of them fully.
 """
+
 from __future__ import annotations
 
 import functools
@@ -205,7 +206,9 @@ if (!window.__a11y) {
 }
 """
 
-PAGE_AUDIT = LIB + r"""
+PAGE_AUDIT = (
+    LIB
+    + r"""
 const A = window.__a11y;
 const lang = arguments[0];
 const out = {landmarks: [], images: [], names: [], lang: [], headings: [], ids: [], contrast: []};
@@ -355,8 +358,11 @@ for (const el of all) {
 for (const k of Object.keys(out)) out[k] = out[k].slice(0, 40);
 return out;
 """
+)
 
-FOCUS_START = LIB + r"""
+FOCUS_START = (
+    LIB
+    + r"""
 const A = window.__a11y;
 const problems = [];
 for (const el of document.querySelectorAll('[tabindex]')) {
@@ -410,6 +416,7 @@ if (!start) {
 start.focus({preventScroll: true});
 return problems;
 """
+)
 
 # What happened since record ``arguments[0]``, and where the focus is now.
 FOCUS_READ = r"""
@@ -457,7 +464,9 @@ for (const el of A.expected) {
 return {visible, order};
 """
 
-PHONE_AUDIT = LIB + r"""
+PHONE_AUDIT = (
+    LIB
+    + r"""
 const A = window.__a11y;
 const afterMenu = arguments[0];
 const out = {viewport: [], phone_scroll: [], phone_nav: [], phone_targets: [], menu: null};
@@ -550,6 +559,7 @@ for (const {el, r} of small) {
 for (const k of Object.keys(out)) if (Array.isArray(out[k])) out[k] = out[k].slice(0, 40);
 return out;
 """
+)
 
 
 # axe-core's tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA, plus its best practices.
@@ -591,8 +601,9 @@ def axe_checks(browser, rules: tuple[str, ...] | None = None, suffix: str = "") 
     result = browser.execute_async_script(AXE_RUN, options, list(AXE_REVIEW_FAILS))
     if "error" in result:
         return [f"axe-core failed to run: {result['error'][:300]}"]
-    return [f"{v['id']} ({v['impact']}){suffix} {node}: {v['help']}"
-            for v in result["violations"] for node in v["nodes"]][:60]
+    return [
+        f"{v['id']} ({v['impact']}){suffix} {node}: {v['help']}" for v in result["violations"] for node in v["nodes"]
+    ][:60]
 
 
 def wait_ready(browser, settle: float = 0.3) -> None:
@@ -665,18 +676,22 @@ def keyboard_checks(browser, chunk: int = 10) -> dict[str, list[str]]:
         focused = browser.execute_script("return window.__a11y.sel(document.activeElement)")
         ActionChains(browser).send_keys(Keys.ENTER).perform()
         time.sleep(0.1)
-        landed = browser.execute_script("const t = window.__a11y.skipTarget; const a = document.activeElement;"
-                                        "return a === t || t.contains(a)")
+        landed = browser.execute_script(
+            "const t = window.__a11y.skipTarget; const a = document.activeElement;return a === t || t.contains(a)"
+        )
         ActionChains(browser).send_keys(Keys.TAB).perform()
         after = browser.execute_script(
             "const t = window.__a11y.skipTarget; const a = document.activeElement; return !!a && a !== document.body"
             " && (t.contains(a) || !!(t.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING))"
-            " && window.__a11y.sel(a)")
+            " && window.__a11y.sel(a)"
+        )
         if focused != first or focused is None:
             out["skip_link"].append(f"the first Tab from the top focuses {focused}, not the skip link")
         if not after:
-            out["skip_link"].append(f"Enter on the skip link does not take the keyboard to {target}"
-                                    f"{'' if landed else ' (the focus stays before it)'}")
+            out["skip_link"].append(
+                f"Enter on the skip link does not take the keyboard to {target}"
+                f"{'' if landed else ' (the focus stays before it)'}"
+            )
     return out
 
 
@@ -700,8 +715,9 @@ def phone_checks(browser, url: str | None = None, prepare=None) -> dict[str, lis
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
-def audit(browser, url: str | None = None, *, lang: str = "en", phone: bool = True,
-          prepare=None) -> dict[str, list[str]]:
+def audit(
+    browser, url: str | None = None, *, lang: str = "en", phone: bool = True, prepare=None
+) -> dict[str, list[str]]:
     """Every check on one page: open ``url`` (or keep the page as it is), call ``prepare(browser)``
     if given (e.g. to wait for widgets), audit; then reload it at phone size unless ``phone=False``
     (a page that came from a POST)."""
@@ -714,8 +730,9 @@ def audit(browser, url: str | None = None, *, lang: str = "en", phone: bool = Tr
     report.update(keyboard_checks(browser))
     if phone:
         phone_report = phone_checks(browser, url, prepare)
-        report["axe"] = report["axe"] + [p for p in phone_report.pop("axe")
-                                         if p.replace(" at phone size", "") not in report["axe"]]
+        report["axe"] = report["axe"] + [
+            p for p in phone_report.pop("axe") if p.replace(" at phone size", "") not in report["axe"]
+        ]
         report.update(phone_report)
     return {check: report.get(check, []) for check in CHECKS}
 
@@ -733,5 +750,7 @@ def failures(reports: dict[str, dict[str, list[str]]]) -> str:
         for check, problems in report.items():
             for problem in problems:
                 pages.setdefault((check, problem), []).append(page)
-    return "\n".join(f"[{check}] {problem}  (on {', '.join(on) if len(on) < 4 else f'{len(on)} pages'})"
-                     for (check, problem), on in pages.items())
+    return "\n".join(
+        f"[{check}] {problem}  (on {', '.join(on) if len(on) < 4 else f'{len(on)} pages'})"
+        for (check, problem), on in pages.items()
+    )

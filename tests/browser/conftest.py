@@ -4,6 +4,7 @@ Tests use ``browser`` (a WebDriver) with pytest-django's ``live_server``. Mark t
 ``@pytest.mark.browser``. When chromium is not installed the tests fail (``make test`` installs it);
 set ``LP_SKIP_BROWSER=1`` to skip them deliberately on a machine without it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,9 +23,19 @@ def chrome_options(user_data_dir: str):
 
     options = Options()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1280,900", f"--user-data-dir={user_data_dir}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        f"--user-data-dir={user_data_dir}",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     return options
@@ -69,5 +80,6 @@ def sign_in(browser, live_server, username: str, password: str) -> None:
     # Wait until the sign-in has landed, so the next navigation does not cancel the POST.
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(browser, 20).until(lambda b: "/accounts/sign-in/" not in b.current_url
-                                     and b.find_elements(By.CSS_SELECTOR, ".who"))
+    WebDriverWait(browser, 20).until(
+        lambda b: "/accounts/sign-in/" not in b.current_url and b.find_elements(By.CSS_SELECTOR, ".who")
+    )

@@ -5,6 +5,7 @@ WCAG 2.x A/AA rules and best practices.
 
 The audit is first shown to fail on a bad page and to pass on a good one, check by check.
 """
+
 from __future__ import annotations
 
 import functools
@@ -115,6 +116,7 @@ def page_file(tmp_path):
         path = tmp_path / name
         path.write_text(html, encoding="utf-8")
         return path.as_uri()
+
     return write
 
 
@@ -153,20 +155,27 @@ def test_the_audit_catches_a_bad_page(browser, page_file):
 
 def test_axe_fails_a_page_with_one_image_without_alt(browser, page_file):
     """axe-core runs in the page and names the rule, its impact, the element and the help."""
-    bad = GOOD_PAGE.replace('alt="">', '>').replace("<h2 id=", '<span role="img" aria-label="x">*</span><h2 id=')
+    bad = GOOD_PAGE.replace('alt="">', ">").replace("<h2 id=", '<span role="img" aria-label="x">*</span><h2 id=')
     report = a11y.audit(browser, page_file("no-alt.html", bad), phone=False)
     assert report["axe"] == ["image-alt (critical) img: Images must have alternative text"], report["axe"]
-    assert "[axe] image-alt (critical) img: Images must have alternative text  (on no-alt)" in \
-        a11y.failures({"no-alt": {"axe": report["axe"]}})
+    assert "[axe] image-alt (critical) img: Images must have alternative text  (on no-alt)" in a11y.failures(
+        {"no-alt": {"axe": report["axe"]}}
+    )
     # An aria-label on a plain <span> (axe only asks to review it; ARIA prohibits it).
-    report = a11y.audit(browser, page_file("span.html", GOOD_PAGE.replace(
-        "</main>", '<p>Takes <span aria-label="ten minutes">10\'</span>.</p></main>')), phone=False)
-    assert [p.split(":")[0] for p in report["axe"]] == ['aria-prohibited-attr (serious) span'], \
-        report["axe"]
+    report = a11y.audit(
+        browser,
+        page_file(
+            "span.html", GOOD_PAGE.replace("</main>", '<p>Takes <span aria-label="ten minutes">10\'</span>.</p></main>')
+        ),
+        phone=False,
+    )
+    assert [p.split(":")[0] for p in report["axe"]] == ["aria-prohibited-attr (serious) span"], report["axe"]
     # At phone size axe runs again for the layout rules: tap targets that shrink on a phone only.
-    tiny = GOOD_PAGE.replace("</style>", "@media (max-width: 500px) { .tiny { min-width: 0; min-height: 0;"
-                             " width: 8px; height: 8px; font-size: 6px; } }</style>").replace(
-        "</main>", '<p><a class="tiny" href="#a">a</a><a class="tiny" href="#b">b</a></p></main>')
+    tiny = GOOD_PAGE.replace(
+        "</style>",
+        "@media (max-width: 500px) { .tiny { min-width: 0; min-height: 0;"
+        " width: 8px; height: 8px; font-size: 6px; } }</style>",
+    ).replace("</main>", '<p><a class="tiny" href="#a">a</a><a class="tiny" href="#b">b</a></p></main>')
     report = a11y.audit(browser, page_file("tiny.html", tiny))
     assert not [p for p in report["axe"] if "at phone size" not in p], report["axe"]
     assert any(p.startswith("target-size (serious) at phone size") for p in report["axe"]), report["axe"]
@@ -192,14 +201,20 @@ def test_the_audit_catches_subtle_problems(browser, page_file):
 def test_error_pages_that_stand_alone(browser, page_file):
     """The server-error and database-outage pages render without the database, base.html or static
     files, so they have no banner, navigation or skip link (nothing to skip). All else must pass."""
-    standalone = ("page <header>s", "no <nav>", "is not a skip link", "nothing on the page can take the focus",
-                  "no skip link")
+    standalone = (
+        "page <header>s",
+        "no <nav>",
+        "is not a skip link",
+        "nothing on the page can take the focus",
+        "no skip link",
+    )
     reports = {}
     for name in ("500.html", "503.html"):
         html = (ROOT / "learningpaths" / "templates" / name).read_text(encoding="utf-8")
         report = a11y.audit(browser, page_file(name, html))
-        reports[name] = {check: [p for p in problems if not any(s in p for s in standalone)]
-                         for check, problems in report.items()}
+        reports[name] = {
+            check: [p for p in problems if not any(s in p for s in standalone)] for check, problems in report.items()
+        }
     assert not any(v for r in reports.values() for v in r.values()), a11y.failures(reports)
 
 
@@ -261,8 +276,13 @@ def site(db, settings, tmp_path, django_user_model):
     room = classes.classroom_create(teacher=teacher, name="Robotics 4C", approval_required=False)
     classes.membership_join(user=student, code=room.code)
     group = classes.group_create(classroom=room, actor=teacher, name="Table 1", member_ids=[student.pk])
-    assignment = classes.assignment_create(classroom=room, actor=teacher, path_hruid="deep_learning", path_language="en",
-                                           deadline=timezone.now() - timedelta(days=1))
+    assignment = classes.assignment_create(
+        classroom=room,
+        actor=teacher,
+        path_hruid="deep_learning",
+        path_language="en",
+        deadline=timezone.now() - timedelta(days=1),
+    )
     path = LearningPath.objects.get(hruid="deep_learning", language="en")
     neuron = LearningObject.objects.get(hruid="dl_neuron", language="en")
     progress_visit(user=student, path=path, obj=neuron)
@@ -282,20 +302,34 @@ def audit_pages(browser, base: str, pages: dict[str, dict], lang: str = "en") ->
 
 def widgets_ready(browser):
     """Wait until the page's cells and widgets are built (the Python ones need not have trained)."""
-    WebDriverWait(browser, 30, poll_frequency=0.1).until(lambda b: b.execute_script(
-        "const w = document.querySelectorAll('.lp-widget'); const c = document.querySelectorAll('.lp-cell');"
-        "return [...w].every((n) => n.dataset.ready !== undefined && n.dataset.state !== 'loading')"
-        " && [...c].every((n) => n.classList.contains('lp-cell--live'))"))
+    WebDriverWait(browser, 30, poll_frequency=0.1).until(
+        lambda b: b.execute_script(
+            "const w = document.querySelectorAll('.lp-widget'); const c = document.querySelectorAll('.lp-cell');"
+            "return [...w].every((n) => n.dataset.ready !== undefined && n.dataset.state !== 'loading')"
+            " && [...c].every((n) => n.classList.contains('lp-cell--live'))"
+        )
+    )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_anonymous_pages(browser, live_server, site):
-    reports = audit_pages(browser, live_server.url, {
-        "/": {}, "/?language=en&age=14&difficulty=3&time=600": {}, "/?q=no-such-thing": {},
-        "/search/?q=neuron": {}, "/search/?q=no-such-thing": {},
-        "/accounts/sign-in/": {}, "/accounts/sign-up/": {}, "/accounts/password-reset/": {},
-        "/accounts/password-reset/sent/": {}, "/no/such/page/": {}, "/api/": {},
-    })
+    reports = audit_pages(
+        browser,
+        live_server.url,
+        {
+            "/": {},
+            "/?language=en&age=14&difficulty=3&time=600": {},
+            "/?q=no-such-thing": {},
+            "/search/?q=neuron": {},
+            "/search/?q=no-such-thing": {},
+            "/accounts/sign-in/": {},
+            "/accounts/sign-up/": {},
+            "/accounts/password-reset/": {},
+            "/accounts/password-reset/sent/": {},
+            "/no/such/page/": {},
+            "/api/": {},
+        },
+    )
     # A form sent with errors: the messages must be readable and tied to their fields.
     browser.get(live_server.url + "/accounts/sign-in/")
     browser.find_element(By.NAME, "username").send_keys("nobody")
@@ -319,10 +353,16 @@ def test_path_player_with_cells_questions_and_widgets(browser, live_server, site
 @pytest.mark.django_db(transaction=True)
 def test_student_pages(browser, live_server, site):
     sign_in(browser, live_server, "fox-42", "pw-student-123")
-    reports = audit_pages(browser, live_server.url, {
-        "/classes/": {}, f"{PATH}dl_neuron/": {"prepare": widgets_ready},
-        "/accounts/password/": {}, "/classes/me/delete/": {},
-    })
+    reports = audit_pages(
+        browser,
+        live_server.url,
+        {
+            "/classes/": {},
+            f"{PATH}dl_neuron/": {"prepare": widgets_ready},
+            "/accounts/password/": {},
+            "/classes/me/delete/": {},
+        },
+    )
     assert not any(v for r in reports.values() for v in r.values()), a11y.failures(reports)
 
 
@@ -330,14 +370,23 @@ def test_student_pages(browser, live_server, site):
 def test_teacher_pages(browser, live_server, site):
     room, assignment = site["class"].pk, site["assignment"].pk
     sign_in(browser, live_server, "ms-peeters", "pw-teacher-123")
-    reports = audit_pages(browser, live_server.url, {
-        "/classes/": {}, f"/classes/{room}/": {},
-        f"/classes/{room}/assignments/{assignment}/": {}, f"/classes/{room}/assignments/{assignment}/?by=group": {},
-        f"/classes/{room}/assignments/{assignment}/students/{site['student'].pk}/": {},
-        f"/classes/{room}/assignments/new/": {}, f"/classes/{room}/assignments/{assignment}/edit/": {},
-        f"/classes/{room}/groups/{site['group'].pk}/": {}, f"/classes/{room}/delete/": {},
-        PATH: {}, f"{PATH}dl_teacher_training/": {},
-    })
+    reports = audit_pages(
+        browser,
+        live_server.url,
+        {
+            "/classes/": {},
+            f"/classes/{room}/": {},
+            f"/classes/{room}/assignments/{assignment}/": {},
+            f"/classes/{room}/assignments/{assignment}/?by=group": {},
+            f"/classes/{room}/assignments/{assignment}/students/{site['student'].pk}/": {},
+            f"/classes/{room}/assignments/new/": {},
+            f"/classes/{room}/assignments/{assignment}/edit/": {},
+            f"/classes/{room}/groups/{site['group'].pk}/": {},
+            f"/classes/{room}/delete/": {},
+            PATH: {},
+            f"{PATH}dl_teacher_training/": {},
+        },
+    )
     assert not any(v for r in reports.values() for v in r.values()), a11y.failures(reports)
 
 
@@ -345,9 +394,14 @@ def test_teacher_pages(browser, live_server, site):
 def test_dutch_pages(browser, live_server, site, settings):
     browser.get(live_server.url + "/")
     browser.add_cookie({"name": settings.LANGUAGE_COOKIE_NAME, "value": "nl"})
-    reports = audit_pages(browser, live_server.url, {
-        "/": {}, "/paths/deep_learning/nl/dl_neuron/": {"prepare": widgets_ready}, "/accounts/sign-in/": {},
-    }, lang="nl")
+    reports = audit_pages(
+        browser,
+        live_server.url,
+        {
+            "/": {},
+            "/paths/deep_learning/nl/dl_neuron/": {"prepare": widgets_ready},
+            "/accounts/sign-in/": {},
+        },
+        lang="nl",
+    )
     assert not any(v for r in reports.values() for v in r.values()), a11y.failures(reports)
-
-

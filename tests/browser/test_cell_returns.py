@@ -1,4 +1,5 @@
 """A cell's returned value reaches the teacher: `returns=` → lp:return → stored as a submission."""
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -10,8 +11,10 @@ from tests.conftest import compile_result, compiled_object, compiled_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-PAGE = ('<p>Train.</p><div class="lp-cell" data-lp-cell="1" data-line="5" data-returns="accuracy">'
-        '<pre><code class="language-python">accuracy = 0.875</code></pre></div>')
+PAGE = (
+    '<p>Train.</p><div class="lp-cell" data-lp-cell="1" data-line="5" data-returns="accuracy">'
+    '<pre><code class="language-python">accuracy = 0.875</code></pre></div>'
+)
 
 
 def test_returned_value_is_stored_and_checked(browser, live_server, settings, tmp_path, student):
@@ -19,17 +22,22 @@ def test_returned_value_is_stored_and_checked(browser, live_server, settings, tm
 
     build_engine_wheel()
     settings.CONTENT_ASSET_ROOT = tmp_path
-    schema = {"type": "object", "properties": {"accuracy": {"type": "number", "minimum": 0, "maximum": 1}},
-              "required": ["accuracy"]}
+    schema = {
+        "type": "object",
+        "properties": {"accuracy": {"type": "number", "minimum": 0, "maximum": 1}},
+        "required": ["accuracy"],
+    }
     obj = compiled_object("train", html=PAGE, return_value={"callback_url": "", "callback_schema": schema})
     content_sync(result=compile_result([obj], [compiled_path("p", [obj])]))
     sign_in(browser, live_server, "stud", "pw-student-123")
     browser.get(live_server.url + "/paths/p/en/")
     run = WebDriverWait(browser, 60).until(
-        lambda b: next((e for e in b.find_elements(By.CSS_SELECTOR, ".lp-cell button") if "Run" in e.text), None))
+        lambda b: next((e for e in b.find_elements(By.CSS_SELECTOR, ".lp-cell button") if "Run" in e.text), None)
+    )
     run.click()
     status = WebDriverWait(browser, 90).until(
-        lambda b: (b.find_elements(By.CSS_SELECTOR, ".lp-return-status") or [None])[0])
+        lambda b: (b.find_elements(By.CSS_SELECTOR, ".lp-return-status") or [None])[0]
+    )
     WebDriverWait(browser, 30).until(lambda b: status.text.strip() not in ("",))
     assert status.text == "Your result was saved."
     (row,) = Submission.objects.filter(user=student, object_hruid="train")

@@ -1,5 +1,6 @@
 """A class in a real browser: the teacher creates a class and an assignment, a student joins with
 the code and answers a question, the teacher sees the answer and score; other teachers see nothing."""
+
 import json
 
 import pytest
@@ -40,11 +41,21 @@ def quiz_content(db, settings, tmp_path):
 
     settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
     quiz = compiled_object("quiz", title="Quiz", html=QUESTION_HTML)
-    quiz.questions = [Question(id="q1", kind="multiple_choice", prompt="2+2?", options=["3", "4"],
-                               key={"correct": [1]})]
-    train = compiled_object("train", title="Train", return_value={
-        "callback_url": "/x", "callback_schema": {"type": "object", "properties": {"accuracy": {"type": "number"}},
-                                                   "required": ["accuracy"]}})
+    quiz.questions = [
+        Question(id="q1", kind="multiple_choice", prompt="2+2?", options=["3", "4"], key={"correct": [1]})
+    ]
+    train = compiled_object(
+        "train",
+        title="Train",
+        return_value={
+            "callback_url": "/x",
+            "callback_schema": {
+                "type": "object",
+                "properties": {"accuracy": {"type": "number"}},
+                "required": ["accuracy"],
+            },
+        },
+    )
     content_sync(result=compile_result([quiz, train], [compiled_path("quizpath", [quiz, train], title="Quiz path")]))
 
 
@@ -56,13 +67,17 @@ def switch_user(browser, live_server, username, password):
 
 def post_json(browser, url, body: str):
     """fetch() from the page, with the CSRF cookie, as the player does; returns [status, json]."""
-    return browser.execute_async_script("""
+    return browser.execute_async_script(
+        """
         const [url, body, done] = arguments;
         const csrf = decodeURIComponent((document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "");
         fetch(url, {method: "POST", credentials: "same-origin", body: body,
                     headers: {"Content-Type": "application/json", "X-CSRFToken": csrf}})
           .then(r => r.json().then(j => done([r.status, j])));
-    """, url, body)
+    """,
+        url,
+        body,
+    )
 
 
 def test_class_assignment_answer_dashboard(browser, live_server, people, quiz_content):
@@ -73,7 +88,9 @@ def test_class_assignment_answer_dashboard(browser, live_server, people, quiz_co
     assert "No classes yet" in browser.find_element(By.TAG_NAME, "main").text
     browser.find_element(By.ID, "id_name").send_keys("Robotics 4C")
     browser.find_element(By.CSS_SELECTOR, "form[action='/classes/new/'] button[type=submit]").click()
-    code = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-join-code]"))).get_attribute("data-join-code")
+    code = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-join-code]"))).get_attribute(
+        "data-join-code"
+    )
     assert len(code) == 6
     # … and an assignment with a deadline.
     browser.find_element(By.LINK_TEXT, "New assignment").click()
@@ -95,7 +112,9 @@ def test_class_assignment_answer_dashboard(browser, live_server, people, quiz_co
     browser.find_element(By.CSS_SELECTOR, "form.lp-question input[value='1']").click()
     browser.find_element(By.CSS_SELECTOR, "form.lp-question button[type=submit]").click()
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".lp-question-status"), "Correct!"))
-    assert "correct" not in browser.find_element(By.CSS_SELECTOR, "article.learning-object").get_attribute("innerHTML").replace("Correct!", "")
+    assert "correct" not in browser.find_element(By.CSS_SELECTOR, "article.learning-object").get_attribute(
+        "innerHTML"
+    ).replace("Correct!", "")
 
     # Malformed and oversized answers: 4xx with a message, nothing stored.
     stored = Submission.objects.count()

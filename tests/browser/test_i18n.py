@@ -1,5 +1,6 @@
 """The language switch in a real browser: English by default, Nederlands after the switch, on every page;
 and the scripts speak the page's language (the JavaScript catalogue at /jsi18n/<language>/)."""
+
 from __future__ import annotations
 
 import re
@@ -93,10 +94,12 @@ def test_dutch_browser_gets_dutch_by_default(dutch_browser, live_server, sample_
 
 # --- the scripts in Dutch -----------------------------------------------------------------------------
 
-CELL_PAGE = ('<p>Voer de cel uit.</p>'
-             '<div class="lp-cell" data-lp-cell="1" data-line="5"><pre><code class="language-python">'
-             'print("hallo")\n6 * 7</code></pre></div>'
-             '<div class="lp-widget" data-widget="neuron" data-params=\'{"inputs": [1, 1]}\' role="group"></div>')
+CELL_PAGE = (
+    "<p>Voer de cel uit.</p>"
+    '<div class="lp-cell" data-lp-cell="1" data-line="5"><pre><code class="language-python">'
+    'print("hallo")\n6 * 7</code></pre></div>'
+    '<div class="lp-widget" data-widget="neuron" data-params=\'{"inputs": [1, 1]}\' role="group"></div>'
+)
 # Before any script of the page: CSP violations, and every status text of the Python runtime.
 WATCH = """
 window.__csp = [];
@@ -142,8 +145,11 @@ def test_a_dutch_lesson_runs_its_cell_in_dutch(dutch_browser, live_server, dutch
     assert run.text == "▶ Uitvoeren"
     assert cell.find_element(By.CSS_SELECTOR, "button.lp-stop").text == "■ Stop"
     assert cell.find_element(By.CSS_SELECTOR, "textarea").get_attribute("aria-label") == "Pythoncode van cel 1"
-    assert cell.find_element(By.CSS_SELECTOR, ".lp-help").get_attribute("textContent").startswith(
-        "Ctrl+Enter of Shift+Enter voert de cel uit.")
+    assert (
+        cell.find_element(By.CSS_SELECTOR, ".lp-help")
+        .get_attribute("textContent")
+        .startswith("Ctrl+Enter of Shift+Enter voert de cel uit.")
+    )
     # Every text the cell's status line shows, from the click on.
     browser.execute_script("""
       const status = document.querySelector('div.lp-cell .lp-cell__status');
@@ -187,6 +193,9 @@ def test_scripts_fall_back_to_english_without_the_catalogue(dutch_browser, live_
     assert browser.find_element(By.CSS_SELECTOR, "div.lp-cell button.lp-run").text == "▶ Run"
     wait_js(browser, "return document.querySelector('[data-widget=neuron]').dataset.ready === 'true'")
     assert browser.find_element(By.CSS_SELECTOR, "[data-widget=neuron] h3").text == "A neuron"
-    errors = [e["message"] for e in browser.get_log("browser")
-              if e["level"] == "SEVERE" and "jsi18n" not in e["message"] and "favicon" not in e["message"]]
+    errors = [
+        e["message"]
+        for e in browser.get_log("browser")
+        if e["level"] == "SEVERE" and "jsi18n" not in e["message"] and "favicon" not in e["message"]
+    ]
     assert errors == []

@@ -4,6 +4,7 @@ Chromium's performance log lists every network request a page makes; the browser
 violations. We load every kind of page (catalogue, path player, object, search, sign in) from the
 real Dwengo samples and our fixtures.
 """
+
 import json
 from pathlib import Path
 from urllib.parse import urlparse
@@ -56,8 +57,10 @@ def test_embed_loads_only_on_request(browser, live_server, settings, tmp_path):
     from tests.conftest import compile_result, compiled_object
 
     settings.CONTENT_ASSET_ROOT = tmp_path
-    html = ('<div class="iframe-container iframe-16-9"><iframe src="https://www.youtube.com/embed/abc" '
-            'allowfullscreen></iframe></div>')
+    html = (
+        '<div class="iframe-container iframe-16-9"><iframe src="https://www.youtube.com/embed/abc" '
+        "allowfullscreen></iframe></div>"
+    )
     content_sync(result=compile_result([compiled_object("video", html=html)]))
     browser.get(live_server.url + "/objects/video/en/1/")
     frame = browser.find_element(By.CSS_SELECTOR, "iframe")

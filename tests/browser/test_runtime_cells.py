@@ -2,6 +2,7 @@
 
 One page (one Pyodide boot, one restart after Stop) carries every check, to keep the suite fast.
 """
+
 from __future__ import annotations
 
 import sys
@@ -36,13 +37,19 @@ while True:
 
 
 def cell(n: int, code: str, extra: str = "") -> str:
-    return (f'<div class="lp-cell" data-lp-cell="{n}" data-line="{10 * n}"{extra}><pre><code class="language-python">'
-            f"{escape(code, quote=False)}</code></pre></div>")
+    return (
+        f'<div class="lp-cell" data-lp-cell="{n}" data-line="{10 * n}"{extra}><pre><code class="language-python">'
+        f"{escape(code, quote=False)}</code></pre></div>"
+    )
 
 
-PAGE = (f'<p>Train a network.</p><div hidden class="lp-cell-setup" data-lp-cell="0" data-line="2"><pre><code>'
-        f"{escape(SETUP, quote=False)}</code></pre></div>"
-        + cell(1, TRAIN, ' data-id="train" data-returns="final"') + cell(2, BROKEN) + cell(3, FOREVER))
+PAGE = (
+    f'<p>Train a network.</p><div hidden class="lp-cell-setup" data-lp-cell="0" data-line="2"><pre><code>'
+    f"{escape(SETUP, quote=False)}</code></pre></div>"
+    + cell(1, TRAIN, ' data-id="train" data-returns="final"')
+    + cell(2, BROKEN)
+    + cell(3, FOREVER)
+)
 
 
 @pytest.fixture(autouse=True)
@@ -55,8 +62,9 @@ def fresh_engine_wheel():
 def cpython_losses() -> list[float]:
     """The same cell in CPython, with the kernels Pyodide uses (einsum, no BLAS)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "learningpaths" / "runtime" / "python"))
-    import engine
     import lp
+
+    import engine
 
     lp._connect(None)
     lp.history.clear()

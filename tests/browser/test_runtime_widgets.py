@@ -3,6 +3,7 @@
 Two pages: one with the pure-JavaScript widgets, math and code (Python must not boot there), and
 one with the widgets that train with the engine in the page's worker (one Pyodide boot).
 """
+
 from __future__ import annotations
 
 import json
@@ -19,20 +20,28 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 
 def widget(name: str, params: dict | None = None, label: str = "") -> str:
-    return (f'<div class="lp-widget" data-widget="{name}" data-params=\'{json.dumps(params or {})}\' '
-            f'role="group" aria-label="{label or name}"></div>')
+    return (
+        f'<div class="lp-widget" data-widget="{name}" data-params=\'{json.dumps(params or {})}\' '
+        f'role="group" aria-label="{label or name}"></div>'
+    )
 
 
-JS_PAGE = ("<p>Inline math \\(w \\cdot x + b\\) and</p><div class=\"math display\">\\sigma(z) = \\frac{1}{1+e^{-z}}</div>"
-           '<pre><code class="language-python">def f(x):\n    return x + 1\n</code></pre>'
-           + widget("neuron", {"inputs": [1, 1], "weights": [0.8, -0.5], "bias": 0, "activation": "step"}, "A neuron")
-           + widget("activation", {"functions": ["relu", "sigmoid"]})
-           + widget("convolution", {"size": 10, "kernel": "vertical-edge", "image": "empty"})
-           + widget("confusion-matrix")
-           + widget("digit") + widget("compare-models") + widget("nueron"))
-PY_PAGE = (widget("playground", {"dataset": "xor", "layers": [6], "lr": 0.3})
-           + widget("learning-rate", {"rates": [0.01, 1.0], "epochs": 10})
-           + widget("batch-modes", {"epochs": 5, "n": 100}))
+JS_PAGE = (
+    '<p>Inline math \\(w \\cdot x + b\\) and</p><div class="math display">\\sigma(z) = \\frac{1}{1+e^{-z}}</div>'
+    '<pre><code class="language-python">def f(x):\n    return x + 1\n</code></pre>'
+    + widget("neuron", {"inputs": [1, 1], "weights": [0.8, -0.5], "bias": 0, "activation": "step"}, "A neuron")
+    + widget("activation", {"functions": ["relu", "sigmoid"]})
+    + widget("convolution", {"size": 10, "kernel": "vertical-edge", "image": "empty"})
+    + widget("confusion-matrix")
+    + widget("digit")
+    + widget("compare-models")
+    + widget("nueron")
+)
+PY_PAGE = (
+    widget("playground", {"dataset": "xor", "layers": [6], "lr": 0.3})
+    + widget("learning-rate", {"rates": [0.01, 1.0], "epochs": 10})
+    + widget("batch-modes", {"epochs": 5, "n": 100})
+)
 
 
 @pytest.fixture
@@ -43,8 +52,11 @@ def site(settings, tmp_path):
     build_engine_wheel()
     settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
     settings.DEMO_MODELS_DIR = tmp_path / "no-models"  # the server demos are "not available"
-    content_sync(result=compile_result([compiled_object("js-widgets", html=JS_PAGE),
-                                        compiled_object("py-widgets", html=PY_PAGE)]))
+    content_sync(
+        result=compile_result(
+            [compiled_object("js-widgets", html=JS_PAGE), compiled_object("py-widgets", html=PY_PAGE)]
+        )
+    )
 
 
 def wait_js(browser, script: str, timeout: float = 30):
@@ -93,10 +105,13 @@ def test_javascript_widgets_math_and_code(browser, live_server, site):
     assert "accuracy" in confusion.text
 
     # Server demos: no models on this server -> a clear "not available" state.
-    wait_js(browser, "return [...document.querySelectorAll('[data-widget=digit],[data-widget=compare-models]')]"
-                     ".every((n) => n.dataset.state === 'unavailable')")
+    wait_js(
+        browser,
+        "return [...document.querySelectorAll('[data-widget=digit],[data-widget=compare-models]')]"
+        ".every((n) => n.dataset.state === 'unavailable')",
+    )
     assert "The server demo is not available." in node(browser, "digit").text
-    assert "Unknown widget \"nueron\"" in node(browser, "nueron").text and "neuron" in node(browser, "nueron").text
+    assert 'Unknown widget "nueron"' in node(browser, "nueron").text and "neuron" in node(browser, "nueron").text
 
     # Math and highlighting are served by the site; no Python on this page.
     wait_js(browser, "return document.querySelector('article').dataset.lpMath === 'rendered'")
@@ -121,30 +136,50 @@ def test_widgets_that_train_in_the_worker(browser, live_server, site):
     assert train.get_attribute("aria-pressed") == "true"
     wait_js(browser, "return Number(document.querySelector('[data-widget=playground]').dataset.epoch || 0) >= 20", 60)
     train.send_keys(Keys.ENTER)  # now "Pause"
-    wait_js(browser, "return document.querySelector('[data-widget=playground]').dataset.running === 'false'"
-                     " && !window.lpRuntime.widgets[0].instance.state.job", 20)
+    wait_js(
+        browser,
+        "return document.querySelector('[data-widget=playground]').dataset.running === 'false'"
+        " && !window.lpRuntime.widgets[0].instance.state.job",
+        20,
+    )
     history = browser.execute_script("return window.lpRuntime.widgets[0].instance.state.history.map(p => p.loss)")
     assert history[-1] < history[0]
     paused_at = int(playground.get_attribute("data-epoch"))
     # Step trains exactly one more epoch of the same model.
     playground.find_element(By.XPATH, ".//button[contains(., 'Step')]").click()
-    wait_js(browser, f"return Number(document.querySelector('[data-widget=playground]').dataset.epoch) === {paused_at + 1}", 20)
+    wait_js(
+        browser,
+        f"return Number(document.querySelector('[data-widget=playground]').dataset.epoch) === {paused_at + 1}",
+        20,
+    )
     # A new setting starts again with new weights.
     select = playground.find_element(By.CSS_SELECTOR, "select")
     select.send_keys(Keys.ARROW_DOWN)  # xor -> spirals
-    wait_js(browser, "const s = window.lpRuntime.widgets[0].instance; return s.config.dataset === 'spirals' && !s.state.job"
-                     " && s.state.data && s.state.history.length === 0", 30)
+    wait_js(
+        browser,
+        "const s = window.lpRuntime.widgets[0].instance; return s.config.dataset === 'spirals' && !s.state.job"
+        " && s.state.data && s.state.history.length === 0",
+        30,
+    )
 
     # Learning rates and batch modes: one curve per run, side by side.
     rates = node(browser, "learning-rate")
     rates.find_element(By.XPATH, ".//button[contains(., 'Run')]").click()
-    wait_js(browser, "return document.querySelector('[data-widget=learning-rate]').dataset.running === 'false'"
-                     " && document.querySelector('[data-widget=learning-rate]').dataset.points === '20'", 60)
+    wait_js(
+        browser,
+        "return document.querySelector('[data-widget=learning-rate]').dataset.running === 'false'"
+        " && document.querySelector('[data-widget=learning-rate]').dataset.points === '20'",
+        60,
+    )
     assert "learning rate 1" in rates.find_element(By.CSS_SELECTOR, "table").text
     modes = node(browser, "batch-modes")
     modes.find_element(By.XPATH, ".//button[contains(., 'Run')]").click()
-    wait_js(browser, "return document.querySelector('[data-widget=batch-modes]').dataset.points === '15'"
-                     " && document.querySelector('[data-widget=batch-modes]').dataset.running === 'false'", 60)
+    wait_js(
+        browser,
+        "return document.querySelector('[data-widget=batch-modes]').dataset.points === '15'"
+        " && document.querySelector('[data-widget=batch-modes]').dataset.running === 'false'",
+        60,
+    )
     table = modes.find_element(By.CSS_SELECTOR, "table").text
     assert "stochastic" in table and "500" in table  # 100 points x 5 epochs = 500 updates
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
@@ -166,8 +201,15 @@ def demo_site(settings, tmp_path):
     settings.DEMO_RATE_LIMIT = 1000
     inference.reset_runners()
     call_command("trainmodels", stdout=io.StringIO())
-    content_sync(result=compile_result([compiled_object(
-        "server-widgets", html=widget("digit", {}, "Recognise") + widget("compare-models", {}, "Compare"))]))
+    content_sync(
+        result=compile_result(
+            [
+                compiled_object(
+                    "server-widgets", html=widget("digit", {}, "Recognise") + widget("compare-models", {}, "Compare")
+                )
+            ]
+        )
+    )
     yield
     inference.reset_runners()
 
@@ -183,8 +225,11 @@ def test_server_demo_widgets_with_the_real_models(browser, live_server, demo_sit
     from learningpaths.demos.encoding import decode_maps, encode_maps
 
     browser.get(live_server.url + "/objects/server-widgets/en/1/")
-    wait_js(browser, "return [...document.querySelectorAll('[data-widget=digit],[data-widget=compare-models]')]"
-                     ".every((n) => n.dataset.state === 'ready')")
+    wait_js(
+        browser,
+        "return [...document.querySelectorAll('[data-widget=digit],[data-widget=compare-models]')]"
+        ".every((n) => n.dataset.state === 'ready')",
+    )
 
     # Draw a digit: the server CNN's probabilities and its eight feature maps, as pictures.
     digit = node(browser, "digit")
@@ -207,10 +252,13 @@ def test_server_demo_widgets_with_the_real_models(browser, live_server, demo_sit
     # The widget decodes the compact maps exactly as the Python side does.
     maps = np.random.default_rng(0).normal(size=(2, 3, 4, 5)).astype(np.float32)
     payload = encode_maps(maps)
-    decoded = browser.execute_async_script("""
+    decoded = browser.execute_async_script(
+        """
       const [payload, done] = arguments;
       const url = performance.getEntriesByType('resource').map((e) => e.name).find((u) => u.includes('widgets/server'));
-      import(url).then((m) => done(m.decodeMaps(payload, 1)), (e) => done(String(e)));""", payload)
+      import(url).then((m) => done(m.decodeMaps(payload, 1)), (e) => done(String(e)));""",
+        payload,
+    )
     np.testing.assert_allclose(decoded, decode_maps(payload)[1], atol=1e-5)
 
     # Compare: the same drawing to the MLP and the CNN, answers side by side, no feature maps.

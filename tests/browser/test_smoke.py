@@ -1,4 +1,5 @@
 """The site works in a real browser: catalogue → path → next step."""
+
 import pytest
 from selenium.webdriver.common.by import By
 

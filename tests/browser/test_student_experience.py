@@ -1,4 +1,5 @@
 """Students and teachers in a real browser: browse, filter, follow a path, resume, view as student."""
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -16,8 +17,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def two_paths(sample_site):
     """Besides sample_site's English "Deep learning": a Dutch path for younger students."""
     a = compiled_object("hallo", language="nl", title="Hallo", ages=(10, 12), html="<p>Dag!</p>")
-    content_sync(result=compile_result(
-        [*sample_site.objects, a], [*sample_site.paths, compiled_path("jong", [a], language="nl", title="Jong leerpad")]))
+    content_sync(
+        result=compile_result(
+            [*sample_site.objects, a],
+            [*sample_site.paths, compiled_path("jong", [a], language="nl", title="Jong leerpad")],
+        )
+    )
 
 
 def article_text(browser):
@@ -91,10 +96,17 @@ def test_teacher_sees_teacher_material_and_can_view_as_student(browser, live_ser
 
 def test_student_cannot_reach_teacher_material_in_the_browser(browser, live_server, sample_site, student):
     sign_in(browser, live_server, "stud", "pw-student-123")
-    for url in ["/paths/deep/en/", "/paths/deep/en/guide/", "/objects/guide/en/1/", "/objects/intro/en/1/",
-                "/search/?q=TEACHER", "/api/learningObject/getRaw?hruid=guide&language=en",
-                "/api/learningObject/getRaw?hruid=intro&language=en", "/api/learningPath/deep/en",
-                "/sitemap.xml"]:
+    for url in [
+        "/paths/deep/en/",
+        "/paths/deep/en/guide/",
+        "/objects/guide/en/1/",
+        "/objects/intro/en/1/",
+        "/search/?q=TEACHER",
+        "/api/learningObject/getRaw?hruid=guide&language=en",
+        "/api/learningObject/getRaw?hruid=intro&language=en",
+        "/api/learningPath/deep/en",
+        "/sitemap.xml",
+    ]:
         browser.get(live_server.url + url)
         text = browser.page_source
         assert "TEACHER-SECRET-NOTE" not in text and "TEACHER-GUIDE-TEXT" not in text, url

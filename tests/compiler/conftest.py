@@ -1,4 +1,5 @@
 """Fixtures for the compiler tests (tests/compiler/render/ has its own)."""
+
 from __future__ import annotations
 
 import pytest

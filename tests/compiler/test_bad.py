@@ -1,4 +1,5 @@
 """One failing fixture per diagnostic code the compiler core emits; the exact text is the contract."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,12 +13,34 @@ from .helpers import BAD, formatted, front, write
 FIXTURES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 BUILT_HERE = {"lp.read", "lp.internal", "lp.ref_syntax"}
 CORE_CODES = {
-    Code.READ, Code.NESTED_OBJECT, Code.AMBIGUOUS_SOURCE, Code.FRONT_MATTER, Code.PATH_SYNTAX, Code.FIELD_MISSING,
-    Code.FIELD_TYPE, Code.FIELD_VALUE, Code.FIELD_UNKNOWN, Code.FIELD_LENIENT, Code.PLACEHOLDER, Code.CONTENT_TYPE,
+    Code.READ,
+    Code.NESTED_OBJECT,
+    Code.AMBIGUOUS_SOURCE,
+    Code.FRONT_MATTER,
+    Code.PATH_SYNTAX,
+    Code.FIELD_MISSING,
+    Code.FIELD_TYPE,
+    Code.FIELD_VALUE,
+    Code.FIELD_UNKNOWN,
+    Code.FIELD_LENIENT,
+    Code.PLACEHOLDER,
+    Code.CONTENT_TYPE,
     Code.CALLBACK_SCHEMA,
-    Code.DUPLICATE_ID, Code.REF_MISSING, Code.REF_CYCLE, Code.REF_SYNTAX, Code.REF_VERSION, Code.REF_PATH,
-    Code.PATH_NODE_MISSING, Code.PATH_NODE_DUPLICATE, Code.PATH_START, Code.PATH_UNREACHABLE, Code.PATH_CYCLE,
-    Code.PATH_TRANSITION, Code.PATH_IMAGE, Code.ASSET_MISSING, Code.INTERNAL,
+    Code.DUPLICATE_ID,
+    Code.REF_MISSING,
+    Code.REF_CYCLE,
+    Code.REF_SYNTAX,
+    Code.REF_VERSION,
+    Code.REF_PATH,
+    Code.PATH_NODE_MISSING,
+    Code.PATH_NODE_DUPLICATE,
+    Code.PATH_START,
+    Code.PATH_UNREACHABLE,
+    Code.PATH_CYCLE,
+    Code.PATH_TRANSITION,
+    Code.PATH_IMAGE,
+    Code.ASSET_MISSING,
+    Code.INTERNAL,
 }
 
 
@@ -37,7 +60,8 @@ def test_read_not_utf8(tmp_path, fake_renderer):
     write(tmp_path / "content", {"a/index.md": front("a").encode() + b"caf\xe9\n", "b/index.md": front("b")})
     result = compile_content(tmp_path / "content")
     assert formatted(result) == [
-        "content/a/index.md:11:4: error: file is not UTF-8 (byte 0xe9) [lp.read]\n    hint: save the file as UTF-8"]
+        "content/a/index.md:11:4: error: file is not UTF-8 (byte 0xe9) [lp.read]\n    hint: save the file as UTF-8"
+    ]
     assert [str(o.key) for o in result.objects] == ["b/en/1"]
     assert result.skipped == ["content/a/index.md"]
 
@@ -45,7 +69,8 @@ def test_read_not_utf8(tmp_path, fake_renderer):
 def test_read_missing_source(tmp_path):
     result = compile_content(tmp_path / "nope")
     assert [d.format().replace(str(tmp_path), "TMP") for d in result.diagnostics] == [
-        "TMP/nope:0:0: error: no such file or folder [lp.read]"]
+        "TMP/nope:0:0: error: no such file or folder [lp.read]"
+    ]
 
 
 def test_internal_compiler_crash(tmp_path, monkeypatch):
@@ -61,7 +86,8 @@ def test_internal_compiler_crash(tmp_path, monkeypatch):
         "content/a/index.md:0:0: error: the compiler failed on this file: ZeroDivisionError: division by zero [lp.internal]\n"
         "    hint: this is a bug in the compiler; please report it",
         "content/b/index.md:0:0: error: the compiler failed on this file: ZeroDivisionError: division by zero [lp.internal]\n"
-        "    hint: this is a bug in the compiler; please report it"]
+        "    hint: this is a bug in the compiler; please report it",
+    ]
     assert result.objects == []
 
 
@@ -70,7 +96,8 @@ def test_renderer_bug_is_one_render_internal_error(tmp_path, broken_rule):
     result = compile_content(tmp_path / "content", options=CompileOptions(jobs=1))
     assert formatted(result) == [
         "content/a/index.md:0:0: error: the renderer failed on this object (ZeroDivisionError: division by zero) "
-        "[lp.render_internal]\n    hint: this is a bug in learningpaths; please report it with the file"]
+        "[lp.render_internal]\n    hint: this is a bug in learningpaths; please report it with the file"
+    ]
     assert [o.html for o in result.objects] == [""]  # still produced, but the build has an error
     assert not result.accepted()
 
@@ -83,5 +110,6 @@ def test_ref_syntax_malformed_marker(tmp_path, monkeypatch):
     write(tmp_path / "content", {"a/index.md": front("a")})
     result = compile_content(tmp_path / "content")
     assert formatted(result) == [
-        "content/a/index.md:0:0: error: malformed transclusion marker 'only-one-part' [lp.ref_syntax]"]
+        "content/a/index.md:0:0: error: malformed transclusion marker 'only-one-part' [lp.ref_syntax]"
+    ]
     assert result.objects[0].html == ""

@@ -1,4 +1,5 @@
 """Front matter: a line-based split more robust than Dwengo's regex, YAML with key lines."""
+
 from __future__ import annotations
 
 from learningpaths.compiler.diagnostics import Reporter
@@ -26,22 +27,31 @@ def test_closing_dashes_glued_to_a_line_are_accepted_with_a_warning():
     split, problems = _split("---\nhruid: a\nteacher_exclusive: true---\nBody")
     assert split.yaml_text == "hruid: a\nteacher_exclusive: true"
     assert split.body.strip() == "Body"
-    assert problems == ["x.md:3:24: warning: the closing '---' of the front matter is not on a line of its own "
-                        "[lp.front_matter]\n    hint: put '---' on its own line"]
+    assert problems == [
+        "x.md:3:24: warning: the closing '---' of the front matter is not on a line of its own "
+        "[lp.front_matter]\n    hint: put '---' on its own line"
+    ]
 
 
 def test_unclosed_and_absent():
     split, problems = _split("---\nhruid: a\n")
     assert split.yaml_text is None
-    assert problems == ["x.md:1:1: error: the front matter is not closed [lp.front_matter]\n"
-                        "    hint: end the front matter with a line '---'"]
+    assert problems == [
+        "x.md:1:1: error: the front matter is not closed [lp.front_matter]\n"
+        "    hint: end the front matter with a line '---'"
+    ]
     split, problems = _split("# Just markdown\n")
     assert (split.yaml_text, split.body, problems) == (None, "# Just markdown\n", [])
 
 
 def test_key_lines_and_nested_items():
     reporter = Reporter()
-    doc = load_yaml("hruid: a\nskos_concepts: [\n  'http://x',\n  'http://y'\n]\nreturn_value:\n  callback_url: u\n", 2, "x.md", reporter)
+    doc = load_yaml(
+        "hruid: a\nskos_concepts: [\n  'http://x',\n  'http://y'\n]\nreturn_value:\n  callback_url: u\n",
+        2,
+        "x.md",
+        reporter,
+    )
     assert doc.data["skos_concepts"] == ["http://x", "http://y"]
     assert doc.pos("hruid") == (2, 1)
     assert doc.pos("skos_concepts", 1) == (5, 3)
@@ -63,7 +73,8 @@ def test_duplicate_keys_warn():
     assert doc.data == {"title": "b"}
     assert [d.format() for d in reporter.diagnostics] == [
         "x.md:3:1: warning: key 'title' is given twice; the last one is used [lp.front_matter]\n"
-        "    hint: the first is on line 2"]
+        "    hint: the first is on line 2"
+    ]
 
 
 def test_bad_timestamp_and_python_tags_do_not_raise():

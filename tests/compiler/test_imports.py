@@ -1,4 +1,5 @@
 """Import shape of the compiler: package faces re-export only, and no import hides inside a function."""
+
 from __future__ import annotations
 
 import ast
@@ -16,7 +17,13 @@ def test_render_package_init_is_a_face():
     assert kinds[0] == "Expr" and set(kinds[1:]) <= {"ImportFrom", "Assign"}, kinds
     exported = next(node.value for node in tree.body if isinstance(node, ast.Assign))
     assert {e.value for e in exported.elts} == {
-        "TRANSCLUSION_MARKER", "Reference", "RenderInput", "Rendered", "render", "render_object"}
+        "TRANSCLUSION_MARKER",
+        "Reference",
+        "RenderInput",
+        "Rendered",
+        "render",
+        "render_object",
+    }
 
 
 def test_no_function_level_imports():

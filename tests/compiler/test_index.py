@@ -1,4 +1,5 @@
 """Identities: duplicates at both places, the latest version, hints for references that miss."""
+
 from __future__ import annotations
 
 from learningpaths.compiler.diagnostics import Reporter
@@ -23,7 +24,8 @@ def test_duplicate_keeps_the_first_and_reports_both():
         "c/y/index.md:4:1: error: learning object a/nl/3 is already defined in c/x/index.md:2; this one is left out "
         "[lp.duplicate_id]\n    hint: give one of them another hruid, language or version",
         "c/x/index.md:2:1: error: learning object a/nl/3 is defined again in c/y/index.md:4 [lp.duplicate_id]\n"
-        "    hint: give one of them another hruid, language or version"]
+        "    hint: give one of them another hruid, language or version",
+    ]
 
 
 def test_latest_and_resolve():
@@ -39,7 +41,10 @@ def test_hints_for_missing_references():
     index.rejected.add("broken")
     assert index.explain_missing("neuron", "nl", 7) == "versions that exist: 1, 2"
     assert index.explain_missing("neuron", "fr", 1) == "neuron exists in: nl"
-    assert index.explain_missing("broken", "nl", 1) == "an object broken was left out because of the errors reported for it"
+    assert (
+        index.explain_missing("broken", "nl", 1)
+        == "an object broken was left out because of the errors reported for it"
+    )
     assert index.explain_missing("neuronn", "nl", 1) == "did you mean 'neuron'?"
     assert index.explain_missing("layers", "nl", 1) == "did you mean 'layer'?"  # no nl candidate: any language
     assert index.explain_missing("zzz", "nl", 1) == ""

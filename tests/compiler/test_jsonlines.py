@@ -1,4 +1,5 @@
 """Line numbers for JSON paths."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,17 @@ from learningpaths.compiler.parse import JsonDoc
 
 
 def test_lines_of_keys_and_items():
-    text = json.dumps({"hruid": "p", "nodes": [{"learningobject_hruid": "a", "transitions": [
-        {"next": {"hruid": "b"}}]}, {"learningobject_hruid": "b"}], "image": "QUJD" * 1000}, indent=2)
+    text = json.dumps(
+        {
+            "hruid": "p",
+            "nodes": [
+                {"learningobject_hruid": "a", "transitions": [{"next": {"hruid": "b"}}]},
+                {"learningobject_hruid": "b"},
+            ],
+            "image": "QUJD" * 1000,
+        },
+        indent=2,
+    )
     lines = json_lines(text)
     rows = text.split("\n")
     assert rows[lines[("nodes", 1)][0] - 1].strip() == "{"
@@ -34,6 +44,6 @@ def test_json_doc_computes_lines_lazily():
 
 def test_text_that_is_not_json_keeps_the_lines_found_so_far():
     # The scanner walks text json.loads accepted; on anything else it stops instead of raising.
-    assert json_lines('{a: 1}') == {(): (1, 1)}  # unquoted key
+    assert json_lines("{a: 1}") == {(): (1, 1)}  # unquoted key
     assert json_lines('{"a": 1,\n b}') == {(): (1, 1), ("a",): (1, 2)}  # key without quotes after a comma
     assert json_lines('["x') == {(): (1, 1), (0,): (1, 2)}  # unterminated string

@@ -1,4 +1,5 @@
 """``python -m learningpaths.compiler``: exit status, text and JSON output, --strict."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,10 @@ def test_warnings_fail_only_with_strict(tmp_path, capsys):
     assert main([str(tmp_path / "content")]) == 0
     assert main([str(tmp_path / "content"), "--strict"]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "content/a/index.md:9:1: warning: 'keywords' holds only empty text (template placeholder); " \
-                       "treated as empty [lp.placeholder]"
+    assert (
+        lines[0] == "content/a/index.md:9:1: warning: 'keywords' holds only empty text (template placeholder); "
+        "treated as empty [lp.placeholder]"
+    )
     assert lines[-1].endswith("(failed, --strict)")
 
 
@@ -32,15 +35,28 @@ def test_json_format(tmp_path, capsys):
     assert main([str(tmp_path / "content"), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert (report["objects"], report["paths"], report["ok"]) == (2, 0, False)  # a with an error is still compiled
-    assert report["diagnostics"] == [{
-        "path": "content/a/index.md", "line": 1, "col": 0, "severity": "error", "code": "lp.field_missing",
-        "message": "missing required field 'title'", "hint": "add 'title: \"My title\"' to the front matter"}]
+    assert report["diagnostics"] == [
+        {
+            "path": "content/a/index.md",
+            "line": 1,
+            "col": 0,
+            "severity": "error",
+            "code": "lp.field_missing",
+            "message": "missing required field 'title'",
+            "hint": "add 'title: \"My title\"' to the front matter",
+        }
+    ]
     assert isinstance(report["seconds"], float)
 
 
 def test_runs_as_a_module(tmp_path):
     write(tmp_path / "content", {"a/index.md": "---\nhruid: [\n---\n"})
-    run = subprocess.run([sys.executable, "-m", "learningpaths.compiler", "content"], cwd=tmp_path, capture_output=True,
-                         text=True, env={"PYTHONPATH": str(REPO_ROOT)})
+    run = subprocess.run(
+        [sys.executable, "-m", "learningpaths.compiler", "content"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO_ROOT)},
+    )
     assert run.returncode == 1, run.stderr
     assert run.stdout.startswith("content/a/index.md:3:1: error: invalid YAML: while parsing a flow node")

@@ -1,4 +1,5 @@
 """The compiler is plain Python: nothing under learningpaths/compiler/ imports Django."""
+
 from __future__ import annotations
 
 import ast
@@ -14,8 +15,13 @@ def test_no_module_imports_django():
     offenders = []
     for path in sorted(COMPILER.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             offenders += [f"{path.relative_to(REPO_ROOT)}:{node.lineno}" for n in names if n.split(".")[0] == "django"]
     assert offenders == []
 

@@ -1,4 +1,5 @@
 """The learning-path schema: Dwengo JSON and our YAML."""
+
 from __future__ import annotations
 
 import base64
@@ -23,15 +24,35 @@ def check(tmp_path, text: str, suffix: str = ".json"):
 
 
 def test_dwengo_json(tmp_path):
-    text = json.dumps({"hruid": "p", "language": "nl", "title": "T", "description": "D",
-                       "image": base64.b64encode(PNG).decode(), "nodes": [
-                           {"learningobject_hruid": "a", "language": "nl", "version": "3", "start_node": True,
-                            "transitions": [{"default": True, "condition": "", "next": {"hruid": "b", "version": 3, "language": "nl"}}]},
-                           {"learningobject_hruid": "b", "language": "nl", "version": 3, "instruction": "Read"}]}, indent=2)
+    text = json.dumps(
+        {
+            "hruid": "p",
+            "language": "nl",
+            "title": "T",
+            "description": "D",
+            "image": base64.b64encode(PNG).decode(),
+            "nodes": [
+                {
+                    "learningobject_hruid": "a",
+                    "language": "nl",
+                    "version": "3",
+                    "start_node": True,
+                    "transitions": [
+                        {"default": True, "condition": "", "next": {"hruid": "b", "version": 3, "language": "nl"}}
+                    ],
+                },
+                {"learningobject_hruid": "b", "language": "nl", "version": 3, "instruction": "Read"},
+            ],
+        },
+        indent=2,
+    )
     spec, problems = check(tmp_path, text)
     assert problems == []
     assert (spec.hruid, spec.language, spec.image, spec.image_mime) == ("p", "nl", PNG, "image/png")
-    assert [(n.ref, n.start_node, n.line) for n in spec.nodes] == [(NodeRef("a", "nl", 3), True, 8), (NodeRef("b", "nl", 3), False, 25)]
+    assert [(n.ref, n.start_node, n.line) for n in spec.nodes] == [
+        (NodeRef("a", "nl", 3), True, 8),
+        (NodeRef("b", "nl", 3), False, 25),
+    ]
     assert spec.nodes[0].transitions[0].next == NodeRef("b", "nl", 3)
     assert spec.nodes[1].instruction == "Read"
 
@@ -44,14 +65,17 @@ def test_json_node_needs_language_and_version(tmp_path):
         "lp/p.json:2:3: error: missing required field 'language' [lp.field_missing]\n"
         "    hint: nodes and transitions name an object by hruid, language and version",
         "lp/p.json:2:3: error: missing required field 'version' [lp.field_missing]\n"
-        "    hint: nodes and transitions name an object by hruid, language and version"]
+        "    hint: nodes and transitions name an object by hruid, language and version",
+    ]
 
 
 def test_yaml_defaults_language_and_latest_version_and_image_file(tmp_path):
     (tmp_path / "cover.png").write_bytes(PNG)
-    text = ("hruid: p\nlanguage: en\ntitle: T\ndescription: D\nimage: cover.png\nkeywords: [ai]\nnodes:\n"
-            "  - learningobject_hruid: a\n    start_node: true\n    transitions: [{next: {hruid: b, language: nl}}]\n"
-            "  - {learningobject_hruid: b, language: nl, version: 2}\n")
+    text = (
+        "hruid: p\nlanguage: en\ntitle: T\ndescription: D\nimage: cover.png\nkeywords: [ai]\nnodes:\n"
+        "  - learningobject_hruid: a\n    start_node: true\n    transitions: [{next: {hruid: b, language: nl}}]\n"
+        "  - {learningobject_hruid: b, language: nl, version: 2}\n"
+    )
     spec, problems = check(tmp_path, text, ".yaml")
     assert problems == []
     assert spec.image == PNG and spec.keywords == ["ai"]
@@ -59,25 +83,51 @@ def test_yaml_defaults_language_and_latest_version_and_image_file(tmp_path):
     assert spec.nodes[0].transitions[0].next == NodeRef("b", "nl", None)
 
 
-@pytest.mark.parametrize("image,expected", [
-    ("@@@", "lp/p.json:1:68: error: 'image' is not valid base64 [lp.path_image]\n"
-            "    hint: write the image as base64 without a data: prefix"),
-    (base64.b64encode(b"hello world").decode(), "lp/p.json:1:68: error: 'image' is not a PNG, JPEG, GIF, WebP or SVG image [lp.path_image]"),
-    ("data:image/png;base64," + base64.b64encode(PNG).decode(),
-     "lp/p.json:1:68: warning: 'image' has a data: URL prefix; Dwengo's format is plain base64 [lp.field_lenient]\n"
-     "    hint: remove everything up to and including the comma"),
-    ("cover.png", "lp/p.json:1:68: error: 'image' is not valid base64 [lp.path_image]\n"
-                  "    hint: write the image as base64 without a data: prefix"),
-])
+@pytest.mark.parametrize(
+    "image,expected",
+    [
+        (
+            "@@@",
+            "lp/p.json:1:68: error: 'image' is not valid base64 [lp.path_image]\n"
+            "    hint: write the image as base64 without a data: prefix",
+        ),
+        (
+            base64.b64encode(b"hello world").decode(),
+            "lp/p.json:1:68: error: 'image' is not a PNG, JPEG, GIF, WebP or SVG image [lp.path_image]",
+        ),
+        (
+            "data:image/png;base64," + base64.b64encode(PNG).decode(),
+            "lp/p.json:1:68: warning: 'image' has a data: URL prefix; Dwengo's format is plain base64 [lp.field_lenient]\n"
+            "    hint: remove everything up to and including the comma",
+        ),
+        (
+            "cover.png",
+            "lp/p.json:1:68: error: 'image' is not valid base64 [lp.path_image]\n"
+            "    hint: write the image as base64 without a data: prefix",
+        ),
+    ],
+)
 def test_json_images(tmp_path, image, expected):
-    text = json.dumps({"hruid": "p", "language": "nl", "title": "T", "description": "D", "image": image,
-                       "nodes": [{"learningobject_hruid": "a", "language": "nl", "version": "3"}]})
+    text = json.dumps(
+        {
+            "hruid": "p",
+            "language": "nl",
+            "title": "T",
+            "description": "D",
+            "image": image,
+            "nodes": [{"learningobject_hruid": "a", "language": "nl", "version": "3"}],
+        }
+    )
     _, problems = check(tmp_path, text)
     assert problems == [expected]
 
 
 def test_yaml_image_file_missing(tmp_path):
-    _, problems = check(tmp_path, "hruid: p\nlanguage: en\ntitle: T\ndescription: D\nimage: gone.png\nnodes: [{learningobject_hruid: a}]\n", ".yaml")
+    _, problems = check(
+        tmp_path,
+        "hruid: p\nlanguage: en\ntitle: T\ndescription: D\nimage: gone.png\nnodes: [{learningobject_hruid: a}]\n",
+        ".yaml",
+    )
     assert problems == ["lp/p.yaml:5:1: error: image file 'gone.png' not found next to the path file [lp.path_image]"]
 
 
@@ -85,19 +135,25 @@ def test_yaml_image_outside_the_folder_is_refused(tmp_path):
     (tmp_path / "secret.png").write_bytes(PNG)
     (tmp_path / "sub").mkdir()
     file = tmp_path / "sub" / "p.yaml"
-    text = "hruid: p\nlanguage: en\ntitle: T\ndescription: D\nimage: ../secret.png\nnodes: [{learningobject_hruid: a}]\n"
+    text = (
+        "hruid: p\nlanguage: en\ntitle: T\ndescription: D\nimage: ../secret.png\nnodes: [{learningobject_hruid: a}]\n"
+    )
     file.write_text(text)
     reporter = Reporter()
     spec = validate_path(parse_path(text, ".yaml", "lp/p.yaml", reporter), file, "lp/p.yaml", reporter)
     assert spec.image is None
     assert [d.format() for d in reporter.diagnostics] == [
         "lp/p.yaml:5:1: error: image file '../secret.png' is outside the folder of the path file [lp.path_image]\n"
-        "    hint: put the image next to the path file"]
+        "    hint: put the image next to the path file"
+    ]
 
 
 def test_latest_version(tmp_path):
-    spec, problems = check(tmp_path, '{"hruid": "p", "language": "nl", "title": "T", "description": "D", "nodes": '
-                                     '[{"learningobject_hruid": "a", "language": "nl", "version": "latest"}]}')
+    spec, problems = check(
+        tmp_path,
+        '{"hruid": "p", "language": "nl", "title": "T", "description": "D", "nodes": '
+        '[{"learningobject_hruid": "a", "language": "nl", "version": "latest"}]}',
+    )
     assert problems == [] and spec.nodes[0].ref == NodeRef("a", "nl", None)
 
 
@@ -115,8 +171,10 @@ def test_path_level_problems(tmp_path):
 
 
 def test_bad_node_and_transition_shapes(tmp_path):
-    text = ("hruid: p\nlanguage: en\ntitle: T\ndescription: D\nnodes:\n  - just-a-name\n"
-            "  - learningobject_hruid: a\n    version: x\n  - learningobject_hruid: b\n    transitions: [c]\n    start: true\n")
+    text = (
+        "hruid: p\nlanguage: en\ntitle: T\ndescription: D\nnodes:\n  - just-a-name\n"
+        "  - learningobject_hruid: a\n    version: x\n  - learningobject_hruid: b\n    transitions: [c]\n    start: true\n"
+    )
     spec, problems = check(tmp_path, text, ".yaml")
     assert [n.ref.hruid for n in spec.nodes] == ["b"]
     assert problems == [
@@ -131,7 +189,8 @@ def test_bad_node_and_transition_shapes(tmp_path):
 def test_syntax_errors(tmp_path):
     assert check(tmp_path, "[1, 2]")[1] == [
         "lp/p.json:1:0: error: a learning path must be a mapping of fields, got a list [lp.path_syntax]\n"
-        "    hint: see learning_paths/*.json in Dwengo's learning_content for the format"]
+        "    hint: see learning_paths/*.json in Dwengo's learning_content for the format"
+    ]
     assert check(tmp_path, "hruid: [", ".yaml")[1][0].startswith("lp/p.yaml:2:1: error: invalid YAML:")
 
 

@@ -1,4 +1,5 @@
 """The whole pipeline: Dwengo's real samples, keeping going past bad files, display paths."""
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,9 @@ def test_sample_facts(samples):
     objects = {str(o.key): o for o in samples.objects}
     un_ai4 = objects["un_ai4/nl/3"]
     assert un_ai4.metadata["teacher_exclusive"] is True
-    assert un_ai4.source_path == "learning_content/learning_objects/nederlands/content/uncategorised/ai/0104_ai/index.md"
+    assert (
+        un_ai4.source_path == "learning_content/learning_objects/nederlands/content/uncategorised/ai/0104_ai/index.md"
+    )
     assert un_ai4.metadata["return_value"] is None and un_ai4.metadata["content_location"] is None  # placeholders
     assert [(a.rel_path, a.teacher_only) for a in un_ai4.assets] == [("embed/convolutiedoel.png", True)]
     assert "Deep learning" in un_ai4.text
@@ -42,7 +45,10 @@ def test_sample_facts(samples):
     assert '<div class="lp-transclusion" data-lp-object="lcd_m1/nl/3">' in vb1.html
     assert "Welkom robot" in vb1.html and "Welkom robot" in vb1.text  # lcd_m1's Blockly program, embedded
     ladder = objects["leerlijn_microcontrollers_microcontroller_naar_plc_ladder_4/nl/1"]
-    assert "µ" in ladder.source_path and {a.rel_path for a in ladder.assets} == {"images/and.svg", "images/sample_no_labels.svg"}
+    assert "µ" in ladder.source_path and {a.rel_path for a in ladder.assets} == {
+        "images/and.svg",
+        "images/sample_no_labels.svg",
+    }
     assert objects["opdracht_leds/nl/2"].metadata["version"] == 2
     assert len({o.content_hash for o in samples.objects}) == 18
 
@@ -79,30 +85,40 @@ def test_sample_paths_in_full_order_when_every_object_exists(tmp_path, fake_rend
     result = compile_content(root, options=CompileOptions(jobs=1))
     assert result.errors == []
     oef = {p.hruid: p for p in result.paths}["oefeningen1"]
-    in_file = [n["learningobject_hruid"] for n in json.loads((root / "learning_paths/nederlands/0efeningen.json").read_text())["nodes"]]
+    in_file = [
+        n["learningobject_hruid"]
+        for n in json.loads((root / "learning_paths/nederlands/0efeningen.json").read_text())["nodes"]
+    ]
     assert len(in_file) == 84 and [n.key.hruid for n in oef.nodes] == in_file
     assert [n.start_node for n in oef.nodes] == [True] + [False] * 83
     assert formatted(result, "lp.path_node_missing") == [] and formatted(result, "lp.path_unreachable") == []
 
 
 def test_bad_files_do_not_stop_good_ones_and_all_problems_come_in_one_run(tmp_path, fake_renderer):
-    write(tmp_path / "content", {
-        "objects/good1/index.md": front("good1"),
-        "objects/yaml/index.md": "---\ntitle: [unclosed\n---\n",
-        "objects/fields/index.md": front("fields", drop=("language",), difficulty=99),
-        "objects/type/index.md": front("type", content_type="video"),
-        "objects/good2/index.md": front("good2", body="![x](@learning-object/good1/en/1)"),
-        "objects/zdup/index.md": front("good1"),
-        "learning_paths/broken.json": "{",
-        "learning_paths/ok.json": path_json("ok", ["good1", "type", "good2"]),
-    })
+    write(
+        tmp_path / "content",
+        {
+            "objects/good1/index.md": front("good1"),
+            "objects/yaml/index.md": "---\ntitle: [unclosed\n---\n",
+            "objects/fields/index.md": front("fields", drop=("language",), difficulty=99),
+            "objects/type/index.md": front("type", content_type="video"),
+            "objects/good2/index.md": front("good2", body="![x](@learning-object/good1/en/1)"),
+            "objects/zdup/index.md": front("good1"),
+            "learning_paths/broken.json": "{",
+            "learning_paths/ok.json": path_json("ok", ["good1", "type", "good2"]),
+        },
+    )
     result = compile_content(tmp_path / "content", options=CompileOptions(jobs=1))
     assert [str(o.key) for o in result.objects] == ["good1/en/1", "good2/en/1"]
     assert result.objects[1].transclusions == [ObjectKey("good1", "en", 1)]
     assert [p.hruid for p in result.paths] == ["ok"]
     assert sorted(result.skipped) == [
-        "content/learning_paths/broken.json", "content/objects/fields/index.md",
-        "content/objects/type/index.md", "content/objects/yaml/index.md", "content/objects/zdup/index.md"]
+        "content/learning_paths/broken.json",
+        "content/objects/fields/index.md",
+        "content/objects/type/index.md",
+        "content/objects/yaml/index.md",
+        "content/objects/zdup/index.md",
+    ]
     assert {(d.path.split("/", 1)[1], d.code) for d in result.diagnostics} == {
         ("objects/yaml/index.md", "lp.front_matter"),
         ("objects/fields/index.md", "lp.field_missing"),
@@ -130,5 +146,7 @@ def test_render_pool_gives_the_same_result(tmp_path):
     write(tmp_path / "c", {f"o{i}/index.md": front(f"o{i}", body=f"# Object {i}\n\nText *{i}*.") for i in range(70)})
     serial = compile_content(tmp_path / "c", options=CompileOptions(jobs=1))
     pooled = compile_content(tmp_path / "c", options=CompileOptions(jobs=2))
-    assert [(o.key, o.html, o.content_hash) for o in pooled.objects] == [(o.key, o.html, o.content_hash) for o in serial.objects]
+    assert [(o.key, o.html, o.content_hash) for o in pooled.objects] == [
+        (o.key, o.html, o.content_hash) for o in serial.objects
+    ]
     assert pooled.diagnostics == serial.diagnostics

@@ -1,4 +1,5 @@
 """References found by the renderer: resolution, transclusion, teacher variants, cycles, hashes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,26 +16,36 @@ def build(tmp_path, files):
 
 
 def test_transclusion_is_filled_recursively_with_the_resolved_key(tmp_path, fake_renderer):
-    result, objects = build(tmp_path, {
-        "page/index.md": front("page", body="Intro\n![x](@learning-object/mid/en)"),
-        "mid/index.md": front("mid", body="Middle\n![x](@learning-object/leaf/en/1)"),
-        "leaf/index.md": front("leaf", body="Leaf text"),
-    })
+    result, objects = build(
+        tmp_path,
+        {
+            "page/index.md": front("page", body="Intro\n![x](@learning-object/mid/en)"),
+            "mid/index.md": front("mid", body="Middle\n![x](@learning-object/leaf/en/1)"),
+            "leaf/index.md": front("leaf", body="Leaf text"),
+        },
+    )
     assert formatted(result) == []
     assert objects["page/en/1"].html == (
         '<p>Intro</p><div class="lp-transclusion" data-lp-object="mid/en/1"><p>Middle</p>'
-        '<div class="lp-transclusion" data-lp-object="leaf/en/1"><p>Leaf text</p></div></div>')
+        '<div class="lp-transclusion" data-lp-object="leaf/en/1"><p>Leaf text</p></div></div>'
+    )
     assert [str(k) for k in objects["page/en/1"].transclusions] == ["mid/en/1"]
     assert objects["page/en/1"].text == "Intro\nMiddle\nLeaf text"
 
 
 def test_teacher_exclusive_targets_and_teacher_blocks(tmp_path, fake_renderer):
-    result, objects = build(tmp_path, {
-        "lesson/index.md": front("lesson", body="Task\n![x](@learning-object/solution/en/1)\n:::teacher\nHint for teachers\n"
-                                                "![x](@learning-object/note/en/1)\n:::"),
-        "solution/index.md": front("solution", teacher_exclusive="true", body="The answer is 42"),
-        "note/index.md": front("note", body="Note"),
-    })
+    result, objects = build(
+        tmp_path,
+        {
+            "lesson/index.md": front(
+                "lesson",
+                body="Task\n![x](@learning-object/solution/en/1)\n:::teacher\nHint for teachers\n"
+                "![x](@learning-object/note/en/1)\n:::",
+            ),
+            "solution/index.md": front("solution", teacher_exclusive="true", body="The answer is 42"),
+            "note/index.md": front("note", body="Note"),
+        },
+    )
     assert not result.errors
     lesson = objects["lesson/en/1"]
     assert lesson.html == "<p>Task</p>"
@@ -46,11 +57,17 @@ def test_teacher_exclusive_targets_and_teacher_blocks(tmp_path, fake_renderer):
 
 
 def test_missing_references_and_wrong_versions(tmp_path, fake_renderer):
-    result, objects = build(tmp_path, {
-        "a/index.md": front("a", body="![x](@learning-object/neuron/nl/1)\n[see](@learning-object/nothing/en/1)\n"
-                                      "![x](@learning-object/neuron/en/7)"),
-        "n/index.md": front("neuron", body="Neuron"),
-    })
+    result, objects = build(
+        tmp_path,
+        {
+            "a/index.md": front(
+                "a",
+                body="![x](@learning-object/neuron/nl/1)\n[see](@learning-object/nothing/en/1)\n"
+                "![x](@learning-object/neuron/en/7)",
+            ),
+            "n/index.md": front("neuron", body="Neuron"),
+        },
+    )
     assert formatted(result) == [
         "content/a/index.md:10:0: error: reference to learning object neuron/nl/1, which does not exist [lp.ref_missing]\n"
         "    hint: neuron exists in: en",
@@ -58,17 +75,22 @@ def test_missing_references_and_wrong_versions(tmp_path, fake_renderer):
         "content/a/index.md:12:0: warning: learning object neuron/en/7 does not exist; the latest version (1) is used "
         "[lp.ref_version]\n    hint: write @learning-object/neuron/en/1",
     ]
-    assert objects["a/en/1"].html == ('<p><a href="/objects/nothing/en/1/">link</a></p>'
-                                      '<div class="lp-transclusion" data-lp-object="neuron/en/1"><p>Neuron</p></div>')
+    assert objects["a/en/1"].html == (
+        '<p><a href="/objects/nothing/en/1/">link</a></p>'
+        '<div class="lp-transclusion" data-lp-object="neuron/en/1"><p>Neuron</p></div>'
+    )
 
 
 def test_cycles_name_the_chain_and_do_not_loop(tmp_path, fake_renderer):
-    result, objects = build(tmp_path, {
-        "a/index.md": front("a", body="A\n![x](@learning-object/b/en/1)"),
-        "b/index.md": front("b", body="B\n![x](@learning-object/c/en/1)"),
-        "c/index.md": front("c", body="C\n![x](@learning-object/a/en/1)"),
-        "self/index.md": front("self", body="![x](@learning-object/self/en/1)"),
-    })
+    result, objects = build(
+        tmp_path,
+        {
+            "a/index.md": front("a", body="A\n![x](@learning-object/b/en/1)"),
+            "b/index.md": front("b", body="B\n![x](@learning-object/c/en/1)"),
+            "c/index.md": front("c", body="C\n![x](@learning-object/a/en/1)"),
+            "self/index.md": front("self", body="![x](@learning-object/self/en/1)"),
+        },
+    )
     assert formatted(result) == [
         "content/c/index.md:11:0: error: transclusions form a cycle: a/en/1 -> b/en/1 -> c/en/1 -> a/en/1 [lp.ref_cycle]\n"
         "    hint: an object cannot embed itself, directly or through others",
@@ -80,8 +102,12 @@ def test_cycles_name_the_chain_and_do_not_loop(tmp_path, fake_renderer):
 
 
 def test_content_hash_follows_transcluded_objects_and_assets(tmp_path, fake_renderer):
-    files = {"a/index.md": front("a", body="![x](@learning-object/b/en/1)"), "b/index.md": front("b", body="B"),
-             "c/index.md": front("c", body="C ![pic](img/p.png)"), "c/img/p.png": b"\x89PNG one"}
+    files = {
+        "a/index.md": front("a", body="![x](@learning-object/b/en/1)"),
+        "b/index.md": front("b", body="B"),
+        "c/index.md": front("c", body="C ![pic](img/p.png)"),
+        "c/img/p.png": b"\x89PNG one",
+    }
     _, before = build(tmp_path, files)
     write(tmp_path / "content", {"b/index.md": front("b", body="B changed")})
     _, after = build(tmp_path, {})
@@ -97,26 +123,41 @@ def test_content_hash_follows_transcluded_objects_and_assets(tmp_path, fake_rend
 
 
 def test_assets_teacher_only(tmp_path, fake_renderer):
-    _, objects = build(tmp_path, {
-        "t/index.md": front("t", teacher_exclusive="true", body="![x](a.png)"), "t/a.png": b"a",
-        "s/index.md": front("s", body="![x](a.png)\n:::teacher\n![x](b.png)\n![x](a.png)\n:::"), "s/a.png": b"a", "s/b.png": b"b",
-    })
+    _, objects = build(
+        tmp_path,
+        {
+            "t/index.md": front("t", teacher_exclusive="true", body="![x](a.png)"),
+            "t/a.png": b"a",
+            "s/index.md": front("s", body="![x](a.png)\n:::teacher\n![x](b.png)\n![x](a.png)\n:::"),
+            "s/a.png": b"a",
+            "s/b.png": b"b",
+        },
+    )
     assert [(a.rel_path, a.teacher_only) for a in objects["t/en/1"].assets] == [("a.png", True)]
     assert [(a.rel_path, a.teacher_only) for a in objects["s/en/1"].assets] == [("a.png", False), ("b.png", True)]
 
 
 def test_assets_outside_the_folder_are_refused(tmp_path, fake_renderer):
-    result, objects = build(tmp_path, {"a/index.md": front("a", body="![x](../b/secret.png)"), "b/secret.png": b"x",
-                                       "b/index.md": front("b")})
+    result, objects = build(
+        tmp_path,
+        {"a/index.md": front("a", body="![x](../b/secret.png)"), "b/secret.png": b"x", "b/index.md": front("b")},
+    )
     assert objects["a/en/1"].assets == []
-    assert formatted(result) == ["content/a/index.md:0:0: error: file '../b/secret.png' is not in the object folder "
-                                 "[lp.asset_missing]\n    hint: put the file next to the source file, or fix the link"]
+    assert formatted(result) == [
+        "content/a/index.md:0:0: error: file '../b/secret.png' is not in the object folder "
+        "[lp.asset_missing]\n    hint: put the file next to the source file, or fix the link"
+    ]
 
 
 def test_links_to_paths(tmp_path, fake_renderer):
-    result, _ = build(tmp_path, {
-        "a/index.md": front("a", body="[p](https://www.dwengo.org/learning-path.html?hruid=p&language=en&te=true#a;en;1)"),
-        "learning_paths/p.json": '{"hruid": "p", "language": "en", "title": "P", "description": "D", "nodes": '
-                                 '[{"learningobject_hruid": "a", "language": "en", "version": "1", "start_node": true}]}',
-    })
+    result, _ = build(
+        tmp_path,
+        {
+            "a/index.md": front(
+                "a", body="[p](https://www.dwengo.org/learning-path.html?hruid=p&language=en&te=true#a;en;1)"
+            ),
+            "learning_paths/p.json": '{"hruid": "p", "language": "en", "title": "P", "description": "D", "nodes": '
+            '[{"learningobject_hruid": "a", "language": "en", "version": "1", "start_node": true}]}',
+        },
+    )
     assert formatted(result) == []

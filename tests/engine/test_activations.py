@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from engine_helpers import assert_close, assert_gradcheck, engine_run, torch_run
 
 from engine import activations, kernels
 from engine.errors import ConfigError
 from engine.gradcheck import check_layer
-from engine_helpers import assert_close, assert_gradcheck, engine_run, torch_run
 
 NAMES = ["step", "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax"]
 
@@ -26,10 +26,16 @@ def test_step_values_and_zero_gradient():
     assert activations.Step(threshold=1.5).forward(np.array([[1.0, 2.0]])).tolist() == [[0.0, 1.0]]
 
 
-@pytest.mark.parametrize("name, module", [
-    ("relu", "ReLU"), ("leaky_relu", "LeakyReLU"), ("sigmoid", "Sigmoid"), ("tanh", "Tanh"),
-    ("softmax", "Softmax"),
-])
+@pytest.mark.parametrize(
+    "name, module",
+    [
+        ("relu", "ReLU"),
+        ("leaky_relu", "LeakyReLU"),
+        ("sigmoid", "Sigmoid"),
+        ("tanh", "Tanh"),
+        ("softmax", "Softmax"),
+    ],
+)
 def test_matches_torch(name, module, torch, rng):
     x = rng.normal(size=(3, 4)) * 3
     grad_y = rng.normal(size=(3, 4))

@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from engine_helpers import assert_close, assert_gradcheck, engine_run, t2n, torch_run
 
 from engine import Conv2D
 from engine.errors import ConfigError, ShapeError
 from engine.gradcheck import check_layer
-from engine_helpers import assert_close, assert_gradcheck, engine_run, t2n, torch_run
 
 CASES = [
     dict(kernel_size=3),
@@ -24,12 +24,19 @@ def test_gradcheck(kwargs, rng):
     assert_gradcheck(check_layer(Conv2D(3, seed=0, **kwargs), x))
 
 
-@pytest.mark.parametrize("kwargs", [dict(kernel_size=3), dict(kernel_size=3, stride=2, padding=1),
-                                    dict(kernel_size=(2, 3), stride=(2, 1), padding=(1, 2))])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(kernel_size=3),
+        dict(kernel_size=3, stride=2, padding=1),
+        dict(kernel_size=(2, 3), stride=(2, 1), padding=(1, 2)),
+    ],
+)
 def test_matches_torch_conv2d(kwargs, torch, rng):
     layer = Conv2D(4, in_channels=3, seed=0, dtype=np.float64, **kwargs)
-    ref = torch.nn.Conv2d(3, 4, kwargs["kernel_size"], stride=kwargs.get("stride", 1),
-                          padding=kwargs.get("padding", 0)).double()
+    ref = torch.nn.Conv2d(
+        3, 4, kwargs["kernel_size"], stride=kwargs.get("stride", 1), padding=kwargs.get("padding", 0)
+    ).double()
     with torch.no_grad():
         ref.weight.copy_(torch.tensor(layer.W.value))  # same (out, in, kh, kw) layout
         ref.bias.copy_(torch.tensor(rng.normal(size=4)))
@@ -66,7 +73,9 @@ def test_shape_errors():
 
 
 def test_config_errors_and_round_trip():
-    with pytest.raises(ConfigError, match=r"Conv2D: received an invalid value for `kernel_size`.*Received: kernel_size=0"):
+    with pytest.raises(
+        ConfigError, match=r"Conv2D: received an invalid value for `kernel_size`.*Received: kernel_size=0"
+    ):
         Conv2D(2, 0)
     with pytest.raises(ConfigError, match="padding must be 'valid', 'same' or integers"):
         Conv2D(2, 3, padding="full")

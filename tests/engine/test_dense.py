@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from engine_helpers import assert_close, assert_gradcheck, engine_run, t2n, torch_run
 
 from engine import Dense
 from engine.errors import ConfigError, ShapeError
 from engine.gradcheck import check_layer
-from engine_helpers import assert_close, assert_gradcheck, engine_run, t2n, torch_run
 
 
 @pytest.mark.parametrize("kwargs", [{}, {"activation": "tanh"}, {"use_bias": False}, {"activation": "softmax"}])
@@ -85,6 +85,11 @@ def test_config_errors():
 def test_config_round_trip():
     layer = Dense(3, activation="leaky_relu", use_bias=False, kernel_initializer="he_normal", name="d")
     config = layer.get_config()
-    assert config == {"name": "d", "units": 3, "activation": "leaky_relu", "use_bias": False,
-                      "kernel_initializer": "he_normal"}
+    assert config == {
+        "name": "d",
+        "units": 3,
+        "activation": "leaky_relu",
+        "use_bias": False,
+        "kernel_initializer": "he_normal",
+    }
     assert Dense.from_config(config).get_config() == config

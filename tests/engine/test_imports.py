@@ -44,8 +44,11 @@ def test_engine_imports_only_numpy_and_stdlib():
 
 def test_onnx_is_imported_only_inside_functions():
     tree = ast.parse(ONNX_MODULE.read_text())
-    top_level = [m for node, m in imported_modules(ast.Module(body=tree.body, type_ignores=[])) if m == "onnx"
-                 and node in tree.body]
+    top_level = [
+        m
+        for node, m in imported_modules(ast.Module(body=tree.body, type_ignores=[]))
+        if m == "onnx" and node in tree.body
+    ]
     assert top_level == []
 
 
@@ -53,8 +56,12 @@ def test_no_numpy_api_newer_than_2_0():
     offenders = []
     for path in engine_files():
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "np"
-                    and node.attr in NUMPY_AFTER_2_0):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "np"
+                and node.attr in NUMPY_AFTER_2_0
+            ):
                 offenders.append(f"{path.name}:{node.lineno} np.{node.attr}")
     assert not offenders, offenders
 
@@ -67,7 +74,6 @@ def test_import_engine_without_onnx():
         "print(sorted(m for m in set(sys.modules) - before if m.split('.')[0] not in sys.stdlib_module_names"
         " and m.split('.')[0] not in ('engine', 'numpy')))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ENGINE.parent, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ENGINE.parent, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

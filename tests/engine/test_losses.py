@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from engine_helpers import assert_close, assert_gradcheck
 
 from engine import losses
 from engine.errors import ConfigError, ShapeError
 from engine.gradcheck import check_loss
-from engine_helpers import assert_close, assert_gradcheck
 
 
 def torch_loss(torch, fn, y_pred, y_true):

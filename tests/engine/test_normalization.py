@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from engine_helpers import assert_close, assert_gradcheck, engine_run, t2n, torch_run
 
 from engine import BatchNorm
 from engine.errors import ShapeError
 from engine.gradcheck import check_layer
-from engine_helpers import assert_close, assert_gradcheck, engine_run, t2n, torch_run
 
 
 @pytest.mark.parametrize("shape", [(6, 3), (3, 2, 3, 4)])

@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from engine_helpers import assert_close
 
 from engine import optimizers
 from engine.errors import ConfigError
 from engine.parameter import Parameter
-from engine_helpers import assert_close
 
 CASES = [
     ("SGD", dict(lr=0.1)),
@@ -92,8 +92,10 @@ def test_pack_makes_views_and_detects_rebinding():
     assert pack([a, a]) is None and pack([a, b]) is None  # listed twice; mixed dtypes
 
 
-@pytest.mark.parametrize("name, kwargs", [("adam", dict(lr=0.01)), ("sgd", dict(lr=0.1, momentum=0.9)),
-                                          ("rmsprop", dict(lr=0.01, momentum=0.5))])
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [("adam", dict(lr=0.01)), ("sgd", dict(lr=0.1, momentum=0.9)), ("rmsprop", dict(lr=0.01, momentum=0.5))],
+)
 def test_packed_model_training_equals_per_parameter_updates(name, kwargs):
     from engine import Dense, Sequential, data
 

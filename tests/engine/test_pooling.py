@@ -2,14 +2,18 @@
 
 import numpy as np
 import pytest
+from engine_helpers import assert_close, assert_gradcheck, engine_run, torch_run
 
 from engine import AvgPool2D, MaxPool2D
 from engine.errors import ConfigError, ShapeError
 from engine.gradcheck import check_layer
-from engine_helpers import assert_close, assert_gradcheck, engine_run, torch_run
 
-CASES = [dict(pool_size=2), dict(pool_size=3, stride=1), dict(pool_size=3, stride=2, padding=1),
-         dict(pool_size=(2, 3), stride=(1, 2))]
+CASES = [
+    dict(pool_size=2),
+    dict(pool_size=3, stride=1),
+    dict(pool_size=3, stride=2, padding=1),
+    dict(pool_size=(2, 3), stride=(1, 2)),
+]
 
 
 @pytest.mark.parametrize("cls", [MaxPool2D, AvgPool2D])
@@ -37,8 +41,12 @@ def test_max_pool_matches_torch(kwargs, torch, rng):
 def test_avg_pool_matches_torch(kwargs, include_pad, torch, rng):
     x = rng.normal(size=(2, 3, 7, 6))
     layer = AvgPool2D(**kwargs, count_include_pad=include_pad).astype(np.float64)
-    ref = torch.nn.AvgPool2d(kwargs["pool_size"], stride=kwargs.get("stride"), padding=kwargs.get("padding", 0),
-                             count_include_pad=include_pad)
+    ref = torch.nn.AvgPool2d(
+        kwargs["pool_size"],
+        stride=kwargs.get("stride"),
+        padding=kwargs.get("padding", 0),
+        count_include_pad=include_pad,
+    )
     g = rng.normal(size=layer.forward(x).shape)
     y, gx = engine_run(layer, x, g)
     ty, tgx = torch_run(torch, ref, x, g)
@@ -60,8 +68,12 @@ def test_output_shapes_and_errors():
     assert AvgPool2D(3, stride=2, padding=1).compute_output_shape((1, 7, 7)) == (1, 4, 4)
     with pytest.raises(ShapeError) as info:
         MaxPool2D(2, name="pool").forward(np.zeros((4, 4)))
-    assert str(info.value) == "MaxPool2D 'pool' expected input of shape (batch, channels, height, width), received (4, 4)."
-    with pytest.raises(ShapeError, match=r"expected input of shape \(batch, channels, >=3, >=3\), received \(1, 1, 2, 2\)"):
+    assert (
+        str(info.value) == "MaxPool2D 'pool' expected input of shape (batch, channels, height, width), received (4, 4)."
+    )
+    with pytest.raises(
+        ShapeError, match=r"expected input of shape \(batch, channels, >=3, >=3\), received \(1, 1, 2, 2\)"
+    ):
         MaxPool2D(3).forward(np.zeros((1, 1, 2, 2)))
     with pytest.raises(ConfigError, match="`pool_size`"):
         MaxPool2D(-1)

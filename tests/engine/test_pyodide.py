@@ -14,7 +14,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HERE = pathlib.Path(__file__).resolve().parent
 
-SCRIPT = r'''
+SCRIPT = r"""
 import doctest, importlib, pkgutil, sys
 sys.path.insert(0, "/home/pyodide")
 import numpy as np
@@ -37,7 +37,7 @@ model.compile(loss="softmax_crossentropy", optimizer="adam", lr=0.02, metrics=["
 history = model.fit(x, y, epochs=30, batch_size=32)
 print("accuracy", history["accuracy"][-1] > 0.95)
 print("confusion", engine.metrics.confusion_matrix(y, model.predict(x)).sum())
-'''
+"""
 
 
 def find_pyodide():
@@ -57,10 +57,19 @@ def test_engine_runs_under_pyodide(tmp_path):
     directory, wheel = found
     script = tmp_path / "check.py"
     script.write_text(SCRIPT)
-    result = subprocess.run(["node", str(HERE / "pyodide_runner.mjs"), str(directory), str(wheel), str(ROOT), str(script)],
-                            capture_output=True, text=True, timeout=180)
-    lines = [line for line in result.stdout.splitlines() if line.split(" ")[0] in
-             ("platform", "doctest", "gradcheck", "accuracy", "confusion")]
+    result = subprocess.run(
+        ["node", str(HERE / "pyodide_runner.mjs"), str(directory), str(wheel), str(ROOT), str(script)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    lines = [
+        line
+        for line in result.stdout.splitlines()
+        if line.split(" ")[0] in ("platform", "doctest", "gradcheck", "accuracy", "confusion")
+    ]
     assert result.returncode == 0, result.stderr[-3000:]
     assert lines[0].startswith("platform emscripten emscripten 2.0"), lines
-    assert lines[1:] == ["doctest failures 0", "gradcheck True", "accuracy True", "confusion 300"], result.stdout[-3000:]
+    assert lines[1:] == ["doctest failures 0", "gradcheck True", "accuracy True", "confusion 300"], result.stdout[
+        -3000:
+    ]

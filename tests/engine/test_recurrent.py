@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from engine_helpers import assert_close, assert_gradcheck, engine_run, t2n, torch_run
 
 from engine import GRU, LSTM, RNN
 from engine.errors import ConfigError, ShapeError
 from engine.gradcheck import check_layer
-from engine_helpers import assert_close, assert_gradcheck, engine_run, t2n, torch_run
 
 
 def randomize(layer, rng):
@@ -58,8 +58,11 @@ def test_matches_torch(cls, return_sequences, torch, rng):
     assert_close(y, ty, "forward")
     assert_close(gx, tgx, "grad x")
     h = layer.units
-    grads = {"W": t2n(module.weight_ih_l0.grad).T, "U": t2n(module.weight_hh_l0.grad).T,
-             "b": t2n(module.bias_ih_l0.grad)}
+    grads = {
+        "W": t2n(module.weight_ih_l0.grad).T,
+        "U": t2n(module.weight_hh_l0.grad).T,
+        "b": t2n(module.bias_ih_l0.grad),
+    }
     if cls is GRU:
         back = lambda a: np.concatenate([a[..., h : 2 * h], a[..., :h], a[..., 2 * h :]], axis=-1)  # noqa: E731
         grads = {k: back(v) for k, v in grads.items()}

@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from engine_helpers import assert_gradcheck
 
 from engine import Dropout, Flatten, Reshape
 from engine.errors import ConfigError, ShapeError
 from engine.gradcheck import check_layer
-from engine_helpers import assert_gradcheck
 
 
 def test_flatten_is_c_order_reshape(rng):

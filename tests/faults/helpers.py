@@ -1,5 +1,6 @@
 """Shared pieces of the fault tests: two versions of a content tree, and a fingerprint of the
 content tables that tells "old", "new" and "a mix" apart."""
+
 from __future__ import annotations
 
 import contextlib
@@ -18,14 +19,14 @@ PYTHON = sys.executable
 FINGERPRINT_SQL = {
     "objects": "SELECT hruid, language, version, content_hash, title FROM paths_learningobject",
     "assets": "SELECT o.hruid, a.path, a.sha256 FROM paths_objectasset a "
-              "JOIN paths_learningobject o ON o.id = a.learning_object_id",
+    "JOIN paths_learningobject o ON o.id = a.learning_object_id",
     "questions": "SELECT o.hruid, q.qid, q.prompt FROM paths_question q "
-                 "JOIN paths_learningobject o ON o.id = q.learning_object_id",
+    "JOIN paths_learningobject o ON o.id = q.learning_object_id",
     "paths": "SELECT hruid, language, content_hash, title FROM paths_learningpath",
     "nodes": "SELECT p.hruid, n.position, o.hruid FROM paths_pathnode n "
-             "JOIN paths_learningpath p ON p.id = n.path_id JOIN paths_learningobject o ON o.id = n.object_id",
+    "JOIN paths_learningpath p ON p.id = n.path_id JOIN paths_learningobject o ON o.id = n.object_id",
     "transitions": "SELECT a.position, b.position FROM paths_pathtransition t "
-                   "JOIN paths_pathnode a ON a.id = t.node_id JOIN paths_pathnode b ON b.id = t.next_node_id",
+    "JOIN paths_pathnode a ON a.id = t.node_id JOIN paths_pathnode b ON b.id = t.next_node_id",
 }
 
 
@@ -57,23 +58,33 @@ def write_version(root: Path, version: str, n: int = 120, *, asset_size: int = 0
         folder.mkdir(parents=True)
         (folder / "img.png").write_bytes(png(f"{version}-{i}", asset_size))
         (folder / "index.md").write_text(
-            f"---\nhruid: o{i:03d}\nversion: 1\nlanguage: en\ntitle: \"Object {i} ({version})\"\n"
-            f"description: \"Version {version} of object {i}\"\ncontent_type: text/markdown\nestimated_time: 5\n---\n"
+            f'---\nhruid: o{i:03d}\nversion: 1\nlanguage: en\ntitle: "Object {i} ({version})"\n'
+            f'description: "Version {version} of object {i}"\ncontent_type: text/markdown\nestimated_time: 5\n---\n'
             f"# Object {i}, version {version}\n\nBUILD-{version}-MARKER text of object {i}.\n\n"
             f"![picture {i}](img.png)\n\n"
-            f"```question\nid: q1\nkind: multiple_choice\nprompt: \"Question {i} ({version})\"\n"
-            f"options: [\"yes\", \"no\"]\nanswer: 0\n```\n")
+            f'```question\nid: q1\nkind: multiple_choice\nprompt: "Question {i} ({version})"\n'
+            f'options: ["yes", "no"]\nanswer: 0\n```\n'
+        )
     (root / "learning_paths").mkdir(parents=True)
     nodes = []
     for k, i in enumerate(ids):
         node = {"learningobject_hruid": f"o{i:03d}", "language": "en", "version": "1", "start_node": k == 0}
         if k + 1 < len(ids):
-            node["transitions"] = [{"default": True, "next": {"hruid": f"o{ids[k + 1]:03d}", "language": "en",
-                                                              "version": "1"}}]
+            node["transitions"] = [
+                {"default": True, "next": {"hruid": f"o{ids[k + 1]:03d}", "language": "en", "version": "1"}}
+            ]
         nodes.append(node)
-    (root / "learning_paths" / "p.json").write_text(json.dumps(
-        {"hruid": "faults", "language": "en", "title": f"Faults {version}", "description": f"Path {version}",
-         "nodes": nodes}))
+    (root / "learning_paths" / "p.json").write_text(
+        json.dumps(
+            {
+                "hruid": "faults",
+                "language": "en",
+                "title": f"Faults {version}",
+                "description": f"Path {version}",
+                "nodes": nodes,
+            }
+        )
+    )
     return root
 
 
@@ -87,15 +98,26 @@ def manage_env(var_dir: Path, **extra) -> dict[str, str]:
     """Environment for a ``manage.py`` subprocess with its own VAR_DIR (file SQLite unless
     ``DATABASE_URL`` is given in ``extra``)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update(VAR_DIR=str(var_dir), DJANGO_SETTINGS_MODULE="learningpaths.settings", PYTHONPATH=str(ROOT),
-               LOG_LEVEL="CRITICAL")
+    env.update(
+        VAR_DIR=str(var_dir),
+        DJANGO_SETTINGS_MODULE="learningpaths.settings",
+        PYTHONPATH=str(ROOT),
+        LOG_LEVEL="CRITICAL",
+    )
     env.update(extra)
     return env
 
 
 def manage(*args: str, env: dict, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout, check=check)
+    return subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=check,
+    )
 
 
 # --- a real server, and a database connection the test can cut ----------------------------------------
@@ -191,8 +213,9 @@ def postgres_url() -> tuple[str | None, str]:
     if url.startswith(("postgres://", "postgresql://")):
         return url, ""
     try:
-        out = subprocess.run([str(ROOT / "scripts" / "postgres.sh"), "start"], capture_output=True, text=True,
-                             timeout=600)
+        out = subprocess.run(
+            [str(ROOT / "scripts" / "postgres.sh"), "start"], capture_output=True, text=True, timeout=600
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return None, f"scripts/postgres.sh start: {exc}"
     if out.returncode != 0 or not out.stdout.strip().startswith("postgres"):
@@ -225,10 +248,27 @@ def serve(env: dict, *, workers: int = 2) -> tuple[subprocess.Popen, int]:
 
     port = free_port()
     proc = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "learningpaths.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "10",
-         "--no-control-socket"],
-        cwd=ROOT, env={"DEMO_WARM_UP": "0", **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "learningpaths.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "10",
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env={"DEMO_WARM_UP": "0", **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -260,8 +300,16 @@ class HttpClient:
         self.port = port
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, *, form: dict | None = None, json_body=None,
-                accept: str = "text/html", timeout: float = 60) -> tuple[int, dict[str, str], str]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        form: dict | None = None,
+        json_body=None,
+        accept: str = "text/html",
+        timeout: float = 60,
+    ) -> tuple[int, dict[str, str], str]:
         import http.client
         import json
         from urllib.parse import urlencode
@@ -272,12 +320,18 @@ class HttpClient:
         body = None
         if form is not None:
             body = urlencode({"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **form})
-            headers.update({"Content-Type": "application/x-www-form-urlencoded",
-                            "Referer": f"http://127.0.0.1:{self.port}{path}"})
+            headers.update(
+                {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}{path}"}
+            )
         elif json_body is not None:  # as the page's JavaScript posts an answer
             body = json.dumps(json_body)
-            headers.update({"Content-Type": "application/json", "X-CSRFToken": self.cookies.get("csrftoken", ""),
-                            "Referer": f"http://127.0.0.1:{self.port}/"})
+            headers.update(
+                {
+                    "Content-Type": "application/json",
+                    "X-CSRFToken": self.cookies.get("csrftoken", ""),
+                    "Referer": f"http://127.0.0.1:{self.port}/",
+                }
+            )
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             conn.request(method, path, body=body, headers=headers)
@@ -296,6 +350,7 @@ class HttpClient:
 
     def sign_in(self, username: str, password: str) -> None:
         self.get("/accounts/sign-in/")
-        status, headers, _ = self.request("POST", "/accounts/sign-in/",
-                                          form={"username": username, "password": password})
+        status, headers, _ = self.request(
+            "POST", "/accounts/sign-in/", form={"username": username, "password": password}
+        )
         assert status == 302 and "sessionid" in self.cookies, (status, headers)

@@ -7,6 +7,7 @@ rollback journal appears (the write has begun). After each kill the content tabl
 with the old and new builds, SQLite's integrity check passes, and at the end ``manage.py check``
 passes, the pages and assets are served, and a new build completes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,13 @@ def db_state(db: Path) -> dict:
 
 
 def start_build(source: Path, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([PYTHON, str(ROOT / "manage.py"), "compilecontent", str(source)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [PYTHON, str(ROOT / "manage.py"), "compilecontent", str(source)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_sigkill_mid_build_leaves_old_or_new_content(tmp_path):
@@ -78,7 +84,9 @@ def test_sigkill_mid_build_leaves_old_or_new_content(tmp_path):
     write_time = (write_ended or time.monotonic()) - write_began
     state_new = db_state(db)
     assert state_new != state_old
-    assert all("(B)" in row[-1] for row in state_new["objects"]) and all("(A)" in row[-1] for row in state_old["objects"])
+    assert all("(B)" in row[-1] for row in state_new["objects"]) and all(
+        "(A)" in row[-1] for row in state_old["objects"]
+    )
 
     outcomes = []
     plans = [("anywhere", rng.uniform(0.2, total)) for _ in range(2)]

@@ -19,6 +19,7 @@ PostgreSQL comes from ``DATABASE_URL`` when the suite runs on it, else from
 ``scripts/postgres.sh start`` (which installs Debian's postgresql as root); only when neither
 works are the PostgreSQL cases skipped, with the reason.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,15 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from .helpers import (
-    HttpClient, Proxy, manage, manage_env, postgres_database, postgres_url, serve, stop, write_version,
+    HttpClient,
+    Proxy,
+    manage,
+    manage_env,
+    postgres_database,
+    postgres_url,
+    serve,
+    stop,
+    write_version,
 )
 
 pytestmark = pytest.mark.slow
@@ -41,8 +50,10 @@ PAGES = {  # the catalogue, a path, a lesson page, and the API
 }
 ANSWER_URL = "/learn/answers/o003/en/1/q1/"
 STUDENT = ("outage-student", "pw-outage-student-123")
-CREATE_STUDENT = (f"from django.contrib.auth import get_user_model; "
-                  f"get_user_model().objects.create_user({STUDENT[0]!r}, password={STUDENT[1]!r}, role='student')")
+CREATE_STUDENT = (
+    f"from django.contrib.auth import get_user_model; "
+    f"get_user_model().objects.create_user({STUDENT[0]!r}, password={STUDENT[1]!r}, role='student')"
+)
 
 
 def assert_served(client: HttpClient, label: str) -> None:

@@ -18,6 +18,7 @@ The site's database is the suite's kind: a file SQLite database in the test's VA
 suite runs on PostgreSQL, a new database of its own on that server (so the rollback of the
 half-done build is checked on both).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -74,20 +75,24 @@ def site_database(var: Path):
     """(environment for manage.py, a function returning the content tables' fingerprint)."""
     suite_url = os.environ.get("DATABASE_URL", "")
     if not suite_url.startswith(("postgres://", "postgresql://")):
+
         def state():
             con = sqlite3.connect(var / "db.sqlite3")
             try:
                 return fingerprint(con.cursor())
             finally:
                 con.close()
+
         yield manage_env(var), state
         return
     import psycopg
 
     with postgres_database(suite_url, "lp_diskfull") as url:
+
         def state():
             with psycopg.connect(url) as con, con.cursor() as cursor:
                 return fingerprint(cursor)
+
         yield manage_env(var, DATABASE_URL=url), state
 
 
@@ -104,8 +109,12 @@ def mount_tmpfs(where: Path, size: int) -> str | None:
     """Mount a tmpfs of ``size`` bytes at ``where``; the reason when that is not possible."""
     where.mkdir(parents=True, exist_ok=True)
     try:
-        out = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=755", "tmpfs", str(where)],
-                             capture_output=True, text=True, timeout=30)
+        out = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=755", "tmpfs", str(where)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"mount: {exc}"
     return None if out.returncode == 0 else f"mount -t tmpfs failed: {out.stderr.strip() or out.returncode}"
@@ -128,8 +137,9 @@ def test_full_disk_during_asset_copy(tmp_path, variant):
             run_builds(variant, env, db_state, assets, old, new)
     finally:
         if mounted:
-            subprocess.run(["umount", str(assets)], check=False, timeout=30) \
-                .returncode == 0 or subprocess.run(["umount", "-l", str(assets)], check=False, timeout=30)
+            subprocess.run(["umount", str(assets)], check=False, timeout=30).returncode == 0 or subprocess.run(
+                ["umount", "-l", str(assets)], check=False, timeout=30
+            )
 
 
 def run_builds(variant: str, env: dict, db_state, assets: Path, old: Path, new: Path) -> None:
@@ -143,8 +153,9 @@ def run_builds(variant: str, env: dict, db_state, assets: Path, old: Path, new: 
     command = [PYTHON, str(ROOT / "manage.py"), "compilecontent", str(new)]
     if variant == "injected":
         command = [PYTHON, "-c", ENOSPC_WRAPPER, *command[1:]]
-    build = subprocess.run(command, cwd=ROOT, env={**env, "LP_ENOSPC_AT": "3"}, capture_output=True,
-                           text=True, timeout=300)
+    build = subprocess.run(
+        command, cwd=ROOT, env={**env, "LP_ENOSPC_AT": "3"}, capture_output=True, text=True, timeout=300
+    )
     print(f"variant {variant}: exit {build.returncode}; stderr: {build.stderr.strip()}")
 
     # (a) A non-zero exit and one line that says what happened, to which file, and what to do.

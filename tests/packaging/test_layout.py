@@ -1,4 +1,5 @@
 """learningpaths/layout.py in a checkout (the suite runs in one); the installed case is test_wheel.py."""
+
 from pathlib import Path
 
 from django.conf import settings

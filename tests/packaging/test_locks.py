@@ -1,6 +1,7 @@
 """The hashed locks (requirements/app.txt, requirements/dev.txt; `make lock`) match pyproject.toml:
 every declared dependency is pinned, within its range, with hashes; the app lock (servers) has no
 test-only package; the dev lock holds the app's pins unchanged and PyTorch's CPU build."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,9 @@ from packaging.version import Version
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 # A pin: "name==version [; marker] \" then its "--hash=sha256:..." lines (pip-compile --generate-hashes).
-PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)(?: ?;[^\\\n]*)?((?:\s*\\\n\s+--hash=sha256:[0-9a-f]{64})*)",
-                 re.M)
+PIN = re.compile(
+    r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)(?: ?;[^\\\n]*)?((?:\s*\\\n\s+--hash=sha256:[0-9a-f]{64})*)", re.M
+)
 
 
 def read_lock(name: str) -> dict[str, tuple[Version, int]]:
@@ -69,5 +71,7 @@ def test_make_installs_from_the_locks_with_hashes():
     assert "pip install --quiet --no-deps -e ." in makefile
     assert '-e ".[dev]"' not in makefile
     deploy = (ROOT / "docs" / "deploy.md").read_text()
-    assert "--require-hashes -r requirements/app.txt" in deploy and "requirements/dev.txt" not in deploy.split(
-        "Servers install")[0]
+    assert (
+        "--require-hashes -r requirements/app.txt" in deploy
+        and "requirements/dev.txt" not in deploy.split("Servers install")[0]
+    )

@@ -1,4 +1,5 @@
 """One version fact: pyproject.toml's ``version``, read back from the package metadata."""
+
 import tomllib
 from pathlib import Path
 

@@ -7,6 +7,7 @@ site-packages folder. A directory named in a ``.pth`` file is only appended to `
 own ``.pth`` files (among them the editable install of the checkout) are not processed, so
 ``learningpaths`` can only come from the wheel, which the test asserts.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,18 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 # What setup.py and pyproject.toml read; copied so the build sees no untracked file of the checkout
 # (.mo files, static/vendor) and leaves no build/ folder in it.
-SOURCES = ["pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "learningpaths", "engine",
-           "static/css", "static/js", "static/site"]
+SOURCES = [
+    "pyproject.toml",
+    "setup.py",
+    "MANIFEST.in",
+    "README.md",
+    "LICENSE",
+    "learningpaths",
+    "engine",
+    "static/css",
+    "static/js",
+    "static/site",
+]
 
 LESSON = """\
 ---
@@ -85,45 +96,102 @@ def installed(tmp_path_factory):
             (src / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, src / name)
     dist = tmp / "dist"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-                    "--quiet", "-w", str(dist), str(src)], check=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--quiet",
+            "-w",
+            str(dist),
+            str(src),
+        ],
+        check=True,
+        timeout=120,
+    )
     (wheel,) = dist.glob("learningpaths-*.whl")
 
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=60)
     python = venv / "bin" / "python"
-    site_packages = Path(subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True).stdout.strip())
+    site_packages = Path(
+        subprocess.run(
+            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     (site_packages / "suite-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index",
-                    "--quiet", str(wheel)], check=True, timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ],
+        check=True,
+        timeout=120,
+    )
 
     work = tmp / "site"
     lesson = work / "content" / "learning_objects" / "en" / "wheel_hello" / "index.md"
     lesson.parent.mkdir(parents=True)
     lesson.write_text(LESSON)
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "VAR_DIR", "CONTENT_DIR", "LP_STATIC_BUILD_DIR", "PYTHONPATH",
-                        "DEBUG", "TESTING", "CACHE_URL", "DEMO_MODELS_DIR"}
-           and not k.startswith(("PYTEST_", "DJANGO_"))}
-    env.update(DJANGO_SETTINGS_MODULE="learningpaths.settings", LP_CACHE_DIR=str(assets.cache_dir()),
-               PYTHONDONTWRITEBYTECODE="1")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "VAR_DIR",
+            "CONTENT_DIR",
+            "LP_STATIC_BUILD_DIR",
+            "PYTHONPATH",
+            "DEBUG",
+            "TESTING",
+            "CACHE_URL",
+            "DEMO_MODELS_DIR",
+        }
+        and not k.startswith(("PYTEST_", "DJANGO_"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="learningpaths.settings",
+        LP_CACHE_DIR=str(assets.cache_dir()),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     return python, env, work, site_packages
 
 
 def django(installed, *args, timeout=120) -> str:
     python, env, work, _ = installed
-    proc = subprocess.run([python, "-m", "django", *args], cwd=work, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    proc = subprocess.run(
+        [python, "-m", "django", *args], cwd=work, env=env, capture_output=True, text=True, timeout=timeout
+    )
     assert proc.returncode == 0, f"django {' '.join(args)}:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout + proc.stderr
 
 
 def test_installed_wheel_serves_a_lesson_with_its_runtime(installed):
     python, env, work, site_packages = installed
-    where = subprocess.run([python, "-c", "import learningpaths, engine; print(learningpaths.__file__); "
-                            "print(engine.__file__)"], cwd=work, env=env, capture_output=True, text=True, check=True)
+    where = subprocess.run(
+        [python, "-c", "import learningpaths, engine; print(learningpaths.__file__); print(engine.__file__)"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     for line in where.stdout.split():
         assert Path(line).is_relative_to(site_packages), where.stdout  # not the checkout's editable install
 
@@ -139,8 +207,14 @@ def test_installed_wheel_serves_a_lesson_with_its_runtime(installed):
     django(installed, "compilecontent")
 
     port = free_port()
-    server = subprocess.Popen([python, "-m", "django", "runserver", "--noreload", f"127.0.0.1:{port}"],
-                              cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [python, "-m", "django", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=work,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -161,9 +235,17 @@ def test_installed_wheel_serves_a_lesson_with_its_runtime(installed):
         config = json.loads(re.search(r'id="lp-runtime-config"[^>]*>(.*?)</script>', page, re.S).group(1))
         urls.add(config["workerURL"])
         urls.add(config["engineURL"])
-        urls.update(config["indexURL"] + name for name in
-                    ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
-                     "pyodide-lock.json", assets.NUMPY_WHEEL))
+        urls.update(
+            config["indexURL"] + name
+            for name in (
+                "pyodide.js",
+                "pyodide.asm.js",
+                "pyodide.asm.wasm",
+                "python_stdlib.zip",
+                "pyodide-lock.json",
+                assets.NUMPY_WHEEL,
+            )
+        )
         answers = {url: fetch(base + url)[0] for url in sorted(urls)}
         assert set(answers.values()) == {200}, answers
         assert fetch(base + config["workerURL"])[1].strip(), "the worker script is empty"

@@ -1,4 +1,5 @@
 """Fixtures for the runtime's server-side tests: the lp helper package on sys.path, a clean lp."""
+
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,5 @@
 """The engine wheel: reproducible, named by its content, a valid wheel with engine and lp."""
+
 import base64
 import hashlib
 import zipfile

@@ -1,4 +1,5 @@
 """System checks E010-E013 fail loudly when the vendored files are missing or wrong."""
+
 from learningpaths.runtime import assets, checks
 
 

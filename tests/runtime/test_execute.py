@@ -1,18 +1,22 @@
 """compilecontent --execute: cells found in compiled HTML, run in Pyodide under Node.js."""
+
 import shutil
 
 import pytest
 
-from learningpaths.runtime import execute
-from learningpaths.runtime import assets
+from learningpaths.runtime import assets, execute
 from tests.conftest import compile_result, compiled_object
 
 SETUP = '<div hidden class="lp-cell-setup" data-lp-cell="1" data-line="3"><pre><code class="language-python">import engine\nN = 5</code></pre></div>'
 GOOD = '<div class="lp-cell" data-lp-cell="2" data-line="8" data-id="data"><pre><code class="language-python">x, y = engine.data.make_moons(N * 10, seed=0)\nprint(x.shape, 1 &lt; 2)</code></pre></div>'
-BAD = ('<div class="lp-cell" data-lp-cell="1" data-line="10"><pre><code class="language-python">a = 1\nb = a / 0\n'
-       '</code></pre></div><div class="lp-cell" data-lp-cell="2" data-line="20"><pre><code>print("never")</code></pre></div>')
-TRANSCLUDED = ('<div class="lp-transclusion" data-lp-object="other/en/1"><div class="lp-cell" data-lp-cell="1" '
-               'data-line="3"><pre><code>raise SystemExit</code></pre></div></div>')
+BAD = (
+    '<div class="lp-cell" data-lp-cell="1" data-line="10"><pre><code class="language-python">a = 1\nb = a / 0\n'
+    '</code></pre></div><div class="lp-cell" data-lp-cell="2" data-line="20"><pre><code>print("never")</code></pre></div>'
+)
+TRANSCLUDED = (
+    '<div class="lp-transclusion" data-lp-object="other/en/1"><div class="lp-cell" data-lp-cell="1" '
+    'data-line="3"><pre><code>raise SystemExit</code></pre></div></div>'
+)
 
 
 def test_cells_are_read_from_html_setup_first_without_transclusions():
@@ -34,8 +38,9 @@ def test_objects_without_cells_need_nothing():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not shutil.which("node") or bool(assets.missing_pyodide_files()),
-                    reason="needs Node.js and `make assets`")
+@pytest.mark.skipif(
+    not shutil.which("node") or bool(assets.missing_pyodide_files()), reason="needs Node.js and `make assets`"
+)
 def test_failing_cell_is_reported_at_its_file_and_line():
     good = compiled_object("good", html=SETUP + GOOD)
     bad = compiled_object("bad", html="<p>intro</p>" + BAD + TRANSCLUDED)

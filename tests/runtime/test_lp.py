@@ -1,4 +1,5 @@
 """The ``lp`` helpers and the cell runner, in CPython (the same code runs in the page's worker)."""
+
 import asyncio
 import json
 
@@ -69,11 +70,19 @@ def test_callback_stops_fit_when_the_page_asks(lp):
 def test_run_cell_shares_a_namespace_and_shows_the_last_value(lp):
     from lp import _runner
 
-    assert run(_runner.run_cell("a = 40", "<cell 1>")) == {"ok": True, "result": None, "error": "", "line": 0,
-                                                         "returns": None}
+    assert run(_runner.run_cell("a = 40", "<cell 1>")) == {
+        "ok": True,
+        "result": None,
+        "error": "",
+        "line": 0,
+        "returns": None,
+    }
     out = run(_runner.run_cell("b = a + 2\nb", "<cell 2>", returns="b"))
     assert out["ok"] and out["result"] == "42" and out["returns"] == 42
-    assert run(_runner.run_cell("import asyncio\nawait asyncio.sleep(0)\n'top-level await'"))["result"] == "'top-level await'"
+    assert (
+        run(_runner.run_cell("import asyncio\nawait asyncio.sleep(0)\n'top-level await'"))["result"]
+        == "'top-level await'"
+    )
 
 
 def test_run_cell_reports_a_readable_traceback(lp):
@@ -81,7 +90,7 @@ def test_run_cell_reports_a_readable_traceback(lp):
 
     out = run(_runner.run_cell("def f(x):\n    return x / 0\n\nf(1)", "<cell 3>"))
     assert not out["ok"] and out["line"] == 2
-    assert out["error"].startswith("Traceback (most recent call last):\n  File \"<cell 3>\", line 4, in <module>")
+    assert out["error"].startswith('Traceback (most recent call last):\n  File "<cell 3>", line 4, in <module>')
     assert "return x / 0" in out["error"] and out["error"].rstrip().endswith("ZeroDivisionError: division by zero")
     assert "_runner.py" not in out["error"]
     syntax = run(_runner.run_cell("x = (", "<cell 4>"))

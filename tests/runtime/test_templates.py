@@ -1,4 +1,5 @@
 """Content pages load math/highlighting always, the Python runtime only when the content needs it."""
+
 import json
 
 import pytest
@@ -11,13 +12,16 @@ NEURON = '<div class="lp-widget" data-widget="neuron" data-params="{}" role="gro
 PLAYGROUND = '<div class="lp-widget" data-widget="playground" data-params="{}" role="group" aria-label="p"></div>'
 
 
-@pytest.mark.parametrize("html, runtime, python", [
-    ("<p>text</p>", False, False),
-    ("<p>lp-cell is just a word here</p>", False, False),
-    (CELL, True, True),
-    (NEURON, True, False),
-    (PLAYGROUND, True, True),
-])
+@pytest.mark.parametrize(
+    "html, runtime, python",
+    [
+        ("<p>text</p>", False, False),
+        ("<p>lp-cell is just a word here</p>", False, False),
+        (CELL, True, True),
+        (NEURON, True, False),
+        (PLAYGROUND, True, True),
+    ],
+)
 def test_filters(html, runtime, python):
     assert needs_runtime(html) is runtime
     assert needs_python(html) is python
@@ -44,7 +48,7 @@ def test_plain_page_gets_math_and_highlighting_but_no_python(client, settings, t
 def test_page_with_cells_boots_python_early(client, settings, tmp_path):
     html = page(client, settings, tmp_path, CELL)
     start = html.index('id="lp-runtime-config"')
-    config = json.loads(html[html.index(">", start) + 1: html.index("</script>", start)])
+    config = json.loads(html[html.index(">", start) + 1 : html.index("</script>", start)])
     assert config["bootEarly"] is True
     assert config["indexURL"] == "/runtime/pyodide/0.27.7/"
     assert config["workerURL"].endswith("js/runtime/worker.js")

@@ -1,16 +1,16 @@
 """learningpaths/runtime/vendor.py (``manage.py vendorassets``, ``scripts/vendor_assets.py``) refuses
 files whose checksum does not match the pins."""
+
+import re
 import subprocess
 import sys
-import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from learningpaths.runtime import assets
-from learningpaths.runtime import vendor as vendor_module
+from learningpaths.runtime import assets, vendor as vendor_module
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "vendor_assets.py"
 
@@ -23,7 +23,7 @@ def vendor(monkeypatch):
 
 def test_lock_that_disagrees_with_the_pin_stops_the_setup(vendor):
     lock = {"packages": {"numpy": {"file_name": assets.NUMPY_WHEEL, "sha256": "0" * 64}}}
-    with pytest.raises(SystemExit, match="pyodide-lock.json lists numpy"):
+    with pytest.raises(SystemExit, match=re.escape("pyodide-lock.json lists numpy")):
         vendor.numpy_wheel(lock)
 
 
@@ -54,6 +54,7 @@ def test_npm_integrity_mismatch_is_refused(vendor, monkeypatch, tmp_path):
 
 def test_the_command_reports_a_bad_download_as_a_command_error(monkeypatch, tmp_path):
     """``manage.py vendorassets`` turns the SetupError into a CommandError with the explanation."""
+
     def refuse(**kwargs):
         raise vendor_module.SetupError("katex-0.16.22.tgz: integrity mismatch.")
 
@@ -91,9 +92,11 @@ def test_no_page_the_site_serves_links_axe():
     """axe-core is vendored for the browser tests only: no template, style sheet or script of the
     site names it (static/vendor/, where it lies, is generated and not scanned)."""
     root = Path(__file__).resolve().parents[2]
-    sources = [*root.glob("learningpaths/**/templates/**/*"), *root.glob("learningpaths/**/static/**/*"),
-               *(p for p in (root / "static").rglob("*") if assets.VENDOR_DIR not in p.parents
-                 and p != assets.VENDOR_DIR)]
+    sources = [
+        *root.glob("learningpaths/**/templates/**/*"),
+        *root.glob("learningpaths/**/static/**/*"),
+        *(p for p in (root / "static").rglob("*") if assets.VENDOR_DIR not in p.parents and p != assets.VENDOR_DIR),
+    ]
     files = [p for p in sources if p.is_file() and p.suffix in {".html", ".txt", ".js", ".mjs", ".css", ".json"}]
     assert any(p.name == "base.html" for p in files) and any(p.name == "site.css" for p in files)
     names = re.compile(r"axe-core|axe\.min|vendor/axe|\baxe\.run\b", re.IGNORECASE)

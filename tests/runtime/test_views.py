@@ -1,4 +1,5 @@
 """Serving the vendored Pyodide and the engine wheel: MIME types, gzip, cache lifetimes."""
+
 import gzip
 
 import pytest
@@ -39,10 +40,17 @@ def test_numpy_wheel_is_served_as_is(client):
     assert response.status_code == 200 and "Content-Encoding" not in response
 
 
-@pytest.mark.parametrize("url", [
-    BASE + "nothing.js", BASE + "..%2Fsettings.py", BASE + "pyodide.asm.wasm.gz",
-    "/runtime/pyodide/0.0.1/pyodide.js", "/runtime/engine/engine-xyz.whl", "/runtime/engine/../manifest.json",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        BASE + "nothing.js",
+        BASE + "..%2Fsettings.py",
+        BASE + "pyodide.asm.wasm.gz",
+        "/runtime/pyodide/0.0.1/pyodide.js",
+        "/runtime/engine/engine-xyz.whl",
+        "/runtime/engine/../manifest.json",
+    ],
+)
 def test_unknown_files_are_404(client, url):
     assert client.get(url).status_code == 404
 

@@ -1,5 +1,6 @@
 """Fixtures for the security tests: the XSS content compiled by the real compiler, and a browser
 probe that reports any payload that ran, any CSP violation, and any dangerous markup in the DOM."""
+
 from __future__ import annotations
 
 import time
@@ -89,5 +90,10 @@ def browser_sign_in(browser, live_server, user) -> None:
     client.force_login(user)
     browser.get(live_server.url + "/accounts/sign-in/")
     browser.delete_all_cookies()
-    browser.add_cookie({"name": dj_settings.SESSION_COOKIE_NAME,
-                        "value": client.cookies[dj_settings.SESSION_COOKIE_NAME].value, "path": "/"})
+    browser.add_cookie(
+        {
+            "name": dj_settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[dj_settings.SESSION_COOKIE_NAME].value,
+            "path": "/",
+        }
+    )

@@ -10,6 +10,7 @@ runs of 6 consecutive words, which markup, entities and whitespace cannot hide; 
 in student material are not distinctive and are left out. A teacher crawling the same pages does
 see them (the control test), so the comparison is not vacuous.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,7 +48,7 @@ def compiled():
 
 def runs(text: str) -> set[tuple[str, ...]]:
     words = [w.lower() for w in WORD.findall(text)]
-    return {tuple(words[i:i + RUN]) for i in range(len(words) - RUN + 1)}
+    return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,15 +63,21 @@ def teacher_only() -> tuple[frozenset, frozenset, list[str]]:
         else:
             visible = set(obj.text.splitlines())
             teacher_lines += [line for line in obj.teacher_text.splitlines() if line not in visible]
-            student_parts += [obj.text, meta.get("title", ""), meta.get("description", ""),
-                              " ".join(meta.get("keywords") or [])]
+            student_parts += [
+                obj.text,
+                meta.get("title", ""),
+                meta.get("description", ""),
+                " ".join(meta.get("keywords") or []),
+            ]
     for path in result.paths:
         student_parts += [path.title, path.description, " ".join(path.keywords or [])]
     student = set().union(*(runs(part) for part in student_parts))
     teacher = set().union(*(runs(line) for line in teacher_lines)) - student
     student_words = {w.lower() for part in student_parts for w in WORD.findall(part)}
-    words = sorted({w.lower() for line in teacher_lines for w in WORD.findall(line)
-                    if len(w) >= 8 and not w.isdigit()} - student_words)
+    words = sorted(
+        {w.lower() for line in teacher_lines for w in WORD.findall(line) if len(w) >= 8 and not w.isdigit()}
+        - student_words
+    )
     return frozenset(teacher), frozenset(student), words
 
 
@@ -204,7 +211,9 @@ def crawl(client, seeds: list[str]) -> tuple[dict[str, str], dict[str, int]]:
         content_type = response.get("Content-Type", "")
         if not any(t in content_type for t in ("html", "json", "xml", "text/", "csv")):
             continue
-        body = (b"".join(response.streaming_content) if response.streaming else response.content).decode("utf-8", "replace")
+        body = (b"".join(response.streaming_content) if response.streaming else response.content).decode(
+            "utf-8", "replace"
+        )
         texts[url] = visible_text(body, content_type)
         queue.extend(link for link in links_in(url, body, content_type) if link not in seen)
     assert not queue or len(seen) >= MAX_PAGES or time.monotonic() - started >= MAX_SECONDS

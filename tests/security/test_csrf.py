@@ -1,5 +1,6 @@
 """CSRF: a POST without the token is refused (403) on every route of the URL resolver, signed in or
 not, except the few that are exempt on purpose (listed with the reason)."""
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 # route name -> why it may take a POST without the CSRF token
 EXEMPT = {
     "demos:predict": "stateless inference on posted pixels: it changes nothing on the server and reads no "
-                     "session data; rate-limited per session/address",
+    "session data; rate-limited per session/address",
 }
 
 
@@ -47,8 +48,16 @@ ROUTES = sorted(dict(all_routes()).items())
 
 def test_the_resolver_has_the_form_routes():
     names = {name for name, _ in ROUTES}
-    assert {"accounts:login", "accounts:sign_up", "classroom:create", "classroom:group_create", "learning:answer",
-            "classroom:return_value", "set_language", "admin:login"} <= names
+    assert {
+        "accounts:login",
+        "accounts:sign_up",
+        "classroom:create",
+        "classroom:group_create",
+        "learning:answer",
+        "classroom:return_value",
+        "set_language",
+        "admin:login",
+    } <= names
     assert len(ROUTES) > 100
 
 
@@ -59,8 +68,10 @@ def test_post_without_token_is_refused_everywhere(teacher, signed_in):
         client.force_login(teacher)
     accepted = []
     for name, url in ROUTES:
-        for body, kind in (({"name": "x", "username": "teach", "password": "pw-teacher-123"}, None),
-                           ('{"answer": 1, "value": 1}', "application/json")):
+        for body, kind in (
+            ({"name": "x", "username": "teach", "password": "pw-teacher-123"}, None),
+            ('{"answer": 1, "value": 1}', "application/json"),
+        ):
             response = client.post(url, body, content_type=kind) if kind else client.post(url, body)
             refused = response.status_code == 403 and b"CSRF" in response.content
             if not refused and name not in EXEMPT:
@@ -87,6 +98,8 @@ def test_exempt_routes_change_nothing(client, teacher):
 
     client.force_login(teacher)
     with CaptureQueriesContext(connection) as queries:
-        client.post("/api/demos/digits/predict", "{}", content_type="application/json", HTTP_ORIGIN="https://evil.example")
+        client.post(
+            "/api/demos/digits/predict", "{}", content_type="application/json", HTTP_ORIGIN="https://evil.example"
+        )
     writes = [q["sql"] for q in queries if q["sql"].split()[0].upper() in ("INSERT", "UPDATE", "DELETE")]
     assert writes == []

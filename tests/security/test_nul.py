@@ -2,6 +2,7 @@
 
 PostgreSQL text and jsonb cannot hold NUL, so before ``NulCharacterMiddleware`` every one of these
 was a ``DataError`` (500) on PostgreSQL while SQLite answered 404. Run on both databases."""
+
 from __future__ import annotations
 
 import json
@@ -11,12 +12,27 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 GETS = [
-    "/paths/%00/en/", "/paths/deep/%00/", "/paths/deep/en/%00/", "/paths/%00/en/image", "/objects/%00/en/",
-    "/objects/%00/en/1/", "/objects/intro/en/1/assets/%00", "/objects/intro/en/1/assets/a%00.png",
-    "/search/?q=%00", "/search/?q=a&language=%00", "/?q=%00&theme=%00&language=%00", "/classes/%00/",
-    "/api/learningPath/%00/en", "/api/learningPath/deep/%00", "/api/learningObject/getRaw?hruid=%00&language=en",
-    "/api/learningObject/search?searchTerm=a%00b", "/api/%00", "/runtime/engine/%00", "/api/demos/%00/predict",
-    "/search/?q%00=a", "/accounts/sign-in/?next=%00",
+    "/paths/%00/en/",
+    "/paths/deep/%00/",
+    "/paths/deep/en/%00/",
+    "/paths/%00/en/image",
+    "/objects/%00/en/",
+    "/objects/%00/en/1/",
+    "/objects/intro/en/1/assets/%00",
+    "/objects/intro/en/1/assets/a%00.png",
+    "/search/?q=%00",
+    "/search/?q=a&language=%00",
+    "/?q=%00&theme=%00&language=%00",
+    "/classes/%00/",
+    "/api/learningPath/%00/en",
+    "/api/learningPath/deep/%00",
+    "/api/learningObject/getRaw?hruid=%00&language=en",
+    "/api/learningObject/search?searchTerm=a%00b",
+    "/api/%00",
+    "/runtime/engine/%00",
+    "/api/demos/%00/predict",
+    "/search/?q%00=a",
+    "/accounts/sign-in/?next=%00",
 ]
 
 
@@ -42,14 +58,16 @@ def test_nul_in_json_bodies_is_a_client_error(client, sample_site, student):
         raw = client.post(url, b'{"answer": "a\x00b"}', content_type="application/json")
         assert 400 <= raw.status_code < 500
     # An escaped backslash followed by u0000 is ordinary text, not a NUL.
-    response = client.post("/learn/answers/intro/en/1/q1/", json.dumps({"answer": "\\u0000"}),
-                           content_type="application/json")
+    response = client.post(
+        "/learn/answers/intro/en/1/q1/", json.dumps({"answer": "\\u0000"}), content_type="application/json"
+    )
     assert response.status_code == 404  # the sample object has no question q1: it got past the guard
 
 
 def test_nul_in_form_fields_is_refused_by_the_forms(client, db):
-    response = client.post("/accounts/sign-up/", {"username": "a\x00b", "password1": "Long-enough-pw-1",
-                                                  "password2": "Long-enough-pw-1"})
+    response = client.post(
+        "/accounts/sign-up/", {"username": "a\x00b", "password1": "Long-enough-pw-1", "password2": "Long-enough-pw-1"}
+    )
     assert response.status_code == 400
     response = client.post("/accounts/sign-in/", {"username": "a\x00b", "password": "x\x00"})
     assert response.status_code == 200 and b"errorlist" in response.content

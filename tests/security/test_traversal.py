@@ -1,5 +1,6 @@
 """Path traversal on every route that serves files: content assets, Pyodide, the engine wheel,
 bytecode archives, static files and path images. Nothing outside the stored files comes back."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,12 +16,29 @@ ROOT = Path(__file__).resolve().parents[2]
 SECRETS = [b"root:x:0:0", b"SECRET_KEY", b"DATABASES", b"[project]", b"dev-only-insecure-key", b"SQLite format 3"]
 
 TRAVERSALS = [
-    "../../../../../../etc/passwd", "..%2f..%2f..%2f..%2f..%2fetc%2fpasswd", "%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%252f..%252f..%252fetc%252fpasswd", "....//....//....//etc/passwd",
-    "..\\..\\..\\..\\etc\\passwd", "..%5c..%5c..%5cetc%5cpasswd", "/etc/passwd", "//etc/passwd", "%2fetc%2fpasswd",
-    "file:///etc/passwd", "img/../../../../learningpaths/settings.py", "../../../../../pyproject.toml",
-    "..%c0%af..%c0%af..%c0%afetc%c0%afpasswd", "%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd", "x.png%00.txt",
-    "./x.png/../../../../var/db.sqlite3", "x.png/..", "%2e", ".", "..", "img/%2e%2e/%2e%2e/settings.py",
+    "../../../../../../etc/passwd",
+    "..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "..%252f..%252f..%252fetc%252fpasswd",
+    "....//....//....//etc/passwd",
+    "..\\..\\..\\..\\etc\\passwd",
+    "..%5c..%5c..%5cetc%5cpasswd",
+    "/etc/passwd",
+    "//etc/passwd",
+    "%2fetc%2fpasswd",
+    "file:///etc/passwd",
+    "img/../../../../learningpaths/settings.py",
+    "../../../../../pyproject.toml",
+    "..%c0%af..%c0%af..%c0%afetc%c0%afpasswd",
+    "%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+    "x.png%00.txt",
+    "./x.png/../../../../var/db.sqlite3",
+    "x.png/..",
+    "%2e",
+    ".",
+    "..",
+    "img/%2e%2e/%2e%2e/settings.py",
 ]
 
 
@@ -35,8 +53,10 @@ def asset_site(settings, tmp_path):
     obj = tmp_path / "content" / "o"
     (obj / "img").mkdir(parents=True)
     (obj / "img" / "x.png").write_bytes(PNG)
-    (obj / "index.md").write_text("---\nhruid: o\nversion: 1\nlanguage: en\ntitle: O\ndescription: d\n"
-                                  "content_type: text/markdown\nestimated_time: 5\n---\n![a dot](img/x.png)\n")
+    (obj / "index.md").write_text(
+        "---\nhruid: o\nversion: 1\nlanguage: en\ntitle: O\ndescription: d\n"
+        "content_type: text/markdown\nestimated_time: 5\n---\n![a dot](img/x.png)\n"
+    )
     result = compile_content([tmp_path / "content"], options=CompileOptions())
     assert result.accepted(strict=False) and result.objects[0].assets
     content_sync(result=result)
@@ -59,8 +79,18 @@ def test_asset_route_refuses_traversal(client, asset_site, attack):
         assert refused(response), (url, response.status_code)
 
 
-@pytest.mark.parametrize("prefix", ["/runtime/pyodide/0.27.7/", "/runtime/engine/", "/runtime/pyc/", "/static/",
-                                    "/static/vendor/", "/media/", "/paths/x/en/image/"])
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "/runtime/pyodide/0.27.7/",
+        "/runtime/engine/",
+        "/runtime/pyc/",
+        "/static/",
+        "/static/vendor/",
+        "/media/",
+        "/paths/x/en/image/",
+    ],
+)
 def test_file_routes_refuse_traversal(client, prefix):
     for attack in TRAVERSALS:
         response = client.get(prefix + attack)
@@ -85,8 +115,9 @@ def test_compiler_refuses_assets_outside_the_object_folder(tmp_path):
     obj.mkdir(parents=True)
     (obj / "index.md").write_text(
         "---\nhruid: o\nversion: 1\nlanguage: en\ntitle: O\ndescription: d\ncontent_type: text/markdown\n"
-        "estimated_time: 5\n---\n![s](../../secret.txt)\n\n![p](/etc/passwd)\n\n<img src=\"../../secret.txt\" alt=\"s\">\n\n"
-        "[pdf](@pdf/../../secret.txt)\n")
+        'estimated_time: 5\n---\n![s](../../secret.txt)\n\n![p](/etc/passwd)\n\n<img src="../../secret.txt" alt="s">\n\n'
+        "[pdf](@pdf/../../secret.txt)\n"
+    )
     result = compile_content([tmp_path / "content"], options=CompileOptions())
     for obj in result.objects:
         assert all("secret" not in str(a.source) and "passwd" not in str(a.source) for a in obj.assets)

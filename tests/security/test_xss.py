@@ -8,6 +8,7 @@ reflected parameters. Every page that shows them is opened as the people who see
 (conftest.py) fails on a payload that ran, a CSP violation, an event-handler attribute, a script
 URL or an inline script in the DOM.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,17 +39,25 @@ def people(django_user_model, settings):
 def reflected_urls() -> list[str]:
     evil = quote(f'"><img src=x onerror="{run("reflected")}"><script>{run("reflected2")}</script>', safe="")
     return [
-        f"/search/?q={evil}", f"/?q={evil}&theme={evil}&language={evil}&age={evil}",
+        f"/search/?q={evil}",
+        f"/?q={evil}&theme={evil}&language={evil}&age={evil}",
         f"/accounts/sign-in/?next={quote('javascript:' + run('next'), safe='')}",
-        f"/accounts/sign-in/?next={evil}", f"/accounts/sign-up/?next={evil}",
-        f"/paths/xss_path/en/?as={evil}", f"/api/?x={evil}",
+        f"/accounts/sign-in/?next={evil}",
+        f"/accounts/sign-up/?next={evil}",
+        f"/paths/xss_path/en/?as={evil}",
+        f"/api/?x={evil}",
     ]
 
 
 def content_urls() -> list[str]:
     return [
-        "/", f"/?q={SEARCH_WORD}", f"/search/?q={SEARCH_WORD}", "/paths/xss_path/en/",
-        "/paths/xss_path/en/xss_ret/", "/objects/xss_obj/en/1/", "/objects/xss_ret/en/1/",
+        "/",
+        f"/?q={SEARCH_WORD}",
+        f"/search/?q={SEARCH_WORD}",
+        "/paths/xss_path/en/",
+        "/paths/xss_path/en/xss_ret/",
+        "/objects/xss_obj/en/1/",
+        "/objects/xss_ret/en/1/",
         "/api/learningObject/getWrapped?hruid=xss_obj&language=en",
     ]
 
@@ -79,14 +88,20 @@ def test_user_input_payloads_never_run(browser, probe, live_server, xss_content,
     assert response.status_code == 302, response.content[:500]
     class_id = int(response["Location"].strip("/").split("/")[-1])
     from learningpaths.classroom.models import Classroom, Group
+
     classroom = Classroom.objects.get(pk=class_id)
     assert classroom.name == class_name
     from learningpaths.classroom import services
+
     for who in (student, student2):
         services.membership_join(user=who, code=classroom.code)
     group_name = user_payloads("group-name")[1]
-    assert t.post(f"/classes/{class_id}/groups/new/",
-                  {"name": group_name, "members": [str(student.pk), str(student2.pk)]}).status_code == 302
+    assert (
+        t.post(
+            f"/classes/{class_id}/groups/new/", {"name": group_name, "members": [str(student.pk), str(student2.pk)]}
+        ).status_code
+        == 302
+    )
     group = Group.objects.get(classroom=classroom)
     response = t.post(f"/classes/{class_id}/assignments/new/", {"path": "xss_path|en"})
     assert response.status_code == 302, response.content[:500]
@@ -94,31 +109,54 @@ def test_user_input_payloads_never_run(browser, probe, live_server, xss_content,
     # The student answers the open question and returns a value, both with payloads.
     s.force_login(student)
     answer = "\n".join(user_payloads("answer"))
-    response = s.post("/learn/answers/xss_obj/en/1/q1/", json.dumps({"answer": answer, "path": "xss_path",
-                                                                     "path_language": "en"}),
-                      content_type="application/json")
+    response = s.post(
+        "/learn/answers/xss_obj/en/1/q1/",
+        json.dumps({"answer": answer, "path": "xss_path", "path_language": "en"}),
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
-    response = s.post("/classes/returns/xss_ret/en/1/", json.dumps({"value": {"note": user_payloads("returned")[0]}}),
-                      content_type="application/json")
+    response = s.post(
+        "/classes/returns/xss_ret/en/1/",
+        json.dumps({"value": {"note": user_payloads("returned")[0]}}),
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
 
     base = f"/classes/{class_id}"
-    teacher_urls = ["/classes/", f"{base}/", f"{base}/assignments/{assignment_id}/",
-                    f"{base}/assignments/{assignment_id}/?by=group",
-                    f"{base}/assignments/{assignment_id}/students/{student.pk}/",
-                    f"{base}/assignments/{assignment_id}/edit/", f"{base}/groups/{group.pk}/", f"{base}/delete/",
-                    "/classes/me/delete/"]
+    teacher_urls = [
+        "/classes/",
+        f"{base}/",
+        f"{base}/assignments/{assignment_id}/",
+        f"{base}/assignments/{assignment_id}/?by=group",
+        f"{base}/assignments/{assignment_id}/students/{student.pk}/",
+        f"{base}/assignments/{assignment_id}/edit/",
+        f"{base}/groups/{group.pk}/",
+        f"{base}/delete/",
+        "/classes/me/delete/",
+    ]
     browser_sign_in(browser, live_server, teacher)
     failures = visit(probe, live_server.url, teacher_urls, "teacher")
     browser_sign_in(browser, live_server, student)
-    failures += visit(probe, live_server.url, ["/classes/", "/paths/xss_path/en/", "/paths/xss_path/en/xss_ret/",
-                                               f"/search/?q={SEARCH_WORD}", "/classes/me/delete/"], "student")
+    failures += visit(
+        probe,
+        live_server.url,
+        [
+            "/classes/",
+            "/paths/xss_path/en/",
+            "/paths/xss_path/en/xss_ret/",
+            f"/search/?q={SEARCH_WORD}",
+            "/classes/me/delete/",
+        ],
+        "student",
+    )
     assert failures == []
 
     # Downloads are never rendered as pages: the CSV and the GDPR export are attachments.
-    for client, url, kind in [(t, f"{base}/assignments/{assignment_id}/export.csv", "text/csv"),
-                              (t, f"{base}/assignments/{assignment_id}/export.csv?by=group", "text/csv"),
-                              (s, "/classes/me/data.json", "application/json")]:
+    for client, url, kind in [
+        (t, f"{base}/assignments/{assignment_id}/export.csv", "text/csv"),
+        (t, f"{base}/assignments/{assignment_id}/export.csv?by=group", "text/csv"),
+        (s, "/classes/me/data.json", "application/json"),
+    ]:
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"].startswith(kind) and response["Content-Disposition"].startswith("attachment")
@@ -145,10 +183,11 @@ def test_the_probe_sees_a_payload_that_reaches_a_page(browser, probe, live_serve
 def test_reflected_form_errors_are_escaped(client, xss_content, people):
     """Forms that echo what was typed (sign-up, sign-in, join code, co-teacher) escape it."""
     evil = f'"><img src=x onerror="{run("echo")}"><script>{run("echo2")}</script>'
-    raw_markers = ['<img src=x onerror=', "<script>window.__xss"]
+    raw_markers = ["<img src=x onerror=", "<script>window.__xss"]
     responses = [
-        client.post("/accounts/sign-up/", {"username": evil, "password1": "Long-enough-pw-1",
-                                           "password2": "Long-enough-pw-1"}),
+        client.post(
+            "/accounts/sign-up/", {"username": evil, "password1": "Long-enough-pw-1", "password2": "Long-enough-pw-1"}
+        ),
         client.post("/accounts/sign-in/", {"username": evil, "password": "nope"}),
     ]
     client.force_login(people["student"])
@@ -165,8 +204,10 @@ def test_reflected_form_errors_are_escaped(client, xss_content, people):
 
 def test_sign_up_refuses_markup_in_usernames(client, db):
     for evil in user_payloads("signup"):
-        response = client.post("/accounts/sign-up/", {"username": evil, "password1": "Long-enough-pw-1",
-                                                      "password2": "Long-enough-pw-1"})
+        response = client.post(
+            "/accounts/sign-up/", {"username": evil, "password1": "Long-enough-pw-1", "password2": "Long-enough-pw-1"}
+        )
         assert response.status_code == 400, evil
     from django.contrib.auth import get_user_model
+
     assert not get_user_model().objects.exists()

@@ -16,6 +16,7 @@ Refresh the catalogues after adding strings (then translate the new entries and 
         --ignore=static/vendor --ignore=node_modules --ignore=tests --ignore=content --ignore=bench --no-obsolete
     .venv/bin/python scripts/compile_messages.py
 """
+
 from __future__ import annotations
 
 import json
@@ -55,6 +56,7 @@ def placeholders(text: str) -> list[str]:
 
 
 # --- the committed catalogue -----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("domain", ["django", "djangojs"])
 def test_catalogue_header_is_dutch_and_not_fuzzy(domain):
@@ -103,17 +105,25 @@ def test_python_format_entries_render():
             continue
         names = set(re.findall(r"%\((\w+)\)", e.msgid + (e.msgid_plural or "")))
         values = {n: 3 for n in names}
-        for text in (e.msgstr_plural.values() if e.msgid_plural else [e.msgstr]):
+        for text in e.msgstr_plural.values() if e.msgid_plural else [e.msgstr]:
             text % values
 
 
 def test_terminology():
     """A few words the Flemish school vocabulary fixes."""
     po = {e.msgid: e for e in catalogue()}
-    expected = {"Sign in": "Aanmelden", "Sign out": "Afmelden", "Sign up": "Registreren",
-                "Learning paths": "Leerpaden", "Learning path": "Leerpad", "Teacher": "Leerkracht",
-                "Student": "Leerling", "Classes": "Klassen", "Assignments": "Opdrachten",
-                "Progress": "Voortgang"}
+    expected = {
+        "Sign in": "Aanmelden",
+        "Sign out": "Afmelden",
+        "Sign up": "Registreren",
+        "Learning paths": "Leerpaden",
+        "Learning path": "Leerpad",
+        "Teacher": "Leerkracht",
+        "Student": "Leerling",
+        "Classes": "Klassen",
+        "Assignments": "Opdrachten",
+        "Progress": "Voortgang",
+    }
     for msgid, msgstr in expected.items():
         assert po[msgid].msgstr == msgstr
     assert po["%(n)s student"].msgstr_plural == {0: "%(n)s leerling", 1: "%(n)s leerlingen"}
@@ -123,6 +133,7 @@ def test_terminology():
 
 
 # --- the catalogue covers the code ------------------------------------------------------------------
+
 
 @pytest.mark.slow
 def test_every_marked_string_has_a_dutch_translation(settings, tmp_path, monkeypatch):
@@ -134,20 +145,24 @@ def test_every_marked_string_has_a_dutch_translation(settings, tmp_path, monkeyp
         pytest.skip("GNU gettext (xgettext, msgmerge, msguniq) is not installed")
     settings.LOCALE_PATHS = [tmp_path]
     monkeypatch.chdir(ROOT)
-    call_command("makemessages", locale=["nl"], ignore_patterns=IGNORE, keep_pot=True, no_obsolete=True,
-                 verbosity=0)
+    call_command("makemessages", locale=["nl"], ignore_patterns=IGNORE, keep_pot=True, no_obsolete=True, verbosity=0)
     pot = polib.pofile(str(tmp_path / "django.pot"))
     assert not (ROOT / "learningpaths" / "locale" / "django.pot").exists()
     extracted = {(e.msgctxt, e.msgid, e.msgid_plural) for e in pot if e.msgid}
     assert len(extracted) > 200
-    translated = {(e.msgctxt, e.msgid, e.msgid_plural) for e in catalogue().translated_entries()
-                  if "fuzzy" not in e.flags}
+    translated = {
+        (e.msgctxt, e.msgid, e.msgid_plural) for e in catalogue().translated_entries() if "fuzzy" not in e.flags
+    }
     missing = sorted(m[1] for m in extracted - translated)
-    assert missing == [], (f"{len(missing)} string(s) without a Dutch translation; refresh and translate "
-                           f"learningpaths/locale/nl/LC_MESSAGES/django.po (see this module's docstring)")
+    assert missing == [], (
+        f"{len(missing)} string(s) without a Dutch translation; refresh and translate "
+        f"learningpaths/locale/nl/LC_MESSAGES/django.po (see this module's docstring)"
+    )
 
 
-TEMPLATE_TRANSLATE = re.compile(r"""{%\s*(?:translate|trans)\s+(["'])(.*?)\1(?:\s+(?:context\s+["'][^"']*["']|as\s+\w+|noop))*\s*%}""")
+TEMPLATE_TRANSLATE = re.compile(
+    r"""{%\s*(?:translate|trans)\s+(["'])(.*?)\1(?:\s+(?:context\s+["'][^"']*["']|as\s+\w+|noop))*\s*%}"""
+)
 
 
 def test_every_simple_template_string_is_in_the_catalogue():
@@ -163,6 +178,7 @@ def test_every_simple_template_string_is_in_the_catalogue():
 
 
 # --- the site speaks Dutch ---------------------------------------------------------------------------
+
 
 def nav(html: str) -> str:
     return html.split("<main", 1)[0]
@@ -203,8 +219,7 @@ def test_language_switch_shows_both_languages_with_the_current_one_selected(clie
 
 
 def test_setlang_switches_to_dutch_and_back_with_a_cookie(client, db):
-    response = client.post("/i18n/setlang/", {"language": "nl", "next": "/search/"},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": "/search/"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302 and response["Location"] == "/search/"
     assert client.cookies["django_language"].value == "nl"
     # The cookie wins over the browser's Accept-Language, on every page.
@@ -293,14 +308,14 @@ def js_messages(path: Path) -> list[tuple[str | None, str, str | None, int]]:
     found = []
     for call in JS_CALL.finditer(text):
         name, line = call.group(1), text.count("\n", 0, call.start()) + 1
-        before = text[text.rfind("\n", 0, call.start()) + 1:call.start()]
+        before = text[text.rfind("\n", 0, call.start()) + 1 : call.start()]
         if re.search(r"(^|\s)//", before) or re.match(r"\s*(/\*|\*)", before):
             continue  # in a comment
         if re.search(r"function\s*$", before):
             continue  # the fallback's own definition (static/js/runtime/i18n.js)
         args = JS_LITERAL_ARGS[name].match(text, call.end())
         where = f"{path.relative_to(ROOT)}:{line}"
-        assert args, f"{where}: {name}() needs string literals, not {text[call.end():call.end() + 40]!r}"
+        assert args, f"{where}: {name}() needs string literals, not {text[call.end() : call.end() + 40]!r}"
         values = [js_string(a) for a in args.groups()]
         if name == "gettext":
             found.append((None, values[0], None, line))
@@ -337,10 +352,18 @@ def test_every_js_entry_is_translated_with_its_placeholders():
 def test_js_terminology_follows_the_lessons():
     """The words the Dutch lessons use (content/learning_objects/nederlands) and informal 'je'."""
     po = {(e.msgctxt, e.msgid): e for e in js_catalogue()}
-    expected = {"▶ Run": "▶ Uitvoeren", "loss": "kost", "accuracy": "nauwkeurigheid", "precision": "precisie",
-                "Confusion matrix": "Verwarringsmatrix", "Playground": "Speeltuin", "hidden layers": "verborgen lagen",
-                "Decision boundary": "Beslissingsgrens", "noise": "ruis",
-                "Error on line %(line)s": "Fout op regel %(line)s"}
+    expected = {
+        "▶ Run": "▶ Uitvoeren",
+        "loss": "kost",
+        "accuracy": "nauwkeurigheid",
+        "precision": "precisie",
+        "Confusion matrix": "Verwarringsmatrix",
+        "Playground": "Speeltuin",
+        "hidden layers": "verborgen lagen",
+        "Decision boundary": "Beslissingsgrens",
+        "noise": "ruis",
+        "Error on line %(line)s": "Fout op regel %(line)s",
+    }
     for msgid, msgstr in expected.items():
         assert po[(None, msgid)].msgstr == msgstr
     assert po[("activation function", "step")].msgstr == "stapfunctie"
@@ -388,8 +411,15 @@ def test_makemessages_finds_no_script_string_missing_from_djangojs(settings, tmp
         pytest.skip("GNU gettext (xgettext, msgmerge, msguniq) is not installed")
     settings.LOCALE_PATHS = [tmp_path]
     monkeypatch.chdir(ROOT)
-    call_command("makemessages", locale=["nl"], domain="djangojs", ignore_patterns=IGNORE, keep_pot=True,
-                 no_obsolete=True, verbosity=0)
+    call_command(
+        "makemessages",
+        locale=["nl"],
+        domain="djangojs",
+        ignore_patterns=IGNORE,
+        keep_pot=True,
+        no_obsolete=True,
+        verbosity=0,
+    )
     pot = polib.pofile(str(tmp_path / "djangojs.pot"))
     extracted = {(e.msgctxt, e.msgid, e.msgid_plural) for e in pot if e.msgid}
     assert len(extracted) > 150

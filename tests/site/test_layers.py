@@ -1,5 +1,6 @@
 """Dependencies point down: a lower app never imports a higher one (any import, also inside a
 function), and the compiler imports no Django. Read from the source with ``ast``, not by importing."""
+
 from __future__ import annotations
 
 import ast
@@ -11,12 +12,25 @@ PACKAGE = Path(__file__).resolve().parents[2] / "learningpaths"
 
 # app -> the top-level packages it must never import
 FORBIDDEN = {
-    "compiler": {"django", "learningpaths.paths", "learningpaths.learning", "learningpaths.classroom",
-                 "learningpaths.accounts", "learningpaths.api", "learningpaths.demos", "learningpaths.core"},
+    "compiler": {
+        "django",
+        "learningpaths.paths",
+        "learningpaths.learning",
+        "learningpaths.classroom",
+        "learningpaths.accounts",
+        "learningpaths.api",
+        "learningpaths.demos",
+        "learningpaths.core",
+    },
     "paths": {"learningpaths.learning", "learningpaths.classroom"},
     "learning": {"learningpaths.classroom"},
-    "accounts": {"learningpaths.paths", "learningpaths.learning", "learningpaths.classroom",
-                 "learningpaths.api", "learningpaths.demos"},
+    "accounts": {
+        "learningpaths.paths",
+        "learningpaths.learning",
+        "learningpaths.classroom",
+        "learningpaths.api",
+        "learningpaths.demos",
+    },
 }
 
 
@@ -55,7 +69,8 @@ def test_the_checker_sees_relative_and_aliased_imports(tmp_path, monkeypatch):
     (fake / "paths" / "sub").mkdir(parents=True)
     (fake / "paths" / "sub" / "m.py").write_text(
         "from ...learning import selectors\nfrom learningpaths import classroom\nimport learningpaths.core\n"
-        "def f():\n    from ...learning.models import Submission\n")
+        "def f():\n    from ...learning.models import Submission\n"
+    )
     monkeypatch.setattr(__import__(__name__, fromlist=["x"]), "PACKAGE", fake)
     assert offenders("paths") == [
         "learningpaths/paths/sub/m.py:1: learningpaths.learning",

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,74 +14,133 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Classroom',
+            name="Classroom",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('code', models.CharField(max_length=6, unique=True, verbose_name='join code')),
-                ('approval_required', models.BooleanField(default=False, help_text='When on, a student who enters the code waits until a teacher accepts them.', verbose_name='teacher approves new students')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('teachers', models.ManyToManyField(related_name='classes_taught', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("code", models.CharField(max_length=6, unique=True, verbose_name="join code")),
+                (
+                    "approval_required",
+                    models.BooleanField(
+                        default=False,
+                        help_text="When on, a student who enters the code waits until a teacher accepts them.",
+                        verbose_name="teacher approves new students",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("teachers", models.ManyToManyField(related_name="classes_taught", to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'verbose_name': 'class',
-                'verbose_name_plural': 'classes',
-                'ordering': ['name', 'pk'],
+                "verbose_name": "class",
+                "verbose_name_plural": "classes",
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Group',
+            name="Group",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('classroom', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='groups', to='classroom.classroom')),
-                ('members', models.ManyToManyField(blank=True, related_name='class_groups', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "classroom",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="groups", to="classroom.classroom"
+                    ),
+                ),
+                (
+                    "members",
+                    models.ManyToManyField(blank=True, related_name="class_groups", to=settings.AUTH_USER_MODEL),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path_hruid', models.CharField(max_length=200)),
-                ('path_language', models.CharField(max_length=8)),
-                ('title', models.CharField(max_length=500)),
-                ('deadline', models.DateTimeField(blank=True, null=True, verbose_name='deadline')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('classroom', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='classroom.classroom')),
-                ('groups', models.ManyToManyField(blank=True, related_name='assignments', to='classroom.group')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("path_hruid", models.CharField(max_length=200)),
+                ("path_language", models.CharField(max_length=8)),
+                ("title", models.CharField(max_length=500)),
+                ("deadline", models.DateTimeField(blank=True, null=True, verbose_name="deadline")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "classroom",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="classroom.classroom",
+                    ),
+                ),
+                ("groups", models.ManyToManyField(blank=True, related_name="assignments", to="classroom.group")),
             ],
             options={
-                'ordering': [models.OrderBy(models.F('deadline'), nulls_last=True), 'pk'],
+                "ordering": [models.OrderBy(models.F("deadline"), nulls_last=True), "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for approval'), ('active', 'Member')], default='active', max_length=16)),
-                ('joined_at', models.DateTimeField(auto_now_add=True)),
-                ('classroom', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='classroom.classroom')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='class_memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Waiting for approval"), ("active", "Member")],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "classroom",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="classroom.classroom",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="class_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['user__username'],
+                "ordering": ["user__username"],
             },
         ),
         migrations.AddConstraint(
-            model_name='group',
-            constraint=models.UniqueConstraint(fields=('classroom', 'name'), name='unique_group_name'),
+            model_name="group",
+            constraint=models.UniqueConstraint(fields=("classroom", "name"), name="unique_group_name"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['path_hruid', 'path_language'], name='classroom_a_path_hr_d1fd55_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["path_hruid", "path_language"], name="classroom_a_path_hr_d1fd55_idx"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('classroom', 'user'), name='unique_class_membership'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(fields=("classroom", "user"), name="unique_class_membership"),
         ),
     ]

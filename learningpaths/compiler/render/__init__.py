@@ -7,6 +7,7 @@ and ``types`` the boundary types. ``content_types`` picks what to render per con
 ``ct_schema`` build pieces; ``rawhtml`` rewrites author HTML; ``sanitize`` is the security
 boundary. The author's guide is docs/authoring.md.
 """
+
 from .renderer import render, render_object
 from .types import TRANSCLUSION_MARKER, Reference, Rendered, RenderInput
 

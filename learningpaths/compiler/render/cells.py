@@ -7,6 +7,7 @@ Run/Stop/Reset). ```` ```python setup ```` → the same inside ``<div hidden cla
 code the page runs first, not shown. Every cell is also recorded in ``Rendered.cells`` for
 ``compilecontent --execute``.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,12 +36,24 @@ def _options(ctx: RenderContext, doc: Doc, line: int, words: list[str]) -> dict[
         name, eq, value = word.partition("=")
         name = name.lower()
         if not eq or not _OPTION.fullmatch(name) or name in RESERVED:
-            ctx.error(doc, line, Code.CELL, f"cell option '{word}' is not name=value; it is ignored",
-                      "write e.g. ```python run id=train returns=accuracy", 1)
+            ctx.error(
+                doc,
+                line,
+                Code.CELL,
+                f"cell option '{word}' is not name=value; it is ignored",
+                "write e.g. ```python run id=train returns=accuracy",
+                1,
+            )
             continue
         if name == "id" and not _ID.fullmatch(value):
-            ctx.error(doc, line, Code.CELL, f"cell id '{value}' must start with a letter and use letters,"
-                      " digits, '_' and '-'", "", 1)
+            ctx.error(
+                doc,
+                line,
+                Code.CELL,
+                f"cell id '{value}' must start with a letter and use letters, digits, '_' and '-'",
+                "",
+                1,
+            )
             continue
         options[name] = value
     return options
@@ -63,8 +76,17 @@ def render_cell(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, 
     if not code.strip():
         ctx.warn(doc, line, Code.CELL, "empty runnable cell", "put Python code between the fences", 1)
     number = len(ctx.cells) + 1
-    ctx.cells.append({"n": number, "id": cell_id, "code": code, "line": line, "setup": setup,
-                      "options": options, "teacher_only": teacher})
+    ctx.cells.append(
+        {
+            "n": number,
+            "id": cell_id,
+            "code": code,
+            "line": line,
+            "setup": setup,
+            "options": options,
+            "teacher_only": teacher,
+        }
+    )
     data = "".join(f' data-{name}="{attr(value)}"' for name, value in options.items())
     pre = f'<pre><code class="language-python">{escape(code, quote=False)}</code></pre>'
     if setup:

@@ -3,6 +3,7 @@
 Objects described by ``metadata.md``/``metadata.yaml`` have no body: the content is the first
 matching file of the folder (top-level files first, then by name).
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -43,9 +44,13 @@ def _file_doc(ctx: RenderContext, rel: str, text: str) -> Doc:
 
 def _missing(ctx: RenderContext, what: str) -> Variants:
     files = ", ".join(sorted(ctx.inp.files)) or "no files"
-    ctx.error(_source_doc(ctx), 0, Code.CONTENT_TYPE,
-              f"content_type '{ctx.inp.content_type}' needs {what} in the object folder",
-              f"the folder holds: {files}")
+    ctx.error(
+        _source_doc(ctx),
+        0,
+        Code.CONTENT_TYPE,
+        f"content_type '{ctx.inp.content_type}' needs {what} in the object folder",
+        f"the folder holds: {files}",
+    )
     return "", ""
 
 
@@ -76,9 +81,14 @@ def _markdown(ctx: RenderContext, clean: Clean, *, ct_schema: bool = False) -> V
         grid = render_ct_schema(ctx, doc, clean)
         if grid is not None:
             return grid
-        ctx.warn(doc, doc.line_base, Code.CONTENT_TYPE, "text/ct-schema object has none of the six sections",
-                 "wrap the parts in <context>, <decomposition>, <patternRecognition>, <abstraction>,"
-                 " <algorithms> and <implementation>")
+        ctx.warn(
+            doc,
+            doc.line_base,
+            Code.CONTENT_TYPE,
+            "text/ct-schema object has none of the six sections",
+            "wrap the parts in <context>, <decomposition>, <patternRecognition>, <abstraction>,"
+            " <algorithms> and <implementation>",
+        )
     return render_markdown(ctx, doc)
 
 
@@ -119,8 +129,7 @@ def _blockly(ctx: RenderContext) -> Variants:
     if asset is None:
         return _missing(ctx, "a Blockly .xml file")
     xml = ctx.read_text(asset.rel, _source_doc(ctx), 0)
-    html = media.blockly(xml, asset.url, asset.rel, ctx.key.language,
-                         str(ctx.inp.metadata.get("title") or "")) + "\n"
+    html = media.blockly(xml, asset.url, asset.rel, ctx.key.language, str(ctx.inp.metadata.get("title") or "")) + "\n"
     return html, html
 
 
@@ -129,23 +138,36 @@ def _extern(ctx: RenderContext) -> Variants:
     doc = _source_doc(ctx)
     url = str(meta.get("content_location") or "").strip()
     if url.lower() in PLACEHOLDERS or not url.lower().startswith(("http://", "https://")):
-        ctx.error(doc, _meta_line(ctx, "content_location"), Code.CONTENT_TYPE,
-                  f"an extern object needs content_location: the http(s) URL to embed (got '{url}')",
-                  "content_location: https://www.youtube.com/watch?v=…")
+        ctx.error(
+            doc,
+            _meta_line(ctx, "content_location"),
+            Code.CONTENT_TYPE,
+            f"an extern object needs content_location: the http(s) URL to embed (got '{url}')",
+            "content_location: https://www.youtube.com/watch?v=…",
+        )
         return "", ""
     aspect = str(meta.get("aspect_ratio") or "iframe-1-1")
     if aspect not in ASPECTS:
-        ctx.warn(doc, _meta_line(ctx, "aspect_ratio"), Code.FIELD_VALUE,
-                 f"aspect_ratio '{aspect}' is not one of {', '.join(ASPECTS)}; iframe-1-1 is used", "")
+        ctx.warn(
+            doc,
+            _meta_line(ctx, "aspect_ratio"),
+            Code.FIELD_VALUE,
+            f"aspect_ratio '{aspect}' is not one of {', '.join(ASPECTS)}; iframe-1-1 is used",
+            "",
+        )
         aspect = "iframe-1-1"
     src = media.embed_url(url)
     title = str(meta.get("title") or "")
     if host_allowed(src, ctx.options.iframe_allowlist):
         html = media.iframe(src, title, aspect) + "\n"
     else:
-        ctx.warn(doc, _meta_line(ctx, "content_location"), Code.IFRAME_HOST,
-                 f"the host of '{url}' is not on the iframe allowlist; a link is shown instead",
-                 "allowed hosts: " + ", ".join(ctx.options.iframe_allowlist))
+        ctx.warn(
+            doc,
+            _meta_line(ctx, "content_location"),
+            Code.IFRAME_HOST,
+            f"the host of '{url}' is not on the iframe allowlist; a link is shown instead",
+            "allowed hosts: " + ", ".join(ctx.options.iframe_allowlist),
+        )
         html = f"<p>{media.external_link(url, title or url)}</p>\n"
     return html, html
 
@@ -191,8 +213,12 @@ def render_content(ctx: RenderContext, clean: Clean) -> Variants:
     }
     handler = handlers.get(content_type)
     if handler is None:
-        ctx.warn(_source_doc(ctx), 0, Code.CONTENT_TYPE,
-                 f"unknown content_type '{content_type}'; the body is rendered as Markdown",
-                 "known types: " + ", ".join(handlers))
+        ctx.warn(
+            _source_doc(ctx),
+            0,
+            Code.CONTENT_TYPE,
+            f"unknown content_type '{content_type}'; the body is rendered as Markdown",
+            "known types: " + ", ".join(handlers),
+        )
         return _markdown(ctx, clean)
     return handler()

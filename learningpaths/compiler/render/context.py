@@ -4,6 +4,7 @@ One ``RenderContext`` lives for one ``render_object`` call. Markdown plugins rea
 ``env["lp"]`` and the document being parsed through ``env["doc"]`` (see ``markdown.py``); they
 record problems here instead of raising.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -78,8 +79,9 @@ class RenderContext:
         self._seen: set[tuple] = set()
 
     # -- diagnostics -------------------------------------------------------------------------
-    def report(self, doc: Doc, line: int, severity: str, code: Code, message: str,
-               hint: str = "", col: int = 0) -> None:
+    def report(
+        self, doc: Doc, line: int, severity: str, code: Code, message: str, hint: str = "", col: int = 0
+    ) -> None:
         """Record a diagnostic; ``line`` is already a 1-based line of the source file."""
         item = (doc.path, line, col, severity, code.value, message, hint)
         if item in self._seen:
@@ -109,20 +111,34 @@ class RenderContext:
         return self._fmt(template, "/objects/{hruid}/{language}/{version}/", version=version, **fields)
 
     def path_url(self, hruid: str, language: str) -> str:
-        return self._fmt(self.options.path_url, "/paths/{hruid}/{language}/",
-                         hruid=quote(hruid, safe=""), language=quote(language, safe=""))
+        return self._fmt(
+            self.options.path_url,
+            "/paths/{hruid}/{language}/",
+            hruid=quote(hruid, safe=""),
+            language=quote(language, safe=""),
+        )
 
     def asset_url(self, rel: str) -> str:
-        return self._fmt(self.options.asset_url, "/objects/{hruid}/{language}/{version}/assets/{path}",
-                         hruid=quote(self.key.hruid, safe=""), language=quote(self.key.language, safe=""),
-                         version=self.key.version, path=quote(rel, safe="/"))
+        return self._fmt(
+            self.options.asset_url,
+            "/objects/{hruid}/{language}/{version}/assets/{path}",
+            hruid=quote(self.key.hruid, safe=""),
+            language=quote(self.key.language, safe=""),
+            version=self.key.version,
+            path=quote(rel, safe="/"),
+        )
 
     def asset_prefix(self) -> str:
         """The URL prefix every asset of this object starts with (for the sanitiser)."""
         marker = "\x00"
-        url = self._fmt(self.options.asset_url, "/objects/{hruid}/{language}/{version}/assets/{path}",
-                        hruid=quote(self.key.hruid, safe=""), language=quote(self.key.language, safe=""),
-                        version=self.key.version, path=marker)
+        url = self._fmt(
+            self.options.asset_url,
+            "/objects/{hruid}/{language}/{version}/assets/{path}",
+            hruid=quote(self.key.hruid, safe=""),
+            language=quote(self.key.language, safe=""),
+            version=self.key.version,
+            path=marker,
+        )
         return url.split(marker, 1)[0]
 
     # -- files -------------------------------------------------------------------------------
@@ -136,8 +152,7 @@ class RenderContext:
             return None
 
     # -- assets ------------------------------------------------------------------------------
-    def resolve_asset(self, raw: str, doc: Doc, line0: int | None, teacher: bool,
-                      *, what: str = "file") -> AssetLink:
+    def resolve_asset(self, raw: str, doc: Doc, line0: int | None, teacher: bool, *, what: str = "file") -> AssetLink:
         """Resolve a relative URL from the source against the object folder.
 
         Records the asset (with its teacher-only flag) when it exists; reports
@@ -150,9 +165,14 @@ class RenderContext:
         col = doc.col(line0, raw.partition("#")[0])
         norm = posixpath.normpath(path) if path else ""
         if path.startswith("/") or norm == ".." or norm.startswith("../"):
-            self.error(doc, line, Code.ASSET_OUTSIDE,
-                       f"'{raw}' points outside the object folder",
-                       "put the file in this object's folder (e.g. embed/) and link to it relatively", col)
+            self.error(
+                doc,
+                line,
+                Code.ASSET_OUTSIDE,
+                f"'{raw}' points outside the object folder",
+                "put the file in this object's folder (e.g. embed/) and link to it relatively",
+                col,
+            )
             return AssetLink("", "#", False, fragment)
         rel = norm if norm != "." else ""
         url = self.asset_url(rel) + (f"#{fragment}" if fragment else "")
@@ -162,8 +182,9 @@ class RenderContext:
         hint = did_you_mean(rel, self.files) or _near_by_case(rel, self.files)
         if not hint:
             hint = "the folder holds no such file; check the name and extension"
-        self.error(doc, line, Code.ASSET_MISSING, f"{what} '{rel or raw}' does not exist in the object folder",
-                   hint, col)
+        self.error(
+            doc, line, Code.ASSET_MISSING, f"{what} '{rel or raw}' does not exist in the object folder", hint, col
+        )
         return AssetLink(rel, url, False, fragment)
 
 

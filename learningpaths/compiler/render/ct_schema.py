@@ -13,6 +13,7 @@ our own layout and labels (no external images)::
 Each section is rendered and sanitised on its own, so stray tags (the real sample has a lone
 ``</div>``) cannot break the grid.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,10 +27,15 @@ from .markdown import render_markdown
 SECTIONS = ("context", "decomposition", "patternRecognition", "abstraction", "algorithms", "implementation")
 LABELS = {
     "nl": ("Context", "Decompositie", "Patroonherkenning", "Abstractie", "Algoritmisch denken", "Implementatie"),
-    "en": ("Context", "Decomposition", "Pattern recognition", "Abstraction", "Algorithmic thinking",
-           "Implementation"),
-    "fr": ("Contexte", "Décomposition", "Reconnaissance de motifs", "Abstraction", "Pensée algorithmique",
-           "Mise en œuvre"),
+    "en": ("Context", "Decomposition", "Pattern recognition", "Abstraction", "Algorithmic thinking", "Implementation"),
+    "fr": (
+        "Contexte",
+        "Décomposition",
+        "Reconnaissance de motifs",
+        "Abstraction",
+        "Pensée algorithmique",
+        "Mise en œuvre",
+    ),
 }
 _CANONICAL = {name.lower(): name for name in SECTIONS}
 _SECTION = re.compile(r"<(" + "|".join(SECTIONS) + r")\s*>(.*?)</\1\s*>", re.S | re.I)
@@ -43,8 +49,13 @@ def render_ct_schema(ctx: RenderContext, doc: Doc, clean: Callable[[str], str]) 
         name = _CANONICAL[match.group(1).lower()]
         line = doc.line_base + doc.text.count("\n", 0, match.start(2))
         if name in found:
-            ctx.warn(doc, line, Code.CONTENT_TYPE, f"ct-schema section <{name}> appears twice; the first is shown",
-                     "keep one of each section")
+            ctx.warn(
+                doc,
+                line,
+                Code.CONTENT_TYPE,
+                f"ct-schema section <{name}> appears twice; the first is shown",
+                "keep one of each section",
+            )
             continue
         student, teacher = render_markdown(ctx, Doc(doc.path, line, match.group(2)))
         found[name] = (clean(student), clean(teacher))
@@ -52,17 +63,23 @@ def render_ct_schema(ctx: RenderContext, doc: Doc, clean: Callable[[str], str]) 
         return None
     leftover = _TAGS.sub("", _SECTION.sub("", doc.text)).strip()
     if leftover:
-        ctx.warn(doc, doc.line_base, Code.CONTENT_TYPE,
-                 f"text outside the six ct-schema sections is not shown: '{leftover[:40]}'",
-                 "put it inside <context>…</context> or another section")
+        ctx.warn(
+            doc,
+            doc.line_base,
+            Code.CONTENT_TYPE,
+            f"text outside the six ct-schema sections is not shown: '{leftover[:40]}'",
+            "put it inside <context>…</context> or another section",
+        )
     labels = LABELS.get(ctx.key.language, LABELS["en"])
     variants = []
     for variant in (0, 1):
         cells = []
         for name, text in zip(SECTIONS, labels, strict=True):
             body = found.get(name, ("", ""))[variant]
-            cells.append(f'<section class="ct_schema_cell ct_schema_{name}" aria-label="{escape(text)}">'
-                         f'<div class="ct_schema_label">{escape(text)}</div>'
-                         f'<div class="ct_schema_body">\n{body}</div></section>')
+            cells.append(
+                f'<section class="ct_schema_cell ct_schema_{name}" aria-label="{escape(text)}">'
+                f'<div class="ct_schema_label">{escape(text)}</div>'
+                f'<div class="ct_schema_body">\n{body}</div></section>'
+            )
         variants.append('<div class="ct_schema_container">\n' + "\n".join(cells) + "\n</div>\n")
     return variants[0], variants[1]

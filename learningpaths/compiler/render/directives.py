@@ -11,6 +11,7 @@ Image form ``![alt](@name/rest "title")`` embeds; link form ``[text](@name/rest)
 | ``@blockly/<rel.xml>`` | the Blockly figure (see media.blockly) | download link |
 | ``@widget/<name>?k=v`` | widget placeholder (widgets.py) | error |
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -29,8 +30,6 @@ FILES = ("pdf", "audio", "blockly")
 KNOWN = ("learning-object", *EMBEDS, *FILES, "widget")
 
 
-
-
 def _unknown(ctx: RenderContext, doc: Doc, line0: int | None, url: str, name: str) -> None:
     hint = did_you_mean(name.lower(), KNOWN) or "known directives: " + ", ".join("@" + k for k in KNOWN)
     ctx.error(doc, doc.line(line0), Code.DIRECTIVE, f"unknown directive '@{name}'", hint, doc.col(line0, url))
@@ -39,13 +38,20 @@ def _unknown(ctx: RenderContext, doc: Doc, line0: int | None, url: str, name: st
 def _file(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, name: str, rest: str):
     what = {"pdf": "PDF", "audio": "audio file", "blockly": "Blockly file"}[name]
     if not rest.strip():
-        ctx.error(doc, doc.line(line0), Code.DIRECTIVE, f"@{name} needs a file name",
-                  f"write @{name}/<path in this folder>", doc.col(line0, "@" + name))
+        ctx.error(
+            doc,
+            doc.line(line0),
+            Code.DIRECTIVE,
+            f"@{name} needs a file name",
+            f"write @{name}/<path in this folder>",
+            doc.col(line0, "@" + name),
+        )
     return ctx.resolve_asset(rest.strip(), doc, line0, teacher, what=what)
 
 
-def embed_directive(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, url: str,
-                    alt: str, title: str) -> tuple[str, bool]:
+def embed_directive(
+    ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, url: str, alt: str, title: str
+) -> tuple[str, bool]:
     """The image form. Returns (trusted HTML, is block-level)."""
     match = DIRECTIVE.match(url)
     name, rest = (match.group(1), match.group(2) or "") if match else (url[1:], "")
@@ -62,15 +68,26 @@ def embed_directive(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bo
     if name in EMBEDS:
         target = rest.strip()
         if not target.lower().startswith(("http://", "https://")):
-            ctx.error(doc, line, Code.DIRECTIVE_OPTION, f"@{name} needs a full http(s) URL, got '{target}'",
-                      f"write @{name}/https://…", doc.col(line0, url))
+            ctx.error(
+                doc,
+                line,
+                Code.DIRECTIVE_OPTION,
+                f"@{name} needs a full http(s) URL, got '{target}'",
+                f"write @{name}/https://…",
+                doc.col(line0, url),
+            )
             return escape(alt), False
         src = media.embed_url(target)
         if host_allowed(src, ctx.options.iframe_allowlist):
             return media.iframe(src, title or alt), True
-        ctx.warn(doc, line, Code.IFRAME_HOST,
-                 f"@{name}: the host of '{target}' is not on the iframe allowlist; it is shown as a link",
-                 "allowed hosts: " + ", ".join(ctx.options.iframe_allowlist), doc.col(line0, url))
+        ctx.warn(
+            doc,
+            line,
+            Code.IFRAME_HOST,
+            f"@{name}: the host of '{target}' is not on the iframe allowlist; it is shown as a link",
+            "allowed hosts: " + ", ".join(ctx.options.iframe_allowlist),
+            doc.col(line0, url),
+        )
         return media.external_link(target, alt or title or target), False
     if name in FILES:
         asset = _file(ctx, doc, line0, teacher, name, rest)
@@ -87,8 +104,9 @@ def embed_directive(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bo
     return escape(alt), False
 
 
-def link_directive(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool,
-                   url: str) -> tuple[str, dict[str, str]]:
+def link_directive(
+    ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, url: str
+) -> tuple[str, dict[str, str]]:
     """The link form. Returns (href, extra attributes)."""
     match = DIRECTIVE.match(url)
     name, rest = (match.group(1), match.group(2) or "") if match else (url[1:], "")
@@ -108,8 +126,14 @@ def link_directive(ctx: RenderContext, doc: Doc, line0: int | None, teacher: boo
             extra["class"] = "lp-asset-missing"
         return asset.url, extra
     if name == "widget":
-        ctx.error(doc, doc.line(line0), Code.DIRECTIVE, "@widget is embedded as an image, not linked",
-                  "write ![Label](@widget/name?param=value)", doc.col(line0, url))
+        ctx.error(
+            doc,
+            doc.line(line0),
+            Code.DIRECTIVE,
+            "@widget is embedded as an image, not linked",
+            "write ![Label](@widget/name?param=value)",
+            doc.col(line0, url),
+        )
         return "#", {}
     _unknown(ctx, doc, line0, url, name)
     return "#", {}

@@ -21,6 +21,7 @@ its inputs (name = question id), then its key.
 * essay: textarea.
   ``None`` (or ``{"feedback"}`` / ``{"general_feedback"}``)
 """
+
 from __future__ import annotations
 
 import re
@@ -74,8 +75,11 @@ def _label_html(spec: QuestionSpec, source: str, doc: Doc, md: MarkdownFn) -> st
 
 def render_form(spec: QuestionSpec, qid: str, language: str, doc: Doc, md: MarkdownFn) -> tuple[str, str, list[str]]:
     """(form HTML, plain prompt, plain option labels)."""
-    prompt_html = (f"<p>{escape(spec.prompt)}</p>" if spec.fmt == "plain"
-                   else md(spec.prompt, Doc(doc.path, spec.line, spec.prompt), True))
+    prompt_html = (
+        f"<p>{escape(spec.prompt)}</p>"
+        if spec.fmt == "plain"
+        else md(spec.prompt, Doc(doc.path, spec.line, spec.prompt), True)
+    )
     name = attr(qid)
     if spec.kind == "description":
         return f'<div class="lp-question-description">{prompt_html}</div>\n', text_of(prompt_html), []
@@ -84,35 +88,45 @@ def render_form(spec: QuestionSpec, qid: str, language: str, doc: Doc, md: Markd
     if spec.kind == "multiple_choice":
         kind = "checkbox" if spec.multiple else "radio"
         for i, html in enumerate(labels):
-            body.append(f'<label class="lp-option"><input type="{kind}" name="{name}" value="{i}"> '
-                        f'<span>{html}</span></label>')
+            body.append(
+                f'<label class="lp-option"><input type="{kind}" name="{name}" value="{i}"> <span>{html}</span></label>'
+            )
     elif spec.kind == "true_false":
         for value, word in enumerate(("true", "false")):  # option 0 is "true", as in Question.options
-            body.append(f'<label class="lp-option"><input type="radio" name="{name}" value="{value}"> '
-                        f'<span>{escape(label(language, word))}</span></label>')
+            body.append(
+                f'<label class="lp-option"><input type="radio" name="{name}" value="{value}"> '
+                f"<span>{escape(label(language, word))}</span></label>"
+            )
     elif spec.kind == "short_answer":
-        body.append(f'<input type="text" name="{name}" autocomplete="off" spellcheck="false"'
-                    f' aria-label="{attr(text_of(prompt_html)[:80])}">')
+        body.append(
+            f'<input type="text" name="{name}" autocomplete="off" spellcheck="false"'
+            f' aria-label="{attr(text_of(prompt_html)[:80])}">'
+        )
     elif spec.kind == "numerical":
-        body.append(f'<input type="number" step="any" name="{name}" autocomplete="off"'
-                    f' aria-label="{attr(text_of(prompt_html)[:80])}">')
+        body.append(
+            f'<input type="number" step="any" name="{name}" autocomplete="off"'
+            f' aria-label="{attr(text_of(prompt_html)[:80])}">'
+        )
     elif spec.kind == "matching":
         options = "".join(f'<option value="{j}">{escape(c)}</option>' for j, c in enumerate(spec.choices))
         for i, html in enumerate(labels):
-            body.append(f'<label class="lp-match"><span>{html}</span> <select name="{name}-{i}">'
-                        f'<option value="">{escape(label(language, "choose"))}</option>{options}</select></label>')
+            body.append(
+                f'<label class="lp-match"><span>{html}</span> <select name="{name}-{i}">'
+                f'<option value="">{escape(label(language, "choose"))}</option>{options}</select></label>'
+            )
     else:  # essay
         body.append(f'<textarea name="{name}" rows="6" aria-label="{attr(text_of(prompt_html)[:80])}"></textarea>')
-    html = (f'<form class="lp-question" data-question-id="{name}" data-kind="{spec.kind}">\n'
-            f'<div class="lp-question-prompt">{prompt_html}</div>\n'
-            f'<fieldset class="lp-question-answer">\n' + "\n".join(body) + "\n</fieldset>\n"
-            f'<button type="submit" class="lp-question-submit">{escape(label(language, "check"))}</button>\n'
-            '<div class="lp-question-feedback" aria-live="polite"></div>\n</form>\n')
+    html = (
+        f'<form class="lp-question" data-question-id="{name}" data-kind="{spec.kind}">\n'
+        f'<div class="lp-question-prompt">{prompt_html}</div>\n'
+        f'<fieldset class="lp-question-answer">\n' + "\n".join(body) + "\n</fieldset>\n"
+        f'<button type="submit" class="lp-question-submit">{escape(label(language, "check"))}</button>\n'
+        '<div class="lp-question-feedback" aria-live="polite"></div>\n</form>\n'
+    )
     return html, text_of(prompt_html), [text_of(x) for x in labels]
 
 
-def emit_questions(ctx: RenderContext, specs: list[QuestionSpec], doc: Doc, teacher: bool,
-                   md: MarkdownFn) -> str:
+def emit_questions(ctx: RenderContext, specs: list[QuestionSpec], doc: Doc, teacher: bool, md: MarkdownFn) -> str:
     """Number, render and record ``specs`` (one fenced block's worth); returns their HTML."""
     out = []
     for spec in specs:
@@ -127,14 +141,21 @@ def emit_questions(ctx: RenderContext, specs: list[QuestionSpec], doc: Doc, teac
             qid = f"q{n}"
         ctx.question_ids.add(qid)
         html, prompt, labels = render_form(spec, qid, ctx.key.language, doc, md)
-        options = labels if spec.kind in ("multiple_choice", "matching") else (
-            [label(ctx.key.language, "true"), label(ctx.key.language, "false")] if spec.kind == "true_false" else [])
+        options = (
+            labels
+            if spec.kind in ("multiple_choice", "matching")
+            else (
+                [label(ctx.key.language, "true"), label(ctx.key.language, "false")] if spec.kind == "true_false" else []
+            )
+        )
         key = spec.key
         if spec.kind == "matching" and isinstance(key, dict):  # pairs: form field -> option value
-            key = {"pairs": {f"{qid}-{i}": str(j) for i, j in enumerate(key["answers"])},
-                   "choices": list(spec.choices), **key}
-        ctx.questions.append(Question(id=qid, kind=spec.kind, prompt=prompt, options=options, key=key,
-                                      line=spec.line))
+            key = {
+                "pairs": {f"{qid}-{i}": str(j) for i, j in enumerate(key["answers"])},
+                "choices": list(spec.choices),
+                **key,
+            }
+        ctx.questions.append(Question(id=qid, kind=spec.kind, prompt=prompt, options=options, key=key, line=spec.line))
         if teacher:
             ctx.teacher_questions.append(qid)
         out.append(html)

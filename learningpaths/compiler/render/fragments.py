@@ -3,6 +3,7 @@
 Takes the configured ``MarkdownIt`` as an argument: a core rule passes ``state.md`` (the parser
 that is running it), so no plugin has to import ``markdown.py``, which imports every plugin.
 """
+
 from __future__ import annotations
 
 from markdown_it import MarkdownIt

@@ -12,6 +12,7 @@ Multiple-choice answers are shown in a stable shuffled order (as Moodle shuffles
 right answer, usually written first, is not always first; the key uses the shown order.
 ``parse_gift`` never raises; problems come back as ``(line, message, hint)``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,12 +20,19 @@ import re
 
 from .forms import QuestionSpec, numeric_key
 
-_ESCAPES = {"\\~": "\ue001", "\\=": "\ue002", "\\#": "\ue003", "\\{": "\ue004", "\\}": "\ue005",
-            "\\:": "\ue006", "\\n": "\n"}
-_LITERAL = str.maketrans({"\ue001": "~", "\ue002": "=", "\ue003": "#", "\ue004": "{", "\ue005": "}",
-                          "\ue006": ":"})
-_MARKDOWN = str.maketrans({"\ue001": "\\~", "\ue002": "\\=", "\ue003": "\\#", "\ue004": "\\{",
-                           "\ue005": "\\}", "\ue006": "\\:"})
+_ESCAPES = {
+    "\\~": "\ue001",
+    "\\=": "\ue002",
+    "\\#": "\ue003",
+    "\\{": "\ue004",
+    "\\}": "\ue005",
+    "\\:": "\ue006",
+    "\\n": "\n",
+}
+_LITERAL = str.maketrans({"\ue001": "~", "\ue002": "=", "\ue003": "#", "\ue004": "{", "\ue005": "}", "\ue006": ":"})
+_MARKDOWN = str.maketrans(
+    {"\ue001": "\\~", "\ue002": "\\=", "\ue003": "\\#", "\ue004": "\\{", "\ue005": "\\}", "\ue006": "\\:"}
+)
 _ITEM = re.compile(r"([=~])([^=~]*)")
 _WEIGHT = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
 _TF = re.compile(r"^(T|TRUE|F|FALSE)\s*(#.*)?$", re.S | re.I)
@@ -74,7 +82,7 @@ def _split_feedback(text: str) -> tuple[str, str]:
 
 def _weight(text: str) -> tuple[float | None, str]:
     match = _WEIGHT.match(text)
-    return (float(match.group(1)), text[match.end():]) if match else (None, text)
+    return (float(match.group(1)), text[match.end() :]) if match else (None, text)
 
 
 def _number(text: str) -> float:
@@ -99,8 +107,13 @@ def _numerical(body: str, line: int, problems: list[Problem]) -> dict | None:
             else:
                 entry.update(value=_number(value), tolerance=0.0)
         except ValueError:
-            problems.append((line, f"numerical answer '{lit(value)}' is not a number, a value:tolerance or a min..max",
-                             "write e.g. {#3.14:0.01} or {#1..5}"))
+            problems.append(
+                (
+                    line,
+                    f"numerical answer '{lit(value)}' is not a number, a value:tolerance or a min..max",
+                    "write e.g. {#3.14:0.01} or {#1..5}",
+                )
+            )
             return None
         if feedback:
             entry["feedback"] = feedback
@@ -116,12 +129,18 @@ def _shuffled(items: list, seed: str) -> list:
     return sorted(items, key=lambda item: hashlib.sha256(f"{seed}\x00{item[2]}".encode()).hexdigest())
 
 
-def _choices(body: str, line: int, problems: list[Problem],
-             seed: str = "") -> tuple[str, dict, list[str], list[str]] | None:
+def _choices(
+    body: str, line: int, problems: list[Problem], seed: str = ""
+) -> tuple[str, dict, list[str], list[str]] | None:
     lead = body.split("=")[0].split("~")[0]
     if lead.strip():
-        problems.append((line, f"answers must start with '=' or '~', found '{lit(lead)[:30]}'",
-                         "escape a literal =, ~, #, {, } or : with a backslash"))
+        problems.append(
+            (
+                line,
+                f"answers must start with '=' or '~', found '{lit(lead)[:30]}'",
+                "escape a literal =, ~, #, {, } or : with a backslash",
+            )
+        )
         return None
     items = []
     for mark, item in _ITEM.findall(body):
@@ -132,17 +151,34 @@ def _choices(body: str, line: int, problems: list[Problem],
         items = _shuffled(items, seed)
         multiple = not any(mark == "=" for mark, *_ in items)
         weights = [w if w is not None else (100.0 if m == "=" else 0.0) for m, w, _, _ in items]
-        correct = [i for i, w in enumerate(weights) if w > 0] if multiple else \
-            [i for i, (m, *_rest) in enumerate(items) if m == "="]
+        correct = (
+            [i for i, w in enumerate(weights) if w > 0]
+            if multiple
+            else [i for i, (m, *_rest) in enumerate(items) if m == "="]
+        )
         if not correct:
-            problems.append((line, "multiple-choice question without a correct answer",
-                             "mark the right answer with '=' (or give weights like ~%50%)"))
+            problems.append(
+                (
+                    line,
+                    "multiple-choice question without a correct answer",
+                    "mark the right answer with '=' (or give weights like ~%50%)",
+                )
+            )
             return None
         if multiple and abs(sum(w for w in weights if w > 0) - 100) > 0.5:
-            problems.append((line, "the positive weights of a multiple-answer question do not add up to 100%",
-                             "e.g. ~%50%right ~%50%also right ~%-100%wrong"))
-        key = {"correct": correct, "multiple": multiple, "weights": weights,
-               "feedback": {str(i): fb for i, (_, _, _, fb) in enumerate(items) if fb}}
+            problems.append(
+                (
+                    line,
+                    "the positive weights of a multiple-answer question do not add up to 100%",
+                    "e.g. ~%50%right ~%50%also right ~%-100%wrong",
+                )
+            )
+        key = {
+            "correct": correct,
+            "multiple": multiple,
+            "weights": weights,
+            "feedback": {str(i): fb for i, (_, _, _, fb) in enumerate(items) if fb},
+        }
         return "multiple_choice", key, [_md(t) for _, _, t, _ in items], []
     arrows = ["->" in text for _, _, text, _ in items]
     if items and all(arrows):
@@ -157,9 +193,11 @@ def _choices(body: str, line: int, problems: list[Problem],
     if not answers:
         problems.append((line, "question without answers", "write answers like {=right ~wrong}, or {} for an essay"))
         return None
-    key = {"accepted": [text for text, weight in answers if weight >= 100],
-           "partial": [{"text": text, "weight": weight} for text, weight in answers if weight < 100],
-           "feedback": {lit(t): fb for _, _, t, fb in items if fb}}
+    key = {
+        "accepted": [text for text, weight in answers if weight >= 100],
+        "partial": [{"text": text, "weight": weight} for text, weight in answers if weight < 100],
+        "feedback": {lit(t): fb for _, _, t, fb in items if fb},
+    }
     return "short_answer", key, [], []
 
 
@@ -169,23 +207,29 @@ def _question(start: int, text: str, line_base: int, problems: list[Problem]) ->
     if text.startswith("$CATEGORY:"):
         return None
     title = re.match(r"^::(.*?)::", text, re.S)
-    rest = text[title.end():] if title else text
+    rest = text[title.end() :] if title else text
     fmt_match = re.match(r"^\s*\[(html|moodle|plain|markdown)\]", rest)
     fmt = "plain" if fmt_match and fmt_match.group(1) == "plain" else "markdown"
-    rest = rest[fmt_match.end():] if fmt_match else rest
+    rest = rest[fmt_match.end() :] if fmt_match else rest
     open_ = rest.find("{")
     if open_ < 0:
         return QuestionSpec("description", lit(rest) if fmt == "plain" else _md(rest), line, fmt=fmt)
     close = rest.find("}", open_)
-    answer_line = line + rest[:open_].count("\n") + (text[:title.end()].count("\n") if title else 0)
+    answer_line = line + rest[:open_].count("\n") + (text[: title.end()].count("\n") if title else 0)
     if close < 0:
-        problems.append((answer_line, "answer block '{' is never closed with '}'",
-                         "close it, or escape a literal brace as \\{"))
+        problems.append(
+            (answer_line, "answer block '{' is never closed with '}'", "close it, or escape a literal brace as \\{")
+        )
         return None
-    before, body, after = rest[:open_], rest[open_ + 1:close], rest[close + 1:]
+    before, body, after = rest[:open_], rest[open_ + 1 : close], rest[close + 1 :]
     if "{" in after:
-        problems.append((answer_line, "a question can have only one answer block {…}",
-                         "split it into separate questions separated by a blank line"))
+        problems.append(
+            (
+                answer_line,
+                "a question can have only one answer block {…}",
+                "split it into separate questions separated by a blank line",
+            )
+        )
     conv = lit if fmt == "plain" else _md
     prompt = conv(before) + (" _____ " + conv(after) if after.strip() else "")
     if not prompt.strip():
@@ -200,11 +244,15 @@ def _question(start: int, text: str, line_base: int, problems: list[Problem]) ->
     if stripped.startswith("#"):
         key = _numerical(stripped[1:], answer_line, problems)
         spec.kind = "numerical"
-    elif (tf := _TF.match(stripped)):
+    elif tf := _TF.match(stripped):
         feedback = (tf.group(2) or "").split("#")[1:] + ["", ""]
         truth = tf.group(1).upper().startswith("T")
-        key = {"correct": [0 if truth else 1], "answer": truth, "feedback_wrong": lit(feedback[0]),
-               "feedback_right": lit(feedback[1])}
+        key = {
+            "correct": [0 if truth else 1],
+            "answer": truth,
+            "feedback_wrong": lit(feedback[0]),
+            "feedback_right": lit(feedback[1]),
+        }
         spec.kind = "true_false"
     else:
         found = _choices(stripped, answer_line, problems, seed=prompt)

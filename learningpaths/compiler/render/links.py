@@ -3,6 +3,7 @@
 Used by the Markdown link/image plugin and by the raw-HTML rewriter, so a link means the same
 thing whichever way the author wrote it.
 """
+
 from __future__ import annotations
 
 import re
@@ -89,8 +90,11 @@ def dwengo_link(ctx: RenderContext, url: str) -> tuple[str, str, ObjectRef] | No
 
 
 def add_reference(ctx: RenderContext, ref: ObjectRef, kind: str, line: int, teacher: bool) -> None:
-    ctx.references.append(Reference(hruid=ref.hruid, language=ref.language, version=ref.version,
-                                    kind=kind, line=line, teacher_only=teacher))
+    ctx.references.append(
+        Reference(
+            hruid=ref.hruid, language=ref.language, version=ref.version, kind=kind, line=line, teacher_only=teacher
+        )
+    )
 
 
 @dataclass
@@ -100,8 +104,9 @@ class Href:
     broken: bool = False
 
 
-def rewrite_href(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, url: str,
-                 *, what: str = "linked file") -> Href:
+def rewrite_href(
+    ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, url: str, *, what: str = "linked file"
+) -> Href:
     """Where a link (``<a href>``) should point. Directives are handled by ``directives.py``."""
     kind = kind_of(url)
     if kind == "external":
@@ -117,8 +122,9 @@ def rewrite_href(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool,
     return Href(url.strip())
 
 
-def rewrite_src(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, url: str,
-                *, what: str = "image") -> Href:
+def rewrite_src(
+    ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, url: str, *, what: str = "image"
+) -> Href:
     """Where an embedded resource (``<img src>`` etc.) should come from."""
     kind = kind_of(url)
     if kind == "relative":
@@ -128,6 +134,11 @@ def rewrite_src(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, 
 
 
 def report_bad_ref(ctx: RenderContext, doc: Doc, line0: int | None, raw: str, why: str) -> None:
-    ctx.error(doc, doc.line(line0), Code.REF_SYNTAX, f"malformed learning-object reference '{raw}': {why}",
-              "write it as @learning-object/<hruid>/<language>/<version>, e.g. @learning-object/lcd_m1/nl/3",
-              doc.col(line0, raw))
+    ctx.error(
+        doc,
+        doc.line(line0),
+        Code.REF_SYNTAX,
+        f"malformed learning-object reference '{raw}': {why}",
+        "write it as @learning-object/<hruid>/<language>/<version>, e.g. @learning-object/lcd_m1/nl/3",
+        doc.col(line0, raw),
+    )

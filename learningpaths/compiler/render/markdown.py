@@ -10,6 +10,7 @@ The text is parsed once; the teacher variant renders every token, the student va
 the tokens outside ``::: teacher`` containers. Everything recorded while parsing (assets,
 references, questions, cells) carries the teacher-only flag of where it was found.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -38,8 +39,16 @@ class _MarkdownIt(MarkdownIt):
 def get_md() -> MarkdownIt:
     md = _MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    for plugin in (htmlpre_plugin, containers_plugin, math_plugin, rawhtml_plugin, links_plugin, fences_plugin,
-                   blocks_plugin, anchors_plugin):
+    for plugin in (
+        htmlpre_plugin,
+        containers_plugin,
+        math_plugin,
+        rawhtml_plugin,
+        links_plugin,
+        fences_plugin,
+        blocks_plugin,
+        anchors_plugin,
+    ):
         md.use(plugin)
     return md
 
@@ -67,4 +76,3 @@ def render_markdown(ctx: RenderContext, doc: Doc, *, teacher: bool = False) -> t
     if len(student_tokens) == len(tokens):
         return teacher_html, teacher_html
     return md.renderer.render(student_tokens, md.options, env), teacher_html
-

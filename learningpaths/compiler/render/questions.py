@@ -13,6 +13,7 @@
 list of accepted strings (``case_sensitive: true`` to compare exactly); ``open``: no answer.
 ``parse_question`` never raises; problems come back as ``(line, severity, message, hint)``.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,9 +24,16 @@ import yaml
 from .context import did_you_mean
 from .forms import QuestionSpec, numeric_key
 
-KINDS = {"multiple_choice": "multiple_choice", "numeric": "numerical", "numerical": "numerical",
-         "short_text": "short_answer", "short_answer": "short_answer", "open": "essay", "essay": "essay",
-         "true_false": "true_false"}
+KINDS = {
+    "multiple_choice": "multiple_choice",
+    "numeric": "numerical",
+    "numerical": "numerical",
+    "short_text": "short_answer",
+    "short_answer": "short_answer",
+    "open": "essay",
+    "essay": "essay",
+    "true_false": "true_false",
+}
 FIELDS = ("id", "kind", "prompt", "options", "answer", "tolerance", "feedback", "multiple", "case_sensitive")
 ID = re.compile(r"[A-Za-z][\w-]*")
 
@@ -62,12 +70,24 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
             mark = getattr(exc, "context_mark", None) or mark
         where = line + mark.line if mark is not None else line
         reason = getattr(exc, "problem", None) or "invalid YAML"
-        problems.append((where, "error", f"question block is not valid YAML: {reason}",
-                         "write one 'key: value' per line; quote text that contains ': ' or starts with [ { * &"))
+        problems.append(
+            (
+                where,
+                "error",
+                f"question block is not valid YAML: {reason}",
+                "write one 'key: value' per line; quote text that contains ': ' or starts with [ { * &",
+            )
+        )
         return None, problems
     if not isinstance(data, dict):
-        problems.append((line, "error", "question block must be a YAML mapping (key: value lines)",
-                         "start with 'kind: multiple_choice' and 'prompt: …'"))
+        problems.append(
+            (
+                line,
+                "error",
+                "question block must be a YAML mapping (key: value lines)",
+                "start with 'kind: multiple_choice' and 'prompt: …'",
+            )
+        )
         return None, problems
     lines = _key_lines(src, line)
     for name in data:
@@ -82,8 +102,11 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
     kind = KINDS.get(str(raw_kind)) if raw_kind is not None else None
     if kind is None:
         hint = did_you_mean(str(raw_kind), KINDS) if raw_kind is not None else ""
-        bad("kind", "question block needs 'kind'" if raw_kind is None else f"unknown question kind '{raw_kind}'",
-            hint or "kind is one of multiple_choice, numeric, short_text, open")
+        bad(
+            "kind",
+            "question block needs 'kind'" if raw_kind is None else f"unknown question kind '{raw_kind}'",
+            hint or "kind is one of multiple_choice, numeric, short_text, open",
+        )
         return None, problems
     prompt = data.get("prompt")
     if not isinstance(prompt, (str, int, float)) or not str(prompt).strip():
@@ -107,8 +130,11 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
             elif isinstance(pick, str) and pick in spec.options:
                 indices.append(spec.options.index(pick))
             else:
-                bad("answer", f"answer {pick!r} is not an option index (0 to {len(options) - 1}) or an option's text",
-                    "indices count from 0: the first option is 0")
+                bad(
+                    "answer",
+                    f"answer {pick!r} is not an option index (0 to {len(options) - 1}) or an option's text",
+                    "indices count from 0: the first option is 0",
+                )
                 return None, problems
         multiple = bool(data.get("multiple", len(indices) > 1))
         spec.multiple = multiple
@@ -121,16 +147,21 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
         if not _is_number(tolerance) or tolerance < 0:
             bad("tolerance", "'tolerance' must be a number ≥ 0", "e.g. tolerance: 0.01")
             return None, problems
-        spec.key = {**numeric_key([{"value": float(answer), "tolerance": float(tolerance), "weight": 100.0}]),
-                    "feedback": feedback}
+        spec.key = {
+            **numeric_key([{"value": float(answer), "tolerance": float(tolerance), "weight": 100.0}]),
+            "feedback": feedback,
+        }
     elif kind == "short_answer":
         accepted = answer if isinstance(answer, list) else [answer]
         accepted = [str(a) for a in accepted if a is not None and str(a).strip()]
         if not accepted:
             bad("answer", "short_text question needs 'answer': the accepted text or a list of them")
             return None, problems
-        spec.key = {"accepted": accepted, "case_sensitive": bool(data.get("case_sensitive", False)),
-                    "feedback": feedback}
+        spec.key = {
+            "accepted": accepted,
+            "case_sensitive": bool(data.get("case_sensitive", False)),
+            "feedback": feedback,
+        }
     elif kind == "true_false":
         if not isinstance(answer, bool):
             bad("answer", "true_false question needs 'answer: true' or 'answer: false'")
@@ -138,7 +169,11 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
         spec.key = {"correct": [0 if answer else 1], "answer": answer, "feedback": feedback}
     else:  # essay
         if answer is not None:
-            bad("answer", "an 'open' question has no answer key; 'answer' is ignored",
-                "put a model answer in a '::: teacher' block", "warning")
+            bad(
+                "answer",
+                "an 'open' question has no answer key; 'answer' is ignored",
+                "put a model answer in a '::: teacher' block",
+                "warning",
+            )
         spec.key = {"feedback": feedback} if feedback else None
     return spec, problems

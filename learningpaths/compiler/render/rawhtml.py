@@ -9,6 +9,7 @@ numbers, rewrites ``<img src="rel.png">`` like Dwengo does, maps ``<center>`` to
 our own ``lp-*`` classes, ``data-lp-*`` and the other ``RESERVED_DATA`` attributes, so content
 cannot forge widgets, questions, cells or transclusion markers.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,10 +23,22 @@ from .links import rewrite_href, rewrite_src
 from .media import embed_url
 from .sanitize import host_allowed
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
-        "track", "wbr"}
-URL_ATTRS = {"href", "src", "xlink:href", "action", "formaction", "data", "poster", "background",
-             "cite", "codebase", "dynsrc", "lowsrc", "srcset"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+URL_ATTRS = {
+    "href",
+    "src",
+    "xlink:href",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "background",
+    "cite",
+    "codebase",
+    "dynsrc",
+    "lowsrc",
+    "srcset",
+}
 DROPPED_TAGS = {"object", "applet", "base", "meta", "link", "frame", "frameset", "param", "svg", "math"}
 # Attributes with a meaning for our page scripts: only the renderer may emit them.
 RESERVED_DATA = {"data-widget", "data-params", "data-question-id", "data-kind"}
@@ -54,8 +67,7 @@ class RawScope:
 
 
 class _Rewriter(HTMLParser):
-    def __init__(self, ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, scope: RawScope,
-                 inline: bool):
+    def __init__(self, ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, scope: RawScope, inline: bool):
         super().__init__(convert_charrefs=False)
         self.ctx, self.doc, self.line0, self.teacher, self.scope = ctx, doc, line0, teacher, scope
         self.center = "span" if inline else "div"  # <center> inside a paragraph must stay phrasing content
@@ -83,8 +95,11 @@ class _Rewriter(HTMLParser):
         if self.dropping:
             return
         if tag in ("script", "style"):
-            hint = ("interactive parts are widgets or runnable cells; see docs/authoring.md"
-                    if tag == "script" else "use the classes of docs/authoring.md instead of <style>")
+            hint = (
+                "interactive parts are widgets or runnable cells; see docs/authoring.md"
+                if tag == "script"
+                else "use the classes of docs/authoring.md instead of <style>"
+            )
             self._warn(f"<{tag}> is not allowed; it was removed with its content", hint)
             self.dropping = None if closed else tag
             return
@@ -98,8 +113,10 @@ class _Rewriter(HTMLParser):
         broken = external = has_target = False
         for name, value in attrs:
             if name.startswith("on"):
-                self._warn(f"event handler {name}=\"…\" on <{tag}> is not allowed; it was removed",
-                           "interactive parts are widgets or runnable cells; see docs/authoring.md")
+                self._warn(
+                    f'event handler {name}="…" on <{tag}> is not allowed; it was removed',
+                    "interactive parts are widgets or runnable cells; see docs/authoring.md",
+                )
                 continue
             if name.startswith("data-lp") or name in RESERVED_DATA:
                 continue
@@ -113,9 +130,9 @@ class _Rewriter(HTMLParser):
             if value is not None and name in URL_ATTRS:
                 flat = _CTRL.sub("", value).lower()
                 if flat.startswith(("javascript:", "vbscript:")) or (
-                        flat.startswith("data:") and not (tag == "img" and name == "src"
-                                                          and flat.startswith("data:image/"))):
-                    self._warn(f"{name}=\"{value[:30]}…\" on <{tag}> is a script or data URL; it was removed")
+                    flat.startswith("data:") and not (tag == "img" and name == "src" and flat.startswith("data:image/"))
+                ):
+                    self._warn(f'{name}="{value[:30]}…" on <{tag}> is a script or data URL; it was removed')
                     continue
                 if tag == "img" and name == "src":
                     href = rewrite_src(self.ctx, self.doc, line0, teacher, value)
@@ -129,8 +146,10 @@ class _Rewriter(HTMLParser):
                 elif tag == "iframe" and name == "src":
                     value = embed_url(value)
                     if not host_allowed(value, self.ctx.options.iframe_allowlist):
-                        self._warn(f"<iframe> from '{value[:60]}' is not on the iframe allowlist; it was removed",
-                                   "allowed hosts: " + ", ".join(self.ctx.options.iframe_allowlist))
+                        self._warn(
+                            f"<iframe> from '{value[:60]}' is not on the iframe allowlist; it was removed",
+                            "allowed hosts: " + ", ".join(self.ctx.options.iframe_allowlist),
+                        )
                         self.dropping = None if closed else "iframe"
                         return
             has_target = has_target or name == "target"
@@ -140,8 +159,14 @@ class _Rewriter(HTMLParser):
             self.dropping = None if closed else "iframe"
             return
         if tag == "img" and not any(n == "alt" for n, _ in new):  # alt="" marks a decorative image
-            self.ctx.warn(self.doc, self.doc.line(line0), Code.IMAGE_ALT, "<img> has no alt text",
-                          'describe the image: <img src="…" alt="what it shows">', self._where()[1])
+            self.ctx.warn(
+                self.doc,
+                self.doc.line(line0),
+                Code.IMAGE_ALT,
+                "<img> has no alt text",
+                'describe the image: <img src="…" alt="what it shows">',
+                self._where()[1],
+            )
         if tag == "a" and external and not has_target:
             new.append(("target", "_blank"))
         if broken:
@@ -204,8 +229,9 @@ def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
     return "<" + " ".join(parts) + ">"
 
 
-def rewrite_html(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, html: str,
-                 scope: RawScope, *, inline: bool = False) -> str:
+def rewrite_html(
+    ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, html: str, scope: RawScope, *, inline: bool = False
+) -> str:
     """Rewrite one raw-HTML token; ``scope`` carries open elements from earlier tokens."""
     parser = _Rewriter(ctx, doc, line0, teacher, scope, inline)
     try:

@@ -5,6 +5,7 @@ plugin, a content type, the GIFT parser, the sanitiser) becomes a single ``lp.re
 error on the object's file, and the build goes on. Nothing below it catches exceptions it does
 not expect; author problems are diagnostics recorded on the ``RenderContext``.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,9 @@ _EMPTY_P = re.compile(r"<p>\s*</p>\n?")
 def render(inp: RenderInput) -> Rendered:
     """``render_object`` without the safety net (tests call this to see real exceptions)."""
     ctx = RenderContext(inp)
-    cleaner = make_cleaner(iframe_allowlist=inp.options.iframe_allowlist, asset_prefix=ctx.asset_prefix(),
-                           transclusions=ctx.transclusions)
+    cleaner = make_cleaner(
+        iframe_allowlist=inp.options.iframe_allowlist, asset_prefix=ctx.asset_prefix(), transclusions=ctx.transclusions
+    )
 
     def clean(html: str) -> str:
         # The HTML parser closes a <p> before a block element that raw HTML put inside it,
@@ -35,9 +37,14 @@ def render(inp: RenderInput) -> Rendered:
     student_html = teacher_html if student == teacher else clean(student)
     student_html = remove_teacher_only(student_html).lstrip("\n")
     return Rendered(
-        html=student_html, teacher_html=teacher_html, asset_refs=ctx.asset_refs, references=ctx.references,
-        questions=ctx.questions, diagnostics=sorted(ctx.diagnostics, key=lambda d: (d.path, d.line, d.col)),
-        cells=ctx.cells, teacher_only_questions=ctx.teacher_questions,
+        html=student_html,
+        teacher_html=teacher_html,
+        asset_refs=ctx.asset_refs,
+        references=ctx.references,
+        questions=ctx.questions,
+        diagnostics=sorted(ctx.diagnostics, key=lambda d: (d.path, d.line, d.col)),
+        cells=ctx.cells,
+        teacher_only_questions=ctx.teacher_questions,
     )
 
 
@@ -47,7 +54,11 @@ def render_object(inp: RenderInput) -> Rendered:
         return render(inp)
     except Exception as exc:  # noqa: BLE001 - a renderer bug must not stop the build; report it on the object
         diagnostic = Diagnostic(
-            path=inp.source_path, line=0, col=0, severity="error", code=Code.RENDER_INTERNAL.value,
+            path=inp.source_path,
+            line=0,
+            col=0,
+            severity="error",
+            code=Code.RENDER_INTERNAL.value,
             message=f"the renderer failed on this object ({exc.__class__.__name__}: {exc})",
             hint="this is a bug in learningpaths; please report it with the file",
         )

@@ -5,6 +5,7 @@ renderer records every :class:`Reference` it finds, and leaves a ``TRANSCLUSION_
 another object is embedded (the link phase, ``transclude.py``, fills it in). These types import
 nothing from the renderer, so every module of it can import them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -4,6 +4,7 @@ Output: ``<div class="lp-widget" data-widget="neuron" data-params="{…JSON…}"
 aria-label="Neuron"></div>``. Parameter values stay strings (the widget interprets them); names
 must match ``[a-z0-9_-]+``; the widget name must be one of ``CompileOptions.widgets``.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,20 +36,27 @@ def render_widget(ctx: RenderContext, doc: Doc, line0: int | None, rest: str, al
     if name not in widgets:
         hint = did_you_mean(name, widgets) or "available widgets: " + ", ".join(widgets)
         ctx.error(doc, line, Code.DIRECTIVE_OPTION, f"unknown widget '{name}'", hint, col)
-        return (f'<div class="lp-widget lp-widget-missing" role="group" aria-label="{attr(alt or name)}">'
-                "</div>")
+        return f'<div class="lp-widget lp-widget-missing" role="group" aria-label="{attr(alt or name)}"></div>'
     params: dict[str, str] = {}
     for key, value in parse_params(query):
         if not _NAME.fullmatch(key):
-            ctx.error(doc, line, Code.DIRECTIVE_OPTION,
-                      f"widget parameter name '{key}' is not allowed; it was ignored",
-                      "parameter names use only a-z, 0-9, '_' and '-'", col)
+            ctx.error(
+                doc,
+                line,
+                Code.DIRECTIVE_OPTION,
+                f"widget parameter name '{key}' is not allowed; it was ignored",
+                "parameter names use only a-z, 0-9, '_' and '-'",
+                col,
+            )
             continue
         if key in params:
-            ctx.warn(doc, line, Code.DIRECTIVE_OPTION, f"widget parameter '{key}' is given twice; the last wins",
-                     "", col)
+            ctx.warn(
+                doc, line, Code.DIRECTIVE_OPTION, f"widget parameter '{key}' is given twice; the last wins", "", col
+            )
         params[key] = value
     data = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
     label = alt or name
-    return (f'<div class="lp-widget" data-widget="{attr(name)}" data-params="{attr(data)}" role="group"'
-            f' aria-label="{attr(label)}"></div>')
+    return (
+        f'<div class="lp-widget" data-widget="{attr(name)}" data-params="{attr(data)}" role="group"'
+        f' aria-label="{attr(label)}"></div>'
+    )

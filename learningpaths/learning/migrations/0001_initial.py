@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,51 +14,82 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PathProgress',
+            name="PathProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path_hruid', models.CharField(max_length=200)),
-                ('path_language', models.CharField(max_length=8)),
-                ('current_hruid', models.CharField(max_length=200)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='path_progress', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("path_hruid", models.CharField(max_length=200)),
+                ("path_language", models.CharField(max_length=8)),
+                ("current_hruid", models.CharField(max_length=200)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="path_progress",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'path_hruid', 'path_language'), name='unique_path_progress')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "path_hruid", "path_language"), name="unique_path_progress")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StepDone',
+            name="StepDone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path_hruid', models.CharField(max_length=200)),
-                ('path_language', models.CharField(max_length=8)),
-                ('object_hruid', models.CharField(max_length=200)),
-                ('first_seen', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps_done', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("path_hruid", models.CharField(max_length=200)),
+                ("path_language", models.CharField(max_length=8)),
+                ("object_hruid", models.CharField(max_length=200)),
+                ("first_seen", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps_done",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'path_hruid', 'path_language', 'object_hruid'), name='unique_step_done')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "path_hruid", "path_language", "object_hruid"), name="unique_step_done"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_hruid', models.CharField(max_length=200)),
-                ('object_language', models.CharField(max_length=8)),
-                ('object_version', models.IntegerField()),
-                ('question_id', models.CharField(max_length=100)),
-                ('answer', models.JSONField()),
-                ('correct', models.BooleanField(null=True)),
-                ('score', models.FloatField(null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='submissions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("object_hruid", models.CharField(max_length=200)),
+                ("object_language", models.CharField(max_length=8)),
+                ("object_version", models.IntegerField()),
+                ("question_id", models.CharField(max_length=100)),
+                ("answer", models.JSONField()),
+                ("correct", models.BooleanField(null=True)),
+                ("score", models.FloatField(null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="submissions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'object_hruid', 'object_language'], name='learning_su_user_id_6cb8bc_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "object_hruid", "object_language"], name="learning_su_user_id_6cb8bc_idx"
+                    )
+                ],
             },
         ),
     ]

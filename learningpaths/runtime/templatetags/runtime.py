@@ -1,4 +1,5 @@
 """``{% load runtime %}``: decide whether a page needs Python, and tell the page where it lives."""
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ _RUNTIME_MARKUP = re.compile(r"""class\s*=\s*["'][^"']*\blp-(?:cell|widget)\b"""
 _CELL_MARKUP = re.compile(r"""class\s*=\s*["'][^"']*\blp-cell\b""")
 # Widgets that train with the engine in the page's Python worker (see static/js/runtime/widgets/index.js).
 PYTHON_WIDGETS = ("playground", "learning-rate", "batch-modes")
-_PYTHON_WIDGET = re.compile(r"""data-widget\s*=\s*["'](?:%s)["']""" % "|".join(PYTHON_WIDGETS))
+_PYTHON_WIDGET = re.compile(r"""data-widget\s*=\s*["'](?:""" + "|".join(PYTHON_WIDGETS) + r""")["']""")
 
 
 @register.filter
@@ -55,7 +56,8 @@ def runtime_config(*, boot_early: bool = False) -> dict:
         "stdLibURL": reverse("runtime:pyc_file", args=[pyc["stdlib"]]) if pyc else None,
         "numpyPycURL": reverse("runtime:pyc_file", args=[pyc["numpy"]]) if pyc else None,
         "enginePycURL": reverse("runtime:engine_file", args=[engine_pyc])
-        if engine_pyc and (assets.ENGINE_OUT_DIR / engine_pyc).is_file() else None,
+        if engine_pyc and (assets.ENGINE_OUT_DIR / engine_pyc).is_file()
+        else None,
         "workerURL": static("js/runtime/worker.js"),
         "demosURL": "/api/demos/",
         "pyodideVersion": assets.PYODIDE_VERSION,

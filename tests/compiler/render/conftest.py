@@ -1,4 +1,5 @@
 """Helpers: build a RenderInput from a folder on disk (our test objects and Dwengo's samples)."""
+
 from __future__ import annotations
 
 import re
@@ -19,10 +20,13 @@ _FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n?", re.S)
 
 
 def folder_files(folder: Path) -> tuple[str, ...]:
-    return tuple(sorted(
-        p.relative_to(folder).as_posix() for p in folder.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and not p.name.startswith("metadata.")
-    ))
+    return tuple(
+        sorted(
+            p.relative_to(folder).as_posix()
+            for p in folder.rglob("*")
+            if p.is_file() and not p.name.startswith(".") and not p.name.startswith("metadata.")
+        )
+    )
 
 
 def load_object(folder: Path, options: CompileOptions | None = None) -> RenderInput:
@@ -39,24 +43,45 @@ def load_object(folder: Path, options: CompileOptions | None = None) -> RenderIn
         match = _FRONT.match(text)
         meta = yaml.safe_load(match.group(1)) if match else {}
         if name == "index.md":
-            body = text[match.end():] if match else text
-            body_line = text[:match.end()].count("\n") + 1 if match else 1
+            body = text[match.end() :] if match else text
+            body_line = text[: match.end()].count("\n") + 1 if match else 1
     key = ObjectKey(str(meta["hruid"]), str(meta["language"]), int(meta["version"]))
     display = source.relative_to(REPO.parent).as_posix() if REPO.parent in source.parents else str(source)
-    return RenderInput(key=key, content_type=meta["content_type"], folder=folder, source_path=display,
-                       body=body, body_line=body_line, files=folder_files(folder), metadata=meta,
-                       options=options or CompileOptions())
+    return RenderInput(
+        key=key,
+        content_type=meta["content_type"],
+        folder=folder,
+        source_path=display,
+        body=body,
+        body_line=body_line,
+        files=folder_files(folder),
+        metadata=meta,
+        options=options or CompileOptions(),
+    )
 
 
-def make_input(body: str | None, *, content_type: str = "text/markdown", folder: Path | None = None,
-               files: tuple[str, ...] | None = None, metadata: dict | None = None, language: str = "en",
-               options: CompileOptions | None = None, body_line: int = 1) -> RenderInput:
+def make_input(
+    body: str | None,
+    *,
+    content_type: str = "text/markdown",
+    folder: Path | None = None,
+    files: tuple[str, ...] | None = None,
+    metadata: dict | None = None,
+    language: str = "en",
+    options: CompileOptions | None = None,
+    body_line: int = 1,
+) -> RenderInput:
     """A RenderInput for an inline body; ``folder`` defaults to objects/basic."""
     folder = folder or OBJECTS / "basic"
     return RenderInput(
-        key=ObjectKey("demo", language, 1), content_type=content_type, folder=folder,
-        source_path="content/demo/index.md", body=body, body_line=body_line,
-        files=files if files is not None else folder_files(folder), metadata=metadata or {"title": "Demo"},
+        key=ObjectKey("demo", language, 1),
+        content_type=content_type,
+        folder=folder,
+        source_path="content/demo/index.md",
+        body=body,
+        body_line=body_line,
+        files=files if files is not None else folder_files(folder),
+        metadata=metadata or {"title": "Demo"},
         options=options or CompileOptions(),
     )
 

@@ -7,6 +7,7 @@ embed/diagram.svg, docs/guide.pdf, sound/beep.mp3, blocks/prog.xml, notes.txt).
 
 After an intended change, regenerate with ``LP_UPDATE_FIXTURES=1 pytest …`` and review the diff.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,11 @@ from .conftest import make_input, show
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FILES = sorted(FIXTURES.glob("*.md"))
-CASES = [(path.name, line, title, text, expected)
-         for path in FILES for line, title, text, expected in read_fixture_file(path)]
+CASES = [
+    (path.name, line, title, text, expected)
+    for path in FILES
+    for line, title, text, expected in read_fixture_file(path)
+]
 
 
 def _update() -> None:

@@ -1,8 +1,8 @@
 """The renderer never raises: random Markdown, odd inputs, and its own failures become diagnostics."""
+
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import learningpaths.compiler.render.renderer as renderer
 from learningpaths.compiler.render import render, render_object
@@ -10,16 +10,94 @@ from learningpaths.compiler.render import render, render_object
 from .conftest import make_input
 
 FRAGMENTS = [
-    "# ", "## ", "- ", "1. ", "> ", "```", "```python run id=a", "```python setup", "```gift", "```question",
-    "~~~", ":::", "::: teacher", "::: teacher T", "::: info", "::::", "\n", "\n\n", "    ", "|", "|---|",
-    "*", "_", "**", "`", "[", "]", "(", ")", "!", "![", "](", "@learning-object/", "@youtube/", "@pdf/",
-    "@audio/", "@blockly/", "@widget/", "@widget/neuron?", "@notebook/", "@nope/", "https://",
-    "www.youtube.com/watch?v=", "dwengo.org/learning-path.html?hruid=x&language=nl#a;nl;3", "img/logo.png",
-    "../", "./", "%", "&", "=", "~", "#", "{", "}", "\\", "\\\\(", "\\\\)", "\\\\[", "\\\\]", "$", "$$",
-    "<div>", "</div>", "<div class=\"teacher_only\">", "<span class=\"teacher_only\">", "</span>", "<img src=",
-    "<script>", "</script>", "<iframe src=", "<pre>", "</pre>", "<center>", "<!--", "-->", "\"", "'",
-    "kind: multiple_choice\nprompt: p\noptions: [a, b]\nanswer: 0", "::t:: q {=a ~b}", "{#1..2}", "{T}",
-    "<context>", "</context>", "µ", "é", "\t", "\r\n", "\x00",
+    "# ",
+    "## ",
+    "- ",
+    "1. ",
+    "> ",
+    "```",
+    "```python run id=a",
+    "```python setup",
+    "```gift",
+    "```question",
+    "~~~",
+    ":::",
+    "::: teacher",
+    "::: teacher T",
+    "::: info",
+    "::::",
+    "\n",
+    "\n\n",
+    "    ",
+    "|",
+    "|---|",
+    "*",
+    "_",
+    "**",
+    "`",
+    "[",
+    "]",
+    "(",
+    ")",
+    "!",
+    "![",
+    "](",
+    "@learning-object/",
+    "@youtube/",
+    "@pdf/",
+    "@audio/",
+    "@blockly/",
+    "@widget/",
+    "@widget/neuron?",
+    "@notebook/",
+    "@nope/",
+    "https://",
+    "www.youtube.com/watch?v=",
+    "dwengo.org/learning-path.html?hruid=x&language=nl#a;nl;3",
+    "img/logo.png",
+    "../",
+    "./",
+    "%",
+    "&",
+    "=",
+    "~",
+    "#",
+    "{",
+    "}",
+    "\\",
+    "\\\\(",
+    "\\\\)",
+    "\\\\[",
+    "\\\\]",
+    "$",
+    "$$",
+    "<div>",
+    "</div>",
+    '<div class="teacher_only">',
+    '<span class="teacher_only">',
+    "</span>",
+    "<img src=",
+    "<script>",
+    "</script>",
+    "<iframe src=",
+    "<pre>",
+    "</pre>",
+    "<center>",
+    "<!--",
+    "-->",
+    '"',
+    "'",
+    "kind: multiple_choice\nprompt: p\noptions: [a, b]\nanswer: 0",
+    "::t:: q {=a ~b}",
+    "{#1..2}",
+    "{T}",
+    "<context>",
+    "</context>",
+    "µ",
+    "é",
+    "\t",
+    "\r\n",
+    "\x00",
 ]
 
 markdown = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=40).map("".join)
@@ -78,8 +156,10 @@ def test_renderer_does_not_import_django():
     import subprocess
     import sys
 
-    code = ("import sys, learningpaths.compiler.render.content_types, learningpaths.compiler.render.sanitize;"
-            "sys.exit(1 if 'django' in sys.modules else 0)")
+    code = (
+        "import sys, learningpaths.compiler.render.content_types, learningpaths.compiler.render.sanitize;"
+        "sys.exit(1 if 'django' in sys.modules else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
@@ -87,7 +167,8 @@ def test_a_broken_rule_is_one_render_internal_error(broken_rule):
     result = render_object(make_input("# Title\n\nText."))
     assert [d.format() for d in result.diagnostics] == [
         "content/demo/index.md:0:0: error: the renderer failed on this object (ZeroDivisionError: division by zero) "
-        "[lp.render_internal]\n    hint: this is a bug in learningpaths; please report it with the file"]
+        "[lp.render_internal]\n    hint: this is a bug in learningpaths; please report it with the file"
+    ]
     assert (result.html, result.teacher_html, result.questions, result.cells) == ("", "", [], [])
 
 
@@ -103,5 +184,5 @@ def test_a_gift_parser_bug_is_not_hidden_as_an_author_error(monkeypatch):
 
 
 def test_html_the_parser_refuses_is_shown_as_text():
-    result = render(make_input('<div>a</div>\n\n<![foo[ x ]]>\n'))
+    result = render(make_input("<div>a</div>\n\n<![foo[ x ]]>\n"))
     assert "&lt;![foo[ x ]]&gt;" in result.html and result.diagnostics == []

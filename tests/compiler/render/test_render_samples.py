@@ -1,4 +1,5 @@
 """Dwengo's own test objects (learning_objects/Test/*) and the five real sample objects render cleanly."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,21 @@ from .conftest import SAMPLES, load_object
 
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="Dwengo samples not available")
 
-TEST_OBJECTS = ["all_emb", "audio", "audio_emb", "blockly", "blockly_emb", "demo/1", "demo/2", "extern",
-                "extern_in_other_object", "images", "jupyter", "pdf", "pdf_emb"]
+TEST_OBJECTS = [
+    "all_emb",
+    "audio",
+    "audio_emb",
+    "blockly",
+    "blockly_emb",
+    "demo/1",
+    "demo/2",
+    "extern",
+    "extern_in_other_object",
+    "images",
+    "jupyter",
+    "pdf",
+    "pdf_emb",
+]
 REAL = {
     "un_ai4": "nederlands/content/uncategorised/ai/0104_ai",
     "g_lcd_vb1": "nederlands/exercises/general/0011_lcd_vb1",
@@ -47,9 +61,15 @@ def test_all_emb_every_directive():
     assert '<a href="https://www.cantera.org/examples/jupyter/thermo/flame_temperature.ipynb"' in html
     assert [(d.code, d.line) for d in result.diagnostics] == [("lp.iframe_host", 76)]
     assert [(r.hruid, r.version, r.kind) for r in result.references] == [
-        ("opdracht_leds", 1, "link"), ("opdracht_leds", 1, "transclude")]
-    assert result.asset_refs == {"vergadering.pdf": False, "momo.mp3": False, "dwengo_logo.png": False,
-                                 "blocks.xml": False}
+        ("opdracht_leds", 1, "link"),
+        ("opdracht_leds", 1, "transclude"),
+    ]
+    assert result.asset_refs == {
+        "vergadering.pdf": False,
+        "momo.mp3": False,
+        "dwengo_logo.png": False,
+        "blocks.xml": False,
+    }
 
 
 def test_pdf_in_subfolders_and_images_with_title():
@@ -60,7 +80,9 @@ def test_pdf_in_subfolders_and_images_with_title():
 
 def test_extern_objects():
     html = rendered("Test/extern").html
-    assert html.startswith('<div class="iframe-container iframe-1-1"><iframe src="https://kiks.ilabt.imec.be/hub/tmplogin?id=1"')
+    assert html.startswith(
+        '<div class="iframe-container iframe-1-1"><iframe src="https://kiks.ilabt.imec.be/hub/tmplogin?id=1"'
+    )
     jupyter = rendered("Test/jupyter").html
     assert '<iframe src="https://kiks.ilabt.imec.be/jupyterhub?id=12"' in jupyter
     assert TRANSCLUSION_MARKER.format(ref="extern-test/nl/3") in rendered("Test/extern_in_other_object").html
@@ -77,12 +99,19 @@ def test_un_ai4_real_object():
     html = result.html
     assert '<iframe src="https://www.youtube.com/embed/f4hHC9oiuPo"' in html
     assert '<iframe src="https://www.youtube.com/embed/NSVEcmMpHgI"' in html
-    assert '<img src="/objects/un_ai4/nl/3/assets/embed/convolutiedoel.png" alt="Doel convoluties" title="Doel convoluties">' in html
-    assert '<div class="alert alert-box alert-success">' in html and '<div class="alert alert-box alert-warning">' in html
+    assert (
+        '<img src="/objects/un_ai4/nl/3/assets/embed/convolutiedoel.png" alt="Doel convoluties" title="Doel convoluties">'
+        in html
+    )
+    assert (
+        '<div class="alert alert-box alert-success">' in html and '<div class="alert alert-box alert-warning">' in html
+    )
     assert '<a href="/paths/kiks3_dl_basis/nl/#kiks_inleiding;nl;3"' in html
     assert '<span class="lp-center">Spamfilter</span>' in html
     assert [(r.hruid, r.language, r.kind) for r in result.references] == [
-        ("kiks3_dl_basis", "nl", "path"), ("kiks4_dl_gevorderd", "nl", "path")]
+        ("kiks3_dl_basis", "nl", "path"),
+        ("kiks4_dl_gevorderd", "nl", "path"),
+    ]
     assert result.asset_refs == {"embed/convolutiedoel.png": False}
     assert result.diagnostics == []
 
@@ -91,7 +120,8 @@ def test_lcd_vb1_transcludes_lcd_m1():
     result = rendered(REAL["g_lcd_vb1"])
     assert TRANSCLUSION_MARKER.format(ref="lcd_m1/nl/3") in result.html
     assert [(r.hruid, r.language, r.version, r.kind, r.line) for r in result.references] == [
-        ("lcd_m1", "nl", 3, "transclude", 40)]
+        ("lcd_m1", "nl", 3, "transclude", 40)
+    ]
     assert '<div class="alert alert-box alert-success">' in result.html
 
 
@@ -116,7 +146,10 @@ def test_ladder_4_math_tables_and_code():
     assert '<span class="math inline">A</span> <em>of</em> <span class="math inline">B</span>' in html
     assert "A &amp; B &amp; Q \\\\" in html  # \\\\ in Markdown is the TeX row break \\
     assert html.count("<table>") == 2
-    assert '<td style="text-align:center"><img src="/objects/leerlijn_microcontrollers_microcontroller_naar_plc_ladder_4/nl/1/assets/images/and.svg"' in html
+    assert (
+        '<td style="text-align:center"><img src="/objects/leerlijn_microcontrollers_microcontroller_naar_plc_ladder_4/nl/1/assets/images/and.svg"'
+        in html
+    )
     assert '<pre><code class="language-cpp" data-filename="filename.cpp">\n   \n   if (A || B){' in html
     assert '<div class="dwengo-content assignment">' in html
     assert result.asset_refs == {"images/sample_no_labels.svg": False, "images/and.svg": False}

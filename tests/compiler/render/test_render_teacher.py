@@ -1,4 +1,5 @@
 """Teacher-only content never reaches the student variant, and what it holds is flagged."""
+
 from __future__ import annotations
 
 from learningpaths.compiler.render import render
@@ -17,7 +18,7 @@ Visible text ![Logo](img/logo.png)
 The answer is {SECRET} ![Diagram {SECRET}](embed/diagram.svg "{SECRET}")
 and [notes](notes.txt "{SECRET}").
 
-![](@learning-object/solution_{SECRET.lower().replace('-', '_')}/en/2)
+![](@learning-object/solution_{SECRET.lower().replace("-", "_")}/en/2)
 
 [see](https://dwengo.org/learning-path.html?hruid=teachers_path&language=en)
 
@@ -73,10 +74,16 @@ def test_student_heading_ids_do_not_depend_on_teacher_headings():
 
 def test_assets_references_questions_cells_are_flagged():
     result = render(make_input(BODY))
-    assert result.asset_refs == {"img/logo.png": False, "embed/diagram.svg": True, "notes.txt": True,
-                                 "docs/guide.pdf": True}
+    assert result.asset_refs == {
+        "img/logo.png": False,
+        "embed/diagram.svg": True,
+        "notes.txt": True,
+        "docs/guide.pdf": True,
+    }
     assert {(r.hruid, r.kind, r.teacher_only) for r in result.references} == {
-        ("solution_zebra_quokka_7", "transclude", True), ("teachers_path", "path", True)}
+        ("solution_zebra_quokka_7", "transclude", True),
+        ("teachers_path", "path", True),
+    }
     assert [q.id for q in result.questions] == ["q1", "q2"]
     assert result.teacher_only_questions == ["q1"]
     assert [(c["id"], c["teacher_only"]) for c in result.cells] == [("teacher_demo", True)]

@@ -1,4 +1,5 @@
 """Small pieces: URL templates, options, embeds, slugs, XML layout, references, line numbers."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,37 +13,53 @@ from learningpaths.compiler.render.plugins.anchors import slugify
 from .conftest import make_input
 
 
-@pytest.mark.parametrize("url,expected", [
-    ("https://www.youtube.com/watch?v=abc_-1", "https://www.youtube.com/embed/abc_-1"),
-    ("https://youtube.com/watch?v=abc&t=90s", "https://youtube.com/embed/abc?start=90"),
-    ("https://m.youtube.com/watch?v=abc", "https://www.youtube.com/embed/abc"),
-    ("https://youtu.be/abc", "https://www.youtube.com/embed/abc"),
-    ("https://www.youtube.com/embed/abc", "https://www.youtube.com/embed/abc"),
-    ("https://player.vimeo.com/video/1", "https://player.vimeo.com/video/1"),
-    ("https://www.youtube.com/watch?v=<x>", "https://www.youtube.com/watch?v=<x>"),
-])
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        ("https://www.youtube.com/watch?v=abc_-1", "https://www.youtube.com/embed/abc_-1"),
+        ("https://youtube.com/watch?v=abc&t=90s", "https://youtube.com/embed/abc?start=90"),
+        ("https://m.youtube.com/watch?v=abc", "https://www.youtube.com/embed/abc"),
+        ("https://youtu.be/abc", "https://www.youtube.com/embed/abc"),
+        ("https://www.youtube.com/embed/abc", "https://www.youtube.com/embed/abc"),
+        ("https://player.vimeo.com/video/1", "https://player.vimeo.com/video/1"),
+        ("https://www.youtube.com/watch?v=<x>", "https://www.youtube.com/watch?v=<x>"),
+    ],
+)
 def test_embed_url(url, expected):
     assert embed_url(url) == expected
 
 
-@pytest.mark.parametrize("text,slug", [
-    ("Deep learning", "deep-learning"), ("Wat is AI?", "wat-is-ai"), ("  --  ", "section"),
-    ("De **OF** schakeling", "de-of-schakeling"), ("Élève & prof", "élève-prof"), ("snake_case", "snake-case"),
-])
+@pytest.mark.parametrize(
+    "text,slug",
+    [
+        ("Deep learning", "deep-learning"),
+        ("Wat is AI?", "wat-is-ai"),
+        ("  --  ", "section"),
+        ("De **OF** schakeling", "de-of-schakeling"),
+        ("Élève & prof", "élève-prof"),
+        ("snake_case", "snake-case"),
+    ],
+)
 def test_slugify(text, slug):
     assert slugify(text) == slug
 
 
 def test_pretty_xml_keeps_text_elements_on_one_line():
     xml = '<xml><block type="a"><field name="T">Hi</field><next/></block></xml>'
-    assert pretty_xml(xml) == ('<xml>\n  <block type="a">\n    <field name="T">Hi</field>\n    <next/>\n'
-                               '  </block>\n</xml>')
+    assert pretty_xml(xml) == (
+        '<xml>\n  <block type="a">\n    <field name="T">Hi</field>\n    <next/>\n  </block>\n</xml>'
+    )
 
 
-@pytest.mark.parametrize("rest,ok", [
-    ("lcd_m1/nl/3", ("lcd_m1", "nl", 3)), ("lcd_m1/NL", ("lcd_m1", "nl", None)),
-    ("a-b.c/fr/latest", ("a-b.c", "fr", None)), ("x/nl/3/", ("x", "nl", 3)),
-])
+@pytest.mark.parametrize(
+    "rest,ok",
+    [
+        ("lcd_m1/nl/3", ("lcd_m1", "nl", 3)),
+        ("lcd_m1/NL", ("lcd_m1", "nl", None)),
+        ("a-b.c/fr/latest", ("a-b.c", "fr", None)),
+        ("x/nl/3/", ("x", "nl", 3)),
+    ],
+)
 def test_parse_object_ref(rest, ok):
     ref, why = parse_object_ref(rest)
     assert (ref.hruid, ref.language, ref.version) == ok and why == ""
@@ -55,10 +72,15 @@ def test_parse_object_ref_rejects(rest):
 
 
 def test_custom_url_templates_and_quoting():
-    options = CompileOptions(object_url="/o/{language}/{hruid}@{version}", asset_url="/media/{hruid}/{version}/{path}",
-                             path_url="/p/{language}/{hruid}")
-    body = ("![a b](<img/a b.png>) [x](@learning-object/h/nl/2) [y](@learning-object/h/nl) "
-            "[p](https://dwengo.org/fr/learning-path.html?hruid=P&language=fr#n;fr;1)")
+    options = CompileOptions(
+        object_url="/o/{language}/{hruid}@{version}",
+        asset_url="/media/{hruid}/{version}/{path}",
+        path_url="/p/{language}/{hruid}",
+    )
+    body = (
+        "![a b](<img/a b.png>) [x](@learning-object/h/nl/2) [y](@learning-object/h/nl) "
+        "[p](https://dwengo.org/fr/learning-path.html?hruid=P&language=fr#n;fr;1)"
+    )
     result = render(make_input(body, files=("img/a b.png",), options=options))
     assert '<img src="/media/demo/1/img/a%20b.png" alt="a b">' in result.html
     assert '<a href="/o/nl/h@2" class="lp-object-link"' in result.html
@@ -80,7 +102,10 @@ def test_line_numbers_are_source_file_lines():
     body = "Intro\n\n![x](missing.png)\n\n- item [y](@nope/z)\n\n```question\nkind: nope\nprompt: p\n```\n"
     result = render(make_input(body, body_line=31))
     assert [(d.line, d.code) for d in result.diagnostics] == [
-        (33, "lp.asset_missing"), (35, "lp.directive"), (38, "lp.question")]
+        (33, "lp.asset_missing"),
+        (35, "lp.directive"),
+        (38, "lp.question"),
+    ]
     assert result.diagnostics[0].col == 6
 
 
@@ -103,21 +128,41 @@ def test_cells_are_recorded_for_execution():
     body = "```python setup\nimport numpy as np\n```\n\n```python run id=train returns=acc\nacc = 1\n```\n"
     result = render(make_input(body, body_line=5))
     assert result.cells == [
-        {"n": 1, "id": "", "code": "import numpy as np\n", "line": 5, "setup": True, "options": {},
-         "teacher_only": False},
-        {"n": 2, "id": "train", "code": "acc = 1\n", "line": 9, "setup": False,
-         "options": {"id": "train", "returns": "acc"}, "teacher_only": False},
+        {
+            "n": 1,
+            "id": "",
+            "code": "import numpy as np\n",
+            "line": 5,
+            "setup": True,
+            "options": {},
+            "teacher_only": False,
+        },
+        {
+            "n": 2,
+            "id": "train",
+            "code": "acc = 1\n",
+            "line": 9,
+            "setup": False,
+            "options": {"id": "train", "returns": "acc"},
+            "teacher_only": False,
+        },
     ]
 
 
 def test_yaml_question_keys():
-    body = ("```question\nid: pi\nkind: numeric\nprompt: pi?\nanswer: 3.14\ntolerance: 0.01\nfeedback: Nice\n```\n\n"
-            "```question\nkind: short_text\nprompt: capital?\nanswer: Brussels\ncase_sensitive: true\n```\n")
+    body = (
+        "```question\nid: pi\nkind: numeric\nprompt: pi?\nanswer: 3.14\ntolerance: 0.01\nfeedback: Nice\n```\n\n"
+        "```question\nkind: short_text\nprompt: capital?\nanswer: Brussels\ncase_sensitive: true\n```\n"
+    )
     result = render(make_input(body))
     first, second = result.questions
     assert (first.id, first.kind, first.prompt, first.line) == ("pi", "numerical", "pi?", 4)
-    assert first.key == {"value": 3.14, "tolerance": 0.01,
-                         "answers": [{"value": 3.14, "tolerance": 0.01, "weight": 100.0}], "feedback": "Nice"}
+    assert first.key == {
+        "value": 3.14,
+        "tolerance": 0.01,
+        "answers": [{"value": 3.14, "tolerance": 0.01, "weight": 100.0}],
+        "feedback": "Nice",
+    }
     assert second.key == {"accepted": ["Brussels"], "case_sensitive": True, "feedback": ""}
     assert "3.14" not in result.html and "Nice" not in result.html and "Brussels" not in result.html
 
@@ -132,9 +177,11 @@ def test_keys_fit_the_grader():
     """The key shapes are the contract with learningpaths.learning.grading (pure, no Django)."""
     grading = pytest.importorskip("learningpaths.learning.grading")
     grade, normalise_answer = grading.grade, grading.normalise_answer
-    body = ("```question\nkind: multiple_choice\nprompt: p\noptions: [a, b, c]\nanswer: [0, 2]\n```\n\n"
-            "```gift\nT or F? {F}\n\nPi? {#3.14:0.01}\n\nWho? {=Ada =%50%Lovelace}\n\n"
-            "Match {=a -> 1 =b -> 2}\n```\n")
+    body = (
+        "```question\nkind: multiple_choice\nprompt: p\noptions: [a, b, c]\nanswer: [0, 2]\n```\n\n"
+        "```gift\nT or F? {F}\n\nPi? {#3.14:0.01}\n\nWho? {=Ada =%50%Lovelace}\n\n"
+        "Match {=a -> 1 =b -> 2}\n```\n"
+    )
     result = render(make_input(body))
     mc, tf, num, short, match = result.questions
     assert grade(mc.kind, mc.key, normalise_answer(mc.kind, mc.options, ["2", "0"])) == (True, 1.0)

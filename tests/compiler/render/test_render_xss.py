@@ -1,4 +1,5 @@
 """Nothing from content can execute script, whatever the author writes."""
+
 from __future__ import annotations
 
 import re
@@ -62,8 +63,21 @@ PAYLOADS = [
 ]
 
 _URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "data", "srcdoc", "poster", "background"}
-_BAD_TAGS = {"script", "style", "object", "applet", "base", "meta", "link", "svg", "math", "template",
-             "noscript", "frame", "frameset"}
+_BAD_TAGS = {
+    "script",
+    "style",
+    "object",
+    "applet",
+    "base",
+    "meta",
+    "link",
+    "svg",
+    "math",
+    "template",
+    "noscript",
+    "frame",
+    "frameset",
+}
 
 
 class _Audit(HTMLParser):
@@ -121,15 +135,19 @@ def test_at_least_twenty_payloads():
 
 
 def test_removed_script_and_handlers_are_reported_at_their_lines():
-    body = "Text\n\n<div onclick=\"x()\">\n<script>alert(1)</script>\n</div>\n"
+    body = 'Text\n\n<div onclick="x()">\n<script>alert(1)</script>\n</div>\n'
     result = render(make_input(body, body_line=10))
     assert [(d.line, d.code, d.severity) for d in result.diagnostics] == [
-        (12, "lp.unsafe_html", "warning"), (13, "lp.unsafe_html", "warning")]
+        (12, "lp.unsafe_html", "warning"),
+        (13, "lp.unsafe_html", "warning"),
+    ]
 
 
 def test_safe_html_is_kept():
-    body = ('<div class="alert alert-box alert-info" style="text-align: center; color: red">'
-            '<b>bold</b> <a href="https://ok.example">ok</a></div>')
+    body = (
+        '<div class="alert alert-box alert-info" style="text-align: center; color: red">'
+        '<b>bold</b> <a href="https://ok.example">ok</a></div>'
+    )
     html = render(make_input(body)).html
     assert '<div class="alert alert-box alert-info" style="text-align:center;color:red"><b>bold</b>' in html
     assert '<a href="https://ok.example" target="_blank" rel="noopener noreferrer">ok</a>' in html

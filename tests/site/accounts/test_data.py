@@ -1,11 +1,11 @@
 """A person's own data: the download (accounts.selectors.user_data with each app's sections) and
 account deletion with password confirmation (accounts.services.account_delete)."""
+
 import json
 
 import pytest
 
-from learningpaths.accounts import exports
-from learningpaths.accounts import services as account_services
+from learningpaths.accounts import exports, services as account_services
 from learningpaths.accounts.selectors import user_data
 from learningpaths.classroom import services
 from learningpaths.classroom.models import Classroom, Membership
@@ -16,8 +16,16 @@ pytestmark = pytest.mark.django_db
 
 def test_student_downloads_all_their_data(client, member, assignment, django_user_model):
     other = django_user_model.objects.create_user("someone", password="x")
-    Submission.objects.create(user=other, object_hruid="quiz", object_language="en", object_version=1,
-                              question_id="q1", answer=[0], correct=False, score=0.0)
+    Submission.objects.create(
+        user=other,
+        object_hruid="quiz",
+        object_language="en",
+        object_version=1,
+        question_id="q1",
+        answer=[0],
+        correct=False,
+        score=0.0,
+    )
     client.force_login(member)
     client.get("/paths/quizpath/en/quiz/")
     client.post("/learn/answers/quiz/en/1/q1/", data='{"answer": ["1"]}', content_type="application/json")
@@ -69,15 +77,23 @@ def test_the_deletion_page_warns_about_classes_the_teacher_alone_teaches(client,
     services.classroom_teacher_add(classroom=shared, actor=teacher, username=other_teacher.username)
     client.force_login(teacher)
     page = client.get("/classes/me/delete/").content.decode()
-    assert ('<p class="alert alert-warning">You are the only teacher of these classes; they will be deleted too: '
-            "Alone</p>") in page
+    assert (
+        '<p class="alert alert-warning">You are the only teacher of these classes; they will be deleted too: Alone</p>'
+    ) in page
     client.force_login(other_teacher)
     assert "alert-warning" not in client.get("/classes/me/delete/").content.decode()
 
 
 def test_every_app_contributes_its_sections_after_the_account(member, assignment):
-    assert list(user_data(user=member)) == ["account", "path_progress", "steps_done", "submissions",
-                                            "classes", "groups", "classes_taught"]
+    assert list(user_data(user=member)) == [
+        "account",
+        "path_progress",
+        "steps_done",
+        "submissions",
+        "classes",
+        "groups",
+        "classes_taught",
+    ]
 
 
 def test_a_registered_section_and_deletion_take_part(student, monkeypatch):

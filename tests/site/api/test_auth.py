@@ -1,4 +1,5 @@
 """API tokens (hashed, created by a management command), session auth, CORS and caching headers."""
+
 from __future__ import annotations
 
 import hashlib

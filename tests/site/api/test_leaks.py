@@ -1,5 +1,6 @@
 """No API route ever gives teacher-only text to a student, an anonymous visitor or a student token;
 a teacher session and a teacher token do get it."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,22 +9,48 @@ from .conftest import SECRETS, token_header
 
 pytestmark = pytest.mark.django_db
 
-O = "/api/learningObject/"
+OBJ = "/api/learningObject/"
 P = "/api/learningPath/"
 URLS = [
-    "/api/", "/api/docs", "/api/openapi.json",
-    *[f"{O}{route}?{q}" for route in ("getRaw", "getWrapped", "getMetadata")
-      for q in ("hruid=intro&language=en", "hruid=intro&language=en&version=1", "hruid=guide&language=en",
-                "hruid=guide&language=en&version=1", "hruid=guide", "uuid=uuid-g")],
-    f"{O}getRaw?hruid=guide&language=en&redirect=true",
-    f"{O}search", f"{O}search?searchTerm=guide", f"{O}search?searchTerm=TEACHER", f"{O}search?hruid=guide",
-    f"{O}search?teacher_exclusive=true", f"{O}search?keywords=[\"guide\"]", f"{O}search?searchTerm=neural",
-    f"{O}search?title=teacher", f"{O}search?uuid=uuid-g", f"{O}getFrequentKeywords",
-    f"{P}search", f"{P}search?all=guide", f"{P}search?all=teacher", f"{P}search?keywords=guide",
-    f"{P}search?hruid=guide", f"{P}search?title=Only",
-    f"{P}getPathsFromIdList?pathIdList={{\"hruids\":[\"deep\",\"guide-path\",\"flipped\"]}}",
-    f"{P}getPathsFromIdList?pathIdList={{\"hruids\":[\"deep\",\"guide-path\"]}}&language=en",
-    f"{P}languages", f"{P}deep/en", f"{P}flipped/en", f"{P}guide-path/en", f"{P}nope/en",
+    "/api/",
+    "/api/docs",
+    "/api/openapi.json",
+    *[
+        f"{OBJ}{route}?{q}"
+        for route in ("getRaw", "getWrapped", "getMetadata")
+        for q in (
+            "hruid=intro&language=en",
+            "hruid=intro&language=en&version=1",
+            "hruid=guide&language=en",
+            "hruid=guide&language=en&version=1",
+            "hruid=guide",
+            "uuid=uuid-g",
+        )
+    ],
+    f"{OBJ}getRaw?hruid=guide&language=en&redirect=true",
+    f"{OBJ}search",
+    f"{OBJ}search?searchTerm=guide",
+    f"{OBJ}search?searchTerm=TEACHER",
+    f"{OBJ}search?hruid=guide",
+    f"{OBJ}search?teacher_exclusive=true",
+    f'{OBJ}search?keywords=["guide"]',
+    f"{OBJ}search?searchTerm=neural",
+    f"{OBJ}search?title=teacher",
+    f"{OBJ}search?uuid=uuid-g",
+    f"{OBJ}getFrequentKeywords",
+    f"{P}search",
+    f"{P}search?all=guide",
+    f"{P}search?all=teacher",
+    f"{P}search?keywords=guide",
+    f"{P}search?hruid=guide",
+    f"{P}search?title=Only",
+    f'{P}getPathsFromIdList?pathIdList={{"hruids":["deep","guide-path","flipped"]}}',
+    f'{P}getPathsFromIdList?pathIdList={{"hruids":["deep","guide-path"]}}&language=en',
+    f"{P}languages",
+    f"{P}deep/en",
+    f"{P}flipped/en",
+    f"{P}guide-path/en",
+    f"{P}nope/en",
 ]
 
 
@@ -51,8 +78,8 @@ def test_outsiders_never_see_teacher_only_text(outsider):
 
 def test_teacher_object_is_a_404_not_a_403(outsider):
     client, extra = outsider
-    hidden = client.get(f"{O}getMetadata?hruid=guide&language=en", **extra)
-    missing = client.get(f"{O}getMetadata?hruid=missing&language=en", **extra)
+    hidden = client.get(f"{OBJ}getMetadata?hruid=guide&language=en", **extra)
+    missing = client.get(f"{OBJ}getMetadata?hruid=missing&language=en", **extra)
     assert hidden.status_code == missing.status_code == 404
     assert hidden.content == missing.content
 
@@ -75,11 +102,11 @@ def test_teachers_see_teacher_only_content(insider):
         assert response.status_code == 200, url
         return response.content.decode()
 
-    assert "TEACHER-SECRET-NOTE" in body(f"{O}getRaw?hruid=intro&language=en")
-    assert "TEACHER-SECRET-NOTE" in body(f"{O}getWrapped?hruid=intro&language=en&version=1")
-    assert "TEACHER-GUIDE-TEXT" in body(f"{O}getRaw?hruid=guide&language=en")
-    assert "TEACHER-GUIDE-TEXT" in body(f"{O}getWrapped?hruid=guide&language=en")
-    assert '"guide/en/1"' in body(f"{O}getMetadata?hruid=guide&language=en")
-    assert '"guide/en/1"' in body(f"{O}search?searchTerm=guide")
+    assert "TEACHER-SECRET-NOTE" in body(f"{OBJ}getRaw?hruid=intro&language=en")
+    assert "TEACHER-SECRET-NOTE" in body(f"{OBJ}getWrapped?hruid=intro&language=en&version=1")
+    assert "TEACHER-GUIDE-TEXT" in body(f"{OBJ}getRaw?hruid=guide&language=en")
+    assert "TEACHER-GUIDE-TEXT" in body(f"{OBJ}getWrapped?hruid=guide&language=en")
+    assert '"guide/en/1"' in body(f"{OBJ}getMetadata?hruid=guide&language=en")
+    assert '"guide/en/1"' in body(f"{OBJ}search?searchTerm=guide")
     assert '"guide"' in body(f"{P}deep/en")
     assert '"guide-path"' in body(f"{P}search?all=guide")

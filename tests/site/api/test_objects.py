@@ -1,4 +1,5 @@
 """/api/learningObject/*: Dwengo's shapes, latest-version lookups, JSON errors, AND-ed search."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,9 +9,28 @@ from .conftest import SKOS
 pytestmark = pytest.mark.django_db
 
 METADATA_FIELDS = {
-    "_id", "uuid", "hruid", "version", "language", "title", "description", "keywords", "educational_goals",
-    "copyright", "licence", "content_type", "available", "target_ages", "difficulty", "return_value",
-    "content_location", "estimated_time", "skos_concepts", "teacher_exclusive", "aspect_ratio", "created_at",
+    "_id",
+    "uuid",
+    "hruid",
+    "version",
+    "language",
+    "title",
+    "description",
+    "keywords",
+    "educational_goals",
+    "copyright",
+    "licence",
+    "content_type",
+    "available",
+    "target_ages",
+    "difficulty",
+    "return_value",
+    "content_location",
+    "estimated_time",
+    "skos_concepts",
+    "teacher_exclusive",
+    "aspect_ratio",
+    "created_at",
     "updatedAt",
 }
 
@@ -57,8 +77,9 @@ def test_lookup_by_uuid_and_without_language(client, api_site):
 
 
 @pytest.mark.parametrize("route", ["getMetadata", "getRaw", "getWrapped"])
-@pytest.mark.parametrize("query", ["hruid=nope&language=en", "hruid=intro&language=en&version=9",
-                                   "hruid=intro&language=xx", "uuid=nope"])
+@pytest.mark.parametrize(
+    "query", ["hruid=nope&language=en", "hruid=intro&language=en&version=9", "hruid=intro&language=xx", "uuid=nope"]
+)
 def test_unknown_object_is_a_json_404(client, api_site, route, query):
     response = client.get(f"/api/learningObject/{route}?{query}")
     assert response.status_code == 404
@@ -68,9 +89,18 @@ def test_unknown_object_is_a_json_404(client, api_site, route, query):
 
 
 @pytest.mark.parametrize("route", ["getMetadata", "getRaw", "getWrapped"])
-@pytest.mark.parametrize("query", ["hruid=intro&language=en&version=abc", "hruid=intro&version=1.5",
-                                   "hruid=intro&version=99999999999", "language=en", "",
-                                   "hruid=intro&hruid=neuron", "hruid=in%00tro"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "hruid=intro&language=en&version=abc",
+        "hruid=intro&version=1.5",
+        "hruid=intro&version=99999999999",
+        "language=en",
+        "",
+        "hruid=intro&hruid=neuron",
+        "hruid=in%00tro",
+    ],
+)
 def test_bad_lookup_parameters_are_a_json_400(client, api_site, route, query):
     response = client.get(f"/api/learningObject/{route}?{query}")
     assert response.status_code == 400
@@ -122,39 +152,48 @@ def search(client, query="", **extra):
 
 
 def test_search_without_filters_lists_every_visible_version(client, api_site):
-    assert ids(search(client)) == ["intro/en/2", "intro/en/1", "neuron/en/1", "perceptron/en/1",
-                                   "perceptron/nl/1", "video/en/1"]
+    assert ids(search(client)) == [
+        "intro/en/2",
+        "intro/en/1",
+        "neuron/en/1",
+        "perceptron/en/1",
+        "perceptron/nl/1",
+        "video/en/1",
+    ]
     assert set(search(client).json()[0]) == METADATA_FIELDS
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("searchTerm=neural", ["neuron/en/1", "perceptron/en/1"]),
-    ("searchTerm=NEURAL%20linear", ["perceptron/en/1"]),  # every word must occur
-    ("searchTerm=computers-en-systemen", ["perceptron/en/1"]),  # SKOS concepts are searched
-    ("searchTerm=classificator", ["perceptron/nl/1"]),
-    ("hruid=perceptron", ["perceptron/en/1", "perceptron/nl/1"]),
-    ("hruid=perceptron&language=nl", ["perceptron/nl/1"]),  # AND, not Dwengo's OR
-    ("language=nl&title=neuron", []),
-    ("hruid=intro&version=1", ["intro/en/1"]),
-    ("uuid=uuid-p-en", ["perceptron/en/1"]),
-    ("content_type=extern", ["video/en/1"]),
-    ("teacher_exclusive=false&hruid=neuron", ["neuron/en/1"]),
-    ("teacher_exclusive=true", []),  # anonymous never gets teacher-exclusive objects
-    ("title=PERCEPTRON", ["perceptron/en/1", "perceptron/nl/1"]),
-    ("description=linear", ["perceptron/en/1"]),
-    ("target_ages=[10,16]&keywords=[\"AI\"]", ["perceptron/en/1", "perceptron/nl/1", "video/en/1"]),
-    ("target_ages=[10]", ["neuron/en/1"]),
-    ("keywords=[\"biology\",\"AI\"]&language=en", ["neuron/en/1", "perceptron/en/1", "video/en/1"]),
-    ("skos_concepts=[\"%s\"]" % SKOS, ["perceptron/en/1"]),
-    ("min_difficulty=3", ["perceptron/en/1", "perceptron/nl/1"]),
-    ("max_difficulty=2", ["neuron/en/1"]),
-    ("min_difficulty=3&max_difficulty=4", ["perceptron/en/1"]),
-    ("min_time=20", ["perceptron/en/1", "perceptron/nl/1"]),
-    ("max_time=5", ["neuron/en/1"]),
-    ("min_time=6&max_time=20&keywords=[\"AI\"]", ["perceptron/en/1", "video/en/1"]),
-    ("available=true&language=nl", ["perceptron/nl/1"]),
-    ("unknownparam=x&language=nl", ["perceptron/nl/1"]),  # unknown parameters are ignored
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("searchTerm=neural", ["neuron/en/1", "perceptron/en/1"]),
+        ("searchTerm=NEURAL%20linear", ["perceptron/en/1"]),  # every word must occur
+        ("searchTerm=computers-en-systemen", ["perceptron/en/1"]),  # SKOS concepts are searched
+        ("searchTerm=classificator", ["perceptron/nl/1"]),
+        ("hruid=perceptron", ["perceptron/en/1", "perceptron/nl/1"]),
+        ("hruid=perceptron&language=nl", ["perceptron/nl/1"]),  # AND, not Dwengo's OR
+        ("language=nl&title=neuron", []),
+        ("hruid=intro&version=1", ["intro/en/1"]),
+        ("uuid=uuid-p-en", ["perceptron/en/1"]),
+        ("content_type=extern", ["video/en/1"]),
+        ("teacher_exclusive=false&hruid=neuron", ["neuron/en/1"]),
+        ("teacher_exclusive=true", []),  # anonymous never gets teacher-exclusive objects
+        ("title=PERCEPTRON", ["perceptron/en/1", "perceptron/nl/1"]),
+        ("description=linear", ["perceptron/en/1"]),
+        ('target_ages=[10,16]&keywords=["AI"]', ["perceptron/en/1", "perceptron/nl/1", "video/en/1"]),
+        ("target_ages=[10]", ["neuron/en/1"]),
+        ('keywords=["biology","AI"]&language=en', ["neuron/en/1", "perceptron/en/1", "video/en/1"]),
+        (f'skos_concepts=["{SKOS}"]', ["perceptron/en/1"]),
+        ("min_difficulty=3", ["perceptron/en/1", "perceptron/nl/1"]),
+        ("max_difficulty=2", ["neuron/en/1"]),
+        ("min_difficulty=3&max_difficulty=4", ["perceptron/en/1"]),
+        ("min_time=20", ["perceptron/en/1", "perceptron/nl/1"]),
+        ("max_time=5", ["neuron/en/1"]),
+        ('min_time=6&max_time=20&keywords=["AI"]', ["perceptron/en/1", "video/en/1"]),
+        ("available=true&language=nl", ["perceptron/nl/1"]),
+        ("unknownparam=x&language=nl", ["perceptron/nl/1"]),  # unknown parameters are ignored
+    ],
+)
 def test_search_filters_are_anded(client, api_site, query, expected):
     assert ids(search(client, query)) == expected
 
@@ -165,11 +204,26 @@ def test_teacher_search_includes_teacher_exclusive_objects(client, teacher, api_
     assert "guide/en/1" in ids(search(client, "searchTerm=neural"))
 
 
-@pytest.mark.parametrize("query", [
-    "target_ages=[12", "target_ages=12,14", 'target_ages=["a"]', "target_ages=[true]", "target_ages=NaN",
-    "target_ages=[Infinity]", "keywords=[1]", "keywords={", "skos_concepts=[[1]]", "min_difficulty=easy",
-    "max_time=1e3", "version=x", "teacher_exclusive=maybe", "available=2", "keywords=" + "[" * 5000,
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "target_ages=[12",
+        "target_ages=12,14",
+        'target_ages=["a"]',
+        "target_ages=[true]",
+        "target_ages=NaN",
+        "target_ages=[Infinity]",
+        "keywords=[1]",
+        "keywords={",
+        "skos_concepts=[[1]]",
+        "min_difficulty=easy",
+        "max_time=1e3",
+        "version=x",
+        "teacher_exclusive=maybe",
+        "available=2",
+        "keywords=" + "[" * 5000,
+    ],
+)
 def test_search_bad_parameters_are_a_json_400(client, api_site, query):
     response = search(client, query)
     assert response.status_code == 400, response.content

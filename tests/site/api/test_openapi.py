@@ -1,5 +1,6 @@
 """The OpenAPI document describes every route in learningpaths/api/urls.py and every query parameter
 its view reads, and the server demos' routes (learningpaths/demos/urls.py); the HTML page renders it."""
+
 from __future__ import annotations
 
 import re
@@ -94,7 +95,7 @@ def test_docs_page_lists_every_route_and_parameter(client, db, url):
     assert "<script" not in html and "cdn" not in html.lower()
     doc = openapi_document()
     for route, item in doc["paths"].items():
-        assert f"<code class=\"route\">{route}</code>" in html, route
+        assert f'<code class="route">{route}</code>' in html, route
         for op in item.values():
             for param in op["parameters"]:
                 assert f"<code>{param['name']}</code>" in html, (route, param["name"])
@@ -115,7 +116,9 @@ def test_the_demo_routes_are_documented_as_they_answer(client, settings, tmp_pat
     predict = doc["paths"]["/demos/{name}/predict"]
 
     assert set(doc["paths"]["/demos/"]) == {"get"} and set(predict) == {"post"}
-    assert client.post("/api/demos/").status_code == 405 and client.get("/api/demos/digits-cnn/predict").status_code == 405
+    assert (
+        client.post("/api/demos/").status_code == 405 and client.get("/api/demos/digits-cnn/predict").status_code == 405
+    )
     status = client.get("/api/demos/").json()
     assert set(status) == set(schemas["DemoStatus"]["properties"])
     assert set(status["models"][0]) == set(schemas["DemoModel"]["properties"])

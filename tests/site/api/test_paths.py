@@ -1,4 +1,5 @@
 """/api/learningPath/*: Dwengo's shapes, teacher-node splicing, AND-ed search, id lists."""
+
 from __future__ import annotations
 
 import base64
@@ -9,12 +10,47 @@ from learningpaths.paths.models import LearningPath
 
 pytestmark = pytest.mark.django_db
 
-PATH_FIELDS = {"_id", "language", "hruid", "title", "description", "image", "num_nodes", "num_nodes_left",
-               "nodes", "keywords", "target_ages", "min_age", "max_age"}
-NODE_FIELDS = {"_id", "learningobject_hruid", "language", "version", "start_node", "transitions", "title",
-               "description", "content_type", "teacher_exclusive", "available", "estimated_time", "difficulty",
-               "keywords", "target_ages", "educational_goals", "skos_concepts", "return_value", "licence",
-               "copyright", "aspect_ratio", "uuid", "created_at", "updatedAt"}
+PATH_FIELDS = {
+    "_id",
+    "language",
+    "hruid",
+    "title",
+    "description",
+    "image",
+    "num_nodes",
+    "num_nodes_left",
+    "nodes",
+    "keywords",
+    "target_ages",
+    "min_age",
+    "max_age",
+}
+NODE_FIELDS = {
+    "_id",
+    "learningobject_hruid",
+    "language",
+    "version",
+    "start_node",
+    "transitions",
+    "title",
+    "description",
+    "content_type",
+    "teacher_exclusive",
+    "available",
+    "estimated_time",
+    "difficulty",
+    "keywords",
+    "target_ages",
+    "educational_goals",
+    "skos_concepts",
+    "return_value",
+    "licence",
+    "copyright",
+    "aspect_ratio",
+    "uuid",
+    "created_at",
+    "updatedAt",
+}
 
 
 def get(client, url, **extra):
@@ -38,8 +74,9 @@ def test_path_detail_shape_for_a_student(client, student, api_site):
     assert set(first) == NODE_FIELDS
     assert first["_id"] == "intro/en/1" and first["version"] == 1 and first["start_node"] is True
     # The teacher node is spliced out: intro now leads to neuron.
-    assert first["transitions"] == [{"default": True, "condition": "",
-                                     "next": {"hruid": "neuron", "version": 1, "language": "en"}}]
+    assert first["transitions"] == [
+        {"default": True, "condition": "", "next": {"hruid": "neuron", "version": 1, "language": "en"}}
+    ]
     assert doc["nodes"][1]["transitions"] == [] and doc["nodes"][1]["start_node"] is False
     # Keywords that only the hidden node carries are dropped; the rest is space-joined.
     assert doc["keywords"] == "deep neural"
@@ -60,8 +97,7 @@ def test_hidden_start_node_passes_its_role_on(client, teacher, api_site):
     assert [(n["learningobject_hruid"], n["start_node"]) for n in doc["nodes"]] == [("neuron", True)]
     client.force_login(teacher)
     doc = get(client, "/api/learningPath/flipped/en")
-    assert [(n["learningobject_hruid"], n["start_node"]) for n in doc["nodes"]] == [("guide", True),
-                                                                                      ("neuron", False)]
+    assert [(n["learningobject_hruid"], n["start_node"]) for n in doc["nodes"]] == [("guide", True), ("neuron", False)]
 
 
 def test_path_image_is_base64(client, api_site):
@@ -86,8 +122,15 @@ def test_progress_hook_is_empty_for_anonymous(api_site):
     assert done_hruids(user=AnonymousUser(), path=LearningPath.objects.get(hruid="deep", language="en")) == set()
 
 
-@pytest.mark.parametrize("url", ["/api/learningPath/nope/en", "/api/learningPath/deep/xx",
-                                 "/api/learningPath/guide-path/en", "/api/learningPath/deep/en/extra"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/learningPath/nope/en",
+        "/api/learningPath/deep/xx",
+        "/api/learningPath/guide-path/en",
+        "/api/learningPath/deep/en/extra",
+    ],
+)
 def test_unknown_path_is_a_json_404(client, api_site, url):
     response = client.get(url)
     assert response.status_code == 404 and response.json()["error"] == "not_found"
@@ -101,26 +144,29 @@ def test_trailing_slash_is_accepted(client, api_site):
 # ------------------------------------------------------------------------------------------- search
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("", [("vision", "en"), ("deep", "en"), ("deep", "nl"), ("flipped", "en")]),  # by title
-    ("all=vision", [("vision", "en")]),
-    ("all=LEARNING", [("deep", "en")]),
-    ("all=neural", [("deep", "en")]),  # keywords are searched
-    ("all=diep%20leren", [("deep", "nl")]),  # every word must occur
-    ("language=nl", [("deep", "nl")]),
-    ("all=deep&language=en", [("deep", "en")]),
-    ("title=deep&language=nl", []),  # AND, not Dwengo's OR
-    ("hruid=VIS", [("vision", "en")]),
-    ("description=path%20flipped", [("flipped", "en")]),
-    ("keywords=neural", [("deep", "en")]),
-    ("min_age=17", [("vision", "en"), ("deep", "en"), ("flipped", "en")]),
-    ("max_age=11", [("deep", "en"), ("flipped", "en")]),
-    ("min_age=13&max_age=13", [("deep", "en"), ("flipped", "en")]),  # nl and vision start at 14
-    ("min_age=13&max_age=14", [("vision", "en"), ("deep", "en"), ("deep", "nl"), ("flipped", "en")]),
-    ("min_age=19", []),
-    ("min_age=15&language=nl", [("deep", "nl")]),
-    ("min_age=15&max_age=15&all=vision&language=en", [("vision", "en")]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", [("vision", "en"), ("deep", "en"), ("deep", "nl"), ("flipped", "en")]),  # by title
+        ("all=vision", [("vision", "en")]),
+        ("all=LEARNING", [("deep", "en")]),
+        ("all=neural", [("deep", "en")]),  # keywords are searched
+        ("all=diep%20leren", [("deep", "nl")]),  # every word must occur
+        ("language=nl", [("deep", "nl")]),
+        ("all=deep&language=en", [("deep", "en")]),
+        ("title=deep&language=nl", []),  # AND, not Dwengo's OR
+        ("hruid=VIS", [("vision", "en")]),
+        ("description=path%20flipped", [("flipped", "en")]),
+        ("keywords=neural", [("deep", "en")]),
+        ("min_age=17", [("vision", "en"), ("deep", "en"), ("flipped", "en")]),
+        ("max_age=11", [("deep", "en"), ("flipped", "en")]),
+        ("min_age=13&max_age=13", [("deep", "en"), ("flipped", "en")]),  # nl and vision start at 14
+        ("min_age=13&max_age=14", [("vision", "en"), ("deep", "en"), ("deep", "nl"), ("flipped", "en")]),
+        ("min_age=19", []),
+        ("min_age=15&language=nl", [("deep", "nl")]),
+        ("min_age=15&max_age=15&all=vision&language=en", [("vision", "en")]),
+    ],
+)
 def test_path_search_filters_are_anded(client, api_site, query, expected):
     docs = get(client, f"/api/learningPath/search?{query}")
     assert hruids(docs) == expected
@@ -163,9 +209,19 @@ def test_paths_from_id_list_hides_teacher_only_paths(client, teacher, api_site):
     assert hruids(get(client, url)) == [("guide-path", "en")]
 
 
-@pytest.mark.parametrize("query", ["", "pathIdList=", "pathIdList={", 'pathIdList={"hruids":"deep"}',
-                                   'pathIdList={"hruids":[1]}', "pathIdList=3", 'pathIdList={"other":[]}',
-                                   "pathIdList=" + "[" * 3000])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "pathIdList=",
+        "pathIdList={",
+        'pathIdList={"hruids":"deep"}',
+        'pathIdList={"hruids":[1]}',
+        "pathIdList=3",
+        'pathIdList={"other":[]}',
+        "pathIdList=" + "[" * 3000,
+    ],
+)
 def test_paths_from_id_list_bad_parameters_are_a_json_400(client, api_site, query):
     response = client.get(f"/api/learningPath/getPathsFromIdList?{query}")
     assert response.status_code == 400 and response.json()["error"] == "bad_request"

@@ -1,4 +1,5 @@
 """Fixtures for the classroom tests: a quiz path (with a question and a return-value schema)."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,10 @@ QUESTION_HTML = (
 )
 SCHEMA = {
     "type": "object",
-    "properties": {"accuracy": {"type": "number", "minimum": 0, "maximum": 1},
-                   "model": {"type": "string", "enum": ["mlp", "cnn"]}},
+    "properties": {
+        "accuracy": {"type": "number", "minimum": 0, "maximum": 1},
+        "model": {"type": "string", "enum": ["mlp", "cnn"]},
+    },
     "required": ["accuracy"],
     "additionalProperties": False,
 }
@@ -26,10 +29,12 @@ SCHEMA = {
 def quiz_objects():
     intro = compiled_object("intro", title="Introduction", html="<p>Welcome</p>")
     quiz = compiled_object("quiz", title="Quiz", html=QUESTION_HTML)
-    quiz.questions = [Question(id="q1", kind="multiple_choice", prompt="2+2?", options=["3", "4"],
-                               key={"correct": [1]})]
-    train = compiled_object("train", title="Train a model",
-                            return_value={"callback_url": "/x", "callback_schema": SCHEMA})
+    quiz.questions = [
+        Question(id="q1", kind="multiple_choice", prompt="2+2?", options=["3", "4"], key={"correct": [1]})
+    ]
+    train = compiled_object(
+        "train", title="Train a model", return_value={"callback_url": "/x", "callback_schema": SCHEMA}
+    )
     guide = compiled_object("guide", title="Teacher guide", teacher_exclusive=True)
     return intro, quiz, train, guide
 
@@ -44,8 +49,9 @@ def fast_passwords(settings):
 def quiz_site(db, settings, tmp_path):
     settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
     intro, quiz, train, guide = quiz_objects()
-    result = compile_result([intro, quiz, train, guide],
-                            [compiled_path("quizpath", [intro, quiz, guide, train], title="Quiz path")])
+    result = compile_result(
+        [intro, quiz, train, guide], [compiled_path("quizpath", [intro, quiz, guide, train], title="Quiz path")]
+    )
     content_sync(result=result)
     return result
 
@@ -59,9 +65,14 @@ def branching_site(db, settings, tmp_path):
     end = compiled_object("end", title="End")
     path = compiled_path("branchy", [quiz, remedial, end], title="Branchy")
     path.nodes = [
-        CompiledNode(key=quiz.key, start_node=True, transitions=[
-            CompiledTransition(next=remedial.key, condition="$[?(@.correct == false)]"),
-            CompiledTransition(next=end.key, default=True)]),
+        CompiledNode(
+            key=quiz.key,
+            start_node=True,
+            transitions=[
+                CompiledTransition(next=remedial.key, condition="$[?(@.correct == false)]"),
+                CompiledTransition(next=end.key, default=True),
+            ],
+        ),
         CompiledNode(key=remedial.key, transitions=[CompiledTransition(next=end.key, default=True)]),
         CompiledNode(key=end.key),
     ]

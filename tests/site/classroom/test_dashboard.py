@@ -1,4 +1,5 @@
 """The teacher dashboard: grid, per-student answers, groups, branches, late/overdue, CSV."""
+
 import csv
 import io
 import json
@@ -14,8 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def answer(client, value, hruid="quiz", path="quizpath"):
-    return client.post(f"/learn/answers/{hruid}/en/1/q1/", data=json.dumps(
-        {"answer": value, "path": path, "path_language": "en"}), content_type="application/json")
+    return client.post(
+        f"/learn/answers/{hruid}/en/1/q1/",
+        data=json.dumps({"answer": value, "path": path, "path_language": "en"}),
+        content_type="application/json",
+    )
 
 
 def grid_url(assignment, suffix=""):
@@ -34,7 +38,7 @@ def test_grid_shows_steps_answers_and_scores(client, teacher, member, assignment
     assert "67%" in row  # 2 of 3 steps the students see (the teacher guide is not one of them)
     assert row.count('class="cell-correct') == 1 and "1/1" in row and "100%" in row
     assert "Teacher guide" not in page.split("<table")[1]
-    assert f'/students/{member.pk}/' in row
+    assert f"/students/{member.pk}/" in row
 
 
 def test_one_students_answers(client, teacher, member, assignment):
@@ -50,19 +54,26 @@ def test_one_students_answers(client, teacher, member, assignment):
 
 def test_return_values_show_on_the_dashboard(client, teacher, member, assignment):
     client.force_login(member)
-    client.post("/classes/returns/train/en/1/", data=json.dumps({"value": {"accuracy": 0.9}}),
-                content_type="application/json")
+    client.post(
+        "/classes/returns/train/en/1/", data=json.dumps({"value": {"accuracy": 0.9}}), content_type="application/json"
+    )
     client.force_login(teacher)
     assert "accuracy" in client.get(grid_url(assignment)).content.decode()
     assert "Returned value" in client.get(grid_url(assignment, f"students/{member.pk}/")).content.decode()
 
 
-def test_late_work_is_marked_and_unfinished_work_overdue(client, teacher, member, classroom, quiz_site,
-                                                         django_user_model):
+def test_late_work_is_marked_and_unfinished_work_overdue(
+    client, teacher, member, classroom, quiz_site, django_user_model
+):
     idle = django_user_model.objects.create_user("idle", password="x")
     services.membership_join(user=idle, code=classroom.code)
-    assignment = services.assignment_create(classroom=classroom, actor=teacher, path_hruid="quizpath",
-                                            path_language="en", deadline=timezone.now() - timedelta(hours=1))
+    assignment = services.assignment_create(
+        classroom=classroom,
+        actor=teacher,
+        path_hruid="quizpath",
+        path_language="en",
+        deadline=timezone.now() - timedelta(hours=1),
+    )
     client.force_login(member)
     for step in ("intro", "quiz", "train"):
         client.get(f"/paths/quizpath/en/{step}/")
@@ -91,8 +102,9 @@ def test_group_view_counts_any_members_answer(client, teacher, member, classroom
 
 
 def test_branch_taken_is_shown(client, teacher, member, classroom, branching_site):
-    assignment = services.assignment_create(classroom=classroom, actor=teacher, path_hruid="branchy",
-                                            path_language="en")
+    assignment = services.assignment_create(
+        classroom=classroom, actor=teacher, path_hruid="branchy", path_language="en"
+    )
     client.force_login(member)
     client.get("/paths/branchy/en/quiz/")
     answer(client, ["0"], path="branchy")
@@ -125,13 +137,23 @@ def test_csv_export_has_a_header_and_is_formula_safe(client, teacher, classroom,
 
 def test_csv_safe():
     from learningpaths.classroom.selectors_exports import csv_safe
-    assert [csv_safe(v) for v in ["=1+1", "+a", "-a", "@a", "\tx", "ok", None, 3]] == \
-        ["'=1+1", "'+a", "'-a", "'@a", "'\tx", "ok", "", "3"]
+
+    assert [csv_safe(v) for v in ["=1+1", "+a", "-a", "@a", "\tx", "ok", None, 3]] == [
+        "'=1+1",
+        "'+a",
+        "'-a",
+        "'@a",
+        "'\tx",
+        "ok",
+        "",
+        "3",
+    ]
 
 
 def test_dashboard_when_the_path_is_gone(client, teacher, assignment):
     from learningpaths.paths.services import content_sync
     from tests.conftest import compile_result
+
     content_sync(result=compile_result([], []))
     client.force_login(teacher)
     page = client.get(grid_url(assignment)).content.decode()
@@ -143,13 +165,22 @@ def test_no_students_empty_state(client, teacher, assignment):
     assert "No students yet — give them the code" in client.get(grid_url(assignment)).content.decode()
 
 
-def test_query_count_does_not_grow_with_students(client, teacher, classroom, assignment, django_user_model,
-                                                 django_assert_max_num_queries):
+def test_query_count_does_not_grow_with_students(
+    client, teacher, classroom, assignment, django_user_model, django_assert_max_num_queries
+):
     for i in range(15):
         user = django_user_model.objects.create_user(f"s{i}", password="x")
         services.membership_join(user=user, code=classroom.code)
-        Submission.objects.create(user=user, object_hruid="quiz", object_language="en", object_version=1,
-                                  question_id="q1", answer=[1], correct=True, score=1.0)
+        Submission.objects.create(
+            user=user,
+            object_hruid="quiz",
+            object_language="en",
+            object_version=1,
+            question_id="q1",
+            answer=[1],
+            correct=True,
+            score=1.0,
+        )
     client.force_login(teacher)
     with django_assert_max_num_queries(30):
         assert client.get(grid_url(assignment)).status_code == 200

@@ -1,4 +1,5 @@
 """manage.py demo_users"""
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
@@ -33,8 +34,11 @@ def test_idempotent_and_prefers_deep_learning(settings, tmp_path, capsys):
     settings.DEBUG = True
     settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
     a, b = compiled_object("a"), compiled_object("b")
-    content_sync(result=compile_result([a, b], [compiled_path("aaa_first", [a], title="AAA"),
-                                                compiled_path("deep_learning", [b], title="Deep")]))
+    content_sync(
+        result=compile_result(
+            [a, b], [compiled_path("aaa_first", [a], title="AAA"), compiled_path("deep_learning", [b], title="Deep")]
+        )
+    )
     call_command("demo_users", "--password", "demo-pw-1")
     call_command("demo_users", "--password", "demo-pw-2")
     assert Classroom.objects.count() == 1 and Membership.objects.count() == 3

@@ -1,5 +1,6 @@
 """Privacy for minors: a username is enough to join a class (the data export and account deletion
 are tested in tests/site/accounts/)."""
+
 import pytest
 
 from learningpaths.classroom.models import Membership

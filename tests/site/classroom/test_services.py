@@ -1,4 +1,5 @@
 """Services: classes, codes, joining, approval, co-teachers, groups, assignments."""
+
 import pytest
 
 from learningpaths.classroom import services
@@ -125,5 +126,6 @@ def test_assignment_groups_must_belong_to_the_class(classroom, teacher, quiz_sit
     other = services.classroom_create(teacher=teacher, name="Other")
     foreign = services.group_create(classroom=other, actor=teacher, name="X")
     with pytest.raises(ApplicationError, match="groups of this class"):
-        services.assignment_create(classroom=classroom, actor=teacher, path_hruid="quizpath",
-                                   path_language="en", groups=[foreign])
+        services.assignment_create(
+            classroom=classroom, actor=teacher, path_hruid="quizpath", path_language="en", groups=[foreign]
+        )

@@ -1,6 +1,7 @@
 """core/errors.py: one JSON error shape, ``{"error": code, "detail": message, ...extra}``, on every route
 of the URL resolver that answers JSON (the API, the demos, answers, returned values), for anonymous
 and signed-in callers; and the helpers themselves."""
+
 from __future__ import annotations
 
 import json
@@ -58,8 +59,13 @@ def test_the_api_documents_the_shape_once():
     error = doc["components"]["schemas"]["Error"]
     assert error["required"] == ["error", "detail"]
     assert set(error["properties"]["error"]["enum"]) == {*CODES.values(), *SPECIAL_CODES}
-    refs = [json.dumps(r) for item in doc["paths"].values() for op in item.values()
-            for status, r in op["responses"].items() if int(status) >= 400 and "content" in r]
+    refs = [
+        json.dumps(r)
+        for item in doc["paths"].values()
+        for op in item.values()
+        for status, r in op["responses"].items()
+        if int(status) >= 400 and "content" in r
+    ]
     assert refs and all('"#/components/schemas/Error"' in r or '"#/components/schemas/RateLimited"' in r for r in refs)
 
 

@@ -2,6 +2,7 @@
 only behind our proxy), the demos' per-browser and per-address limits, and sign-in throttling: 10
 failures per username and address in 15 minutes, then a form error and 429. The demo limits through
 the view and both fast paths are tested in tests/site/demos/."""
+
 import pytest
 from django.core.cache import cache
 
@@ -109,13 +110,18 @@ def test_the_address_is_x_real_ip_only_behind_our_proxy(settings):
 
 def test_demo_limits_follow_the_browser_and_cap_the_address():
     school = "198.51.100.7"
-    alice, bob = ratelimit.client_from("aaa", {"REMOTE_ADDR": school}), ratelimit.client_from("bbb", {"REMOTE_ADDR": school})
+    alice, bob = (
+        ratelimit.client_from("aaa", {"REMOTE_ADDR": school}),
+        ratelimit.client_from("bbb", {"REMOTE_ADDR": school}),
+    )
     assert alice.session != bob.session and alice.session != "aaa"  # hashed, never the cookie itself
     results = [ratelimit.allow(alice, scope="t", limit=2, address_limit=3) for _ in range(3)]
     assert [ok for ok, _ in results] == [True, True, False] and 0 < results[-1][1] <= 60
     assert ratelimit.allow(bob, scope="t", limit=2, address_limit=3)[0] is True
-    assert ratelimit.allow(ratelimit.client_from("ccc", {"REMOTE_ADDR": school}), scope="t", limit=2,
-                           address_limit=3)[0] is False  # the school's cap
+    assert (
+        ratelimit.allow(ratelimit.client_from("ccc", {"REMOTE_ADDR": school}), scope="t", limit=2, address_limit=3)[0]
+        is False
+    )  # the school's cap
     no_cookie = ratelimit.client_from(None, {"REMOTE_ADDR": "203.0.113.9"})
     assert no_cookie.session is None
     assert [ratelimit.allow(no_cookie, scope="t", limit=1, address_limit=9)[0] for _ in range(2)] == [True, False]

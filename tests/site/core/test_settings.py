@@ -1,4 +1,5 @@
 """Production settings refuse to start without secrets, and pass Django's deploy checks."""
+
 import os
 import subprocess
 import sys
@@ -10,8 +11,9 @@ ROOT = Path(__file__).resolve().parents[3]
 def run_django(args, env_extra):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
     env.update(env_extra)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_production_without_secret_key_refuses_to_start():
@@ -33,8 +35,10 @@ def test_bad_boolean_is_a_clear_error():
 
 def test_check_deploy_is_clean(tmp_path):
     key = "k3y-" + "q9Zr7xLw2Vb8Nc4Mt6Yp1Hs5Gd3Fj0Ke" * 2
-    out = run_django(["check", "--deploy", "--fail-level", "WARNING"],
-                     {"DEBUG": "0", "SECRET_KEY": key, "ALLOWED_HOSTS": "example.org", "VAR_DIR": str(tmp_path)})
+    out = run_django(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        {"DEBUG": "0", "SECRET_KEY": key, "ALLOWED_HOSTS": "example.org", "VAR_DIR": str(tmp_path)},
+    )
     assert out.returncode == 0, out.stderr + out.stdout
 
 
@@ -51,9 +55,11 @@ def environment_reads(path: Path) -> set[str]:
         arg = None
         if isinstance(node, ast.Call) and node.args:
             func = node.func
-            if (isinstance(func, ast.Attribute) and func.attr in ("get", "setdefault") and is_environ(func.value)) \
-                    or (isinstance(func, ast.Attribute) and func.attr == "getenv") \
-                    or (isinstance(func, ast.Name) and func.id in ("env_bool", "env_list")):
+            if (
+                (isinstance(func, ast.Attribute) and func.attr in ("get", "setdefault") and is_environ(func.value))
+                or (isinstance(func, ast.Attribute) and func.attr == "getenv")
+                or (isinstance(func, ast.Name) and func.id in ("env_bool", "env_list"))
+            ):
                 arg = node.args[0]
         elif isinstance(node, ast.Subscript) and is_environ(node.value):
             arg = node.slice
@@ -74,8 +80,11 @@ def documented_variables() -> set[str]:
 
 
 def test_every_environment_variable_read_is_in_the_deploy_table():
-    files = [ROOT / "learningpaths" / "settings.py", *sorted((ROOT / "learningpaths").rglob("*.py")),
-             *sorted((ROOT / "deploy").rglob("*.py"))]
+    files = [
+        ROOT / "learningpaths" / "settings.py",
+        *sorted((ROOT / "learningpaths").rglob("*.py")),
+        *sorted((ROOT / "deploy").rglob("*.py")),
+    ]
     read = {name: path for path in files for name in environment_reads(path)}
     assert {"SECRET_KEY", "DEBUG", "DATABASE_URL", "DEMO_WARM_UP", "GUNICORN_BIND", "LP_CACHE_DIR"} <= set(read)
     missing = {name: str(path.relative_to(ROOT)) for name, path in read.items() if name not in documented_variables()}

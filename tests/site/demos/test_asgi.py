@@ -1,5 +1,6 @@
 """The ASGI fast path (the inference server, ``uvicorn learningpaths.asgi:application``): the same
 answers as the Django view, batching on the event loop, lifespan, and a real uvicorn process."""
+
 from __future__ import annotations
 
 import asyncio
@@ -28,17 +29,39 @@ async def _django_only(scope, receive, send):
     await send({"type": "http.response.body", "body": b"django"})
 
 
-def call_asgi(path: str, body: bytes = b"", *, method: str = "POST", headers: dict | None = None,
-              client=("127.0.0.1", 40000), chunks: list[bytes] | None = None, complete: bool = True, app=None):
+def call_asgi(
+    path: str,
+    body: bytes = b"",
+    *,
+    method: str = "POST",
+    headers: dict | None = None,
+    client=("127.0.0.1", 40000),
+    chunks: list[bytes] | None = None,
+    complete: bool = True,
+    app=None,
+):
     """One request through the ASGI app; returns (status, headers, body) or None when nothing was sent."""
     app = app or DemoASGI(_django_only, warm_up=False)
-    headers = {"content-type": "application/json", **({"content-length": str(len(body))} if chunks is None else {}),
-               **(headers or {})}
-    scope = {"type": "http", "method": method, "path": path, "client": client,
-             "headers": [(k.encode(), v.encode()) for k, v in headers.items()]}
-    incoming = [{"type": "http.request", "body": c, "more_body": i < len(chunks) - 1 or not complete}
-                for i, c in enumerate(chunks)] \
-        if chunks is not None else [{"type": "http.request", "body": body, "more_body": False}]
+    headers = {
+        "content-type": "application/json",
+        **({"content-length": str(len(body))} if chunks is None else {}),
+        **(headers or {}),
+    }
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "client": client,
+        "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+    }
+    incoming = (
+        [
+            {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1 or not complete}
+            for i, c in enumerate(chunks)
+        ]
+        if chunks is not None
+        else [{"type": "http.request", "body": body, "more_body": False}]
+    )
     sent = []
 
     async def receive():
@@ -57,8 +80,13 @@ def call_asgi(path: str, body: bytes = b"", *, method: str = "POST", headers: di
 @pytest.mark.django_db
 def test_answers_like_the_django_view(client, demo_model):
     x = np.random.default_rng(2).random((2, 1, 8, 8)).round(3).tolist()
-    for body in (json.dumps({"input": x}).encode(), b'{"input": [1, 2]}', b"nope", b"[" + b" " * 70000 + b"]",
-                 b'{"input": [' + b",".join([b"2"] * 64) + b"]}"):
+    for body in (
+        json.dumps({"input": x}).encode(),
+        b'{"input": [1, 2]}',
+        b"nope",
+        b"[" + b" " * 70000 + b"]",
+        b'{"input": [' + b",".join([b"2"] * 64) + b"]}",
+    ):
         status, headers, payload = call_asgi(PREDICT, body)
         via_django = client.post(PREDICT, data=body, content_type="application/json")
         assert status == via_django.status_code
@@ -91,18 +119,25 @@ def three_doors(body: bytes, *, secure: bool) -> dict[str, tuple[int, dict, dict
     from django.test import Client
 
     proto = {"x-forwarded-proto": "https"} if secure else {}
-    view = Client().post(PREDICT, data=body, content_type="application/json",
-                         **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in proto.items()})
-    wsgi_status, wsgi_headers, wsgi_body = call_wsgi(DemoFastPath(None), PREDICT, body,
-                                                     **{"HTTP_X_FORWARDED_PROTO": "https"} if secure else {})
+    view = Client().post(
+        PREDICT,
+        data=body,
+        content_type="application/json",
+        **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in proto.items()},
+    )
+    wsgi_status, wsgi_headers, wsgi_body = call_wsgi(
+        DemoFastPath(None), PREDICT, body, **{"HTTP_X_FORWARDED_PROTO": "https"} if secure else {}
+    )
     asgi_status, asgi_headers, asgi_body = call_asgi(PREDICT, body, headers=proto)
 
     def keep(headers):
         return {k.lower(): v for k, v in headers.items() if k.lower() not in UNCOMPARED}
 
-    return {"view": (view.status_code, keep(dict(view.headers)), view.json()),
-            "wsgi": (int(wsgi_status.split()[0]), keep(wsgi_headers), json.loads(wsgi_body)),
-            "asgi": (asgi_status, keep(asgi_headers), json.loads(asgi_body))}
+    return {
+        "view": (view.status_code, keep(dict(view.headers)), view.json()),
+        "wsgi": (int(wsgi_status.split()[0]), keep(wsgi_headers), json.loads(wsgi_body)),
+        "asgi": (asgi_status, keep(asgi_headers), json.loads(asgi_body)),
+    }
 
 
 @pytest.mark.django_db
@@ -121,8 +156,12 @@ def test_the_three_doors_answer_identically(demo_model, settings, monkeypatch, s
     monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_000_050.0))  # one window for all doors
     valid = json.dumps({"input": np.random.default_rng(4).random((2, 1, 8, 8)).round(3).tolist()}).encode()
     seen = {}
-    for case, body in {"valid": valid, "invalid": b'{"input": [1, 2]}', "not JSON": b"nope",
-                       "oversized": b"[" + b" " * 70000 + b"]"}.items():
+    for case, body in {
+        "valid": valid,
+        "invalid": b'{"input": [1, 2]}',
+        "not JSON": b"nope",
+        "oversized": b"[" + b" " * 70000 + b"]",
+    }.items():
         cache.clear()
         seen[case] = three_doors(body, secure=secure)
     settings.DEMO_RATE_LIMIT = 0  # every request is one too many
@@ -135,11 +174,16 @@ def test_the_three_doors_answer_identically(demo_model, settings, monkeypatch, s
     statuses = {case: doors["view"][0] for case, doors in seen.items()}
     assert statuses == {"valid": 200, "invalid": 400, "not JSON": 400, "oversized": 400, "rate-limited": 429}
     _, headers, body = seen["rate-limited"]["view"]
-    assert body == {"error": "too_many_requests", "detail": "too many requests; wait a moment and try again",
-                    "retry_after": 30} and headers["retry-after"] == "30"
+    assert (
+        body
+        == {"error": "too_many_requests", "detail": "too many requests; wait a moment and try again", "retry_after": 30}
+        and headers["retry-after"] == "30"
+    )
     assert headers["cache-control"] == "no-store" and headers["x-frame-options"] == "DENY"
     assert headers["content-security-policy"].startswith("default-src 'self'")
-    assert {"x-content-type-options", "referrer-policy", "cross-origin-opener-policy", "permissions-policy"} <= set(headers)
+    assert {"x-content-type-options", "referrer-policy", "cross-origin-opener-policy", "permissions-policy"} <= set(
+        headers
+    )
     assert ("strict-transport-security" in headers) is secure
     if secure:
         assert headers["strict-transport-security"] == "max-age=3600; includeSubDomains"
@@ -148,10 +192,14 @@ def test_the_three_doors_answer_identically(demo_model, settings, monkeypatch, s
 def test_importing_the_fast_paths_leaves_django_unset_up():
     """wsgi.py and asgi.py import fastpath before get_*_application() sets Django up: its
     module-level imports must not need the app registry (no model imported)."""
-    code = ("import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'learningpaths.settings'); "
-            "import learningpaths.demos.fastpath; from django.apps import apps; "
-            "assert not apps.ready and not apps.apps_ready, 'apps were set up'; print('ok')")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    code = (
+        "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'learningpaths.settings'); "
+        "import learningpaths.demos.fastpath; from django.apps import apps; "
+        "assert not apps.ready and not apps.apps_ready, 'apps were set up'; print('ok')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
 
@@ -256,11 +304,35 @@ def test_a_real_uvicorn_process_serves_the_demos(tmp_path):
     through Django's ASGI handler, and 4xx answers."""
     w, b = make_model(tmp_path / "digits-cnn.onnx")
     port = free_port()
-    env = manage_env(tmp_path / "var", DEMO_MODELS_DIR=str(tmp_path), DEBUG="0", SECRET_KEY="t" * 50,
-                     ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0")
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "learningpaths.asgi:application", "--host", "127.0.0.1",
-                               "--port", str(port), "--loop", "uvloop", "--http", "httptools", "--no-access-log"],
-                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = manage_env(
+        tmp_path / "var",
+        DEMO_MODELS_DIR=str(tmp_path),
+        DEBUG="0",
+        SECRET_KEY="t" * 50,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "learningpaths.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.time() + 60
         while True:
@@ -276,7 +348,9 @@ def test_a_real_uvicorn_process_serves_the_demos(tmp_path):
         assert {m["name"]: m["ready"] for m in json.loads(status.read())["models"]}["digits-cnn"] is True
         x = np.random.default_rng(5).random((2, 1, 8, 8)).astype(np.float32)
         for _ in range(3):  # keep-alive: the same connection answers again
-            conn.request("POST", PREDICT, body=json.dumps({"input": x.tolist()}), headers={"Content-Type": "application/json"})
+            conn.request(
+                "POST", PREDICT, body=json.dumps({"input": x.tolist()}), headers={"Content-Type": "application/json"}
+            )
             response = conn.getresponse()
             body = json.loads(response.read())
             assert response.status == 200 and response.getheader("Cache-Control") == "no-store"

@@ -1,5 +1,6 @@
 """The digits shipped in demos/data/: the known shape, classes and range, and (while scikit-learn is
 installed somewhere) the very arrays ``sklearn.datasets.load_digits()`` returns."""
+
 import gzip
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The compact feature-map encoding: 8 bits per value, each map stretched over its own range."""
+
 import json
 
 import numpy as np

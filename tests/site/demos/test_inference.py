@@ -1,4 +1,5 @@
 """Server demos: provider choice, validation, batching, limits, on a tiny ONNX model (tinymodel.py)."""
+
 import json
 import threading
 
@@ -12,8 +13,10 @@ from tests.site.demos.tinymodel import reference
 
 
 def test_providers_prefer_cuda_and_fall_back_to_cpu():
-    assert inference.choose_providers(["CUDAExecutionProvider", "CPUExecutionProvider"]) == \
-        ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    assert inference.choose_providers(["CUDAExecutionProvider", "CPUExecutionProvider"]) == [
+        "CUDAExecutionProvider",
+        "CPUExecutionProvider",
+    ]
     assert inference.choose_providers(["AzureExecutionProvider", "CPUExecutionProvider"]) == ["CPUExecutionProvider"]
     assert inference.choose_providers([]) == ["CPUExecutionProvider"]
 
@@ -33,8 +36,9 @@ def test_status_on_a_cpu_machine(client, demo_model):
 def test_predict_matches_numpy(client, demo_model):
     w, b = demo_model
     x = np.random.default_rng(1).random((3, 1, 8, 8)).astype(np.float32)
-    response = client.post("/api/demos/digits-cnn/predict", data=json.dumps({"input": x.tolist()}),
-                           content_type="application/json")
+    response = client.post(
+        "/api/demos/digits-cnn/predict", data=json.dumps({"input": x.tolist()}), content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     body = response.json()
     np.testing.assert_allclose(body["probabilities"], reference(x, w, b), atol=1e-5)
@@ -45,14 +49,20 @@ def test_predict_matches_numpy(client, demo_model):
     assert np.all(np.abs(maps - np.maximum(x, 0)) <= span[:, :, None, None] / 510 + 1e-6)
 
 
-@pytest.mark.parametrize("body,message", [
-    ("nope", 'the body must be JSON like {"input": [[...]]}'),
-    ('{"x": 1}', 'the body must be JSON like {"input": [[...]]}'),
-    ('{"input": "abc"}', "input must be a (nested) list of numbers"),
-    ('{"input": [1, 2, 3]}', "input must hold a multiple of 64 numbers (shape [1, 8, 8] per sample); got 3 numbers"),
-    ('{"input": [' + ",".join(["2"] * 64) + "]}", "input values must lie in [0, 1]"),
-    ('{"input": [' + ",".join(["0.5"] * 64 * 17) + "]}", "at most 16 samples per request; got 17"),
-])
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ("nope", 'the body must be JSON like {"input": [[...]]}'),
+        ('{"x": 1}', 'the body must be JSON like {"input": [[...]]}'),
+        ('{"input": "abc"}', "input must be a (nested) list of numbers"),
+        (
+            '{"input": [1, 2, 3]}',
+            "input must hold a multiple of 64 numbers (shape [1, 8, 8] per sample); got 3 numbers",
+        ),
+        ('{"input": [' + ",".join(["2"] * 64) + "]}", "input values must lie in [0, 1]"),
+        ('{"input": [' + ",".join(["0.5"] * 64 * 17) + "]}", "at most 16 samples per request; got 17"),
+    ],
+)
 def test_bad_inputs_get_400_with_a_message(client, demo_model, body, message):
     response = client.post("/api/demos/digits-cnn/predict", data=body, content_type="application/json")
     assert response.status_code == 400 and response.json() == {"error": "bad_request", "detail": message}
@@ -60,15 +70,17 @@ def test_bad_inputs_get_400_with_a_message(client, demo_model, body, message):
 
 def test_unknown_and_missing_models(client, demo_model):
     assert client.post("/api/demos/nope/predict", data="{}", content_type="application/json").status_code == 404
-    response = client.post("/api/demos/digits-mlp/predict", data=json.dumps({"input": [0.0] * 64}),
-                           content_type="application/json")
+    response = client.post(
+        "/api/demos/digits-mlp/predict", data=json.dumps({"input": [0.0] * 64}), content_type="application/json"
+    )
     assert response.status_code == 503 and "trainmodels" in response.json()["detail"]
     assert client.get("/api/demos/digits-cnn/predict").status_code == 405
 
 
 def test_oversized_body_is_refused(client, demo_model):
-    response = client.post("/api/demos/digits-cnn/predict", data="[" + " " * 70000 + "]",
-                           content_type="application/json")
+    response = client.post(
+        "/api/demos/digits-cnn/predict", data="[" + " " * 70000 + "]", content_type="application/json"
+    )
     assert response.status_code == 400 and "too large" in response.json()["detail"]
 
 
@@ -78,8 +90,10 @@ def test_rate_limit_per_user(client, demo_model, settings):
 
     cache.clear()
     data = json.dumps({"input": [0.5] * 64})
-    codes = [client.post("/api/demos/digits-cnn/predict", data=data, content_type="application/json").status_code
-             for _ in range(5)]
+    codes = [
+        client.post("/api/demos/digits-cnn/predict", data=data, content_type="application/json").status_code
+        for _ in range(5)
+    ]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
 
 
@@ -121,8 +135,15 @@ def call_wsgi(app, path, body: bytes, method="POST", cookie="", **extra):
     import io
     from wsgiref.util import setup_testing_defaults
 
-    environ = {"PATH_INFO": path, "REQUEST_METHOD": method, "CONTENT_LENGTH": str(len(body)),
-               "CONTENT_TYPE": "application/json", "wsgi.input": io.BytesIO(body), "HTTP_COOKIE": cookie, **extra}
+    environ = {
+        "PATH_INFO": path,
+        "REQUEST_METHOD": method,
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/json",
+        "wsgi.input": io.BytesIO(body),
+        "HTTP_COOKIE": cookie,
+        **extra,
+    }
     setup_testing_defaults(environ)
     seen = {}
 
@@ -166,8 +187,9 @@ def test_fast_path_rate_limit_is_per_session(demo_model, settings):
     settings.DEMO_RATE_LIMIT = 2
     cache.clear()
     body = json.dumps({"input": [0.5] * 64}).encode()
-    codes = [call_wsgi(application, "/api/demos/digits-cnn/predict", body, cookie="sessionid=aaa")[0][:3]
-             for _ in range(3)]
+    codes = [
+        call_wsgi(application, "/api/demos/digits-cnn/predict", body, cookie="sessionid=aaa")[0][:3] for _ in range(3)
+    ]
     assert codes == ["200", "200", "429"]
     other = call_wsgi(application, "/api/demos/digits-cnn/predict", body, cookie="sessionid=bbb")[0]
     assert other.startswith("200")
@@ -184,8 +206,12 @@ def test_made_up_session_cookies_are_capped_per_address(demo_model, settings):
     settings.DEMO_RATE_LIMIT, settings.DEMO_ADDRESS_RATE_LIMIT = 2, 5
     cache.clear()
     body = json.dumps({"input": [0.5] * 64}).encode()
-    codes = [call_wsgi(application, "/api/demos/digits-cnn/predict", body, cookie=f"sessionid=fake{i}",
-                       REMOTE_ADDR="10.0.0.1")[0][:3] for i in range(7)]
+    codes = [
+        call_wsgi(
+            application, "/api/demos/digits-cnn/predict", body, cookie=f"sessionid=fake{i}", REMOTE_ADDR="10.0.0.1"
+        )[0][:3]
+        for i in range(7)
+    ]
     assert codes == ["200"] * 5 + ["429"] * 2
     other = call_wsgi(application, "/api/demos/digits-cnn/predict", body, cookie="sessionid=x", REMOTE_ADDR="10.0.0.2")
     assert other[0].startswith("200")
@@ -205,8 +231,9 @@ def test_behind_the_proxy_the_address_is_x_real_ip(demo_model, settings):
     body = json.dumps({"input": [0.5] * 64}).encode()
 
     def status(real_ip):
-        return call_wsgi(application, "/api/demos/digits-cnn/predict", body, REMOTE_ADDR="127.0.0.1",
-                         HTTP_X_REAL_IP=real_ip)[0][:3]
+        return call_wsgi(
+            application, "/api/demos/digits-cnn/predict", body, REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP=real_ip
+        )[0][:3]
 
     assert [status("198.51.100.7") for _ in range(3)] == ["200", "200", "429"]
     assert status("203.0.113.9") == "200"

@@ -1,4 +1,5 @@
 """Demo failures reach the log (LOGGING in settings: learningpaths.* to stderr) with a traceback."""
+
 import logging
 
 import numpy as np

@@ -1,5 +1,6 @@
 """demos/services.py without a request: the size check the three doors share, the order of the
 checks (an unknown demo costs no rate-limit budget), and the answer's own headers."""
+
 from __future__ import annotations
 
 import json
@@ -13,10 +14,18 @@ from learningpaths.demos import services
 CLIENT = client_from("cookie", {"REMOTE_ADDR": "10.0.0.1"})
 
 
-@pytest.mark.parametrize("declared,refused", [
-    (None, False), ("", False), ("0", False), (str(services.MAX_BODY), False),
-    (str(services.MAX_BODY + 1), True), ("-1", True), ("many", True),
-])
+@pytest.mark.parametrize(
+    "declared,refused",
+    [
+        (None, False),
+        ("", False),
+        ("0", False),
+        (str(services.MAX_BODY), False),
+        (str(services.MAX_BODY + 1), True),
+        ("-1", True),
+        ("many", True),
+    ],
+)
 def test_declared_size(declared, refused):
     assert services.declared_too_large(declared) is refused
 

@@ -1,4 +1,5 @@
 """trainmodels: real digits, our engine, ONNX export; engine and ONNX Runtime agree to 1e-5."""
+
 import io
 import json
 
@@ -36,8 +37,11 @@ def test_trainmodels_builds_cards_and_serves_real_digits(client, models_dir):
     assert out.getvalue().count("up to date") == 2
 
     _, _, x_test, y_test = load_digits()
-    response = client.post("/api/demos/digits-cnn/predict", data=json.dumps({"input": x_test[:8].tolist()}),
-                           content_type="application/json")
+    response = client.post(
+        "/api/demos/digits-cnn/predict",
+        data=json.dumps({"input": x_test[:8].tolist()}),
+        content_type="application/json",
+    )
     body = response.json()
     assert response.status_code == 200
     hits = sum(p == str(y) for p, y in zip(body["predictions"], y_test[:8]))

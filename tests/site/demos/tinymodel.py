@@ -1,5 +1,6 @@
 """A tiny ONNX model for the demo tests, built here (no training): x (N,1,8,8) -> relu ->
 Gemm(64->10) -> softmax, with the relu'd input as its 'feature_maps' output."""
+
 import numpy as np
 import onnx
 from onnx import TensorProto, helper
@@ -17,12 +18,17 @@ def make_model(path, seed=0):
         helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1),
     ]
     graph = helper.make_graph(
-        nodes, "tiny",
+        nodes,
+        "tiny",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 1, 8, 8])],
-        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 10]),
-         helper.make_tensor_value_info("feature_maps", TensorProto.FLOAT, ["N", 1, 8, 8])],
-        [helper.make_tensor("W", TensorProto.FLOAT, w.shape, w.flatten()),
-         helper.make_tensor("B", TensorProto.FLOAT, b.shape, b)],
+        [
+            helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["N", 10]),
+            helper.make_tensor_value_info("feature_maps", TensorProto.FLOAT, ["N", 1, 8, 8]),
+        ],
+        [
+            helper.make_tensor("W", TensorProto.FLOAT, w.shape, w.flatten()),
+            helper.make_tensor("B", TensorProto.FLOAT, b.shape, b),
+        ],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8

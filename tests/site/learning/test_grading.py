@@ -1,29 +1,36 @@
 """Auto-grading: pure functions, no database."""
+
 import pytest
 
 from learningpaths.learning.grading import AnswerError, grade, normalise_answer
 
 
-@pytest.mark.parametrize("kind,options,raw,expected", [
-    ("multiple_choice", ["a", "b", "c"], "1", [1]),
-    ("multiple_choice", ["a", "b", "c"], ["2", 0], [0, 2]),
-    ("true_false", [], 0, [0]),
-    ("numerical", [], "3,5", 3.5),
-    ("short_answer", [], "  ReLU ", "ReLU"),
-])
+@pytest.mark.parametrize(
+    "kind,options,raw,expected",
+    [
+        ("multiple_choice", ["a", "b", "c"], "1", [1]),
+        ("multiple_choice", ["a", "b", "c"], ["2", 0], [0, 2]),
+        ("true_false", [], 0, [0]),
+        ("numerical", [], "3,5", 3.5),
+        ("short_answer", [], "  ReLU ", "ReLU"),
+    ],
+)
 def test_normalise_accepts_good_answers(kind, options, raw, expected):
     assert normalise_answer(kind, options, raw) == expected
 
 
-@pytest.mark.parametrize("kind,options,raw,message", [
-    ("multiple_choice", ["a", "b"], "7", "Choose one of the options."),
-    ("multiple_choice", ["a", "b"], "x", "Choose one of the options."),
-    ("numerical", [], "abc", "Enter a number, for example 0.5."),
-    ("numerical", [], "nan", "Enter a finite number."),
-    ("essay", [], "x" * 6000, "Your answer is too long (at most 5000 characters)."),
-    ("essay", [], "   ", "Type an answer first."),
-    ("essay", [], {"a": 1}, "Type your answer as text."),
-])
+@pytest.mark.parametrize(
+    "kind,options,raw,message",
+    [
+        ("multiple_choice", ["a", "b"], "7", "Choose one of the options."),
+        ("multiple_choice", ["a", "b"], "x", "Choose one of the options."),
+        ("numerical", [], "abc", "Enter a number, for example 0.5."),
+        ("numerical", [], "nan", "Enter a finite number."),
+        ("essay", [], "x" * 6000, "Your answer is too long (at most 5000 characters)."),
+        ("essay", [], "   ", "Type an answer first."),
+        ("essay", [], {"a": 1}, "Type your answer as text."),
+    ],
+)
 def test_normalise_rejects_bad_answers_with_a_message(kind, options, raw, message):
     with pytest.raises(AnswerError) as info:
         normalise_answer(kind, options, raw)

@@ -1,4 +1,5 @@
 """learning.selectors: what comes next (``step_next``) and conditions parsed once."""
+
 import pytest
 
 from learningpaths.compiler.result import CompiledNode, CompiledTransition, Question
@@ -19,14 +20,20 @@ def gated(settings, tmp_path):
     """quiz --(wrong)--> remedial --> after;  quiz --(right)--> after: no way on without an answer."""
     settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
     quiz = compiled_object("quiz", title="Quiz", html='<form class="lp-question" data-question-id="q1"></form>')
-    quiz.questions = [Question(id="q1", kind="multiple_choice", prompt="2+2?", options=["3", "4"],
-                               key={"correct": [1]})]
+    quiz.questions = [
+        Question(id="q1", kind="multiple_choice", prompt="2+2?", options=["3", "4"], key={"correct": [1]})
+    ]
     remedial, after = compiled_object("remedial", title="Remedial"), compiled_object("after", title="After")
     path = compiled_path("gated", [quiz, remedial, after])
     path.nodes = [
-        CompiledNode(key=quiz.key, start_node=True, transitions=[
-            CompiledTransition(next=remedial.key, condition=WRONG),
-            CompiledTransition(next=after.key, condition=RIGHT)]),
+        CompiledNode(
+            key=quiz.key,
+            start_node=True,
+            transitions=[
+                CompiledTransition(next=remedial.key, condition=WRONG),
+                CompiledTransition(next=after.key, condition=RIGHT),
+            ],
+        ),
         CompiledNode(key=remedial.key, transitions=[CompiledTransition(next=after.key, default=True)]),
         CompiledNode(key=after.key),
     ]

@@ -1,4 +1,5 @@
 """The compiled content is visible in the admin, read-only (compilecontent owns it)."""
+
 import pytest
 from django.urls import reverse
 

@@ -1,6 +1,6 @@
 """compilecontent end to end: real compiler, real samples, one transaction, all pages render."""
+
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -37,8 +37,17 @@ def run(*args):
 def write_object(root: Path, folder: str, hruid: str, body: str = "Hello", **extra) -> Path:
     path = root / "learning_objects" / folder
     path.mkdir(parents=True, exist_ok=True)
-    fields = {"hruid": hruid, "version": 1, "language": "en", "title": hruid.title(), "description": "d",
-              "content_type": "text/markdown", "estimated_time": 5, "skos_concepts": [], **extra}
+    fields = {
+        "hruid": hruid,
+        "version": 1,
+        "language": "en",
+        "title": hruid.title(),
+        "description": "d",
+        "content_type": "text/markdown",
+        "estimated_time": 5,
+        "skos_concepts": [],
+        **extra,
+    }
     front = "\n".join(f"{k}: {json.dumps(v)}" for k, v in fields.items())
     (path / "index.md").write_text(f"---\n{front}\n---\n{body}\n", encoding="utf-8")
     return path

@@ -2,7 +2,9 @@ from learningpaths.paths.embeds import defer_iframes
 
 
 def test_third_party_iframes_are_deferred():
-    out = defer_iframes('<iframe width="420" src="https://www.youtube.com/embed/x?a=1&amp;b=2" allowfullscreen></iframe>')
+    out = defer_iframes(
+        '<iframe width="420" src="https://www.youtube.com/embed/x?a=1&amp;b=2" allowfullscreen></iframe>'
+    )
     assert 'data-lp-src="https://www.youtube.com/embed/x?a=1&amp;b=2"' in out
     assert ' src="' not in out and "hidden" in out
     assert "Load the content from www.youtube.com" in out

@@ -1,4 +1,5 @@
 """Selectors decide visibility once for every route."""
+
 import pytest
 
 from learningpaths.paths import selectors
@@ -12,11 +13,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def versions(settings, tmp_path):
     settings.CONTENT_ASSET_ROOT = tmp_path
-    content_sync(result=compile_result([
-        compiled_object("lesson", version=1, html="<p>v1</p>"),
-        compiled_object("lesson", version=2, html="<p>v2 draft</p>", teacher_exclusive=True),
-        compiled_object("lesson", language="nl", version=1, teacher_exclusive=True),
-    ]))
+    content_sync(
+        result=compile_result(
+            [
+                compiled_object("lesson", version=1, html="<p>v1</p>"),
+                compiled_object("lesson", version=2, html="<p>v2 draft</p>", teacher_exclusive=True),
+                compiled_object("lesson", language="nl", version=1, teacher_exclusive=True),
+            ]
+        )
+    )
 
 
 def test_latest_visible_version(versions, student, teacher):

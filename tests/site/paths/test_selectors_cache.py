@@ -1,5 +1,6 @@
 """The per-process memo (selectors_cache) and the anonymous page cache (paths/views_memo.py): per
 visibility, invalidated by every rebuild, and never a teacher's rendering for anyone else."""
+
 import re
 
 import pytest
@@ -19,8 +20,12 @@ TEACHER_WORDS = ("TEACHER-SECRET-NOTE", "TEACHER-GUIDE-TEXT", "Teacher guide")
 
 def build(intro_text="Welcome", *, extra_path=False):
     """The sample site's content; ``intro_text`` changes the first object (and so the path's hash)."""
-    a = compiled_object("intro", title="Introduction", html=f"<p>{intro_text}</p>",
-                        teacher_html=f"<p>{intro_text}</p><aside>TEACHER-SECRET-NOTE</aside>")
+    a = compiled_object(
+        "intro",
+        title="Introduction",
+        html=f"<p>{intro_text}</p>",
+        teacher_html=f"<p>{intro_text}</p><aside>TEACHER-SECRET-NOTE</aside>",
+    )
     b = compiled_object("guide", title="Teacher guide", teacher_exclusive=True, html="<p>TEACHER-GUIDE-TEXT</p>")
     c = compiled_object("neuron", title="A neuron", html="<p>Neurons compute</p>")
     paths = [compiled_path("deep", [a, b, c], title="Deep learning")]
@@ -46,13 +51,16 @@ def leaks(text):
     return [w for w in TEACHER_WORDS if w in text]
 
 
-@pytest.mark.parametrize("url, teacher_only", [
-    ("/", "3 steps"),  # the catalogue card counts the teacher node for teachers only
-    ("/paths/deep/en/", "TEACHER-SECRET-NOTE"),
-    ("/paths/deep/en/intro/", "TEACHER-SECRET-NOTE"),
-    ("/paths/deep/en/neuron/", "Teacher guide"),  # in the list of steps
-    ("/api/learningPath/deep/en", "Teacher guide"),
-])
+@pytest.mark.parametrize(
+    "url, teacher_only",
+    [
+        ("/", "3 steps"),  # the catalogue card counts the teacher node for teachers only
+        ("/paths/deep/en/", "TEACHER-SECRET-NOTE"),
+        ("/paths/deep/en/intro/", "TEACHER-SECRET-NOTE"),
+        ("/paths/deep/en/neuron/", "Teacher guide"),  # in the list of steps
+        ("/api/learningPath/deep/en", "Teacher guide"),
+    ],
+)
 def test_a_teacher_warming_the_caches_never_shows_students_teacher_text(site, teacher, student, url, teacher_only):
     as_teacher = Client()
     as_teacher.force_login(teacher)
@@ -88,8 +96,7 @@ def test_selectors_are_memoised_per_visibility(site, teacher, student):
     intro = student_nodes[0].obj
     assert "TEACHER-SECRET-NOTE" not in selectors.object_html(obj=intro, user=student)
     assert "TEACHER-SECRET-NOTE" in selectors.object_html(obj=teacher_nodes[0].obj, user=teacher)
-    assert "TEACHER-SECRET-NOTE" not in selectors.object_html(obj=teacher_nodes[0].obj, user=teacher,
-                                                              as_student=True)
+    assert "TEACHER-SECRET-NOTE" not in selectors.object_html(obj=teacher_nodes[0].obj, user=teacher, as_student=True)
 
 
 def test_a_rebuild_invalidates_pages_and_selectors(site, student):

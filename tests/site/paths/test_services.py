@@ -1,4 +1,5 @@
 """content_sync: one transaction, hash-based updates, deletions."""
+
 import pytest
 
 from learningpaths.paths.models import LearningObject, LearningPath, PathTransition

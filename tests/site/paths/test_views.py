@@ -1,4 +1,5 @@
 """Pages: catalogue, path player, object page; teacher-only content never reaches students."""
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,16 @@ def test_path_player_shows_first_node_and_next_link(client, sample_site):
     assert 'rel="next" accesskey="n" href="/paths/deep/en/neuron/"' in page  # teacher node spliced out
 
 
-@pytest.mark.parametrize("url", ["/paths/deep/en/", "/paths/deep/en/neuron/", "/paths/deep/en/intro/",
-                                 "/objects/intro/en/1/", "/objects/neuron/en/1/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/paths/deep/en/",
+        "/paths/deep/en/neuron/",
+        "/paths/deep/en/intro/",
+        "/objects/intro/en/1/",
+        "/objects/neuron/en/1/",
+    ],
+)
 def test_students_and_visitors_never_see_teacher_text(client, student, sample_site, url):
     for who in (None, student):
         if who:
@@ -54,8 +63,7 @@ def test_latest_version_redirect(client, sample_site):
 
 
 def test_unknown_routes_are_404(client, sample_site):
-    for url in ["/paths/nope/en/", "/objects/nope/en/1/", "/objects/intro/en/1/assets/x.png",
-                "/paths/deep/en/nope/"]:
+    for url in ["/paths/nope/en/", "/objects/nope/en/1/", "/objects/intro/en/1/assets/x.png", "/paths/deep/en/nope/"]:
         assert client.get(url).status_code == 404, url
 
 

@@ -5,6 +5,7 @@
 Idempotent: running it again resets the passwords and adds what is missing, nothing twice.
 Refuses to run unless DEBUG is on or --force is given (the password is known to whoever ran it).
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -35,8 +36,10 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, password: str, force: bool, **options):
         if not (settings.DEBUG or force):
-            raise CommandError("demo_users creates accounts with a known password; it only runs with DEBUG on. "
-                               "Use --force if you really want demo accounts on this site.")
+            raise CommandError(
+                "demo_users creates accounts with a known password; it only runs with DEBUG on. "
+                "Use --force if you really want demo accounts on this site."
+            )
         if not password or not password.strip():
             raise CommandError("Give a non-empty --password.")
         User = get_user_model()
@@ -57,21 +60,33 @@ class Command(BaseCommand):
             classroom = classroom_create(teacher=teacher, name=CLASS_NAME)
             self.stdout.write(f"created class {CLASS_NAME!r}")
         for student in students:
-            Membership.objects.update_or_create(classroom=classroom, user=student,
-                                                defaults={"status": Membership.Status.ACTIVE})
+            Membership.objects.update_or_create(
+                classroom=classroom, user=student, defaults={"status": Membership.Status.ACTIVE}
+            )
 
         if classroom.assignments.exists():
             self.stdout.write("the demo class already has an assignment")
         else:
-            path = (LearningPath.objects.filter(hruid=PREFERRED_PATH).order_by("language").first()
-                    or LearningPath.objects.order_by("title", "hruid", "language").first())
+            path = (
+                LearningPath.objects.filter(hruid=PREFERRED_PATH).order_by("language").first()
+                or LearningPath.objects.order_by("title", "hruid", "language").first()
+            )
             if path is None:
-                self.stdout.write(self.style.WARNING(
-                    "No learning path exists yet, so the demo class has no assignment. "
-                    "Build the content (manage.py compilecontent) and run this command again."))
+                self.stdout.write(
+                    self.style.WARNING(
+                        "No learning path exists yet, so the demo class has no assignment. "
+                        "Build the content (manage.py compilecontent) and run this command again."
+                    )
+                )
             else:
-                assignment_create(classroom=classroom, actor=teacher, path_hruid=path.hruid,
-                                  path_language=path.language, deadline=timezone.now() + timedelta(days=14))
+                assignment_create(
+                    classroom=classroom,
+                    actor=teacher,
+                    path_hruid=path.hruid,
+                    path_language=path.language,
+                    deadline=timezone.now() + timedelta(days=14),
+                )
                 self.stdout.write(f"assigned {path.hruid}/{path.language} to the demo class (deadline in 14 days)")
-        self.stdout.write(self.style.SUCCESS(
-            f"Done. Sign in as {TEACHER} or {', '.join(STUDENTS)}; class code {classroom.code}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Done. Sign in as {TEACHER} or {', '.join(STUDENTS)}; class code {classroom.code}.")
+        )

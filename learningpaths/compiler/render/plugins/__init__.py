@@ -4,6 +4,7 @@ Core rules find the object's ``RenderContext`` in ``env["lp"]`` and the text bei
 ``env["doc"]``; they record diagnostics there and never raise. Without those keys (a plain
 ``md.render``) they do nothing.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -22,8 +23,14 @@ def children_with_lines(token: Token) -> Iterator[tuple[Token, int | None]]:
         if line0 is not None:
             if child.type in ("softbreak", "hardbreak"):
                 line0 += 1
-            elif child.type in ("text", "code_inline", "html_inline", "math_inline", "math_display",
-                                "math_inline_double"):
+            elif child.type in (
+                "text",
+                "code_inline",
+                "html_inline",
+                "math_inline",
+                "math_display",
+                "math_inline_double",
+            ):
                 line0 += child.content.count("\n")
 
 

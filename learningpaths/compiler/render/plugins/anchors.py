@@ -4,6 +4,7 @@ The slug is the heading text lower-cased with runs of non-word characters replac
 (Dwengo's rule; trimmed of dashes), made unique per page with ``-1``, ``-2``… Headings outside
 teacher blocks are numbered first, so the student page's ids do not depend on teacher text.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,5 +51,7 @@ def _render_heading_open(self, tokens, idx, options, env) -> str:
     slug = token.attrGet("id")
     if not slug:
         return html
-    return (f'{html}<a class="anchor" href="#{escape(str(slug), quote=True)}" aria-label="Link to this section">'
-            '<span class="header-link"></span></a>')
+    return (
+        f'{html}<a class="anchor" href="#{escape(str(slug), quote=True)}" aria-label="Link to this section">'
+        '<span class="header-link"></span></a>'
+    )

@@ -6,6 +6,7 @@ sanitiser's parser reshuffles. This rule splits such a paragraph into: paragraph
 the block, paragraph (text after), dropping parts that hold only whitespace. Blocks nested in
 emphasis or links stay inline.
 """
+
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
@@ -25,8 +26,7 @@ def _is_block(child: Token) -> bool:
 
 
 def _blank(children: list[Token]) -> bool:
-    return all(c.type in ("softbreak", "hardbreak") or (c.type == "text" and not c.content.strip())
-               for c in children)
+    return all(c.type in ("softbreak", "hardbreak") or (c.type == "text" and not c.content.strip()) for c in children)
 
 
 def _lift(child: Token, like: Token) -> Token:
@@ -79,8 +79,16 @@ def _split(p_open: Token, inline: Token, p_close: Token) -> list[Token] | None:
 
 
 def _copy(token: Token) -> Token:
-    return Token(token.type, token.tag, token.nesting, map=token.map, level=token.level,
-                 block=token.block, meta=dict(token.meta), attrs=dict(token.attrs))
+    return Token(
+        token.type,
+        token.tag,
+        token.nesting,
+        map=token.map,
+        level=token.level,
+        block=token.block,
+        meta=dict(token.meta),
+        attrs=dict(token.attrs),
+    )
 
 
 def _blocks_rule(state: StateCore) -> None:
@@ -91,8 +99,13 @@ def _blocks_rule(state: StateCore) -> None:
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if (token.type == "paragraph_open" and not token.hidden and i + 2 < len(tokens)
-                and tokens[i + 1].type == "inline" and tokens[i + 2].type == "paragraph_close"):
+        if (
+            token.type == "paragraph_open"
+            and not token.hidden
+            and i + 2 < len(tokens)
+            and tokens[i + 1].type == "inline"
+            and tokens[i + 2].type == "paragraph_close"
+        ):
             parts = _split(token, tokens[i + 1], tokens[i + 2])
             if parts is not None:
                 out.extend(parts)

@@ -6,6 +6,7 @@ are skipped). An unclosed block runs to the end of its parent and is reported
 (``lp.teacher_block`` for teacher blocks, so the mistake cannot leak teacher text). A core rule
 reports stray ``:::`` lines and unknown container names.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,9 @@ _FENCE = re.compile(r"^(`{3,}|~{3,})")
 
 
 def containers_plugin(md: MarkdownIt) -> None:
-    md.block.ruler.before("fence", "lp_container", _container_rule,
-                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before(
+        "fence", "lp_container", _container_rule, {"alt": ["paragraph", "reference", "blockquote", "list"]}
+    )
     md.core.ruler.push("lp_container_check", _container_check_rule)
     md.add_render_rule("container_teacher_open", _render_teacher)
     md.add_render_rule("container_teacher_close", _render_teacher)
@@ -38,7 +40,7 @@ def containers_plugin(md: MarkdownIt) -> None:
 
 
 def _line(state: StateBlock, line: int) -> str:
-    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
 
 
 def _find_end(state: StateBlock, start: int, end: int) -> tuple[int, bool]:
@@ -102,12 +104,23 @@ def _report_unclosed(state: StateBlock, line: int, name: str) -> None:
     if ctx is None or doc is None:
         return
     if name == "teacher":
-        ctx.error(doc, doc.line(line), Code.TEACHER_BLOCK,
-                  "'::: teacher' block is never closed; everything up to the end of its parent is teacher-only",
-                  "end the block with a line holding only ':::'", 1)
+        ctx.error(
+            doc,
+            doc.line(line),
+            Code.TEACHER_BLOCK,
+            "'::: teacher' block is never closed; everything up to the end of its parent is teacher-only",
+            "end the block with a line holding only ':::'",
+            1,
+        )
     else:
-        ctx.warn(doc, doc.line(line), Code.DIRECTIVE, f"'::: {name}' block is never closed",
-                 "end the block with a line holding only ':::'", 1)
+        ctx.warn(
+            doc,
+            doc.line(line),
+            Code.DIRECTIVE,
+            f"'::: {name}' block is never closed",
+            "end the block with a line holding only ':::'",
+            1,
+        )
 
 
 def _container_check_rule(state: StateCore) -> None:
@@ -121,8 +134,14 @@ def _container_check_rule(state: StateCore) -> None:
         first = token.content.split("\n", 1)[0]
         line = doc.line(token.map[0])
         if _CLOSE.match(first):
-            ctx.warn(doc, line, Code.TEACHER_BLOCK, "':::' closes no open block; it is shown as text",
-                     "remove it, or open a block with '::: teacher'", 1)
+            ctx.warn(
+                doc,
+                line,
+                Code.TEACHER_BLOCK,
+                "':::' closes no open block; it is shown as text",
+                "remove it, or open a block with '::: teacher'",
+                1,
+            )
         elif (match := _OPEN.match(first)) and match.group(2).lower() not in NAMES:
             close = did_you_mean(match.group(2).lower(), NAMES)
             message = f"unknown block '::: {match.group(2)}'; it is shown as text"

@@ -8,6 +8,7 @@
 Author ids of ``question`` blocks are reserved before any ``q<n>`` is handed out, so an automatic
 id never takes an id an author chose further down.
 """
+
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
@@ -42,8 +43,13 @@ def _fences_rule(state: StateCore) -> None:
                 ctx.report(doc, line, severity, Code.QUESTION, message, hint)
             if spec is not None and spec.id is not None:
                 if spec.id in ctx.question_ids:
-                    ctx.error(doc, spec.line, Code.QUESTION, f"two questions have the id '{spec.id}'",
-                              "give every question its own id")
+                    ctx.error(
+                        doc,
+                        spec.line,
+                        Code.QUESTION,
+                        f"two questions have the id '{spec.id}'",
+                        "give every question its own id",
+                    )
                     spec.id = None
                 else:
                     ctx.question_ids.add(spec.id)

@@ -6,6 +6,7 @@ falls apart into paragraphs. When the lines up to the blank line open more ``<pr
 close, this rule extends the block to the line that closes it (then to the next blank line).
 Without a closing ``</pre>`` it leaves the text to the ordinary ``html_block`` rule.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,12 +21,13 @@ _CLOSE = re.compile(r"</pre\s*>", re.I)
 
 
 def htmlpre_plugin(md: MarkdownIt) -> None:
-    md.block.ruler.before("html_block", "lp_html_pre", _html_pre_rule,
-                          {"alt": ["paragraph", "reference", "blockquote"]})
+    md.block.ruler.before(
+        "html_block", "lp_html_pre", _html_pre_rule, {"alt": ["paragraph", "reference", "blockquote"]}
+    )
 
 
 def _text(state: StateBlock, line: int) -> str:
-    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+    return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
 
 
 def _html_pre_rule(state: StateBlock, startLine: int, endLine: int, silent: bool) -> bool:

@@ -8,6 +8,7 @@
 - external links get ``target="_blank"`` (the sanitiser adds ``rel="noopener noreferrer"``);
 - images keep alt and title; a missing alt is a warning.
 """
+
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
@@ -57,8 +58,14 @@ def _image(ctx, doc, line0, teacher: bool, token: Token) -> Token:
     if href.broken:
         token.attrJoin("class", "lp-asset-missing")
     if not alt.strip():
-        ctx.warn(doc, doc.line(line0), Code.IMAGE_ALT, f"image '{src}' has no alt text",
-                 f"describe what it shows: ![description]({src})", doc.col(line0, src))
+        ctx.warn(
+            doc,
+            doc.line(line0),
+            Code.IMAGE_ALT,
+            f"image '{src}' has no alt text",
+            f"describe what it shows: ![description]({src})",
+            doc.col(line0, src),
+        )
     return token
 
 

@@ -9,6 +9,7 @@ Output (TeX HTML-escaped, without delimiters): ``<span class="math inline">…</
 ``<div class="math display">…</div>`` (``<span class="math display">`` inside headings, table
 cells and tight lists).
 """
+
 from __future__ import annotations
 
 from html import escape

@@ -4,6 +4,7 @@ Runs first among our core rules. Every token gets ``meta["teacher"]``: True insi
 ``::: teacher`` container, inside a raw-HTML element with class ``teacher_only``, or when the
 whole text is teacher-only (``env["teacher"]``). Later rules only read that flag.
 """
+
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
@@ -39,5 +40,6 @@ def _scope_rule(state: StateCore) -> None:
             for child, line0 in children_with_lines(token):
                 child.meta["teacher"] = teacher or scope.teacher
                 if child.type == "html_inline":
-                    child.content = rewrite_html(ctx, doc, line0, child.meta["teacher"], child.content, scope,
-                                                 inline=True)
+                    child.content = rewrite_html(
+                        ctx, doc, line0, child.meta["teacher"], child.content, scope, inline=True
+                    )

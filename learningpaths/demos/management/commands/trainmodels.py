@@ -1,4 +1,5 @@
 """``manage.py trainmodels``: train and export the server demo models (skips ones already built)."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError

@@ -1,4 +1,5 @@
 """``manage.py compilecontent``: compile learning content and load it into the site."""
+
 from __future__ import annotations
 
 import json
@@ -21,12 +22,14 @@ class Command(BaseCommand):
         parser.add_argument("sources", nargs="*", help="content folders (default: CONTENT_DIR)")
         parser.add_argument("--check", action="store_true", help="validate and render only; touch no database")
         parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-        parser.add_argument("--allow-errors", action="store_true",
-                            help="load everything that compiled even when some files have errors")
+        parser.add_argument(
+            "--allow-errors", action="store_true", help="load everything that compiled even when some files have errors"
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
         parser.add_argument("--no-cache", action="store_true", help="re-render every object")
-        parser.add_argument("--execute", action="store_true",
-                            help="also run every runnable Python cell in real Pyodide")
+        parser.add_argument(
+            "--execute", action="store_true", help="also run every runnable Python cell in real Pyodide"
+        )
 
     def handle(self, *args, sources, check, strict, allow_errors, format, no_cache, execute, **options):
         roots = [Path(s) for s in sources] or [Path(settings.CONTENT_DIR)]
@@ -55,8 +58,10 @@ class Command(BaseCommand):
 
         if format == "json":
             doc = {
-                "objects": len(result.objects), "paths": len(result.paths),
-                "diagnostics": [d.as_dict() for d in result.diagnostics], "seconds": round(result.seconds, 3),
+                "objects": len(result.objects),
+                "paths": len(result.paths),
+                "diagnostics": [d.as_dict() for d in result.diagnostics],
+                "seconds": round(result.seconds, 3),
             }
             if report is not None:
                 doc["loaded"] = report.__dict__
@@ -66,21 +71,26 @@ class Command(BaseCommand):
         else:
             for d in sorted(result.diagnostics, key=lambda d: (d.path, d.line, d.col)):
                 self.stderr.write(d.format())
-            summary = (f"{len(result.objects)} objects, {len(result.paths)} paths, "
-                       f"{len(result.errors)} errors, {len(result.warnings)} warnings "
-                       f"in {result.seconds:.2f} s")
+            summary = (
+                f"{len(result.objects)} objects, {len(result.paths)} paths, "
+                f"{len(result.errors)} errors, {len(result.warnings)} warnings "
+                f"in {result.seconds:.2f} s"
+            )
             self.stdout.write(summary)
             if report is not None:
                 self.stdout.write(
                     f"loaded: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
                     f"{report.deleted} deleted objects; {report.paths_created + report.paths_updated} paths "
-                    f"written, {report.paths_deleted} deleted")
+                    f"written, {report.paths_deleted} deleted"
+                )
                 if report.skipped:
                     self.stdout.write("skipped because of errors: " + ", ".join(report.skipped))
             elif not check and failure is None:
-                self.stdout.write("nothing was loaded: the build has "
-                                  + ("warnings and --strict is on" if not result.errors else "errors")
-                                  + " (the site keeps its previous content)")
+                self.stdout.write(
+                    "nothing was loaded: the build has "
+                    + ("warnings and --strict is on" if not result.errors else "errors")
+                    + " (the site keeps its previous content)"
+                )
         if failure is not None:
             raise CommandError(str(failure))
         if not accepted:

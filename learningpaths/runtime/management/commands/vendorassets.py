@@ -3,6 +3,7 @@
 The same as ``scripts/vendor_assets.py`` in a checkout, but reachable on a site installed from a
 wheel: it writes into ``settings.STATIC_BUILD_DIR`` (``$LP_STATIC_BUILD_DIR``).
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -23,9 +24,11 @@ class Command(BaseCommand):
         if assets.STATIC_BUILD_DIR != settings.STATIC_BUILD_DIR:
             # Both come from learningpaths/layout.py; a settings module that sets its own would
             # have the pages look in one folder and this command write into another.
-            raise CommandError(f"settings.STATIC_BUILD_DIR ({settings.STATIC_BUILD_DIR}) differs from the "
-                               f"folder the runtime serves ({assets.STATIC_BUILD_DIR}); set "
-                               "LP_STATIC_BUILD_DIR instead of overriding the setting.")
+            raise CommandError(
+                f"settings.STATIC_BUILD_DIR ({settings.STATIC_BUILD_DIR}) differs from the "
+                f"folder the runtime serves ({assets.STATIC_BUILD_DIR}); set "
+                "LP_STATIC_BUILD_DIR instead of overriding the setting."
+            )
         try:
             vendor.vendor_all(force=force, quiet=quiet or options["verbosity"] == 0)
         except SystemExit as exc:  # vendor.SetupError: a checksum or download problem, already explained

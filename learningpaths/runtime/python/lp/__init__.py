@@ -15,15 +15,27 @@ can be tested on the server::
 The host (the page's worker, or the build-time runner) installs a sink with :func:`_connect`;
 without one, messages are appended to :data:`history` (progress) and :data:`messages` (all).
 """
+
 from __future__ import annotations
 
 import json
 import math
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-__all__ = ["progress", "plot", "scatter", "boundary", "heatmap", "images", "callback", "history",
-           "messages", "stop_requested"]
+__all__ = [
+    "progress",
+    "plot",
+    "scatter",
+    "boundary",
+    "heatmap",
+    "images",
+    "callback",
+    "history",
+    "messages",
+    "stop_requested",
+]
 
 _sink: Callable[[str, str], None] | None = None
 history: list[dict] = []  # every lp.progress() point of this session, in order
@@ -79,8 +91,11 @@ def progress(step: int, loss: float | None = None, **metrics: float) -> None:
 
     Points are sent in batches, at most ``MAX_RATE`` messages a second; none is dropped."""
     global _last_flush
-    point = {"step": int(step), "loss": None if loss is None else float(loss),
-             "metrics": {k: float(v) for k, v in metrics.items()}}
+    point = {
+        "step": int(step),
+        "loss": None if loss is None else float(loss),
+        "metrics": {k: float(v) for k, v in metrics.items()},
+    }
     history.append(point)
     _pending.append(point)
     now = time.perf_counter()
@@ -115,19 +130,36 @@ def _as_series(data, x=None, labels=None) -> list[dict]:
     return series
 
 
-def plot(*ys, x=None, labels=None, title: str = "", xlabel: str = "", ylabel: str = "",
-         logy: bool = False) -> None:
+def plot(*ys, x=None, labels=None, title: str = "", xlabel: str = "", ylabel: str = "", logy: bool = False) -> None:
     """Line chart: ``lp.plot(losses)``, ``lp.plot(a, b, labels=["train", "test"])`` or
     ``lp.plot({"lr=0.1": l1, "lr=1": l2})``."""
     data = [_clean(y) for y in ys] if len(ys) > 1 else ys[0]
-    _emit("plot", {"kind": "line", "series": _as_series(data, x, labels), "title": title,
-                   "xlabel": xlabel, "ylabel": ylabel, "logy": bool(logy)})
+    _emit(
+        "plot",
+        {
+            "kind": "line",
+            "series": _as_series(data, x, labels),
+            "title": title,
+            "xlabel": xlabel,
+            "ylabel": ylabel,
+            "logy": bool(logy),
+        },
+    )
 
 
 def scatter(x, y=None, *, title: str = "", xlabel: str = "", ylabel: str = "") -> None:
     """2-D points ``x`` (n x 2) coloured by class ``y`` (n labels or one-hot)."""
-    _emit("plot", {"kind": "scatter", "points": _clean(x), "labels": _labels(y), "title": title,
-                   "xlabel": xlabel, "ylabel": ylabel})
+    _emit(
+        "plot",
+        {
+            "kind": "scatter",
+            "points": _clean(x),
+            "labels": _labels(y),
+            "title": title,
+            "xlabel": xlabel,
+            "ylabel": ylabel,
+        },
+    )
 
 
 def _labels(y):
@@ -153,8 +185,17 @@ def boundary(model_or_fn, x, y=None, *, resolution: int = 60, title: str = "", p
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(pts.dtype if pts.dtype.kind == "f" else float)
     scores = np.asarray(predict(grid.astype(np.float32) if pts.dtype == np.float32 else grid))
     values = _grid_values(scores).reshape(resolution, resolution)
-    _emit("plot", {"kind": "boundary", "grid": values.round(4), "extent": [x0, x1, y0, y1],
-                   "points": pts, "labels": _labels(y), "title": title})
+    _emit(
+        "plot",
+        {
+            "kind": "boundary",
+            "grid": values.round(4),
+            "extent": [x0, x1, y0, y1],
+            "points": pts,
+            "labels": _labels(y),
+            "title": title,
+        },
+    )
 
 
 def _grid_values(scores):
@@ -174,18 +215,26 @@ def _grid_values(scores):
 
 def heatmap(matrix, *, labels=None, xlabels=None, ylabels=None, title: str = "", annotate: bool = True) -> None:
     """A matrix as coloured cells (values written in when ``annotate`` and the matrix is small)."""
-    _emit("plot", {"kind": "heatmap", "matrix": _clean(matrix), "xlabels": _clean(xlabels or labels),
-                   "ylabels": _clean(ylabels or labels), "title": title, "annotate": bool(annotate)})
+    _emit(
+        "plot",
+        {
+            "kind": "heatmap",
+            "matrix": _clean(matrix),
+            "xlabels": _clean(xlabels or labels),
+            "ylabels": _clean(ylabels or labels),
+            "title": title,
+            "annotate": bool(annotate),
+        },
+    )
 
 
 def images(batch, *, titles=None, title: str = "", columns: int | None = None) -> None:
     """An image grid: ``batch`` is a list/array of H x W (grey) or H x W x 3 (RGB, 0..1) images."""
     imgs = [_clean(b) for b in batch]
-    _emit("plot", {"kind": "images", "images": imgs, "titles": _clean(titles), "title": title,
-                   "columns": columns})
+    _emit("plot", {"kind": "images", "images": imgs, "titles": _clean(titles), "title": title, "columns": columns})
 
 
-class callback:  # noqa: N801  (used like a function: callbacks=[lp.callback()])
+class callback:
     """Adapter from ``engine`` ``fit`` callbacks to :func:`progress`.
 
     ``on="step"`` (default) streams every ``every``-th training step (x axis: iterations);
@@ -220,6 +269,11 @@ class callback:  # noqa: N801  (used like a function: callbacks=[lp.callback()])
 
     @staticmethod
     def _report(step, logs):
-        metrics = {k: v for k, v in logs.items() if k not in ("epoch", "step", "iteration", "batch_size", "loss")
-                   and isinstance(v, (int, float)) and not isinstance(v, bool)}
+        metrics = {
+            k: v
+            for k, v in logs.items()
+            if k not in ("epoch", "step", "iteration", "batch_size", "loss")
+            and isinstance(v, (int, float))
+            and not isinstance(v, bool)
+        }
         progress(step, logs.get("loss"), **metrics)

@@ -4,6 +4,7 @@ All cells of a page share one namespace (like notebook cells). ``run_cell`` neve
 returns ``{"ok": bool, "result": repr of the last expression or None, "error": traceback text,
 "line": failing line in the cell or 0, "returns": JSON value of the variable named by data-returns}``.
 """
+
 from __future__ import annotations
 
 import ast
@@ -79,8 +80,7 @@ async def run_cell(code: str, filename: str = "<cell>", returns: str | None = No
                 stream.flush()
             except Exception:  # noqa: BLE001
                 pass
-    out = {"ok": True, "result": None if value is None else _repr(value), "error": "", "line": 0,
-           "returns": None}
+    out = {"ok": True, "result": None if value is None else _repr(value), "error": "", "line": 0, "returns": None}
     if returns:
         out["returns"] = json.loads(json.dumps(lp._clean(namespace.get(returns))))
     return out

@@ -8,6 +8,7 @@ is seen within one chunk (~50 ms) without terminating Python.
     playground   one model on a 2-D data set: loss curve + decision boundary, live
     curves       several runs side by side (learning rates, batch modes): one loss curve each
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,6 +31,7 @@ def task(name: str):
     def register(fn):
         TASKS[name] = fn
         return fn
+
     return register
 
 
@@ -50,8 +52,12 @@ async def run_task(name: str, params_json: str) -> dict:
         result = await fn(**json.loads(params_json))
     except Exception as exc:  # noqa: BLE001  (shown in the widget; the worker keeps running)
         tb = traceback.TracebackException.from_exception(exc)
-        return {"ok": False, "error": "".join(tb.format_exception_only()).strip(),
-                "traceback": "".join(tb.format()), "line": 0}
+        return {
+            "ok": False,
+            "error": "".join(tb.format_exception_only()).strip(),
+            "traceback": "".join(tb.format()),
+            "line": 0,
+        }
     finally:
         lp._flush()
     return {"ok": True, "result": json.dumps(lp._clean(result)), "stopped": lp._stop, "line": 0}
@@ -74,12 +80,22 @@ def make_data(dataset: str = "moons", n: int = 200, noise: float = 0.1, seed: in
     return x, None, y, None
 
 
-def make_model(layers=(8, 8), activation: str = "tanh", classes: int = 2, seed: int = 0,
-               optimizer: str = "sgd", lr: float = 0.1, regularization=None):
+def make_model(
+    layers=(8, 8),
+    activation: str = "tanh",
+    classes: int = 2,
+    seed: int = 0,
+    optimizer: str = "sgd",
+    lr: float = 0.1,
+    regularization=None,
+):
     import engine
 
-    model = engine.Sequential([engine.Dense(int(units), activation=activation) for units in layers]
-                              + [engine.Dense(int(classes))], input_shape=(2,), seed=seed)
+    model = engine.Sequential(
+        [engine.Dense(int(units), activation=activation) for units in layers] + [engine.Dense(int(classes))],
+        input_shape=(2,),
+        seed=seed,
+    )
     model.compile(loss="softmax_crossentropy", optimizer=optimizer, lr=float(lr), metrics=["accuracy"])
     return model
 
@@ -104,9 +120,25 @@ MAX_SESSIONS = 8
 
 
 @task("playground")
-async def playground(session="default", resume=False, run_epochs=None, dataset="moons", n=200, noise=0.1,
-                     seed=0, layers=(8, 8), activation="tanh", lr=0.1, optimizer="sgd", mode="batch",
-                     batch_size=16, epochs=1000, resolution=40, test_fraction=0.0, **unused):
+async def playground(
+    session="default",
+    resume=False,
+    run_epochs=None,
+    dataset="moons",
+    n=200,
+    noise=0.1,
+    seed=0,
+    layers=(8, 8),
+    activation="tanh",
+    lr=0.1,
+    optimizer="sgd",
+    mode="batch",
+    batch_size=16,
+    epochs=1000,
+    resolution=40,
+    test_fraction=0.0,
+    **unused,
+):
     """Train until ``epochs`` in all, ``run_epochs`` more, or a stop; streams the data set once
     ("data"), then "progress" points (one per epoch) and "boundary" grids a few times a second."""
     import numpy as np
@@ -122,8 +154,17 @@ async def playground(session="default", resume=False, run_epochs=None, dataset="
         _sessions[session] = state
         while len(_sessions) > MAX_SESSIONS:
             _sessions.pop(next(iter(_sessions)))
-        lp._emit("data", {"points": x, "labels": y, "test_points": x_test, "test_labels": y_test,
-                          "extent": extent, "classes": classes})
+        lp._emit(
+            "data",
+            {
+                "points": x,
+                "labels": y,
+                "test_points": x_test,
+                "test_labels": y_test,
+                "extent": extent,
+                "classes": classes,
+            },
+        )
         lp._emit("boundary", {"epoch": 0, "grid": boundary_grid(model, extent, resolution), "extent": extent})
     x, y, x_test, y_test, model, extent = (state[k] for k in ("x", "y", "x_test", "y_test", "model", "extent"))
     goal = int(epochs) if run_epochs is None else min(int(epochs), state["epoch"] + int(run_epochs))
@@ -143,16 +184,31 @@ async def playground(session="default", resume=False, run_epochs=None, dataset="
         now = time.perf_counter()
         if now - last_draw >= BOUNDARY_SECONDS or state["epoch"] >= goal or lp._stop:
             last_draw = now
-            lp._emit("boundary", {"epoch": state["epoch"], "grid": boundary_grid(model, extent, resolution),
-                                  "extent": extent})
+            lp._emit(
+                "boundary",
+                {"epoch": state["epoch"], "grid": boundary_grid(model, extent, resolution), "extent": extent},
+            )
         if await pause():
             break
     return {"epoch": state["epoch"], "seconds": time.perf_counter() - started}
 
 
 @task("curves")
-async def curves(runs=(), dataset="moons", n=200, noise=0.1, seed=0, layers=(8,), activation="tanh",
-                 optimizer="sgd", lr=0.1, mode="batch", batch_size=16, epochs=100, **unused):
+async def curves(
+    runs=(),
+    dataset="moons",
+    n=200,
+    noise=0.1,
+    seed=0,
+    layers=(8,),
+    activation="tanh",
+    optimizer="sgd",
+    lr=0.1,
+    mode="batch",
+    batch_size=16,
+    epochs=100,
+    **unused,
+):
     """Train one model per entry of ``runs`` (each may override lr, mode, batch_size, optimizer)
     from the same initial weights, round-robin, so all curves grow together.
     Streams {"series": i, "epoch", "loss", "steps", "seconds"} as "curve" messages."""
@@ -172,14 +228,22 @@ async def curves(runs=(), dataset="moons", n=200, noise=0.1, seed=0, layers=(8,)
         batch = []
         while epoch < epochs and time.perf_counter() - chunk_start < CHUNK_SECONDS:
             epoch += 1
-            for i, (model, cfg) in enumerate(zip(models, configs)):
+            for i, (model, cfg) in enumerate(zip(models, configs, strict=True)):
                 t0 = time.perf_counter()
                 hist = model.fit(x, y, epochs=1, mode=cfg["mode"], batch_size=int(cfg["batch_size"]))
                 seconds[i] += time.perf_counter() - t0
                 steps[i] += len(hist.step_losses) if hist.step_losses else -(-len(x) // _batch(cfg, len(x)))
                 loss = hist["loss"][-1]
-                batch.append({"series": i, "epoch": epoch, "loss": loss, "steps": steps[i],
-                              "seconds": seconds[i], "accuracy": hist["accuracy"][-1]})
+                batch.append(
+                    {
+                        "series": i,
+                        "epoch": epoch,
+                        "loss": loss,
+                        "steps": steps[i],
+                        "seconds": seconds[i],
+                        "accuracy": hist["accuracy"][-1],
+                    }
+                )
         lp._emit("curve", {"points": batch})
         if await pause():
             break
