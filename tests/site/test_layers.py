@@ -22,6 +22,10 @@ FORBIDDEN = {
         "learningpaths.demos",
         "learningpaths.core",
     },
+    # core is the bottom of the site: every app may use it, it uses none of them.
+    "core": {
+        f"learningpaths.{app}" for app in ("paths", "learning", "classroom", "accounts", "api", "demos", "runtime")
+    },
     "paths": {"learningpaths.learning", "learningpaths.classroom"},
     "learning": {"learningpaths.classroom"},
     "accounts": {
@@ -79,3 +83,85 @@ def test_the_checker_sees_relative_and_aliased_imports(tmp_path, monkeypatch):
         "learningpaths/paths/sub/m.py:5: learningpaths.learning.models",
         "learningpaths/paths/sub/m.py:5: learningpaths.learning.models.Submission",
     ]
+
+
+# -- no import loop ---------------------------------------------------------------------------------
+
+
+def module_graph(roots: list[Path]) -> dict[str, set[str]]:
+    """Module -> the project modules it imports at module level (not inside functions, not under
+    ``TYPE_CHECKING``). ``from pkg import sub`` is an edge to the submodule, ``from pkg import name``
+    one to the package's ``__init__``: that is what Python runs first."""
+    files = {}
+    for root in roots:
+        for path in root.rglob("*.py"):
+            parts = path.relative_to(root.parent).with_suffix("").parts
+            files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in files.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        edges: set[str] = set()
+        for node in ast.parse(path.read_text(), str(path)).body:
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                continue
+            for stmt in node.body if isinstance(node, ast.Try) else [node]:
+                if isinstance(stmt, ast.Import):
+                    edges |= {a.name for a in stmt.names}
+                elif isinstance(stmt, ast.ImportFrom):
+                    base = package.split(".")[: len(package.split(".")) - stmt.level + 1] if stmt.level else []
+                    module = ".".join([*base, stmt.module] if stmt.module else base)
+                    edges |= {f"{module}.{a.name}" if f"{module}.{a.name}" in files else module for a in stmt.names}
+        graph[name] = {e for e in edges if e in files and e != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_no_import_loop_in_the_site_or_the_engine():
+    assert cycles(module_graph([PACKAGE, PACKAGE.parent / "engine"])) == []
+
+
+def test_the_loop_finder_finds_a_loop(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("from .a import thing\n")
+    (pkg / "a.py").write_text("from . import b\nthing = 1\n")
+    (pkg / "b.py").write_text("from pkg import thing\n")  # b needs the package, which needs a, which needs b
+    (pkg / "c.py").write_text("def f():\n    from . import a\n")  # inside a function: no loop
+    assert cycles(module_graph([pkg])) == [["pkg", "pkg.a", "pkg.b"]]
