@@ -230,7 +230,10 @@ def _finish(entry: Entry, linker: Linker, cache: Cache, reporter: Reporter) -> C
         teacher_text=texts[1],
         assets=build_assets(entry, cache, reporter),
         transclusions=linker.transclusions(key),
-        questions=list(entry.rendered.questions),
+        questions=[
+            dataclasses.replace(q, teacher_only=True) if entry.teacher_exclusive and not q.teacher_only else q
+            for q in entry.rendered.questions
+        ],
         content_hash=content_hash,
     )
 

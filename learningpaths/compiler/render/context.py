@@ -65,7 +65,6 @@ class RenderContext:
     asset_refs: dict[str, bool] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
-    teacher_questions: list[str] = field(default_factory=list)
     cells: list[dict] = field(default_factory=list)
     transclusions: set[str] = field(default_factory=set)  # refs of the markers we emitted
     slugs: set[str] = field(default_factory=set)  # heading ids used so far
