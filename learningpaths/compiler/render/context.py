@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
 from ..codes import Code
+from ..options import CompileOptions
 from ..result import Diagnostic, Question
 from .types import Reference, RenderInput
 
@@ -46,6 +47,29 @@ def did_you_mean(word: str, candidates, *, cutoff: float = 0.6) -> str:
     """``"did you mean 'x'?"`` for the closest candidate, or ``""``."""
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _fmt(template: str, default: str, **fields) -> str:
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return default.format(**fields)
+
+
+def object_url(options: CompileOptions, hruid: str, language: str, version: int | None) -> str:
+    """The address of an object's page; also used by the link phase to recognise links to it."""
+    fields = {"hruid": quote(hruid, safe=""), "language": quote(language, safe="")}
+    template = options.object_url
+    if version is None:  # a version-less reference: the object's latest version
+        template = template.replace("{version}/", "").replace("{version}", "latest")
+        return _fmt(template, "/objects/{hruid}/{language}/", **fields)
+    return _fmt(template, "/objects/{hruid}/{language}/{version}/", version=version, **fields)
+
+
+def path_url(options: CompileOptions, hruid: str, language: str) -> str:
+    return _fmt(
+        options.path_url, "/paths/{hruid}/{language}/", hruid=quote(hruid, safe=""), language=quote(language, safe="")
+    )
 
 
 @dataclass
@@ -96,26 +120,13 @@ class RenderContext:
 
     # -- URLs --------------------------------------------------------------------------------
     def _fmt(self, template: str, default: str, **fields) -> str:
-        try:
-            return template.format(**fields)
-        except (KeyError, IndexError, ValueError):
-            return default.format(**fields)
+        return _fmt(template, default, **fields)
 
     def object_url(self, hruid: str, language: str, version: int | None) -> str:
-        fields = {"hruid": quote(hruid, safe=""), "language": quote(language, safe="")}
-        template = self.options.object_url
-        if version is None:  # a version-less reference: the object's latest version
-            template = template.replace("{version}/", "").replace("{version}", "latest")
-            return self._fmt(template, "/objects/{hruid}/{language}/", **fields)
-        return self._fmt(template, "/objects/{hruid}/{language}/{version}/", version=version, **fields)
+        return object_url(self.options, hruid, language, version)
 
     def path_url(self, hruid: str, language: str) -> str:
-        return self._fmt(
-            self.options.path_url,
-            "/paths/{hruid}/{language}/",
-            hruid=quote(hruid, safe=""),
-            language=quote(language, safe=""),
-        )
+        return path_url(self.options, hruid, language)
 
     def asset_url(self, rel: str) -> str:
         return self._fmt(

@@ -48,7 +48,10 @@ def teacher_site(settings, tmp_path):
         tmp_path / "content",
         {
             "learning_objects/lesson/index.md": front("lesson", body=LESSON),
-            "learning_objects/wrapper/index.md": front("wrapper", body="Wrapper\n\n![x](@learning-object/lesson/en/1)"),
+            "learning_objects/wrapper/index.md": front(
+                "wrapper",
+                body="Wrapper, see [the manual](@learning-object/guide/en/1).\n\n![x](@learning-object/lesson/en/1)",
+            ),
             "learning_objects/guide/index.md": front(
                 "guide",
                 teacher_exclusive="true",
@@ -134,3 +137,17 @@ def test_control_a_teacher_sees_the_question(client, teacher, teacher_site):
     client.force_login(teacher)
     for url in ("/objects/lesson/en/1/", "/objects/wrapper/en/1/", "/objects/guide/en/1/"):
         assert PROMPT in client.get(url).content.decode(), url
+
+
+@pytest.mark.parametrize("who", ["anonymous", "student", "teacher"])
+def test_a_link_to_a_teacher_only_object_is_text_for_students(client, student, teacher, teacher_site, who):
+    if who != "anonymous":
+        client.force_login(student if who == "student" else teacher)
+    for url in ("/objects/wrapper/en/1/", "/paths/p/en/wrapper/"):
+        body = client.get(url).content.decode()
+        content = body.split('class="learning-object"')[1].split("</article>")[0]
+        assert "the manual" in content, url
+        if who == "teacher":
+            assert 'href="/objects/guide/en/1/"' in content, url
+        else:
+            assert "guide" not in content, url
