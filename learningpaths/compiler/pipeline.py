@@ -96,7 +96,20 @@ def _compile(sources: list[Path] | Path, options: CompileOptions) -> CompileResu
     # render, then link (references, transclusions) and hash
     entries = list(index.items.values())
     render_entries(entries, options, cache, reporter)
-    linker = Linker(index, set(seen_paths), reporter, cache, options_fingerprint(options))
+    teacher_paths = {
+        (p.hruid, p.language)
+        for p in paths
+        if p.nodes and all(n.key in index.items and index.items[n.key].teacher_exclusive for n in p.nodes)
+    }
+    linker = Linker(
+        index,
+        set(seen_paths),
+        reporter,
+        cache,
+        options_fingerprint(options),
+        options=options,
+        teacher_paths=teacher_paths,
+    )
     for entry in entries:
         linker.check(entry)
     finished = [_guarded(e.src.display, reporter, partial(_finish, e, linker, cache, reporter)) for e in entries]
@@ -230,7 +243,10 @@ def _finish(entry: Entry, linker: Linker, cache: Cache, reporter: Reporter) -> C
         teacher_text=texts[1],
         assets=build_assets(entry, cache, reporter),
         transclusions=linker.transclusions(key),
-        questions=list(entry.rendered.questions),
+        questions=[
+            dataclasses.replace(q, teacher_only=True) if entry.teacher_exclusive and not q.teacher_only else q
+            for q in entry.rendered.questions
+        ],
         content_hash=content_hash,
     )
 

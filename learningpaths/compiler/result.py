@@ -72,6 +72,9 @@ class Question:
     options: list[str] = field(default_factory=list)  # choices shown to the student (no key)
     key: Any = None  # kind-specific answer key, or None when there is none (essay)
     line: int = 0
+    # Inside a teacher-only block (or a teacher-exclusive object): the site never lets a student
+    # or an anonymous visitor find, answer or be graded on it.
+    teacher_only: bool = False
 
 
 @dataclass

@@ -9,23 +9,39 @@
   out teacher-exclusive targets entirely, the teacher variant uses ``teacher_html``. The marker's
   ``data-lp-object`` is rewritten to the resolved key. Cycles are ``lp.ref_cycle``, naming the
   chain; the reference that closes the cycle is left empty.
+* A link (``<a href>``, however the author wrote it: ``[t](@learning-object/…)``, a dwengo.org
+  object link, raw HTML, the object's address) to a teacher-exclusive object, to a version-less
+  object whose every version is teacher-exclusive, to a path with only teacher-exclusive steps, or
+  to a ``#hruid;lang;version`` step of a teacher-exclusive object, becomes its text in the student
+  variant: no href names it. Whether a target is teacher-only is known only once every object is
+  read, so it is done here and not by the per-object renderer. The teacher variant keeps the link.
 * ``content_hash`` covers the compiler version and code, the HTML-shaping options, the source
-  bytes, every file of the folder, and the content hashes of transcluded objects.
+  bytes, every file of the folder, the content hashes of transcluded objects, and which of its
+  links were made text (so a target becoming teacher-exclusive, or no longer, changes the hash).
 """
 
 from __future__ import annotations
 
+import html as htmllib
 import os
 import re
+from collections import defaultdict
+from collections.abc import Collection
+from urllib.parse import unquote, urlsplit
 
 from .cache import COMPILER_VERSION, Cache, code_fingerprint, digest
 from .codes import Code
 from .diagnostics import Reporter
 from .entries import Entry
 from .index import ObjectIndex
+from .options import CompileOptions
+from .render.context import object_url, path_url
 from .result import ObjectKey
 
 MARKER = re.compile(r'<div class="lp-transclusion" data-lp-object="([^"<>]*)">\s*</div>')
+# Sanitised HTML (html5ever via nh3): attribute values are double-quoted and an <a> never holds another.
+ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a>", re.S)
+HREF = re.compile(r'\shref="([^"]*)"')
 _MAX_DEPTH = 50
 
 
@@ -40,9 +56,21 @@ def parse_marker(ref: str) -> tuple[str, str, int | None] | None:
 
 class Linker:
     def __init__(
-        self, index: ObjectIndex[Entry], path_ids: set[tuple[str, str]], reporter: Reporter, cache: Cache, shaping: str
+        self,
+        index: ObjectIndex[Entry],
+        path_ids: set[tuple[str, str]],
+        reporter: Reporter,
+        cache: Cache,
+        shaping: str,
+        *,
+        options: CompileOptions | None = None,
+        teacher_paths: Collection[tuple[str, str]] = (),
     ) -> None:
         self.index, self.path_ids, self.reporter, self.cache, self.shaping = index, path_ids, reporter, cache, shaping
+        self.options = options or CompileOptions()
+        self.teacher_paths = teacher_paths  # paths whose every step is teacher-exclusive
+        self._teacher_urls: frozenset[tuple[str, str]] | None = None
+        self.unlinked: dict[ObjectKey, list[str]] = {}  # per object: hrefs made text in the student variant
         self.targets: dict[ObjectKey, dict[str, ObjectKey | None]] = {}  # per object: marker ref -> resolved
         self.html: dict[tuple[ObjectKey, bool], str] = {}
         self.hashes: dict[ObjectKey, str] = {}
@@ -109,13 +137,61 @@ class Linker:
     def transclusions(self, key: ObjectKey) -> list[ObjectKey]:
         return list(dict.fromkeys(k for k in self.targets.get(key, {}).values() if k is not None))
 
+    # -- links to teacher-only targets ------------------------------------------------------
+    def teacher_urls(self) -> frozenset[tuple[str, str]]:
+        """(host, path) of every address that names only teacher material, once per build."""
+        if self._teacher_urls is None:
+            urls, versions = set(), defaultdict(list)
+            for key, entry in self.index.items.items():
+                versions[(key.hruid, key.language)].append(entry.teacher_exclusive)
+                if entry.teacher_exclusive:
+                    urls.add(_where(object_url(self.options, key.hruid, key.language, key.version)))
+            for (hruid, language), exclusive in versions.items():
+                if all(exclusive):
+                    urls.add(_where(object_url(self.options, hruid, language, None)))
+            for hruid, language in self.teacher_paths:
+                urls.add(_where(path_url(self.options, hruid, language)))
+            self._teacher_urls = frozenset(urls)
+        return self._teacher_urls
+
+    def _names_teacher_only(self, href: str) -> bool:
+        url = htmllib.unescape(href)
+        if _where(url) in self.teacher_urls():
+            return True
+        step = unquote(url.partition("#")[2]).split(";")  # a path's "#hruid;lang;version" step
+        if len(step) == 3 and step[2].isdigit():
+            entry = self.index.items.get(ObjectKey(step[0], step[1], int(step[2])))
+            return entry is not None and entry.teacher_exclusive
+        return False
+
+    def _unlink(self, key: ObjectKey, source: str) -> str:
+        """The student variant of ``source`` with links to teacher-only targets made text."""
+        unlinked: list[str] = []
+        if "<a" in source and self.teacher_urls():
+
+            def text_of(match: re.Match) -> str:
+                href = HREF.search(match.group(1))
+                if href is None or not self._names_teacher_only(href.group(1)):
+                    return match.group(0)
+                unlinked.append(href.group(1))
+                return match.group(2)
+
+            source = ANCHOR.sub(text_of, source)
+        self.unlinked[key] = unlinked
+        return source
+
+    def _unlinked(self, key: ObjectKey) -> list[str]:
+        if key not in self.unlinked:
+            self._unlink(key, self.index.items[key].rendered.html)
+        return self.unlinked[key]
+
     # -- final HTML --------------------------------------------------------------------------
     def final_html(self, key: ObjectKey, teacher: bool, stack: tuple[ObjectKey, ...] = ()) -> str:
         memo = self.html.get((key, teacher))
         if memo is not None:
             return memo
         entry = self.index.items[key]
-        source = entry.rendered.teacher_html if teacher else entry.rendered.html
+        source = entry.rendered.teacher_html if teacher else self._unlink(key, entry.rendered.html)
         if "lp-transclusion" not in source:
             self.html[(key, teacher)] = source
             return source
@@ -177,7 +253,9 @@ class Linker:
             str(t) if t in stack or len(stack) > _MAX_DEPTH else self.content_hash(t, stack)
             for t in self.transclusions(key)
         )
-        value = digest(COMPILER_VERSION, code_fingerprint(), self.shaping, entry.source_hash, files, inner)
+        value = digest(
+            COMPILER_VERSION, code_fingerprint(), self.shaping, entry.source_hash, files, inner, self._unlinked(key)
+        )
         self.hashes[key] = value
         return value
 
@@ -185,3 +263,12 @@ class Linker:
 def _marker_ref(triple: tuple) -> str:
     hruid, language, version = triple
     return f"{hruid}/{language}/{'latest' if version is None else version}"
+
+
+def _where(url: str) -> tuple[str, str]:
+    """(host, path) of a URL, so ``/objects/x/en/1/``, ``…/1/#top`` and ``…/1/?a=b`` compare equal."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return ("", url)
+    return (parts.netloc.lower(), unquote(parts.path))

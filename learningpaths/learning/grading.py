@@ -81,7 +81,10 @@ def grade(kind: str, key: Any, answer: Any) -> tuple[bool | None, float | None]:
             accepted = [accepted]
         if not isinstance(accepted, list):
             return None, None
-        ok = answer.strip().casefold() in {str(a).strip().casefold() for a in accepted}
+        # Case-insensitive unless the author asked for ``case_sensitive: true`` (questions.py).
+        exact = isinstance(key, dict) and key.get("case_sensitive") is True
+        fold = (lambda text: text.strip()) if exact else (lambda text: text.strip().casefold())
+        ok = fold(answer) in {fold(str(a)) for a in accepted}
         return ok, 1.0 if ok else 0.0
     if kind == "matching" and isinstance(key, dict) and isinstance(answer, dict):
         pairs = key.get("pairs", key)

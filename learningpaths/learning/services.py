@@ -32,7 +32,8 @@ def progress_visit(*, user, path: LearningPath, obj: LearningObject) -> None:
 @transaction.atomic
 def submission_create(*, user, obj: LearningObject, question_id: str, raw_answer) -> Submission:
     """Validate, grade and store one answer. Raises ApplicationError with a message for the student."""
-    question = obj.questions.filter(qid=question_id).first()
+    # A teacher-only question answers a student exactly like one that does not exist (no oracle).
+    question = obj.questions.visible_to(user).filter(qid=question_id).first()
     if question is None:
         raise ApplicationError("This question does not exist.", extra={"status": 404})
     try:

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .querysets import LearningObjectQuerySet, LearningPathQuerySet
+from .querysets import LearningObjectQuerySet, LearningPathQuerySet, QuestionQuerySet
 
 
 class LearningObject(models.Model):
@@ -85,6 +85,10 @@ class Question(models.Model):
     prompt = models.TextField(blank=True)
     options = models.JSONField(default=list)
     key = models.JSONField(null=True, blank=True)
+    # In a teacher-only block: students and anonymous visitors cannot find, answer or be graded on it.
+    teacher_only = models.BooleanField(default=False)
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["learning_object", "qid"], name="unique_question_id")]

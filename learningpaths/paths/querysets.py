@@ -28,6 +28,12 @@ class LearningObjectQuerySet(models.QuerySet):
         return self.filter(~models.Exists(newer))
 
 
+class QuestionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The questions ``user`` may find and answer: a teacher-only one does not exist for a student."""
+        return self if can_see_teacher_content(user) else self.filter(teacher_only=False)
+
+
 class LearningPathQuerySet(models.QuerySet):
     def visible_to(self, user):
         # A path is visible when it has at least one node the user may see.

@@ -132,7 +132,15 @@ def _replace_children(row: LearningObject, obj: CompiledObject) -> None:
     )
     row.questions.all().delete()
     Question.objects.bulk_create(
-        Question(learning_object=row, qid=q.id, kind=q.kind, prompt=q.prompt, options=q.options, key=q.key)
+        Question(
+            learning_object=row,
+            qid=q.id,
+            kind=q.kind,
+            prompt=q.prompt,
+            options=q.options,
+            key=q.key,
+            teacher_only=q.teacher_only or obj.metadata.get("teacher_exclusive", False),
+        )
         for q in obj.questions
     )
 

@@ -150,3 +150,20 @@ def test_render_pool_gives_the_same_result(tmp_path):
         (o.key, o.html, o.content_hash) for o in serial.objects
     ]
     assert pooled.diagnostics == serial.diagnostics
+
+
+def test_questions_of_teacher_exclusive_objects_and_teacher_blocks_are_teacher_only(tmp_path):
+    question = "```question\nid: {id}\nkind: short_text\nprompt: P\nanswer: a\n```\n"
+    root = write(
+        tmp_path,
+        {
+            "learning_objects/guide/index.md": front("guide", teacher_exclusive="true", body=question.format(id="g")),
+            "learning_objects/lesson/index.md": front(
+                "lesson", body=question.format(id="s") + "::: teacher\n" + question.format(id="t") + ":::\n"
+            ),
+        },
+    )
+    result = compile_content([root], options=CompileOptions(jobs=1))
+    assert result.errors == []
+    flags = {(o.key.hruid, q.id): q.teacher_only for o in result.objects for q in o.questions}
+    assert flags == {("guide", "g"): True, ("lesson", "s"): False, ("lesson", "t"): True}

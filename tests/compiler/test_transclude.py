@@ -6,7 +6,7 @@ import hashlib
 
 from learningpaths.compiler import CompileOptions, compile_content
 
-from .helpers import formatted, front, write
+from .helpers import formatted, front, path_json, write
 
 
 def build(tmp_path, files):
@@ -161,3 +161,48 @@ def test_links_to_paths(tmp_path, fake_renderer):
         },
     )
     assert formatted(result) == []
+
+
+LINKS = """Read [the manual](@learning-object/guide/en/1), [its latest](@learning-object/guide/en),
+[the API form](https://dwengo.org/backend/api/learningObject/getWrapped?hruid=guide&version=1&language=en),
+[by address](/objects/guide/en/1/#part), <a href="/objects/guide/en/1/">raw manual</a>,
+[the path](https://dwengo.org/learning-path.html?hruid=teachers&language=en),
+[a step](https://dwengo.org/learning-path.html?hruid=mixed&language=en#guide;en;1)
+and [the lesson](@learning-object/other/en/1).
+"""
+
+
+def test_links_to_teacher_only_objects_become_text_for_students(tmp_path):
+    result, objects = build(
+        tmp_path,
+        {
+            "learning_objects/page/index.md": front("page", body=LINKS),
+            "learning_objects/guide/index.md": front("guide", teacher_exclusive="true", body="Guide text"),
+            "learning_objects/other/index.md": front("other", body="Other text"),
+            "learning_paths/teachers.json": path_json("teachers", ["guide"]),
+            "learning_paths/mixed.json": path_json("mixed", ["other", "guide"]),
+        },
+    )
+    assert result.errors == [], formatted(result)
+    page = objects["page/en/1"]
+    assert "guide" not in page.html and "teachers" not in page.html  # no attribute names them
+    for text in ("the manual", "its latest", "the API form", "by address", "raw manual", "the path", "a step"):
+        assert text in page.html and text in page.text
+    assert '<a href="/objects/other/en/1/" class="lp-object-link"' in page.html  # a student object stays a link
+    assert '<a href="/paths/mixed/en/' not in page.html
+    # The teacher variant keeps every link.
+    assert page.teacher_html.count("<a ") == 8
+    assert 'href="/objects/guide/en/1/"' in page.teacher_html and 'href="/paths/teachers/en/"' in page.teacher_html
+
+
+def test_a_target_becoming_teacher_only_changes_the_linking_objects_hash(tmp_path):
+    files = {
+        "learning_objects/page/index.md": front("page", body="See [the guide](@learning-object/guide/en/1)."),
+        "learning_objects/guide/index.md": front("guide", body="Guide text"),
+    }
+    _, before = build(tmp_path, files)
+    assert 'href="/objects/guide/en/1/"' in before["page/en/1"].html
+    files["learning_objects/guide/index.md"] = front("guide", teacher_exclusive="true", body="Guide text")
+    _, after = build(tmp_path, files)
+    assert "/objects/guide/" not in after["page/en/1"].html and "the guide" in after["page/en/1"].html
+    assert after["page/en/1"].content_hash != before["page/en/1"].content_hash

@@ -17,6 +17,7 @@ import functools
 import html
 import json
 import re
+import tempfile
 import time
 from collections import deque
 from html.parser import HTMLParser
@@ -36,12 +37,48 @@ WORD = re.compile(r"\w+", re.UNICODE)
 SKIP_PREFIXES = ("/static/", "/runtime/", "/admin/", "/accounts/sign-out/", "/i18n/", "/media/")
 
 
+# Besides the real content: a student object with a teacher-only question whose answer key is a
+# word found nowhere else, and a link to a teacher-exclusive object (its hruid must not show).
+SECRET_KEY = "quagganoctarine"
+EXTRA_HRUID, GUIDE_HRUID = "crawl_secret_lesson", "crawl_secret_guide"
+EXTRA = {
+    f"learning_objects/{EXTRA_HRUID}/index.md": (
+        f"---\nhruid: {EXTRA_HRUID}\nversion: 1\nlanguage: en\ntitle: Crawl lesson\ndescription: A lesson\n"
+        "content_type: text/markdown\nestimated_time: 5\n---\nStudents read this and [the manual]"
+        f"(@learning-object/{GUIDE_HRUID}/en/1).\n\n::: teacher\n```question\nid: secret\nkind: short_text\n"
+        "prompt: Which hidden password do the teachers of this crawl keep for themselves\n"
+        f"answer: {SECRET_KEY}\n```\n:::\n"
+    ),
+    f"learning_objects/{GUIDE_HRUID}/index.md": (
+        f"---\nhruid: {GUIDE_HRUID}\nversion: 1\nlanguage: en\ntitle: Crawl guide\ndescription: For teachers\n"
+        "content_type: text/markdown\nestimated_time: 5\nteacher_exclusive: true\n---\n"
+        "This guide for the crawl explains to teachers how the hidden password question is graded.\n"
+    ),
+    "learning_paths/crawl_secret_path.json": json.dumps(
+        {
+            "hruid": "crawl_secret_path",
+            "language": "en",
+            "title": "Crawl path",
+            "description": "A path",
+            "nodes": [
+                {"learningobject_hruid": h, "language": "en", "version": 1, "start_node": h == EXTRA_HRUID}
+                for h in (EXTRA_HRUID, GUIDE_HRUID)
+            ],
+        }
+    ),
+}
+
+
 @functools.lru_cache(maxsize=1)
 def compiled():
     from learningpaths.compiler import compile_content
     from learningpaths.compiler.options import CompileOptions
 
-    result = compile_content([CONTENT], options=CompileOptions())
+    extra = Path(tempfile.mkdtemp(prefix="crawl-extra-")) / "content"
+    for rel, text in EXTRA.items():
+        (extra / rel).parent.mkdir(parents=True, exist_ok=True)
+        (extra / rel).write_text(text, encoding="utf-8")
+    result = compile_content([CONTENT, extra], options=CompileOptions())
     assert result.accepted(strict=False), [d.format() for d in result.errors]
     return result
 
@@ -256,6 +293,25 @@ def test_crawler_never_sees_teacher_only_text(client, real_site, student, who):
         url = f"/objects/{o.key.hruid}/{o.key.language}/{o.key.version}/"
         assert statuses.get(url) == (404 if o.metadata.get("teacher_exclusive") else 200), url
     assert leaks(texts) == {}
+    assert [u for u, text in texts.items() if SECRET_KEY in text] == []
+    for url in (f"/objects/{EXTRA_HRUID}/en/1/", f"/paths/crawl_secret_path/en/{EXTRA_HRUID}/"):
+        assert "the manual" in texts[url] and GUIDE_HRUID not in texts[url], url
+
+
+@pytest.mark.parametrize("who", ["anonymous", "student"])
+def test_the_teacher_only_question_answers_like_one_that_does_not_exist(client, real_site, student, who):
+    from learningpaths.learning.models import Submission
+
+    if who == "student":
+        client.force_login(student)
+
+    def post(qid):
+        body = json.dumps({"answer": SECRET_KEY})
+        response = client.post(f"/learn/answers/{EXTRA_HRUID}/en/1/{qid}/", data=body, content_type="application/json")
+        return response.status_code, response.content
+
+    assert post("secret") == post("no_such_question")
+    assert post("secret")[0] in (401, 404) and not Submission.objects.exists()
 
 
 def test_control_a_teacher_does_see_it(client, real_site, teacher):

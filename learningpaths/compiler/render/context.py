@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
 from ..codes import Code
+from ..options import CompileOptions
 from ..result import Diagnostic, Question
 from .types import Reference, RenderInput
 
@@ -48,6 +49,29 @@ def did_you_mean(word: str, candidates, *, cutoff: float = 0.6) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
+def _fmt(template: str, default: str, **fields) -> str:
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError):
+        return default.format(**fields)
+
+
+def object_url(options: CompileOptions, hruid: str, language: str, version: int | None) -> str:
+    """The address of an object's page; also used by the link phase to recognise links to it."""
+    fields = {"hruid": quote(hruid, safe=""), "language": quote(language, safe="")}
+    template = options.object_url
+    if version is None:  # a version-less reference: the object's latest version
+        template = template.replace("{version}/", "").replace("{version}", "latest")
+        return _fmt(template, "/objects/{hruid}/{language}/", **fields)
+    return _fmt(template, "/objects/{hruid}/{language}/{version}/", version=version, **fields)
+
+
+def path_url(options: CompileOptions, hruid: str, language: str) -> str:
+    return _fmt(
+        options.path_url, "/paths/{hruid}/{language}/", hruid=quote(hruid, safe=""), language=quote(language, safe="")
+    )
+
+
 @dataclass
 class AssetLink:
     """A relative path resolved against the object folder."""
@@ -65,7 +89,6 @@ class RenderContext:
     asset_refs: dict[str, bool] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
-    teacher_questions: list[str] = field(default_factory=list)
     cells: list[dict] = field(default_factory=list)
     transclusions: set[str] = field(default_factory=set)  # refs of the markers we emitted
     slugs: set[str] = field(default_factory=set)  # heading ids used so far
@@ -97,26 +120,13 @@ class RenderContext:
 
     # -- URLs --------------------------------------------------------------------------------
     def _fmt(self, template: str, default: str, **fields) -> str:
-        try:
-            return template.format(**fields)
-        except (KeyError, IndexError, ValueError):
-            return default.format(**fields)
+        return _fmt(template, default, **fields)
 
     def object_url(self, hruid: str, language: str, version: int | None) -> str:
-        fields = {"hruid": quote(hruid, safe=""), "language": quote(language, safe="")}
-        template = self.options.object_url
-        if version is None:  # a version-less reference: the object's latest version
-            template = template.replace("{version}/", "").replace("{version}", "latest")
-            return self._fmt(template, "/objects/{hruid}/{language}/", **fields)
-        return self._fmt(template, "/objects/{hruid}/{language}/{version}/", version=version, **fields)
+        return object_url(self.options, hruid, language, version)
 
     def path_url(self, hruid: str, language: str) -> str:
-        return self._fmt(
-            self.options.path_url,
-            "/paths/{hruid}/{language}/",
-            hruid=quote(hruid, safe=""),
-            language=quote(language, safe=""),
-        )
+        return path_url(self.options, hruid, language)
 
     def asset_url(self, rel: str) -> str:
         return self._fmt(

@@ -155,8 +155,10 @@ def emit_questions(ctx: RenderContext, specs: list[QuestionSpec], doc: Doc, teac
                 "choices": list(spec.choices),
                 **key,
             }
-        ctx.questions.append(Question(id=qid, kind=spec.kind, prompt=prompt, options=options, key=key, line=spec.line))
-        if teacher:
-            ctx.teacher_questions.append(qid)
+        ctx.questions.append(
+            Question(
+                id=qid, kind=spec.kind, prompt=prompt, options=options, key=key, line=spec.line, teacher_only=teacher
+            )
+        )
         out.append(html)
     return "".join(out)

@@ -44,7 +44,6 @@ def render(inp: RenderInput) -> Rendered:
         questions=ctx.questions,
         diagnostics=sorted(ctx.diagnostics, key=lambda d: (d.path, d.line, d.col)),
         cells=ctx.cells,
-        teacher_only_questions=ctx.teacher_questions,
     )
 
 

@@ -53,5 +53,8 @@ class Rendered:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # Runnable cells in document order: {"n", "id", "code", "line", "setup", "options", "teacher_only"}.
     cells: list[dict] = field(default_factory=list)
-    # Ids of the questions that sit only in teacher-only blocks (absent from ``html``).
-    teacher_only_questions: list[str] = field(default_factory=list)
+
+    @property
+    def teacher_only_questions(self) -> list[str]:
+        """Ids of the questions that sit only in teacher-only blocks (absent from ``html``)."""
+        return [q.id for q in self.questions if q.teacher_only]

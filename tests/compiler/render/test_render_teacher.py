@@ -86,6 +86,7 @@ def test_assets_references_questions_cells_are_flagged():
     }
     assert [q.id for q in result.questions] == ["q1", "q2"]
     assert result.teacher_only_questions == ["q1"]
+    assert [(q.id, q.teacher_only) for q in result.questions] == [("q1", True), ("q2", False)]
     assert [(c["id"], c["teacher_only"]) for c in result.cells] == [("teacher_demo", True)]
     assert 'data-question-id="q2"' in result.html and 'data-question-id="q1"' not in result.html
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from learningpaths.compiler.render.questions import parse_question
 from learningpaths.learning.grading import AnswerError, grade, normalise_answer
 
 
@@ -45,3 +46,28 @@ def test_grade_multiple_choice_and_numeric_and_text():
     assert grade("numerical", [{"min": 1, "max": 2}], 2.5) == (False, 0.0)
     assert grade("short_answer", {"accepted": ["ReLU", "rectifier"]}, "relu") == (True, 1.0)
     assert grade("essay", None, "anything") == (None, None)
+
+
+@pytest.mark.parametrize(
+    "key,answer,expected",
+    [
+        ({"accepted": ["ReLU"]}, "relu", True),  # the default: case does not matter
+        ({"accepted": ["ReLU"], "case_sensitive": False}, "RELU", True),
+        ({"accepted": ["ReLU"], "case_sensitive": True}, "ReLU", True),
+        ({"accepted": ["ReLU"], "case_sensitive": True}, " ReLU ", True),  # whitespace is not case
+        ({"accepted": ["ReLU"], "case_sensitive": True}, "relu", False),
+        ({"accepted": ["Straße"], "case_sensitive": True}, "STRASSE", False),
+        ({"accepted": ["Straße"]}, "STRASSE", True),
+    ],
+)
+def test_short_answers_honour_case_sensitive(key, answer, expected):
+    assert grade("short_answer", key, answer) == (expected, 1.0 if expected else 0.0)
+
+
+@pytest.mark.parametrize("case_sensitive,expected", [(True, False), (False, True)])
+def test_case_sensitive_goes_from_the_question_block_to_the_grade(case_sensitive, expected):
+    """The compiler carries the option into the key the grader reads."""
+    spec, problems = parse_question(f"kind: short_text\nprompt: P\nanswer: NaCl\ncase_sensitive: {case_sensitive}\n", 1)
+    assert problems == [] and spec is not None
+    assert spec.key["case_sensitive"] is case_sensitive
+    assert grade("short_answer", spec.key, "nacl") == (expected, 1.0 if expected else 0.0)
