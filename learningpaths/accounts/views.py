@@ -80,7 +80,10 @@ class SignInView(LoginView):
 @require_GET
 def my_data(request):
     data = selectors.user_data(user=request.user)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    # The sections export stored values safely (core.jsonvalues); "replace" is the last guard for any
+    # other text (a name written by the admin) holding a lone surrogate, which UTF-8 cannot encode.
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8", errors="replace")
+    response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="learningpaths-{request.user.pk}.json"'
     response["Cache-Control"] = "private, no-store"
     return response
