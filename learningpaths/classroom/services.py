@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from learningpaths.compiler.callback_schema import ValueRefused, validate_value
 from learningpaths.core.exceptions import ApplicationError
+from learningpaths.core.jsonvalues import value_problem
 from learningpaths.learning.models import Submission
 from learningpaths.paths.models import LearningObject, LearningPath
 
@@ -288,6 +289,9 @@ def return_value_create(*, user, obj: LearningObject, value) -> Submission:
     schema = return_schema(obj)
     if schema is None:
         raise ApplicationError(_("This learning object does not accept returned values."), extra={"status": 404})
+    problem = value_problem(value)  # what no database stores (NaN, lone surrogates, NUL), before the schema
+    if problem:
+        raise ApplicationError(_("The returned value cannot be stored: it has %(why)s.") % {"why": problem})
     try:
         validate_value(value, schema)  # depth and size first, then jsonschema (no remote $ref is fetched)
     except ValueRefused as exc:  # the student sees the first (most relevant) error only

@@ -54,7 +54,7 @@ def _text_problem(text: str) -> str | None:
     if len(text) > MAX_TEXT:
         return _("a text longer than %(n)d characters") % {"n": MAX_TEXT}
     if _UNSTORABLE.search(text):
-        return _("a character that cannot be stored (a NUL or a lone surrogate)")
+        return _("a NUL character or a lone UTF-16 surrogate")
     return None
 
 

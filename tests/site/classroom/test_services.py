@@ -5,6 +5,8 @@ import pytest
 from learningpaths.classroom import services
 from learningpaths.classroom.models import CODE_ALPHABET, Classroom, Membership
 from learningpaths.core.exceptions import ApplicationError
+from learningpaths.learning.models import Submission
+from learningpaths.paths.models import LearningObject
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +131,19 @@ def test_assignment_groups_must_belong_to_the_class(classroom, teacher, quiz_sit
         services.assignment_create(
             classroom=classroom, actor=teacher, path_hruid="quizpath", path_language="en", groups=[foreign]
         )
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        ({"accuracy": float("nan")}, "a number that is not finite"),  # the schema's "number" lets NaN through
+        ({"accuracy": 0.5, "model": "mlp\ud800"}, "a NUL character or a lone UTF-16 surrogate"),
+        ({"accuracy": 0.5, "model": "a\x00"}, "a NUL character or a lone UTF-16 surrogate"),
+    ],
+)
+def test_returned_values_no_database_can_store_are_refused(quiz_site, student, value, why):
+    obj = LearningObject.objects.get(hruid="train")
+    with pytest.raises(ApplicationError) as caught:
+        services.return_value_create(user=student, obj=obj, value=value)
+    assert caught.value.message == f"The returned value cannot be stored: it has {why}."
+    assert not Submission.objects.exists()
