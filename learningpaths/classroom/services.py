@@ -226,7 +226,10 @@ def group_delete(*, group: Group, actor) -> None:
 # -- assignments -----------------------------------------------------------------------------------
 
 
-def _assignment_fields(classroom: Classroom, path_hruid: str, path_language: str, groups) -> tuple[str, list]:
+def _assignment_fields(classroom: Classroom, path_hruid: str, path_language: str, groups, deadline) -> tuple[str, list]:
+    problem = Assignment.deadline_problem(deadline)
+    if problem:
+        raise ApplicationError(problem)
     path = LearningPath.objects.filter(hruid=path_hruid, language=path_language).first()
     if path is None:
         raise ApplicationError(_("This learning path does not exist."))
@@ -242,7 +245,7 @@ def assignment_create(
 ) -> Assignment:
     """Assign a path to the whole class (no groups) or to some groups of it."""
     _require_teacher(classroom, actor)
-    title, groups = _assignment_fields(classroom, path_hruid, path_language, groups)
+    title, groups = _assignment_fields(classroom, path_hruid, path_language, groups, deadline)
     assignment = Assignment.objects.create(
         classroom=classroom,
         path_hruid=path_hruid,
@@ -260,7 +263,7 @@ def assignment_update(
     *, assignment: Assignment, actor, path_hruid: str, path_language: str, deadline=None, groups=()
 ) -> Assignment:
     _require_teacher(assignment.classroom, actor)
-    title, groups = _assignment_fields(assignment.classroom, path_hruid, path_language, groups)
+    title, groups = _assignment_fields(assignment.classroom, path_hruid, path_language, groups, deadline)
     assignment.path_hruid, assignment.path_language = path_hruid, path_language
     assignment.title, assignment.deadline = title, deadline
     assignment.save()
@@ -289,9 +292,6 @@ def return_value_create(*, user, obj: LearningObject, value) -> Submission:
     schema = return_schema(obj)
     if schema is None:
         raise ApplicationError(_("This learning object does not accept returned values."), extra={"status": 404})
-    problem = value_problem(value)  # what no database stores (NaN, lone surrogates, NUL), before the schema
-    if problem:
-        raise ApplicationError(_("The returned value cannot be stored: it has %(why)s.") % {"why": problem})
     try:
         validate_value(value, schema)  # depth and size first, then jsonschema (no remote $ref is fetched)
     except ValueRefused as exc:  # the student sees the first (most relevant) error only
@@ -299,6 +299,9 @@ def return_value_create(*, user, obj: LearningObject, value) -> Submission:
             _("The returned value does not fit this learning object: %(why)s") % {"why": exc.errors[0]},
             extra={"errors": exc.errors},
         ) from None
+    problem = value_problem(value)  # what fits a schema but no database stores: NaN, lone surrogates, NUL
+    if problem:
+        raise ApplicationError(_("The returned value cannot be stored: it has %(why)s.") % {"why": problem})
     return Submission.objects.create(
         user=user,
         object_hruid=obj.hruid,

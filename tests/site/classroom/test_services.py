@@ -134,16 +134,17 @@ def test_assignment_groups_must_belong_to_the_class(classroom, teacher, quiz_sit
 
 
 @pytest.mark.parametrize(
-    ("value", "why"),
-    [
-        ({"accuracy": float("nan")}, "a number that is not finite"),  # the schema's "number" lets NaN through
-        ({"accuracy": 0.5, "model": "mlp\ud800"}, "a NUL character or a lone UTF-16 surrogate"),
-        ({"accuracy": 0.5, "model": "a\x00"}, "a NUL character or a lone UTF-16 surrogate"),
+    ("value", "message"),
+    [  # the schema's "number" lets NaN and Infinity through; neither database stores them (not JSON)
+        ({"accuracy": float("nan")}, "The returned value cannot be stored: it has a number that is not finite."),
+        ({"accuracy": float("-inf")}, "The returned value does not fit this learning object"),  # under the minimum
+        # this schema's enum refuses these first; value_problem is the guarantee for schemas that take any text
+        ({"accuracy": 0.5, "model": "mlp\ud800"}, "The returned value does not fit this learning object"),
     ],
 )
-def test_returned_values_no_database_can_store_are_refused(quiz_site, student, value, why):
+def test_returned_values_no_database_can_store_are_refused(quiz_site, student, value, message):
     obj = LearningObject.objects.get(hruid="train")
     with pytest.raises(ApplicationError) as caught:
         services.return_value_create(user=student, obj=obj, value=value)
-    assert caught.value.message == f"The returned value cannot be stored: it has {why}."
+    assert caught.value.message.startswith(message)
     assert not Submission.objects.exists()
