@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from learningpaths.compiler.callback_schema import ValueRefused, validate_value
@@ -66,9 +66,18 @@ def normalise_code(raw: str) -> str:
 def classroom_create(*, teacher, name: str, approval_required: bool = False) -> Classroom:
     if not getattr(teacher, "is_teacher", False):
         raise ApplicationError(_("Only teachers can create classes."), extra={"status": 403})
-    classroom = Classroom.objects.create(
-        name=_clean_name(name, _("class")), code=_new_code(), approval_required=approval_required, created_by=teacher
-    )
+    name = _clean_name(name, _("class"))
+    for _attempt in range(3):  # the unique code decides: another class may take ours between check and insert
+        try:
+            with transaction.atomic():
+                classroom = Classroom.objects.create(
+                    name=name, code=_new_code(), approval_required=approval_required, created_by=teacher
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise ApplicationError(_("Could not make a new class code; try again."), extra={"status": 503})
     classroom.teachers.add(teacher)
     return classroom
 
@@ -143,7 +152,11 @@ def membership_join(*, user, code: str) -> Membership:
             )
         raise ApplicationError(_("You are already in %(name)s.") % {"name": classroom.name})
     status = Membership.Status.PENDING if classroom.approval_required else Membership.Status.ACTIVE
-    return Membership.objects.create(classroom=classroom, user=user, status=status)
+    try:
+        with transaction.atomic():  # the classroom row lock serialises joins; the unique constraint decides
+            return Membership.objects.create(classroom=classroom, user=user, status=status)
+    except IntegrityError:
+        raise ApplicationError(_("You are already in %(name)s.") % {"name": classroom.name}) from None
 
 
 def _membership(classroom: Classroom, student_id: int) -> Membership:
@@ -198,9 +211,11 @@ def _members_only(classroom: Classroom, member_ids) -> list[int]:
 def group_create(*, classroom: Classroom, actor, name: str, member_ids=()) -> Group:
     _require_teacher(classroom, actor)
     name = _clean_name(name, _("group"))
-    if classroom.groups.filter(name=name).exists():
-        raise ApplicationError(_("This class already has a group called %(name)s.") % {"name": name})
-    group = Group.objects.create(classroom=classroom, name=name)
+    try:
+        with transaction.atomic():  # the unique (classroom, name) decides, also when two create at once
+            group = Group.objects.create(classroom=classroom, name=name)
+    except IntegrityError:
+        raise ApplicationError(_("This class already has a group called %(name)s.") % {"name": name}) from None
     group.members.set(_members_only(classroom, member_ids))
     return group
 
@@ -209,10 +224,12 @@ def group_create(*, classroom: Classroom, actor, name: str, member_ids=()) -> Gr
 def group_update(*, group: Group, actor, name: str, member_ids=()) -> Group:
     _require_teacher(group.classroom, actor)
     name = _clean_name(name, _("group"))
-    if group.classroom.groups.filter(name=name).exclude(pk=group.pk).exists():
-        raise ApplicationError(_("This class already has a group called %(name)s.") % {"name": name})
     group.name = name
-    group.save(update_fields=["name"])
+    try:
+        with transaction.atomic():  # as in group_create
+            group.save(update_fields=["name"])
+    except IntegrityError:
+        raise ApplicationError(_("This class already has a group called %(name)s.") % {"name": name}) from None
     group.members.set(_members_only(group.classroom, member_ids))
     return group
 
