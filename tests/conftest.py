@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from learningpaths.compiler.result import (
     CompiledNode,
@@ -145,3 +148,32 @@ def compile_translations() -> None:
     spec.loader.exec_module(module)
     assert module.main() == 0
     language_changed(setting="LOCALE_PATHS")
+
+
+def race(*calls):
+    """Run ``calls`` in threads released together by a barrier; each one's result, or the exception it
+    raised. For tests marked ``django_db(transaction=True)``: each thread has its own connection."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+    # The SQLite test database is in memory with a shared cache, whose table locks fail at once
+    # ("database table is locked") instead of waiting as a file database's writers do: there the
+    # calls take turns, which is what SQLite's one writer at a time makes of a race anyway.
+    turns = threading.Lock() if connections["default"].vendor == "sqlite" else contextlib.nullcontext()
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=10)
+            with turns:
+                try:
+                    results[i] = call()
+                finally:
+                    connections.close_all()
+        except Exception as exc:  # noqa: BLE001 -- the test looks at what each call raised
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -1,6 +1,7 @@
 """Writes for accounts."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from learningpaths.core.exceptions import ApplicationError
@@ -13,8 +14,12 @@ from .models import User
 def user_sign_up(*, username: str, password: str, as_teacher: bool = False) -> User:
     user = User(username=username, role=User.Role.TEACHER if as_teacher else User.Role.STUDENT)
     user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
+    user.full_clean(exclude=["password"])  # says "taken" at once, in the usual case
+    try:
+        with transaction.atomic():  # a savepoint: the unique index decides when two sign up at once
+            user.save()
+    except IntegrityError:
+        raise ValidationError({"username": User._meta.get_field("username").error_messages["unique"]}) from None
     return user
 
 

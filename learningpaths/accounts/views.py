@@ -22,13 +22,17 @@ from .forms import AccountDeleteForm, SignUpForm
 def sign_up(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.user_sign_up(
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data["password1"],
-            as_teacher=bool(form.cleaned_data.get("teacher_code")),
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("paths:catalogue")
+        try:
+            user = services.user_sign_up(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                as_teacher=bool(form.cleaned_data.get("teacher_code")),
+            )
+        except ValidationError as exc:  # someone took the username since the form checked it
+            form.add_error(None, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("paths:catalogue")
     return render(request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -80,7 +84,10 @@ class SignInView(LoginView):
 @require_GET
 def my_data(request):
     data = selectors.user_data(user=request.user)
-    response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+    # The sections export stored values safely (core.jsonvalues); "replace" is the last guard for any
+    # other text (a name written by the admin) holding a lone surrogate, which UTF-8 cannot encode.
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8", errors="replace")
+    response = HttpResponse(body, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="learningpaths-{request.user.pk}.json"'
     response["Cache-Control"] = "private, no-store"
     return response

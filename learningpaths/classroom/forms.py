@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CODE_LENGTH, NAME_MAX
+from .models import CODE_LENGTH, NAME_MAX, Assignment
 
 
 class ClassroomForm(forms.Form):
@@ -70,6 +70,13 @@ class AssignmentForm(forms.Form):
     def clean_path(self):
         hruid, _sep, language = self.cleaned_data["path"].partition("|")
         return hruid, language
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data.get("deadline")
+        problem = Assignment.deadline_problem(deadline)
+        if problem:
+            raise forms.ValidationError(problem, code="deadline_range")
+        return deadline
 
     def clean_groups(self):
         return [self._groups[pk] for pk in self.cleaned_data.get("groups", [])]

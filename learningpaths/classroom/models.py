@@ -8,15 +8,25 @@ copies them.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 # No 0/O, 1/I: a code read aloud or copied from a projector is never ambiguous.
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 6
 NAME_MAX = 100
+# Deadlines lie in [DEADLINE_MIN, DEADLINE_MAX). A fixed range, not "around today": editing an old
+# assignment must not fail because time moved on. Both ends stay inside Python's and every database's
+# range in every time zone: a year-1 deadline entered in Brussels became 1 BC in UTC, which PostgreSQL
+# stores and psycopg cannot read back (the class page, the dashboard and every member's class list
+# failed), and one in year 9999 overflows when shown east of UTC. Checked by the form, the service and
+# a database constraint (the admin and any other writer).
+DEADLINE_MIN = datetime(2000, 1, 1, tzinfo=UTC)
+DEADLINE_MAX = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 class Classroom(models.Model):
@@ -90,9 +100,26 @@ class Assignment(models.Model):
     class Meta:
         ordering = [models.F("deadline").asc(nulls_last=True), "pk"]
         indexes = [models.Index(fields=["path_hruid", "path_language"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(deadline__isnull=True)
+                | models.Q(deadline__gte=DEADLINE_MIN, deadline__lt=DEADLINE_MAX),
+                name="assignment_deadline_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.classroom}: {self.path_hruid}/{self.path_language}"
+
+    @staticmethod
+    def deadline_problem(deadline: datetime | None) -> str | None:
+        """Why ``deadline`` cannot be an assignment's deadline (a translated sentence), or None."""
+        if deadline is None or DEADLINE_MIN <= deadline < DEADLINE_MAX:
+            return None
+        return gettext("Choose a deadline between the years %(first)d and %(last)d.") % {
+            "first": DEADLINE_MIN.year,
+            "last": DEADLINE_MAX.year - 1,
+        }
 
     @property
     def is_past_deadline(self) -> bool:

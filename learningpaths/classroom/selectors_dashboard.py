@@ -3,13 +3,14 @@ a student's own assignments (the same rows) and one student's answers for the te
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
 from django.http import Http404
 
+from learningpaths.core.jsonvalues import text_safe, value_preview
+from learningpaths.learning.grading import MAX_TEXT
 from learningpaths.learning.models import StepDone, Submission
 from learningpaths.paths import selectors as content
 from learningpaths.paths.models import LearningPath, Question
@@ -18,6 +19,9 @@ from learningpaths.paths.selectors import NodeView
 from .models import Assignment, Classroom, Group, Membership
 from .selectors_access import assignment_students
 from .services import RETURN_VALUE_QID
+
+RETURNED_SHOWN = 24  # characters of a returned value in a grid cell
+ANSWER_SHOWN = MAX_TEXT  # characters of an answer on the answers page: a whole text answer
 
 # -- class overview --------------------------------------------------------------------------------
 
@@ -78,6 +82,11 @@ class Cell:
     @property
     def returned(self):
         return self.answers.get(RETURN_VALUE_QID)
+
+    @property
+    def returned_preview(self) -> str:
+        """The returned value, short, for a grid cell (never ``str()`` of it: see ``core.jsonvalues``)."""
+        return "" if self.returned is None else value_preview(self.returned.answer, RETURNED_SHOWN)
 
     @property
     def state(self) -> str:
@@ -297,15 +306,16 @@ def student_assignments(*, user) -> list[StudentAssignment]:
 
 
 def answer_display(question: Question | None, answer) -> str:
-    """An answer as a teacher reads it: option texts for choices, the text or number otherwise."""
+    """An answer as a teacher reads it: option texts for choices, the text or number otherwise.
+    Bounded and safe to encode whatever was stored (``core.jsonvalues``)."""
     if question is not None and question.kind in ("multiple_choice", "true_false") and isinstance(answer, list):
         options = question.options if question.kind == "multiple_choice" else ["true", "false"]
-        return ", ".join(str(options[i]) if isinstance(i, int) and 0 <= i < len(options) else str(i) for i in answer)
-    if isinstance(answer, str):
-        return answer
-    if isinstance(answer, float) and answer.is_integer():
-        return str(int(answer))
-    return json.dumps(answer, ensure_ascii=False)
+        shown = (
+            str(options[i]) if isinstance(i, int) and 0 <= i < len(options) else value_preview(i, 100)
+            for i in answer[: len(options) + 1]  # a stored list longer than the options is cut, not listed
+        )
+        return text_safe(", ".join(shown), ANSWER_SHOWN)
+    return value_preview(answer, ANSWER_SHOWN)
 
 
 def key_display(question: Question) -> str:
@@ -318,7 +328,7 @@ def key_display(question: Question) -> str:
             correct = [correct]
         if isinstance(correct, list):
             return answer_display(question, correct)
-    return key if isinstance(key, str) else json.dumps(key, ensure_ascii=False)
+    return value_preview(key, ANSWER_SHOWN)
 
 
 @dataclass

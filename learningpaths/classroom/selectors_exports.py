@@ -3,9 +3,8 @@ data export (registered with ``accounts.exports`` in ``apps.py``)."""
 
 from __future__ import annotations
 
-import json
-
 from learningpaths.accounts.exports import iso
+from learningpaths.core.jsonvalues import text_safe, value_preview
 
 from .models import Classroom, Group, Membership
 from .selectors_dashboard import Grid
@@ -13,11 +12,14 @@ from .selectors_dashboard import Grid
 # -- CSV -------------------------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_CELL_MAX = 32_000  # characters; spreadsheets hold at most 32767 in a cell
+CSV_RETURNED_MAX = 200  # characters of a returned value in a step's cell
 
 
 def csv_safe(value) -> str:
-    """A cell a spreadsheet will not run: text starting with = + - @ (or tab, CR) gets a quote."""
-    text = "" if value is None else str(value)
+    """A cell a spreadsheet will not run: text starting with = + - @ (or tab, CR) gets a quote.
+    Cut to ``CSV_CELL_MAX`` and safe to encode (``core.jsonvalues.text_safe``)."""
+    text = text_safe(value, CSV_CELL_MAX)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -66,7 +68,7 @@ def grid_csv_rows(*, grid: Grid) -> list[list[str]]:
             elif cell.n_answers:
                 parts.append("answered")
             if cell.returned is not None:
-                parts.append("returned " + json.dumps(cell.returned.answer, ensure_ascii=False))
+                parts.append("returned " + value_preview(cell.returned.answer, CSV_RETURNED_MAX))
             if cell.late:
                 parts.append("late")
             line.append("; ".join(parts))

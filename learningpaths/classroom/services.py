@@ -10,11 +10,12 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from learningpaths.compiler.callback_schema import ValueRefused, validate_value
 from learningpaths.core.exceptions import ApplicationError
+from learningpaths.core.jsonvalues import value_problem
 from learningpaths.learning.models import Submission
 from learningpaths.paths.models import LearningObject, LearningPath
 
@@ -65,9 +66,18 @@ def normalise_code(raw: str) -> str:
 def classroom_create(*, teacher, name: str, approval_required: bool = False) -> Classroom:
     if not getattr(teacher, "is_teacher", False):
         raise ApplicationError(_("Only teachers can create classes."), extra={"status": 403})
-    classroom = Classroom.objects.create(
-        name=_clean_name(name, _("class")), code=_new_code(), approval_required=approval_required, created_by=teacher
-    )
+    name = _clean_name(name, _("class"))
+    for _attempt in range(3):  # the unique code decides: another class may take ours between check and insert
+        try:
+            with transaction.atomic():
+                classroom = Classroom.objects.create(
+                    name=name, code=_new_code(), approval_required=approval_required, created_by=teacher
+                )
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise ApplicationError(_("Could not make a new class code; try again."), extra={"status": 503})
     classroom.teachers.add(teacher)
     return classroom
 
@@ -142,7 +152,11 @@ def membership_join(*, user, code: str) -> Membership:
             )
         raise ApplicationError(_("You are already in %(name)s.") % {"name": classroom.name})
     status = Membership.Status.PENDING if classroom.approval_required else Membership.Status.ACTIVE
-    return Membership.objects.create(classroom=classroom, user=user, status=status)
+    try:
+        with transaction.atomic():  # the classroom row lock serialises joins; the unique constraint decides
+            return Membership.objects.create(classroom=classroom, user=user, status=status)
+    except IntegrityError:
+        raise ApplicationError(_("You are already in %(name)s.") % {"name": classroom.name}) from None
 
 
 def _membership(classroom: Classroom, student_id: int) -> Membership:
@@ -197,9 +211,11 @@ def _members_only(classroom: Classroom, member_ids) -> list[int]:
 def group_create(*, classroom: Classroom, actor, name: str, member_ids=()) -> Group:
     _require_teacher(classroom, actor)
     name = _clean_name(name, _("group"))
-    if classroom.groups.filter(name=name).exists():
-        raise ApplicationError(_("This class already has a group called %(name)s.") % {"name": name})
-    group = Group.objects.create(classroom=classroom, name=name)
+    try:
+        with transaction.atomic():  # the unique (classroom, name) decides, also when two create at once
+            group = Group.objects.create(classroom=classroom, name=name)
+    except IntegrityError:
+        raise ApplicationError(_("This class already has a group called %(name)s.") % {"name": name}) from None
     group.members.set(_members_only(classroom, member_ids))
     return group
 
@@ -208,10 +224,12 @@ def group_create(*, classroom: Classroom, actor, name: str, member_ids=()) -> Gr
 def group_update(*, group: Group, actor, name: str, member_ids=()) -> Group:
     _require_teacher(group.classroom, actor)
     name = _clean_name(name, _("group"))
-    if group.classroom.groups.filter(name=name).exclude(pk=group.pk).exists():
-        raise ApplicationError(_("This class already has a group called %(name)s.") % {"name": name})
     group.name = name
-    group.save(update_fields=["name"])
+    try:
+        with transaction.atomic():  # as in group_create
+            group.save(update_fields=["name"])
+    except IntegrityError:
+        raise ApplicationError(_("This class already has a group called %(name)s.") % {"name": name}) from None
     group.members.set(_members_only(group.classroom, member_ids))
     return group
 
@@ -225,7 +243,10 @@ def group_delete(*, group: Group, actor) -> None:
 # -- assignments -----------------------------------------------------------------------------------
 
 
-def _assignment_fields(classroom: Classroom, path_hruid: str, path_language: str, groups) -> tuple[str, list]:
+def _assignment_fields(classroom: Classroom, path_hruid: str, path_language: str, groups, deadline) -> tuple[str, list]:
+    problem = Assignment.deadline_problem(deadline)
+    if problem:
+        raise ApplicationError(problem)
     path = LearningPath.objects.filter(hruid=path_hruid, language=path_language).first()
     if path is None:
         raise ApplicationError(_("This learning path does not exist."))
@@ -241,7 +262,7 @@ def assignment_create(
 ) -> Assignment:
     """Assign a path to the whole class (no groups) or to some groups of it."""
     _require_teacher(classroom, actor)
-    title, groups = _assignment_fields(classroom, path_hruid, path_language, groups)
+    title, groups = _assignment_fields(classroom, path_hruid, path_language, groups, deadline)
     assignment = Assignment.objects.create(
         classroom=classroom,
         path_hruid=path_hruid,
@@ -259,7 +280,7 @@ def assignment_update(
     *, assignment: Assignment, actor, path_hruid: str, path_language: str, deadline=None, groups=()
 ) -> Assignment:
     _require_teacher(assignment.classroom, actor)
-    title, groups = _assignment_fields(assignment.classroom, path_hruid, path_language, groups)
+    title, groups = _assignment_fields(assignment.classroom, path_hruid, path_language, groups, deadline)
     assignment.path_hruid, assignment.path_language = path_hruid, path_language
     assignment.title, assignment.deadline = title, deadline
     assignment.save()
@@ -295,6 +316,9 @@ def return_value_create(*, user, obj: LearningObject, value) -> Submission:
             _("The returned value does not fit this learning object: %(why)s") % {"why": exc.errors[0]},
             extra={"errors": exc.errors},
         ) from None
+    problem = value_problem(value)  # what fits a schema but no database stores: NaN, lone surrogates, NUL
+    if problem:
+        raise ApplicationError(_("The returned value cannot be stored: it has %(why)s.") % {"why": problem})
     return Submission.objects.create(
         user=user,
         object_hruid=obj.hruid,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 
 from django.contrib import messages
@@ -415,8 +416,12 @@ def dashboard_csv(request, class_id: int, assignment_id: int):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="assignment-{assignment.pk}-{grid.by}.csv"'
     response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    csv.writer(response).writerows(selectors_exports.grid_csv_rows(grid=grid))
+    text = io.StringIO()
+    text.write("\ufeff")  # so spreadsheet programs read UTF-8
+    csv.writer(text).writerows(selectors_exports.grid_csv_rows(grid=grid))
+    # Cells are made safe in grid_csv_rows; "replace" is the last guard for any other text (a name
+    # written by the admin) holding a lone surrogate, which UTF-8 cannot encode.
+    response.write(text.getvalue().encode("utf-8", errors="replace"))
     return response
 
 

@@ -7,6 +7,8 @@ content rebuild that deletes and re-creates objects never deletes a student's hi
 from django.conf import settings
 from django.db import models
 
+from learningpaths.core.jsonvalues import StoredJSONDecoder
+
 
 class PathProgress(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="path_progress")
@@ -50,7 +52,7 @@ class Submission(models.Model):
     object_language = models.CharField(max_length=8)
     object_version = models.IntegerField()
     question_id = models.CharField(max_length=100)
-    answer = models.JSONField()
+    answer = models.JSONField(decoder=StoredJSONDecoder)  # reads back whatever was stored
     correct = models.BooleanField(null=True)  # None: not auto-graded (open answer, no key)
     score = models.FloatField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)

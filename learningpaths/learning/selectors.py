@@ -10,6 +10,7 @@ from django.urls import reverse
 from jsonpath_ng.ext import parse as jsonpath_parse
 
 from learningpaths.accounts.exports import iso
+from learningpaths.core.jsonvalues import value_export
 from learningpaths.paths.models import LearningPath
 from learningpaths.paths.selectors import NodeView
 
@@ -150,7 +151,7 @@ def submissions_export(*, user) -> list[dict]:
             "language": s.object_language,
             "version": s.object_version,
             "question": s.question_id,
-            "answer": s.answer,
+            "answer": value_export(s.answer),  # encodes whatever was stored (core.jsonvalues)
             "correct": s.correct,
             "score": s.score,
             "created_at": iso(s.created_at),

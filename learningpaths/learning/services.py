@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from learningpaths.core.exceptions import ApplicationError
+from learningpaths.core.jsonvalues import value_problem
 from learningpaths.paths.models import LearningObject, LearningPath
 
 from .grading import AnswerError, grade, normalise_answer
@@ -36,6 +38,11 @@ def submission_create(*, user, obj: LearningObject, question_id: str, raw_answer
     question = obj.questions.visible_to(user).filter(qid=question_id).first()
     if question is None:
         raise ApplicationError("This question does not exist.", extra={"status": 404})
+    # Before normalising: that turns values into text (str() of a deeply nested list recurses), and what
+    # it keeps (a matching answer) goes to the database as sent.
+    problem = value_problem(raw_answer)
+    if problem:
+        raise ApplicationError(_("This answer cannot be stored: it has %(why)s.") % {"why": problem})
     try:
         answer = normalise_answer(question.kind, question.options, raw_answer)
     except AnswerError as exc:

@@ -5,6 +5,8 @@ import pytest
 from learningpaths.classroom import services
 from learningpaths.classroom.models import CODE_ALPHABET, Classroom, Membership
 from learningpaths.core.exceptions import ApplicationError
+from learningpaths.learning.models import Submission
+from learningpaths.paths.models import LearningObject
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +131,20 @@ def test_assignment_groups_must_belong_to_the_class(classroom, teacher, quiz_sit
         services.assignment_create(
             classroom=classroom, actor=teacher, path_hruid="quizpath", path_language="en", groups=[foreign]
         )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [  # the schema's "number" lets NaN and Infinity through; neither database stores them (not JSON)
+        ({"accuracy": float("nan")}, "The returned value cannot be stored: it has a number that is not finite."),
+        ({"accuracy": float("-inf")}, "The returned value does not fit this learning object"),  # under the minimum
+        # this schema's enum refuses these first; value_problem is the guarantee for schemas that take any text
+        ({"accuracy": 0.5, "model": "mlp\ud800"}, "The returned value does not fit this learning object"),
+    ],
+)
+def test_returned_values_no_database_can_store_are_refused(quiz_site, student, value, message):
+    obj = LearningObject.objects.get(hruid="train")
+    with pytest.raises(ApplicationError) as caught:
+        services.return_value_create(user=student, obj=obj, value=value)
+    assert caught.value.message.startswith(message)
+    assert not Submission.objects.exists()
