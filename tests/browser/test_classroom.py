@@ -97,9 +97,10 @@ def test_class_assignment_answer_dashboard(browser, live_server, people, quiz_co
     Select(browser.find_element(By.NAME, "path")).select_by_value("quizpath|en")
     browser.execute_script("document.querySelector('input[name=deadline]').value = '2099-06-30T16:00'")
     browser.find_element(By.CSS_SELECTOR, "main form.stacked button[type=submit]").click()
-    wait.until(EC.url_contains("/assignments/"))
+    # The form itself is at .../assignments/new/: wait for the dashboard's own URL and its text.
+    wait.until(EC.url_matches(r"/assignments/\d+/$"))
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "No students yet"))
     dashboard_url = browser.current_url
-    assert "No students yet" in browser.find_element(By.TAG_NAME, "main").text
 
     # The student joins with the code (typed in lower case, with a dash) and answers.
     switch_user(browser, live_server, "fox-42", "pw-student-123")
