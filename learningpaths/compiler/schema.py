@@ -215,7 +215,7 @@ OBJECT_FIELDS = (
     Field("hruid", _hruid, required=True, example="hruid: org-dwengo-my-object"),
     Field("version", _version, required=True, example="version: 1"),
     Field("language", c.language, required=True, example="language: nl"),
-    Field("title", c.within(limits.TITLE_MAX), required=True, example='title: "My title"'),
+    Field("title", c.within(limits.TITLE_MAX), required=True, default="", example='title: "My title"'),
     Field("description", c.required_text, required=True, example='description: "What it is about"'),
     Field("keywords", _keywords, default=[]),
     Field("educational_goals", _goals, default=[]),
