@@ -27,6 +27,12 @@ class Code(StrEnum):
     FIELD_LENIENT = "lp.field_lenient"  #: accepted but sloppy (version as string, skos as link, ...)
     PLACEHOLDER = "lp.placeholder"  #: a template placeholder value, treated as empty
     CONTENT_TYPE = "lp.content_type"  #: unknown content_type, or the file it needs is missing
+    #: a value the database cannot store: text longer than its column, a whole number outside its
+    #: integer range (the limits are in limits.py, which the models use too)
+    FIELD_LIMIT = "lp.field_limit"
+    #: a NUL character or a lone UTF-16 surrogate in a file or a value (YAML "\0", JSON "\ud800"):
+    #: PostgreSQL refuses NUL in text and JSON, and a lone surrogate cannot be written as UTF-8
+    TEXT_CHAR = "lp.text_char"
     #: return_value.callback_schema is not a valid JSON Schema for its draft (jsonschema's check_schema),
     #: names an unknown $schema, is nested too deeply, or has a $ref that does not resolve inside it
     #: (remote schemas are never fetched)

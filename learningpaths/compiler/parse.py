@@ -101,6 +101,9 @@ def parse_path(text: str, suffix: str, display: str, reporter: Reporter) -> Yaml
         except json.JSONDecodeError as exc:
             reporter.error(display, exc.lineno, Code.PATH_SYNTAX, f"invalid JSON: {exc.msg}", col=exc.colno)
             return None
+        except ValueError as exc:  # an integer past Python's 4300-digit limit for int(str)
+            reporter.error(display, 1, Code.PATH_SYNTAX, f"invalid JSON: {exc}")
+            return None
         except RecursionError:
             reporter.error(display, 1, Code.PATH_SYNTAX, "invalid JSON: nested too deeply")
             return None

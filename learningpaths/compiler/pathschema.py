@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import validators as c
+from . import limits, validators as c
 from .codes import Code
 from .diagnostics import Reporter, did_you_mean
 from .frontmatter import YamlDoc
 from .validators import FieldCtx
-from .values import Invalid, describe
+from .values import Invalid, describe, is_number, whole
 
 _IMAGE_FILE = re.compile(r"^[^\s]+\.(png|jpe?g|gif|svg|webp)$", re.I)
 PATH_KEYS = ("hruid", "language", "title", "description", "image", "nodes", "keywords")
@@ -78,13 +78,14 @@ class PathSpec:
 
 def validate_path(doc: YamlDoc, file: Path, display: str, reporter: Reporter) -> PathSpec | None:
     data, is_yaml = doc.data, file.suffix != ".json"
+    storable = c.storable_chars(doc, display, reporter)
     ctx = FieldCtx(doc, display, reporter, (), "")
     _unknown(data, PATH_KEYS, ctx, "learning path")
     values, failed = {}, set()
     for name, check in (
-        ("hruid", c.required_text),
+        ("hruid", c.within(limits.HRUID_MAX)),
         ("language", c.language),
-        ("title", c.required_text),
+        ("title", c.within(limits.TITLE_MAX)),
         ("description", c.required_text),
     ):
         try:
@@ -137,7 +138,7 @@ def validate_path(doc: YamlDoc, file: Path, display: str, reporter: Reporter) ->
         parsed = _node(node, spec.language, is_yaml, ctx.sub("nodes", i).named("nodes"))
         if parsed is not None:
             spec.nodes.append(parsed)
-    if {"hruid", "language"} & failed:
+    if {"hruid", "language"} & failed or not storable:
         return None
     return spec
 
@@ -154,12 +155,13 @@ def _unknown(data: dict, known: tuple[str, ...], ctx: FieldCtx, what: str) -> No
 
 
 def _version(value: Any, ctx: FieldCtx) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 40:
         return int(value)
     if value == "latest":
         return None
-    if c.is_scalar(value) and not isinstance(value, str) and float(value).is_integer() and value >= 0:
-        return int(value)
+    number = whole(value) if is_number(value) else None
+    if isinstance(number, int) and number >= 0:
+        return number
     raise ctx.type_error("a whole number (or a string holding one, or 'latest')", value)
 
 

@@ -30,6 +30,7 @@ from .render_pool import build_assets, render_entries
 from .resolve import resolve_path
 from .result import CompiledObject, CompiledPath, CompileResult
 from .schema import validate_object
+from .storable import path_minutes_fit, storable_objects, storable_paths
 from .text import html_to_text
 from .transclude import Linker
 
@@ -114,8 +115,12 @@ def _compile(sources: list[Path] | Path, options: CompileOptions) -> CompileResu
         linker.check(entry)
     finished = [_guarded(e.src.display, reporter, partial(_finish, e, linker, cache, reporter)) for e in entries]
     objects = [o for o in finished if o is not None]
-    for path in paths:
-        _derive(path, index, linker)
+    objects, left_out = storable_objects(objects, {e.key: partial(_line_of, e) for e in entries}, reporter)
+    skipped.extend(left_out)
+    fitting = [path for path in paths if _derive(path, index, linker, reporter)]
+    skipped.extend(path.source_path for path in paths if path not in fitting)
+    paths, left_out = storable_paths(fitting, {o.key for o in objects}, reporter)
+    skipped.extend(left_out)
 
     cache.save()
     diagnostics = sorted(dict.fromkeys(reporter.diagnostics), key=sort_key)
@@ -251,18 +256,30 @@ def _finish(entry: Entry, linker: Linker, cache: Cache, reporter: Reporter) -> C
     )
 
 
-def _derive(path: CompiledPath, index: ObjectIndex[Entry], linker: Linker) -> None:
-    """Ages, time and keywords from the nodes' objects; the hash from the path file and the nodes."""
+def _line_of(entry: Entry, text: str) -> int:
+    """The line of ``entry``'s source where ``text`` first appears in the body, or 0."""
+    body = entry.body() or ""
+    at = body.find(text)
+    return entry.record.body_line + body.count("\n", 0, at) if at >= 0 else 0
+
+
+def _derive(path: CompiledPath, index: ObjectIndex[Entry], linker: Linker, reporter: Reporter) -> bool:
+    """Ages, time and keywords from the nodes' objects; the hash from the path file and the nodes.
+
+    False (reported) when the total time does not fit the database's integer column.
+    """
     ages: list[int] = []
     keywords = list(path.keywords)
-    minutes = 0.0
+    minutes: list[float] = []
     for node in path.nodes:
         metadata = index.items[node.key].metadata
         ages.extend(metadata.get("target_ages") or [])
-        minutes += metadata.get("estimated_time") or 0
+        minutes.append(metadata.get("estimated_time") or 0)
         keywords.extend(metadata.get("keywords") or [])
+    if not path_minutes_fit(path, minutes, reporter):
+        return False
     path.min_age, path.max_age = (min(ages), max(ages)) if ages else (None, None)
-    path.estimated_time = round(minutes)
+    path.estimated_time = round(sum(minutes))
     path.keywords = list(dict.fromkeys(k for k in keywords if k))
     node_part = [
         (
@@ -277,3 +294,4 @@ def _derive(path: CompiledPath, index: ObjectIndex[Entry], linker: Linker) -> No
     path.content_hash = digest(
         code_fingerprint(), path.hruid, path.language, path.title, path.description, path.image or b"", node_part
     )
+    return True

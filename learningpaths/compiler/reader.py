@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .codes import Code
 from .diagnostics import Reporter
+from .limits import describe_char
 
 OBJECT_SOURCES = ("index.md", "metadata.md", "metadata.yaml")  # in Dwengo's order of precedence
 PATH_FOLDER = re.compile(r"learning.paths?")
@@ -197,4 +198,16 @@ def decode(data: bytes, display: str, reporter: Reporter) -> str | None:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    at = text.find("\x00")  # UTF-8 has no lone surrogates, so NUL is the one character left to refuse
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1
+        reporter.error(
+            display,
+            line,
+            Code.TEXT_CHAR,
+            f"file holds {describe_char(text[at])}, which the database cannot store",
+            col=at - (text.rfind("\n", 0, at) + 1) + 1,
+            hint="remove it (a file saved as UTF-16 has one in every other byte: save it as UTF-8)",
+        )
+        return None
     return text

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import validators as c
+from . import limits, validators as c
 from .codes import Code
 from .diagnostics import Reporter, did_you_mean
 from .frontmatter import YamlDoc
@@ -59,22 +59,26 @@ class Field:
 
 
 def _version(value: Any, ctx: FieldCtx) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        # int() of 4300 digits or more raises; anything past 40 digits is out of range anyway
+        written = int(value) if len(value.strip()) <= 40 else limits.INT_MAX + 1
         ctx.warning(
             Code.FIELD_LENIENT,
             f"'version' should be a number, not {describe(value)}",
-            hint=f"write version: {int(value)}",
+            hint=f"write version: {written}" if written <= limits.INT_MAX else "",
         )
-        return int(value)
+        c.at_most(written, limits.INT_MAX, ctx, shown=value)
+        return written
     number = c.number(value, ctx, "a whole number")
-    if not float(number).is_integer() or number < 0:
+    if not isinstance(number, int) or number < 0:
         ctx.error(Code.FIELD_VALUE, f"'version' must be a whole number of at least 0, got {describe(value)}")
         raise Invalid
-    return int(number)
+    c.at_most(number, limits.INT_MAX, ctx)
+    return number
 
 
 def _hruid(value: Any, ctx: FieldCtx) -> str:
-    text = c.required_text(value, ctx)
+    text = c.within(limits.HRUID_MAX)(value, ctx)
     if "/" in text or any(ch.isspace() for ch in text):
         ctx.error(
             Code.FIELD_VALUE,
@@ -159,7 +163,7 @@ def _return_value(value: Any, ctx: FieldCtx) -> dict | None:
 
 
 def _content_location(value: Any, ctx: FieldCtx) -> str | None:
-    text = c.text(value, ctx)
+    text = c.within(limits.CONTENT_LOCATION_MAX, c.text)(value, ctx)
     if text == "example-location":
         ctx.warning(
             Code.PLACEHOLDER,
@@ -211,12 +215,12 @@ OBJECT_FIELDS = (
     Field("hruid", _hruid, required=True, example="hruid: org-dwengo-my-object"),
     Field("version", _version, required=True, example="version: 1"),
     Field("language", c.language, required=True, example="language: nl"),
-    Field("title", c.required_text, required=True, example='title: "My title"'),
+    Field("title", c.within(limits.TITLE_MAX), required=True, default="", example='title: "My title"'),
     Field("description", c.required_text, required=True, example='description: "What it is about"'),
     Field("keywords", _keywords, default=[]),
     Field("educational_goals", _goals, default=[]),
-    Field("copyright", c.text),
-    Field("licence", c.text),
+    Field("copyright", c.within(limits.COPYRIGHT_MAX, c.text)),
+    Field("licence", c.within(limits.LICENCE_MAX, c.text)),
     Field("content_type", _content_type, required=True, example="content_type: text/markdown"),
     Field("available", c.boolean, default=True),
     Field("target_ages", c.ranged_list(0, 150), default=[]),
@@ -227,7 +231,7 @@ OBJECT_FIELDS = (
     Field("skos_concepts", _skos, default=[]),
     Field("teacher_exclusive", c.boolean, default=False),
     Field("aspect_ratio", _aspect_ratio, default="iframe-1-1"),
-    Field("uuid", c.text),
+    Field("uuid", c.within(limits.UUID_MAX, c.text)),
 )
 FIELD_NAMES = tuple(f.name for f in OBJECT_FIELDS)
 
@@ -240,6 +244,7 @@ class ObjectMeta:
 
 
 def validate_object(doc: YamlDoc, display: str, reporter: Reporter, *, missing_line: int) -> ObjectMeta:
+    storable = c.storable_chars(doc, display, reporter)
     data = dict(doc.data)
     _spelling(data, doc, display, reporter)
     metadata, failed = c.run_fields(OBJECT_FIELDS, data, doc, display, reporter, missing_line, "the front matter")
@@ -283,7 +288,7 @@ def validate_object(doc: YamlDoc, display: str, reporter: Reporter, *, missing_l
         key = ObjectKey(metadata["hruid"], metadata["language"], metadata["version"])
         if not metadata["uuid"]:
             metadata["uuid"] = str(uuidlib.uuid5(_UUID_NAMESPACE, str(key)))
-    return ObjectMeta(metadata, key, key is not None and "content_type" not in failed)
+    return ObjectMeta(metadata, key, key is not None and "content_type" not in failed and storable)
 
 
 def _spelling(data: dict, doc: YamlDoc, display: str, reporter: Reporter) -> None:

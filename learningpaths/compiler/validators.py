@@ -11,6 +11,7 @@ from typing import Any
 from .callback_schema import schema_problem
 from .codes import Code
 from .diagnostics import Reporter, did_you_mean
+from .limits import INT_MAX, bad_char, describe_char
 from .values import Invalid, describe, is_number, to_json, whole
 
 LANGUAGES = frozenset(
@@ -168,6 +169,70 @@ def required_text(value: Any, ctx: FieldCtx) -> str:
     return value.strip()
 
 
+def within(maximum: int, check=required_text):
+    """``check``, then the column's length: text longer than ``maximum`` characters is ``lp.field_limit``."""
+
+    def limited(value: Any, ctx: FieldCtx) -> Any:
+        text = check(value, ctx)
+        if text is not None and len(text) > maximum:
+            ctx.error(
+                Code.FIELD_LIMIT,
+                f"'{ctx.name}' is {len(text)} characters long; the database stores at most {maximum}",
+                hint=f"shorten it to {maximum} characters or fewer",
+            )
+            raise Invalid
+        return text
+
+    return limited
+
+
+def at_most(value: int | float, maximum: int, ctx: FieldCtx, *, shown: Any = None) -> None:
+    """A number the database stores in an integer column of at most ``maximum`` (``lp.field_limit``)."""
+    if round(value) > maximum:
+        ctx.error(
+            Code.FIELD_LIMIT,
+            f"'{ctx.name}' is {describe(value if shown is None else shown)}; the database stores at most {maximum}",
+            hint=f"use a number from 0 to {maximum}",
+        )
+        raise Invalid
+
+
+def storable_chars(doc, display: str, reporter: Reporter, *, limit: int = 10) -> bool:
+    """Report every NUL and lone surrogate in the keys and texts of ``doc.data`` (``lp.text_char``).
+
+    They come from escapes (YAML ``"\\0"``, JSON ``"\\u0000"``/``"\\ud800"``): raw ones are refused
+    when the file is decoded. Each container is visited once, so YAML aliases cost nothing extra.
+    Returns True when there are none.
+    """
+    found = 0
+    seen: set[int] = set()
+    todo: list[tuple[Any, tuple]] = [(doc.data, ())]
+    while todo and found < limit:
+        value, path = todo.pop()
+        if isinstance(value, str):
+            at = bad_char(value)
+            if at >= 0:
+                found += 1
+                line, col = doc.pos(*path)
+                where = f"'{'.'.join(map(str, path))}'" if path else "the document"
+                reporter.error(
+                    display,
+                    line,
+                    Code.TEXT_CHAR,
+                    f"{where} holds {describe_char(value[at])} at character {at + 1}, which the database cannot store",
+                    col=col,
+                    hint="remove the escape (\\0, \\u0000, \\ud800 ...) from the value",
+                )
+        elif isinstance(value, (dict, list)) and id(value) not in seen:
+            seen.add(id(value))
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in reversed(list(items)):
+                todo.append((item, path + (key,)))
+                if isinstance(key, str):
+                    todo.append((key, path + (key,)))
+    return found == 0
+
+
 def boolean(value: Any, ctx: FieldCtx) -> bool:
     if not isinstance(value, bool):
         raise ctx.type_error("true or false", value)
@@ -185,6 +250,7 @@ def minutes(value: Any, ctx: FieldCtx) -> int | float:
     if value < 0:
         ctx.error(Code.FIELD_VALUE, f"'{ctx.name}' must not be negative, got {describe(value)}")
         raise Invalid
+    at_most(value, INT_MAX, ctx)
     return value
 
 

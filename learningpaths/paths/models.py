@@ -1,4 +1,8 @@
-"""Compiled content as the site stores it. Rows are written only by ``services.content_sync``."""
+"""Compiled content as the site stores it. Rows are written only by ``services.content_sync``.
+
+Column sizes come from ``learningpaths.compiler.limits``, which the compiler checks every value
+against (it never imports Django, so the numbers live on its side): one fact in one place.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,21 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from learningpaths.compiler import limits
+
 from .querysets import LearningObjectQuerySet, LearningPathQuerySet, QuestionQuerySet
 
 
 class LearningObject(models.Model):
     """One (hruid, language, version) learning object with its metadata and rendered HTML."""
 
-    hruid = models.CharField(max_length=200)
-    language = models.CharField(max_length=8)
+    hruid = models.CharField(max_length=limits.HRUID_MAX)
+    language = models.CharField(max_length=limits.LANGUAGE_MAX)
     version = models.IntegerField()
-    uuid = models.CharField(max_length=64, blank=True)
-    title = models.CharField(max_length=500)
+    uuid = models.CharField(max_length=limits.UUID_MAX, blank=True)
+    title = models.CharField(max_length=limits.TITLE_MAX)
     description = models.TextField(blank=True)
-    content_type = models.CharField(max_length=40)
+    content_type = models.CharField(max_length=limits.CONTENT_TYPE_MAX)
     keywords = models.JSONField(default=list)
     skos_concepts = models.JSONField(default=list)
     target_ages = models.JSONField(default=list)
@@ -27,10 +33,10 @@ class LearningObject(models.Model):
     estimated_time = models.IntegerField(default=0)
     teacher_exclusive = models.BooleanField(default=False)
     available = models.BooleanField(default=True)
-    copyright = models.CharField(max_length=500, blank=True)
-    licence = models.CharField(max_length=500, blank=True)
-    content_location = models.CharField(max_length=2000, blank=True)
-    aspect_ratio = models.CharField(max_length=20, default="iframe-1-1")
+    copyright = models.CharField(max_length=limits.COPYRIGHT_MAX, blank=True)
+    licence = models.CharField(max_length=limits.LICENCE_MAX, blank=True)
+    content_location = models.CharField(max_length=limits.CONTENT_LOCATION_MAX, blank=True)
+    aspect_ratio = models.CharField(max_length=limits.ASPECT_RATIO_MAX, default="iframe-1-1")
     return_value = models.JSONField(null=True, blank=True)
     metadata = models.JSONField(default=dict)  # everything the compiler normalised, for the API
     # Rendered HTML. ``html`` is safe for anyone; ``teacher_html`` only for teachers.
@@ -38,8 +44,8 @@ class LearningObject(models.Model):
     teacher_html = models.TextField(blank=True)
     text = models.TextField(blank=True)
     teacher_text = models.TextField(blank=True)
-    source_path = models.CharField(max_length=1000)
-    content_hash = models.CharField(max_length=64)
+    source_path = models.CharField(max_length=limits.SOURCE_PATH_MAX)
+    content_hash = models.CharField(max_length=limits.HASH_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,10 +69,10 @@ class ObjectAsset(models.Model):
     """A file of an object's folder, stored by content hash under CONTENT_ASSET_ROOT."""
 
     learning_object = models.ForeignKey(LearningObject, on_delete=models.CASCADE, related_name="assets")
-    path = models.CharField(max_length=1000)  # POSIX path inside the object folder
-    sha256 = models.CharField(max_length=64)
+    path = models.CharField(max_length=limits.ASSET_PATH_MAX)  # POSIX path inside the object folder
+    sha256 = models.CharField(max_length=limits.HASH_MAX)
     size = models.BigIntegerField()
-    mime = models.CharField(max_length=100)
+    mime = models.CharField(max_length=limits.MIME_MAX)
     teacher_only = models.BooleanField(default=False)
 
     class Meta:
@@ -80,8 +86,8 @@ class Question(models.Model):
     """A question inside an object. ``key`` is the answer key: teacher-only, never sent to a browser."""
 
     learning_object = models.ForeignKey(LearningObject, on_delete=models.CASCADE, related_name="questions")
-    qid = models.CharField(max_length=100)
-    kind = models.CharField(max_length=40)
+    qid = models.CharField(max_length=limits.QUESTION_ID_MAX)
+    kind = models.CharField(max_length=limits.QUESTION_KIND_MAX)
     prompt = models.TextField(blank=True)
     options = models.JSONField(default=list)
     key = models.JSONField(null=True, blank=True)
@@ -98,18 +104,18 @@ class Question(models.Model):
 
 
 class LearningPath(models.Model):
-    hruid = models.CharField(max_length=200)
-    language = models.CharField(max_length=8)
-    title = models.CharField(max_length=500)
+    hruid = models.CharField(max_length=limits.HRUID_MAX)
+    language = models.CharField(max_length=limits.LANGUAGE_MAX)
+    title = models.CharField(max_length=limits.TITLE_MAX)
     description = models.TextField(blank=True)
     image = models.BinaryField(null=True, blank=True)
-    image_mime = models.CharField(max_length=40, blank=True)
+    image_mime = models.CharField(max_length=limits.IMAGE_MIME_MAX, blank=True)
     keywords = models.JSONField(default=list)
     min_age = models.IntegerField(null=True, blank=True)
     max_age = models.IntegerField(null=True, blank=True)
     estimated_time = models.IntegerField(default=0)
-    source_path = models.CharField(max_length=1000)
-    content_hash = models.CharField(max_length=64)
+    source_path = models.CharField(max_length=limits.SOURCE_PATH_MAX)
+    content_hash = models.CharField(max_length=limits.HASH_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

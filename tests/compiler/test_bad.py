@@ -8,7 +8,7 @@ from learningpaths.compiler import CompileOptions, compile_content
 from learningpaths.compiler.codes import Code
 from learningpaths.compiler.render import Rendered
 
-from .helpers import BAD, formatted, front, write
+from .helpers import BAD, formatted, front, path_json, write
 
 FIXTURES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 BUILT_HERE = {"lp.read", "lp.internal", "lp.ref_syntax"}
@@ -25,6 +25,8 @@ CORE_CODES = {
     Code.FIELD_LENIENT,
     Code.PLACEHOLDER,
     Code.CONTENT_TYPE,
+    Code.FIELD_LIMIT,
+    Code.TEXT_CHAR,
     Code.CALLBACK_SCHEMA,
     Code.DUPLICATE_ID,
     Code.REF_MISSING,
@@ -64,6 +66,53 @@ def test_read_not_utf8(tmp_path, fake_renderer):
     ]
     assert [str(o.key) for o in result.objects] == ["b/en/1"]
     assert result.skipped == ["content/a/index.md"]
+
+
+def test_text_char_raw_nul_in_a_file(tmp_path, fake_renderer):
+    # a file saved as UTF-16 decodes as UTF-8 with a NUL in every other byte
+    write(tmp_path / "content", {"a/index.md": front("a", body="ok\nx\x00y"), "b/index.md": front("b")})
+    result = compile_content(tmp_path / "content")
+    assert formatted(result) == [
+        "content/a/index.md:11:2: error: file holds a NUL character (U+0000), which the database cannot store "
+        "[lp.text_char]\n    hint: remove it (a file saved as UTF-16 has one in every other byte: save it as UTF-8)"
+    ]
+    assert [str(o.key) for o in result.objects] == ["b/en/1"]
+
+
+def test_text_char_lone_surrogate_in_a_json_path(tmp_path, fake_renderer):
+    path = path_json("p", ["a"]).replace('"title": "p"', '"title": "p\\ud800"')
+    write(tmp_path / "content", {"learning_objects/a/index.md": front("a"), "learning_paths/p.json": path})
+    result = compile_content(tmp_path / "content")
+    assert formatted(result) == [
+        "content/learning_paths/p.json:4:3: error: 'title' holds a lone surrogate (U+D800) at character 2, "
+        "which the database cannot store [lp.text_char]\n    hint: remove the escape (\\0, \\u0000, \\ud800 ...) "
+        "from the value"
+    ]
+    assert result.paths == [] and result.skipped == ["content/learning_paths/p.json"]
+
+
+def test_huge_integers_are_diagnostics_not_crashes(tmp_path, fake_renderer):
+    digits = "9" * 5000  # past Python's 4300-digit limit for int(str)
+    path = path_json("p", ["a"]).replace('"version": "1"', f'"version": {digits}', 1)
+    write(
+        tmp_path / "content",
+        {
+            "learning_objects/a/index.md": front("a", estimated_time="9" * 400),
+            "learning_objects/b/index.md": front("b", version=f'"{digits}"'),
+            "learning_paths/p.json": path,
+        },
+    )
+    result = compile_content(tmp_path / "content")
+    assert formatted(result) == [
+        "content/learning_objects/a/index.md:8:1: error: 'estimated_time' is a number of more than 40 digits; "
+        "the database stores at most 2147483647 [lp.field_limit]\n    hint: use a number from 0 to 2147483647",
+        "content/learning_objects/b/index.md:3:1: warning: 'version' should be a number, not the text "
+        "'9999999999999999999999999999999999999...' [lp.field_lenient]",
+        "content/learning_objects/b/index.md:3:1: error: 'version' is the text '9999999999999999999999999999999999999...'; "
+        "the database stores at most 2147483647 [lp.field_limit]\n    hint: use a number from 0 to 2147483647",
+        "content/learning_paths/p.json:1:0: error: invalid JSON: Exceeds the limit (4300 digits) for integer string "
+        "conversion: value has 5000 digits; use sys.set_int_max_str_digits() to increase the limit [lp.path_syntax]",
+    ]
 
 
 def test_read_missing_source(tmp_path):

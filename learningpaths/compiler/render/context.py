@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import quote, unquote
 
 from ..codes import Code
@@ -30,11 +31,16 @@ class Doc:
         """Source-file line of the 0-based line ``line0`` of this text (0 when unknown)."""
         return 0 if line0 is None else self.line_base + line0
 
+    @cached_property
+    def _lines(self) -> list[str]:
+        # split once per text, not once per column asked for (raw HTML asks per tag: O(n^2) on big pages)
+        return self.text.split("\n")
+
     def col(self, line0: int | None, needle: str) -> int:
         """1-based column of ``needle`` on the 0-based line ``line0``, or 0."""
         if line0 is None or not needle:
             return 0
-        lines = self.text.split("\n")
+        lines = self._lines
         if 0 <= line0 < len(lines):
             for candidate in (needle, unquote(needle)):  # Markdown URLs arrive percent-encoded
                 pos = lines[line0].find(candidate)
@@ -100,6 +106,27 @@ class RenderContext:
         self.options = self.inp.options
         self.key = self.inp.key
         self._seen: set[tuple] = set()
+        self._counters: dict[tuple[int, str], int] = {}
+
+    def unique(self, used: set[str], base: str, numbered: str, *, bare: bool = True) -> str:
+        """``base`` (when ``bare``), else the first ``numbered.format(base=base, n=n)`` for n = 1, 2, ...
+        that is not in ``used``; the name returned is added to ``used``.
+
+        The search for each (set, base) resumes where the last one stopped: k headings or questions
+        with one name cost O(k), not O(k^2). Names are only ever added to ``used``, so no lower
+        number can have become free.
+        """
+        if bare and base not in used:
+            used.add(base)
+            return base
+        counter = (id(used), base)
+        n = self._counters.get(counter, 0) + 1
+        while numbered.format(base=base, n=n) in used:
+            n += 1
+        self._counters[counter] = n
+        slug = numbered.format(base=base, n=n)
+        used.add(slug)
+        return slug
 
     # -- diagnostics -------------------------------------------------------------------------
     def report(

@@ -135,10 +135,7 @@ def emit_questions(ctx: RenderContext, specs: list[QuestionSpec], doc: Doc, teac
             continue
         qid = spec.id
         if qid is None:
-            n = 1
-            while f"q{n}" in ctx.question_ids:
-                n += 1
-            qid = f"q{n}"
+            qid = ctx.unique(ctx.question_ids, "q", "q{n}", bare=False)  # q1, q2, ...
         ctx.question_ids.add(qid)
         html, prompt, labels = render_form(spec, qid, ctx.key.language, doc, md)
         options = (

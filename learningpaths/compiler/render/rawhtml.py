@@ -48,22 +48,31 @@ _CTRL = re.compile(r"[\s\x00-\x1f]+")
 
 @dataclass
 class RawScope:
-    """Open raw-HTML elements of one document and whether each carries class ``teacher_only``."""
+    """Open raw-HTML elements of one document and whether each carries class ``teacher_only``.
 
-    stack: list[tuple[str, bool]] = field(default_factory=list)
+    Every operation is O(1) amortised, so tens of thousands of nested elements stay linear: each
+    entry keeps whether it or an element around it is teacher-only, and ``where`` indexes the open
+    positions of each tag (an entry is pushed and popped once).
+    """
+
+    stack: list[tuple[str, bool]] = field(default_factory=list)  # (tag, teacher-only here or around it)
+    where: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def teacher(self) -> bool:
-        return any(flag for _, flag in self.stack)
+        return bool(self.stack) and self.stack[-1][1]
 
     def open(self, tag: str, teacher_only: bool) -> None:
-        self.stack.append((tag, teacher_only))
+        self.where.setdefault(tag, []).append(len(self.stack))
+        self.stack.append((tag, teacher_only or self.teacher))
 
     def close(self, tag: str) -> None:
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i][0] == tag:
-                del self.stack[i:]
-                return
+        open_at = self.where.get(tag)
+        if not open_at:
+            return
+        cut = open_at[-1]
+        while len(self.stack) > cut:
+            self.where[self.stack.pop()[0]].pop()
 
 
 class _Rewriter(HTMLParser):

@@ -37,11 +37,14 @@ def _anchors_rule(state: StateCore) -> None:
             if is_teacher(tokens[i]) != want_teacher:
                 continue
             base = slugify(plain_text(tokens[i + 1].children))
-            slug, n = base, 0
-            while slug in used:
-                n += 1
-                slug = f"{base}-{n}"
-            used.add(slug)
+            if ctx is not None:
+                slug = ctx.unique(used, base, "{base}-{n}")
+            else:
+                slug, n = base, 0
+                while slug in used:
+                    n += 1
+                    slug = f"{base}-{n}"
+                used.add(slug)
             tokens[i].attrSet("id", slug)
 
 
