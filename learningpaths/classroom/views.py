@@ -464,6 +464,8 @@ def return_value(request, hruid: str, language: str, version: int):
         return exc.response()
     if not isinstance(payload, dict) or "value" not in payload:
         return json_error(400, _('Send the value as {"value": ...}.'))
+    if payload["value"] is None:  # JSONField stores None as SQL NULL, which the column refuses (a 500)
+        return json_error(400, _("The cell returned nothing (null); return a value."))
     try:
         obj = content.object_get(user=request.user, hruid=hruid, language=language, version=version)
         services.return_value_create(user=request.user, obj=obj, value=payload["value"])
