@@ -228,6 +228,7 @@ WHITENOISE_MAX_AGE = 3600
 # set SECURE_PROXY_SSL_HEADER via SECURE_PROXY=1.
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the page's JavaScript reads it to post answers
+CSRF_FAILURE_VIEW = "learningpaths.core.handlers.csrf_failure"  # JSON for JSON routes, Django's page otherwise
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

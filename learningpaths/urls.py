@@ -20,3 +20,9 @@ urlpatterns = [
     path("", include("learningpaths.learning.urls")),
     path("", include("learningpaths.paths.urls")),
 ]
+
+# Django's error views, answering JSON for JSON routes (core/handlers.py).
+handler400 = "learningpaths.core.handlers.bad_request"
+handler403 = "learningpaths.core.handlers.permission_denied"
+handler404 = "learningpaths.core.handlers.page_not_found"
+handler500 = "learningpaths.core.handlers.server_error"

@@ -19,6 +19,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from learningpaths.core import bodies
 from learningpaths.core.errors import json_error
 from learningpaths.paths.selectors import object_html
 
@@ -87,10 +88,11 @@ class Params:
         raw = self.str(name)
         if raw is None:
             return None
-        try:
-            return json.loads(raw, parse_constant=_reject_constant)
-        except (ValueError, RecursionError):
-            raise BadRequest(f"'{name}' must be valid JSON.") from None
+        invalid = f"'{name}' must be valid JSON."
+        try:  # a list of ids or ages: shallow, short numbers (core/bodies.py)
+            return bodies.json_value(raw, max_bytes=2000, max_depth=4, invalid=invalid)
+        except bodies.BodyRefused as exc:
+            raise BadRequest(exc.detail if exc.detail == invalid else f"'{name}': {exc.detail}") from None
 
     def json_list(self, name: str, kind: type) -> list | None:
         """A JSON array (a single JSON value counts as a one-item array) of strings or numbers."""
@@ -109,10 +111,6 @@ class Params:
             if not ok:
                 raise BadRequest(f"'{name}' must be a JSON array of {'strings' if kind is str else 'numbers'}.")
         return items
-
-
-def _reject_constant(name):
-    raise ValueError(name)
 
 
 # ------------------------------------------------------------------------------------------ plumbing

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from learningpaths.compiler.callback_schema import MAX_VALUE_DEPTH, MAX_VALUE_NODES
+from learningpaths.core.bodies import BodyRefused, json_body
 from learningpaths.core.errors import json_error, json_methods
 from learningpaths.core.exceptions import ApplicationError
 from learningpaths.paths import selectors as content
@@ -453,14 +454,23 @@ def student_answers(request, class_id: int, assignment_id: int, user_id: int):
 def return_value(request, hruid: str, language: str, version: int):
     if not request.user.is_authenticated:
         return json_error(401, _("Sign in to save your results."))
-    if len(request.body) > MAX_BODY:
-        return json_error(413, _("This value is too large."))
     try:
-        payload = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return json_error(400, _("The value could not be read (expected JSON)."))
+        payload = json_body(
+            request,
+            max_bytes=MAX_BODY,
+            # Twice the value's own limits: a value a little past them gets callback_schema's own
+            # message (where it is too deep), and only a pathological body is stopped at the door.
+            max_depth=2 * MAX_VALUE_DEPTH,
+            max_items=2 * MAX_VALUE_NODES,
+            too_large=_("This value is too large."),
+            invalid=_("The value could not be read (expected JSON)."),
+        )
+    except BodyRefused as exc:
+        return exc.response()
     if not isinstance(payload, dict) or "value" not in payload:
         return json_error(400, _('Send the value as {"value": ...}.'))
+    if payload["value"] is None:  # JSONField stores None as SQL NULL, which the column refuses (a 500)
+        return json_error(400, _("The cell returned nothing (null); return a value."))
     try:
         obj = content.object_get(user=request.user, hruid=hruid, language=language, version=version)
         services.return_value_create(user=request.user, obj=obj, value=payload["value"])

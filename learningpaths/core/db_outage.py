@@ -33,7 +33,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 
-from .errors import json_error
+from .errors import json_error, wants_json
 
 logger = logging.getLogger("learningpaths.db_outage")
 
@@ -47,16 +47,8 @@ def _is_outage(exc: BaseException | None) -> bool:
     return isinstance(exc, _OUTAGE_ERRORS)
 
 
-def _wants_json(request) -> bool:
-    if request.path.startswith("/api/"):
-        return True
-    accept = request.headers.get("Accept", "")
-    content_type = request.headers.get("Content-Type", "")
-    return "json" in content_type or ("json" in accept and "html" not in accept)
-
-
 def outage_response(request) -> HttpResponse:
-    if _wants_json(request):
+    if wants_json(request):
         response = json_error(503, MESSAGE)
     else:
         response = HttpResponse(render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8")
@@ -131,7 +123,7 @@ class NulCharacterMiddleware:
 
     @staticmethod
     def _refuse(request, status: int, code: str, detail: str) -> HttpResponse:
-        if _wants_json(request):  # the API and the answer and returned-value endpoints
+        if wants_json(request):  # the API and the answer and returned-value endpoints
             return json_error(status, detail, code=code)
         # The site's own 404 and 400 pages.
         raise Http404(detail) if status == 404 else BadRequest(detail)

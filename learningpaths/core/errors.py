@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 
 from django.http import JsonResponse
+from django.urls import Resolver404, resolve
 
 CODES = {
     400: "bad_request",
@@ -21,8 +22,10 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     413: "too_large",
+    415: "unsupported_media_type",
     422: "unprocessable",
     429: "too_many_requests",
+    500: "server_error",
     503: "service_unavailable",
 }
 # Finer codes some routes use instead of the status's own.
@@ -54,6 +57,29 @@ def json_methods(*methods: str):
                 return response
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return json_route(wrapper)
 
     return decorate
+
+
+def json_route(view):
+    """Mark a view as answering JSON, so that the errors raised around it (CSRF, Django's 400, 404,
+    500 and the outage 503) are answered in the JSON shape too (``wants_json``)."""
+    view.json_route = True
+    return view
+
+
+def wants_json(request) -> bool:
+    """Answer this request's error as JSON: it is under ``/api/``, its route is a ``json_route``, or
+    it sends JSON or asks for JSON rather than HTML. Never reads the body or the Host."""
+    path = request.path_info
+    if request.path.startswith("/api/"):
+        return True
+    try:
+        if getattr(resolve(path, getattr(request, "urlconf", None)).func, "json_route", False):
+            return True
+    except Resolver404:
+        pass
+    accept = request.headers.get("Accept", "")
+    content_type = request.headers.get("Content-Type", "")
+    return "json" in content_type or ("json" in accept and "html" not in accept)

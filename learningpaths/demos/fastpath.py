@@ -55,7 +55,9 @@ class DemoFastPath:
             length = int(declared or 0)
             data = environ["wsgi.input"].read(length) if length else b""
             client = client_from(_session_id(environ.get("HTTP_COOKIE", "")), environ)
-            answer = services.prediction_run(name=match.group(1), body=data, client=client)
+            answer = services.prediction_run(
+                name=match.group(1), body=data, client=client, content_type=environ.get("CONTENT_TYPE")
+            )
         payload, headers = services.answer_encode(answer, secure=is_secure(environ, environ.get("wsgi.url_scheme", "")))
         start_response(f"{answer.status} {HTTPStatus(answer.status).phrase}", headers)
         return [payload]
@@ -98,7 +100,9 @@ class DemoASGI:
             answer = services.prediction_too_large()
         else:
             client = client_from(_session_id(meta.get("HTTP_COOKIE", "")), meta)
-            answer = await services.prediction_run_async(name=name, body=body, client=client)
+            answer = await services.prediction_run_async(
+                name=name, body=body, client=client, content_type=meta.get("CONTENT_TYPE")
+            )
         payload, headers = services.answer_encode(answer, secure=is_secure(meta, scope.get("scheme", "http")))
         await send(
             {

@@ -15,7 +15,7 @@ from typing import NamedTuple
 import numpy as np
 from django.conf import settings
 
-from learningpaths.core import ratelimit
+from learningpaths.core import bodies, ratelimit
 from learningpaths.core.errors import error_body
 from learningpaths.core.middleware import security_headers
 
@@ -43,29 +43,35 @@ def _error(status: int, detail: str, **extra) -> Answer:
     return _answer(status, error_body(status, detail, **extra))
 
 
+TOO_LARGE = f"the request is too large (at most {MAX_BODY // 1024} KiB)"
+NOT_JSON = 'the body must be JSON like {"input": [[...]]}'
+
+
 def prediction_too_large() -> Answer:
-    return _error(400, f"the request is too large (at most {MAX_BODY // 1024} KiB)")
+    return _error(413, TOO_LARGE)
 
 
 def declared_too_large(content_length: str | None) -> bool:
     """The declared ``Content-Length`` is unreadable or over ``MAX_BODY``: refuse before reading."""
-    try:
-        return content_length not in (None, "") and not 0 <= int(content_length) <= MAX_BODY
-    except ValueError:
-        return True
+    return bodies.declared_too_large(content_length, max_bytes=MAX_BODY)
 
 
-def input_parse(*, body: bytes, spec: DemoSpec) -> np.ndarray:
-    """Validate shape, type and size; returns float32 (n, *input_shape). Raises ValueError with
-    the message for the student."""
-    if len(body) > MAX_BODY:
-        raise ValueError(f"the request is too large (at most {MAX_BODY // 1024} KiB)")
-    try:
-        payload = json.loads(body or b"")
-    except (ValueError, UnicodeDecodeError):
-        raise ValueError('the body must be JSON like {"input": [[...]]}') from None
+def input_parse(*, body: bytes, spec: DemoSpec, content_type: str | None = None) -> np.ndarray:
+    """Validate shape, type and size; returns float32 (n, *input_shape). Raises ``BodyRefused`` for
+    a body that is no acceptable JSON (core/bodies.py) and ValueError with the message for the
+    student for JSON that is no input for this model."""
+    # Depth: a batch of samples of the model's shape, inside {"input": ...}.
+    depth = len(spec.input_shape) + 2
+    payload = bodies.json_value(
+        body,
+        max_bytes=MAX_BODY,
+        max_depth=depth,
+        content_type=content_type,
+        invalid=NOT_JSON,
+        too_large=TOO_LARGE,
+    )
     if not isinstance(payload, dict) or "input" not in payload:
-        raise ValueError('the body must be JSON like {"input": [[...]]}')
+        raise ValueError(NOT_JSON)
     try:
         x = np.asarray(payload["input"], dtype=np.float64)
     except (TypeError, ValueError):
@@ -87,7 +93,9 @@ def input_parse(*, body: bytes, spec: DemoSpec) -> np.ndarray:
     return x.astype(np.float32)
 
 
-def prediction_check(*, name: str, body: bytes, client: ratelimit.Client) -> Answer | tuple[DemoSpec, np.ndarray]:
+def prediction_check(
+    *, name: str, body: bytes, client: ratelimit.Client, content_type: str | None = None
+) -> Answer | tuple[DemoSpec, np.ndarray]:
     """Everything before inference: the demo exists, the rate limit, the input. Returns an error
     answer, or the spec and the validated input."""
     spec = DEMOS.get(name)
@@ -103,7 +111,9 @@ def prediction_check(*, name: str, body: bytes, client: ratelimit.Client) -> Ans
             **{"Retry-After": str(retry)},
         )
     try:
-        return spec, input_parse(body=body, spec=spec)
+        return spec, input_parse(body=body, spec=spec, content_type=content_type)
+    except bodies.BodyRefused as exc:
+        return _error(exc.status, exc.detail)
     except ValueError as exc:
         return _error(400, str(exc))
 
@@ -132,9 +142,9 @@ def _unavailable(exc: Exception) -> Answer:
     return _error(503, f"this demo is not available on the server right now: {exc}")
 
 
-def prediction_run(*, name: str, body: bytes, client: ratelimit.Client) -> Answer:
+def prediction_run(*, name: str, body: bytes, client: ratelimit.Client, content_type: str | None = None) -> Answer:
     """The whole predict request, blocking this thread while the batch runs (view, WSGI)."""
-    checked = prediction_check(name=name, body=body, client=client)
+    checked = prediction_check(name=name, body=body, client=client, content_type=content_type)
     if isinstance(checked, Answer):  # refused before inference
         return checked
     spec, x = checked
@@ -144,10 +154,12 @@ def prediction_run(*, name: str, body: bytes, client: ratelimit.Client) -> Answe
         return _unavailable(exc)
 
 
-async def prediction_run_async(*, name: str, body: bytes, client: ratelimit.Client) -> Answer:
+async def prediction_run_async(
+    *, name: str, body: bytes, client: ratelimit.Client, content_type: str | None = None
+) -> Answer:
     """The same answer for the ASGI fast path: the event loop waits for the batch instead of
     blocking a thread of its own."""
-    checked = prediction_check(name=name, body=body, client=client)
+    checked = prediction_check(name=name, body=body, client=client, content_type=content_type)
     if isinstance(checked, Answer):  # refused before inference
         return checked
     spec, x = checked

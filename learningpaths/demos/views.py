@@ -44,7 +44,12 @@ def predict(request, name: str):
     if services.declared_too_large(request.META.get("CONTENT_LENGTH")):
         answer = services.prediction_too_large()  # like the fast paths: refused before it is read
     else:
-        answer = services.prediction_run(name=name, body=request.body, client=ratelimit.client_of(request))
+        answer = services.prediction_run(
+            name=name,
+            body=request.body,
+            client=ratelimit.client_of(request),
+            content_type=request.META.get("CONTENT_TYPE"),
+        )
     response = JsonResponse(answer.body, status=answer.status)
     for key, value in answer.headers.items():
         response[key] = value

@@ -3,14 +3,13 @@ with a message)."""
 
 from __future__ import annotations
 
-import json
-
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from learningpaths.core.bodies import BodyRefused, json_body
 from learningpaths.core.errors import json_error, json_methods
 from learningpaths.core.exceptions import ApplicationError
 from learningpaths.paths import selectors as content
@@ -75,12 +74,15 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
 def answer(request, hruid: str, language: str, version: int, qid: str):
     if not request.user.is_authenticated:
         return json_error(401, _("Sign in to save your answers."))
-    if len(request.body) > MAX_BODY:
-        return json_error(413, _("This answer is too large."))
     try:
-        payload = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return json_error(400, _("The answer could not be read (expected JSON)."))
+        payload = json_body(
+            request,
+            max_bytes=MAX_BODY,
+            too_large=_("This answer is too large."),
+            invalid=_("The answer could not be read (expected JSON)."),
+        )
+    except BodyRefused as exc:
+        return exc.response()
     if not isinstance(payload, dict) or "answer" not in payload:
         return json_error(400, _('Send the answer as {"answer": ...}.'))
     try:

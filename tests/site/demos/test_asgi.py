@@ -172,7 +172,7 @@ def test_the_three_doors_answer_identically(demo_model, settings, monkeypatch, s
         assert doors["wsgi"] == doors["view"], case
         assert doors["asgi"] == doors["view"], case
     statuses = {case: doors["view"][0] for case, doors in seen.items()}
-    assert statuses == {"valid": 200, "invalid": 400, "not JSON": 400, "oversized": 400, "rate-limited": 429}
+    assert statuses == {"valid": 200, "invalid": 400, "not JSON": 400, "oversized": 413, "rate-limited": 429}
     _, headers, body = seen["rate-limited"]["view"]
     assert (
         body
@@ -216,11 +216,11 @@ def test_a_streamed_body_is_read_whole_and_capped(demo_model):
     assert status == 200 and len(json.loads(payload)["probabilities"]) == 1
     # no content-length, and more than 64 KiB arrives: refused without reading the rest
     status, _, payload = call_asgi(PREDICT, chunks=[b"[" + b" " * 40000] * 3)
-    assert status == 400 and "too large" in json.loads(payload)["detail"]
+    assert status == 413 and "too large" in json.loads(payload)["detail"]
     status, _, _ = call_asgi(PREDICT, b"{}", headers={"content-length": "70000"})
-    assert status == 400
+    assert status == 413
     status, _, _ = call_asgi(PREDICT, b"{}", headers={"content-length": "many"})
-    assert status == 400
+    assert status == 413
 
 
 def test_a_client_that_leaves_gets_no_answer(demo_model):

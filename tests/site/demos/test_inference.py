@@ -81,7 +81,7 @@ def test_oversized_body_is_refused(client, demo_model):
     response = client.post(
         "/api/demos/digits-cnn/predict", data="[" + " " * 70000 + "]", content_type="application/json"
     )
-    assert response.status_code == 400 and "too large" in response.json()["detail"]
+    assert response.status_code == 413 and "too large" in response.json()["detail"]
 
 
 def test_rate_limit_per_user(client, demo_model, settings):

@@ -54,6 +54,6 @@ def test_every_answer_forbids_caching_and_the_fast_paths_add_the_security_header
     assert np.isclose(sum(answer.body["probabilities"][0]), 1, atol=1e-4)
     payload, headers = services.answer_encode(services.prediction_too_large(), secure=False)
     headers = dict(headers)
-    assert json.loads(payload) == {"error": "bad_request", "detail": "the request is too large (at most 64 KiB)"}
+    assert json.loads(payload) == {"error": "too_large", "detail": "the request is too large (at most 64 KiB)"}
     assert headers["Content-Length"] == str(len(payload)) and headers["Cache-Control"] == "no-store"
     assert headers["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in headers
