@@ -12,7 +12,6 @@ import json
 from urllib.parse import quote_from_bytes
 
 import pytest
-from django.db import connection
 from django.test import Client
 from hypothesis import HealthCheck, given, settings, strategies as st
 
