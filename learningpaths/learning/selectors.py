@@ -18,11 +18,28 @@ from .models import PathProgress, StepDone, Submission
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a student is in one path: the step to resume at (None: never opened) and the steps seen."""
+
+    current: str | None
+    done: frozenset[str]
+
+
+def progress_get(*, user, path: LearningPath) -> Progress:
+    """Both reads the path player needs, so ``services.progress_visit`` can skip writes that would
+    change nothing (a revisit writes nothing at all)."""
+    return Progress(current=resume_hruid(user=user, path=path), done=frozenset(done_hruids(user=user, path=path)))
+
+
 def resume_hruid(*, user, path: LearningPath) -> str | None:
     if not user.is_authenticated:
         return None
-    row = PathProgress.objects.filter(user=user, path_hruid=path.hruid, path_language=path.language).first()
-    return row.current_hruid if row else None
+    return (
+        PathProgress.objects.filter(user=user, path_hruid=path.hruid, path_language=path.language)
+        .values_list("current_hruid", flat=True)
+        .first()
+    )
 
 
 def done_hruids(*, user, path: LearningPath) -> set[str]:
