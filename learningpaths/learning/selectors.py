@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.db import connections, router
 from django.urls import reverse
 from jsonpath_ng.ext import parse as jsonpath_parse
 
@@ -28,8 +29,44 @@ class Progress:
 
 def progress_get(*, user, path: LearningPath) -> Progress:
     """Both reads the path player needs, so ``services.progress_visit`` can skip writes that would
-    change nothing (a revisit writes nothing at all)."""
-    return Progress(current=resume_hruid(user=user, path=path), done=frozenset(done_hruids(user=user, path=path)))
+    change nothing (a revisit writes nothing at all).
+
+    One query, written out once: every signed-in page view makes it, and building the two
+    querysets (``resume_hruid``, ``done_hruids``) cost more CPU than the rest of a memoised
+    student page together (measured with cProfile over the path player)."""
+    if not user.is_authenticated:
+        return Progress(current=None, done=frozenset())
+    connection = connections[router.db_for_read(PathProgress)]
+    key = (user.pk, path.hruid, path.language)
+    current, done = None, set()
+    with connection.cursor() as cursor:
+        sql = _PROGRESS_SQL.get(connection.vendor) or _PROGRESS_SQL.setdefault(
+            connection.vendor, _progress_sql(connection)
+        )
+        cursor.execute(sql, key + key)
+        for is_current, hruid in cursor.fetchall():
+            if is_current:
+                current = hruid
+            else:
+                done.add(hruid)
+    return Progress(current=current, done=frozenset(done))
+
+
+_PROGRESS_SQL: dict[str, str] = {}  # per database vendor (the quoting)
+
+
+def _progress_sql(connection) -> str:
+    """Both tables' rows for (user, path, language), each read through its unique index."""
+    q = connection.ops.quote_name
+
+    def part(model, column: str, flag: int) -> str:
+        meta = model._meta
+        where = " AND ".join(
+            f"{q(meta.get_field(name).column)} = %s" for name in ("user", "path_hruid", "path_language")
+        )
+        return f"SELECT {flag}, {q(meta.get_field(column).column)} FROM {q(meta.db_table)} WHERE {where}"
+
+    return f"{part(PathProgress, 'current_hruid', 1)} UNION ALL {part(StepDone, 'object_hruid', 0)}"
 
 
 def resume_hruid(*, user, path: LearningPath) -> str | None:
