@@ -159,7 +159,8 @@ CPU_MODEL="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | se
 WORKERS="$(pin "${SERVER_CPUS:-}" "$PY" -c "import runpy; c = runpy.run_path('deploy/gunicorn.conf.py'); print(c['workers'], 'x', c['worker_class'], 'x', c['threads'], 'threads')" 2>/dev/null)"
 SERVER_CORES="$(pin "${SERVER_CPUS:-}" nproc)"
 echo "machine: $(nproc) cores (${CPU_MODEL:-unknown CPU}); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "server: gunicorn $WORKERS on ${SERVER_CORES} core(s)${SERVER_CPUS:+ (CPUs $SERVER_CPUS)}${LOAD_NICE:+, nice $LOAD_NICE}; wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION${WRK_CPUS:+ on CPUs $WRK_CPUS}; database: ${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-SQLite}, CONN_MAX_AGE=$CONN_MAX_AGE"
+DB_KIND=SQLite; [ -z "${DATABASE_URL:-}" ] || DB_KIND=PostgreSQL  # never print the URL: it holds the password
+echo "server: gunicorn $WORKERS on ${SERVER_CORES} core(s)${SERVER_CPUS:+ (CPUs $SERVER_CPUS)}${LOAD_NICE:+, nice $LOAD_NICE}; wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION${WRK_CPUS:+ on CPUs $WRK_CPUS}; database: $DB_KIND, CONN_MAX_AGE=$CONN_MAX_AGE"
 echo
 
 # CPU time (clock ticks) of gunicorn: the master, its live workers, and workers it has reaped.
