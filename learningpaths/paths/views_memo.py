@@ -92,7 +92,6 @@ def student_page(
         or request.META.get("QUERY_STRING")
         or not request.user.is_authenticated
         or can_see_teacher_content(request.user)
-        or getattr(request.user, "is_teacher", False)
         or len(get_messages(request))
     ):
         return render_page(values, {})
