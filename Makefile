@@ -60,6 +60,7 @@ serve:
 run: assets content models serve
 
 test: lint assets browser
+	scripts/redis.sh start >/dev/null
 	$(BIN)/python manage.py compilecontent --check --strict --execute
 	$(PYTEST)
 ifneq ($(PG),0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from learningpaths.core.exceptions import ApplicationError
@@ -11,24 +12,35 @@ from learningpaths.paths.models import LearningObject, LearningPath
 
 from .grading import AnswerError, grade, normalise_answer
 from .models import PathProgress, StepDone, Submission
+from .selectors import Progress, progress_get
 
 
-def progress_visit(*, user, path: LearningPath, obj: LearningObject) -> None:
-    """Remember that a signed-in user opened this step (for resume and the progress bar)."""
+def progress_visit(*, user, path: LearningPath, obj: LearningObject, progress: Progress | None = None) -> Progress:
+    """Remember that a signed-in user opened this step (for resume and the progress bar); returns
+    the progress after the visit.
+
+    ``progress`` is what ``selectors.progress_get`` read in this request (read here when None).
+    Every signed-in page view comes through here, so a view must cost as few writes as possible:
+    a revisit of the current step writes nothing, and a visit writes at most one statement per
+    table, outside any transaction (on SQLite each write takes the database's one write lock).
+    Parallel first visits meet in the unique constraints (INSERT ... ON CONFLICT DO NOTHING), so
+    neither fails; which of two simultaneous steps becomes the resume point does not matter.
+    """
+    if progress is None:
+        progress = progress_get(user=user, path=path)
     if not user.is_authenticated:
-        return
-    PathProgress.objects.update_or_create(
-        user=user,
-        path_hruid=path.hruid,
-        path_language=path.language,
-        defaults={"current_hruid": obj.hruid},
-    )
-    StepDone.objects.get_or_create(
-        user=user,
-        path_hruid=path.hruid,
-        path_language=path.language,
-        object_hruid=obj.hruid,
-    )
+        return progress
+    key = {"user": user, "path_hruid": path.hruid, "path_language": path.language}
+    if progress.current is None:
+        PathProgress.objects.bulk_create([PathProgress(**key, current_hruid=obj.hruid)], ignore_conflicts=True)
+    elif progress.current != obj.hruid:
+        # ``update`` bypasses ``auto_now``, hence updated_at by hand.
+        updated = PathProgress.objects.filter(**key).update(current_hruid=obj.hruid, updated_at=timezone.now())
+        if not updated:  # removed since it was read (the admin): start again
+            PathProgress.objects.bulk_create([PathProgress(**key, current_hruid=obj.hruid)], ignore_conflicts=True)
+    if obj.hruid not in progress.done:
+        StepDone.objects.bulk_create([StepDone(**key, object_hruid=obj.hruid)], ignore_conflicts=True)
+    return Progress(current=obj.hruid, done=progress.done | {obj.hruid})
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,7 +15,7 @@ from learningpaths.core.errors import json_error, json_methods
 from learningpaths.core.exceptions import ApplicationError
 from learningpaths.paths import selectors as content
 from learningpaths.paths.querysets import can_see_teacher_content
-from learningpaths.paths.views_memo import anonymous_page
+from learningpaths.paths.views_memo import anonymous_page, student_page
 
 from . import selectors
 from .services import progress_visit, submission_create
@@ -36,38 +37,51 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
     if not nodes:
         raise Http404("This learning path has no content you can see.")
     by_hruid = {n.obj.hruid: n for n in nodes}
+    progress = selectors.progress_get(user=request.user, path=path)
     if node is None:
         # Resume where the student left off; otherwise start at the start node.
-        resume = selectors.resume_hruid(user=request.user, path=path)
-        current = by_hruid.get(resume) or next((n for n in nodes if n.node.start_node), nodes[0])
+        current = by_hruid.get(progress.current) or next((n for n in nodes if n.node.start_node), nodes[0])
     elif node in by_hruid:
         current = by_hruid[node]
     else:
         raise Http404("No such step in this learning path.")
-    progress_visit(user=request.user, path=path, obj=current.obj)
+    progress = progress_visit(user=request.user, path=path, obj=current.obj, progress=progress)
     step = selectors.step_next(user=request.user, path=path, nodes=nodes, current=current)
-    done = selectors.done_hruids(user=request.user, path=path)
-    html = content.object_html(obj=current.obj, user=request.user, as_student=as_student)
-    return render(
-        request,
-        "learning/path_detail.html",
-        {
-            "path": path,
-            "nodes": nodes,
-            "current": current,
-            "prev_node": step.prev,
-            "next_node": step.node,
-            "needs_answer": step.needs_answer,
-            "done": done,
-            "progress_pct": round(100 * len(done & set(by_hruid)) / len(nodes)),
-            "variants": content.path_variants(path=path, user=request.user),
-            # The compiler sanitised this HTML with nh3; it is the only mark_safe on content.
-            "content": mark_safe(html),
-            "as_student": as_student,
-            "is_teacher": can_see_teacher_content(request.user),
-            **extra,
-        },
-    )
+    done_note = format_html('<span class="visually-hidden"> ({})</span>', _("done"))
+    # What differs between two students on this step (see views_memo.student_page).
+    values = {"progress_pct": str(round(100 * len(progress.done & set(by_hruid)) / len(nodes)))}
+    for n in nodes:
+        seen = n.obj.hruid in progress.done
+        values[f"done_class_{n.index}"] = " done" if seen else ""
+        values[f"done_note_{n.index}"] = done_note if seen else ""
+
+    def render_page(values: dict, slots: dict):
+        # Read here, so a memoised page does not read the step's HTML at all.
+        html = content.object_html(obj=current.obj, user=request.user, as_student=as_student)
+        return render(
+            request,
+            "learning/path_detail.html",
+            {
+                "path": path,
+                "steps": [(n, values[f"done_class_{n.index}"], values[f"done_note_{n.index}"]) for n in nodes],
+                "current": current,
+                "prev_node": step.prev,
+                "next_node": step.node,
+                "needs_answer": step.needs_answer,
+                "progress_pct": values["progress_pct"],
+                "variants": content.path_variants(path=path, user=request.user),
+                # The compiler sanitised this HTML with nh3; it is the only mark_safe on content.
+                "content": mark_safe(html),
+                "as_student": as_student,
+                "is_teacher": can_see_teacher_content(request.user),
+                **extra,
+                **slots,
+            },
+        )
+
+    # Everything else on the page follows from the step and where the path goes from it.
+    way_on = step.node.obj.hruid if step.node else step.needs_answer
+    return student_page(request, ("path", path.pk, current.obj.pk, way_on), render_page, values)
 
 
 @json_methods("POST")

@@ -89,3 +89,25 @@ def test_every_environment_variable_read_is_in_the_deploy_table():
     assert {"SECRET_KEY", "DEBUG", "DATABASE_URL", "DEMO_WARM_UP", "GUNICORN_BIND", "LP_CACHE_DIR"} <= set(read)
     missing = {name: str(path.relative_to(ROOT)) for name, path in read.items() if name not in documented_variables()}
     assert missing == {}, "add these to the table in docs/deploy.md"
+
+
+def test_the_embedded_sqlite_database_runs_in_wal_mode(tmp_path):
+    """Every new connection to the default SQLite database is in WAL mode (readers beside the
+    writer) with synchronous=NORMAL (1), and a second connection sees it too."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update({"VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "learningpaths.settings"})
+    script = (
+        "import django; django.setup()\n"
+        "from django.db import connections\n"
+        "for alias in ('first', 'second'):\n"
+        "    connection = connections.create_connection('default')\n"
+        "    with connection.cursor() as cursor:\n"
+        "        cursor.execute('PRAGMA journal_mode'); mode = cursor.fetchone()[0]\n"
+        "        cursor.execute('PRAGMA synchronous'); sync = cursor.fetchone()[0]\n"
+        "    print(alias, mode, sync)\n"
+        "    connection.close()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["first", "wal", "1", "second", "wal", "1"]
+    assert (tmp_path / "db.sqlite3").exists()
