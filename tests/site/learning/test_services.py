@@ -71,13 +71,14 @@ def test_sane_values_are_still_stored(questions_site, student):
 
 
 def test_the_answer_view_answers_400_not_500(client, questions_site, student):
-    """A lone surrogate arrives as a JSON escape; PostgreSQL's jsonb refused it with a DataError (a 500)."""
+    """A lone surrogate arrives as a JSON escape; PostgreSQL's jsonb refused it with a DataError (a 500).
+    The body layer refuses it at the door now (core/bodies.py), before the service's own guard."""
     client.force_login(student)
     response = client.post(
         "/learn/answers/qs/en/1/text/", data='{"answer": "\\ud800"}', content_type="application/json"
     )
     assert response.status_code == 400
-    assert "cannot be stored" in response.json()["detail"]
+    assert "lone UTF-16 surrogate" in response.json()["detail"]
     assert not Submission.objects.exists()
     ok = client.post("/learn/answers/qs/en/1/text/", data=json.dumps({"answer": "ok"}), content_type="application/json")
     assert ok.status_code in (200, 201)

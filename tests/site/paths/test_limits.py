@@ -39,6 +39,7 @@ NOT_FROM_CONTENT = {
     "Question.prompt": "rendered from Markdown or GIFT: NUL becomes U+FFFD (test_rendered_content_holds_no_nul)",
     "Question.key": "the answer key: checked with the prompt by the result phase (storable.py)",
     "Question.options": "as the key",
+    "Question.teacher_only": "a boolean: the compiler sets it from the block or object the question sits in",
     "LearningPath.image": "bytes: BinaryField holds any",
     "LearningPath.image_mime": "one of five fixed image types",
     "LearningPath.min_age": "the least of the nodes' target_ages, which are 0-150",
