@@ -26,14 +26,15 @@ from referencing import Registry
 from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import specification_with
 
+from . import limits
 from .diagnostics import did_you_mean
 
 if TYPE_CHECKING:
     from referencing._core import Resolver  # the package does not re-export it
 
 MAX_SCHEMA_DEPTH = 32  # nesting of mappings/lists in a schema; real ones use fewer than 10
-MAX_VALUE_DEPTH = 32  # nesting of a returned value (a cell returns scores and small records)
-MAX_VALUE_NODES = 10_000  # values, keys not counted, in one returned value
+MAX_VALUE_DEPTH = limits.VALUE_DEPTH_MAX  # nesting of a returned value (a cell returns scores and small records)
+MAX_VALUE_NODES = limits.VALUE_ITEMS_MAX  # values, keys not counted, in one returned value
 MAX_ERRORS = 10
 _TYPES = ("object", "array", "string", "number", "integer", "boolean", "null")
 _MAX_MESSAGE = 200  # characters of one error message (jsonschema quotes whole values)

@@ -39,6 +39,12 @@ BIGINT_MAX = 2**63 - 1
 # a whole number inside a JSON field: SQLite's JSON functions and jsonb comparisons stay exact in 64 bits
 JSON_INT_MAX = BIGINT_MAX
 
+# A JSON value a student's browser sends (an answer, a returned value), checked at the door
+# (core/bodies.py), by the writers (core/jsonvalues.py) and against callback schemas
+# (compiler/callback_schema.py): far beyond any real one (they nest fewer than 5 levels).
+VALUE_DEPTH_MAX = 32  # nesting of lists and mappings
+VALUE_ITEMS_MAX = 10_000  # values in one, keys not counted
+
 _BAD_CHAR = re.compile("[\x00\ud800-\udfff]")
 
 

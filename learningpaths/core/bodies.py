@@ -34,10 +34,12 @@ from django.core.exceptions import RequestDataTooBig
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 
+from learningpaths.compiler import limits
+
 from .errors import json_error
 
-MAX_DEPTH = 32
-MAX_ITEMS = 10_000
+MAX_DEPTH = limits.VALUE_DEPTH_MAX
+MAX_ITEMS = limits.VALUE_ITEMS_MAX
 MAX_INT_DIGITS = 20  # a signed 64-bit integer has 19
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 

@@ -23,8 +23,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-MAX_DEPTH = 32  # nesting of lists and mappings; answers and returned values use fewer than 5
-MAX_NODES = 10_000  # values in one answer, keys not counted
+from learningpaths.compiler import limits
+
+MAX_DEPTH = limits.VALUE_DEPTH_MAX  # nesting of lists and mappings; answers and returned values use fewer than 5
+MAX_NODES = limits.VALUE_ITEMS_MAX  # values in one answer, keys not counted
 MAX_TEXT = 100_000  # characters in one string of a value (text answers stop at 5000 before this)
 MAX_INT = 2**53  # whole numbers a browser reads back exactly (JavaScript's Number.MAX_SAFE_INTEGER + 1)
 EXPORT_DEPTH = 64  # deeper parts of a stored value are exported as their preview text
