@@ -45,12 +45,14 @@ JSON_INT_MAX = BIGINT_MAX
 VALUE_DEPTH_MAX = 32  # nesting of lists and mappings
 VALUE_ITEMS_MAX = 10_000  # values in one, keys not counted
 
-_BAD_CHAR = re.compile("[\x00\ud800-\udfff]")
+# NUL and lone surrogates (a str never holds a valid pair): the one pattern for "cannot be stored",
+# also used by the request-body layer and the writers' guard (core/bodies.py, core/jsonvalues.py)
+UNSTORABLE_CHAR = re.compile("[\x00\ud800-\udfff]")
 
 
 def bad_char(text: str) -> int:
     """The index of the first NUL or lone surrogate in ``text``, or -1 when it can be stored."""
-    found = _BAD_CHAR.search(text)
+    found = UNSTORABLE_CHAR.search(text)
     return found.start() if found else -1
 
 

@@ -48,7 +48,6 @@ _STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 # What a decoded string may not hold: NUL, and any surrogate (a pair that arrived escaped is already
 # joined into one character by json.loads, so every surrogate left is a lone one).
-_BAD_CHAR = re.compile("[\x00\ud800-\udfff]")
 
 
 class BodyRefused(Exception):
@@ -201,7 +200,7 @@ def _check_values(value: Any, max_items: int) -> None:
 
 
 def _check_text(text: str) -> None:
-    bad = _BAD_CHAR.search(text)
+    bad = limits.UNSTORABLE_CHAR.search(text)
     if bad is None:
         return
     if bad.group() == "\x00":

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -33,7 +32,6 @@ EXPORT_DEPTH = 64  # deeper parts of a stored value are exported as their previe
 
 REPLACEMENT = "\ufffd"
 _INT_TEXT_BITS = 14_000  # ~4200 digits: str() of a larger int raises (sys.get_int_max_str_digits is 4300)
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates (a str never holds a valid pair)
 
 
 class StoredJSONDecoder(json.JSONDecoder):
@@ -55,7 +53,7 @@ class StoredJSONDecoder(json.JSONDecoder):
 def _text_problem(text: str) -> str | None:
     if len(text) > MAX_TEXT:
         return _("a text longer than %(n)d characters") % {"n": MAX_TEXT}
-    if _UNSTORABLE.search(text):
+    if limits.UNSTORABLE_CHAR.search(text):
         return _("a NUL character or a lone UTF-16 surrogate")
     return None
 
@@ -103,7 +101,7 @@ def text_safe(text: Any, limit: int | None = None) -> str:
     text = "" if text is None else text if isinstance(text, str) else str(text)
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"
-    return _UNSTORABLE.sub(REPLACEMENT, text)
+    return limits.UNSTORABLE_CHAR.sub(REPLACEMENT, text)
 
 
 def _number_text(item: int | float) -> str:
