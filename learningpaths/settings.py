@@ -236,6 +236,10 @@ WHITENOISE_MAX_AGE = 3600
 
 # Security. Production (DEBUG off) gets secure cookies and HSTS; behind a TLS-terminating proxy,
 # set SECURE_PROXY_SSL_HEADER via SECURE_PROXY=1.
+# Database sessions and Django's model backend, each with its per-request read done by one prepared
+# query (accounts/sessions.py, accounts/backends.py): a third of a signed-in page's CPU otherwise.
+SESSION_ENGINE = "learningpaths.accounts.sessions"
+AUTHENTICATION_BACKENDS = ["learningpaths.accounts.backends.ModelBackend"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the page's JavaScript reads it to post answers
 CSRF_FAILURE_VIEW = "learningpaths.core.handlers.csrf_failure"  # JSON for JSON routes, Django's page otherwise

@@ -31,7 +31,7 @@ def sign_up(request):
         except ValidationError as exc:  # someone took the username since the form checked it
             form.add_error(None, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="learningpaths.accounts.backends.ModelBackend")
             return redirect("paths:catalogue")
     return render(request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200)
 
