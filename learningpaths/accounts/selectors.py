@@ -1,8 +1,20 @@
-"""Reads for accounts: a person's own data (GDPR)."""
+"""Reads for accounts: whether password mails can arrive, and a person's own data (GDPR)."""
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from . import exports
+
+# Backends that deliver nothing to the person: the console's mail ends in the server's log.
+_NOWHERE = ("django.core.mail.backends.console.EmailBackend", "django.core.mail.backends.dummy.EmailBackend")
+
+
+def password_reset_by_email() -> bool:
+    """Whether "Forgot your password?" can work here: a mail backend that delivers (or DEBUG, where
+    the developer reads the console; ``EMAIL_BACKEND`` in docs/deploy.md). Read per request, so a
+    changed backend (tests, a deployment) is seen."""
+    return settings.DEBUG or settings.EMAIL_BACKEND not in _NOWHERE
 
 
 def user_data(*, user) -> dict:

@@ -29,7 +29,7 @@ _account_patterns = [
     ),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        views.EmailPasswordResetView.as_view(
             template_name="accounts/form.html",
             email_template_name="accounts/password_reset_email.txt",
             success_url=reverse_lazy("accounts:password_reset_done"),

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -69,12 +69,25 @@ class SignInView(LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = RateLimitedAuthenticationForm
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "reset_by_email": selectors.password_reset_by_email()}
+
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if form.locked:
             response.status_code = 429
             response["Retry-After"] = str(ratelimit.signin_window())
         return response
+
+
+class EmailPasswordResetView(PasswordResetView):
+    """Django's reset by e-mail where a mail can arrive; elsewhere a page saying who can help
+    (students often have no e-mail address: their teacher sets a new password on the class page)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not selectors.password_reset_by_email():
+            return render(request, "accounts/message.html", {"message_key": "reset_by_teacher"})
+        return super().dispatch(request, *args, **kwargs)
 
 
 # -- my data (GDPR) --------------------------------------------------------------------------------
