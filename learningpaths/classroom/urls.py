@@ -31,4 +31,9 @@ urlpatterns = [
         views.student_answers,
         name="student_answers",
     ),
+    path(
+        "<int:class_id>/assignments/<int:assignment_id>/students/<int:user_id>/answers/<int:submission_id>/review/",
+        views.answer_review,
+        name="answer_review",
+    ),
 ]

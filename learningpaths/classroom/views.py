@@ -16,6 +16,7 @@ from learningpaths.compiler.callback_schema import MAX_VALUE_DEPTH, MAX_VALUE_NO
 from learningpaths.core.bodies import BodyRefused, json_body
 from learningpaths.core.errors import json_error, json_methods
 from learningpaths.core.exceptions import ApplicationError
+from learningpaths.learning.models import REVIEW_COMMENT_MAX
 from learningpaths.paths import selectors as content
 
 from . import selectors_access, selectors_dashboard, selectors_exports, services
@@ -43,12 +44,14 @@ def _home(request, *, status=200, create_form=None, join_form=None):
             },
             status=status,
         )
+    assignments = selectors_dashboard.student_assignments(user=user)
     return render(
         request,
         "classroom/student_home.html",
         {
             "memberships": selectors_access.student_memberships(user=user),
-            "assignments": selectors_dashboard.student_assignments(user=user),
+            "assignments": assignments,
+            "reviews": selectors_dashboard.student_reviews(user=user, assignments=assignments),
             "form": join_form or JoinForm(),
         },
         status=status,
@@ -426,12 +429,7 @@ def dashboard_csv(request, class_id: int, assignment_id: int):
     return response
 
 
-@login_required
-@require_GET
-def student_answers(request, class_id: int, assignment_id: int, user_id: int):
-    assignment = selectors_access.assignment_for_teacher(
-        user=request.user, class_id=class_id, assignment_id=assignment_id
-    )
+def _answers_page(request, assignment, user_id: int, *, status=200):
     student, nodes = selectors_dashboard.student_answers(
         assignment=assignment, teacher=request.user, student_id=user_id
     )
@@ -443,8 +441,44 @@ def student_answers(request, class_id: int, assignment_id: int, user_id: int):
             "assignment": assignment,
             "student": student,
             "nodes": nodes,
+            "comment_max": REVIEW_COMMENT_MAX,
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def student_answers(request, class_id: int, assignment_id: int, user_id: int):
+    assignment = selectors_access.assignment_for_teacher(
+        user=request.user, class_id=class_id, assignment_id=assignment_id
+    )
+    return _answers_page(request, assignment, user_id)
+
+
+@login_required
+@require_POST
+def answer_review(request, class_id: int, assignment_id: int, user_id: int, submission_id: int):
+    assignment = selectors_access.assignment_for_teacher(
+        user=request.user, class_id=class_id, assignment_id=assignment_id
+    )
+    submission = selectors_access.student_submission(
+        assignment=assignment, student_id=user_id, submission_id=submission_id
+    )
+    try:
+        services.submission_review(
+            teacher=request.user,
+            submission=submission,
+            score=request.POST.get("score", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ApplicationError as exc:
+        if _status(exc) == 404:
+            raise Http404(exc.message) from None
+        messages.error(request, exc.message)
+        return _answers_page(request, assignment, user_id, status=_status(exc))
+    messages.success(request, _("Review saved. The student sees it on their home page."))
+    return redirect("classroom:student_answers", class_id, assignment_id, user_id)
 
 
 # -- returned values (JSON) ------------------------------------------------------------------------
