@@ -99,6 +99,10 @@ def answer_text(question, answer: Any) -> str:
     return value_preview(answer, SHOWN)  # a text as itself, line breaks kept; anything else bounded
 
 
+def _or() -> str:
+    return " " + _("or") + " "
+
+
 def _range_text(spec: dict) -> str | None:
     if "min" in spec and "max" in spec:
         return f"{number_text(spec['min'])} \u2013 {number_text(spec['max'])}"
@@ -132,13 +136,13 @@ def key_text(question) -> str:
         if not shown and isinstance(raw, (int, float)):
             shown = [number_text(raw)]
         if shown:
-            return text_safe(f" {_('or')} ".join(shown), SHOWN)
+            return text_safe(_or().join(shown), SHOWN)
     if kind in ("short_answer", "short_text"):
         accepted = key.get("accepted") if isinstance(raw, dict) else raw
         if isinstance(accepted, str):
             accepted = [accepted]
         if isinstance(accepted, list) and accepted:
-            return text_safe(f" {_('or')} ".join(value_preview(a, ITEM_SHOWN) for a in accepted), SHOWN)
+            return text_safe(_or().join(value_preview(a, ITEM_SHOWN) for a in accepted), SHOWN)
     if kind == "matching":
         items, choices = _options(question), _choices(question)
         picks = key.get("answers")
