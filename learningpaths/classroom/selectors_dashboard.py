@@ -4,6 +4,7 @@ a student's own assignments (the same rows) and one student's answers for the te
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -255,6 +256,62 @@ def assignment_grid(*, assignment: Assignment, teacher, by: str = "student") -> 
                 )
             )
     return Grid(assignment=assignment, path=path, nodes=nodes, rows=rows, by=by)
+
+
+# -- item analysis ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemStats:
+    node: NodeView
+    question: Question
+    answered: int  # students with at least one answer
+    first_right: int  # students whose first try was right
+    graded: int  # students whose first try was graded (not an open answer)
+    wrong_text: str = ""  # the most common wrong answer, as text
+    wrong_count: int = 0
+
+    @property
+    def first_right_pct(self) -> int | None:
+        return round(100 * self.first_right / self.graded) if self.graded else None
+
+
+def item_analysis(*, assignment: Assignment, nodes: list[NodeView], students: list | None = None) -> list[ItemStats]:
+    """Per question of the path: share right at the first try, the most common wrong answer, how many
+    answered. Counts signed-in class members the assignment is for only (``assignment_students``)."""
+    if students is None:
+        students = assignment_students(assignment=assignment)
+    ids = [s.pk for s in students]
+    keys = {(n.obj.hruid, n.obj.language) for n in nodes}
+    subs: dict[tuple[str, str, str], dict[int, list[Submission]]] = {}
+    for sub in Submission.objects.filter(
+        user_id__in=ids, user__isnull=False, object_hruid__in={k[0] for k in keys}
+    ).order_by("created_at", "pk"):
+        if (sub.object_hruid, sub.object_language) in keys:
+            subs.setdefault((sub.object_hruid, sub.object_language, sub.question_id), {}).setdefault(
+                sub.user_id, []
+            ).append(sub)
+    out = []
+    for node in nodes:
+        for question in node.obj.questions.all():
+            if question.teacher_only:
+                continue
+            tries = subs.get((node.obj.hruid, node.obj.language, question.qid), {})
+            firsts = [t[0] for t in tries.values()]
+            wrong = Counter(answer_display(question, s.answer) for t in tries.values() for s in t if s.correct is False)
+            text, count = wrong.most_common(1)[0] if wrong else ("", 0)
+            out.append(
+                ItemStats(
+                    node=node,
+                    question=question,
+                    answered=len(tries),
+                    first_right=sum(1 for s in firsts if s.correct is True),
+                    graded=sum(1 for s in firsts if s.correct is not None),
+                    wrong_text=value_preview(text, 120),
+                    wrong_count=count,
+                )
+            )
+    return out
 
 
 # -- a student's own assignments -------------------------------------------------------------------

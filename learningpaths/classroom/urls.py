@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:class_id>/assignments/new/", views.assignment_create, name="assignment_create"),
     path("<int:class_id>/assignments/<int:assignment_id>/", views.dashboard, name="dashboard"),
     path("<int:class_id>/assignments/<int:assignment_id>/export.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("<int:class_id>/assignments/<int:assignment_id>/answers.csv", views.answers_csv, name="answers_csv"),
     path("<int:class_id>/assignments/<int:assignment_id>/edit/", views.assignment_edit, name="assignment_edit"),
     path("<int:class_id>/assignments/<int:assignment_id>/delete/", views.assignment_delete, name="assignment_delete"),
     path(

@@ -403,6 +403,7 @@ def dashboard(request, class_id: int, assignment_id: int):
             "classroom": assignment.classroom,
             "assignment": assignment,
             "grid": grid,
+            "items": selectors_dashboard.item_analysis(assignment=assignment, nodes=grid.nodes),
             "has_groups": assignment.classroom.groups.exists(),
         },
     )
@@ -417,16 +418,38 @@ def dashboard_csv(request, class_id: int, assignment_id: int):
     grid = selectors_dashboard.assignment_grid(
         assignment=assignment, teacher=request.user, by=request.GET.get("by", "student")
     )
+    return _csv_response(
+        request, f"assignment-{assignment.pk}-{grid.by}.csv", selectors_exports.grid_csv_rows(grid=grid)
+    )
+
+
+def _dutch(request) -> bool:
+    return (getattr(request, "LANGUAGE_CODE", "") or "").startswith("nl")
+
+
+def _csv_response(request, filename: str, rows: list[list[str]]) -> HttpResponse:
+    """CSV a spreadsheet opens as it is: UTF-8 with a BOM, and in Dutch a ``;`` separator (a Dutch
+    Excel reads "," as the decimal comma, so a comma-separated file lands in one column)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="assignment-{assignment.pk}-{grid.by}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     text = io.StringIO()
     text.write("\ufeff")  # so spreadsheet programs read UTF-8
-    csv.writer(text).writerows(selectors_exports.grid_csv_rows(grid=grid))
-    # Cells are made safe in grid_csv_rows; "replace" is the last guard for any other text (a name
+    csv.writer(text, delimiter=";" if _dutch(request) else ",").writerows(rows)
+    # Cells are made safe in the selectors; "replace" is the last guard for any other text (a name
     # written by the admin) holding a lone surrogate, which UTF-8 cannot encode.
     response.write(text.getvalue().encode("utf-8", errors="replace"))
     return response
+
+
+@login_required
+@require_GET
+def answers_csv(request, class_id: int, assignment_id: int):
+    assignment = selectors_access.assignment_for_teacher(
+        user=request.user, class_id=class_id, assignment_id=assignment_id
+    )
+    rows = selectors_exports.answers_csv_rows(assignment=assignment, teacher=request.user, comma=_dutch(request))
+    return _csv_response(request, f"assignment-{assignment.pk}-answers.csv", rows)
 
 
 def _answers_page(request, assignment, user_id: int, *, status=200):
