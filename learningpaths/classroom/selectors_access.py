@@ -84,6 +84,11 @@ def student_submission(*, assignment: Assignment, student_id: int, submission_id
     return submission
 
 
+def member_name(*, classroom: Classroom, user_id: int) -> str:
+    membership = classroom.memberships.filter(user_id=user_id).select_related("user").first()
+    return membership.user.username if membership else ""
+
+
 def path_choices(*, user) -> list[LearningPath]:
     return list(LearningPath.objects.visible_to(user).order_by("title", "language", "hruid"))
 

@@ -334,6 +334,32 @@ def return_value_create(*, user, obj: LearningObject, value) -> Submission:
     )
 
 
+# -- a student's password --------------------------------------------------------------------------
+
+TEMP_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or off a board
+TEMP_PASSWORD_LENGTH = 10
+
+
+@transaction.atomic
+def student_password_reset(*, classroom: Classroom, actor, student_id: int) -> str:
+    """A new one-time password for an active member of ``actor``'s class (students often have no
+    e-mail), returned once for the teacher to hand over; the old one stops working. Teachers' own
+    accounts are not reset this way (a co-teacher is not a student)."""
+    _require_teacher(classroom, actor)
+    membership = _membership(classroom, student_id)
+    user = membership.user
+    if (
+        membership.status != Membership.Status.ACTIVE
+        or classroom.teachers.filter(pk=user.pk).exists()
+        or (getattr(user, "is_teacher", False) or user.is_staff)
+    ):
+        raise ApplicationError(_("This student is not in this class."), extra={"status": 404})
+    password = "".join(secrets.choice(TEMP_PASSWORD_ALPHABET) for _i in range(TEMP_PASSWORD_LENGTH))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return password
+
+
 # -- reviews of answers ---------------------------------------------------------------------------
 
 

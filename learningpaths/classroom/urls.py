@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:class_id>/leave/", views.leave, name="leave"),
     path("<int:class_id>/students/<int:user_id>/approve/", views.member_approve, name="member_approve"),
     path("<int:class_id>/students/<int:user_id>/remove/", views.member_remove, name="member_remove"),
+    path("<int:class_id>/students/<int:user_id>/password/", views.member_password_reset, name="member_password_reset"),
     path("<int:class_id>/teachers/add/", views.teacher_add, name="teacher_add"),
     path("<int:class_id>/teachers/<int:user_id>/remove/", views.teacher_remove, name="teacher_remove"),
     path("<int:class_id>/groups/new/", views.group_create, name="group_create"),

@@ -216,6 +216,24 @@ def member_remove(request, class_id: int, user_id: int):
 
 @login_required
 @require_POST
+def member_password_reset(request, class_id: int, user_id: int):
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
+    try:
+        password = services.student_password_reset(classroom=classroom, actor=request.user, student_id=user_id)
+    except ApplicationError as exc:
+        return _failed(request, classroom, exc)
+    messages.success(
+        request,
+        _("New password for %(name)s: %(password)s — give it to them now; it is shown only once.")
+        % {"name": selectors_access.member_name(classroom=classroom, user_id=user_id), "password": password},
+    )
+    response = redirect("classroom:detail", class_id)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
 def teacher_add(request, class_id: int):
     classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     form = TeacherAddForm(request.POST)
