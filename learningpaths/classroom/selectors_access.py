@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from learningpaths.learning.models import Submission
 from learningpaths.paths.models import LearningPath
 
 from .models import Assignment, Classroom, Group, Membership
@@ -71,6 +72,21 @@ def assignment_students(*, assignment: Assignment) -> list:
         ids = set(Group.members.through.objects.filter(group__in=groups).values_list("user_id", flat=True))
         students = [s for s in students if s.pk in ids]
     return students
+
+
+def student_submission(*, assignment: Assignment, student_id: int, submission_id: int) -> Submission:
+    """One answer of a student the assignment is for; 404 otherwise (the service checks again)."""
+    if not any(s.pk == student_id for s in assignment_students(assignment=assignment)):
+        raise Http404("No such answer.")
+    submission = Submission.objects.filter(pk=submission_id, user_id=student_id).first()
+    if submission is None:
+        raise Http404("No such answer.")
+    return submission
+
+
+def member_name(*, classroom: Classroom, user_id: int) -> str:
+    membership = classroom.memberships.filter(user_id=user_id).select_related("user").first()
+    return membership.user.username if membership else ""
 
 
 def path_choices(*, user) -> list[LearningPath]:

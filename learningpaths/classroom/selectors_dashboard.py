@@ -3,19 +3,24 @@ a student's own assignments (the same rows) and one student's answers for the te
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 
 from learningpaths.core.jsonvalues import text_safe, value_preview
+from learningpaths.learning import selectors as learning_selectors
 from learningpaths.learning.grading import MAX_TEXT
 from learningpaths.learning.models import StepDone, Submission
 from learningpaths.paths import selectors as content
 from learningpaths.paths.models import LearningPath, Question
 from learningpaths.paths.selectors import NodeView
 
+from . import answer_text
 from .models import Assignment, Classroom, Group, Membership
 from .selectors_access import assignment_students
 from .services import RETURN_VALUE_QID
@@ -253,6 +258,62 @@ def assignment_grid(*, assignment: Assignment, teacher, by: str = "student") -> 
     return Grid(assignment=assignment, path=path, nodes=nodes, rows=rows, by=by)
 
 
+# -- item analysis ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemStats:
+    node: NodeView
+    question: Question
+    answered: int  # students with at least one answer
+    first_right: int  # students whose first try was right
+    graded: int  # students whose first try was graded (not an open answer)
+    wrong_text: str = ""  # the most common wrong answer, as text
+    wrong_count: int = 0
+
+    @property
+    def first_right_pct(self) -> int | None:
+        return round(100 * self.first_right / self.graded) if self.graded else None
+
+
+def item_analysis(*, assignment: Assignment, nodes: list[NodeView], students: list | None = None) -> list[ItemStats]:
+    """Per question of the path: share right at the first try, the most common wrong answer, how many
+    answered. Counts signed-in class members the assignment is for only (``assignment_students``)."""
+    if students is None:
+        students = assignment_students(assignment=assignment)
+    ids = [s.pk for s in students]
+    keys = {(n.obj.hruid, n.obj.language) for n in nodes}
+    subs: dict[tuple[str, str, str], dict[int, list[Submission]]] = {}
+    for sub in Submission.objects.filter(
+        user_id__in=ids, user__isnull=False, object_hruid__in={k[0] for k in keys}
+    ).order_by("created_at", "pk"):
+        if (sub.object_hruid, sub.object_language) in keys:
+            subs.setdefault((sub.object_hruid, sub.object_language, sub.question_id), {}).setdefault(
+                sub.user_id, []
+            ).append(sub)
+    out = []
+    for node in nodes:
+        for question in node.obj.questions.all():
+            if question.teacher_only:
+                continue
+            tries = subs.get((node.obj.hruid, node.obj.language, question.qid), {})
+            firsts = [t[0] for t in tries.values()]
+            wrong = Counter(answer_display(question, s.answer) for t in tries.values() for s in t if s.correct is False)
+            text, count = wrong.most_common(1)[0] if wrong else ("", 0)
+            out.append(
+                ItemStats(
+                    node=node,
+                    question=question,
+                    answered=len(tries),
+                    first_right=sum(1 for s in firsts if s.correct is True),
+                    graded=sum(1 for s in firsts if s.correct is not None),
+                    wrong_text=value_preview(text, 120),
+                    wrong_count=count,
+                )
+            )
+    return out
+
+
 # -- a student's own assignments -------------------------------------------------------------------
 
 
@@ -306,37 +367,41 @@ def student_assignments(*, user) -> list[StudentAssignment]:
 
 
 def answer_display(question: Question | None, answer) -> str:
-    """An answer as a teacher reads it: option texts for choices, the text or number otherwise.
-    Bounded and safe to encode whatever was stored (``core.jsonvalues``)."""
-    if question is not None and question.kind in ("multiple_choice", "true_false") and isinstance(answer, list):
-        options = question.options if question.kind == "multiple_choice" else ["true", "false"]
-        shown = (
-            str(options[i]) if isinstance(i, int) and 0 <= i < len(options) else value_preview(i, 100)
-            for i in answer[: len(options) + 1]  # a stored list longer than the options is cut, not listed
-        )
-        return text_safe(", ".join(shown), ANSWER_SHOWN)
-    return value_preview(answer, ANSWER_SHOWN)
+    """An answer as a teacher reads it (``answer_text``): option labels, numbers, pairs, the text."""
+    return answer_text.answer_text(question, answer)
 
 
 def key_display(question: Question) -> str:
-    key = question.key
-    if key is None:
-        return ""
-    if question.kind == "multiple_choice":
-        correct = key.get("correct") if isinstance(key, dict) else key
-        if isinstance(correct, int) and not isinstance(correct, bool):
-            correct = [correct]
-        if isinstance(correct, list):
-            return answer_display(question, correct)
-    return value_preview(key, ANSWER_SHOWN)
+    """The right answer as text, never the raw key (``answer_text``)."""
+    return answer_text.key_text(question)
+
+
+def _pct(score: float | None) -> int | None:
+    return round(100 * score) if isinstance(score, (int, float)) and math.isfinite(score) else None
 
 
 @dataclass
 class QuestionAnswers:
     question: Question | None
     qid: str
-    attempts: list[dict]  # newest first: {"submission", "text", "late"}
+    attempts: list[dict]  # newest first: {"submission", "text", "feedback", "late", "review"}
     key: str = ""
+
+    @property
+    def tries(self) -> int:
+        return len(self.attempts)
+
+    @property
+    def latest(self) -> dict | None:
+        return self.attempts[0] if self.attempts else None
+
+    @property
+    def open(self) -> bool:
+        """Graded by the teacher: an open question, or an answer the key cannot grade."""
+        return self.qid != RETURN_VALUE_QID and (
+            (self.question is not None and self.question.kind == "essay")
+            or bool(self.attempts and self.attempts[0]["submission"].correct is None)
+        )
 
 
 @dataclass
@@ -369,7 +434,10 @@ def student_answers(*, assignment: Assignment, teacher, student_id: int) -> tupl
                 {
                     "submission": s,
                     "text": answer_display(q, s.answer),
+                    "feedback": answer_text.feedback_text(q, s.answer, s.correct),
                     "late": bool(assignment.deadline and s.created_at > assignment.deadline),
+                    "review": learning_selectors.review_of(s),
+                    "review_pct": _pct(s.review_score),
                 }
                 for s in mine
                 if s.question_id == qid
@@ -377,3 +445,65 @@ def student_answers(*, assignment: Assignment, teacher, student_id: int) -> tupl
             items.append(QuestionAnswers(question=q, qid=qid, attempts=attempts, key=key_display(q) if q else ""))
         out.append(NodeAnswers(node=node, visited=seen.get(node.obj.hruid), questions=items))
     return student, out
+
+
+# -- the teacher's reviews, for the student --------------------------------------------------------
+
+REVIEWS_SHOWN = 20  # newest reviews on the student's home page
+
+
+@dataclass
+class ReviewNote:
+    submission: Submission
+    review: dict
+    prompt: str
+    title: str
+    url: str
+
+    @property
+    def pct(self) -> int | None:
+        return _pct(self.submission.review_score)
+
+
+def student_reviews(*, user, assignments: list[StudentAssignment] | None = None) -> list[ReviewNote]:
+    """The teacher's comments and scores on ``user``'s answers, newest first, each linking to the step
+    of an assigned path that holds it (the object's page otherwise)."""
+    if not user.is_authenticated:
+        return []
+    subs = list(
+        Submission.objects.filter(user=user, reviewed_at__isnull=False).order_by("-reviewed_at", "-pk")[:REVIEWS_SHOWN]
+    )
+    if not subs:
+        return []
+    if assignments is None:
+        assignments = student_assignments(user=user)
+    steps: dict[tuple[str, str], str] = {}
+    for a in assignments:
+        if a.path is not None:
+            for node in a.row.cells if a.row else []:
+                steps.setdefault(
+                    (node.node.obj.hruid, node.node.obj.language),
+                    reverse("learning:path_node", args=[a.path.hruid, a.path.language, node.node.obj.hruid]),
+                )
+    questions = {
+        (q.learning_object.hruid, q.learning_object.language, q.qid): q
+        for q in Question.objects.filter(
+            learning_object__hruid__in={s.object_hruid for s in subs}, teacher_only=False
+        ).select_related("learning_object")
+    }
+    out = []
+    for s in subs:
+        q = questions.get((s.object_hruid, s.object_language, s.question_id))
+        url = steps.get((s.object_hruid, s.object_language)) or reverse(
+            "paths:object_latest", args=[s.object_hruid, s.object_language]
+        )
+        out.append(
+            ReviewNote(
+                submission=s,
+                review=learning_selectors.review_of(s) or {},
+                prompt=text_safe(q.prompt if q else "", 300),
+                title=text_safe(q.learning_object.title if q else s.object_hruid, 200),
+                url=url,
+            )
+        )
+    return out

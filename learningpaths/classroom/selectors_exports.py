@@ -3,11 +3,14 @@ data export (registered with ``accounts.exports`` in ``apps.py``)."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from learningpaths.accounts.exports import iso
 from learningpaths.core.jsonvalues import text_safe, value_preview
 
-from .models import Classroom, Group, Membership
-from .selectors_dashboard import Grid
+from .models import Assignment, Classroom, Group, Membership
+from .selectors_access import assignment_students
+from .selectors_dashboard import Grid, student_answers
 
 # -- CSV -------------------------------------------------------------------------------------------
 
@@ -21,6 +24,62 @@ def csv_safe(value) -> str:
     Cut to ``CSV_CELL_MAX`` and safe to encode (``core.jsonvalues.text_safe``)."""
     text = text_safe(value, CSV_CELL_MAX)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def local_time(moment) -> str:
+    """A time in the school's time zone (settings.TIME_ZONE, or the zone a request activated), to the
+    second, with its offset: a spreadsheet shows the hour the class saw."""
+    return iso(timezone.localtime(moment)) if moment else ""
+
+
+def decimal_text(value: float | None, comma: bool) -> str:
+    if value is None:
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if comma else text
+
+
+def answers_csv_rows(*, assignment: Assignment, teacher, comma: bool = False) -> list[list[str]]:
+    """One row per answer of every student of the assignment (signed-in class members only): the
+    question, the answer and the right answer as text, the result, when, and the teacher's review."""
+    header = [
+        "student",
+        "step",
+        "question",
+        "try",
+        "answer",
+        "expected",
+        "correct",
+        "score",
+        "time",
+        "late",
+        "review_score",
+        "review_comment",
+    ]
+    out = [header]
+    for student in assignment_students(assignment=assignment):
+        _student, nodes = student_answers(assignment=assignment, teacher=teacher, student_id=student.pk)
+        for item in nodes:
+            for q in item.questions:
+                prompt = q.question.prompt if q.question is not None else q.qid
+                for n, a in enumerate(q.attempts):
+                    sub = a["submission"]
+                    line = [
+                        student.username,
+                        f"{item.node.index + 1}. {item.node.obj.title}",
+                        prompt or q.qid,
+                        len(q.attempts) - n,
+                        a["text"],
+                        q.key,
+                        "" if sub.correct is None else "yes" if sub.correct else "no",
+                        decimal_text(sub.score, comma),
+                        local_time(sub.created_at),
+                        "yes" if a["late"] else "no",
+                        decimal_text(sub.review_score, comma),
+                        sub.review_comment,
+                    ]
+                    out.append([csv_safe(v) for v in line])
+    return out
 
 
 def grid_csv_rows(*, grid: Grid) -> list[list[str]]:
@@ -56,7 +115,7 @@ def grid_csv_rows(*, grid: Grid) -> list[list[str]]:
             "yes" if row.complete else "no",
             "yes" if row.late else "no",
             "yes" if row.overdue else "no",
-            iso(row.last_activity),
+            local_time(row.last_activity),
             " > ".join(str(n.index + 1) for n in row.route),
         ]
         for cell in row.cells:

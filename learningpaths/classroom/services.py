@@ -7,16 +7,19 @@ Authorisation is checked here too (``_require_teacher``), not only by the views'
 
 from __future__ import annotations
 
+import math
 import secrets
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from learningpaths.compiler import limits
 from learningpaths.compiler.callback_schema import ValueRefused, validate_value
 from learningpaths.core.exceptions import ApplicationError
 from learningpaths.core.jsonvalues import value_problem
-from learningpaths.learning.models import Submission
+from learningpaths.learning.models import REVIEW_COMMENT_MAX, Submission
 from learningpaths.paths.models import LearningObject, LearningPath
 
 from .models import CODE_ALPHABET, CODE_LENGTH, NAME_MAX, Assignment, Classroom, Group, Membership
@@ -329,6 +332,100 @@ def return_value_create(*, user, obj: LearningObject, value) -> Submission:
         correct=None,
         score=None,
     )
+
+
+# -- a student's password --------------------------------------------------------------------------
+
+TEMP_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or off a board
+TEMP_PASSWORD_LENGTH = 10
+
+
+@transaction.atomic
+def student_password_reset(*, classroom: Classroom, actor, student_id: int) -> str:
+    """A new one-time password for an active member of ``actor``'s class (students often have no
+    e-mail), returned once for the teacher to hand over; the old one stops working. Teachers' own
+    accounts are not reset this way (a co-teacher is not a student)."""
+    _require_teacher(classroom, actor)
+    membership = _membership(classroom, student_id)
+    user = membership.user
+    if (
+        membership.status != Membership.Status.ACTIVE
+        or classroom.teachers.filter(pk=user.pk).exists()
+        or (getattr(user, "is_teacher", False) or user.is_staff)
+    ):
+        raise ApplicationError(_("This student is not in this class."), extra={"status": 404})
+    password = "".join(secrets.choice(TEMP_PASSWORD_ALPHABET) for _i in range(TEMP_PASSWORD_LENGTH))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return password
+
+
+# -- reviews of answers ---------------------------------------------------------------------------
+
+
+def review_score_parse(raw) -> float | None:
+    """A teacher's score → 0..1, or None for none. "50 %" and "50" mean a percentage, "0.5" or "0,5"
+    (at most 1) a fraction: a score of 1 is full marks either way."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    text = str(raw).strip().replace(",", ".")
+    percent = text.endswith("%")
+    try:
+        value = float(text.rstrip("%").strip()) if isinstance(raw, str) else float(raw)
+    except (TypeError, ValueError, OverflowError):
+        value = float("nan")
+    if isinstance(raw, bool) or not math.isfinite(value) or value < 0 or value > 100 or (percent and value > 100):
+        raise ApplicationError(_("Give a score from 0 to 100 %, or from 0 to 1."))
+    return value / 100 if percent or value > 1 else value
+
+
+def _review_assignment(*, teacher, submission: Submission) -> Assignment | None:
+    """An assignment of a class ``teacher`` teaches and the student is an active member of, for a path
+    that holds the answered object (and, if it is for groups, for one of the student's groups)."""
+    if not (getattr(teacher, "is_authenticated", False) and submission.user_id):
+        return None
+    assignments = Assignment.objects.filter(
+        classroom__teachers=teacher,
+        classroom__memberships__user_id=submission.user_id,
+        classroom__memberships__status=Membership.Status.ACTIVE,
+    ).prefetch_related("groups")
+    for assignment in assignments:
+        groups = list(assignment.groups.all())
+        if groups and not any(g.members.filter(pk=submission.user_id).exists() for g in groups):
+            continue
+        if LearningPath.objects.filter(
+            hruid=assignment.path_hruid,
+            language=assignment.path_language,
+            nodes__object__hruid=submission.object_hruid,
+            nodes__object__language=submission.object_language,
+        ).exists():
+            return assignment
+    return None
+
+
+@transaction.atomic
+def submission_review(*, teacher, submission: Submission, score, comment: str) -> Submission:
+    """Score and comment one answer (an open answer, mostly). Only a teacher of a class the student is
+    in, for an assignment whose path holds the question; anyone else gets a 404 that names nothing.
+    ``score``: see ``review_score_parse``; ``comment``: at most ``REVIEW_COMMENT_MAX`` characters."""
+    if submission.question_id == RETURN_VALUE_QID or _review_assignment(teacher=teacher, submission=submission) is None:
+        raise ApplicationError(_("This answer does not exist."), extra={"status": 404})
+    value = review_score_parse(score)
+    text = "" if comment is None else str(comment)
+    if len(text) > REVIEW_COMMENT_MAX:
+        raise ApplicationError(_("This comment is too long (at most %(n)d characters).") % {"n": REVIEW_COMMENT_MAX})
+    if limits.UNSTORABLE_CHAR.search(text):
+        raise ApplicationError(_("The comment holds a character that cannot be stored (NUL or a lone surrogate)."))
+    text = text.replace("\r\n", "\n").strip()
+    if value is None and not text:
+        raise ApplicationError(_("Give a score or a comment."))
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    locked.review_score = value
+    locked.review_comment = text
+    locked.reviewed_at = timezone.now()
+    locked.reviewed_by = teacher
+    locked.save(update_fields=["review_score", "review_comment", "reviewed_at", "reviewed_by"])
+    return locked
 
 
 # -- accounts (GDPR) -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:class_id>/leave/", views.leave, name="leave"),
     path("<int:class_id>/students/<int:user_id>/approve/", views.member_approve, name="member_approve"),
     path("<int:class_id>/students/<int:user_id>/remove/", views.member_remove, name="member_remove"),
+    path("<int:class_id>/students/<int:user_id>/password/", views.member_password_reset, name="member_password_reset"),
     path("<int:class_id>/teachers/add/", views.teacher_add, name="teacher_add"),
     path("<int:class_id>/teachers/<int:user_id>/remove/", views.teacher_remove, name="teacher_remove"),
     path("<int:class_id>/groups/new/", views.group_create, name="group_create"),
@@ -24,11 +25,17 @@ urlpatterns = [
     path("<int:class_id>/assignments/new/", views.assignment_create, name="assignment_create"),
     path("<int:class_id>/assignments/<int:assignment_id>/", views.dashboard, name="dashboard"),
     path("<int:class_id>/assignments/<int:assignment_id>/export.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("<int:class_id>/assignments/<int:assignment_id>/answers.csv", views.answers_csv, name="answers_csv"),
     path("<int:class_id>/assignments/<int:assignment_id>/edit/", views.assignment_edit, name="assignment_edit"),
     path("<int:class_id>/assignments/<int:assignment_id>/delete/", views.assignment_delete, name="assignment_delete"),
     path(
         "<int:class_id>/assignments/<int:assignment_id>/students/<int:user_id>/",
         views.student_answers,
         name="student_answers",
+    ),
+    path(
+        "<int:class_id>/assignments/<int:assignment_id>/students/<int:user_id>/answers/<int:submission_id>/review/",
+        views.answer_review,
+        name="answer_review",
     ),
 ]

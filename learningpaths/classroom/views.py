@@ -16,6 +16,7 @@ from learningpaths.compiler.callback_schema import MAX_VALUE_DEPTH, MAX_VALUE_NO
 from learningpaths.core.bodies import BodyRefused, json_body
 from learningpaths.core.errors import json_error, json_methods
 from learningpaths.core.exceptions import ApplicationError
+from learningpaths.learning.models import REVIEW_COMMENT_MAX
 from learningpaths.paths import selectors as content
 
 from . import selectors_access, selectors_dashboard, selectors_exports, services
@@ -43,12 +44,14 @@ def _home(request, *, status=200, create_form=None, join_form=None):
             },
             status=status,
         )
+    assignments = selectors_dashboard.student_assignments(user=user)
     return render(
         request,
         "classroom/student_home.html",
         {
             "memberships": selectors_access.student_memberships(user=user),
-            "assignments": selectors_dashboard.student_assignments(user=user),
+            "assignments": assignments,
+            "reviews": selectors_dashboard.student_reviews(user=user, assignments=assignments),
             "form": join_form or JoinForm(),
         },
         status=status,
@@ -209,6 +212,24 @@ def member_remove(request, class_id: int, user_id: int):
         return _failed(request, classroom, exc)
     messages.success(request, _("Removed from the class."))
     return redirect("classroom:detail", classroom.pk)
+
+
+@login_required
+@require_POST
+def member_password_reset(request, class_id: int, user_id: int):
+    classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
+    try:
+        password = services.student_password_reset(classroom=classroom, actor=request.user, student_id=user_id)
+    except ApplicationError as exc:
+        return _failed(request, classroom, exc)
+    messages.success(
+        request,
+        _("New password for %(name)s: %(password)s — give it to them now; it is shown only once.")
+        % {"name": selectors_access.member_name(classroom=classroom, user_id=user_id), "password": password},
+    )
+    response = redirect("classroom:detail", class_id)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -400,6 +421,7 @@ def dashboard(request, class_id: int, assignment_id: int):
             "classroom": assignment.classroom,
             "assignment": assignment,
             "grid": grid,
+            "items": selectors_dashboard.item_analysis(assignment=assignment, nodes=grid.nodes),
             "has_groups": assignment.classroom.groups.exists(),
         },
     )
@@ -414,13 +436,25 @@ def dashboard_csv(request, class_id: int, assignment_id: int):
     grid = selectors_dashboard.assignment_grid(
         assignment=assignment, teacher=request.user, by=request.GET.get("by", "student")
     )
+    return _csv_response(
+        request, f"assignment-{assignment.pk}-{grid.by}.csv", selectors_exports.grid_csv_rows(grid=grid)
+    )
+
+
+def _dutch(request) -> bool:
+    return (getattr(request, "LANGUAGE_CODE", "") or "").startswith("nl")
+
+
+def _csv_response(request, filename: str, rows: list[list[str]]) -> HttpResponse:
+    """CSV a spreadsheet opens as it is: UTF-8 with a BOM, and in Dutch a ``;`` separator (a Dutch
+    Excel reads "," as the decimal comma, so a comma-separated file lands in one column)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="assignment-{assignment.pk}-{grid.by}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     text = io.StringIO()
     text.write("\ufeff")  # so spreadsheet programs read UTF-8
-    csv.writer(text).writerows(selectors_exports.grid_csv_rows(grid=grid))
-    # Cells are made safe in grid_csv_rows; "replace" is the last guard for any other text (a name
+    csv.writer(text, delimiter=";" if _dutch(request) else ",").writerows(rows)
+    # Cells are made safe in the selectors; "replace" is the last guard for any other text (a name
     # written by the admin) holding a lone surrogate, which UTF-8 cannot encode.
     response.write(text.getvalue().encode("utf-8", errors="replace"))
     return response
@@ -428,10 +462,15 @@ def dashboard_csv(request, class_id: int, assignment_id: int):
 
 @login_required
 @require_GET
-def student_answers(request, class_id: int, assignment_id: int, user_id: int):
+def answers_csv(request, class_id: int, assignment_id: int):
     assignment = selectors_access.assignment_for_teacher(
         user=request.user, class_id=class_id, assignment_id=assignment_id
     )
+    rows = selectors_exports.answers_csv_rows(assignment=assignment, teacher=request.user, comma=_dutch(request))
+    return _csv_response(request, f"assignment-{assignment.pk}-answers.csv", rows)
+
+
+def _answers_page(request, assignment, user_id: int, *, status=200):
     student, nodes = selectors_dashboard.student_answers(
         assignment=assignment, teacher=request.user, student_id=user_id
     )
@@ -443,8 +482,44 @@ def student_answers(request, class_id: int, assignment_id: int, user_id: int):
             "assignment": assignment,
             "student": student,
             "nodes": nodes,
+            "comment_max": REVIEW_COMMENT_MAX,
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def student_answers(request, class_id: int, assignment_id: int, user_id: int):
+    assignment = selectors_access.assignment_for_teacher(
+        user=request.user, class_id=class_id, assignment_id=assignment_id
+    )
+    return _answers_page(request, assignment, user_id)
+
+
+@login_required
+@require_POST
+def answer_review(request, class_id: int, assignment_id: int, user_id: int, submission_id: int):
+    assignment = selectors_access.assignment_for_teacher(
+        user=request.user, class_id=class_id, assignment_id=assignment_id
+    )
+    submission = selectors_access.student_submission(
+        assignment=assignment, student_id=user_id, submission_id=submission_id
+    )
+    try:
+        services.submission_review(
+            teacher=request.user,
+            submission=submission,
+            score=request.POST.get("score", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ApplicationError as exc:
+        if _status(exc) == 404:
+            raise Http404(exc.message) from None
+        messages.error(request, exc.message)
+        return _answers_page(request, assignment, user_id, status=_status(exc))
+    messages.success(request, _("Review saved. The student sees it on their home page."))
+    return redirect("classroom:student_answers", class_id, assignment_id, user_id)
 
 
 # -- returned values (JSON) ------------------------------------------------------------------------

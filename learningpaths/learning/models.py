@@ -9,6 +9,8 @@ from django.db import models
 
 from learningpaths.core.jsonvalues import StoredJSONDecoder
 
+REVIEW_COMMENT_MAX = 5000  # characters of a teacher's comment on one answer, as a text answer
+
 
 class PathProgress(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="path_progress")
@@ -56,6 +58,14 @@ class Submission(models.Model):
     correct = models.BooleanField(null=True)  # None: not auto-graded (open answer, no key)
     score = models.FloatField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A teacher's review (``classroom.services.submission_review``), mostly of open answers; the
+    # student reads it (``selectors.review_of``). Bounds: ``REVIEW_COMMENT_MAX``, score in 0..1.
+    review_comment = models.TextField(blank=True, default="")
+    review_score = models.FloatField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

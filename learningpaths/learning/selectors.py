@@ -11,7 +11,7 @@ from django.urls import reverse
 from jsonpath_ng.ext import parse as jsonpath_parse
 
 from learningpaths.accounts.exports import iso
-from learningpaths.core.jsonvalues import value_export
+from learningpaths.core.jsonvalues import text_safe, value_export
 from learningpaths.paths.models import LearningPath
 from learningpaths.paths.selectors import NodeView
 
@@ -212,3 +212,15 @@ def submissions_export(*, user) -> list[dict]:
         }
         for s in Submission.objects.filter(user=user).order_by("created_at", "pk")
     ]
+
+
+def review_of(submission: Submission) -> dict | None:
+    """A teacher's review of one answer as the student reads it, or None when there is none:
+    ``{"comment", "score" (0..1 or None), "reviewed_at" (ISO 8601)}``."""
+    if submission.reviewed_at is None:
+        return None
+    return {
+        "comment": text_safe(submission.review_comment),
+        "score": submission.review_score,
+        "reviewed_at": iso(submission.reviewed_at),
+    }
