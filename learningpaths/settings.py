@@ -260,6 +260,11 @@ if not DEBUG:
 DEMO_RATE_LIMIT = int(os.environ.get("DEMO_RATE_LIMIT", "120"))
 # Requests per minute per address, whatever the cookies say: a class behind one NAT fits under it.
 DEMO_ADDRESS_RATE_LIMIT = int(os.environ.get("DEMO_ADDRESS_RATE_LIMIT", str(40 * DEMO_RATE_LIMIT)))
+# Visitors without an account (answers kept in their session, see learning/answerers.py): answers
+# per minute per session (else address), per address (a class behind one NAT), and in all per visitor.
+VISITOR_ANSWER_RATE_LIMIT = int(os.environ.get("VISITOR_ANSWER_RATE_LIMIT", "30"))
+VISITOR_ANSWER_ADDRESS_RATE_LIMIT = int(os.environ.get("VISITOR_ANSWER_ADDRESS_RATE_LIMIT", "900"))
+VISITOR_MAX_ANSWERS = int(os.environ.get("VISITOR_MAX_ANSWERS", "500"))
 DEMO_TIMEOUT = float(os.environ.get("DEMO_TIMEOUT", "2.0"))
 # Seconds a batch waits for more requests; 0 runs whatever is queued at once (best for small models).
 DEMO_BATCH_WINDOW = float(os.environ.get("DEMO_BATCH_WINDOW", "0"))

@@ -8,6 +8,7 @@ from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -31,7 +32,14 @@ def sign_up(request):
         except ValidationError as exc:  # someone took the username since the form checked it
             form.add_error(None, exc)
         else:
+            # login() sends user_logged_in: a visitor's answers move into the new account (learning).
             login(request, user, backend="learningpaths.accounts.backends.ModelBackend")
+            # Back to the page they came from (the path they were answering on), like sign-in's ?next=.
+            target = request.GET.get("next", "")
+            if url_has_allowed_host_and_scheme(
+                target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            ):
+                return redirect(target)
             return redirect("paths:catalogue")
     return render(request, "accounts/sign_up.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -19,6 +19,12 @@ successful sign-in clears it.
 * ``DEMO_ADDRESS_RATE_LIMIT`` per address, much higher (a classroom's worth). The session cookie is
   not checked against the database (the fast paths do not touch it), so without this cap a script
   could send a fresh made-up cookie with every request and never be limited.
+
+**Answers from visitors without an account** (``learning.views.answer``): the same two limits, with
+``VISITOR_ANSWER_RATE_LIMIT`` per session and ``VISITOR_ANSWER_ADDRESS_RATE_LIMIT`` per address.
+A visitor's first answer comes without a session cookie (pages do not make sessions), so a request
+without one counts only against the address's cap: the everyday limit per address would stop a
+class behind one NAT answering its first question together. Signed-in students are not limited.
 """
 
 from __future__ import annotations
@@ -133,3 +139,16 @@ def allow(client: Client, *, scope: str, limit: int, address_limit: int) -> tupl
     if not allowed:
         return False, retry
     return allow_key(f"addr:{client.address}", scope=scope + ":address", limit=address_limit)
+
+
+# ---------------------------------------------------------------------------- answers from visitors
+
+
+def visitor_answer_allow(request) -> tuple[bool, int]:
+    """(allowed, seconds until the window resets) for one answer from a visitor without an account."""
+    client = client_of(request)
+    limit = int(getattr(settings, "VISITOR_ANSWER_RATE_LIMIT", 30))
+    address_limit = int(getattr(settings, "VISITOR_ANSWER_ADDRESS_RATE_LIMIT", 900))
+    if client.session is None:
+        return allow_key(f"addr:{client.address}", scope="visitor-answer:address", limit=address_limit)
+    return allow(client, scope="visitor-answer", limit=limit, address_limit=address_limit)

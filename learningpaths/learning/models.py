@@ -47,9 +47,17 @@ class StepDone(models.Model):
 
 
 class Submission(models.Model):
-    """One answer to one question (or a value a runnable cell returned). Newest wins for conditions."""
+    """One answer to one question (or a value a runnable cell returned). Newest wins for conditions.
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
+    Who answered is either a signed-in ``user`` or a ``visitor``: a random token kept in an anonymous
+    browser's session (``answerers.py``), so a visitor's tries, conditions and feedback take the same
+    code path as a student's. Signing in moves the visitor's rows to the user (``signals.py``);
+    ``manage.py clearvisitors`` removes the rows of visitors whose session has expired."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions", null=True, blank=True
+    )
+    visitor = models.CharField(max_length=64, null=True, blank=True)
     object_hruid = models.CharField(max_length=200)
     object_language = models.CharField(max_length=8)
     object_version = models.IntegerField()
@@ -69,7 +77,20 @@ class Submission(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "object_hruid", "object_language"])]
+        indexes = [
+            models.Index(fields=["user", "object_hruid", "object_language"]),
+            # Leads with the token: finds a visitor's rows (a move at sign-in, the clean-up) too.
+            models.Index(fields=["visitor", "object_hruid", "object_language"], name="submission_visitor"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, visitor__isnull=True)
+                    | (models.Q(user__isnull=True, visitor__isnull=False) & ~models.Q(visitor=""))
+                ),
+                name="submission_user_or_visitor",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.object_hruid}#{self.question_id}"
+        return f"{self.user or 'visitor'} {self.object_hruid}#{self.question_id}"

@@ -15,6 +15,7 @@ from learningpaths.core.jsonvalues import text_safe, value_export
 from learningpaths.paths.models import LearningPath
 from learningpaths.paths.selectors import NodeView
 
+from .answerers import Answerer
 from .models import PathProgress, StepDone, Submission
 
 log = logging.getLogger(__name__)
@@ -90,14 +91,23 @@ def done_hruids(*, user, path: LearningPath) -> set[str]:
     )
 
 
-def submission_document(*, user, hruid: str, language: str) -> dict | None:
+def _answerer_of(user, answerer: Answerer | None) -> Answerer | None:
+    """``answerer`` if given (a visitor, see ``answerers.answerer_get``), else the signed-in ``user``."""
+    if answerer is not None:
+        return answerer
+    return Answerer(user=user) if user is not None and user.is_authenticated else None
+
+
+def submission_document(*, user, hruid: str, language: str, answerer: Answerer | None = None) -> dict | None:
     """What a transition condition is evaluated against, following Dwengo's D1 design:
     ``{"submission": <latest answer>, "result": {"correct": bool|None, "score": float|None}}``.
     With several questions in the object, ``submission`` is the latest answer overall and
-    ``answers`` maps each question id to its latest answer."""
-    if not user.is_authenticated:
+    ``answers`` maps each question id to its latest answer. Read from ``answerer``'s rows (a
+    visitor's), else the signed-in ``user``'s."""
+    answerer = _answerer_of(user, answerer)
+    if answerer is None:
         return None
-    rows = list(Submission.objects.filter(user=user, object_hruid=hruid, object_language=language)[:200])
+    rows = list(answerer.rows().filter(object_hruid=hruid, object_language=language)[:200])
     if not rows:
         return None
     latest = rows[0]
@@ -129,7 +139,7 @@ def _condition_holds(condition: str, document: dict) -> bool:
         return False
 
 
-def choose_next(*, user, current: NodeView) -> NodeView | str | None:
+def choose_next(*, user, current: NodeView, answerer: Answerer | None = None) -> NodeView | str | None:
     """The node to go to next: the first conditional transition whose condition holds for the
     student's latest answer, else the default (unconditional) transition. Returns the target
     ``PathNode`` or None at the end of the path, or "answer" when every way on is conditional and
@@ -137,7 +147,9 @@ def choose_next(*, user, current: NodeView) -> NodeView | str | None:
     unconditional = [(t, d) for t, d, c in current.next if not c or c.strip().lower() == "true"]
     conditional = [(t, c) for t, d, c in current.next if c and c.strip().lower() != "true"]
     document = (
-        submission_document(user=user, hruid=current.obj.hruid, language=current.obj.language) if conditional else None
+        submission_document(user=user, hruid=current.obj.hruid, language=current.obj.language, answerer=answerer)
+        if conditional
+        else None
     )
     if document is not None:
         for target, condition in conditional:
@@ -162,9 +174,12 @@ class NextStep:
     url: str | None  # the player's address of ``node``
 
 
-def step_next(*, user, path: LearningPath, nodes: list[NodeView], current: NodeView) -> NextStep:
-    """What comes after ``current`` (one of ``nodes``, the path's steps as ``user`` sees them)."""
-    chosen = choose_next(user=user, current=current)
+def step_next(
+    *, user, path: LearningPath, nodes: list[NodeView], current: NodeView, answerer: Answerer | None = None
+) -> NextStep:
+    """What comes after ``current`` (one of ``nodes``, the path's steps as ``user`` sees them), for
+    ``answerer``'s answers (a visitor's), else the signed-in ``user``'s."""
+    chosen = choose_next(user=user, current=current, answerer=answerer)
     by_hruid = {n.obj.hruid: n for n in nodes}
     node = by_hruid.get(chosen.object.hruid) if chosen not in (None, "answer") else None
     return NextStep(

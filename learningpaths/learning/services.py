@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,6 +14,7 @@ from learningpaths.core.exceptions import ApplicationError
 from learningpaths.core.jsonvalues import value_problem
 from learningpaths.paths.models import LearningObject, LearningPath
 
+from .answerers import Answerer
 from .grading import AnswerError, grade, normalise_answer
 from .models import PathProgress, StepDone, Submission
 from .selectors import Progress, progress_get
@@ -43,9 +48,26 @@ def progress_visit(*, user, path: LearningPath, obj: LearningObject, progress: P
     return Progress(current=obj.hruid, done=progress.done | {obj.hruid})
 
 
+def visitor_max_answers() -> int:
+    """How many answers one visitor without an account may store (then: sign in to go on)."""
+    return int(getattr(settings, "VISITOR_MAX_ANSWERS", 500))
+
+
+def tries_count(*, user=None, obj: LearningObject, question_id: str, answerer: Answerer | None = None) -> int:
+    """How many answers this answerer (``answerer``, else the signed-in ``user``) gave to this question."""
+    answerer = answerer or Answerer(user=user)
+    return answerer.rows().filter(object_hruid=obj.hruid, object_language=obj.language, question_id=question_id).count()
+
+
 @transaction.atomic
-def submission_create(*, user, obj: LearningObject, question_id: str, raw_answer) -> Submission:
-    """Validate, grade and store one answer. Raises ApplicationError with a message for the student."""
+def submission_create(
+    *, user, obj: LearningObject, question_id: str, raw_answer, answerer: Answerer | None = None
+) -> Submission:
+    """Validate, grade and store one answer. Raises ApplicationError with a message for the student.
+
+    ``user`` decides what the answerer may see (a visitor: the anonymous user); ``answerer`` is whose
+    row it becomes (default: the signed-in ``user``; for a visitor, ``answerers.answerer_get``)."""
+    answerer = answerer or Answerer(user=user)
     # A teacher-only question answers a student exactly like one that does not exist (no oracle).
     question = obj.questions.visible_to(user).filter(qid=question_id).first()
     if question is None:
@@ -59,9 +81,16 @@ def submission_create(*, user, obj: LearningObject, question_id: str, raw_answer
         answer = normalise_answer(question.kind, question.options, raw_answer)
     except AnswerError as exc:
         raise ApplicationError(str(exc)) from None
+    if answerer.visitor is not None and answerer.rows().count() >= visitor_max_answers():
+        # A bound on what an account-less browser can make the database keep; the index on the token
+        # makes the count cheap. 429: the same answer goes through once the visitor signs in.
+        raise ApplicationError(
+            _("You have given many answers without an account. Sign in or sign up to keep answering."),
+            extra={"status": 429},
+        )
     correct, score = grade(question.kind, question.key, answer)
     return Submission.objects.create(
-        user=user,
+        **answerer.owner,
         object_hruid=obj.hruid,
         object_language=obj.language,
         object_version=obj.version,
@@ -70,3 +99,29 @@ def submission_create(*, user, obj: LearningObject, question_id: str, raw_answer
         correct=correct,
         score=score,
     )
+
+
+def visitor_answers_move(*, visitor: str, user) -> int:
+    """Give a visitor's answers to the account they signed in or up with, in one statement; returns
+    how many moved. Rows the user already had for the same questions stay: both are kept, and the
+    newest wins for conditions as always (``created_at`` is kept)."""
+    if not visitor:
+        return 0
+    return Submission.objects.filter(visitor=visitor).update(user=user, visitor=None)
+
+
+def visitor_answers_clear(*, older_than: timedelta | None = None) -> int:
+    """Remove the answers of visitors whose newest answer is older than ``older_than`` (default: the
+    session lifetime, ``SESSION_COOKIE_AGE``): their session, the only link to a person, has expired
+    by then (the token goes into the session once, at the first answer, which starts its lifetime).
+    Returns how many rows were removed."""
+    age = older_than if older_than is not None else timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    stale = (
+        Submission.objects.filter(visitor__isnull=False)
+        .values("visitor")
+        .annotate(newest=Max("created_at"))
+        .filter(newest__lt=timezone.now() - age)
+        .values("visitor")
+    )
+    deleted, _by_model = Submission.objects.filter(visitor__in=stale).delete()
+    return deleted

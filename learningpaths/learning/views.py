@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from learningpaths.core import ratelimit
 from learningpaths.core.bodies import BodyRefused, json_body
 from learningpaths.core.errors import json_error, json_methods
 from learningpaths.core.exceptions import ApplicationError
@@ -18,6 +19,7 @@ from learningpaths.paths.querysets import can_see_teacher_content
 from learningpaths.paths.views_memo import anonymous_page, student_page
 
 from . import selectors
+from .answerers import SESSION_KEY, answerer_get, visitor_token
 from .services import progress_visit, submission_create
 
 MAX_BODY = 32 * 1024
@@ -25,6 +27,11 @@ MAX_BODY = 32 * 1024
 
 @require_GET
 def path_detail(request, hruid: str, language: str, node: str | None = None):
+    if not request.user.is_authenticated and visitor_token(request.session):
+        # A visitor who has answered gets their own way on (a remedial step after a wrong answer),
+        # so not the page memoised for every visitor. Only a browser with a session cookie gets
+        # here: the session is not read (no query) for one without.
+        return _path_detail(request, hruid, language, node, {})
     return anonymous_page(
         request, ("path", hruid, language, node), lambda extra: _path_detail(request, hruid, language, node, extra)
     )
@@ -46,7 +53,8 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
     else:
         raise Http404("No such step in this learning path.")
     progress = progress_visit(user=request.user, path=path, obj=current.obj, progress=progress)
-    step = selectors.step_next(user=request.user, path=path, nodes=nodes, current=current)
+    answerer = answerer_get(request)
+    step = selectors.step_next(user=request.user, path=path, nodes=nodes, current=current, answerer=answerer)
     done_note = format_html('<span class="visually-hidden"> ({})</span>', _("done"))
     # What differs between two students on this step (see views_memo.student_page).
     values = {"progress_pct": str(round(100 * len(progress.done & set(by_hruid)) / len(nodes)))}
@@ -84,10 +92,39 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
     return student_page(request, ("path", path.pk, current.obj.pk, way_on), render_page, values)
 
 
+def _submission_create(request, *, obj, qid: str, raw_answer):
+    """``services.submission_create`` for whoever asks. A visitor's token goes into their session
+    only with their first stored answer: a bad body, an unknown question or a refused answer
+    leaves the session as it was (none is saved for a visitor who had none)."""
+    new_visitor = not request.user.is_authenticated and visitor_token(request.session) is None
+    answerer = answerer_get(request, create=True)
+    try:
+        submission = submission_create(
+            user=request.user, obj=obj, question_id=qid, raw_answer=raw_answer, answerer=answerer
+        )
+    except Exception:
+        if new_visitor:
+            request.session.pop(SESSION_KEY, None)
+        raise
+    if answerer.visitor is not None:
+        # Saved again with every answer, so the session (the only link to the visitor) lives at
+        # least SESSION_COOKIE_AGE after the newest answer, as long as ``clearvisitors`` keeps it.
+        request.session.modified = True
+    return submission, answerer
+
+
 @json_methods("POST")
 def answer(request, hruid: str, language: str, version: int, qid: str):
+    """Grade and store one answer, for a signed-in user or a visitor without an account (whose
+    answers are kept under a token in their session; made here on the first answer)."""
     if not request.user.is_authenticated:
-        return json_error(401, _("Sign in to save your answers."))
+        allowed, retry = ratelimit.visitor_answer_allow(request)
+        if not allowed:
+            response = json_error(
+                429, _("Too many answers in a short time. Wait a moment and try again."), retry_after=retry
+            )
+            response["Retry-After"] = str(retry)
+            return response
     try:
         payload = json_body(
             request,
@@ -101,7 +138,7 @@ def answer(request, hruid: str, language: str, version: int, qid: str):
         return json_error(400, _('Send the answer as {"answer": ...}.'))
     try:
         obj = content.object_get(user=request.user, hruid=hruid, language=language, version=version)
-        submission = submission_create(user=request.user, obj=obj, question_id=qid, raw_answer=payload["answer"])
+        submission, answerer = _submission_create(request, obj=obj, qid=qid, raw_answer=payload["answer"])
     except Http404:
         return json_error(404, _("This learning object does not exist."))
     except ApplicationError as exc:
@@ -125,7 +162,11 @@ def answer(request, hruid: str, language: str, version: int, qid: str):
         if path is not None:
             nodes = content.path_nodes(path=path, user=request.user)
             current = next((n for n in nodes if n.obj.pk == obj.pk), None)
-            step = selectors.step_next(user=request.user, path=path, nodes=nodes, current=current) if current else None
+            step = (
+                selectors.step_next(user=request.user, path=path, nodes=nodes, current=current, answerer=answerer)
+                if current
+                else None
+            )
             if step is not None and step.node is not None:
                 body["next_url"] = step.url
                 body["next_title"] = step.node.obj.title

@@ -89,7 +89,7 @@ def test_a_student_gets_the_answer_for_a_question_that_does_not_exist(client, st
 
 def test_an_anonymous_visitor_gets_the_answer_for_a_question_that_does_not_exist(client, teacher_site):
     missing, hidden = post(client, "lesson", "nothing"), post(client, "lesson", "secret")
-    assert missing.status_code == 401
+    assert missing.status_code == 404 and missing.json()["detail"] == "This question does not exist."
     assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
     assert not Submission.objects.exists()
 
