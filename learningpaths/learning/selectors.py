@@ -12,9 +12,10 @@ from jsonpath_ng.ext import parse as jsonpath_parse
 
 from learningpaths.accounts.exports import iso
 from learningpaths.core.jsonvalues import value_export
-from learningpaths.paths.models import LearningPath
+from learningpaths.paths.models import LearningObject, LearningPath
 from learningpaths.paths.selectors import NodeView
 
+from .feedback import outcome
 from .models import PathProgress, StepDone, Submission
 
 log = logging.getLogger(__name__)
@@ -212,3 +213,41 @@ def submissions_export(*, user) -> list[dict]:
         }
         for s in Submission.objects.filter(user=user).order_by("created_at", "pk")
     ]
+
+
+def question_get(*, user, obj: LearningObject, qid: str):
+    """The question ``qid`` of ``obj`` as this user may see it, or None (teacher-only ones hide)."""
+    return obj.questions.visible_to(user).filter(qid=qid).first()
+
+
+def answers_latest(*, user, obj: LearningObject) -> dict[str, dict]:
+    """Per question of ``obj`` (visible to ``user``): the latest answer and what was said about it.
+
+    What the answer route said after it (feedback, hint, solution as the policy allows, tries
+    left, settled), so a page shows the same after a reload. Signed-in users only (else {}).
+    """
+    if not user.is_authenticated:
+        return {}
+    questions = {q.qid: q for q in obj.questions.visible_to(user)}
+    latest: dict[str, Submission] = {}
+    tries: dict[str, int] = {}
+    rows = Submission.objects.filter(
+        user=user, object_hruid=obj.hruid, object_language=obj.language, question_id__in=list(questions)
+    ).only("question_id", "answer", "correct", "score", "created_at")
+    for row in rows:  # newest first (Meta.ordering)
+        latest.setdefault(row.question_id, row)
+        tries[row.question_id] = tries.get(row.question_id, 0) + 1
+    out = {}
+    for qid, row in latest.items():
+        q = questions[qid]
+        said = outcome(
+            kind=q.kind,
+            key=q.key,
+            options=q.options,
+            answer=row.answer,
+            correct=row.correct,
+            score=row.score,
+            tries=tries[qid],
+        )
+        out[qid] = {"answer": row.answer, "correct": row.correct, "score": row.score, "tries": tries[qid], **said}
+    return out

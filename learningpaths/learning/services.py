@@ -10,7 +10,7 @@ from learningpaths.core.exceptions import ApplicationError
 from learningpaths.core.jsonvalues import value_problem
 from learningpaths.paths.models import LearningObject, LearningPath
 
-from .grading import AnswerError, grade, normalise_answer
+from .grading import AnswerError, attempts_allowed, grade, normalise_answer
 from .models import PathProgress, StepDone, Submission
 from .selectors import Progress, progress_get
 
@@ -43,6 +43,13 @@ def progress_visit(*, user, path: LearningPath, obj: LearningObject, progress: P
     return Progress(current=obj.hruid, done=progress.done | {obj.hruid})
 
 
+def tries_count(*, user, obj: LearningObject, question_id: str) -> int:
+    """How many answers this student gave to this question (every version of the object counts)."""
+    return Submission.objects.filter(
+        user=user, object_hruid=obj.hruid, object_language=obj.language, question_id=question_id
+    ).count()
+
+
 @transaction.atomic
 def submission_create(*, user, obj: LearningObject, question_id: str, raw_answer) -> Submission:
     """Validate, grade and store one answer. Raises ApplicationError with a message for the student."""
@@ -59,6 +66,12 @@ def submission_create(*, user, obj: LearningObject, question_id: str, raw_answer
         answer = normalise_answer(question.kind, question.options, raw_answer)
     except AnswerError as exc:
         raise ApplicationError(str(exc)) from None
+    allowed = attempts_allowed(question.key)
+    if allowed is not None and tries_count(user=user, obj=obj, question_id=question_id) >= allowed:
+        raise ApplicationError(
+            _("You have used all your tries for this question. Continue with the next step."),
+            extra={"status": 403, "code": "no_tries_left"},
+        )
     correct, score = grade(question.kind, question.key, answer)
     return Submission.objects.create(
         user=user,
