@@ -77,6 +77,7 @@ def outcome(*, kind: str, key: Any, options: list, answer: Any, correct: bool | 
     settled = correct is None or correct is True or left == 0
     policy = key.get("solution", "last") if isinstance(key, dict) else "never"
     show_solution = correct is True if policy == "correct" else (correct is True or left == 0) and policy == "last"
+    feedback = feedback_for(kind, key, answer)
     hint = key.get("hint", "") if isinstance(key, dict) and correct is False and left != 0 else ""
     if correct is True:
         message = _("Correct!")
@@ -88,15 +89,13 @@ def outcome(*, kind: str, key: Any, options: list, answer: Any, correct: bool | 
             if show_solution
             else _("That was your last try. Continue with the next step.")
         )
-    elif score:
-        message = _("Partly right. Read the hint, then try again.") if hint else _("Partly right. Try again.")
+    elif hint:  # the result itself ("Not yet", "Partly right") is the page's label next to this
+        message = _("Read the hint, then try again.")
     else:
-        message = (
-            _("Not yet. Read the hint, then try again.") if hint else _("Not yet. Read the feedback and try again.")
-        )
+        message = _("Read the feedback, then try again.") if feedback else _("Try again.")
     return {
         "message": message,
-        "feedback": feedback_for(kind, key, answer),
+        "feedback": feedback,
         "hint": hint,
         "solution": solution_text(kind, key, options) if show_solution else "",
         "attempts_left": left,

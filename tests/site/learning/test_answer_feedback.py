@@ -69,7 +69,7 @@ def test_wrong_then_wrong_then_refused(client, student, quiz_site):
     assert first.json() == {
         "correct": False,
         "score": 0.0,
-        "message": "Not yet. Read the hint, then try again.",
+        "message": "Read the hint, then try again.",
         "feedback": "<p>Antwerp is a <strong>port</strong>.</p>",
         "hint": "<p>The European Union meets there.</p>",
         "solution": "",
@@ -124,7 +124,7 @@ def test_answers_mine_restores_the_latest_answer(client, student, quiz_site):
         "correct": False,
         "score": 0.0,
         "tries": 1,
-        "message": "Not yet. Read the hint, then try again.",
+        "message": "Read the hint, then try again.",
         "feedback": "<p>Antwerp is a <strong>port</strong>.</p>",
         "hint": "<p>The European Union meets there.</p>",
         "solution": "",

@@ -108,7 +108,7 @@ def test_solution_as_text(kind, key, options, expected):
 def test_wrong_first_try_gets_the_hint_and_no_solution():
     said = outcome(kind="multiple_choice", key=MC, options=OPTIONS, answer=[0], correct=False, score=0.0, tries=1)
     assert said == {
-        "message": "Not yet. Read the hint, then try again.",
+        "message": "Read the hint, then try again.",
         "feedback": "<p>A port.</p>",
         "hint": "<p>The EU.</p>",
         "solution": "",
@@ -154,7 +154,7 @@ def test_unlimited_tries_and_open_answers():
     assert (said["attempts_left"], said["settled"], said["message"]) == (
         None,
         False,
-        "Not yet. Read the feedback and try again.",
+        "Try again.",
     )
     said = outcome(kind="essay", key=None, options=[], answer="text", correct=None, score=None, tries=1)
     assert said["settled"] is True and said["solution"] == "" and said["message"].startswith("Your answer was saved")
