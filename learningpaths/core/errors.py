@@ -29,7 +29,10 @@ CODES = {
     503: "service_unavailable",
 }
 # Finer codes some routes use instead of the status's own.
-SPECIAL_CODES = {"invalid_token": "401 from the API: the `Authorization: Token` key is unknown, revoked or inactive."}
+SPECIAL_CODES = {
+    "invalid_token": "401 from the API: the `Authorization: Token` key is unknown, revoked or inactive.",
+    "no_tries_left": "403 from the answer route: the student used every try the question allows (`attempts:`).",
+}
 
 
 def error_body(status: int, detail: str, *, code: str | None = None, **extra) -> dict:

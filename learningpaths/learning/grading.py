@@ -50,8 +50,36 @@ def normalise_answer(kind: str, options: list, raw: Any) -> Any:
     return text.strip()
 
 
+def attempts_allowed(key: Any) -> int | None:
+    """The most tries the author allows (``attempts:``), or None for unlimited."""
+    return key.get("attempts") if isinstance(key, dict) and isinstance(key.get("attempts"), int) else None
+
+
+def _credit(weight: Any) -> float:
+    """A GIFT weight in percent as a score in 0..1 (negative weights count as 0 in the end)."""
+    try:
+        return min(max(float(weight) / 100.0, 0.0), 1.0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def numeric_hit(spec: Any, answer: float) -> bool:
+    if isinstance(spec, dict):
+        if "min" in spec and "max" in spec:
+            return spec["min"] <= answer <= spec["max"]
+        if "value" in spec:
+            return abs(answer - float(spec["value"])) <= float(spec.get("tolerance", 0) or 0)
+        return False
+    return isinstance(spec, (int, float)) and abs(answer - spec) <= 1e-9
+
+
 def grade(kind: str, key: Any, answer: Any) -> tuple[bool | None, float | None]:
-    """(correct, score in 0..1), or (None, None) when there is nothing to grade against."""
+    """(correct, score in 0..1), or (None, None) when there is nothing to grade against.
+
+    Partial credit comes from GIFT weights: a multiple-choice option's ``weights`` (several
+    answers: the sum of the chosen ones), a short answer's ``partial`` texts, a numerical
+    answer's ``answers[i].weight``. Only full credit is ``correct``.
+    """
     if key is None:
         return None, None
     if kind in ("multiple_choice", "true_false"):
@@ -63,31 +91,46 @@ def grade(kind: str, key: Any, answer: Any) -> tuple[bool | None, float | None]:
         if not isinstance(correct, list):
             return None, None
         ok = sorted(int(c) for c in correct) == list(answer)
-        return ok, 1.0 if ok else 0.0
+        weights = key.get("weights") if isinstance(key, dict) else None
+        if ok or not isinstance(weights, list) or any(i >= len(weights) for i in answer):
+            return ok, 1.0 if ok else 0.0
+        return False, min(_credit(sum(float(weights[i]) for i in answer)), 0.99)
     if kind in ("numerical", "numeric"):
+        answers = key.get("answers") if isinstance(key, dict) else None
+        if isinstance(answers, list) and answers:
+            best = max((_credit(a.get("weight", 100)) for a in answers if numeric_hit(a, answer)), default=0.0)
+            return best >= 1.0, best
         specs = key if isinstance(key, list) else [key]
-        for spec in specs:
-            if isinstance(spec, dict):
-                if "min" in spec and "max" in spec and spec["min"] <= answer <= spec["max"]:
-                    return True, 1.0
-                if "value" in spec and abs(answer - float(spec["value"])) <= float(spec.get("tolerance", 0) or 0):
-                    return True, 1.0
-            elif isinstance(spec, (int, float)) and abs(answer - spec) <= 1e-9:
-                return True, 1.0
-        return False, 0.0
+        ok = any(numeric_hit(spec, answer) for spec in specs)
+        return ok, 1.0 if ok else 0.0
     if kind in ("short_answer", "short_text"):
         accepted = key.get("accepted") if isinstance(key, dict) else key
         if isinstance(accepted, str):
             accepted = [accepted]
         if not isinstance(accepted, list):
             return None, None
-        # Case-insensitive unless the author asked for ``case_sensitive: true`` (questions.py).
-        exact = isinstance(key, dict) and key.get("case_sensitive") is True
-        fold = (lambda text: text.strip()) if exact else (lambda text: text.strip().casefold())
-        ok = fold(answer) in {fold(str(a)) for a in accepted}
-        return ok, 1.0 if ok else 0.0
+        fold = text_fold(key)
+        if fold(answer) in {fold(str(a)) for a in accepted}:
+            return True, 1.0
+        partial = key.get("partial") if isinstance(key, dict) else None
+        credit = max(
+            (
+                _credit(p.get("weight"))
+                for p in partial or []
+                if isinstance(p, dict) and fold(str(p.get("text"))) == fold(answer)
+            ),
+            default=0.0,
+        )
+        return False, min(credit, 0.99)
     if kind == "matching" and isinstance(key, dict) and isinstance(answer, dict):
         pairs = key.get("pairs", key)
         hits = sum(1 for k, v in pairs.items() if str(answer.get(k, "")).strip() == str(v).strip())
         return hits == len(pairs), hits / max(len(pairs), 1)
     return None, None
+
+
+def text_fold(key: Any):
+    """How short answers compare: case-insensitive unless ``case_sensitive: true`` (questions.py)."""
+    if isinstance(key, dict) and key.get("case_sensitive") is True:
+        return lambda text: str(text).strip()
+    return lambda text: str(text).strip().casefold()

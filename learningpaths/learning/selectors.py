@@ -12,10 +12,11 @@ from jsonpath_ng.ext import parse as jsonpath_parse
 
 from learningpaths.accounts.exports import iso
 from learningpaths.core.jsonvalues import text_safe, value_export
-from learningpaths.paths.models import LearningPath
+from learningpaths.paths.models import LearningObject, LearningPath
 from learningpaths.paths.selectors import NodeView
 
 from .answerers import Answerer
+from .feedback import outcome
 from .models import PathProgress, StepDone, Submission
 
 log = logging.getLogger(__name__)
@@ -239,3 +240,51 @@ def review_of(submission: Submission) -> dict | None:
         "score": submission.review_score,
         "reviewed_at": iso(submission.reviewed_at),
     }
+
+
+def question_get(*, user, obj: LearningObject, qid: str):
+    """The question ``qid`` of ``obj`` as this user may see it, or None (teacher-only ones hide)."""
+    return obj.questions.visible_to(user).filter(qid=qid).first()
+
+
+def answers_latest(*, user, obj: LearningObject, answerer: Answerer | None = None) -> dict[str, dict]:
+    """Per question of ``obj`` (visible to ``user``): the latest answer and what was said about it.
+
+    What the answer route said after it (feedback, hint, solution as the policy allows, tries
+    left, settled) and the teacher's review, so a page shows the same after a reload. Whose
+    answers: ``answerer`` (a visitor), else the signed-in ``user``; nobody's: {}.
+    """
+    if answerer is None:
+        if not user.is_authenticated:
+            return {}
+        answerer = Answerer(user=user)
+    questions = {q.qid: q for q in obj.questions.visible_to(user)}
+    latest: dict[str, Submission] = {}
+    tries: dict[str, int] = {}
+    rows = (
+        answerer.rows()
+        .filter(object_hruid=obj.hruid, object_language=obj.language, question_id__in=list(questions))
+        .only(
+            "question_id", "answer", "correct", "score", "created_at", "review_comment", "review_score", "reviewed_at"
+        )
+    )
+    for row in rows:  # newest first (Meta.ordering)
+        latest.setdefault(row.question_id, row)
+        tries[row.question_id] = tries.get(row.question_id, 0) + 1
+    out = {}
+    for qid, row in latest.items():
+        q = questions[qid]
+        said = outcome(
+            kind=q.kind,
+            key=q.key,
+            options=q.options,
+            answer=row.answer,
+            correct=row.correct,
+            score=row.score,
+            tries=tries[qid],
+        )
+        out[qid] = {"answer": row.answer, "correct": row.correct, "score": row.score, "tries": tries[qid], **said}
+        review = review_of(row)
+        if review is not None:
+            out[qid]["review"] = review
+    return out

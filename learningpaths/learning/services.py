@@ -15,7 +15,7 @@ from learningpaths.core.jsonvalues import value_problem
 from learningpaths.paths.models import LearningObject, LearningPath
 
 from .answerers import Answerer
-from .grading import AnswerError, grade, normalise_answer
+from .grading import AnswerError, attempts_allowed, grade, normalise_answer
 from .models import PathProgress, StepDone, Submission
 from .selectors import Progress, progress_get
 
@@ -54,7 +54,8 @@ def visitor_max_answers() -> int:
 
 
 def tries_count(*, user=None, obj: LearningObject, question_id: str, answerer: Answerer | None = None) -> int:
-    """How many answers this answerer (``answerer``, else the signed-in ``user``) gave to this question."""
+    """How many answers this answerer (``answerer``, else the signed-in ``user``) gave to this question
+    (every version of the object counts)."""
     answerer = answerer or Answerer(user=user)
     return answerer.rows().filter(object_hruid=obj.hruid, object_language=obj.language, question_id=question_id).count()
 
@@ -87,6 +88,12 @@ def submission_create(
         raise ApplicationError(
             _("You have given many answers without an account. Sign in or sign up to keep answering."),
             extra={"status": 429},
+        )
+    allowed = attempts_allowed(question.key)
+    if allowed is not None and tries_count(obj=obj, question_id=question_id, answerer=answerer) >= allowed:
+        raise ApplicationError(
+            _("You have used all your tries for this question. Continue with the next step."),
+            extra={"status": 403, "code": "no_tries_left"},
         )
     correct, score = grade(question.kind, question.key, answer)
     return Submission.objects.create(

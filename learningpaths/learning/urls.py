@@ -10,5 +10,6 @@ app_name = "learning"
 urlpatterns = [
     path("paths/<str:hruid>/<str:language>/", views.path_detail, name="path"),
     path("paths/<str:hruid>/<str:language>/<str:node>/", views.path_detail, name="path_node"),
+    path("learn/answers/<str:hruid>/<str:language>/<int:version>/", views.answers_mine, name="answers_mine"),
     path("learn/answers/<str:hruid>/<str:language>/<int:version>/<str:qid>/", views.answer, name="answer"),
 ]

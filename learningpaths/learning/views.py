@@ -20,7 +20,8 @@ from learningpaths.paths.views_memo import anonymous_page, student_page
 
 from . import selectors
 from .answerers import SESSION_KEY, answerer_get, visitor_token
-from .services import progress_visit, submission_create
+from .feedback import outcome
+from .services import progress_visit, submission_create, tries_count
 
 MAX_BODY = 32 * 1024
 
@@ -142,15 +143,19 @@ def answer(request, hruid: str, language: str, version: int, qid: str):
     except Http404:
         return json_error(404, _("This learning object does not exist."))
     except ApplicationError as exc:
-        return json_error(exc.extra.get("status", 400), exc.message)
+        return json_error(exc.extra.get("status", 400), exc.message, code=exc.extra.get("code"))
 
-    if submission.correct is True:
-        message = _("Correct!")
-    elif submission.correct is False:
-        message = _("Not quite. Look at the explanation again, or continue to get help.")
-    else:
-        message = _("Your answer was saved. Your teacher will look at it.")
-    body = {"correct": submission.correct, "score": submission.score, "message": message}
+    question = selectors.question_get(user=request.user, obj=obj, qid=qid)
+    said = outcome(
+        kind=question.kind,
+        key=question.key,
+        options=question.options,
+        answer=submission.answer,
+        correct=submission.correct,
+        score=submission.score,
+        tries=tries_count(obj=obj, question_id=qid, answerer=answerer),
+    )
+    body = {"correct": submission.correct, "score": submission.score, **said}
 
     # Where the path goes now that this answer exists (conditional transitions).
     path_hruid, path_language = payload.get("path"), payload.get("path_language")
@@ -171,3 +176,19 @@ def answer(request, hruid: str, language: str, version: int, qid: str):
                 body["next_url"] = step.url
                 body["next_title"] = step.node.obj.title
     return JsonResponse(body, status=201)
+
+
+@json_methods("GET")
+def answers_mine(request, hruid: str, language: str, version: int):
+    """The current student's (or visitor's) latest answer per question of one object, to restore
+    the forms. Reading makes no visitor token (``create=False``): a visit without answers stays
+    session-less."""
+    try:
+        obj = content.object_get(user=request.user, hruid=hruid, language=language, version=version)
+    except Http404:
+        return json_error(404, _("This learning object does not exist."))
+    answerer = answerer_get(request)
+    answers = selectors.answers_latest(user=request.user, obj=obj, answerer=answerer) if answerer else {}
+    response = JsonResponse({"answers": answers})
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,6 +1,6 @@
-// Path player: keyboard navigation, Dwengo-style deep links (#hruid;lang;version) and answering
-// questions. Served by the site itself; no external requests. The answers' feedback comes from
-// the server in the page's language; the few texts written here go through the JavaScript
+// Path player: keyboard navigation, Dwengo-style deep links (#hruid;lang;version), returned values,
+// and the pager after an answer (questions.js answers questions and emits `lp:answered`). Served
+// by the site itself; no external requests. Feedback comes from the server in the page's language; the few texts written here go through the JavaScript
 // catalogue (/jsi18n/<language>/, loaded first by base.html), or stay English without it.
 (function () {
   "use strict";
@@ -25,19 +25,8 @@
     if (link) { event.preventDefault(); location.href = link.href; }
   });
 
-  // Questions: post the answer, show whether it was right; the key never comes with the page.
   const article = player.querySelector("article.learning-object");
-  const answerUrl = article && article.dataset.answerUrl;
   const csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
-  function collect(form) {
-    const kind = form.dataset.kind || "";
-    const data = new FormData(form);
-    const values = [];
-    for (const [name, value] of data.entries()) { if (name !== "csrfmiddlewaretoken") values.push([name, value]); }
-    if (kind === "multiple_choice" || kind === "true_false") return values.map(function (v) { return v[1]; });
-    if (kind === "matching") { const out = {}; values.forEach(function (v) { out[v[0]] = v[1]; }); return out; }
-    return values.length ? values[0][1] : "";
-  }
   // A runnable cell with `returns=name` reports its value (e.g. the accuracy a student reached);
   // signed-in students' values are stored like answers, checked against the object's schema.
   const returnUrl = article && article.dataset.returnUrl;
@@ -67,43 +56,19 @@
     });
   }
 
-  document.querySelectorAll("form.lp-question").forEach(function (form) {
-    let status = form.querySelector(".lp-question-status");
-    if (!status) {
-      status = document.createElement("p");
-      status.className = "lp-question-status";
-      status.setAttribute("role", "status");
-      status.setAttribute("aria-live", "polite");
-      form.appendChild(status);
+  // Where the path goes now that an answer exists (conditional transitions): the pager follows.
+  player.addEventListener("lp:answered", function (event) {
+    const body = (event.detail && event.detail.body) || {};
+    if (!body.next_url) return;
+    const pager = document.querySelector(".pager");
+    if (!pager) return;
+    let a = pager.querySelector('a[rel="next"]');
+    if (!a) {
+      a = document.createElement("a");
+      a.rel = "next";
+      const waiting = pager.querySelector(".needs-answer");
+      if (waiting) waiting.replaceWith(a); else pager.appendChild(a);
     }
-    form.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      const url = answerUrl.replace("QID", encodeURIComponent(form.dataset.questionId));
-      status.textContent = "…";
-      try {
-        const response = await fetch(url, {
-          method: "POST", credentials: "same-origin",
-          headers: {"Content-Type": "application/json", "X-CSRFToken": decodeURIComponent(csrf)},
-          body: JSON.stringify({answer: collect(form), path: player.dataset.path, path_language: player.dataset.language}),
-        });
-        const body = await response.json().catch(function () { return {}; });
-        status.className = "lp-question-status " + (body.correct === true ? "ok" : body.correct === false ? "wrong" : "");
-        status.textContent = body.message || body.detail || response.statusText;
-        if (response.ok && body.next_url) {
-          const pager = document.querySelector(".pager");
-          if (pager && !pager.querySelector('a[rel="next"]')) {
-            const a = document.createElement("a");
-            a.rel = "next"; a.href = body.next_url; a.textContent = body.next_title + " →";
-            const waiting = pager.querySelector(".needs-answer");
-            if (waiting) waiting.replaceWith(a); else pager.appendChild(a);
-          } else if (pager) {
-            const a = pager.querySelector('a[rel="next"]');
-            a.href = body.next_url; a.textContent = body.next_title + " →";
-          }
-        }
-      } catch {
-        status.textContent = form.dataset.offline || gettext("Could not reach the server. Check your connection and try again.");
-      }
-    });
+    a.href = body.next_url; a.textContent = body.next_title + " →";
   });
 })();

@@ -9,17 +9,25 @@ Form fields and ``Question.key`` shapes (what ``learningpaths.learning.grading``
 its inputs (name = question id), then its key.
 
 * multiple_choice: radios, or checkboxes when ``multiple``; value = option index.
-  ``{"correct": [i…], "multiple", "weights"?, "feedback", "general_feedback"?}``
+  ``{"correct": [i…], "multiple", "weights"? (GIFT, percent per option), "option_feedback"?}``
 * true_false: radios, value 0 (true) / 1 (false).
-  ``{"correct": [0 or 1], "answer": bool, "feedback…"}``
+  ``{"correct": [0 or 1], "answer": bool, "option_feedback"?: [for true, for false]}``
 * short_answer: text.
-  ``{"accepted": [full-credit texts], "partial"?: [{"text", "weight"}], "case_sensitive"?, "feedback"}``
+  ``{"accepted": [full-credit texts], "partial"?: [{"text", "weight"}], "case_sensitive"?,
+  "answer_feedback"?: {text: feedback}}``
 * numerical: number.
-  ``{"value", "tolerance"}`` or ``{"min", "max"}`` (first full-credit answer), ``"answers": [all, with "weight"]``
+  ``{"value", "tolerance"}`` or ``{"min", "max"}`` (first full-credit answer), ``"answers": [all, with
+  "weight" and "feedback"?]``
 * matching: one select per item, named ``<id>-<i>``, value = index in ``choices``.
   ``{"pairs": {"<id>-<i>": "<j>"}, "choices": [...], "answers": [j…]}``
 * essay: textarea.
-  ``None`` (or ``{"feedback"}`` / ``{"general_feedback"}``)
+  ``None``, or a dict of the settings below (``{"feedback": ""}`` at least).
+
+Every kind's key may also hold the question's settings (issue 16): ``"feedback"`` (per question),
+``"hint"`` (after a wrong try), ``"attempts"`` (int ≥ 1; absent: unlimited), ``"solution"``
+(``correct`` | ``last`` | ``never``; absent: ``last``). Feedback texts and hints are Markdown in the
+source and HTML in the key: ``emit_questions`` renders them and the renderer sanitises them with
+the object's own cleaner (``feedback_map``), so the site shows them as they are.
 """
 
 from __future__ import annotations
@@ -55,6 +63,30 @@ class QuestionSpec:
     choices: list[str] = field(default_factory=list)  # matching: right items, in display order
     multiple: bool = False  # MC with several answers (checkboxes)
     key: Any = None
+
+
+def feedback_map(key: Any, fn: Callable[[str], str]) -> Any:
+    """``key`` with every feedback text and hint passed through ``fn`` (empty texts stay empty)."""
+    if not isinstance(key, dict):
+        return key
+
+    def one(text: Any) -> Any:
+        return fn(text) if isinstance(text, str) and text.strip() else text
+
+    out = dict(key)
+    for name in ("feedback", "hint"):
+        if name in out:
+            out[name] = one(out[name])
+    if isinstance(out.get("option_feedback"), list):
+        out["option_feedback"] = [one(t) for t in out["option_feedback"]]
+    if isinstance(out.get("answer_feedback"), dict):
+        out["answer_feedback"] = {k: one(t) for k, t in out["answer_feedback"].items()}
+    if isinstance(out.get("answers"), list):
+        out["answers"] = [
+            {**a, "feedback": one(a["feedback"])} if isinstance(a, dict) and "feedback" in a else a
+            for a in out["answers"]
+        ]
+    return out
 
 
 # A function rendering Markdown for prompts: (source, doc, block) -> HTML. Made by fragments.py.
@@ -126,6 +158,13 @@ def render_form(spec: QuestionSpec, qid: str, language: str, doc: Doc, md: Markd
     return html, text_of(prompt_html), [text_of(x) for x in labels]
 
 
+def _feedback_renderer(spec: QuestionSpec, doc: Doc, md: MarkdownFn) -> Callable[[str], str]:
+    """Feedback and hints as HTML: Markdown like the prompt (or escaped text for GIFT's ``[plain]``)."""
+    if spec.fmt == "plain":
+        return lambda text: f"<p>{escape(text)}</p>"
+    return lambda text: md(text, Doc(doc.path, spec.line, text), True)
+
+
 def emit_questions(ctx: RenderContext, specs: list[QuestionSpec], doc: Doc, teacher: bool, md: MarkdownFn) -> str:
     """Number, render and record ``specs`` (one fenced block's worth); returns their HTML."""
     out = []
@@ -145,7 +184,7 @@ def emit_questions(ctx: RenderContext, specs: list[QuestionSpec], doc: Doc, teac
                 [label(ctx.key.language, "true"), label(ctx.key.language, "false")] if spec.kind == "true_false" else []
             )
         )
-        key = spec.key
+        key = feedback_map(spec.key, _feedback_renderer(spec, doc, md))
         if spec.kind == "matching" and isinstance(key, dict):  # pairs: form field -> option value
             key = {
                 "pairs": {f"{qid}-{i}": str(j) for i, j in enumerate(key["answers"])},

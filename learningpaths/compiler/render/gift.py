@@ -5,8 +5,9 @@ has several answers), true/false (``{T}``, ``{FALSE#wrong fb#right fb}``), short
 (``{=a =b}``), numerical (``{#3.14:0.01}``, ``{#1..5}``, ``{#=%50%2:1 =3:0}``), matching
 (``{=a -> 1 =b -> 2}``; the right-hand items are offered sorted), essay (``{}``), description (no
 braces), missing-word questions (text after the braces), ``::title::``, ``[markdown]``/``[html]``/``[plain]``
-formats, ``//`` comment lines, ``$CATEGORY:`` lines (ignored), per-answer ``#feedback``, general ``####feedback``
-and the escapes ``\\~ \\= \\# \\{ \\} \\: \\n``.
+formats, ``//`` comment lines, ``$CATEGORY:`` lines (ignored), per-answer ``#feedback`` (the key's
+``option_feedback``, ``answer_feedback`` or numerical ``answers[i].feedback``), general ``####feedback`` (the
+key's ``feedback``), and the escapes ``\\~ \\= \\# \\{ \\} \\: \\n``.
 
 Multiple-choice answers are shown in a stable shuffled order (as Moodle shuffles them), so the
 right answer, usually written first, is not always first; the key uses the shown order.
@@ -173,12 +174,9 @@ def _choices(
                     "e.g. ~%50%right ~%50%also right ~%-100%wrong",
                 )
             )
-        key = {
-            "correct": correct,
-            "multiple": multiple,
-            "weights": weights,
-            "feedback": {str(i): fb for i, (_, _, _, fb) in enumerate(items) if fb},
-        }
+        key = {"correct": correct, "multiple": multiple, "weights": weights}
+        if any(fb for *_, fb in items):
+            key["option_feedback"] = [fb for *_, fb in items]
         return "multiple_choice", key, [_md(t) for _, _, t, _ in items], []
     arrows = ["->" in text for _, _, text, _ in items]
     if items and all(arrows):
@@ -196,8 +194,10 @@ def _choices(
     key = {
         "accepted": [text for text, weight in answers if weight >= 100],
         "partial": [{"text": text, "weight": weight} for text, weight in answers if weight < 100],
-        "feedback": {lit(t): fb for _, _, t, fb in items if fb},
     }
+    said = {lit(t): fb for _, _, t, fb in items if fb}
+    if said:
+        key["answer_feedback"] = said
     return "short_answer", key, [], []
 
 
@@ -239,7 +239,7 @@ def _question(start: int, text: str, line_base: int, problems: list[Problem]) ->
     stripped = body.strip()
     spec = QuestionSpec("essay", prompt, line, fmt=fmt)
     if not stripped:
-        spec.key = {"general_feedback": lit(general)} if general.strip() else None
+        spec.key = {"feedback": lit(general)} if general.strip() else None
         return spec
     if stripped.startswith("#"):
         key = _numerical(stripped[1:], answer_line, problems)
@@ -247,12 +247,10 @@ def _question(start: int, text: str, line_base: int, problems: list[Problem]) ->
     elif tf := _TF.match(stripped):
         feedback = (tf.group(2) or "").split("#")[1:] + ["", ""]
         truth = tf.group(1).upper().startswith("T")
-        key = {
-            "correct": [0 if truth else 1],
-            "answer": truth,
-            "feedback_wrong": lit(feedback[0]),
-            "feedback_right": lit(feedback[1]),
-        }
+        key = {"correct": [0 if truth else 1], "answer": truth}
+        wrong, right = lit(feedback[0]), lit(feedback[1])  # GIFT: {T#shown when wrong#shown when right}
+        if wrong or right:
+            key["option_feedback"] = [right, wrong] if truth else [wrong, right]  # option 0 is "true"
         spec.kind = "true_false"
     else:
         found = _choices(stripped, answer_line, problems, seed=prompt)
@@ -263,7 +261,7 @@ def _question(start: int, text: str, line_base: int, problems: list[Problem]) ->
     if key is None:
         return None
     if general.strip():
-        key["general_feedback"] = lit(general)
+        key["feedback"] = lit(general)  # general feedback: the question's own
     spec.key = key
     return spec
 

@@ -8,6 +8,13 @@
     options: [Antwerp, Brussels, Ghent]
     answer: 1              # 0-based index, a list of indices, or the option's text
     feedback: Brussels has been the capital since 1830.
+    hint: Think of the seat of the EU.   # shown after a wrong try
+    attempts: 2            # at most two tries (default: unlimited)
+    solution: last         # correct | last | never: when the right answer is shown
+
+An option may be a mapping ``{text: ..., feedback: ...}`` (feedback for who picks it); a
+``true_false`` question takes ``feedback_true:`` / ``feedback_false:`` the same way. The settings
+go into the key (``QUESTION_SETTINGS`` below; ``forms.py`` renders their Markdown at emit time).
 
 ``numeric``: ``answer: 3.14`` and ``tolerance: 0.01``; ``short_text``: ``answer: Brussels`` or a
 list of accepted strings (``case_sensitive: true`` to compare exactly); ``open``: no answer.
@@ -34,7 +41,23 @@ KINDS = {
     "essay": "essay",
     "true_false": "true_false",
 }
-FIELDS = ("id", "kind", "prompt", "options", "answer", "tolerance", "feedback", "multiple", "case_sensitive")
+FIELDS = (
+    "id",
+    "kind",
+    "prompt",
+    "options",
+    "answer",
+    "tolerance",
+    "feedback",
+    "multiple",
+    "case_sensitive",
+    "hint",
+    "attempts",
+    "solution",
+    "feedback_true",
+    "feedback_false",
+)
+SOLUTION_POLICIES = ("correct", "last", "never")
 ID = re.compile(r"[A-Za-z][\w-]*")
 
 Problem = tuple[int, str, str, str]
@@ -52,6 +75,42 @@ def _key_lines(src: str, line: int) -> dict[str, int]:
 
 def _is_number(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _text(value: Any) -> str | None:
+    """A scalar YAML value as text (None when it is a list, a mapping or missing)."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return str(value)
+
+
+def _settings(data: dict, bad) -> dict | None:
+    """``hint``, ``attempts`` and ``solution`` as key entries (None when one is bad)."""
+    out: dict = {}
+    if "hint" in data:
+        hint = _text(data["hint"])
+        if hint is None or not hint.strip():
+            bad("hint", "'hint' must be a text (Markdown)", "e.g. hint: Look at the second paragraph again.")
+            return None
+        out["hint"] = hint
+    if "attempts" in data:
+        attempts = data["attempts"]
+        if not isinstance(attempts, int) or isinstance(attempts, bool) or attempts < 1:
+            bad(
+                "attempts",
+                f"'attempts' must be a whole number ≥ 1 (the most tries a student gets), not {attempts!r}",
+                "e.g. attempts: 3; leave it out for unlimited tries",
+            )
+            return None
+        out["attempts"] = attempts
+    if "solution" in data:
+        policy = data["solution"]
+        if policy not in SOLUTION_POLICIES:
+            hint = did_you_mean(str(policy), SOLUTION_POLICIES) or "solution is one of correct, last, never"
+            bad("solution", f"unknown solution policy {policy!r}", hint)
+            return None
+        out["solution"] = policy
+    return out
 
 
 def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Problem]]:
@@ -114,14 +173,41 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
         return None, problems
     spec = QuestionSpec(kind, str(prompt), lines.get("prompt", line), id=qid)
     feedback = data.get("feedback")
+    if isinstance(feedback, (dict, list)):
+        bad(
+            "feedback",
+            "'feedback' must be a text (Markdown)",
+            "per-option feedback goes in the option: {text: …, feedback: …}",
+        )
+        return None, problems
     feedback = str(feedback) if feedback is not None else ""
+    settings = _settings(data, bad)
+    if settings is None:
+        return None, problems
     answer = data.get("answer")
     if kind == "multiple_choice":
         options = data.get("options")
-        if not isinstance(options, list) or len(options) < 2 or any(isinstance(o, (dict, list)) for o in options):
+        if not isinstance(options, list) or len(options) < 2 or any(isinstance(o, list) for o in options):
             bad("options", "multiple_choice needs 'options': a list of at least two choices")
             return None, problems
-        spec.options = [str(o) for o in options]
+        texts, option_feedback = [], []
+        for option in options:
+            if isinstance(option, dict):
+                unknown = sorted(str(k) for k in option if k not in ("text", "feedback"))
+                text, said = _text(option.get("text")), _text(option.get("feedback", ""))
+                if text is None or said is None or unknown:
+                    bad(
+                        "options",
+                        f"option {option!r} must be a text, or a mapping with 'text' and optional 'feedback'",
+                        "e.g. - {text: Antwerp, feedback: That is a port city.}",
+                    )
+                    return None, problems
+                texts.append(text)
+                option_feedback.append(said)
+            else:
+                texts.append(str(option))
+                option_feedback.append("")
+        spec.options = texts
         picks = answer if isinstance(answer, list) else [answer]
         indices = []
         for pick in picks:
@@ -139,6 +225,8 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
         multiple = bool(data.get("multiple", len(indices) > 1))
         spec.multiple = multiple
         spec.key = {"correct": sorted(set(indices)), "multiple": multiple, "feedback": feedback}
+        if any(option_feedback):
+            spec.key["option_feedback"] = option_feedback
     elif kind == "numerical":
         tolerance = data.get("tolerance", 0)
         if not _is_number(answer):
@@ -167,6 +255,15 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
             bad("answer", "true_false question needs 'answer: true' or 'answer: false'")
             return None, problems
         spec.key = {"correct": [0 if answer else 1], "answer": answer, "feedback": feedback}
+        per_answer: list[str] = []
+        for field_name in ("feedback_true", "feedback_false"):  # option 0 is "true"
+            text = _text(data.get(field_name, ""))
+            if text is None:
+                bad(field_name, f"'{field_name}' must be a text (Markdown)")
+                return None, problems
+            per_answer.append(text)
+        if any(per_answer):
+            spec.key["option_feedback"] = per_answer
     else:  # essay
         if answer is not None:
             bad(
@@ -175,5 +272,11 @@ def parse_question(src: str, line: int) -> tuple[QuestionSpec | None, list[Probl
                 "put a model answer in a '::: teacher' block",
                 "warning",
             )
-        spec.key = {"feedback": feedback} if feedback else None
+        spec.key = {"feedback": feedback} if feedback or settings else None
+    if kind != "true_false":
+        for field_name in ("feedback_true", "feedback_false"):
+            if field_name in data:
+                bad(field_name, f"'{field_name}' belongs to a true_false question; it is ignored", "", "warning")
+    if settings and spec.key is not None:
+        spec.key.update(settings)
     return spec, problems

@@ -9,11 +9,13 @@ not expect; author problems are diagnostics recorded on the ``RenderContext``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..codes import Code
 from ..result import Diagnostic
 from .content_types import render_content
 from .context import RenderContext
+from .forms import feedback_map
 from .sanitize import make_cleaner, remove_teacher_only
 from .types import Rendered, RenderInput
 
@@ -33,6 +35,8 @@ def render(inp: RenderInput) -> Rendered:
         return _EMPTY_P.sub("", cleaner.clean(html)).lstrip("\n")
 
     student, teacher = render_content(ctx, clean)
+    # Feedback is content too: the same cleaner as the page's HTML.
+    questions = [replace(q, key=feedback_map(q.key, lambda html: clean(html).strip())) for q in ctx.questions]
     teacher_html = clean(teacher)
     student_html = teacher_html if student == teacher else clean(student)
     student_html = remove_teacher_only(student_html).lstrip("\n")
@@ -41,7 +45,7 @@ def render(inp: RenderInput) -> Rendered:
         teacher_html=teacher_html,
         asset_refs=ctx.asset_refs,
         references=ctx.references,
-        questions=ctx.questions,
+        questions=questions,
         diagnostics=sorted(ctx.diagnostics, key=lambda d: (d.path, d.line, d.col)),
         cells=ctx.cells,
     )

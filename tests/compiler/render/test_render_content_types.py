@@ -109,30 +109,32 @@ def test_gift_questions_recorded_with_keys():
     ]
     q = {q.id: q for q in result.questions}
     assert q["q1"].key["correct"] == [0] and q["q1"].key["multiple"] is False
-    assert q["q1"].key["general_feedback"] == "Jupiter outweighs all other planets together."
+    # general feedback (####) is the question's feedback; per-answer #feedback is per option (shown order)
+    assert q["q1"].key["feedback"] == "<p>Jupiter outweighs all other planets together.</p>"
+    assert q["q1"].key["option_feedback"] == ["<p>Yes, by far.</p>", "", "<p>Close, but smaller.</p>"]
     # answers are shown in a stable shuffled order; the key follows the shown order
     assert q["q2"].options == ["2", "4", "3"]
     assert q["q2"].key == {
         "correct": [0, 2],
         "multiple": True,
         "weights": [50.0, -100.0, 50.0],
-        "feedback": {"1": "Four is even."},
+        "option_feedback": ["", "<p>Four is even.</p>", ""],
     }
     assert q["q3"].key == {
         "correct": [0],
         "answer": True,
-        "feedback_wrong": "Think again.",
-        "feedback_right": "Correct, it is.",
+        # {T#shown when wrong#shown when right}: option 0 (true) is right here
+        "option_feedback": ["<p>Correct, it is.</p>", "<p>Think again.</p>"],
     }
     assert q["q3"].options == ["True", "False"]
-    assert q["q4"].key == {"accepted": ["Shakespeare", "William Shakespeare"], "partial": [], "feedback": {}}
+    assert q["q4"].key == {"accepted": ["Shakespeare", "William Shakespeare"], "partial": []}
     assert q["q5"].key == {
         "value": 3.14,
         "tolerance": 0.005,
         "answers": [{"weight": 100.0, "value": 3.14, "tolerance": 0.005}],
     }
     assert q["q6"].key == {"min": 1.0, "max": 5.0, "answers": [{"weight": 100.0, "min": 1.0, "max": 5.0}]}
-    assert q["q7"].key["answers"][1] == {"weight": 50.0, "value": 1817.0, "tolerance": 2.0, "feedback": "Close."}
+    assert q["q7"].key["answers"][1] == {"weight": 50.0, "value": 1817.0, "tolerance": 2.0, "feedback": "<p>Close.</p>"}
     assert (q["q7"].key["value"], q["q7"].key["tolerance"]) == (1817.0, 0.0)
     assert q["q8"].options == ["Belgium", "France", "Netherlands"]
     assert q["q8"].key == {

@@ -161,7 +161,7 @@ def test_yaml_question_keys():
         "value": 3.14,
         "tolerance": 0.01,
         "answers": [{"value": 3.14, "tolerance": 0.01, "weight": 100.0}],
-        "feedback": "Nice",
+        "feedback": "<p>Nice</p>",  # Markdown rendered and sanitised at compile time
     }
     assert second.key == {"accepted": ["Brussels"], "case_sensitive": True, "feedback": ""}
     assert "3.14" not in result.html and "Nice" not in result.html and "Brussels" not in result.html

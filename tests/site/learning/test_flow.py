@@ -60,6 +60,12 @@ def test_wrong_answer_leads_to_remedial_right_answer_skips_it(client, student, b
         "message": "Correct!",
         "next_url": "/paths/branchy/en/after/",
         "next_title": "After",
+        # issue 16: what a student learns from the answer (no feedback written here; unlimited tries)
+        "feedback": "",
+        "hint": "",
+        "solution": "4",
+        "attempts_left": None,
+        "settled": True,
     }
 
 
