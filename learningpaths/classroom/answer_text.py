@@ -11,14 +11,19 @@ the database): anything that does not fit the question's kind is shown as its bo
 from __future__ import annotations
 
 import math
+import re
+from html import unescape
 from typing import Any
 
 from django.utils import formats
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from learningpaths.core.jsonvalues import text_safe, value_preview
+from learningpaths.learning.feedback import feedback_for
 from learningpaths.learning.grading import MAX_TEXT
 
+_BLOCK_END = re.compile(r"<(?:br|/p|/li|/div|/h\d)\b[^>]*>", re.I)  # line breaks in compiled feedback HTML
 SHOWN = MAX_TEXT  # characters of one answer, key or feedback text: a whole text answer
 ITEM_SHOWN = 200  # characters of one part that is not what the question expects
 
@@ -162,29 +167,11 @@ def _text(value: Any) -> str:
 
 
 def feedback_text(question, answer: Any, correct: bool | None) -> str:
-    """The author's feedback the student was shown for this answer: per chosen option (the
-    contract's ``option_feedback``, or GIFT's per-answer ``feedback`` mapping), per question
-    (``feedback`` as text), GIFT's true/false feedback and its general feedback; one per line."""
+    """The author's feedback the student was shown for this answer, as plain text: the very text the
+    answer route chose (``learning.feedback.feedback_for``: the chosen option's or answer's own,
+    else the question's), its compiled HTML reduced to text, one paragraph per line."""
     if question is None:
         return ""
-    key = _key(question)
-    parts: list[str] = []
-    picks = [p for p in answer if _is_index(p)] if isinstance(answer, list) else []
-    per_option = key.get("option_feedback")
-    if isinstance(per_option, list):
-        parts += [_text(per_option[p]) for p in picks if 0 <= p < len(per_option)]
-    feedback = key.get("feedback")
-    if isinstance(feedback, dict):  # GIFT: per option index (choices) or per accepted text
-        if picks:
-            parts += [_text(feedback.get(str(p))) for p in picks]
-        elif isinstance(answer, str):
-            folded = answer.strip().casefold()
-            parts += [_text(v) for k, v in feedback.items() if isinstance(k, str) and k.strip().casefold() == folded]
-    else:
-        parts.append(_text(feedback))
-    if correct is True:
-        parts.append(_text(key.get("feedback_right")))
-    elif correct is False:
-        parts.append(_text(key.get("feedback_wrong")))
-    parts.append(_text(key.get("general_feedback")))
-    return text_safe("\n".join(p for p in parts if p), SHOWN)
+    html = feedback_for(question.kind, _key(question), answer)
+    text = unescape(strip_tags(_BLOCK_END.sub("\n", html))) if isinstance(html, str) else ""
+    return text_safe("\n".join(line.strip() for line in text.splitlines() if line.strip()), SHOWN)

@@ -12,6 +12,7 @@ are used up, or it has no key to grade against (an open question).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -52,22 +53,50 @@ def solution_text(kind: str, key: Any, options: list) -> str:
 
 
 def feedback_for(kind: str, key: Any, answer: Any) -> str:
-    """The chosen answer's own feedback, else the question's (HTML from the compiler; "" if none)."""
+    """The chosen answer's own feedback, else the question's (HTML from the compiler; "" if none).
+
+    Safe for any stored ``answer`` (readers show old and hostile rows too): an answer of the wrong
+    shape for its kind has no own feedback."""
     if not isinstance(key, dict):
         return ""
-    own: list[str] = []
+    own: list = []
     if kind in ("multiple_choice", "true_false") and isinstance(key.get("option_feedback"), list):
         per_option = key["option_feedback"]
-        own = [per_option[i] for i in answer if isinstance(i, int) and i < len(per_option) and per_option[i]]
+        picks = answer if isinstance(answer, list) else []
+        own = [
+            per_option[i]
+            for i in picks
+            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(per_option) and per_option[i]
+        ]
     elif kind in ("short_answer", "short_text") and isinstance(key.get("answer_feedback"), dict):
-        fold = text_fold(key)
-        own = [text for given, text in key["answer_feedback"].items() if fold(given) == fold(answer) and text]
+        if isinstance(answer, str):
+            fold = text_fold(key)
+            own = [text for given, text in key["answer_feedback"].items() if fold(given) == fold(answer) and text]
     elif kind in ("numerical", "numeric") and isinstance(key.get("answers"), list):
-        hit = next((a for a in key["answers"] if isinstance(a, dict) and numeric_hit(a, answer)), None)
-        own = [hit["feedback"]] if hit and hit.get("feedback") else []
+        if _finite(answer):
+            hit = next((a for a in key["answers"] if isinstance(a, dict) and _hit(a, answer)), None)
+            own = [hit["feedback"]] if hit and hit.get("feedback") else []
     if own:
         return "\n".join(str(text) for text in own)
-    return str(key.get("feedback") or "")
+    feedback = key.get("feedback")
+    return feedback if isinstance(feedback, str) else ""
+
+
+def _finite(value: Any) -> bool:
+    """A number a comparison can use (not a bool, NaN, infinity, or an int too large for a float)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _hit(spec: dict, answer: float) -> bool:
+    try:
+        return numeric_hit(spec, answer)
+    except (TypeError, ValueError):  # a key written by hand or by an old compiler
+        return False
 
 
 def outcome(*, kind: str, key: Any, options: list, answer: Any, correct: bool | None, score: float | None, tries: int):

@@ -15,10 +15,14 @@ def q(kind, options=(), key=None, qid="q1"):
 
 
 MC = q("multiple_choice", ["red", "green", "blue"], {"correct": [1, 2], "option_feedback": ["no", "", "yes"]})
-TF = q("true_false", ["true", "false"], {"correct": [0], "feedback_wrong": "Look again", "feedback_right": "Yes"})
+TF = q(
+    "true_false", ["true", "false"], {"correct": [0], "option_feedback": ["<p>Yes</p>", "<p>Look <em>again</em></p>"]}
+)
 NUM = q("numerical", key={"value": 3.14, "tolerance": 0.01, "answers": [{"value": 3.14, "tolerance": 0.01}]})
 RANGE = q("numerical", key={"min": 1, "max": 5, "answers": [{"min": 1, "max": 5, "weight": 100}]})
-SHORT = q("short_answer", key={"accepted": ["Brussels", "Brussel"], "feedback": {"brussels": "Capital since 1830"}})
+SHORT = q(
+    "short_answer", key={"accepted": ["Brussels", "Brussel"], "answer_feedback": {"Brussels": "Capital since 1830"}}
+)
 MATCH = q(
     "matching",
     ["cat", "dog"],
@@ -58,8 +62,13 @@ def test_feedback_shown():
     assert feedback_text(TF, [0], True) == "Yes"
     assert feedback_text(SHORT, " BRUSSELS ", True) == "Capital since 1830"
     assert feedback_text(ESSAY, "anything", None) == "Thanks for writing"
-    gift = q("multiple_choice", ["a", "b"], {"correct": [0], "feedback": {"1": "Not b"}, "general_feedback": "G"})
-    assert feedback_text(gift, [1], False) == "Not b\nG"
+    # The compiler's HTML as text, one paragraph per line; the question's feedback when no option has its own.
+    gift = q(
+        "multiple_choice", ["a", "b"], {"correct": [0], "option_feedback": ["", "<p>Not b</p><p>&lt;b&gt; is 2</p>"]}
+    )
+    assert feedback_text(gift, [1], False) == "Not b\n<b> is 2"
+    general = q("multiple_choice", ["a", "b"], {"correct": [0], "option_feedback": ["", ""], "feedback": "<p>G</p>"})
+    assert feedback_text(general, [1], False) == "G"
 
 
 def deep(n):
