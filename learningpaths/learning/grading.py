@@ -16,6 +16,11 @@ class AnswerError(ValueError):
 MAX_TEXT = 5000
 
 
+def attempts_allowed(key: Any) -> int | None:
+    """The tries an author allows (``attempts:`` in the key), or None for unlimited."""
+    return key.get("attempts") if isinstance(key, dict) and isinstance(key.get("attempts"), int) else None
+
+
 def normalise_answer(kind: str, options: list, raw: Any) -> Any:
     """Turn what a form or API sent into the stored answer, or raise AnswerError."""
     if kind in ("multiple_choice", "true_false"):

@@ -11,7 +11,7 @@ from learningpaths.core.jsonvalues import value_problem
 from learningpaths.paths.models import LearningObject, LearningPath
 
 from .grading import AnswerError, grade, normalise_answer
-from .models import PathProgress, StepDone, Submission
+from .models import CellsRun, PathProgress, StepDone, Submission
 from .selectors import Progress, progress_get
 
 
@@ -70,3 +70,15 @@ def submission_create(*, user, obj: LearningObject, question_id: str, raw_answer
         correct=correct,
         score=score,
     )
+
+
+def cells_run_mark(*, user, obj: LearningObject) -> bool:
+    """Remember that the student's run of ``obj``'s cells ended without an error (``completion:
+    run``). One statement, written once: later runs meet the unique constraint and change nothing.
+    Returns False for an object that does not ask for a run (nothing stored)."""
+    if obj.completion != "run":
+        return False
+    CellsRun.objects.bulk_create(
+        [CellsRun(user=user, object_hruid=obj.hruid, object_language=obj.language)], ignore_conflicts=True
+    )
+    return True
