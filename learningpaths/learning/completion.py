@@ -186,16 +186,17 @@ class Route:
         return bool(self.steps) and self.n_done == len(self.steps)
 
 
-def _main_target(node: NodeView):
-    """Where the path goes when nothing is known: the default transition, else an unconditional one,
-    else the first that is not remedial, else the first."""
+def _main_target(node: NodeView, extra: frozenset[str]):
+    """Where the path goes when nothing is known yet: the default transition, else an unconditional
+    one, else the first that does not lead to a remedial step, else the first."""
     for pick in (
-        lambda d, c: d,
-        lambda d, c: not c or c.strip().lower() == "true",
-        lambda d, c: True,
+        lambda t, d, c: d,
+        lambda t, d, c: not c or c.strip().lower() == "true",
+        lambda t, d, c: t.object.hruid not in extra,
+        lambda t, d, c: True,
     ):
         for target, default, condition in node.next:
-            if pick(default, condition):
+            if pick(target, default, condition):
                 return target
     return None
 
@@ -204,6 +205,7 @@ def route_of(*, nodes: list[NodeView], rules: dict[str, StepRule], facts: Facts)
     from .selectors import choose_next  # selectors reads completion for the player; no import loop at load
 
     by_hruid = {n.obj.hruid: n for n in nodes}
+    extra = extra_hruids(nodes)
     done = frozenset(
         n.obj.hruid for n in nodes if step_done(node=n, rule=rules.get(n.obj.hruid, StepRule()), facts=facts)
     )
@@ -216,12 +218,12 @@ def route_of(*, nodes: list[NodeView], rules: dict[str, StepRule], facts: Facts)
         steps.append(current)
         chosen = choose_next(user=None, current=current, document=facts.document(current.obj))
         if chosen == "answer":
-            chosen = _main_target(current)
+            chosen = _main_target(current, extra)
         following = by_hruid.get(chosen.object.hruid) if chosen is not None else None
         if following is not None and following.obj.hruid not in visited:
             came_from[following.obj.hruid] = current
         current = following
-    return Route(steps=tuple(steps), came_from=came_from, done=done, extra=extra_hruids(nodes), facts=facts)
+    return Route(steps=tuple(steps), came_from=came_from, done=done, extra=extra, facts=facts)
 
 
 def path_route(*, user, path: LearningPath, nodes: list[NodeView], as_student: bool = False, seen=None) -> Route:
