@@ -229,3 +229,35 @@ def test_json_error_shape_of_an_oversized_ran_body(client, student, site):
     client.force_login(student)
     response = ran(client, body=json.dumps({"ok": True, "x": "a" * 5000}).encode())
     assert response.status_code == 413 and response.json()["error"] == "too_large"
+
+
+# -- the path player follows the route ---------------------------------------------------------------
+
+
+def sidebar(page):
+    return page.split('class="path-nav"')[1].split("</nav>")[0]
+
+
+def test_the_player_shows_the_detour_as_extra_and_previous_follows_the_route(client, student, site):
+    client.force_login(student)
+    client.get("/paths/route/en/intro/")
+    page = client.get("/paths/route/en/lab/").content.decode()
+    nav = sidebar(page)
+    assert '<li class="extra" hidden>' in nav and "Extra" in nav  # not on this student's route
+    assert 'rel="prev" accesskey="p" href="/paths/route/en/quiz/"' in page  # the route skips remedial
+    client.get("/paths/route/en/quiz/")
+    client.post(
+        "/learn/answers/quiz/en/1/q1/",
+        data=json.dumps({"answer": ["0"], "path": "route", "path_language": "en"}),
+        content_type="application/json",
+    )
+    page = client.get("/paths/route/en/lab/").content.decode()
+    assert '<li class="extra" >' in sidebar(page)  # the route takes the detour now: shown
+    assert 'rel="prev" accesskey="p" href="/paths/route/en/remedial/"' in page
+    assert 'aria-valuenow="17"' in page  # intro seen = 1 of the 6 steps on this route (the quiz is wrong)
+
+
+def test_a_teacher_sees_every_detour(client, teacher, site):
+    client.force_login(teacher)
+    nav = sidebar(client.get("/paths/route/en/intro/").content.decode())
+    assert '<li class="extra" >' in nav and " hidden>" not in nav
