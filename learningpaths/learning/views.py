@@ -3,7 +3,7 @@ with a message)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -173,7 +173,8 @@ def answer(request, hruid: str, language: str, version: int, qid: str):
 @json_methods("POST")
 def cells_ran(request, hruid: str, language: str, version: int):
     """The player's mark that the object's cells ran without an error (``completion: run``):
-    body ``{"ok": true}``; 204 when stored (or already stored), a 4xx with a message otherwise."""
+    body ``{"ok": true}``; 201 ``{"ran": true}`` when stored (or already stored), a 4xx with a
+    message otherwise."""
     if not request.user.is_authenticated:
         return json_error(401, _("Sign in to save your progress."))
     try:
@@ -190,4 +191,4 @@ def cells_ran(request, hruid: str, language: str, version: int):
         return json_error(404, _("This learning object does not exist."))
     if not cells_run_mark(user=request.user, obj=obj):
         return json_error(422, _("This learning object does not ask for its cells to be run."))
-    return HttpResponse(status=204)
+    return JsonResponse({"ran": True}, status=201)

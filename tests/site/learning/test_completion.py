@@ -181,8 +181,8 @@ def ran(client, hruid="lab", body=b'{"ok": true}', content_type="application/jso
 
 def test_the_ran_mark_is_stored_once(client, student, site):
     client.force_login(student)
-    assert ran(client).status_code == 204
-    assert ran(client).status_code == 204
+    assert ran(client).status_code == 201
+    assert ran(client).json() == {"ran": True}
     assert CellsRun.objects.filter(user=student, object_hruid="lab").count() == 1
 
 
