@@ -13,9 +13,9 @@ from django.http import Http404
 from django.urls import reverse
 
 from learningpaths.core.jsonvalues import text_safe, value_preview
-from learningpaths.learning import selectors as learning_selectors
+from learningpaths.learning import completion, selectors as learning_selectors
 from learningpaths.learning.grading import MAX_TEXT
-from learningpaths.learning.models import StepDone, Submission
+from learningpaths.learning.models import CellsRun, StepDone, Submission
 from learningpaths.paths import selectors as content
 from learningpaths.paths.models import LearningPath, Question
 from learningpaths.paths.selectors import NodeView
@@ -62,6 +62,8 @@ class Cell:
     visited: datetime | None = None
     answers: dict = field(default_factory=dict)  # question id -> latest Submission (any member)
     late: bool = False
+    done: bool = False  # its completion rule is met (learning.completion)
+    on_route: bool = True  # on the student's route (a remedial step the route does not take: False)
 
     @property
     def graded(self) -> list[Submission]:
@@ -113,19 +115,29 @@ class Row:
     complete: bool = False
     overdue: bool = False
     late: bool = False
+    progress: completion.Route | None = None  # done steps and the route (learning.completion)
 
     @property
     def done(self) -> int:
-        return sum(1 for c in self.cells if c.visited)
+        """Steps done on the student's route (``learning.completion``), not pages opened."""
+        return self.progress.n_done if self.progress else 0
+
+    @property
+    def total(self) -> int:
+        """Steps on the student's route (a remedial step only when the route takes it)."""
+        return len(self.progress.steps) if self.progress else len(self.cells)
 
     @property
     def pct(self) -> int:
-        return round(100 * self.done / len(self.cells)) if self.cells else 0
+        return self.progress.pct if self.progress else 0
 
     @property
     def route(self) -> list[NodeView]:
-        """The steps visited, in the order first visited: the branch taken through the path."""
-        return [c.node for c in sorted((c for c in self.cells if c.visited), key=lambda c: c.visited)]
+        """The branch taken: the steps of the student's route they have opened, in route order."""
+        if self.progress is None:
+            return []
+        visited = {c.node.obj.hruid for c in self.cells if c.visited}
+        return [n for n in self.progress.steps if n.obj.hruid in visited]
 
     @property
     def last_activity(self) -> datetime | None:
@@ -165,27 +177,49 @@ class Grid:
         return sum(1 for r in self.rows if r.overdue)
 
 
-def _facts(*, assignment: Assignment, nodes: list[NodeView], user_ids: list[int]):
-    """One query for steps seen and one for answers, for all the users at once."""
+def _languages(*, path: LearningPath | None, teacher) -> list[str]:
+    """The assigned path's language and its variants' (the same hruid in other languages): a
+    student working in the Dutch variant of an English path makes progress on the assignment."""
+    if path is None:
+        return []
+    return [path.language] + [v.language for v in content.path_variants(path=path, user=teacher)]
+
+
+def _facts(*, assignment: Assignment, nodes: list[NodeView], user_ids: list[int], languages=None, rules=None):
+    """One query for steps seen, one for answers and (only for ``completion: run`` paths) one for
+    cell runs, for all the users at once, across the path's language variants: an answer in another
+    language counts for the step with the same object hruid. Returns (first seen, latest answer per
+    question, ``completion.Facts`` per user)."""
+    languages = list(languages or [assignment.path_language])
     seen: dict[tuple[int, str], datetime] = {}
+    facts = {u: completion.Facts() for u in user_ids}
     for user_id, hruid, first in StepDone.objects.filter(
         user_id__in=user_ids,
         path_hruid=assignment.path_hruid,
-        path_language=assignment.path_language,
+        path_language__in=languages,
     ).values_list("user_id", "object_hruid", "first_seen"):
-        seen[(user_id, hruid)] = first
-    keys = {(n.obj.hruid, n.obj.language) for n in nodes}
+        seen[(user_id, hruid)] = min(first, seen.get((user_id, hruid), first))
+        facts[user_id].seen.add(hruid)
+    node_language = {n.obj.hruid: n.obj.language for n in nodes}
     latest: dict[tuple[int, str, str], dict[str, Submission]] = {}
-    rows = Submission.objects.filter(user_id__in=user_ids, object_hruid__in={k[0] for k in keys}).order_by(
-        "created_at", "pk"
-    )
+    rows = Submission.objects.filter(
+        user_id__in=user_ids, object_hruid__in=set(node_language), object_language__in=languages
+    ).order_by("created_at", "pk")
     for sub in rows:
-        if (sub.object_hruid, sub.object_language) in keys:
-            latest.setdefault((sub.user_id, sub.object_hruid, sub.object_language), {})[sub.question_id] = sub
-    return seen, latest
+        key = (sub.object_hruid, node_language[sub.object_hruid])
+        latest.setdefault((sub.user_id, *key), {})[sub.question_id] = sub
+        facts[sub.user_id].answers.setdefault(key, []).insert(
+            0, (sub.question_id, sub.answer, sub.correct, sub.score, sub.created_at)
+        )
+    if rules and any(r.run for r in rules.values()):
+        for user_id, hruid in CellsRun.objects.filter(
+            user_id__in=user_ids, object_hruid__in=set(node_language), object_language__in=languages
+        ).values_list("user_id", "object_hruid"):
+            facts[user_id].ran.add((hruid, node_language[hruid]))
+    return seen, latest, facts
 
 
-def _row(*, assignment, nodes, user_ids, seen, latest, **kwargs) -> Row:
+def _row(*, assignment, nodes, user_ids, seen, latest, facts=None, rules=None, **kwargs) -> Row:
     deadline = assignment.deadline
     cells = []
     for node in nodes:
@@ -202,9 +236,14 @@ def _row(*, assignment, nodes, user_ids, seen, latest, **kwargs) -> Row:
             )
         cells.append(cell)
     row = Row(cells=cells, **kwargs)
-    ends = [c for c in cells if not c.node.next]
-    branching = any(len(n.next) > 1 for n in nodes)
-    row.complete = bool(cells) and (all(c.visited for c in cells) or (branching and any(c.visited for c in ends)))
+    merged = completion.Facts()
+    for u in user_ids:  # a group: any member's work counts for the group
+        merged = merged.merged((facts or {}).get(u, completion.Facts()))
+    row.progress = completion.route_of(nodes=nodes, rules=rules or {}, facts=merged) if nodes else None
+    for cell in cells:
+        cell.done = bool(row.progress and cell.node.obj.hruid in row.progress.done)
+        cell.on_route = bool(row.progress and cell.node.obj.hruid in row.progress.hruids)
+    row.complete = bool(row.progress and row.progress.finished)
     row.overdue = assignment.is_past_deadline and not row.complete
     row.late = any(c.late for c in cells)
     return row
@@ -222,7 +261,14 @@ def _nodes(*, assignment: Assignment, user) -> tuple[LearningPath | None, list[N
 def assignment_grid(*, assignment: Assignment, teacher, by: str = "student") -> Grid:
     path, nodes = _nodes(assignment=assignment, user=teacher)
     students = assignment_students(assignment=assignment)
-    seen, latest = _facts(assignment=assignment, nodes=nodes, user_ids=[s.pk for s in students])
+    rules = completion.path_rules(path=path, nodes=nodes, user=teacher, as_student=True) if path else {}
+    seen, latest, facts = _facts(
+        assignment=assignment,
+        nodes=nodes,
+        user_ids=[s.pk for s in students],
+        languages=_languages(path=path, teacher=teacher),
+        rules=rules,
+    )
     rows = []
     if by == "group":
         assigned = list(assignment.groups.all()) or list(assignment.classroom.groups.all())
@@ -236,6 +282,8 @@ def assignment_grid(*, assignment: Assignment, teacher, by: str = "student") -> 
                     user_ids=[m.pk for m in members],
                     seen=seen,
                     latest=latest,
+                    facts=facts,
+                    rules=rules,
                     label=group.name,
                     group=group,
                     members=members,
@@ -251,6 +299,8 @@ def assignment_grid(*, assignment: Assignment, teacher, by: str = "student") -> 
                     user_ids=[s.pk],
                     seen=seen,
                     latest=latest,
+                    facts=facts,
+                    rules=rules,
                     label=s.username,
                     user=s,
                 )
@@ -345,7 +395,14 @@ def student_assignments(*, user) -> list[StudentAssignment]:
     out = []
     for assignment in assignments:
         path, nodes = _nodes(assignment=assignment, user=user)
-        seen, latest = _facts(assignment=assignment, nodes=nodes, user_ids=[user.pk])
+        rules = completion.path_rules(path=path, nodes=nodes, user=user, as_student=True) if path else {}
+        seen, latest, facts = _facts(
+            assignment=assignment,
+            nodes=nodes,
+            user_ids=[user.pk],
+            languages=_languages(path=path, teacher=user),
+            rules=rules,
+        )
         row = (
             _row(
                 assignment=assignment,
@@ -353,6 +410,8 @@ def student_assignments(*, user) -> list[StudentAssignment]:
                 user_ids=[user.pk],
                 seen=seen,
                 latest=latest,
+                facts=facts,
+                rules=rules,
                 label=user.username,
                 user=user,
             )

@@ -108,7 +108,7 @@ def grid_csv_rows(*, grid: Grid) -> list[list[str]]:
             row.label,
             who,
             row.done,
-            len(row.cells),
+            row.total,
             row.pct,
             row.n_answers,
             "" if row.score_pct is None else row.score_pct,

@@ -211,6 +211,23 @@ def _aspect_ratio(value: Any, ctx: FieldCtx) -> str:
     return text
 
 
+COMPLETIONS = ("seen", "run")
+
+
+def _completion(value: Any, ctx: FieldCtx) -> str:
+    """When a step counts as done: ``seen`` (the default: opened, and every question settled) or
+    ``run`` (also every runnable cell ran without an error)."""
+    text = c.required_text(value, ctx)
+    if text not in COMPLETIONS:
+        ctx.error(
+            Code.FIELD_VALUE,
+            f"'completion' must be one of {', '.join(COMPLETIONS)}, got {describe(value)}",
+            hint=did_you_mean(text, COMPLETIONS),
+        )
+        raise Invalid
+    return text
+
+
 OBJECT_FIELDS = (
     Field("hruid", _hruid, required=True, example="hruid: org-dwengo-my-object"),
     Field("version", _version, required=True, example="version: 1"),
@@ -231,6 +248,7 @@ OBJECT_FIELDS = (
     Field("skos_concepts", _skos, default=[]),
     Field("teacher_exclusive", c.boolean, default=False),
     Field("aspect_ratio", _aspect_ratio, default="iframe-1-1"),
+    Field("completion", _completion, default="seen"),
     Field("uuid", c.within(limits.UUID_MAX, c.text)),
 )
 FIELD_NAMES = tuple(f.name for f in OBJECT_FIELDS)

@@ -16,6 +16,11 @@ class AnswerError(ValueError):
 MAX_TEXT = 5000
 
 
+def attempts_allowed(key: Any) -> int | None:
+    """The tries an author allows (``attempts:`` in the key), or None for unlimited."""
+    return key.get("attempts") if isinstance(key, dict) and isinstance(key.get("attempts"), int) else None
+
+
 def normalise_answer(kind: str, options: list, raw: Any) -> Any:
     """Turn what a form or API sent into the stored answer, or raise AnswerError."""
     if kind in ("multiple_choice", "true_false"):
@@ -48,11 +53,6 @@ def normalise_answer(kind: str, options: list, raw: Any) -> Any:
     if not text.strip():
         raise AnswerError("Type an answer first.")
     return text.strip()
-
-
-def attempts_allowed(key: Any) -> int | None:
-    """The most tries the author allows (``attempts:``), or None for unlimited."""
-    return key.get("attempts") if isinstance(key, dict) and isinstance(key.get("attempts"), int) else None
 
 
 def _credit(weight: Any) -> float:

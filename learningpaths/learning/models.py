@@ -94,3 +94,18 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user or 'visitor'} {self.object_hruid}#{self.question_id}"
+
+
+class CellsRun(models.Model):
+    """The student ran an object's cells without an error (for ``completion: run``): one row per
+    object and language, written once (revisits and later runs write nothing)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cells_run")
+    object_hruid = models.CharField(max_length=200)
+    object_language = models.CharField(max_length=8)
+    ran_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "object_hruid", "object_language"], name="unique_cells_run")
+        ]

@@ -140,18 +140,23 @@ def _condition_holds(condition: str, document: dict) -> bool:
         return False
 
 
-def choose_next(*, user, current: NodeView, answerer: Answerer | None = None) -> NodeView | str | None:
+_READ = object()  # choose_next's ``document`` when the caller has not read it
+
+
+def choose_next(*, user, current: NodeView, answerer: Answerer | None = None, document=_READ) -> NodeView | str | None:
     """The node to go to next: the first conditional transition whose condition holds for the
     student's latest answer, else the default (unconditional) transition. Returns the target
     ``PathNode`` or None at the end of the path, or "answer" when every way on is conditional and
-    there is no answer yet."""
+    there is no answer yet. ``document`` is the student's ``submission_document`` for ``current``
+    when the caller already has it (``completion.Facts.document``); read here otherwise."""
     unconditional = [(t, d) for t, d, c in current.next if not c or c.strip().lower() == "true"]
     conditional = [(t, c) for t, d, c in current.next if c and c.strip().lower() != "true"]
-    document = (
-        submission_document(user=user, hruid=current.obj.hruid, language=current.obj.language, answerer=answerer)
-        if conditional
-        else None
-    )
+    if not conditional:
+        document = None
+    elif document is _READ:
+        document = submission_document(
+            user=user, hruid=current.obj.hruid, language=current.obj.language, answerer=answerer
+        )
     if document is not None:
         for target, condition in conditional:
             if _condition_holds(condition, document):
@@ -170,25 +175,46 @@ class NextStep:
     links and the answer view's ``next_url`` both come from here."""
 
     node: NodeView | None  # the step to go to now; None at the end or while an answer is needed
-    prev: NodeView | None  # the step before ``current`` in page order
+    prev: NodeView | None  # the step the student's route came from (page order without a route)
     needs_answer: bool  # every way on is conditional and the student has not answered yet
     url: str | None  # the player's address of ``node``
 
 
 def step_next(
-    *, user, path: LearningPath, nodes: list[NodeView], current: NodeView, answerer: Answerer | None = None
+    *,
+    user,
+    path: LearningPath,
+    nodes: list[NodeView],
+    current: NodeView,
+    answerer: Answerer | None = None,
+    route=None,
+    document=_READ,
 ) -> NextStep:
     """What comes after ``current`` (one of ``nodes``, the path's steps as ``user`` sees them), for
-    ``answerer``'s answers (a visitor's), else the signed-in ``user``'s."""
-    chosen = choose_next(user=user, current=current, answerer=answerer)
+    ``answerer``'s answers (a visitor's), else the signed-in ``user``'s. With ``route``
+    (``completion.Route``), "previous" follows the way the student came."""
+    chosen = choose_next(user=user, current=current, answerer=answerer, document=document)
     by_hruid = {n.obj.hruid: n for n in nodes}
     node = by_hruid.get(chosen.object.hruid) if chosen not in (None, "answer") else None
     return NextStep(
         node=node,
-        prev=nodes[current.index - 1] if current.index > 0 else None,
+        prev=_previous(nodes=nodes, current=current, route=route),
         needs_answer=chosen == "answer",
         url=reverse("learning:path_node", args=[path.hruid, path.language, node.obj.hruid]) if node else None,
     )
+
+
+def _previous(*, nodes: list[NodeView], current: NodeView, route) -> NodeView | None:
+    if route is None:
+        return nodes[current.index - 1] if current.index > 0 else None
+    if current.obj.hruid in route.came_from:
+        return route.came_from[current.obj.hruid]
+    if current.obj.hruid in route.hruids:  # the start of the route
+        return None
+    # Off the route (opened from the sidebar): the step that leads here, on the route if one does.
+    sources = [n for n in nodes if any(t.object.hruid == current.obj.hruid for t, _d, _c in n.next)]
+    on_route = [n for n in sources if n.obj.hruid in route.hruids]
+    return (on_route or sources or [None])[0] if sources else (nodes[current.index - 1] if current.index > 0 else None)
 
 
 # -- a person's own data (GDPR; registered with accounts.exports in apps.py) -----------------------

@@ -16,7 +16,7 @@ from learningpaths.paths.models import LearningObject, LearningPath
 
 from .answerers import Answerer
 from .grading import AnswerError, attempts_allowed, grade, normalise_answer
-from .models import PathProgress, StepDone, Submission
+from .models import CellsRun, PathProgress, StepDone, Submission
 from .selectors import Progress, progress_get
 
 
@@ -132,3 +132,15 @@ def visitor_answers_clear(*, older_than: timedelta | None = None) -> int:
     )
     deleted, _by_model = Submission.objects.filter(visitor__in=stale).delete()
     return deleted
+
+
+def cells_run_mark(*, user, obj: LearningObject) -> bool:
+    """Remember that the student's run of ``obj``'s cells ended without an error (``completion:
+    run``). One statement, written once: later runs meet the unique constraint and change nothing.
+    Returns False for an object that does not ask for a run (nothing stored)."""
+    if obj.completion != "run":
+        return False
+    CellsRun.objects.bulk_create(
+        [CellsRun(user=user, object_hruid=obj.hruid, object_language=obj.language)], ignore_conflicts=True
+    )
+    return True

@@ -12,4 +12,5 @@ urlpatterns = [
     path("paths/<str:hruid>/<str:language>/<str:node>/", views.path_detail, name="path_node"),
     path("learn/answers/<str:hruid>/<str:language>/<int:version>/", views.answers_mine, name="answers_mine"),
     path("learn/answers/<str:hruid>/<str:language>/<int:version>/<str:qid>/", views.answer, name="answer"),
+    path("learn/ran/<str:hruid>/<str:language>/<int:version>/", views.cells_ran, name="cells_ran"),
 ]

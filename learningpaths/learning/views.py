@@ -18,10 +18,10 @@ from learningpaths.paths import selectors as content
 from learningpaths.paths.querysets import can_see_teacher_content
 from learningpaths.paths.views_memo import anonymous_page, student_page
 
-from . import selectors
+from . import completion, selectors
 from .answerers import SESSION_KEY, answerer_get, visitor_token
 from .feedback import outcome
-from .services import progress_visit, submission_create, tries_count
+from .services import cells_run_mark, progress_visit, submission_create, tries_count
 
 MAX_BODY = 32 * 1024
 
@@ -54,15 +54,29 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
     else:
         raise Http404("No such step in this learning path.")
     progress = progress_visit(user=request.user, path=path, obj=current.obj, progress=progress)
+    # Done steps and the student's own route (completion.py); one read of their answers at most.
+    route = completion.path_route(user=request.user, path=path, nodes=nodes, as_student=as_student, seen=progress.done)
     answerer = answerer_get(request)
-    step = selectors.step_next(user=request.user, path=path, nodes=nodes, current=current, answerer=answerer)
+    if answerer is not None and answerer.visitor is not None:
+        # A visitor's route has no facts (progress is for accounts); their way on reads their answers.
+        step = selectors.step_next(user=request.user, path=path, nodes=nodes, current=current, answerer=answerer)
+    else:
+        step = selectors.step_next(
+            user=request.user, path=path, nodes=nodes, current=current, route=route, document=route.document(current)
+        )
+    teacher_view = can_see_teacher_content(request.user) and not as_student
     done_note = format_html('<span class="visually-hidden"> ({})</span>', _("done"))
     # What differs between two students on this step (see views_memo.student_page).
-    values = {"progress_pct": str(round(100 * len(progress.done & set(by_hruid)) / len(nodes)))}
+    values = {"progress_pct": str(route.pct)}
+    on_route = route.hruids
     for n in nodes:
-        seen = n.obj.hruid in progress.done
-        values[f"done_class_{n.index}"] = " done" if seen else ""
-        values[f"done_note_{n.index}"] = done_note if seen else ""
+        done = n.obj.hruid in route.done
+        values[f"done_class_{n.index}"] = " done" if done else ""
+        values[f"done_note_{n.index}"] = done_note if done else ""
+        if n.obj.hruid in route.extra:
+            shown = teacher_view or n.obj.hruid in on_route or n.index == current.index
+            values[f"extra_hidden_{n.index}"] = "" if shown else "hidden"
+    steps = _sidebar(nodes, route.extra)
 
     def render_page(values: dict, slots: dict):
         # Read here, so a memoised page does not read the step's HTML at all.
@@ -72,7 +86,23 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
             "learning/path_detail.html",
             {
                 "path": path,
-                "steps": [(n, values[f"done_class_{n.index}"], values[f"done_note_{n.index}"]) for n in nodes],
+                "steps": [
+                    (
+                        n,
+                        values[f"done_class_{n.index}"],
+                        values[f"done_note_{n.index}"],
+                        [
+                            (
+                                x,
+                                values[f"done_class_{x.index}"],
+                                values[f"done_note_{x.index}"],
+                                values[f"extra_hidden_{x.index}"],
+                            )
+                            for x in extras
+                        ],
+                    )
+                    for n, extras in steps
+                ],
                 "current": current,
                 "prev_node": step.prev,
                 "next_node": step.node,
@@ -90,7 +120,19 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
 
     # Everything else on the page follows from the step and where the path goes from it.
     way_on = step.node.obj.hruid if step.node else step.needs_answer
-    return student_page(request, ("path", path.pk, current.obj.pk, way_on), render_page, values)
+    came_from = step.prev.obj.hruid if step.prev else None
+    return student_page(request, ("path", path.pk, current.obj.pk, way_on, came_from), render_page, values)
+
+
+def _sidebar(nodes, extra: frozenset[str]) -> list[tuple]:
+    """Main steps in order, each with the remedial ("Extra") steps that follow it as detours."""
+    out: list[tuple] = []
+    for n in nodes:
+        if n.obj.hruid in extra and out:
+            out[-1][1].append(n)
+        else:
+            out.append((n, []))
+    return out
 
 
 def _submission_create(request, *, obj, qid: str, raw_answer):
@@ -192,3 +234,27 @@ def answers_mine(request, hruid: str, language: str, version: int):
     response = JsonResponse({"answers": answers})
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@json_methods("POST")
+def cells_ran(request, hruid: str, language: str, version: int):
+    """The player's mark that the object's cells ran without an error (``completion: run``):
+    body ``{"ok": true}``; 201 ``{"ran": true}`` when stored (or already stored), a 4xx with a
+    message otherwise."""
+    if not request.user.is_authenticated:
+        return json_error(401, _("Sign in to save your progress."))
+    try:
+        payload = json_body(
+            request, max_bytes=1024, too_large=_("This request is too large."), invalid=_("Expected JSON.")
+        )
+    except BodyRefused as exc:
+        return exc.response()
+    if not isinstance(payload, dict) or payload.get("ok") is not True or set(payload) != {"ok"}:
+        return json_error(400, _('Send {"ok": true} after the cells ran without an error.'))
+    try:
+        obj = content.object_get(user=request.user, hruid=hruid, language=language, version=version)
+    except Http404:
+        return json_error(404, _("This learning object does not exist."))
+    if not cells_run_mark(user=request.user, obj=obj):
+        return json_error(422, _("This learning object does not ask for its cells to be run."))
+    return JsonResponse({"ran": True}, status=201)

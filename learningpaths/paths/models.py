@@ -37,6 +37,8 @@ class LearningObject(models.Model):
     licence = models.CharField(max_length=limits.LICENCE_MAX, blank=True)
     content_location = models.CharField(max_length=limits.CONTENT_LOCATION_MAX, blank=True)
     aspect_ratio = models.CharField(max_length=limits.ASPECT_RATIO_MAX, default="iframe-1-1")
+    # When the step counts as done: "seen" (opened, questions settled) or "run" (its cells ran too).
+    completion = models.CharField(max_length=limits.COMPLETION_MAX, default="seen")
     return_value = models.JSONField(null=True, blank=True)
     metadata = models.JSONField(default=dict)  # everything the compiler normalised, for the API
     # Rendered HTML. ``html`` is safe for anyone; ``teacher_html`` only for teachers.

@@ -34,6 +34,7 @@ _METADATA_FIELDS = {
     "licence": "",
     "content_location": "",
     "aspect_ratio": "iframe-1-1",
+    "completion": "seen",
     "return_value": None,
     "uuid": "",
 }
@@ -102,6 +103,7 @@ def _object_fields(obj: CompiledObject) -> dict:
     for name in ("copyright", "licence", "content_location", "uuid", "description"):
         values[name] = values[name] or ""
     values["aspect_ratio"] = values["aspect_ratio"] or "iframe-1-1"
+    values["completion"] = values["completion"] or "seen"
     values["estimated_time"] = int(round(values["estimated_time"] or 0))
     if values["difficulty"] is not None:
         values["difficulty"] = int(round(values["difficulty"]))

@@ -56,6 +56,26 @@
     });
   }
 
+  // `completion: run`: once every cell of the page has run without an error, the step can count
+  // as done; the server stores that mark once (later posts change nothing).
+  const ranUrl = article && article.dataset.ranUrl;
+  if (ranUrl) {
+    const succeeded = new Set();
+    let sent = false;
+    article.addEventListener("lp:done", function (event) {
+      const detail = event.detail || {};
+      if (sent || !detail.result || !detail.result.ok || detail.result.stopped) return;
+      succeeded.add(detail.cell);
+      if (succeeded.size < article.querySelectorAll("div.lp-cell").length) return;
+      sent = true;
+      fetch(ranUrl, {
+        method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRFToken": decodeURIComponent(csrf)},
+        body: JSON.stringify({ok: true}),
+      }).then(function (response) { if (!response.ok) sent = false; }).catch(function () { sent = false; });
+    });
+  }
+
   // Where the path goes now that an answer exists (conditional transitions): the pager follows.
   player.addEventListener("lp:answered", function (event) {
     const body = (event.detail && event.detail.body) || {};

@@ -46,6 +46,7 @@ def test_minimal_object_gets_every_field_with_defaults():
         "skos_concepts": [],
         "teacher_exclusive": False,
         "aspect_ratio": "iframe-1-1",
+        "completion": "seen",
         "uuid": None,
     }
     again, _ = check(front("a", body="other"))
@@ -201,6 +202,12 @@ def test_missing_required_fields_are_reported_at_line_1_with_a_hint():
             "iframe-16:9",
             "o/index.md:9:1: error: 'aspect_ratio' must be one of iframe-16-9, iframe-1-1, iframe-1-2, "
             "got the text 'iframe-16:9' [lp.field_value]\n    hint: did you mean 'iframe-16-9'?",
+        ),
+        (
+            "completion",
+            "ran",
+            "o/index.md:9:1: error: 'completion' must be one of seen, run, "
+            "got the text 'ran' [lp.field_value]\n    hint: did you mean 'run'?",
         ),
         (
             "skos_concepts",

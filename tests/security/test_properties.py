@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from learningpaths.accounts.models import User
 from learningpaths.classroom.models import Assignment, Classroom, Group, Membership
 from learningpaths.compiler.result import Question
-from learningpaths.learning.models import Submission
+from learningpaths.learning.models import CellsRun, Submission
 from learningpaths.paths.services import content_sync
 from tests.conftest import compile_result, compiled_object, compiled_path
 from tests.security.test_csrf import ROUTES
@@ -30,7 +30,7 @@ SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-MODELS = (User, Classroom, Membership, Group, Assignment, Submission)
+MODELS = (User, Classroom, Membership, Group, Assignment, Submission, CellsRun)
 
 
 def counts() -> tuple[int, ...]:
@@ -57,8 +57,14 @@ URLS = {
     "learning:answer": "/learn/answers/essay/en/1/q1/",
     "classroom:return_value": "/classes/returns/anything/en/1/",
     "demos:predict": "/api/demos/digits-cnn/predict",
+    "learning:cells_ran": "/learn/ran/lab/en/1/",
 }
-KEYS = {"learning:answer": "answer", "classroom:return_value": "value", "demos:predict": "input"}
+KEYS = {
+    "learning:answer": "answer",
+    "classroom:return_value": "value",
+    "demos:predict": "input",
+    "learning:cells_ran": "ok",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +81,8 @@ def site(db, settings, tmp_path, student):
     essay = compiled_object("essay", html='<form class="lp-question" data-question-id="q1"></form>')
     essay.questions = [Question(id="q1", kind="open", prompt="Why?", options=[], key=None)]
     anything = compiled_object("anything", return_value={"callback_url": "/x", "callback_schema": {}})
-    content_sync(result=compile_result([essay, anything], [compiled_path("p", [essay, anything])]))
+    lab = compiled_object("lab", completion="run")
+    content_sync(result=compile_result([essay, anything, lab], [compiled_path("p", [essay, anything, lab])]))
     client = Client()
     client.force_login(student)
     return client
@@ -161,6 +168,8 @@ def check_json_route(client, name: str, content_type: str, body: bytes) -> None:
     if status >= 400:
         assert set(answer) >= {"error", "detail"} and answer["detail"].strip(), where
         assert counts() == before, where  # refused: nothing stored
+    elif name == "learning:cells_ran":  # only {"ok": true} passes; it stores one mark, no value
+        assert status == 201 and CellsRun.objects.exists(), where
     else:  # stored: and what is stored is clean (no NUL, surrogate, non-finite number)
         assert status == 201, where
         stored = Submission.objects.order_by("-pk").first()
