@@ -25,6 +25,7 @@ CELLS = [
     'result = square + 1\norder.append("three")\nresult',
     'order.append("four")\n1 / 0',
     'order.append("five")',
+    "import time\nwhile True:\n    time.sleep(0.01)",
 ]
 PAGE = "<p>A notebook.</p>" + "".join(
     f'<div class="lp-cell" data-lp-cell="{n}" data-line="{10 * n}"><pre><code class="language-python">'
@@ -54,7 +55,7 @@ def test_hint_on_focus_name_error_run_above_and_run_all(browser, live_server, se
     settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
     content_sync(result=compile_result([compiled_object("nb", title="Notebook", html=PAGE)]))
     browser.get(live_server.url + "/objects/nb/en/1/")
-    wait_js(browser, "return window.lpRuntime && window.lpRuntime.cells.length === 5", 30)
+    wait_js(browser, "return window.lpRuntime && window.lpRuntime.cells.length === 6", 30)
     # Which cells finished, in order (lp:done keeps its shape: {cell, result, wall}).
     browser.execute_script(
         "window.__done = []; document.addEventListener('lp:done', (e) => window.__done.push("
@@ -81,6 +82,7 @@ def test_hint_on_focus_name_error_run_above_and_run_all(browser, live_server, se
     assert details.get_attribute("open") is None
     traceback = details.find_element(By.CSS_SELECTOR, "pre.lp-out--error").get_attribute("textContent")
     assert "NameError: name 'square' is not defined" in traceback
+    browser.save_screenshot("/tmp/v16-cells-namehint.png")
     third.find_element(By.CSS_SELECTOR, ".lp-hint__go").click()
     assert browser.execute_script("return document.activeElement") == cell_el(browser, 2).find_element(
         By.CSS_SELECTOR, "textarea"
@@ -116,6 +118,18 @@ def test_hint_on_focus_name_error_run_above_and_run_all(browser, live_server, se
     # cell 3 ran after 1 and 2 again: order is ["one", "two", "three", "four"] in the fresh run's view
     assert browser.execute_script("return window.lpRuntime.cells[2].lastResult.ok")
     browser.save_screenshot("/tmp/v16-cells-runall.png")
+
+    # 5. With cell 4 fixed, Run all reaches cell 6, which never ends: the toolbar's Stop ends the run.
+    browser.execute_script("window.lpRuntime.cells[3].textarea.value = 'order.append(\"four\")'")
+    bar.find_element(By.CSS_SELECTOR, "button.lp-run-all").click()
+    wait_js(browser, "return window.lpRuntime.cells[5].running")
+    assert [d[0] for d in browser.execute_script("return window.__done")[8:]] == ["1", "2", "3", "4", "5"]
+    assert "lp-cell--failed" not in cell_el(browser, 4).get_attribute("class")
+    bar.find_element(By.CSS_SELECTOR, "button.lp-stop").click()
+    wait_js(browser, "return !window.lpRuntime.notebook.running", 20)
+    assert bar.find_element(By.CSS_SELECTOR, ".lp-cells-bar__status").text == "Stopped. Python was restarted."
+    assert cell_el(browser, 6).find_element(By.CSS_SELECTOR, ".lp-cell__status").text == "Stopped"
+    assert bar.find_element(By.CSS_SELECTOR, "button.lp-run-all").is_enabled()
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
     assert severe == []
 
@@ -128,16 +142,26 @@ def test_digits_project_stores_its_accuracy_without_an_error(browser, live_serve
 
     settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
     content_sync(result=compile_content([CONTENT], options=CompileOptions(jobs=1)))
+    page = live_server.url + "/paths/deep_learning/en/dl_project/"
+
+    def run_all():
+        wait_js(browser, "return window.lpRuntime && window.lpRuntime.notebook.runAllButton", 30)
+        assert browser.execute_script("return window.lpRuntime.cells.filter((c) => c.returns).length") == 3
+        browser.find_element(By.CSS_SELECTOR, "button.lp-run-all").click()
+        wait_js(browser, "return window.lpRuntime.notebook.running", 10)
+        wait_js(browser, "return !window.lpRuntime.notebook.running", 400)
+        status = browser.find_element(By.CSS_SELECTOR, ".lp-cells-bar__status").text
+        assert status.endswith("cells ran."), status
+
+    # A visitor without an account runs everything too: nothing is sent, and no error text shows.
+    browser.get(page)
+    run_all()
+    assert browser.find_elements(By.CSS_SELECTOR, ".lp-return-status, .lp-out--error") == []
+    assert not Submission.objects.exists()
+
     sign_in(browser, live_server, "stud", "pw-student-123")
-    browser.get(live_server.url + "/paths/deep_learning/en/dl_project/")
-    wait_js(browser, "return window.lpRuntime && window.lpRuntime.notebook.runAllButton", 30)
-    returns = browser.execute_script("return window.lpRuntime.cells.filter((c) => c.returns).length")
-    assert returns == 3
-    browser.find_element(By.CSS_SELECTOR, "button.lp-run-all").click()
-    wait_js(browser, "return window.lpRuntime.notebook.running", 10)
-    wait_js(browser, "return !window.lpRuntime.notebook.running", 400)
-    status = browser.find_element(By.CSS_SELECTOR, ".lp-cells-bar__status").text
-    assert status.endswith("cells ran."), status
+    browser.get(page)
+    run_all()
     wait_js(
         browser,
         "return document.querySelectorAll('.lp-return-status').length === 3 && "
