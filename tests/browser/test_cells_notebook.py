@@ -11,6 +11,7 @@ from html import escape
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from learningpaths.learning.models import Submission
@@ -69,6 +70,13 @@ def test_hint_on_focus_name_error_run_above_and_run_all(browser, live_server, se
     first.find_element(By.CSS_SELECTOR, "textarea").click()
     assert hint.is_displayed() and hint.text == "Esc, then Tab: leave the editor · Ctrl+Enter: run"
     assert not third.find_element(By.CSS_SELECTOR, ".lp-keyhint").is_displayed()
+    editor = first.find_element(By.CSS_SELECTOR, "textarea")
+    editor.send_keys(Keys.ESCAPE)
+    assert hint.text == "Now press Tab to leave the editor."
+    editor.send_keys(Keys.TAB)
+    assert browser.execute_script("return document.activeElement") != editor and not hint.is_displayed()
+    editor.click()  # back in: Tab indents again, and the hint says Esc first
+    assert hint.text == "Esc, then Tab: leave the editor · Ctrl+Enter: run"
     browser.save_screenshot("/tmp/v16-cells-keyhint.png")
 
     # 2. Running cell 3 first: the NameError names cell 2 (where `square` is made), the traceback is folded.
@@ -177,3 +185,23 @@ def test_digits_project_stores_its_accuracy_without_an_error(browser, live_serve
     assert set(values) == {"test_accuracy", "other_style_accuracy", "fixed_accuracy"}
     assert all(0 <= v <= 1 for v in values.values())
     assert values["fixed_accuracy"] > values["other_style_accuracy"]  # the fix works, as the lesson says
+
+
+def test_the_toolbar_and_the_key_hint_are_dutch_in_a_dutch_browser(live_server, settings, tmp_path):
+    from learningpaths.paths.services import content_sync
+    from tests.browser.conftest import chromium
+
+    settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
+    content_sync(result=compile_result([compiled_object("nb", title="Notebook", html=PAGE)]))
+    with chromium(lang="nl-BE") as browser:
+        browser.get(live_server.url + "/objects/nb/en/1/")
+        wait_js(browser, "return window.lpRuntime && window.lpRuntime.notebook.runAllButton", 30)
+        bar = browser.find_element(By.CSS_SELECTOR, ".lp-cells-bar")
+        assert bar.find_element(By.CSS_SELECTOR, ".lp-cells-bar__label").text == "6 Python-cellen op deze pagina"
+        assert bar.find_element(By.CSS_SELECTOR, "button.lp-run-all").text == "▶ Alles uitvoeren"
+        second = cell_el(browser, 2)
+        assert second.find_element(By.CSS_SELECTOR, "button.lp-run-above").text == "▲ Cellen hierboven uitvoeren"
+        second.find_element(By.CSS_SELECTOR, "textarea").click()
+        hint = second.find_element(By.CSS_SELECTOR, ".lp-keyhint")
+        assert hint.text == "Esc en dan Tab: de editor verlaten · Ctrl+Enter: uitvoeren"
+        browser.save_screenshot("/tmp/v16-cells-dutch.png")

@@ -84,6 +84,10 @@ export class CellView {
     this.textarea.addEventListener("input", () => this._layout());
     this.textarea.addEventListener("scroll", () => (this.gutter.scrollTop = this.textarea.scrollTop));
     this.textarea.addEventListener("keydown", (e) => this._onKey(e));
+    this.textarea.addEventListener("focus", () => {
+      this._escaped = false; // back in the editor, Tab indents again (and the hint says so)
+      this._showKeyHint(false);
+    });
     this._layout();
   }
 
