@@ -63,6 +63,9 @@ class Code(StrEnum):
     GIFT = "lp.gift"  #: a GIFT question that cannot be parsed
     QUESTION = "lp.question"  #: a malformed question block
     CELL = "lp.cell"  #: a malformed runnable cell, or one that failed with --execute
+    #: a cell with ``returns=`` in an object without ``return_value.callback_schema``: the site
+    #: would refuse the value, so nothing reaches the teacher
+    CELL_RETURNS = "lp.cell_returns"
     TEACHER_BLOCK = "lp.teacher_block"  #: an unclosed or misplaced teacher-only block
     #: a relative link or image that leaves the object folder (``..``, absolute path)
     ASSET_OUTSIDE = "lp.asset_outside"

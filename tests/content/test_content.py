@@ -12,8 +12,11 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from learningpaths.compiler import CompileOptions, compile_content
+from learningpaths.compiler.callback_schema import validate_value
+from learningpaths.core.jsonvalues import value_problem
 
 from tests.content import cells as cell_runner
 
@@ -150,6 +153,19 @@ def test_cells_run_fast_and_both_languages_compute_the_same(hruid_folder, monkey
     for en, nl in zip(runs[english], runs[dutch]):
         if en["returns"]:
             assert en["value"] == pytest.approx(nl["value"]), en["id"]
+    # What the page sends for a cell with returns= (lp._clean of {name: value}, see static/site/player.js)
+    # fits the object's callback_schema, so the teacher gets it and the page shows no error (issue 16).
+    import lp
+
+    for page in (english, dutch):
+        front = yaml.safe_load(page.read_text(encoding="utf-8").split("---\n")[1])
+        schema = (front.get("return_value") or {}).get("callback_schema")
+        for r in runs[page]:
+            if r["returns"]:
+                assert schema, f"{page}:{r['line']}: returns={r['returns']} without return_value.callback_schema"
+                sent = lp._clean({r["returns"]: r["value"]})
+                validate_value(sent, schema)
+                assert value_problem(sent) is None
 
 
 def _load(name: str):

@@ -59,6 +59,12 @@ def _options(ctx: RenderContext, doc: Doc, line: int, words: list[str]) -> dict[
     return options
 
 
+def _accepts_returns(metadata: dict) -> bool:
+    # The site stores a returned value only for an object with a schema (classroom.services.return_schema).
+    rv = metadata.get("return_value")
+    return isinstance(rv, dict) and isinstance(rv.get("callback_schema"), dict)
+
+
 def render_cell(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, info: str, code: str) -> str:
     line = doc.line(line0)
     try:
@@ -75,6 +81,18 @@ def render_cell(ctx: RenderContext, doc: Doc, line0: int | None, teacher: bool, 
         ctx.cell_ids.add(cell_id)
     if not code.strip():
         ctx.warn(doc, line, Code.CELL, "empty runnable cell", "put Python code between the fences", 1)
+    returns = options.get("returns", "")
+    if returns and not setup and not _accepts_returns(ctx.inp.metadata):
+        ctx.warn(
+            doc,
+            line,
+            Code.CELL_RETURNS,
+            f"the cell returns '{returns}', but the object has no return_value.callback_schema: "
+            "the value is not stored for the teacher",
+            "add to the front matter: return_value: {callback_url: /returns, callback_schema: {type: object, "
+            f"properties: {{{returns}: {{type: number}}}}, required: [{returns}]}}}}",
+            1,
+        )
     number = len(ctx.cells) + 1
     ctx.cells.append(
         {

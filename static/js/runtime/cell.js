@@ -1,6 +1,7 @@
 // A runnable Python cell: the compiler's
 //   <div class="lp-cell" data-lp-cell="N" data-line="L" [data-id] [data-returns]><pre><code class="language-python">
 // becomes an editor with Run / Stop / Reset, a live training chart and an output log.
+// The page's cells together (Run all, Run the cells above, which cell makes a name) are notebook.js.
 
 import { gettext, interpolate } from "./i18n.js";
 import { drawLineChart, fmt, makeCanvas, renderPlot } from "./plot.js";
@@ -8,7 +9,7 @@ import { drawLineChart, fmt, makeCanvas, renderPlot } from "./plot.js";
 const MAX_OUTPUT_NODES = 400;
 const INDENT = "    ";
 
-function el(tag, attrs = {}, ...children) {
+export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === "class") node.className = v;
@@ -38,6 +39,8 @@ export class CellView {
     this.lastResult = null;
     this.running = false;
     this.runs = 0;
+    this.notebook = null; // the page's CellNotebook (notebook.js) sets itself here
+    this.okGeneration = null; // the worker generation (runtime.generation) of the last run that succeeded
     this._build();
     runtime.addEventListener("status", () => this._onRuntimeStatus());
   }
@@ -50,9 +53,9 @@ export class CellView {
     this.stopButton = el("button", { type: "button", class: "lp-btn lp-stop", disabled: true }, gettext("■ Stop"));
     this.resetButton = el("button", { type: "button", class: "lp-btn lp-reset" }, gettext("↺ Reset"));
     this.status = el("span", { class: "lp-cell__status", role: "status", "aria-live": "polite" });
-    const bar = el("div", { class: "lp-cell__bar", role: "toolbar", "aria-label": interpolate(gettext("Python cell %(n)s"), { n }) },
+    const bar = (this.bar = el("div", { class: "lp-cell__bar", role: "toolbar", "aria-label": interpolate(gettext("Python cell %(n)s"), { n }) },
       el("span", { class: "lp-cell__label", "aria-hidden": "true" }, `Python${n ? ` [${n}]` : ""}`),
-      this.runButton, this.stopButton, this.resetButton, this.status);
+      this.runButton, this.stopButton, this.resetButton, this.status));
     this.gutter = el("pre", { class: "lp-editor__gutter", "aria-hidden": "true" });
     this.textarea = el("textarea", {
       class: "lp-editor__text", spellcheck: "false", autocapitalize: "off", autocomplete: "off",
@@ -61,7 +64,11 @@ export class CellView {
     this.textarea.value = this.original;
     const help = el("p", { id: `${ids}-help`, class: "visually-hidden lp-help" },
       gettext("Ctrl+Enter or Shift+Enter runs the cell. Tab indents; press Escape, then Tab, to leave the editor."));
-    const editor = el("div", { class: "lp-editor" }, this.gutter, this.textarea);
+    // The same advice, visible while the editor has focus (a sighted keyboard user is stuck otherwise);
+    // screen readers get the full text above through aria-describedby, so this one is aria-hidden.
+    this.keyHint = el("p", { class: "lp-keyhint", "aria-hidden": "true" });
+    this._showKeyHint(false);
+    const editor = el("div", { class: "lp-editor" }, this.gutter, this.textarea, this.keyHint);
     this.chart = makeCanvas(440, 180, gettext("Training loss, live"));
     this.progressText = el("p", { class: "lp-progress__text" });
     this.progress = el("div", { class: "lp-progress", hidden: true }, this.chart, this.progressText);
@@ -77,6 +84,10 @@ export class CellView {
     this.textarea.addEventListener("input", () => this._layout());
     this.textarea.addEventListener("scroll", () => (this.gutter.scrollTop = this.textarea.scrollTop));
     this.textarea.addEventListener("keydown", (e) => this._onKey(e));
+    this.textarea.addEventListener("focus", () => {
+      this._escaped = false; // back in the editor, Tab indents again (and the hint says so)
+      this._showKeyHint(false);
+    });
     this._layout();
   }
 
@@ -102,6 +113,7 @@ export class CellView {
     }
     if (e.key === "Escape") {
       this._escaped = true;
+      this._showKeyHint(true);
       return;
     }
     if (e.key === "Tab" && !this._escaped && !e.ctrlKey && !e.altKey) {
@@ -118,6 +130,7 @@ export class CellView {
       this._layout();
       return;
     }
+    if (this._escaped) this._showKeyHint(false);
     this._escaped = false;
     if (e.key === "Enter" && !e.altKey) {
       // Keep the indentation of the current line; indent one more level after a colon.
@@ -132,11 +145,18 @@ export class CellView {
     }
   }
 
+  _showKeyHint(escaped) {
+    this.keyHint.textContent = escaped
+      ? gettext("Now press Tab to leave the editor.")
+      : gettext("Esc, then Tab: leave the editor · Ctrl+Enter: run");
+  }
+
   _setRunning(running) {
     this.running = running;
     this.element.classList.toggle("lp-cell--running", running);
     this.stopButton.disabled = !running;
     this.runButton.disabled = running;
+    if (running) this.element.classList.remove("lp-cell--failed");
     this.element.setAttribute("aria-busy", running ? "true" : "false");
   }
 
@@ -178,6 +198,7 @@ export class CellView {
       this._append("lp-out lp-out--note", gettext("Stopped. Python was restarted: variables from earlier cells are gone, run those cells again if this one needs them."));
       this.status.textContent = gettext("Stopped");
     } else if (result.ok) {
+      this.okGeneration = this.runtime.generation;
       if (result.result !== null && result.result !== undefined) this._append("lp-out lp-out--result", result.result);
       this.status.textContent = interpolate(gettext("Done in %(seconds)s s"), { seconds: fmt(result.ms / 1000) });
       if (this.returns) {
@@ -187,12 +208,41 @@ export class CellView {
       }
     } else {
       if (result.setupError) this._append("lp-out lp-out--error", `${gettext("The page's setup code failed:")}\n${result.setupError}`);
-      this._append("lp-out lp-out--error", result.error || gettext("Error"));
+      const missing = !result.setupError && this.notebook ? this.notebook.whoMakes(this, result.error) : null;
+      if (missing) this._appendMissing(missing, result.error);
+      else this._append("lp-out lp-out--error", result.error || gettext("Error"));
       this.status.textContent = result.line ? interpolate(gettext("Error on line %(line)s"), { line: result.line }) : gettext("Error");
       if (result.line) this._markLine(result.line);
     }
     this.element.dispatchEvent(new CustomEvent("lp:done", { bubbles: true, detail: { cell: this.number, result, wall } }));
     return result;
+  }
+
+  /** "`x` is made in cell 2. Run cell 2 first", with the real traceback folded away under it. */
+  _appendMissing({ name, cell }, traceback) {
+    const n = cell.number;
+    const text = gettext("%(name)s is made in cell %(cell)s. Run cell %(cell)s first (or use Run the cells above).");
+    const sentence = el("p", { class: "lp-hint__text" });
+    // Split around %(name)s so the name shows as code; the rest is the translated sentence as it is.
+    text.split("%(name)s").forEach((part, i) => {
+      if (i) sentence.append(el("code", { text: name }));
+      sentence.append(interpolate(part, { cell: n }));
+    });
+    const go = el("button", { type: "button", class: "lp-btn lp-hint__go" }, interpolate(gettext("Go to cell %(cell)s"), { cell: n }));
+    go.addEventListener("click", () => cell.focus());
+    const above = el("button", { type: "button", class: "lp-btn lp-hint__above" }, gettext("Run the cells above"));
+    above.addEventListener("click", () => this.notebook.runAbove(this));
+    const details = el("details", { class: "lp-out-details" },
+      el("summary", {}, gettext("Show Python's full error message")),
+      el("pre", { class: "lp-out lp-out--error", text: traceback }));
+    this.output.append(el("div", { class: "lp-hint", role: "note" }, sentence, el("p", { class: "lp-hint__actions" }, go, above)), details);
+    this._stream = null;
+  }
+
+  /** Bring this cell into view and put the cursor in its editor. */
+  focus() {
+    this.element.scrollIntoView({ block: "center" });
+    this.textarea.focus({ preventScroll: true });
   }
 
   _markLine(line) {

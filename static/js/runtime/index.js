@@ -3,6 +3,7 @@
 
 import { PyRuntime } from "./client.js";
 import { CellView, codeOf } from "./cell.js";
+import { CellNotebook } from "./notebook.js";
 import { mountWidget, widgetNeedsPython } from "./widgets/index.js";
 
 function main() {
@@ -14,9 +15,10 @@ function main() {
     runtime.addSetup(codeOf(node), `<setup ${i + 1}>`);
   });
   const cells = [...document.querySelectorAll("div.lp-cell")].map((node) => new CellView(node, runtime));
+  const notebook = new CellNotebook(cells, runtime);
   const widgetNodes = [...document.querySelectorAll("div.lp-widget")];
   const widgets = widgetNodes.map((node) => mountWidget(node, runtime, config));
-  window.lpRuntime = { runtime, cells, widgets, config };
+  window.lpRuntime = { runtime, cells, notebook, widgets, config };
   if (cells.length || widgetNodes.some((node) => widgetNeedsPython(node.dataset.widget))) {
     runtime.start();
   }

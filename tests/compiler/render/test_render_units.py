@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from learningpaths.compiler.options import CompileOptions
 from learningpaths.compiler.render import render
@@ -147,6 +148,26 @@ def test_cells_are_recorded_for_execution():
             "teacher_only": False,
         },
     ]
+
+
+def _returns_warnings(metadata: dict) -> list[tuple[int, str, str]]:
+    body = "Text.\n\n```python run id=train returns=acc\nacc = 1\n```\n\n```python setup returns=acc\nacc = 0\n```\n"
+    result = render(make_input(body, body_line=3, metadata=metadata))
+    return [(d.line, d.severity, d.hint) for d in result.diagnostics if d.code == "lp.cell_returns"]
+
+
+def test_returns_without_callback_schema_is_a_warning_with_the_front_matter_to_add():
+    schema = {"type": "object", "properties": {"acc": {"type": "number"}}}
+    hint = (
+        "add to the front matter: return_value: {callback_url: /returns, callback_schema: "
+        "{type: object, properties: {acc: {type: number}}, required: [acc]}}"
+    )
+    assert _returns_warnings({}) == [(5, "warning", hint)]  # the run cell only, at its fence line
+    assert _returns_warnings({"return_value": None}) == [(5, "warning", hint)]
+    assert _returns_warnings({"return_value": {"callback_url": "/returns", "callback_schema": schema}}) == []
+    # the hint is front matter the compiler accepts: with it, the warning is gone
+    added = yaml.safe_load(hint.removeprefix("add to the front matter: "))
+    assert _returns_warnings(added) == []
 
 
 def test_yaml_question_keys():
