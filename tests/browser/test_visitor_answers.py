@@ -53,7 +53,7 @@ def test_a_visitor_answers_wrong_is_helped_and_keeps_the_answers_on_sign_up(brow
     assert "kept on this device until you sign in" in browser.find_element(By.CSS_SELECTOR, ".visitor-note").text
     browser.find_element(By.CSS_SELECTOR, "form.lp-question input[value='0']").click()
     browser.find_element(By.CSS_SELECTOR, "form.lp-question button[type=submit]").click()
-    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".lp-question-status"), "Not quite"))
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".lp-question-status"), "Not yet"))
     assert next_href(browser).endswith("/paths/branchy/en/remedial/")
     browser.refresh()  # the visitor's own way on, not the page memoised for every visitor
     assert next_href(browser).endswith("/paths/branchy/en/remedial/")
