@@ -53,7 +53,16 @@ def solution_text(kind: str, key: Any, options: list) -> str:
 
 
 def feedback_for(kind: str, key: Any, answer: Any) -> str:
-    """The chosen answer's own feedback, else the question's (HTML from the compiler; "" if none).
+    """The chosen answer's own feedback, else the question's (HTML from the compiler; "" if none)."""
+    own = own_feedback(kind, key, answer)
+    if own or not isinstance(key, dict):
+        return own
+    feedback = key.get("feedback")
+    return feedback if isinstance(feedback, str) else ""
+
+
+def own_feedback(kind: str, key: Any, answer: Any) -> str:
+    """The feedback written for the chosen option(s) or the given answer ("" if none).
 
     Safe for any stored ``answer`` (readers show old and hostile rows too): an answer of the wrong
     shape for its kind has no own feedback."""
@@ -76,10 +85,7 @@ def feedback_for(kind: str, key: Any, answer: Any) -> str:
         if _finite(answer):
             hit = next((a for a in key["answers"] if isinstance(a, dict) and _hit(a, answer)), None)
             own = [hit["feedback"]] if hit and hit.get("feedback") else []
-    if own:
-        return "\n".join(str(text) for text in own)
-    feedback = key.get("feedback")
-    return feedback if isinstance(feedback, str) else ""
+    return "\n".join(str(text) for text in own)
 
 
 def _finite(value: Any) -> bool:
@@ -100,13 +106,17 @@ def _hit(spec: dict, answer: float) -> bool:
 
 
 def outcome(*, kind: str, key: Any, options: list, answer: Any, correct: bool | None, score: float | None, tries: int):
-    """The answer route's extra fields for an answer that was the ``tries``-th one (counting it)."""
+    """The answer route's extra fields for an answer that was the ``tries``-th one (counting it).
+
+    As Moodle does: an option's own feedback after every try, the question's feedback (which
+    usually explains the answer) only once the question is settled, so a retry still makes the
+    student think; the hint is for wrong tries that have a try left."""
     allowed = attempts_allowed(key)
     left = None if allowed is None else max(allowed - tries, 0)
     settled = correct is None or correct is True or left == 0
     policy = key.get("solution", "last") if isinstance(key, dict) else "never"
     show_solution = correct is True if policy == "correct" else (correct is True or left == 0) and policy == "last"
-    feedback = feedback_for(kind, key, answer)
+    feedback = feedback_for(kind, key, answer) if settled else own_feedback(kind, key, answer)
     hint = key.get("hint", "") if isinstance(key, dict) and correct is False and left != 0 else ""
     if correct is True:
         message = _("Correct!")

@@ -158,3 +158,19 @@ def test_unlimited_tries_and_open_answers():
     )
     said = outcome(kind="essay", key=None, options=[], answer="text", correct=None, score=None, tries=1)
     assert said["settled"] is True and said["solution"] == "" and said["message"].startswith("Your answer was saved")
+
+
+def test_the_questions_feedback_waits_until_the_question_is_settled():
+    # It usually explains the answer: shown on a wrong try with tries left, a retry would be pointless.
+    explained = {"value": 2.5, "tolerance": 0.01, "feedback": "<p>1 - 1 + 1.5 + 1 = 2.5</p>"}
+    wrong = outcome(kind="numerical", key=explained, options=[], answer=3.0, correct=False, score=0.0, tries=1)
+    assert (wrong["feedback"], wrong["message"]) == ("", "Try again.")
+    right = outcome(kind="numerical", key=explained, options=[], answer=2.5, correct=True, score=1.0, tries=2)
+    assert right["feedback"] == "<p>1 - 1 + 1.5 + 1 = 2.5</p>"
+    last = outcome(
+        kind="numerical", key={**explained, "attempts": 1}, options=[], answer=3.0, correct=False, score=0.0, tries=1
+    )
+    assert last["feedback"] == "<p>1 - 1 + 1.5 + 1 = 2.5</p>"
+    # An option's own feedback is about that option: it shows at every try.
+    own = outcome(kind="multiple_choice", key=MC, options=OPTIONS, answer=[2], correct=False, score=0.0, tries=1)
+    assert own["feedback"] == "<p>A university town.</p>"
