@@ -97,10 +97,12 @@ def test_questions_are_the_same_in_both_languages(objects):
         if language != "en":
             continue
         dutch = objects[(hruid, "nl")]
-        assert [(q.id, q.kind, q.key and {k: v for k, v in q.key.items() if "feedback" not in k})
-                for q in obj.questions] == \
-               [(q.id, q.kind, q.key and {k: v for k, v in q.key.items() if "feedback" not in k})
-                for q in dutch.questions], hruid
+        # The same answers and settings; the texts (feedback, hints) are translated.
+        def same(q):
+            return (q.id, q.kind, q.key and {k: v for k, v in q.key.items() if "feedback" not in k and k != "hint"})
+        assert [same(q) for q in obj.questions] == [same(q) for q in dutch.questions], hruid
+        assert [bool(q.key and q.key.get("hint")) for q in obj.questions] == \
+               [bool(q.key and q.key.get("hint")) for q in dutch.questions], hruid
 
 
 def test_the_path_branches_to_a_remedial_page_after_every_check(result):
@@ -202,3 +204,11 @@ def test_every_asset_is_used_and_every_page_is_in_the_tree():
         for asset in (page.parent / "img").glob("*"):
             assert f"img/{asset.name}" in text, f"{asset} is not used by {page}"
     assert len(_pages()) == 50
+
+
+def test_every_check_gives_a_hint_and_a_second_try(objects):
+    # The remedial page is for a student who is still wrong after the hint, not after one slip.
+    for language in LANGUAGES:
+        for check, qid, *_ in CHECKS:
+            key = next(q.key for q in objects[(check, language)].questions if q.id == qid)
+            assert key["attempts"] == 2 and key["hint"].startswith("<p>"), (check, language)
