@@ -20,7 +20,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from learningpaths.core.jsonvalues import text_safe, value_preview
-from learningpaths.learning.feedback import feedback_for
+from learningpaths.learning.feedback import feedback_for, outcome
 from learningpaths.learning.grading import MAX_TEXT
 
 _BLOCK_END = re.compile(r"<(?:br|/p|/li|/div|/h\d)\b[^>]*>", re.I)  # line breaks in compiled feedback HTML
@@ -166,12 +166,25 @@ def _text(value: Any) -> str:
     return text_safe(value, SHOWN).strip() if isinstance(value, str) else ""
 
 
-def feedback_text(question, answer: Any, correct: bool | None) -> str:
+def feedback_text(question, answer: Any, correct: bool | None, tries: int | None = None) -> str:
     """The author's feedback the student was shown for this answer, as plain text: the very text the
-    answer route chose (``learning.feedback.feedback_for``: the chosen option's or answer's own,
-    else the question's), its compiled HTML reduced to text, one paragraph per line."""
+    answer route chose (``learning.feedback.outcome`` for the ``tries``-th try: an option's own
+    feedback at every try, the question's once settled; without ``tries``, as if settled), its
+    compiled HTML reduced to text, one paragraph per line."""
     if question is None:
         return ""
-    html = feedback_for(question.kind, _key(question), answer)
+    if tries is None:
+        html = feedback_for(question.kind, _key(question), answer)
+    else:
+        said = outcome(
+            kind=question.kind,
+            key=_key(question),
+            options=list(getattr(question, "options", None) or []),
+            answer=answer,
+            correct=correct,
+            score=None,
+            tries=tries,
+        )
+        html = said["feedback"]
     text = unescape(strip_tags(_BLOCK_END.sub("\n", html))) if isinstance(html, str) else ""
     return text_safe("\n".join(line.strip() for line in text.splitlines() if line.strip()), SHOWN)

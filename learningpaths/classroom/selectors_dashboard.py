@@ -489,18 +489,18 @@ def student_answers(*, assignment: Assignment, teacher, student_id: int) -> tupl
         items = []
         for qid in qids:
             q = questions.get(qid)
+            tries = [s for s in mine if s.question_id == qid]  # newest first (model ordering)
             attempts = [
                 {
                     "submission": s,
                     "text": answer_display(q, s.answer),
-                    "feedback": answer_text.feedback_text(q, s.answer, s.correct),
+                    "feedback": answer_text.feedback_text(q, s.answer, s.correct, tries=len(tries) - i),
                     "late": bool(assignment.deadline and s.created_at > assignment.deadline),
                     "review": learning_selectors.review_of(s),
                     "review_pct": _pct(s.review_score),
                 }
-                for s in mine
-                if s.question_id == qid
-            ]  # newest first (model ordering)
+                for i, s in enumerate(tries)
+            ]
             items.append(QuestionAnswers(question=q, qid=qid, attempts=attempts, key=key_display(q) if q else ""))
         out.append(NodeAnswers(node=node, visited=seen.get(node.obj.hruid), questions=items))
     return student, out

@@ -107,3 +107,11 @@ def test_any_stored_key_renders(kind, key):
     text = key_text(q(kind, ["a", "b"], key))
     assert len(text) <= 5000
     text.encode("utf-8")
+
+
+def test_feedback_shown_follows_what_the_student_saw_at_that_try():
+    explained = q("numerical", key={"value": 2.5, "tolerance": 0.0, "attempts": 2, "feedback": "<p>It is 2.5</p>"})
+    assert feedback_text(explained, 3.0, False, tries=1) == ""  # a try left: the explanation waited
+    assert feedback_text(explained, 3.0, False, tries=2) == "It is 2.5"  # the last try
+    assert feedback_text(explained, 2.5, True, tries=1) == "It is 2.5"
+    assert feedback_text(MC, [0], False, tries=1) == "no"  # an option's own feedback shows at once
