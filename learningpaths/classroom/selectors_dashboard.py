@@ -474,27 +474,45 @@ def student_answers(*, assignment: Assignment, teacher, student_id: int) -> tupl
     student = next((s for s in assignment_students(assignment=assignment) if s.pk == student_id), None)
     if student is None:
         raise Http404("This student does not have this assignment.")
-    _path, nodes = _nodes(assignment=assignment, user=teacher)
-    seen = dict(
-        StepDone.objects.filter(
-            user=student, path_hruid=assignment.path_hruid, path_language=assignment.path_language
-        ).values_list("object_hruid", "first_seen")
-    )
-    subs = list(Submission.objects.filter(user=student, object_hruid__in=[n.obj.hruid for n in nodes]))
+    path, nodes = _nodes(assignment=assignment, user=teacher)
+    # Across the path's language variants, as the grid counts them (``_facts``): work in the Dutch
+    # variant of an English assignment shows here too, read with the questions it was answered in.
+    languages = _languages(path=path, teacher=teacher)
+    seen: dict[str, datetime] = {}
+    for hruid, first in StepDone.objects.filter(
+        user=student, path_hruid=assignment.path_hruid, path_language__in=languages
+    ).values_list("object_hruid", "first_seen"):
+        seen[hruid] = min(first, seen.get(hruid, first))
+    hruids = [n.obj.hruid for n in nodes]
+    subs = list(Submission.objects.filter(user=student, object_hruid__in=hruids, object_language__in=languages))
+    variant_questions = {
+        (q.learning_object.hruid, q.learning_object.language, q.learning_object.version, q.qid): q
+        for q in Question.objects.filter(
+            learning_object__hruid__in=hruids,
+            learning_object__language__in={s.object_language for s in subs} - {assignment.path_language},
+        ).select_related("learning_object")
+    }
     out = []
     for node in nodes:
         questions = {q.qid: q for q in node.obj.questions.all()}
-        mine = [s for s in subs if s.object_hruid == node.obj.hruid and s.object_language == node.obj.language]
+        mine = [s for s in subs if s.object_hruid == node.obj.hruid]
         qids = list(questions) + sorted({s.question_id for s in mine} - set(questions))
         items = []
         for qid in qids:
             q = questions.get(qid)
+            # The question as the student saw it: in their language (and version) when it differs.
+            asked = {
+                s.pk: q
+                if s.object_language == node.obj.language
+                else variant_questions.get((s.object_hruid, s.object_language, s.object_version, qid), q)
+                for s in mine
+            }
             tries = [s for s in mine if s.question_id == qid]  # newest first (model ordering)
             attempts = [
                 {
                     "submission": s,
-                    "text": answer_display(q, s.answer),
-                    "feedback": answer_text.feedback_text(q, s.answer, s.correct, tries=len(tries) - i),
+                    "text": answer_display(asked[s.pk], s.answer),
+                    "feedback": answer_text.feedback_text(asked[s.pk], s.answer, s.correct, tries=len(tries) - i),
                     "late": bool(assignment.deadline and s.created_at > assignment.deadline),
                     "review": learning_selectors.review_of(s),
                     "review_pct": _pct(s.review_score),

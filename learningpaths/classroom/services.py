@@ -393,9 +393,9 @@ def _review_assignment(*, teacher, submission: Submission) -> Assignment | None:
         groups = list(assignment.groups.all())
         if groups and not any(g.members.filter(pk=submission.user_id).exists() for g in groups):
             continue
+        # The assigned path or one of its language variants (the same hruid), as the dashboard counts.
         if LearningPath.objects.filter(
             hruid=assignment.path_hruid,
-            language=assignment.path_language,
             nodes__object__hruid=submission.object_hruid,
             nodes__object__language=submission.object_language,
         ).exists():

@@ -3,7 +3,7 @@
 import pytest
 
 from learningpaths.classroom import services
-from learningpaths.classroom.selectors_dashboard import assignment_grid
+from learningpaths.classroom.selectors_dashboard import assignment_grid, student_answers
 from learningpaths.compiler.result import Question
 from learningpaths.learning.services import progress_visit, submission_create
 from learningpaths.paths.models import LearningObject, LearningPath
@@ -21,7 +21,13 @@ def bilingual(settings, tmp_path):
         intro = compiled_object("intro", language=language)
         quiz = compiled_object("quiz", language=language)
         quiz.questions = [
-            Question(id="q1", kind="multiple_choice", prompt="?", options=["a", "b"], key={"correct": [1]})
+            Question(
+                id="q1",
+                kind="multiple_choice",
+                prompt="?",
+                options=[f"a-{language}", f"b-{language}"],
+                key={"correct": [1]},
+            )
         ]
         objects += [intro, quiz]
         paths.append(compiled_path("twice", [intro, quiz], language=language))
@@ -56,3 +62,22 @@ def test_clicking_through_with_wrong_answers_is_not_finished(teacher, student, b
     )
     row = assignment_grid(assignment=assignment, teacher=teacher).rows[0]
     assert (row.pct, row.complete) == (50, False)
+
+
+def test_the_answers_page_and_reviews_take_work_in_a_variant(teacher, student, bilingual):
+    classroom = services.classroom_create(teacher=teacher, name="3B")
+    services.membership_join(user=student, code=classroom.code)
+    assignment = services.assignment_create(classroom=classroom, actor=teacher, path_hruid="twice", path_language="en")
+    dutch = LearningPath.objects.get(hruid="twice", language="nl")
+    quiz_nl = LearningObject.objects.get(hruid="quiz", language="nl")
+    progress_visit(user=student, path=dutch, obj=quiz_nl)
+    answered = submission_create(user=student, obj=quiz_nl, question_id="q1", raw_answer=["1"])
+    _student, nodes = student_answers(assignment=assignment, teacher=teacher, student_id=student.pk)
+    quiz = nodes[1]
+    assert quiz.visited is not None
+    [item] = quiz.questions
+    # The answer as the student gave it: the Dutch question's option, not the English one's.
+    assert [(a["submission"].pk, a["text"]) for a in item.attempts] == [(answered.pk, "b-nl")]
+    services.submission_review(teacher=teacher, submission=answered, score="", comment="Goed zo")
+    answered.refresh_from_db()
+    assert answered.review_comment == "Goed zo"
