@@ -19,7 +19,7 @@ from learningpaths.core.exceptions import ApplicationError
 from learningpaths.learning.models import REVIEW_COMMENT_MAX
 from learningpaths.paths import selectors as content
 
-from . import selectors_access, selectors_dashboard, selectors_exports, services
+from . import selectors_access, selectors_dashboard, selectors_exports, selectors_home, services
 from .forms import AssignmentForm, ClassroomForm, GroupForm, JoinForm, TeacherAddForm
 
 MAX_BODY = 32 * 1024
@@ -44,14 +44,15 @@ def _home(request, *, status=200, create_form=None, join_form=None):
             },
             status=status,
         )
-    assignments = selectors_dashboard.student_assignments(user=user)
+    home = selectors_home.student_home(user=user)
     return render(
         request,
         "classroom/student_home.html",
         {
             "memberships": selectors_access.student_memberships(user=user),
-            "assignments": assignments,
-            "reviews": selectors_dashboard.student_reviews(user=user, assignments=assignments),
+            "home": home,
+            "assignments": home.assignments,
+            "reviews": home.reviews,
             "form": join_form or JoinForm(),
         },
         status=status,

@@ -235,3 +235,45 @@ def path_route(*, user, path: LearningPath, nodes: list[NodeView], as_student: b
         user_ids=[user.pk], path=path, nodes=nodes, rules=rules, seen=None if seen is None else {user.pk: seen}
     )[user.pk]
     return route_of(nodes=nodes, rules=rules, facts=facts)
+
+
+# -- one user, many paths (the student's home, the catalogue's cards) --------------------------------
+
+
+def facts_for_paths(*, user_id: int, paths: list[tuple[LearningPath, list[NodeView], dict[str, StepRule]]]) -> dict:
+    """One user's facts on many paths at once (path pk -> ``Facts``): one query per table for all
+    the paths together, none for a table no path needs (``facts_for`` is many users, one path)."""
+    out = {path.pk: Facts() for path, _nodes, _rules in paths}
+    by_path = {(path.hruid, path.language): path.pk for path, nodes, _rules in paths if nodes}
+    if not by_path:
+        return out
+    asked: dict[tuple[str, str], list[int]] = {}  # (object hruid, language) -> the paths that need its answers
+    runs: dict[tuple[str, str], list[int]] = {}
+    for path, nodes, rules in paths:
+        for n in nodes:
+            rule = rules.get(n.obj.hruid, StepRule())
+            if rule.questions or _conditional(n):
+                asked.setdefault((n.obj.hruid, n.obj.language), []).append(path.pk)
+            if rule.run:
+                runs.setdefault((n.obj.hruid, n.obj.language), []).append(path.pk)
+    for path_hruid, path_language, hruid in StepDone.objects.filter(
+        user_id=user_id, path_hruid__in={h for h, _l in by_path}
+    ).values_list("path_hruid", "path_language", "object_hruid"):
+        pk = by_path.get((path_hruid, path_language))
+        if pk is not None:
+            out[pk].seen.add(hruid)
+    if asked:
+        for row in (
+            Submission.objects.filter(user_id=user_id, object_hruid__in={h for h, _l in asked})
+            .order_by("-created_at", "-pk")
+            .values_list("object_hruid", "object_language", "question_id", "answer", "correct", "score", "created_at")
+        ):
+            for pk in asked.get((row[0], row[1]), ()):
+                out[pk].answers.setdefault((row[0], row[1]), []).append(row[2:])
+    if runs:
+        for hruid, language in CellsRun.objects.filter(
+            user_id=user_id, object_hruid__in={h for h, _l in runs}
+        ).values_list("object_hruid", "object_language"):
+            for pk in runs.get((hruid, language), ()):
+                out[pk].ran.add((hruid, language))
+    return out

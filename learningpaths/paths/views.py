@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from . import card_progress, selectors
 from .selectors_catalogue import catalogue as catalogue_select
 from .services import asset_storage_path
 from .views_memo import anonymous_page
@@ -36,7 +36,10 @@ def _catalogue(request, extra: dict):
         "max_time": _int_or_none(request.GET.get("time")),
     }
     result = catalogue_select(user=request.user, **params)
-    return render(request, "paths/catalogue.html", {"catalogue": result, **params, **extra})
+    # Only for a signed-in user (anonymous pages are memoised whole): one read for all the cards.
+    progress = card_progress.progress_for(user=request.user, paths=[c.path for c in result.cards])
+    entries = [(c, progress.get(c.path.pk)) for c in result.cards]
+    return render(request, "paths/catalogue.html", {"catalogue": result, "entries": entries, **params, **extra})
 
 
 @require_GET

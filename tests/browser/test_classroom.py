@@ -62,7 +62,7 @@ def quiz_content(db, settings, tmp_path):
 def switch_user(browser, live_server, username, password):
     browser.delete_all_cookies()
     sign_in(browser, live_server, username, password)
-    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.LINK_TEXT, "Classes")))
+    WebDriverWait(browser, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "a.nav-home")))
 
 
 def post_json(browser, url, body: str):
@@ -104,7 +104,7 @@ def test_class_assignment_answer_dashboard(browser, live_server, people, quiz_co
 
     # The student joins with the code (typed in lower case, with a dash) and answers.
     switch_user(browser, live_server, "fox-42", "pw-student-123")
-    browser.find_element(By.LINK_TEXT, "Classes").click()
+    browser.find_element(By.LINK_TEXT, "My learning").click()
     browser.find_element(By.ID, "id_code").send_keys(f"{code[:3].lower()}-{code[3:]}")
     browser.find_element(By.CSS_SELECTOR, "form[action='/classes/join/'] button[type=submit]").click()
     main = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".assignment")))
