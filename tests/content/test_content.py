@@ -27,7 +27,7 @@ LANGUAGES = {"en": "english", "nl": "nederlands"}
 PATH = "deep_learning"
 WRONG = "$[?(@.correct == false)]"
 SKOS = "http://ilearn.ilabt.imec.be/vocab/"
-CELL_SECONDS = 2.5  # per cell in CPython; Pyodide is a few times slower and CI allows about 5 s
+CELL_SECONDS = 2.5  # CPU seconds per cell in CPython (tests/content/cells.py); Pyodide is a few times slower
 # (check, remedial, the first page a student sees after the part) and a wrong and a right answer
 CHECKS = [
     ("dl_check_neurons", "check1", "dl_fix_neurons", "dl_descent", "1.5", "2.5"),
