@@ -261,3 +261,19 @@ def test_a_teacher_sees_every_detour(client, teacher, site):
     client.force_login(teacher)
     nav = sidebar(client.get("/paths/route/en/intro/").content.decode())
     assert '<li class="extra" >' in nav and " hidden>" not in nav
+
+
+def test_one_students_prepared_read_gives_what_the_orm_gives(student, teacher, site, django_assert_num_queries):
+    # One student (the path player) reads through core.prepared, several (a dashboard) through the
+    # ORM: the same rows, types and order either way (bools, decoded JSON, aware datetimes).
+    answer(student, "quiz", "q1", [0])
+    answer(student, "quiz", "q1", [1])
+    answer(student, "essay", "e1", "Because\u2028of {json}")
+    nodes = content.path_nodes(path=site, user=student)
+    rules = completion.path_rules(path=site, nodes=nodes, user=student)
+    with django_assert_num_queries(3):  # steps seen, the answers (prepared), the cells run (the lab)
+        alone = completion.facts_for(user_ids=[student.pk], path=site, nodes=nodes, rules=rules)[student.pk]
+    together = completion.facts_for(user_ids=[student.pk, teacher.pk], path=site, nodes=nodes, rules=rules)
+    assert alone.answers == together[student.pk].answers and alone.answers
+    latest = alone.answers[("quiz", "en")][0]
+    assert latest[1] == [1] and latest[2] is True and latest[4].tzinfo is not None
