@@ -30,7 +30,7 @@ def test_started_paths_show_their_progress_and_continue(client, student, two_pat
     answer_right(client)
     shown = cards(client.get("/").content.decode())
     quiz = shown["Quiz path"]
-    assert 'class="card-progress"' in quiz and "67 % done" in quiz and 'aria-valuenow="67"' in quiz
+    assert 'class="card-progress"' in quiz and "67% done" in quiz and 'aria-valuenow="67"' in quiz
     assert re.search(r'href="/paths/quizpath/en/quiz/">Continue', quiz)
     assert "card-progress" not in shown["Second path"]
 
