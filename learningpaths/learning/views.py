@@ -53,7 +53,9 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
         current = by_hruid[node]
     else:
         raise Http404("No such step in this learning path.")
-    progress = progress_visit(user=request.user, path=path, obj=current.obj, progress=progress)
+    if request.headers.get("X-LP-Prefetch") != "1":
+        # The offline button fetches every step ahead (static/site/offline.js): not a visit.
+        progress = progress_visit(user=request.user, path=path, obj=current.obj, progress=progress)
     # Done steps and the student's own route (completion.py); one read of their answers at most.
     route = completion.path_route(user=request.user, path=path, nodes=nodes, as_student=as_student, seen=progress.done)
     answerer = answerer_get(request)
