@@ -11,8 +11,9 @@
   var script = document.currentScript;
   var workerURL = script && script.dataset.sw;
   if (!workerURL || !("serviceWorker" in navigator) || !window.isSecureContext) return;
-  var t = window.gettext || function (s) { return s; };
-  var fmt = window.interpolate || function (s, args) { return s.replace(/%\((\w+)\)s/g, function (m, k) { return args[k]; }); };
+  var gettext = typeof window.gettext === "function" ? window.gettext : function (msgid) { return msgid; };
+  var interpolate = typeof window.interpolate === "function" ? window.interpolate
+    : function (fmt, args) { return fmt.replace(/%\((\w+)\)s/g, function (m, k) { return args[k]; }); };
   var number = function (n) { return n.toLocaleString(document.documentElement.lang || undefined); };
   var nextId = 1;
 
@@ -76,8 +77,8 @@
 
     function ready() {
       box.classList.add("is-ready");
-      status.textContent = t("Ready offline ✓");
-      button.textContent = t("Update the offline copy");
+      status.textContent = gettext("Ready offline ✓");
+      button.textContent = gettext("Update the offline copy");
     }
 
     // Ready from an earlier visit when every page of the path is still in the cache.
@@ -94,7 +95,7 @@
       box.classList.remove("is-ready");
       bar.hidden = false;
       bar.value = 0;
-      status.textContent = t("Getting the list of files…");
+      status.textContent = gettext("Getting the list of files…");
       fetch(manifestURL, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
         .then(function (manifest) {
@@ -114,7 +115,7 @@
           });
         })
         .catch(function () {
-          status.textContent = t("Not everything could be saved. Try again when the connection is better.");
+          status.textContent = gettext("Not everything could be saved. Try again when the connection is better.");
         })
         .then(function () {
           button.disabled = false;
@@ -124,7 +125,7 @@
   }
 
   function interpolateCount(done, total) {
-    return fmt(t("Saving %(done)s of %(total)s files…"), { done: number(done), total: number(total) }, true);
+    return interpolate(gettext("Saving %(done)s of %(total)s files…"), { done: number(done), total: number(total) }, true);
   }
 
   navigator.serviceWorker.register(workerURL, { scope: "/" }).then(function () {
