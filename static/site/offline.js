@@ -29,7 +29,7 @@
 
   // Ask the worker to store ``urls`` (``prefetch``: pages fetched without counting as a visit);
   // ``onStored(url, ok)`` per URL; resolves to {ok, failed}.
-  function store(urls, prefetch, onStored) {
+  function store(urls, prefetch, onStored, runtime) {
     return controller().then(function (worker) {
       var id = nextId++;
       return new Promise(function (resolve) {
@@ -43,7 +43,7 @@
           }
         }
         navigator.serviceWorker.addEventListener("message", listen);
-        worker.postMessage({ type: "store", id: id, urls: urls, prefetch: prefetch || [] });
+        worker.postMessage({ type: "store", id: id, urls: urls, prefetch: prefetch || [], runtime: !!runtime });
       });
     });
   }
@@ -55,15 +55,10 @@
     performance.getEntriesByType("resource").forEach(function (entry) {
       if (entry.name.indexOf(location.origin + "/") === 0) urls.push(entry.name);
     });
-    var config = document.getElementById("lp-runtime-config");
-    if (config && document.querySelector(".lp-cell, .lp-widget")) {
-      try {
-        var runtime = JSON.parse(config.textContent);
-        [runtime.workerURL, runtime.engineURL, runtime.stdLibURL, runtime.numpyPycURL, runtime.enginePycURL]
-          .forEach(function (u) { if (u) urls.push(new URL(u, location.href).href); });
-      } catch (e) { /* no runtime configuration: nothing more to store */ }
-    }
-    return store(urls, [location.href]);
+    // A page with Python: the whole runtime (Pyodide, NumPy, the engine; the worker loads most
+    // of it, and a worker's requests are not in this page's performance entries).
+    var runtime = !!document.getElementById("lp-runtime-config");
+    return store(urls, [location.href], null, runtime);
   }
 
   // --- The path player's button ---
@@ -88,7 +83,7 @@
         Promise.all(saved.pages.map(function (u) { return caches.match(new URL(u, location.href).href); }))
           .then(function (hits) { if (hits.length && hits.every(Boolean)) ready(); });
       }
-    } catch (e) { /* storage refused (private mode): the button still works */ }
+    } catch { /* storage refused (private mode): the button still works */ }
 
     button.addEventListener("click", function () {
       button.disabled = true;
@@ -110,7 +105,7 @@
             status.textContent = interpolateCount(done, urls.length);
           }).then(function (result) {
             if (result.failed) throw new Error("failed " + result.failed);
-            try { localStorage.setItem(remembered, JSON.stringify({ version: manifest.version, pages: pages })); } catch (e) { /* see above */ }
+            try { localStorage.setItem(remembered, JSON.stringify({ version: manifest.version, pages: pages })); } catch { /* see above */ }
             ready();
           });
         })
@@ -128,9 +123,12 @@
     return interpolate(gettext("Saving %(done)s of %(total)s files…"), { done: number(done), total: number(total) }, true);
   }
 
-  navigator.serviceWorker.register(workerURL, { scope: "/" }).then(function () {
-    return storeThisPage();
-  }).catch(function () { /* no worker (blocked, or the browser refused): the site works online as before */ });
+  // window.lpOffline.stored: resolves when this page's files are stored (the browser tests wait on it).
+  window.lpOffline = {
+    stored: navigator.serviceWorker.register(workerURL, { scope: "/" }).then(function () {
+      return storeThisPage();
+    }).catch(function () { return null; /* no worker (blocked, or refused): the site works online as before */ }),
+  };
 
   function start() {
     var box = document.querySelector("[data-lp-offline]");

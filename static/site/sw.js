@@ -167,7 +167,7 @@ self.addEventListener("fetch", (event) => {
   else if (strategy === "network-first") event.respondWith(networkFirst(event, request));
 });
 
-// offline.js: {type: "store", urls, prefetch, id} -> {type: "stored", id, url, ok} per URL, then
+// offline.js: {type: "store", urls, prefetch, runtime, id} (runtime: LP_SW.runtime too) -> {type: "stored", id, url, ok} per URL, then
 // {type: "done", id, ok: count, failed: count}.
 self.addEventListener("message", (event) => {
   const data = event.data || {};
@@ -179,11 +179,11 @@ self.addEventListener("message", (event) => {
     let failed = 0;
     // Four at a time: a 21-step path with its runtime is about 40 requests.
     const queue = data.urls.slice();
+    if (data.runtime) queue.push(...CONFIG.runtime.map((u) => new URL(u, self.location.href).href));
     async function next() {
       while (queue.length) {
         const url = queue.shift();
-        let stored = false;
-        try { stored = await store(url, pages.has(url)); } catch { stored = false; }
+        const stored = await store(url, pages.has(url)).catch(() => false);
         if (stored) ok += 1; else failed += 1;
         reply({ type: "stored", url, ok: stored });
       }
