@@ -151,3 +151,63 @@ def test_the_button_gets_every_step_of_a_path_ready_offline(browser, server, set
     WebDriverWait(browser, 20).until(lambda b: "Ready offline ✓" in status.text)
     browser.save_screenshot("/tmp/v17-offline-ready.png")
     assert requested_hosts(browser) <= {"localhost"}
+
+
+def cache_names(browser) -> list[str]:
+    browser.set_script_timeout(20)
+    return browser.execute_async_script(
+        "const done = arguments[arguments.length - 1]; caches.keys().then(done, () => done(null));"
+    )
+
+
+def cached_urls(browser, name: str) -> list[str]:
+    browser.set_script_timeout(20)
+    return browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "caches.open(arguments[0]).then((c) => c.keys()).then((ks) => done(ks.map((r) => r.url)), () => done(null));",
+        name,
+    )
+
+
+def test_a_new_build_replaces_the_worker_and_signing_out_forgets_the_pages(browser, server, settings, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    from learningpaths.paths.services import content_sync
+    from tests.browser.conftest import sign_in
+
+    settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
+    one = compiled_object("one", title="One", html="<p>First build</p>")
+    content_sync(result=compile_result([one], [compiled_path("upd", [one])]))
+    get_user_model().objects.create_user("pupil", password="pw-pupil-123", role="student")
+
+    browser.get(server.url + "/paths/upd/en/one/")
+    wait_stored(browser)
+    old = cache_names(browser)
+    old_pages = next(n for n in old if n.startswith("lp-pages-"))
+    assert server.url + "/paths/upd/en/one/" in cached_urls(browser, old_pages)
+
+    # A new content build: the next visit checks /sw.js (no-cache), installs the new worker, whose
+    # activate removes the old page cache; the runtime files' cache stays (same static build).
+    two = compiled_object("one", title="One", html="<p>Second build</p>", version=2)
+    content_sync(result=compile_result([two], [compiled_path("upd", [two])]))
+    browser.get(server.url + "/paths/upd/en/one/")
+    assert "Second build" in browser.find_element(By.CSS_SELECTOR, "article").text
+    WebDriverWait(browser, 30, poll_frequency=0.3).until(lambda b: old_pages not in cache_names(b))
+    new = cache_names(browser)
+    assert any(n.startswith("lp-pages-") for n in new)
+    assert [n for n in new if n.startswith("lp-files-")] == [n for n in old if n.startswith("lp-files-")]
+
+    # Signing in and out empties the page cache: on a shared computer, the next pupil offline
+    # never sees the previous one's pages (their name is in them).
+    sign_in(browser, server, "pupil", "pw-pupil-123")
+    browser.get(server.url + "/paths/upd/en/one/")
+    wait_stored(browser)
+    pages = next(n for n in cache_names(browser) if n.startswith("lp-pages-"))
+    assert server.url + "/paths/upd/en/one/" in cached_urls(browser, pages)
+    browser.find_element(
+        By.CSS_SELECTOR, "form[action='/accounts/sign-out/'] button, .site-header form button.linklike"
+    ).click()
+    WebDriverWait(browser, 20).until(lambda b: not b.find_elements(By.CSS_SELECTOR, ".who"))
+    WebDriverWait(browser, 20, poll_frequency=0.3).until(
+        lambda b: server.url + "/paths/upd/en/one/" not in (cached_urls(b, pages) or [])
+    )
