@@ -48,6 +48,28 @@
     });
   }
 
+  // Storing waits until the page has loaded and, where it boots Python, until Python is ready
+  // (or failed, or a minute passed): on a first visit the worker's copies would otherwise compete
+  // with the boot for the network.
+  function quiet() {
+    var loaded = document.readyState === "complete" ? Promise.resolve()
+      : new Promise(function (resolve) { window.addEventListener("load", resolve, { once: true }); });
+    if (!document.querySelector('script[src*="/runtime/boot."]')) return loaded;
+    return loaded.then(function () {
+      return new Promise(function (resolve) {
+        setTimeout(resolve, 60000);
+        function watch(lp) {
+          var runtime = lp && lp.runtime;
+          if (!runtime || runtime.readyAt || runtime.state === "error") return resolve();
+          runtime.addEventListener("ready", function () { resolve(); });
+          runtime.addEventListener("status", function (event) { if (event.detail.state === "error") resolve(); });
+        }
+        if (window.lpRuntime) watch(window.lpRuntime);
+        else document.addEventListener("lp:runtime", function (event) { watch(event.detail); }, { once: true });
+      });
+    });
+  }
+
   // This page and what it loaded (the first visit happened before the worker was in control;
   // later visits cost the worker a look-up each, nothing more).
   function storeThisPage() {
@@ -57,7 +79,7 @@
     });
     // A page with Python: the whole runtime (Pyodide, NumPy, the engine; the worker loads most
     // of it, and a worker's requests are not in this page's performance entries).
-    var runtime = !!document.getElementById("lp-runtime-config");
+    var runtime = !!document.querySelector('script[src*="/runtime/boot."]');
     return store(urls, [location.href], null, runtime);
   }
 
@@ -125,9 +147,7 @@
 
   // window.lpOffline.stored: resolves when this page's files are stored (the browser tests wait on it).
   window.lpOffline = {
-    stored: navigator.serviceWorker.register(workerURL, { scope: "/" }).then(function () {
-      return storeThisPage();
-    }).catch(function () { return null; /* no worker (blocked, or refused): the site works online as before */ }),
+    stored: navigator.serviceWorker.register(workerURL, { scope: "/" }).then(quiet).then(storeThisPage).catch(function () { return null; /* no worker (blocked, or refused): the site works online as before */ }),
   };
 
   function start() {
