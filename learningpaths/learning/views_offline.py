@@ -3,7 +3,7 @@ the page the worker shows for a page it has not stored."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -18,7 +18,14 @@ def service_worker(request):
     """``/sw.js``: served from the root so that its scope is the whole site (a worker controls
     only the URLs under its own folder). ``no-cache``: the browser checks it at every navigation,
     which is how a new build reaches it."""
-    response = HttpResponse(offline.worker_source(), content_type="text/javascript; charset=utf-8")
+    # The version covers everything in the script (its source, the runtime's files, the build),
+    # so the browser's check at each navigation is usually a 304.
+    etag = f'"{offline.worker_version()}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(offline.worker_source(), content_type="text/javascript; charset=utf-8")
+    response["ETag"] = etag
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response

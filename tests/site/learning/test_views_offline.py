@@ -57,6 +57,9 @@ def test_service_worker_is_served_at_the_root_without_caching(client):
     assert response["Service-Worker-Allowed"] == "/"
     assert 'addEventListener("fetch"' in response.content.decode()
     assert client.post("/sw.js").status_code == 405
+    again = client.get("/sw.js", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304 and again["Cache-Control"] == "no-cache"
+    assert response["ETag"] == f'"{worker_config(client)["version"]}"'
 
 
 def test_worker_config_names_only_this_site_and_never_caches_per_user_routes(client):
