@@ -169,3 +169,18 @@ def test_every_page_registers_the_worker_and_the_player_has_the_button(client, s
     assert 'data-lp-offline="/paths/deep/en/offline.json"' in page
     assert "Get this path ready for offline use" in page
     assert 'data-sw="/sw.js"' in client.get("/").content.decode()
+
+
+def test_teacher_pages_are_private_so_no_cache_keeps_them(client, sample_site, teacher, student):
+    client.force_login(teacher)
+    teacher_view = client.get("/paths/deep/en/guide/")
+    assert teacher_view["Cache-Control"] == "private"  # sw.js stores nothing private
+    assert "data-lp-offline" not in teacher_view.content.decode()
+    assert client.get("/objects/guide/en/1/")["Cache-Control"] == "private"
+    as_student = client.get("/paths/deep/en/intro/?as=student")
+    assert "private" not in as_student.get("Cache-Control", "")
+    assert 'data-lp-offline="/paths/deep/en/offline.json?as=student"' in as_student.content.decode()
+    client.force_login(student)
+    page = client.get("/paths/deep/en/intro/")
+    assert "private" not in page.get("Cache-Control", "")
+    assert "private" not in client.get("/objects/intro/en/1/").get("Cache-Control", "")
