@@ -117,14 +117,20 @@ def runtime_files() -> list[str]:
     urls.append(config["stdLibURL"] or index + "python_stdlib.zip")
     urls += [config[k] for k in ("numpyPycURL", "engineURL", "enginePycURL") if config[k]]
     modules = layout.SITE_STATIC_DIR / "js" / "runtime"
-    urls += [static(p.relative_to(layout.SITE_STATIC_DIR).as_posix()) for p in sorted(modules.rglob("*.js"))]
+    for module in sorted(modules.rglob("*.js")):
+        name = module.relative_to(layout.SITE_STATIC_DIR).as_posix()
+        # The page links the hashed name; a module's relative imports ask for the plain one.
+        urls += [static(name), settings.STATIC_URL + name]
     return list(dict.fromkeys(urls))
 
 
 def vendor_files() -> list[str]:
-    """KaTeX and highlight.js as content.js loads them, with every KaTeX font its CSS may ask for."""
+    """KaTeX and highlight.js as content.js loads them (``static('vendor/')`` + the plain name, as
+    runtime/includes/runtime.html tells it), with every KaTeX font its CSS may ask for."""
     fonts = sorted(p.name for p in (assets.KATEX_DIR / "fonts").glob("*.woff2")) if assets.KATEX_DIR.is_dir() else []
-    return [static(name) for name in (*VENDOR_FILES, *(f"vendor/katex/fonts/{f}" for f in fonts))]
+    vendor = static("vendor/")
+    names = (*VENDOR_FILES, *(f"vendor/katex/fonts/{f}" for f in fonts))
+    return [vendor + name.removeprefix("vendor/") for name in names]
 
 
 def worker_config() -> dict:

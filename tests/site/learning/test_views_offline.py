@@ -118,6 +118,10 @@ def test_manifest_lists_what_a_student_may_see(client, offline_site, student):
     assert not any("guide" in url for url in manifest["pages"] + manifest["files"])
     assert set(offline.runtime_files()) <= set(manifest["files"])  # a step has a Python cell
     assert "/static/site/offline.js" in manifest["files"]
+    # KaTeX as content.js asks for it (data-vendor + the plain name), with its fonts.
+    assert "/static/vendor/katex/katex.min.css" in manifest["files"]
+    if assets.KATEX_DIR.is_dir():
+        assert any(url.startswith("/static/vendor/katex/fonts/") for url in manifest["files"])
     assert manifest["version"] == worker_config(client)["version"]
 
 
