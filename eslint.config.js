@@ -28,6 +28,11 @@ export default [
     languageOptions: { sourceType: "script", globals: { ...globals.browser } },
   },
   {
+    // The service worker (served at /sw.js with self.LP_SW in front, see learning/views_offline.py).
+    files: ["static/site/sw.js"],
+    languageOptions: { sourceType: "script", globals: { ...globals.serviceworker } },
+  },
+  {
     files: ["static/js/runtime/worker.js"],
     languageOptions: { sourceType: "script", globals: { ...globals.worker } },
   },

@@ -53,7 +53,9 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
         current = by_hruid[node]
     else:
         raise Http404("No such step in this learning path.")
-    progress = progress_visit(user=request.user, path=path, obj=current.obj, progress=progress)
+    if request.headers.get("X-LP-Prefetch") != "1":
+        # The offline button fetches every step ahead (static/site/offline.js): not a visit.
+        progress = progress_visit(user=request.user, path=path, obj=current.obj, progress=progress)
     # Done steps and the student's own route (completion.py); one read of their answers at most.
     route = completion.path_route(user=request.user, path=path, nodes=nodes, as_student=as_student, seen=progress.done)
     answerer = answerer_get(request)
@@ -121,7 +123,12 @@ def _path_detail(request, hruid: str, language: str, node: str | None, extra: di
     # Everything else on the page follows from the step and where the path goes from it.
     way_on = step.node.obj.hruid if step.node else step.needs_answer
     came_from = step.prev.obj.hruid if step.prev else None
-    return student_page(request, ("path", path.pk, current.obj.pk, way_on, came_from), render_page, values)
+    response = student_page(request, ("path", path.pk, current.obj.pk, way_on, came_from), render_page, values)
+    if teacher_view:
+        # Teacher-only text: never kept by a shared cache, nor by the service worker (static/site/sw.js)
+        # on a computer a student may use next.
+        response["Cache-Control"] = "private"
+    return response
 
 
 def _sidebar(nodes, extra: frozenset[str]) -> list[tuple]:

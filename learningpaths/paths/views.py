@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from . import card_progress, selectors
+from .querysets import can_see_teacher_content
 from .selectors_catalogue import catalogue as catalogue_select
 from .services import asset_storage_path
 from .views_memo import anonymous_page
@@ -56,7 +57,7 @@ def path_image(request, hruid: str, language: str):
 def object_detail(request, hruid: str, language: str, version: int | None = None):
     obj = selectors.object_get(user=request.user, hruid=hruid, language=language, version=version)
     html = selectors.object_html(obj=obj, user=request.user)
-    return render(
+    response = render(
         request,
         "paths/object_detail.html",
         {
@@ -65,6 +66,9 @@ def object_detail(request, hruid: str, language: str, version: int | None = None
             "variants": selectors.object_variants(obj=obj, user=request.user),
         },
     )
+    if can_see_teacher_content(request.user):
+        response["Cache-Control"] = "private"  # teacher-only text: as in learning.views.path_detail
+    return response
 
 
 @require_GET

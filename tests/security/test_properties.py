@@ -46,6 +46,7 @@ def json_post_routes():
         if getattr(view, "json_route", False) and name not in (
             "demos:status",
             "learning:answers_mine",
+            "learning:path_offline_manifest",
         ):  # GET-only JSON routes
             yield name
 
