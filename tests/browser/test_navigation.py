@@ -65,7 +65,9 @@ def cells_path(settings, tmp_path):
     ]
     forever = compiled_object("forever", title="Forever", html="<h2>Forever</h2>" + cell(1, FOREVER))
     probe = compiled_object("probe", title="Probe", html="<h2>Probe</h2>" + cell(1, PROBE))
-    objects = [intro, train, quiz, forever, probe]
+    # The author asks to keep the variables of the step before (front matter `runtime: keep`).
+    keep = compiled_object("keep", title="Keep", html="<h2>Keep</h2>" + cell(1, PROBE), runtime="keep")
+    objects = [intro, train, quiz, forever, probe, keep]
     content_sync(result=compile_result(objects, [compiled_path("nav", objects, title="Navigation")]))
 
 
@@ -198,3 +200,17 @@ def test_a_step_reached_in_place_passes_the_audit(browser, live_server, cells_pa
     report = a11y.audit(browser, phone=False)
     assert browser.execute_script("return window.__visit") == 1
     assert not any(report.values()), a11y.failures({"train (in place)": report})
+
+
+def test_runtime_keep_keeps_the_previous_steps_variables(browser, live_server, cells_path):
+    browser.get(live_server.url + "/paths/nav/en/train/")
+    wait_js(browser, "return window.lpRuntime && window.lpRuntime.cells.length === 1", 30)
+    browser.execute_script("window.__visit = 1;")
+    assert run_first_cell(browser)["result"]["ok"]
+    browser.execute_script(
+        "window.__worker = window.lpRuntime.runtime.worker; window.lpNavigate('/paths/nav/en/keep/');"
+    )
+    on_step(browser, "keep")
+    kept = run_first_cell(browser)
+    assert kept["result"]["ok"], kept["result"].get("error")
+    assert "kept True" in kept["output"] and kept["same"] and kept["visit"]
