@@ -202,7 +202,7 @@ def test_a_step_reached_in_place_passes_the_audit(browser, live_server, cells_pa
     assert not any(report.values()), a11y.failures({"train (in place)": report})
 
 
-def test_runtime_keep_keeps_the_previous_steps_variables(browser, live_server, cells_path):
+def test_runtime_keep_keeps_the_previous_steps_variables_and_others_start_fresh(browser, live_server, cells_path):
     browser.get(live_server.url + "/paths/nav/en/train/")
     wait_js(browser, "return window.lpRuntime && window.lpRuntime.cells.length === 1", 30)
     browser.execute_script("window.__visit = 1;")
@@ -214,3 +214,9 @@ def test_runtime_keep_keeps_the_previous_steps_variables(browser, live_server, c
     kept = run_first_cell(browser)
     assert kept["result"]["ok"], kept["result"].get("error")
     assert "kept True" in kept["output"] and kept["same"] and kept["visit"]
+    # Without `runtime: keep` the next step starts fresh (`kept` is still in the worker until then).
+    browser.execute_script("window.lpNavigate('/paths/nav/en/probe/');")
+    on_step(browser, "probe")
+    fresh = run_first_cell(browser)
+    assert fresh["result"]["ok"], fresh["result"].get("error")
+    assert "fresh True" in fresh["output"] and fresh["same"] and fresh["visit"]
