@@ -48,6 +48,21 @@
     if (config && !mine) document.head.appendChild(document.importNode(config, true));
   }
 
+  /** Whether two runtime configurations (JSON script elements, or null) are of the same build:
+   * equal but for bootEarly (true on steps with cells, false on steps with only widgets). */
+  function sameRuntime(theirs, mine) {
+    if (!theirs || !mine) return true;
+    try {
+      const a = JSON.parse(theirs.textContent);
+      const b = JSON.parse(mine.textContent);
+      delete a.bootEarly;
+      delete b.bootEarly;
+      return JSON.stringify(a) === JSON.stringify(b);
+    } catch {
+      return false;
+    }
+  }
+
   /** A runtime module the new step needs and this document has not loaded yet (its URL), or null. */
   function runtimeToLoad(doc) {
     const script = doc.querySelector('script[type="module"][src*="/runtime/index.js"]');
@@ -112,9 +127,9 @@
     }
     if (controller.signal.aborted) return;
     // Another build's runtime (a new engine wheel): this page's worker does not fit that step.
-    const config = doc.getElementById("lp-runtime-config");
-    const mine = document.getElementById("lp-runtime-config");
-    if (config && mine && config.textContent !== mine.textContent) return fullLoad(finalUrl.href);
+    if (!sameRuntime(doc.getElementById("lp-runtime-config"), document.getElementById("lp-runtime-config"))) {
+      return fullLoad(finalUrl.href);
+    }
     const moduleUrl = runtimeToLoad(doc);
     adoptHead(doc);
     const root = swap(doc);

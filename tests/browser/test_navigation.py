@@ -67,7 +67,10 @@ def cells_path(settings, tmp_path):
     probe = compiled_object("probe", title="Probe", html="<h2>Probe</h2>" + cell(1, PROBE))
     # The author asks to keep the variables of the step before (front matter `runtime: keep`).
     keep = compiled_object("keep", title="Keep", html="<h2>Keep</h2>" + cell(1, PROBE), runtime="keep")
-    objects = [intro, train, quiz, forever, probe, keep]
+    # A widget that needs no Python: the runtime module without a worker.
+    neuron = '<div class="lp-widget" data-widget="neuron" data-params=\'{"inputs": [1, 1]}\' role="group"></div>'
+    widget = compiled_object("widget", title="Widget", html="<h2>A neuron</h2>" + neuron)
+    objects = [intro, train, quiz, forever, probe, keep, widget]
     content_sync(result=compile_result(objects, [compiled_path("nav", objects, title="Navigation")]))
 
 
@@ -203,9 +206,12 @@ def test_a_step_reached_in_place_passes_the_audit(browser, live_server, cells_pa
 
 
 def test_runtime_keep_keeps_the_previous_steps_variables_and_others_start_fresh(browser, live_server, cells_path):
-    browser.get(live_server.url + "/paths/nav/en/train/")
-    wait_js(browser, "return window.lpRuntime && window.lpRuntime.cells.length === 1", 30)
-    browser.execute_script("window.__visit = 1;")
+    browser.get(live_server.url + "/paths/nav/en/widget/")
+    wait_js(browser, "return window.lpRuntime && window.lpRuntime.widgets.length === 1", 30)
+    assert browser.execute_script("return window.lpRuntime.boots") == 0  # no Python for this widget
+    browser.execute_script("window.__visit = 1; window.lpNavigate('/paths/nav/en/train/');")
+    on_step(browser, "train")
+    wait_js(browser, "return window.lpRuntime.cells.length === 1", 30)
     assert run_first_cell(browser)["result"]["ok"]
     browser.execute_script(
         "window.__worker = window.lpRuntime.runtime.worker; window.lpNavigate('/paths/nav/en/keep/');"
