@@ -33,8 +33,11 @@
     return url.origin === location.origin && url.pathname.startsWith(prefix) && url.pathname !== prefix;
   }
 
+  let replacing = false; // back/forward: a full load replaces the entry instead of adding one
+
   function fullLoad(url) {
-    location.assign(url);
+    if (replacing) location.replace(url);
+    else location.assign(url);
   }
 
   /** Bring the new document's stylesheets and runtime configuration that this one lacks. */
@@ -106,6 +109,7 @@
     const url = new URL(href, location.href);
     if (pending) pending.abort();
     const controller = (pending = new AbortController());
+    replacing = !push;
     player.setAttribute("aria-busy", "true");
     let doc;
     let finalUrl;

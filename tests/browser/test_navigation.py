@@ -192,6 +192,10 @@ def test_leaving_a_running_step_stops_it(browser, live_server, cells_path):
     probe = run_first_cell(browser)
     assert probe["result"]["ok"], probe["result"].get("error")
     assert probe["boots"] == 2 and probe["visit"]  # the run was stopped (a new worker), not a new page
+    # A step that does not answer with a page: a full load shows what the server says.
+    browser.execute_script("window.lpNavigate('/paths/nav/en/gone/');")
+    WebDriverWait(browser, 30).until(lambda b: b.execute_script("return window.__visit === undefined"))
+    assert browser.current_url.endswith("/paths/nav/en/gone/")
 
 
 def test_a_step_reached_in_place_passes_the_audit(browser, live_server, cells_path):
