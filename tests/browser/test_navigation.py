@@ -32,12 +32,12 @@ def cell(n: int, code: str) -> str:
     )
 
 
-TRAIN = """import engine
+TRAIN = """import engine, lp
 x, y = engine.data.make_moons(64, noise=0.1, seed=1)
 model = engine.Sequential([engine.Dense(8, activation="tanh"), engine.Dense(2)], input_shape=(2,), seed=1)
 model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.5)
 kept = 41
-round(model.fit(x, y, epochs=3, mode="batch")["loss"][-1], 3)"""
+round(model.fit(x, y, epochs=3, mode="batch", callbacks=[lp.callback()])["loss"][-1], 3)"""
 FOREVER = """import time
 while True:
     time.sleep(0.01)"""
@@ -95,7 +95,7 @@ def run_first_cell(browser) -> dict:
     return browser.execute_script(
         "const c = window.lpRuntime.cells[0];"
         "return {result: c.lastResult, wall: performance.now() - window.__t0,"
-        " output: c.output.textContent, boots: window.lpRuntime.boots,"
+        " output: c.output.textContent, boots: window.lpRuntime.boots, points: c.history.length,"
         " same: window.__worker === window.lpRuntime.runtime.worker, visit: window.__visit === 1};"
     )
 
@@ -176,6 +176,7 @@ def test_steps_swap_in_place_and_keep_one_worker(browser, live_server, cells_pat
     again = run_first_cell(browser)
     assert again["result"]["ok"] and again["same"] and again["visit"] and again["boots"] == 2
     assert again["result"]["result"] == first["result"]["result"]
+    assert first["points"] == again["points"] == 3  # progress still streams to the step shown
     assert again["wall"] < first["wall"]  # no boot this time
     browser.forward()
     on_step(browser, "quiz")
