@@ -231,3 +231,25 @@ def test_runtime_keep_keeps_the_previous_steps_variables_and_others_start_fresh(
     fresh = run_first_cell(browser)
     assert fresh["result"]["ok"], fresh["result"].get("error")
     assert "fresh True" in fresh["output"] and fresh["same"] and fresh["visit"]
+
+
+def test_a_signed_in_students_list_of_steps_follows_in_place(browser, live_server, cells_path, student, settings):
+    from tests.browser.conftest import sign_in
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    student.set_password("pw-student-123")
+    student.save()
+    sign_in(browser, live_server, "stud", "pw-student-123")
+    browser.get(live_server.url + "/paths/nav/en/intro/")
+    done = "return [...document.querySelectorAll('.path-nav li.done > a')].map((a) => a.textContent)"
+    progress = "return +document.querySelector('.path-nav .progress').getAttribute('aria-valuenow')"
+    assert browser.execute_script(done) == ["Intro"]  # seen: done at once (no question)
+    before = browser.execute_script(progress)
+    browser.execute_script("window.__visit = 1;")
+    click_next(browser)
+    on_step(browser, "train")
+    # The student's own page, swapped in: the step now seen is done and the progress moved.
+    assert browser.execute_script(done) == ["Intro", "Train"]
+    assert browser.execute_script(progress) > before
+    assert browser.find_element(By.CSS_SELECTOR, ".who").text == "stud"
+    assert browser.execute_script("return window.__visit") == 1
