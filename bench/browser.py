@@ -1,7 +1,7 @@
 """In-page Python, measured in headless Chromium: start-up time and the lesson MLP's step time
 against TensorFlow.js (wasm backend) in the same browser, in the same run.
 
-    .venv/bin/python bench/browser.py [--cold 3] [--warm 3] [--steps 200] [--no-tfjs]
+    .venv/bin/python bench/browser.py [--cold 3] [--warm 3] [--steps 200] [--no-tfjs] [--nav 5] [--only-nav]
 
 1. Start-up: time from navigation to the first finished training step of a lesson cell (the first
    lp.progress point arriving in the page), on the real lesson page served by gunicorn.
@@ -10,6 +10,10 @@ against TensorFlow.js (wasm backend) in the same browser, in the same run.
 2. Step time: the lesson MLP (2-64-64-2, 1,000 points, full batch, SGD, softmax cross-entropy)
    in the page with the engine, and the same model in TensorFlow.js 4.22 (wasm backend, served
    locally from npm packages cached in ~/.cache/learningpaths/bench). Goal: engine <= 0.7x TF.js.
+3. Next step (issue 17): a path of two steps with a cell each; navigation -> the next step's cell
+   done with its output, moving in place with the pager (the worker of the step before lives on)
+   against a full load of the same step, interleaved in the same browser, medians, with the load
+   average. Goal: <= 300 ms in place.
 
 Figures are printed, never asserted (timings depend on the machine).
 """
@@ -63,6 +67,11 @@ round((time.perf_counter() - t0) / {steps} * 1000, 3)"""
 )
 
 
+# A lesson step's first cell: the engine and NumPy in use, and one line of output.
+NAV_CELL = """import engine, numpy as np
+print("ready", engine.Dense(4).__class__.__name__, np.zeros(3).shape)"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -90,7 +99,11 @@ from django.conf import settings
 from learningpaths.paths.services import content_sync
 from tests.conftest import compiled_object, compile_result
 html = {json.dumps(cell_html(1, FIRST_STEP_CELL) + cell_html(2, STEP_TIME_CELL.format(steps=steps)))}
-content_sync(result=compile_result([compiled_object("bench-mlp", title="Bench", html=html)]))
+from tests.conftest import compiled_path
+first = compiled_object("bench-nav-a", title="Step A", html={json.dumps(cell_html(1, NAV_CELL))})
+second = compiled_object("bench-nav-b", title="Step B", html={json.dumps(cell_html(1, NAV_CELL))})
+objects = [compiled_object("bench-mlp", title="Bench", html=html), first, second]
+content_sync(result=compile_result(objects, [compiled_path("bench-nav", [first, second])]))
 """
     subprocess.run(
         [sys.executable, "-c", script],
@@ -237,12 +250,71 @@ def tfjs_step_ms(driver, cache: Path, steps: int) -> dict:
         shutil.rmtree(site, ignore_errors=True)
 
 
+RUN_FIRST_CELL_JS = """
+const done = arguments[0];
+const wait = () => {
+  const r = window.lpRuntime;
+  if (!r || !r.cells.length) return setTimeout(wait, 2);
+  r.cells[0].run().then((res) => done({ok: res.ok, error: res.error, at: performance.now(), boots: r.boots}));
+};
+wait();
+"""
+
+# Click "next" and run the new step's cell as soon as it is mounted (lp:navigated -> lp:runtime).
+NEXT_STEP_JS = """
+const done = arguments[0];
+const mounted = window.lpRuntime.mounts;
+const t0 = performance.now();
+document.querySelector('.pager a[rel="next"]').click();
+const wait = () => {
+  const r = window.lpRuntime;
+  if (r.mounts === mounted || !r.cells.length) return setTimeout(wait, 2);
+  r.cells[0].run().then((res) => done({ok: res.ok, error: res.error, ms: performance.now() - t0, boots: r.boots,
+                                       output: r.cells[0].output.textContent}));
+};
+wait();
+"""
+
+
+def measure_next_step(port: int, runs: int) -> tuple[list[float], list[float]]:
+    """(in place, full load) ms from navigation to the next step's cell output, interleaved."""
+    base = f"http://127.0.0.1:{port}/paths/bench-nav/en/"
+    profile = tempfile.mkdtemp(prefix="lp-bench-chrome-")
+    driver = new_browser(profile)
+    in_place, full = [], []
+    try:
+        driver.get(base + "bench-nav-b/")  # fill the HTTP cache once: both sides measure warm
+        driver.execute_async_script(RUN_FIRST_CELL_JS)
+        for i in range(runs):
+            driver.get(base + "bench-nav-b/")
+            out = driver.execute_async_script(RUN_FIRST_CELL_JS)
+            if not out["ok"]:
+                raise SystemExit(f"the step's cell failed:\n{out['error']}")
+            full.append(out["at"])
+            driver.get(base + "bench-nav-a/")
+            driver.execute_async_script(RUN_FIRST_CELL_JS)  # the visit's worker is up
+            out = driver.execute_async_script(NEXT_STEP_JS)
+            if not out["ok"] or out["boots"] != 1 or "ready" not in out["output"]:
+                raise SystemExit(f"the next step did not run in the same worker: {out}")
+            in_place.append(out["ms"])
+            load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+            print(
+                f"next step {i + 1}: in place {out['ms']:.0f} ms, full load {full[-1]:.0f} ms (load {load})", flush=True
+            )
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+    return in_place, full
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cold", type=int, default=3, help="cold starts (fresh profiles)")
     parser.add_argument("--warm", type=int, default=3, help="warm starts (same profile)")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--no-tfjs", action="store_true")
+    parser.add_argument("--nav", type=int, default=5, help="next-step runs (in place and full load)")
+    parser.add_argument("--only-nav", action="store_true", help="measure only the next step")
     args = parser.parse_args()
     if assets.missing_pyodide_files():
         raise SystemExit("Pyodide is not vendored: run `make assets` first.")
@@ -267,8 +339,11 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}/objects/bench-mlp/en/1/"
     profiles = []
     cold, warm, boots = [], [], []
+    engine_ms, tf, nav = None, None, None
     try:
-        for i in range(args.cold):
+        if args.nav:
+            nav = measure_next_step(port, args.nav)
+        for i in range(0 if args.only_nav else args.cold):
             profile = tempfile.mkdtemp(prefix="lp-bench-chrome-")
             profiles.append(profile)
             driver = new_browser(profile)
@@ -306,6 +381,15 @@ def main() -> None:
             shutil.rmtree(p, ignore_errors=True)
 
     print()
+    if nav:
+        load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+        print(
+            f"next step of a path, navigation -> cell output (median of {len(nav[0])}): in place "
+            f"{statistics.median(nav[0]):.0f} ms (goal <= 300 ms), full load {statistics.median(nav[1]):.0f} ms, "
+            f"ratio {statistics.median(nav[0]) / statistics.median(nav[1]):.2f}x; load average {load}"
+        )
+    if args.only_nav:
+        return
     print(
         f"navigation -> first finished training step (median): cold {statistics.median(cold) / 1000:.2f} s "
         f"(goal <= 5 s), warm {statistics.median(warm) / 1000:.2f} s (goal <= 2.5 s)"

@@ -25,6 +25,7 @@ LICENCE_MAX = 500  # LearningObject.licence
 CONTENT_LOCATION_MAX = 2000  # LearningObject.content_location
 ASPECT_RATIO_MAX = 20  # LearningObject.aspect_ratio
 COMPLETION_MAX = 10  # LearningObject.completion
+RUNTIME_MAX = 5  # LearningObject.runtime
 SOURCE_PATH_MAX = 1000  # LearningObject.source_path, LearningPath.source_path
 HASH_MAX = 64  # content_hash and ObjectAsset.sha256: sha256 hex digests
 ASSET_PATH_MAX = 1000  # ObjectAsset.path

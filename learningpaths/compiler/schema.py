@@ -228,6 +228,24 @@ def _completion(value: Any, ctx: FieldCtx) -> str:
     return text
 
 
+RUNTIMES = ("fresh", "keep")
+
+
+def _runtime(value: Any, ctx: FieldCtx) -> str:
+    """What a step's Python cells start with when the path player arrives from another step (the
+    worker lives on for the whole visit, issue 17): ``fresh`` (the default: an empty namespace, as
+    after a reload) or ``keep`` (the previous step's variables, for a project over several pages)."""
+    text = c.required_text(value, ctx)
+    if text not in RUNTIMES:
+        ctx.error(
+            Code.FIELD_VALUE,
+            f"'runtime' must be one of {', '.join(RUNTIMES)}, got {describe(value)}",
+            hint=did_you_mean(text, RUNTIMES) or "use runtime: keep to keep the previous step's variables",
+        )
+        raise Invalid
+    return text
+
+
 OBJECT_FIELDS = (
     Field("hruid", _hruid, required=True, example="hruid: org-dwengo-my-object"),
     Field("version", _version, required=True, example="version: 1"),
@@ -249,6 +267,7 @@ OBJECT_FIELDS = (
     Field("teacher_exclusive", c.boolean, default=False),
     Field("aspect_ratio", _aspect_ratio, default="iframe-1-1"),
     Field("completion", _completion, default="seen"),
+    Field("runtime", _runtime, default="fresh"),
     Field("uuid", c.within(limits.UUID_MAX, c.text)),
 )
 FIELD_NAMES = tuple(f.name for f in OBJECT_FIELDS)

@@ -39,6 +39,8 @@ class LearningObject(models.Model):
     aspect_ratio = models.CharField(max_length=limits.ASPECT_RATIO_MAX, default="iframe-1-1")
     # When the step counts as done: "seen" (opened, questions settled) or "run" (its cells ran too).
     completion = models.CharField(max_length=limits.COMPLETION_MAX, default="seen")
+    # What the step's cells start with after an in-page move: "fresh" (an empty namespace) or "keep".
+    runtime = models.CharField(max_length=limits.RUNTIME_MAX, default="fresh")
     return_value = models.JSONField(null=True, blank=True)
     metadata = models.JSONField(default=dict)  # everything the compiler normalised, for the API
     # Rendered HTML. ``html`` is safe for anyone; ``teacher_html`` only for teachers.

@@ -35,6 +35,7 @@ _METADATA_FIELDS = {
     "content_location": "",
     "aspect_ratio": "iframe-1-1",
     "completion": "seen",
+    "runtime": "fresh",
     "return_value": None,
     "uuid": "",
 }
@@ -104,6 +105,7 @@ def _object_fields(obj: CompiledObject) -> dict:
         values[name] = values[name] or ""
     values["aspect_ratio"] = values["aspect_ratio"] or "iframe-1-1"
     values["completion"] = values["completion"] or "seen"
+    values["runtime"] = values["runtime"] or "fresh"
     values["estimated_time"] = int(round(values["estimated_time"] or 0))
     if values["difficulty"] is not None:
         values["difficulty"] = int(round(values["difficulty"]))

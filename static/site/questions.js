@@ -12,11 +12,8 @@
   const interpolate = typeof window.interpolate === "function" ? window.interpolate
     : function (fmt, obj) { return fmt.replace(/%\(\w+\)s/g, function (m) { return String(obj[m.slice(2, -2)]); }); };
   const csrf = decodeURIComponent((document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "");
-  const patternHolder = document.querySelector("[data-lp-answers]");
-  const forms = Array.from(document.querySelectorAll("form.lp-question"));
-  if (!patternHolder || !forms.length) return;
-  const pattern = patternHolder.dataset.lpAnswers;  // .../HRUID/LANG/0/
   const player = document.querySelector(".player");
+  let pattern = null;  // .../HRUID/LANG/0/, from the [data-lp-answers] of the content shown
 
   function answersUrl(identity) {
     const parts = identity.split("/");  // hruid/language/version (hruids have no "/")
@@ -117,66 +114,79 @@
     box.replaceChildren(el("p", "lp-question-status", text));
   }
 
-  forms.forEach(function (form) {
-    const identity = objectOf(form);
-    const base = identity && answersUrl(identity);
-    if (!base) return;
-    // Enter on a radio or checkbox checks the answer, as it does in a text field.
-    form.addEventListener("keydown", function (event) {
-      const t = event.target;
-      if (event.key === "Enter" && t.matches && t.matches("input[type=radio], input[type=checkbox]")) {
-        event.preventDefault();
-        form.requestSubmit();
-      }
-    });
-    form.addEventListener("submit", async function (event) {
-      event.preventDefault();
-      const button = form.querySelector(".lp-question-submit");
-      if (button) button.setAttribute("aria-busy", "true");
-      const payload = {answer: collect(form)};
-      if (player) { payload.path = player.dataset.path; payload.path_language = player.dataset.language; }
-      try {
-        const response = await fetch(base + encodeURIComponent(form.dataset.questionId) + "/", {
-          method: "POST", credentials: "same-origin",
-          headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
-          body: JSON.stringify(payload),
-        });
-        const body = await response.json().catch(function () { return {}; });
-        if (response.ok) {
-          showResult(form, body);
-          form.dispatchEvent(new CustomEvent("lp:answered", {bubbles: true, detail: {body: body, form: form}}));
-        } else {
-          showMessage(form, body.detail || response.statusText);
-        }
-      } catch {
-        showMessage(form, form.dataset.offline || gettext("Could not reach the server. Check your connection and try again."));
-      } finally {
-        if (button) button.removeAttribute("aria-busy");
-      }
-    });
-  });
+  // Sets up the questions under ``root`` (the page, or a step swapped in by the player: `lp:navigated`);
+  // a form is set up once.
+  function init(root) {
+    const patternHolder = root.matches && root.matches("[data-lp-answers]") ? root : root.querySelector("[data-lp-answers]");
+    const forms = Array.from(root.querySelectorAll("form.lp-question")).filter(function (form) { return !form.dataset.lpReady; });
+    if (!patternHolder || !forms.length) return;
+    pattern = patternHolder.dataset.lpAnswers;
+    forms.forEach(function (form) { form.dataset.lpReady = "true"; });
 
-  // After a reload: each object's latest answers, filled in with what was said about them.
-  const byObject = new Map();
-  forms.forEach(function (form) {
-    const identity = objectOf(form);
-    if (!identity) return;
-    if (!byObject.has(identity)) byObject.set(identity, []);
-    byObject.get(identity).push(form);
-  });
-  byObject.forEach(async function (list, identity) {
-    const url = answersUrl(identity);
-    if (!url) return;
-    try {
-      const response = await fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}});
-      if (!response.ok) return;
-      const answers = (await response.json()).answers || {};
-      list.forEach(function (form) {
-        const saved = answers[form.dataset.questionId];
-        if (!saved || form.dataset.state) return;  // answered in the meantime: keep that
-        restoreAnswer(form, saved.answer);
-        showResult(form, saved);
+    forms.forEach(function (form) {
+      const identity = objectOf(form);
+      const base = identity && answersUrl(identity);
+      if (!base) return;
+      // Enter on a radio or checkbox checks the answer, as it does in a text field.
+      form.addEventListener("keydown", function (event) {
+        const t = event.target;
+        if (event.key === "Enter" && t.matches && t.matches("input[type=radio], input[type=checkbox]")) {
+          event.preventDefault();
+          form.requestSubmit();
+        }
       });
-    } catch { /* offline: the forms stay empty and still work */ }
-  });
+      form.addEventListener("submit", async function (event) {
+        event.preventDefault();
+        const button = form.querySelector(".lp-question-submit");
+        if (button) button.setAttribute("aria-busy", "true");
+        const payload = {answer: collect(form)};
+        if (player) { payload.path = player.dataset.path; payload.path_language = player.dataset.language; }
+        try {
+          const response = await fetch(base + encodeURIComponent(form.dataset.questionId) + "/", {
+            method: "POST", credentials: "same-origin",
+            headers: {"Content-Type": "application/json", "X-CSRFToken": csrf},
+            body: JSON.stringify(payload),
+          });
+          const body = await response.json().catch(function () { return {}; });
+          if (response.ok) {
+            showResult(form, body);
+            form.dispatchEvent(new CustomEvent("lp:answered", {bubbles: true, detail: {body: body, form: form}}));
+          } else {
+            showMessage(form, body.detail || response.statusText);
+          }
+        } catch {
+          showMessage(form, form.dataset.offline || gettext("Could not reach the server. Check your connection and try again."));
+        } finally {
+          if (button) button.removeAttribute("aria-busy");
+        }
+      });
+    });
+
+    // After a reload: each object's latest answers, filled in with what was said about them.
+    const byObject = new Map();
+    forms.forEach(function (form) {
+      const identity = objectOf(form);
+      if (!identity) return;
+      if (!byObject.has(identity)) byObject.set(identity, []);
+      byObject.get(identity).push(form);
+    });
+    byObject.forEach(async function (list, identity) {
+      const url = answersUrl(identity);
+      if (!url) return;
+      try {
+        const response = await fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}});
+        if (!response.ok) return;
+        const answers = (await response.json()).answers || {};
+        list.forEach(function (form) {
+          const saved = answers[form.dataset.questionId];
+          if (!saved || form.dataset.state) return;  // answered in the meantime: keep that
+          restoreAnswer(form, saved.answer);
+          showResult(form, saved);
+        });
+      } catch { /* offline: the forms stay empty and still work */ }
+    });
+  }
+
+  init(document);
+  document.addEventListener("lp:navigated", function (event) { if (event.detail && event.detail.root) init(event.detail.root); });
 })();

@@ -13,9 +13,18 @@
       delete table.dataset.lpScrolls;
     }
   }
-  const tables = document.querySelectorAll(".learning-object table");
-  if (!tables.length) return;
   // A table's box changes when the window does and when its content grows (math typeset later).
   const observer = new ResizeObserver((entries) => entries.forEach((entry) => mark(entry.target)));
-  tables.forEach((table) => observer.observe(table));
+  // The page's tables, and those of a step the path player swaps in (`lp:navigated`); once each.
+  function watch(root) {
+    const tables = root.matches && root.matches(".learning-object") ? root.querySelectorAll("table")
+      : root.querySelectorAll(".learning-object table");
+    tables.forEach((table) => {
+      if (table.dataset.lpWatched) return;
+      table.dataset.lpWatched = "";
+      observer.observe(table);
+    });
+  }
+  watch(document);
+  document.addEventListener("lp:navigated", (event) => event.detail && event.detail.root && watch(event.detail.root));
 })();

@@ -47,6 +47,7 @@ def test_minimal_object_gets_every_field_with_defaults():
         "teacher_exclusive": False,
         "aspect_ratio": "iframe-1-1",
         "completion": "seen",
+        "runtime": "fresh",
         "uuid": None,
     }
     again, _ = check(front("a", body="other"))
@@ -208,6 +209,18 @@ def test_missing_required_fields_are_reported_at_line_1_with_a_hint():
             "ran",
             "o/index.md:9:1: error: 'completion' must be one of seen, run, "
             "got the text 'ran' [lp.field_value]\n    hint: did you mean 'run'?",
+        ),
+        (
+            "runtime",
+            "kept",
+            "o/index.md:9:1: error: 'runtime' must be one of fresh, keep, "
+            "got the text 'kept' [lp.field_value]\n    hint: did you mean 'keep'?",
+        ),
+        (
+            "runtime",
+            "shared",
+            "o/index.md:9:1: error: 'runtime' must be one of fresh, keep, "
+            "got the text 'shared' [lp.field_value]\n    hint: use runtime: keep to keep the previous step's variables",
         ),
         (
             "skos_concepts",

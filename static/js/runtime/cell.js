@@ -28,7 +28,8 @@ export function codeOf(element) {
 }
 
 export class CellView {
-  constructor(element, runtime) {
+  /** ``signal`` (an AbortSignal) removes the cell's listener on the runtime when its step is left. */
+  constructor(element, runtime, { signal } = {}) {
     this.element = element;
     this.runtime = runtime;
     this.number = element.dataset.lpCell || "";
@@ -42,7 +43,7 @@ export class CellView {
     this.notebook = null; // the page's CellNotebook (notebook.js) sets itself here
     this.okGeneration = null; // the worker generation (runtime.generation) of the last run that succeeded
     this._build();
-    runtime.addEventListener("status", () => this._onRuntimeStatus());
+    runtime.addEventListener("status", () => this._onRuntimeStatus(), { signal });
   }
 
   _build() {

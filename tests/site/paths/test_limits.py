@@ -210,6 +210,7 @@ CASES = {
     "LearningObject.content_location": lambda: _obj("content_location", "x" * (limits.CONTENT_LOCATION_MAX + 1)),
     "LearningObject.aspect_ratio": lambda: _obj("aspect_ratio", "a" * (limits.ASPECT_RATIO_MAX + 1), "lp.field_value"),
     "LearningObject.completion": lambda: _obj("completion", "r" * (limits.COMPLETION_MAX + 1), "lp.field_value"),
+    "LearningObject.runtime": lambda: _obj("runtime", "k" * (limits.RUNTIME_MAX + 1), "lp.field_value"),
     "LearningObject.return_value": lambda: _obj(
         "return_value",
         {"callback_url": "https://x.org/", "callback_schema": {"type": "integer", "maximum": 2**64}},
