@@ -54,24 +54,35 @@
   function quiet() {
     var loaded = document.readyState === "complete" ? Promise.resolve()
       : new Promise(function (resolve) { window.addEventListener("load", resolve, { once: true }); });
-    if (!document.querySelector('script[src*="/runtime/boot."]')) return loaded;
-    return loaded.then(function () {
-      return new Promise(function (resolve) {
-        setTimeout(resolve, 60000);
-        function watch(lp) {
-          var runtime = lp && lp.runtime;
-          if (!runtime || runtime.readyAt || runtime.state === "error") return resolve();
-          runtime.addEventListener("ready", function () { resolve(); });
-          runtime.addEventListener("status", function (event) { if (event.detail.state === "error") resolve(); });
-        }
-        if (window.lpRuntime) watch(window.lpRuntime);
-        else document.addEventListener("lp:runtime", function (event) { watch(event.detail); }, { once: true });
-      });
+    if (!hasPython()) return loaded;
+    return loaded.then(pythonReady);
+  }
+
+  // Whether this document boots Python: from <head> (boot.js), or since a step with cells was
+  // swapped in place (the runtime module then starts it without a boot.js tag).
+  function hasPython() {
+    var lp = window.lpRuntime;
+    return !!document.querySelector('script[src*="/runtime/boot."]') || !!(lp && lp.runtime && lp.runtime.generation > 0);
+  }
+
+  function pythonReady() {
+    return new Promise(function (resolve) {
+      setTimeout(resolve, 60000);
+      function watch(lp) {
+        var runtime = lp && lp.runtime;
+        if (!runtime || runtime.readyAt || runtime.state === "error") return resolve();
+        runtime.addEventListener("ready", function () { resolve(); });
+        runtime.addEventListener("status", function (event) { if (event.detail.state === "error") resolve(); });
+      }
+      if (window.lpRuntime && window.lpRuntime.runtime) watch(window.lpRuntime);
+      else document.addEventListener("lp:runtime", function (event) { watch(event.detail); }, { once: true });
     });
   }
 
   // This page and what it loaded (the first visit happened before the worker was in control;
   // later visits cost the worker a look-up each, nothing more).
+  var runtimeStored = false; // asked the worker for the whole runtime during this visit
+
   function storeThisPage() {
     var urls = [location.href];
     performance.getEntriesByType("resource").forEach(function (entry) {
@@ -79,8 +90,8 @@
     });
     // A page with Python: the whole runtime (Pyodide, NumPy, the engine; the worker loads most
     // of it, and a worker's requests are not in this page's performance entries).
-    var runtime = !!document.querySelector('script[src*="/runtime/boot."]');
-    return store(urls, [location.href], null, runtime);
+    runtimeStored = hasPython();
+    return store(urls, [location.href], null, runtimeStored);
   }
 
   // --- The path player's button ---
@@ -168,6 +179,13 @@
     start();
     if (!url || !window.caches) return;
     var href = new URL(url, location.href).href;
+    var root = event.detail.root;
+    // The first step with cells of a visit that began without them: the runtime too, once ready.
+    if (!runtimeStored && root && root.querySelector && root.querySelector("div.lp-cell")) {
+      runtimeStored = true;
+      pythonReady().then(function () { store([href], [href], null, true); });
+      return;
+    }
     caches.match(href).then(function (hit) { if (!hit) store([href], [href]); });
   });
 })();
