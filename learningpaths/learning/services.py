@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -90,6 +91,10 @@ def submission_create(
             extra={"status": 429},
         )
     allowed = attempts_allowed(question.key)
+    if allowed is not None and answerer.user is not None:
+        # Two answers sent at once must not both count the same tries: lock the student's row until
+        # this one is stored (PostgreSQL; SQLite's IMMEDIATE transactions already queue the writers).
+        list(get_user_model().objects.select_for_update().filter(pk=answerer.user.pk).values_list("pk"))
     if allowed is not None and tries_count(obj=obj, question_id=question_id, answerer=answerer) >= allowed:
         raise ApplicationError(
             _("You have used all your tries for this question. Continue with the next step."),

@@ -143,3 +143,20 @@ def test_answers_mine_is_per_student_and_hides_teacher_questions(client, student
     assert client.get("/learn/answers/quiz/en/1/").json() == {"answers": {}}
     assert client.get("/learn/answers/nope/en/1/").status_code == 404
     assert client.post("/learn/answers/quiz/en/1/").status_code == 405
+
+
+def test_a_limited_question_locks_the_students_row_while_it_counts_tries(client, student, quiz_site):
+    # Two answers sent at the same moment would otherwise both count one try (PostgreSQL); SQLite's
+    # IMMEDIATE transactions queue them already, and it has no FOR UPDATE.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(student)
+    with CaptureQueriesContext(connection) as limited:
+        assert post(client, "capital", ["0"]).status_code == 201
+    with CaptureQueriesContext(connection) as unlimited:
+        assert post(client, "pi", "3").status_code == 201
+    locks = [q["sql"] for q in limited.captured_queries if "FOR UPDATE" in q["sql"]]
+    if connection.features.has_select_for_update:
+        assert len(locks) == 1 and str(student.pk) in locks[0]
+    assert not [q for q in unlimited.captured_queries if "FOR UPDATE" in q["sql"]]
