@@ -199,51 +199,33 @@ def _skos(value: Any, ctx: FieldCtx) -> list[str]:
     return urls
 
 
-def _aspect_ratio(value: Any, ctx: FieldCtx) -> str:
-    text = c.required_text(value, ctx)  # run_fields never checks a None value: that is a missing field
-    if text not in ASPECT_RATIOS:
-        ctx.error(
-            Code.FIELD_VALUE,
-            f"'aspect_ratio' must be one of {', '.join(ASPECT_RATIOS)}, got {describe(value)}",
-            hint=did_you_mean(text, ASPECT_RATIOS),
-        )
-        raise Invalid
-    return text
+def _one_of(name: str, choices: tuple[str, ...], fallback_hint: str = ""):
+    """A validator for a field whose value is one of ``choices``; ``fallback_hint`` when no choice is near."""
+
+    def check(value: Any, ctx: FieldCtx) -> str:
+        text = c.required_text(value, ctx)  # run_fields never checks a None value: that is a missing field
+        if text not in choices:
+            ctx.error(
+                Code.FIELD_VALUE,
+                f"'{name}' must be one of {', '.join(choices)}, got {describe(value)}",
+                hint=did_you_mean(text, choices) or fallback_hint,
+            )
+            raise Invalid
+        return text
+
+    return check
 
 
+# When a step counts as done: ``seen`` (the default: opened, and every question settled) or ``run``
+# (also every runnable cell ran without an error).
 COMPLETIONS = ("seen", "run")
-
-
-def _completion(value: Any, ctx: FieldCtx) -> str:
-    """When a step counts as done: ``seen`` (the default: opened, and every question settled) or
-    ``run`` (also every runnable cell ran without an error)."""
-    text = c.required_text(value, ctx)
-    if text not in COMPLETIONS:
-        ctx.error(
-            Code.FIELD_VALUE,
-            f"'completion' must be one of {', '.join(COMPLETIONS)}, got {describe(value)}",
-            hint=did_you_mean(text, COMPLETIONS),
-        )
-        raise Invalid
-    return text
-
-
+# What a step's Python cells start with when the path player arrives from another step (the worker
+# lives on for the whole visit, issue 17): ``fresh`` (the default: an empty namespace, as after a
+# reload) or ``keep`` (the previous step's variables, for a project over several pages).
 RUNTIMES = ("fresh", "keep")
-
-
-def _runtime(value: Any, ctx: FieldCtx) -> str:
-    """What a step's Python cells start with when the path player arrives from another step (the
-    worker lives on for the whole visit, issue 17): ``fresh`` (the default: an empty namespace, as
-    after a reload) or ``keep`` (the previous step's variables, for a project over several pages)."""
-    text = c.required_text(value, ctx)
-    if text not in RUNTIMES:
-        ctx.error(
-            Code.FIELD_VALUE,
-            f"'runtime' must be one of {', '.join(RUNTIMES)}, got {describe(value)}",
-            hint=did_you_mean(text, RUNTIMES) or "use runtime: keep to keep the previous step's variables",
-        )
-        raise Invalid
-    return text
+_aspect_ratio = _one_of("aspect_ratio", ASPECT_RATIOS)
+_completion = _one_of("completion", COMPLETIONS)
+_runtime = _one_of("runtime", RUNTIMES, "use runtime: keep to keep the previous step's variables")
 
 
 OBJECT_FIELDS = (
