@@ -140,3 +140,16 @@ def outcome(*, kind: str, key: Any, options: list, answer: Any, correct: bool | 
         "attempts_left": left,
         "settled": settled,
     }
+
+
+def outcome_of(question, submission, *, tries: int) -> dict:
+    """``outcome`` for a stored ``submission`` of ``question`` (a ``paths.Question``), its ``tries``-th."""
+    return outcome(
+        kind=question.kind,
+        key=question.key,
+        options=question.options,
+        answer=submission.answer,
+        correct=submission.correct,
+        score=submission.score,
+        tries=tries,
+    )

@@ -16,7 +16,7 @@ from learningpaths.paths.models import LearningObject, LearningPath
 from learningpaths.paths.selectors import NodeView
 
 from .answerers import Answerer
-from .feedback import outcome
+from .feedback import outcome_of
 from .models import PathProgress, StepDone, Submission
 
 log = logging.getLogger(__name__)
@@ -299,16 +299,7 @@ def answers_latest(*, user, obj: LearningObject, answerer: Answerer | None = Non
         tries[row.question_id] = tries.get(row.question_id, 0) + 1
     out = {}
     for qid, row in latest.items():
-        q = questions[qid]
-        said = outcome(
-            kind=q.kind,
-            key=q.key,
-            options=q.options,
-            answer=row.answer,
-            correct=row.correct,
-            score=row.score,
-            tries=tries[qid],
-        )
+        said = outcome_of(questions[qid], row, tries=tries[qid])
         out[qid] = {"answer": row.answer, "correct": row.correct, "score": row.score, "tries": tries[qid], **said}
         review = review_of(row)
         if review is not None:

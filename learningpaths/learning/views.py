@@ -20,7 +20,7 @@ from learningpaths.paths.views_memo import anonymous_page, student_page
 
 from . import completion, selectors
 from .answerers import SESSION_KEY, answerer_get, visitor_token
-from .feedback import outcome
+from .feedback import outcome_of
 from .services import cells_run_mark, progress_visit, submission_create, tries_count
 
 MAX_BODY = 32 * 1024
@@ -195,15 +195,7 @@ def answer(request, hruid: str, language: str, version: int, qid: str):
         return json_error(exc.extra.get("status", 400), exc.message, code=exc.extra.get("code"))
 
     question = selectors.question_get(user=request.user, obj=obj, qid=qid)
-    said = outcome(
-        kind=question.kind,
-        key=question.key,
-        options=question.options,
-        answer=submission.answer,
-        correct=submission.correct,
-        score=submission.score,
-        tries=tries_count(obj=obj, question_id=qid, answerer=answerer),
-    )
+    said = outcome_of(question, submission, tries=tries_count(obj=obj, question_id=qid, answerer=answerer))
     body = {"correct": submission.correct, "score": submission.score, **said}
 
     # Where the path goes now that this answer exists (conditional transitions).
