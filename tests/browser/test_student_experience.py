@@ -71,6 +71,8 @@ def test_resume_after_signing_in_again(browser, live_server, sample_site, studen
     progress = browser.find_element(By.CSS_SELECTOR, "[role=progressbar]").get_attribute("aria-valuenow")
     assert progress == "50"  # 1 of the 2 steps a student sees
     browser.find_element(By.CSS_SELECTOR, "header form button[type=submit]").click()  # sign out
+    # Wait until the sign-out has landed: a POST still in flight would end the next session.
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, "header a[href*='/sign-in/']")))
     browser.delete_all_cookies()
     sign_in(browser, live_server, "stud", "pw-student-123")
     browser.get(live_server.url + "/paths/deep/en/")
