@@ -31,8 +31,8 @@ class Skip:
 def loadable(result: CompileResult) -> tuple[CompileResult, list[Skip]]:
     """The error-free part of ``result`` and the list of every source left out, in path order."""
     first_error: dict[str, Diagnostic] = {}
-    for d in result.errors:  # diagnostics are sorted by place: the first one per file is its first line
-        first_error.setdefault(d.path, d)
+    for error in result.errors:  # diagnostics are sorted by place: the first one per file is its first line
+        first_error.setdefault(error.path, error)
     folders = _error_folders(first_error)
 
     skips: dict[str, Skip] = {}
