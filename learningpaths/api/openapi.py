@@ -350,8 +350,13 @@ SCHEMAS = {
     },
     "Transition": {
         "type": "object",
-        "required": ["default", "condition", "next"],
+        "required": ["_id", "default", "condition", "next"],
         "properties": {
+            "_id": {
+                "type": "string",
+                "description": "Unique in the answer and stable between builds: `<node _id>-><next object _id>` "
+                "(`#2`, `#3` ... for further transitions of one node to the same next node).",
+            },
             "default": BOOLEAN,
             "condition": {"type": "string", "description": "JSONPath; empty = unconditional."},
             "next": {
@@ -365,7 +370,12 @@ SCHEMAS = {
         "type": "object",
         "required": ["_id", "learningobject_hruid", "language", "version", "start_node", "transitions", *_NODE_FIELDS],
         "properties": {
-            "_id": {"type": "string", "description": "The learning object's `_id`."},
+            "_id": {
+                "type": "string",
+                "description": "Unique in the answer (several paths included) and stable between builds: "
+                "`<path _id>:<object _id>`, e.g. `deep/en:intro/en/3`. The object is named by "
+                "`learningobject_hruid`, `language` and `version`, as in Dwengo.",
+            },
             "learningobject_hruid": STRING,
             "language": STRING,
             "version": INTEGER,
@@ -554,7 +564,9 @@ parameter names and response fields), with these differences:
   created with `manage.py create_api_token USERNAME`). A student's token sees what students see. For
   everyone else a teacher-exclusive object is a 404, not a 403, so its existence does not leak.
 * CORS: answers to anonymous requests carry `Access-Control-Allow-Origin: *` (never with credentials).
-* `_id` is stable: `<hruid>/<language>/<version>` for objects, `<hruid>/<language>` for paths.
+* `_id` is stable between builds: `<hruid>/<language>/<version>` for objects, `<hruid>/<language>` for
+  paths, `<path _id>:<object _id>` for path nodes and `<node _id>-><next object _id>` for transitions (unique
+  in every answer; Dwengo's nodes reused the object's id).
 
 Not in Dwengo: the server demos under `/demos/` (ONNX Runtime models that lesson widgets call).
 """
