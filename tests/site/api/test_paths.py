@@ -156,7 +156,10 @@ def test_trailing_slash_is_accepted(client, api_site):
         ("all=vision", [("vision", "en")]),
         ("all=LEARNING", [("deep", "en")]),
         ("all=neural", [("deep", "en")]),  # keywords are searched
-        ("all=diep%20leren", [("deep", "nl")]),  # every word must occur
+        ("all=diep%20leren", [("deep", "nl")]),  # the whole value, as one text
+        ("all=leren%20diep", []),  # Dwengo's pattern: not word by word
+        ("all=p%20lear", [("deep", "en")]),  # ... and inside words ("deep learning")
+        ("all=a.b", []),  # literal text, never a client's regular expression
         ("language=nl", [("deep", "nl")]),
         ("all=deep&language=en", [("deep", "en")]),
         ("title=deep&language=nl", []),  # AND, not Dwengo's OR
