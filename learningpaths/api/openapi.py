@@ -576,7 +576,10 @@ parameter names and response fields), with these differences:
 * `getPathsFromIdList` without `language` returns every language.
 * Teacher-only content (teacher-exclusive objects and path nodes, teacher-only blocks in HTML) is served only
   to a signed-in teacher (session cookie) or with a teacher's API token (`Authorization: Token <key>`,
-  created with `manage.py create_api_token USERNAME`). A student's token sees what students see. For
+  created with `manage.py create_api_token USERNAME`). A student's token sees what students see. The same
+  header works on the file URLs the HTML links to (`/objects/<hruid>/<language>/<version>/assets/...`, a
+  path's `/paths/<hruid>/<language>/image`), so a teacher's client gets the images of teacher-only material;
+  there an unknown or revoked token is a 401 too. For
   everyone else a teacher-exclusive object is a 404, not a 403, so its existence does not leak.
 * CORS: answers to anonymous requests carry `Access-Control-Allow-Origin: *` (never with credentials).
 * `_id` is stable between builds: `<hruid>/<language>/<version>` for objects, `<hruid>/<language>` for

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from learningpaths.core.credentials import token_readable
+
 from . import card_progress, selectors
 from .querysets import can_see_teacher_content
 from .selectors_catalogue import catalogue as catalogue_select
@@ -43,6 +45,7 @@ def _catalogue(request, extra: dict):
     return render(request, "paths/catalogue.html", {"catalogue": result, "entries": entries, **params, **extra})
 
 
+@token_readable
 @require_safe
 def path_image(request, hruid: str, language: str):
     path = selectors.path_get(user=request.user, hruid=hruid, language=language)
@@ -71,6 +74,7 @@ def object_detail(request, hruid: str, language: str, version: int | None = None
     return response
 
 
+@token_readable
 @require_safe
 def object_asset(request, hruid: str, language: str, version: int, path: str):
     asset = selectors.asset_get(user=request.user, hruid=hruid, language=language, version=version, path=path)
