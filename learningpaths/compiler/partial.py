@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, replace
 
+from .diagnostics import sort_key
 from .result import CompiledPath, CompileResult, Diagnostic, ObjectKey
 
 
@@ -31,7 +32,8 @@ class Skip:
 def loadable(result: CompileResult) -> tuple[CompileResult, list[Skip]]:
     """The error-free part of ``result`` and the list of every source left out, in path order."""
     first_error: dict[str, Diagnostic] = {}
-    for error in result.errors:  # diagnostics are sorted by place: the first one per file is its first line
+    # In place order (--execute appends its diagnostics unsorted): the first per file is at its first line.
+    for error in sorted(result.errors, key=sort_key):
         first_error.setdefault(error.path, error)
     folders = _error_folders(first_error)
 
