@@ -224,6 +224,14 @@ def test_search_term_ranks_title_words_above_other_fields(client, api_site):
     assert ids(search(client, "searchTerm=the%20perceptron")) == ["perceptron/en/1", "perceptron/nl/1"]
 
 
+@pytest.mark.parametrize("who", ["anonymous", "student"])
+def test_any_word_search_never_finds_teacher_exclusive_objects(client, student, api_site, who):
+    if who == "student":
+        client.force_login(student)
+    found = ids(search(client, "searchTerm=guide%20neural%20teacher"))  # "guide" is the hidden object's
+    assert "guide/en/1" not in found and found == ["neuron/en/1", "perceptron/en/1"]
+
+
 def test_teacher_search_includes_teacher_exclusive_objects(client, teacher, api_site):
     client.force_login(teacher)
     assert ids(search(client, "teacher_exclusive=true")) == ["guide/en/1"]
