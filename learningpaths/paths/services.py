@@ -189,6 +189,11 @@ def _write_object(row: LearningObject | None, obj: CompiledObject) -> tuple[Lear
     return row, False
 
 
+def _first_line(exc: Exception) -> str:
+    """The database's message, one line (PostgreSQL adds DETAIL lines)."""
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
 def _refusable(partial: bool):
     """A savepoint around one row's writes when a refused row may be skipped, else nothing."""
     return transaction.atomic() if partial else contextlib.nullcontext()
@@ -228,7 +233,7 @@ def content_sync(*, result: CompileResult, partial: bool = False) -> SyncReport:
         except (IntegrityError, DataError) as exc:
             if not partial:
                 raise
-            report.refused.append((obj.source_path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+            report.refused.append((obj.source_path, _first_line(exc)))
             if row is not None:  # the old row no longer matches the build: it goes with the stale ones
                 existing[k] = row
             continue
@@ -278,7 +283,7 @@ def content_sync(*, result: CompileResult, partial: bool = False) -> SyncReport:
         except (IntegrityError, DataError) as exc:
             if not partial:
                 raise
-            report.refused.append((path.source_path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__))
+            report.refused.append((path.source_path, _first_line(exc)))
             if old is not None:  # as for objects: the old row no longer matches the build
                 existing_paths[(path.hruid, path.language)] = old
             continue
