@@ -199,6 +199,11 @@ def broken_tree(tmp_path, settings, monkeypatch):
     return write(tmp_path / "content", files)
 
 
+def _in_tree(path: str) -> str:
+    """A file's path inside the tree, however the command names it (from the tree's parent or absolute)."""
+    return path.split("content/", 1)[-1]
+
+
 def run(*args) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     try:
@@ -212,12 +217,12 @@ def test_allow_errors_loads_the_good_part_and_lists_every_bad_one(broken_tree, c
     code, out, err = run(broken_tree, "--allow-errors", "--format", "json")
     assert code == 1
     doc = json.loads(out)
-    listed = {(s["path"].removeprefix("content/"), s["code"]) for s in doc["not_loaded"]}
+    listed = {(_in_tree(s["path"]), s["code"]) for s in doc["not_loaded"]}
     severities: dict[tuple[str, str], set[str]] = {}
     for d in doc["diagnostics"]:
-        severities.setdefault((d["path"].removeprefix("content/"), d["code"]), set()).add(d["severity"])
-    served_objects = {o.source_path.removeprefix("content/") for o in LearningObject.objects.all()}
-    served_paths = {p.source_path.removeprefix("content/") for p in LearningPath.objects.all()}
+        severities.setdefault((_in_tree(d["path"]), d["code"]), set()).add(d["severity"])
+    served_objects = {_in_tree(o.source_path) for o in LearningObject.objects.all()}
+    served_paths = {_in_tree(p.source_path) for p in LearningPath.objects.all()}
     for c, (_, subject) in RECIPES.items():
         found = severities.get((subject, c.value))
         assert found, f"{c.value} was not reported at {subject}"
@@ -267,7 +272,7 @@ def test_a_row_the_database_refuses_is_rolled_back_alone(tmp_path, settings):
     refused = next(o for o in result.objects if o.key.hruid == "good_b")
     refused.metadata = {**refused.metadata, "title": None}
     report = content_sync(result=result, partial=True)
-    assert [p.removeprefix("content/") for p, _ in report.refused] == [
+    assert [_in_tree(p) for p, _ in report.refused] == [
         f"{OBJ}/good_b/index.md",
         "learning_paths/good_path.json",
     ]
