@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext, gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from learningpaths.core import ratelimit
 from learningpaths.core.exceptions import ApplicationError
@@ -19,7 +19,7 @@ from . import selectors, services
 from .forms import AccountDeleteForm, SignUpForm
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_up(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -102,7 +102,7 @@ class EmailPasswordResetView(PasswordResetView):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_data(request):
     data = selectors.user_data(user=request.user)
     # The sections export stored values safely (core.jsonvalues); "replace" is the last guard for any
@@ -115,7 +115,7 @@ def my_data(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def account_delete(request):
     form = AccountDeleteForm(request.POST or None)
     status = 200

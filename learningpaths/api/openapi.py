@@ -48,8 +48,13 @@ LOOKUP_PARAMS = [
 SEARCH_PARAMS = [
     _q(
         "searchTerm",
-        "Words that must all occur (case-insensitive substring) in the title, description, "
-        "a keyword or a SKOS concept.",
+        "Dwengo's MongoDB `$text` search over the title, description, keywords, educational goals and SKOS "
+        "concepts. The value is split into words at white space and punctuation (`computers-en-systemen` is "
+        "three words); an object matches when it holds **any** of the words as a whole word, case and "
+        'diacritics ignored, no stemming (`neur` does not find `neural`). A `"quoted phrase"` must occur '
+        "as text; a `-word` keeps out the objects that hold it; only `-words` find nothing. Ranked: more of "
+        "the words first, then more of them in the title, then hruid, language and newest version "
+        "(Dwengo did not order its matches).",
         STRING,
         "neural network",
     ),
@@ -64,8 +69,12 @@ SEARCH_PARAMS = [
         BOOLEAN,
     ),
     _q("available", "Exact available flag (`true`/`false`).", BOOLEAN),
-    _q("title", "Case-insensitive substring of the title.", STRING),
-    _q("description", "Case-insensitive substring of the description.", STRING),
+    _q(
+        "title",
+        "Case-insensitive text in the title. Dwengo ran the value as a regular expression; here it is literal text.",
+        STRING,
+    ),
+    _q("description", "Case-insensitive text in the description (literal, as `title`).", STRING),
     _q("target_ages", "JSON array of numbers: objects with at least one of these ages (`$in`).", JSON_ARRAY, "[12,14]"),
     _q("keywords", "JSON array of strings: objects with at least one of these keywords (`$in`).", JSON_ARRAY, '["AI"]'),
     _q(
@@ -82,7 +91,11 @@ SEARCH_PARAMS = [
 PATH_SEARCH_PARAMS = [
     _q(
         "all",
-        "Words that must all occur (case-insensitive) in the title, description, hruid or keywords.",
+        "Dwengo's pattern match `/.*<all>.*/i`: the **whole value**, as one piece of text (not word by word), "
+        "occurs case-insensitively in the title, the description, the hruid or the space-joined keywords, "
+        "also inside a word (`p lear` finds *Deep learning*). The value is matched as literal text: Dwengo "
+        "ran it as a JavaScript regular expression, we never run a client's pattern (one can take the "
+        "server minutes). Combined with the other filters by AND (Dwengo ignored them when `all` was given).",
         STRING,
         "neuron",
     ),
@@ -350,8 +363,13 @@ SCHEMAS = {
     },
     "Transition": {
         "type": "object",
-        "required": ["default", "condition", "next"],
+        "required": ["_id", "default", "condition", "next"],
         "properties": {
+            "_id": {
+                "type": "string",
+                "description": "Unique in the answer and stable between builds: `<node _id>-><next object _id>` "
+                "(`#2`, `#3` ... for further transitions of one node to the same next node).",
+            },
             "default": BOOLEAN,
             "condition": {"type": "string", "description": "JSONPath; empty = unconditional."},
             "next": {
@@ -365,7 +383,12 @@ SCHEMAS = {
         "type": "object",
         "required": ["_id", "learningobject_hruid", "language", "version", "start_node", "transitions", *_NODE_FIELDS],
         "properties": {
-            "_id": {"type": "string", "description": "The learning object's `_id`."},
+            "_id": {
+                "type": "string",
+                "description": "Unique in the answer (several paths included) and stable between builds: "
+                "`<path _id>:<object _id>`, e.g. `deep/en:intro/en/3`. The object is named by "
+                "`learningobject_hruid`, `language` and `version`, as in Dwengo.",
+            },
             "learningobject_hruid": STRING,
             "language": STRING,
             "version": INTEGER,
@@ -547,14 +570,21 @@ parameter names and response fields), with these differences:
   unknown ids, 401 for a bad token. Dwengo answered 200 with a text message. The demos and the site's own
   JSON endpoints answer errors in the same shape.
 * A lookup without a version returns the latest version.
-* Search filters are combined with AND.
+* Search filters are combined with AND. `searchTerm` (objects) matches any of its words, ranked; `all`
+  (paths) is Dwengo's case-insensitive pattern match of the whole value, as literal text; see each
+  parameter.
 * `getPathsFromIdList` without `language` returns every language.
 * Teacher-only content (teacher-exclusive objects and path nodes, teacher-only blocks in HTML) is served only
   to a signed-in teacher (session cookie) or with a teacher's API token (`Authorization: Token <key>`,
-  created with `manage.py create_api_token USERNAME`). A student's token sees what students see. For
+  created with `manage.py create_api_token USERNAME`). A student's token sees what students see. The same
+  header works on the file URLs the HTML links to (`/objects/<hruid>/<language>/<version>/assets/...`, a
+  path's `/paths/<hruid>/<language>/image`), so a teacher's client gets the images of teacher-only material;
+  there an unknown or revoked token is a 401 too. For
   everyone else a teacher-exclusive object is a 404, not a 403, so its existence does not leak.
 * CORS: answers to anonymous requests carry `Access-Control-Allow-Origin: *` (never with credentials).
-* `_id` is stable: `<hruid>/<language>/<version>` for objects, `<hruid>/<language>` for paths.
+* `_id` is stable between builds: `<hruid>/<language>/<version>` for objects, `<hruid>/<language>` for
+  paths, `<path _id>:<object _id>` for path nodes and `<node _id>-><next object _id>` for transitions (unique
+  in every answer; Dwengo's nodes reused the object's id).
 
 Not in Dwengo: the server demos under `/demos/` (ONNX Runtime models that lesson widgets call).
 """

@@ -14,6 +14,8 @@ from learningpaths.paths.models import LearningObject, LearningPath, PathNode
 from learningpaths.paths.querysets import can_see_teacher_content
 from learningpaths.paths.selectors_cache import memoised
 
+from .text_search import TextQuery, pattern_match
+
 # Columns the metadata documents do not need (large HTML and text).
 _HEAVY = ("html", "teacher_html", "text", "teacher_text", "metadata")
 
@@ -63,13 +65,11 @@ def _fold(value) -> str:
     return str(value).casefold()
 
 
-def _search_fields(obj: LearningObject) -> list[str]:
-    return [
-        _fold(obj.title),
-        _fold(obj.description),
-        *map(_fold, obj.keywords or []),
-        *map(_fold, obj.skos_concepts or []),
-    ]
+def _text_fields(obj: LearningObject) -> list[str]:
+    """The fields of Dwengo's text index but the title: description, keywords, educational goals
+    (their string items; MongoDB indexes no text inside sub-documents) and SKOS concepts."""
+    lists = (obj.keywords or [], obj.educational_goals or [], obj.skos_concepts or [])
+    return [obj.description or "", *(str(v) for values in lists for v in values if isinstance(v, str))]
 
 
 def _any_in(values, wanted: list) -> bool:
@@ -79,9 +79,11 @@ def _any_in(values, wanted: list) -> bool:
 def object_search(*, user, filters: ObjectFilters) -> list[LearningObject]:
     """``/api/learningObject/search``: every filter must hold (AND), over the objects the user may see.
 
-    ``searchTerm`` is split on white space; every word must occur (case-insensitively, as a substring)
-    in the title, description, a keyword or a SKOS concept. Array filters have ``$in`` semantics: an
-    object matches when it has at least one of the listed values. All versions are returned."""
+    ``searchTerm`` is Dwengo's ``$text`` search (``text_search``): an object matches when it holds ANY
+    of the words; the answer is ranked, more words matched first, then more of them in the title, then
+    by hruid, language and newest version (without ``searchTerm``: that last order). Array filters have
+    ``$in`` semantics: an object matches when it has at least one of the listed values. All versions
+    are returned."""
     qs = LearningObject.objects.visible_to(user).defer(*_HEAVY)
     for name, value in (filters.exact or {}).items():
         qs = qs.filter(**{name: value})
@@ -95,13 +97,14 @@ def object_search(*, user, filters: ObjectFilters) -> list[LearningObject]:
         qs = qs.filter(estimated_time__lte=filters.max_time)
     # Text and JSON-array tests run in Python: Unicode-correct case folding on every database, and
     # no matching against the JSON syntax of the stored arrays.
-    words = [_fold(w) for w in (filters.search_term or "").split()]
-    out = []
+    query = TextQuery.parse(filters.search_term) if filters.search_term else None
+    out, scores = [], {}
     for obj in qs.order_by("hruid", "language", "-version"):
-        if words:
-            fields = _search_fields(obj)
-            if not all(any(w in f for f in fields) for w in words):
+        if query is not None:
+            score = query.score(obj.title or "", _text_fields(obj))
+            if score is None:
                 continue
+            scores[obj.pk] = score
         if filters.title is not None and _fold(filters.title) not in _fold(obj.title):
             continue
         if filters.description is not None and _fold(filters.description) not in _fold(obj.description):
@@ -113,6 +116,8 @@ def object_search(*, user, filters: ObjectFilters) -> list[LearningObject]:
         if filters.skos_concepts is not None and not _any_in(obj.skos_concepts, filters.skos_concepts):
             continue
         out.append(obj)
+    if query is not None:  # a stable sort: equal scores keep the hruid order
+        out.sort(key=lambda o: (-scores[o.pk][0], -scores[o.pk][1]))
     return out
 
 
@@ -229,7 +234,8 @@ class PathFilters:
 def path_search(*, user, filters: PathFilters) -> list[PathView]:
     """``/api/learningPath/search``: all given filters must hold (AND; Dwengo OR-ed them).
 
-    ``all``: every word occurs (case-insensitively) in the title, description, hruid or keywords.
+    ``all``: Dwengo's pattern match (``text_search.pattern_match``): the whole value occurs
+    case-insensitively in the title, description, hruid or keywords.
     ``min_age``/``max_age``: the path's age range overlaps the asked range (a path without an age
     bound is open on that side). ``title``/``description``/``hruid``/``keywords``: case-insensitive
     substring. Results are ordered by title, then hruid and language."""
@@ -241,7 +247,6 @@ def path_search(*, user, filters: PathFilters) -> list[PathView]:
     if filters.max_age is not None:
         qs = qs.exclude(min_age__gt=filters.max_age)
     out = []
-    words = [_fold(w) for w in (filters.all or "").split()]
     for path in qs.order_by("title", "hruid", "language"):
         # Cheap column tests first; the node view (a few queries) only for paths still in the running.
         if filters.title is not None and _fold(filters.title) not in _fold(path.title):
@@ -253,12 +258,12 @@ def path_search(*, user, filters: PathFilters) -> list[PathView]:
         view = path_view(user=user, path=path)
         if not view.views:
             continue
-        keywords = _fold(" ".join(view.keywords))
-        if words:
-            fields = [_fold(path.title), _fold(path.description), _fold(path.hruid), keywords]
-            if not all(any(w in f for f in fields) for w in words):
-                continue
-        if filters.keywords is not None and _fold(filters.keywords) not in keywords:
+        keywords = " ".join(view.keywords)
+        if filters.all is not None and not pattern_match(
+            filters.all, [path.title, path.description, path.hruid, keywords]
+        ):
+            continue
+        if filters.keywords is not None and _fold(filters.keywords) not in _fold(keywords):
             continue
         out.append(view)
     return out

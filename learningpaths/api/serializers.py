@@ -4,12 +4,17 @@
 rebuilt from scratch, and Dwengo's Mongo ids changed on every sync):
   - learning object: ``"<hruid>/<language>/<version>"``, e.g. ``"intro/en/3"``;
   - learning path: ``"<hruid>/<language>"``, so ``/api/learningPath/<_id>`` is the path's URL;
-  - path node: the ``_id`` of its learning object (as in Dwengo, where a node carries the LO's id).
+  - path node: ``"<path _id>:<object _id>"``, e.g. ``"deep/en:intro/en/3"``: unique in any answer,
+    even one with many paths (an object is a node of one path at most once), where the object's own
+    id would repeat across paths (``learningobject_hruid``/``language``/``version`` name the object);
+  - transition: ``"<node _id>-><next object _id>"``, with ``#2``, ``#3`` ... for a second or third
+    transition of one node to the same next node.
 """
 
 from __future__ import annotations
 
 import base64
+from collections import Counter
 from datetime import datetime
 
 from learningpaths.paths.models import LearningObject, LearningPath
@@ -78,20 +83,15 @@ _NODE_OBJECT_FIELDS = (
 )
 
 
-def path_node(view, *, start: bool) -> dict:
-    """One node of ``/api/learningPath/<hruid>/<language>``: the node merged with its object's metadata.
-
-    ``view`` is a ``paths.selectors.NodeView`` (teacher nodes already spliced out for students)."""
-    obj = view.obj
-    meta = object_metadata(obj)
-    doc = {
-        "_id": meta["_id"],
-        "learningobject_hruid": obj.hruid,
-        "language": obj.language,
-        "version": obj.version,
-        "start_node": start,
-        "transitions": [
+def _transitions(node_id: str, view) -> list[dict]:
+    out, seen = [], Counter()
+    for target, default, condition in view.next:
+        target_id = object_id(target.object)
+        seen[target_id] += 1
+        suffix = f"#{seen[target_id]}" if seen[target_id] > 1 else ""
+        out.append(
             {
+                "_id": f"{node_id}->{target_id}{suffix}",
                 "default": bool(default),
                 "condition": condition or "",
                 "next": {
@@ -100,8 +100,24 @@ def path_node(view, *, start: bool) -> dict:
                     "language": target.object.language,
                 },
             }
-            for target, default, condition in view.next
-        ],
+        )
+    return out
+
+
+def path_node(view, *, path: LearningPath, start: bool) -> dict:
+    """One node of ``/api/learningPath/<hruid>/<language>``: the node merged with its object's metadata.
+
+    ``view`` is a ``paths.selectors.NodeView`` (teacher nodes already spliced out for students)."""
+    obj = view.obj
+    meta = object_metadata(obj)
+    node_id = f"{path_id(path)}:{meta['_id']}"
+    doc = {
+        "_id": node_id,
+        "learningobject_hruid": obj.hruid,
+        "language": obj.language,
+        "version": obj.version,
+        "start_node": start,
+        "transitions": _transitions(node_id, view),
     }
     doc.update({name: meta[name] for name in _NODE_OBJECT_FIELDS})
     return doc
@@ -119,7 +135,7 @@ def path_document(path: LearningPath, *, views, starts: set[int], keywords: list
         "image": base64.b64encode(bytes(path.image)).decode("ascii") if path.image else None,
         "num_nodes": len(views),
         "num_nodes_left": sum(1 for v in views if v.obj.hruid not in done),
-        "nodes": [path_node(v, start=v.node.pk in starts) for v in views],
+        "nodes": [path_node(v, path=path, start=v.node.pk in starts) for v in views],
         "keywords": " ".join(keywords),
         "target_ages": ages,
         "min_age": path.min_age,

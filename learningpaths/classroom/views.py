@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from learningpaths.compiler.callback_schema import MAX_VALUE_DEPTH, MAX_VALUE_NODES
 from learningpaths.core.bodies import BodyRefused, json_body
@@ -60,7 +60,7 @@ def _home(request, *, status=200, create_form=None, join_form=None):
 
 
 @login_required
-@require_GET
+@require_safe
 def home(request):
     return _home(request)
 
@@ -147,7 +147,7 @@ def _failed(request, classroom, exc: ApplicationError, **forms):
 
 
 @login_required
-@require_GET
+@require_safe
 def classroom_detail(request, class_id: int):
     classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     return _class_page(request, classroom)
@@ -181,7 +181,7 @@ def classroom_code(request, class_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def classroom_delete(request, class_id: int):
     classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     if request.method == "POST":
@@ -290,7 +290,7 @@ def group_create(request, class_id: int):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def group_edit(request, class_id: int, group_id: int):
     classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     group = selectors_access.group_for_teacher(classroom=classroom, group_id=group_id)
@@ -380,14 +380,14 @@ def _assignment_save(request, classroom, assignment=None):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assignment_create(request, class_id: int):
     classroom = selectors_access.classroom_for_teacher(user=request.user, class_id=class_id)
     return _assignment_save(request, classroom)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assignment_edit(request, class_id: int, assignment_id: int):
     assignment = selectors_access.assignment_for_teacher(
         user=request.user, class_id=class_id, assignment_id=assignment_id
@@ -407,7 +407,7 @@ def assignment_delete(request, class_id: int, assignment_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request, class_id: int, assignment_id: int):
     assignment = selectors_access.assignment_for_teacher(
         user=request.user, class_id=class_id, assignment_id=assignment_id
@@ -429,7 +429,7 @@ def dashboard(request, class_id: int, assignment_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard_csv(request, class_id: int, assignment_id: int):
     assignment = selectors_access.assignment_for_teacher(
         user=request.user, class_id=class_id, assignment_id=assignment_id
@@ -462,7 +462,7 @@ def _csv_response(request, filename: str, rows: list[list[str]]) -> HttpResponse
 
 
 @login_required
-@require_GET
+@require_safe
 def answers_csv(request, class_id: int, assignment_id: int):
     assignment = selectors_access.assignment_for_teacher(
         user=request.user, class_id=class_id, assignment_id=assignment_id
@@ -490,7 +490,7 @@ def _answers_page(request, assignment, user_id: int, *, status=200):
 
 
 @login_required
-@require_GET
+@require_safe
 def student_answers(request, class_id: int, assignment_id: int, user_id: int):
     assignment = selectors_access.assignment_for_teacher(
         user=request.user, class_id=class_id, assignment_id=assignment_id

@@ -49,7 +49,9 @@ def json_error(status: int, detail: str, *, code: str | None = None, **extra) ->
 
 def json_methods(*methods: str):
     """``require_http_methods`` for a JSON route: another method gets a 405 in the error shape
-    (with ``Allow``) instead of Django's empty 405."""
+    (with ``Allow``) instead of Django's empty 405. A GET route answers HEAD too (``require_safe``)."""
+    if "GET" in methods and "HEAD" not in methods:
+        methods = (*methods, "HEAD")
 
     def decorate(view):
         @functools.wraps(view)

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from learningpaths.core import ratelimit
 from learningpaths.core.bodies import BodyRefused, json_body
@@ -26,7 +26,7 @@ from .services import cells_run_mark, progress_visit, submission_create, tries_c
 MAX_BODY = 32 * 1024
 
 
-@require_GET
+@require_safe
 def path_detail(request, hruid: str, language: str, node: str | None = None):
     if not request.user.is_authenticated and visitor_token(request.session):
         # A visitor who has answered gets their own way on (a remedial step after a wrong answer),

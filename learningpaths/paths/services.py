@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import mimetypes
 import os
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 
 from learningpaths.compiler.result import CompiledObject, CompiledPath, CompileResult
 
@@ -53,6 +54,8 @@ class SyncReport:
     paths_deleted: int = 0
     assets_written: int = 0
     skipped: list[str] = field(default_factory=list)
+    # (source path, the database's message) of each row the database refused (``partial`` only)
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 def asset_storage_path(sha256: str) -> Path:
@@ -170,12 +173,42 @@ def _sync_path(row: LearningPath, path: CompiledPath, objects: dict) -> None:
     )
 
 
+def _write_object(row: LearningObject | None, obj: CompiledObject) -> tuple[LearningObject, bool]:
+    """Create or update the row of ``obj``; returns (row, created)."""
+    if row is None:
+        k = obj.key
+        row = LearningObject.objects.create(
+            hruid=k.hruid, language=k.language, version=k.version, **_object_fields(obj)
+        )
+        _replace_children(row, obj)
+        return row, True
+    for name, value in _object_fields(obj).items():
+        setattr(row, name, value)
+    row.save()
+    _replace_children(row, obj)
+    return row, False
+
+
+def _first_line(exc: Exception) -> str:
+    """The database's message, one line (PostgreSQL adds DETAIL lines)."""
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _refusable(partial: bool):
+    """A savepoint around one row's writes when a refused row may be skipped, else nothing."""
+    return transaction.atomic() if partial else contextlib.nullcontext()
+
+
 @transaction.atomic
-def content_sync(*, result: CompileResult) -> SyncReport:
+def content_sync(*, result: CompileResult, partial: bool = False) -> SyncReport:
     """Make the database hold exactly the compiled content, in one transaction.
 
     Rows whose content hash is unchanged are left alone, so a rebuild after a one-file edit
     touches one row. Objects and paths that are no longer in the build are deleted.
+
+    ``partial`` (``compilecontent --allow-errors``): a row the database still refuses (a constraint
+    the compiler did not foresee) is rolled back to its savepoint and listed in ``report.refused``,
+    with every path that has a node on it, instead of failing the whole load.
     """
     report = SyncReport(skipped=list(result.skipped))
     for obj in result.objects:
@@ -192,23 +225,31 @@ def content_sync(*, result: CompileResult) -> SyncReport:
         row = existing.pop(k, None)
         if row is not None and row.content_hash == obj.content_hash:
             report.unchanged += 1
-        elif row is not None:
-            for name, value in _object_fields(obj).items():
-                setattr(row, name, value)
-            row.save()
-            _replace_children(row, obj)
-            report.updated += 1
-        else:
-            row = LearningObject.objects.create(hruid=k[0], language=k[1], version=k[2], **_object_fields(obj))
-            _replace_children(row, obj)
+            rows[obj.key] = row
+            continue
+        try:
+            with _refusable(partial):
+                rows[obj.key], created = _write_object(row, obj)
+        except (IntegrityError, DataError) as exc:
+            if not partial:
+                raise
+            report.refused.append((obj.source_path, _first_line(exc)))
+            if row is not None:  # the old row no longer matches the build: it goes with the stale ones
+                existing[k] = row
+            continue
+        if created:
             report.created += 1
-        rows[obj.key] = row
+        else:
+            report.updated += 1
     if existing:
         report.deleted = len(existing)
         LearningObject.objects.filter(pk__in=[o.pk for o in existing.values()]).delete()
 
     existing_paths = {(p.hruid, p.language): p for p in LearningPath.objects.all()}
     for path in result.paths:
+        if any(node.key not in rows for node in path.nodes):  # a node's object was refused (partial only)
+            report.refused.append((path.source_path, "a node's learning object was refused by the database"))
+            continue
         fields = dict(
             title=path.title,
             description=path.description,
@@ -227,15 +268,29 @@ def content_sync(*, result: CompileResult) -> SyncReport:
         if row is not None and intact and row.content_hash == path.content_hash:
             report.paths_unchanged += 1
             continue
-        if row is None:
-            row = LearningPath.objects.create(hruid=path.hruid, language=path.language, **fields)
+        old = row
+        try:
+            with _refusable(partial):
+                if row is None:
+                    row = LearningPath.objects.create(hruid=path.hruid, language=path.language, **fields)
+                    created = True
+                else:
+                    for name, value in fields.items():
+                        setattr(row, name, value)
+                    row.save()
+                    created = False
+                _sync_path(row, path, rows)
+        except (IntegrityError, DataError) as exc:
+            if not partial:
+                raise
+            report.refused.append((path.source_path, _first_line(exc)))
+            if old is not None:  # as for objects: the old row no longer matches the build
+                existing_paths[(path.hruid, path.language)] = old
+            continue
+        if created:
             report.paths_created += 1
         else:
-            for name, value in fields.items():
-                setattr(row, name, value)
-            row.save()
             report.paths_updated += 1
-        _sync_path(row, path, rows)
     if existing_paths:
         report.paths_deleted = len(existing_paths)
         LearningPath.objects.filter(pk__in=[p.pk for p in existing_paths.values()]).delete()

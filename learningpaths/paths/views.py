@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+
+from learningpaths.core.credentials import token_readable
 
 from . import card_progress, selectors
 from .querysets import can_see_teacher_content
@@ -22,7 +24,7 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-@require_GET
+@require_safe
 def catalogue(request):
     return anonymous_page(request, ("catalogue",), lambda extra: _catalogue(request, extra))
 
@@ -43,7 +45,8 @@ def _catalogue(request, extra: dict):
     return render(request, "paths/catalogue.html", {"catalogue": result, "entries": entries, **params, **extra})
 
 
-@require_GET
+@token_readable
+@require_safe
 def path_image(request, hruid: str, language: str):
     path = selectors.path_get(user=request.user, hruid=hruid, language=language)
     if not path.image:
@@ -53,7 +56,7 @@ def path_image(request, hruid: str, language: str):
     return response
 
 
-@require_GET
+@require_safe
 def object_detail(request, hruid: str, language: str, version: int | None = None):
     obj = selectors.object_get(user=request.user, hruid=hruid, language=language, version=version)
     html = selectors.object_html(obj=obj, user=request.user)
@@ -71,7 +74,8 @@ def object_detail(request, hruid: str, language: str, version: int | None = None
     return response
 
 
-@require_GET
+@token_readable
+@require_safe
 def object_asset(request, hruid: str, language: str, version: int, path: str):
     asset = selectors.asset_get(user=request.user, hruid=hruid, language=language, version=version, path=path)
     stored = asset_storage_path(asset.sha256)
@@ -86,12 +90,13 @@ def object_asset(request, hruid: str, language: str, version: int, path: str):
     return response
 
 
+@require_safe
 def object_latest(request, hruid: str, language: str):
     obj = selectors.object_get(user=request.user, hruid=hruid, language=language)
     return redirect(obj)
 
 
-@require_GET
+@require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
     results = selectors.object_search(user=request.user, query=query, language=request.GET.get("language", ""))

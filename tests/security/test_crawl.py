@@ -41,18 +41,26 @@ SKIP_PREFIXES = ("/static/", "/runtime/", "/admin/", "/accounts/sign-out/", "/i1
 # word found nowhere else, and a link to a teacher-exclusive object (its hruid must not show).
 SECRET_KEY = "quagganoctarine"
 EXTRA_HRUID, GUIDE_HRUID = "crawl_secret_lesson", "crawl_secret_guide"
+# Teacher-only files: an image used only in the lesson's teacher block, one in the teacher guide.
+# They are SVG (text), so the crawler reads them; each holds a word found nowhere else.
+SVG_SECRET = "zyxquagfigure"
+SVG = f'<svg xmlns="http://www.w3.org/2000/svg"><text x="0" y="10">{SVG_SECRET}</text></svg>\n'
+TEACHER_FILES = (f"/objects/{EXTRA_HRUID}/en/1/assets/key.svg", f"/objects/{GUIDE_HRUID}/en/1/assets/map.svg")
 EXTRA = {
     f"learning_objects/{EXTRA_HRUID}/index.md": (
         f"---\nhruid: {EXTRA_HRUID}\nversion: 1\nlanguage: en\ntitle: Crawl lesson\ndescription: A lesson\n"
         "content_type: text/markdown\nestimated_time: 5\n---\nStudents read this and [the manual]"
         f"(@learning-object/{GUIDE_HRUID}/en/1).\n\n::: teacher\n```question\nid: secret\nkind: short_text\n"
         "prompt: Which hidden password do the teachers of this crawl keep for themselves\n"
-        f"answer: {SECRET_KEY}\n```\n:::\n"
+        f"answer: {SECRET_KEY}\n```\n\n![The answer key](key.svg)\n:::\n"
     ),
+    f"learning_objects/{EXTRA_HRUID}/key.svg": SVG,
+    f"learning_objects/{GUIDE_HRUID}/map.svg": SVG,
     f"learning_objects/{GUIDE_HRUID}/index.md": (
         f"---\nhruid: {GUIDE_HRUID}\nversion: 1\nlanguage: en\ntitle: Crawl guide\ndescription: For teachers\n"
         "content_type: text/markdown\nestimated_time: 5\nteacher_exclusive: true\n---\n"
-        "This guide for the crawl explains to teachers how the hidden password question is graded.\n"
+        "This guide for the crawl explains to teachers how the hidden password question is graded.\n\n"
+        "![A map of the grading](map.svg)\n"
     ),
     "learning_paths/crawl_secret_path.json": json.dumps(
         {
@@ -280,10 +288,20 @@ def test_there_is_teacher_only_text_to_look_for():
     assert len(teacher) > 1000 and len(words) > 20
 
 
-@pytest.mark.parametrize("who", ["anonymous", "student"])
+def _as(client, who: str, user) -> None:
+    """Sign ``client`` in as ``user`` ("student", "teacher"), or give it ``user``'s API token on every
+    request ("student-token", "teacher-token": the API and the file routes read it)."""
+    from learningpaths.api.models import ApiToken
+
+    if who.endswith("-token"):
+        client.defaults["HTTP_AUTHORIZATION"] = f"Token {ApiToken.create_for(user, name='crawl')[1]}"
+    elif who != "anonymous":
+        client.force_login(user)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "student", "student-token"])
 def test_crawler_never_sees_teacher_only_text(client, real_site, student, who):
-    if who == "student":
-        client.force_login(student)
+    _as(client, who, student)
     texts, statuses = crawl(client, site_seeds() + api_seeds(client))
     assert len(texts) > 150, len(texts)
     assert not [u for u, s in statuses.items() if s >= 500]
@@ -293,7 +311,8 @@ def test_crawler_never_sees_teacher_only_text(client, real_site, student, who):
         url = f"/objects/{o.key.hruid}/{o.key.language}/{o.key.version}/"
         assert statuses.get(url) == (404 if o.metadata.get("teacher_exclusive") else 200), url
     assert leaks(texts) == {}
-    assert [u for u, text in texts.items() if SECRET_KEY in text] == []
+    assert [u for u, text in texts.items() if SECRET_KEY in text or SVG_SECRET in text] == []
+    assert [statuses.get(u) for u in TEACHER_FILES] == [404, 404]  # seeded: every asset of every object
     for url in (f"/objects/{EXTRA_HRUID}/en/1/", f"/paths/crawl_secret_path/en/{EXTRA_HRUID}/"):
         assert "the manual" in texts[url] and GUIDE_HRUID not in texts[url], url
 
@@ -312,6 +331,14 @@ def test_the_teacher_only_question_answers_like_one_that_does_not_exist(client, 
 
     assert post("secret") == post("no_such_question")
     assert post("secret")[0] in (401, 404) and not Submission.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["teacher", "teacher-token"])
+def test_control_a_teacher_gets_the_teacher_only_files(client, real_site, teacher, who):
+    _as(client, who, teacher)
+    texts, statuses = crawl(client, list(TEACHER_FILES))
+    assert [statuses[u] for u in TEACHER_FILES] == [200, 200]
+    assert all(SVG_SECRET in texts[u] for u in TEACHER_FILES)
 
 
 def test_control_a_teacher_does_see_it(client, real_site, teacher):

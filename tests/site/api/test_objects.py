@@ -167,8 +167,9 @@ def test_search_without_filters_lists_every_visible_version(client, api_site):
     "query, expected",
     [
         ("searchTerm=neural", ["neuron/en/1", "perceptron/en/1"]),
-        ("searchTerm=NEURAL%20linear", ["perceptron/en/1"]),  # every word must occur
-        ("searchTerm=computers-en-systemen", ["perceptron/en/1"]),  # SKOS concepts are searched
+        # any word matches (Dwengo's $text); two words matched rank above one
+        ("searchTerm=NEURAL%20linear", ["perceptron/en/1", "neuron/en/1"]),
+        ("searchTerm=computers-en-systemen", ["perceptron/en/1"]),  # SKOS concepts are searched, word by word
         ("searchTerm=classificator", ["perceptron/nl/1"]),
         ("hruid=perceptron", ["perceptron/en/1", "perceptron/nl/1"]),
         ("hruid=perceptron&language=nl", ["perceptron/nl/1"]),  # AND, not Dwengo's OR
@@ -196,6 +197,39 @@ def test_search_without_filters_lists_every_visible_version(client, api_site):
 )
 def test_search_filters_are_anded(client, api_site, query, expected):
     assert ids(search(client, query)) == expected
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("searchTerm=neur", []),  # whole words, not substrings
+        ("searchTerm=Néural", ["neuron/en/1", "perceptron/en/1"]),  # case and diacritics folded
+        ("searchTerm=biology%20zebra%20neural", ["neuron/en/1", "perceptron/en/1"]),
+        ("searchTerm=neural%20-biology", ["perceptron/en/1"]),  # a -word keeps its objects out
+        ("searchTerm=-biology", []),  # no positive word: nothing, as in MongoDB
+        ('searchTerm="linear classifier"', ["perceptron/en/1"]),  # a phrase must occur
+        ('searchTerm="classifier linear"%20neural', []),
+        # two words; then one in the title (the Dutch perceptron) before one elsewhere (neuron's keyword)
+        ("searchTerm=perceptron%20neural", ["perceptron/en/1", "perceptron/nl/1", "neuron/en/1"]),
+    ],
+)
+def test_search_term_is_dwengos_text_search(client, api_site, query, expected):
+    assert ids(search(client, query)) == expected
+
+
+def test_search_term_ranks_title_words_above_other_fields(client, api_site):
+    # "neuron" is in neuron's title; "compute" only in its HTML (not searched); "ai" is a keyword
+    # of perceptron and video: one word each, the title match first.
+    assert ids(search(client, "searchTerm=neuron%20AI&language=en"))[0] == "neuron/en/1"
+    assert ids(search(client, "searchTerm=the%20perceptron")) == ["perceptron/en/1", "perceptron/nl/1"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "student"])
+def test_any_word_search_never_finds_teacher_exclusive_objects(client, student, api_site, who):
+    if who == "student":
+        client.force_login(student)
+    found = ids(search(client, "searchTerm=guide%20neural%20teacher"))  # "guide" is the hidden object's
+    assert "guide/en/1" not in found and found == ["neuron/en/1", "perceptron/en/1"]
 
 
 def test_teacher_search_includes_teacher_exclusive_objects(client, teacher, api_site):

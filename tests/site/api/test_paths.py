@@ -72,10 +72,15 @@ def test_path_detail_shape_for_a_student(client, student, api_site):
     assert [n["learningobject_hruid"] for n in doc["nodes"]] == ["intro", "neuron"]
     first = doc["nodes"][0]
     assert set(first) == NODE_FIELDS
-    assert first["_id"] == "intro/en/1" and first["version"] == 1 and first["start_node"] is True
+    assert first["_id"] == "deep/en:intro/en/1" and first["version"] == 1 and first["start_node"] is True
     # The teacher node is spliced out: intro now leads to neuron.
     assert first["transitions"] == [
-        {"default": True, "condition": "", "next": {"hruid": "neuron", "version": 1, "language": "en"}}
+        {
+            "_id": "deep/en:intro/en/1->neuron/en/1",
+            "default": True,
+            "condition": "",
+            "next": {"hruid": "neuron", "version": 1, "language": "en"},
+        }
     ]
     assert doc["nodes"][1]["transitions"] == [] and doc["nodes"][1]["start_node"] is False
     # Keywords that only the hidden node carries are dropped; the rest is space-joined.
@@ -151,7 +156,10 @@ def test_trailing_slash_is_accepted(client, api_site):
         ("all=vision", [("vision", "en")]),
         ("all=LEARNING", [("deep", "en")]),
         ("all=neural", [("deep", "en")]),  # keywords are searched
-        ("all=diep%20leren", [("deep", "nl")]),  # every word must occur
+        ("all=diep%20leren", [("deep", "nl")]),  # the whole value, as one text
+        ("all=leren%20diep", []),  # Dwengo's pattern: not word by word
+        ("all=p%20lear", [("deep", "en")]),  # ... and inside words ("deep learning")
+        ("all=a.b", []),  # literal text, never a client's regular expression
         ("language=nl", [("deep", "nl")]),
         ("all=deep&language=en", [("deep", "en")]),
         ("title=deep&language=nl", []),  # AND, not Dwengo's OR
@@ -242,3 +250,28 @@ def test_languages_of_visible_paths_only(client, teacher, api_site):
     assert get(client, "/api/learningPath/languages") == []
     client.force_login(teacher)
     assert get(client, "/api/learningPath/languages") == ["fr"]
+
+
+def _ids(docs) -> list[str]:
+    return [n["_id"] for d in docs for n in d["nodes"]] + [
+        t["_id"] for d in docs for n in d["nodes"] for t in n["transitions"]
+    ]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "teacher"])
+def test_node_and_transition_ids_are_unique_in_an_answer_and_survive_a_rebuild(client, teacher, api_site, who):
+    from learningpaths.paths.models import LearningObject
+    from learningpaths.paths.services import content_sync
+
+    if who == "teacher":
+        client.force_login(teacher)
+    docs = get(client, "/api/learningPath/search?language=en")
+    ids = _ids(docs)
+    # neuron is a node of two paths: its object id repeats, the node ids do not
+    assert sum(n["learningobject_hruid"] == "neuron" for d in docs for n in d["nodes"]) >= 2
+    assert len(ids) == len(set(ids)) and any("->" in i for i in ids)
+    # a rebuild from scratch (new row ids) answers the same ids
+    LearningPath.objects.all().delete()
+    LearningObject.objects.all().delete()
+    content_sync(result=api_site)
+    assert _ids(get(client, "/api/learningPath/search?language=en")) == ids

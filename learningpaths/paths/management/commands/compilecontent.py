@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from learningpaths.compiler import compile_content
 from learningpaths.compiler.options import CompileOptions
+from learningpaths.compiler.partial import loadable
 
 from ...services import AssetStorageError, content_sync
 
@@ -50,9 +51,12 @@ class Command(BaseCommand):
         accepted = result.accepted(strict=strict)
 
         report = failure = None
+        skips = []
         if not check and (accepted or allow_errors):
+            # With errors, only the error-free part is loaded; every source left out is listed.
+            to_load, skips = (result, []) if accepted else loadable(result)
             try:
-                report = content_sync(result=result)
+                report = content_sync(result=to_load, partial=not accepted)
             except AssetStorageError as exc:  # a full disk: one line, no traceback (the sync rolled back)
                 failure = exc
 
@@ -65,6 +69,9 @@ class Command(BaseCommand):
             }
             if report is not None:
                 doc["loaded"] = report.__dict__
+                doc["not_loaded"] = [s.__dict__ for s in skips] + [
+                    {"path": path, "line": 0, "code": "database", "reason": message} for path, message in report.refused
+                ]
             if failure is not None:
                 doc["error"] = str(failure)
             self.stdout.write(json.dumps(doc, indent=2, default=str))
@@ -83,8 +90,12 @@ class Command(BaseCommand):
                     f"{report.deleted} deleted objects; {report.paths_created + report.paths_updated} paths "
                     f"written, {report.paths_deleted} deleted"
                 )
-                if report.skipped:
-                    self.stdout.write("skipped because of errors: " + ", ".join(report.skipped))
+                if skips or report.refused:
+                    self.stdout.write(f"not loaded ({len(skips) + len(report.refused)}), each at its first error:")
+                    for skip in skips:
+                        self.stdout.write(f"  {skip.format()}")
+                    for path, message in report.refused:
+                        self.stdout.write(f"  {path}:0: the database refused it: {message} [database]")
             elif not check and failure is None:
                 self.stdout.write(
                     "nothing was loaded: the build has "
