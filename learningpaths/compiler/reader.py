@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .codes import Code
 from .diagnostics import Reporter
 from .limits import describe_char
+from .result import Diagnostic
 
 OBJECT_SOURCES = ("index.md", "metadata.md", "metadata.yaml")  # in Dwengo's order of precedence
 PATH_FOLDER = re.compile(r"learning.paths?")
@@ -65,6 +66,36 @@ class PathSource:
 class Discovery:
     objects: list[ObjectSource] = field(default_factory=list)
     paths: list[PathSource] = field(default_factory=list)
+
+
+def _display_root(root: Path) -> tuple[str, Path]:
+    """The name diagnostics and ``source_path`` start with for a source, and the folder it stands for."""
+    if root.is_file():
+        return root.parent.name, root.parent
+    return root.name or root.as_posix(), root
+
+
+def editor_paths(diagnostics: list[Diagnostic], sources: list[Path]) -> list[Diagnostic]:
+    """``diagnostics`` with paths an editor opens from the working folder.
+
+    Internally a file is named from its source folder's name (``content/a/index.md``, stable
+    between machines, and stored as ``source_path``); a terminal needs the folder as the author
+    reaches it: as typed when relative (``../dwengo/learning_objects/...``), relative when an
+    absolute source lies inside the working folder, else absolute.
+    """
+    prefixes = {}
+    for given in sources:
+        name, folder = _display_root(Path(os.path.abspath(given)))
+        relative = os.path.relpath(folder)
+        if Path(given).is_absolute() and relative.startswith(".."):
+            relative = folder.as_posix()
+        prefixes.setdefault(name, Path(relative).as_posix())
+    out = []
+    for d in diagnostics:
+        head, sep, rest = d.path.partition("/")
+        where = prefixes.get(head)
+        out.append(replace(d, path=f"{where}{sep}{rest}") if where is not None and where != head else d)
+    return out
 
 
 def discover(sources: list[Path], reporter: Reporter) -> Discovery:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from learningpaths.compiler import compile_content
 from learningpaths.compiler.options import CompileOptions
+from learningpaths.compiler.reader import editor_paths
 
 from ...services import AssetStorageError, content_sync
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
 
             result.diagnostics.extend(execute_cells(result, progress=opts.progress))
         accepted = result.accepted(strict=strict)
+        diagnostics = editor_paths(result.diagnostics, roots)  # as the terminal reaches the files
 
         report = failure = None
         if not check and (accepted or allow_errors):
@@ -60,7 +62,7 @@ class Command(BaseCommand):
             doc = {
                 "objects": len(result.objects),
                 "paths": len(result.paths),
-                "diagnostics": [d.as_dict() for d in result.diagnostics],
+                "diagnostics": [d.as_dict() for d in diagnostics],
                 "seconds": round(result.seconds, 3),
             }
             if report is not None:
@@ -69,7 +71,7 @@ class Command(BaseCommand):
                 doc["error"] = str(failure)
             self.stdout.write(json.dumps(doc, indent=2, default=str))
         else:
-            for d in sorted(result.diagnostics, key=lambda d: (d.path, d.line, d.col)):
+            for d in sorted(diagnostics, key=lambda d: (d.path, d.line, d.col)):
                 self.stderr.write(d.format())
             summary = (
                 f"{len(result.objects)} objects, {len(result.paths)} paths, "
