@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "learningpaths.demos",
     "learningpaths.runtime",
     "learningpaths.api",
+    "learningpaths.preview",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "learningpaths.preview.context_processors.preview",
             ],
         },
     },
