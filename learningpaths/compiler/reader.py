@@ -83,7 +83,7 @@ def editor_paths(diagnostics: list[Diagnostic], sources: list[Path]) -> list[Dia
     reaches it: as typed when relative (``../dwengo/learning_objects/...``), relative when an
     absolute source lies inside the working folder, else absolute.
     """
-    prefixes = {}
+    prefixes: dict[str, str] = {}
     for given in sources:
         name, folder = _display_root(Path(os.path.abspath(given)))
         relative = os.path.relpath(folder)
