@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .schema import OBJECT_FIELDS
+from .widget_specs import WIDGETS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 AUTHORING = DOCS / "authoring.md"
@@ -85,7 +86,28 @@ def fields_table() -> str:
     return "\n".join(rows) + "\n"
 
 
-BLOCKS: dict[str, Callable[[], str]] = {"front-matter-fields": fields_table}
+def widgets_table() -> str:
+    parts = []
+    for w in WIDGETS.values():
+        python = " Trains in the page's Python (the page starts Pyodide)." if w.python else ""
+        parts.append(f"**`{w.name}`**: {w.doc}.{python}\n")
+        parts.append("| parameter | value | default | what it sets |\n| --- | --- | --- | --- |")
+        for p in w.params:
+            default = "" if p.default is None else f"`{_shown(p.default)}`"
+            parts.append(f"| `{p.name}` | {p.describe()} | {default} | {p.doc} |")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(_shown(v) for v in value)
+    return str(value)
+
+
+BLOCKS: dict[str, Callable[[], str]] = {"front-matter-fields": fields_table, "widgets": widgets_table}
 
 
 def render_blocks(text: str, blocks: dict[str, Callable[[], str]] = BLOCKS) -> str:
