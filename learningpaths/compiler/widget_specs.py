@@ -66,12 +66,13 @@ class Param:
             low, high = self.items
             if not low <= len(parts) <= high:
                 raise ParamError(f"must list {_count(low, high)} values separated by commas, got {len(parts)}")
-            one: Callable[[str], Any] = {
+            converters: dict[str, Callable[[str], Any]] = {
                 "numbers": self._number,
                 "integers": self._integer,
                 "choices": self._choice,
                 "texts": str,
-            }[self.kind]
+            }
+            one = converters[self.kind]
             return [one(p) for p in parts]
         return self._number(text) if self.kind == "number" else self._integer(text)
 
