@@ -11,6 +11,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from learningpaths.preview import session as preview
+
+from . import a11y
 from tests.compiler.helpers import front, write
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,6 +61,8 @@ def test_save_reload_overlay_and_view_as(browser, live_server, lessons):
     toggle.click()  # folds the list, and says so
     assert toggle.get_attribute("aria-expanded") == "false" and not item.is_displayed()
     toggle.click()
+    report = a11y.audit(browser)  # the overlay with a problem in it, at desktop and phone size
+    assert not any(report.values()), a11y.failures({"preview": report})
 
     save(lessons, front("a", body=BODY))
     wait.until(lambda b: "build 4" in b.find_element(By.CSS_SELECTOR, ".lp-preview__summary").text)
