@@ -16,7 +16,7 @@ LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-
 # `make test PG=0` skips the second run of the suite, on PostgreSQL.
 PG     ?= 1
 
-.PHONY: run test test-postgres install assets browser content models migrate serve check bench load clean lint
+.PHONY: run test test-postgres install assets browser content models migrate serve preview check bench load clean lint
 
 $(STAMP): pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ check: assets
 
 serve:
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# For authors: rebuild on every save and reload the open page (`make preview SOURCE=../dwengo-content`).
+preview: assets
+	$(BIN)/python manage.py preview $(SOURCE) --host $(HOST) --port $(PORT)
 
 run: assets content models serve
 

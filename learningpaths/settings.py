@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "learningpaths.demos",
     "learningpaths.runtime",
     "learningpaths.api",
+    "learningpaths.preview",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "learningpaths.preview.context_processors.preview",
             ],
         },
     },

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", include("learningpaths.api.urls")),
     path("classes/", include("learningpaths.classroom.urls")),
     path("runtime/", include("learningpaths.runtime.urls")),
+    path("preview/", include("learningpaths.preview.urls")),  # 404 unless `manage.py preview` runs
     # Both at the root: learning serves the player under paths/ (and answers under learn/), paths
     # the catalogue, objects and the path image; learning's player routes are tried first.
     path("", include("learningpaths.learning.urls")),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .options import CompileOptions
 from .pipeline import compile_content
+from .reader import editor_paths
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,12 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     result = compile_content(args.sources, options=options)
     ok = result.accepted(strict=args.strict)
+    diagnostics = editor_paths(result.diagnostics, args.sources)
     if args.format == "json":
         json.dump(
             {
                 "objects": len(result.objects),
                 "paths": len(result.paths),
-                "diagnostics": [d.as_dict() for d in result.diagnostics],
+                "diagnostics": [d.as_dict() for d in diagnostics],
                 "seconds": round(result.seconds, 3),
                 "ok": ok,
             },
@@ -48,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         sys.stdout.write("\n")
     else:
-        for diagnostic in result.diagnostics:
+        for diagnostic in diagnostics:
             print(diagnostic.format())
         errors, warnings = len(result.errors), len(result.warnings)
         print(

@@ -1,7 +1,8 @@
 """Splitting front matter from the body, and YAML with a line number for every key.
 
 The split is line based: the front matter opens with a line ``---`` (after optional blank lines,
-as Dwengo trims the input) and closes at the next line that is exactly ``---`` or ``...``. Unlike
+as Dwengo trims the input) and closes at the next line that is only dashes (three or more:
+``-----`` closes it too, as Dwengo's regex does) or ``...``. Unlike
 Dwengo's regex ``(?<=^---).+?(?=---)``, a ``---`` *inside* a value (``title: a --- b``) does not end
 it. A closing ``---`` glued to the end of a line (``teacher_exclusive: true---``), which Dwengo
 accepts, is accepted with a warning.
@@ -24,7 +25,7 @@ from .diagnostics import Reporter
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _FENCE = re.compile(r"^---[ \t]*$")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+_CLOSE = re.compile(r"^(?:-{3,}|\.\.\.)[ \t]*$")
 _LINE_DEPTH = 4  # lines are recorded for keys down to this depth (nodes.3.transitions.0)
 _LINE_BUDGET = 20_000  # nodes visited at most (aliases can make a small file a huge tree)
 

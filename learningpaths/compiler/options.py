@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .widget_specs import WIDGETS
+
 DEFAULT_IFRAME_ALLOWLIST = (
     "www.youtube.com",
     "youtube.com",
@@ -16,18 +18,8 @@ DEFAULT_IFRAME_ALLOWLIST = (
     "blockly.dwengo.org",
 )
 
-# Widgets that lessons can place with one line of Markdown (see docs/authoring.md).
-KNOWN_WIDGETS = (
-    "neuron",
-    "activation",
-    "playground",
-    "convolution",
-    "learning-rate",
-    "batch-modes",
-    "confusion-matrix",
-    "digit",
-    "compare-models",
-)
+# Widgets that lessons can place with one line of Markdown: the registry's (widget_specs.py).
+KNOWN_WIDGETS = tuple(WIDGETS)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,11 @@
 JSON follows LOR's schema: node ``language`` and ``version`` are required, a version may be a
 string (``"3"``, Dwengo's own spelling) or a number. YAML uses the same keys but a node's or a
 transition's ``language`` defaults to the path's, ``version`` may be left out (the latest version
-is used), and ``image`` may name a file next to the path file instead of holding base64.
+is used), and ``image`` may name a file next to the path file instead of holding base64. A YAML
+path may list its main line as ``steps`` instead of spelling out each node and transition: a step
+is an hruid or a node mapping (``hruid`` for short), the first is the start, and every step without
+a default transition goes on to the next one by default; a transition's ``next`` may be an hruid.
+``nodes`` can sit beside ``steps`` for detours that are not on the main line.
 Graph checks (missing objects, transitions, start nodes, cycles) are in :mod:`.resolve`.
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +29,7 @@ from .validators import FieldCtx
 from .values import Invalid, describe, is_number, whole
 
 _IMAGE_FILE = re.compile(r"^[^\s]+\.(png|jpe?g|gif|svg|webp)$", re.I)
-PATH_KEYS = ("hruid", "language", "title", "description", "image", "nodes", "keywords")
+PATH_KEYS = ("hruid", "language", "title", "description", "image", "nodes", "steps", "keywords")
 NODE_KEYS = ("learningobject_hruid", "language", "version", "start_node", "instruction", "transitions")
 TRANSITION_KEYS = ("default", "condition", "next")
 NEXT_KEYS = ("hruid", "language", "version")
@@ -119,7 +124,19 @@ def validate_path(doc: YamlDoc, file: Path, display: str, reporter: Reporter) ->
     if data.get("image") is not None:
         _image(data["image"], is_yaml, file, ctx.sub("image").named("image"), spec)
     nodes = data.get("nodes")
-    if not isinstance(nodes, list) or not nodes:
+    if data.get("steps") is not None:
+        steps = _steps(data["steps"], is_yaml, ctx.sub("steps").named("steps"))
+        if steps is None:
+            return None
+        if nodes is not None and not isinstance(nodes, list):
+            ctx.sub("nodes").error(Code.FIELD_TYPE, f"'nodes' must be a list of nodes, got {describe(nodes)}")
+            return None
+        for i, node in enumerate(steps):
+            parsed = _node(node, spec.language, is_yaml, ctx.sub("steps", i).named("steps"))
+            if parsed is not None:
+                spec.nodes.append(parsed)
+        nodes = nodes or []
+    elif not isinstance(nodes, list) or not nodes:
         line, col = doc.pos("nodes") if "nodes" in data else (1, 0)
         if nodes is None:
             reporter.error(
@@ -141,6 +158,40 @@ def validate_path(doc: YamlDoc, file: Path, display: str, reporter: Reporter) ->
     if {"hruid", "language"} & failed or not storable:
         return None
     return spec
+
+
+def _steps(steps: Any, is_yaml: bool, ctx: FieldCtx) -> list[dict] | None:
+    """``steps`` as Dwengo nodes: a start node, and a default transition from each step to the next."""
+    if not is_yaml:
+        ctx.error(
+            Code.FIELD_UNKNOWN,
+            "'steps' is for YAML learning paths; a JSON path lists 'nodes' with their transitions, as Dwengo does",
+            hint="rename the file to .yaml, or write 'nodes'",
+        )
+        return None
+    if not isinstance(steps, list) or not steps:
+        ctx.error(Code.FIELD_TYPE, f"'steps' must be a list of at least one hruid or node, got {describe(steps)}")
+        return None
+    nodes: list[dict] = []
+    for i, step in enumerate(steps):
+        if isinstance(step, str):
+            step = {"learningobject_hruid": step}
+        elif isinstance(step, dict):
+            step = dict(step)
+            if "hruid" in step and "learningobject_hruid" not in step:
+                step["learningobject_hruid"] = step.pop("hruid")
+        else:
+            ctx.sub(i).error(Code.FIELD_TYPE, f"a step must be an hruid or a node mapping, got {describe(step)}")
+            return None
+        step.setdefault("start_node", i == 0)
+        nodes.append(step)
+    for step, after in itertools.pairwise(nodes):
+        transitions = step.get("transitions") or []
+        if isinstance(transitions, list) and not any(isinstance(t, dict) and t.get("default") for t in transitions):
+            target = {"hruid": after["learningobject_hruid"]}
+            target.update({k: after[k] for k in ("language", "version") if after.get(k) is not None})
+            step["transitions"] = [*transitions, {"default": True, "next": target}]
+    return nodes
 
 
 def _unknown(data: dict, known: tuple[str, ...], ctx: FieldCtx, what: str) -> None:
@@ -215,6 +266,8 @@ def _node(node: Any, language: str, is_yaml: bool, ctx: FieldCtx) -> NodeSpec | 
 
 
 def _transition(data: Any, language: str, is_yaml: bool, ctx: FieldCtx) -> TransitionSpec | None:
+    if is_yaml and isinstance(data, dict) and isinstance(data.get("next"), str):
+        data = {**data, "next": {"hruid": data["next"]}}  # YAML shorthand: next: hruid
     if not isinstance(data, dict) or not isinstance(data.get("next"), dict):
         ctx.error(
             Code.FIELD_TYPE,

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .codes import Code
 from .diagnostics import Reporter
 from .limits import describe_char
+from .result import Diagnostic
 
 OBJECT_SOURCES = ("index.md", "metadata.md", "metadata.yaml")  # in Dwengo's order of precedence
 PATH_FOLDER = re.compile(r"learning.paths?")
@@ -65,6 +67,42 @@ class PathSource:
 class Discovery:
     objects: list[ObjectSource] = field(default_factory=list)
     paths: list[PathSource] = field(default_factory=list)
+
+
+def _display_root(root: Path) -> tuple[str, Path]:
+    """The name diagnostics and ``source_path`` start with for a source, and the folder it stands for."""
+    if root.is_file():
+        return root.parent.name, root.parent
+    return root.name or root.as_posix(), root
+
+
+def editor_path(sources: list[Path]) -> Callable[[str], str]:
+    """How a display path (``content/a/index.md``) reads in a terminal an editor links from.
+
+    Internally a file is named from its source folder's name (stable between machines, and stored
+    as ``source_path``); a terminal needs the folder as the author reaches it: as typed when
+    relative (``../dwengo/learning_objects/...``), relative when an absolute source lies inside the
+    working folder, else absolute.
+    """
+    prefixes: dict[str, str] = {}
+    for given in sources:
+        name, folder = _display_root(Path(os.path.abspath(given)))
+        relative = os.path.relpath(folder)
+        if Path(given).is_absolute() and relative.startswith(".."):
+            relative = folder.as_posix()
+        prefixes.setdefault(name, Path(relative).as_posix())
+
+    def shown(display: str) -> str:
+        head, sep, rest = display.partition("/")
+        return f"{prefixes[head]}{sep}{rest}" if head in prefixes else display
+
+    return shown
+
+
+def editor_paths(diagnostics: list[Diagnostic], sources: list[Path]) -> list[Diagnostic]:
+    """``diagnostics`` with :func:`editor_path`'s paths."""
+    shown = editor_path(sources)
+    return [replace(d, path=shown(d.path)) for d in diagnostics]
 
 
 def discover(sources: list[Path], reporter: Reporter) -> Discovery:

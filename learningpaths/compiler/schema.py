@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import uuid as uuidlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import limits, validators as c
@@ -56,6 +56,8 @@ class Field:
     required: bool = False
     default: Any = None
     example: str = ""  # shown in the hint of a missing required field
+    doc: str = ""  # what it does, for the reference (docs/authoring.md is generated from it)
+    schema: dict = field(default_factory=dict)  # its JSON Schema, for editors (docs/front-matter.schema.json)
 
 
 def _version(value: Any, ctx: FieldCtx) -> int:
@@ -228,29 +230,180 @@ _completion = _one_of("completion", COMPLETIONS)
 _runtime = _one_of("runtime", RUNTIMES, "use runtime: keep to keep the previous step's variables")
 
 
+_TEXT = {"type": "string"}
+_TEXTS = {"type": "array", "items": {"type": "string"}}
+
+
+def _choice(choices: tuple[str, ...]) -> dict:
+    return {"type": "string", "enum": list(choices)}
+
+
 OBJECT_FIELDS = (
-    Field("hruid", _hruid, required=True, example="hruid: org-dwengo-my-object"),
-    Field("version", _version, required=True, example="version: 1"),
-    Field("language", c.language, required=True, example="language: nl"),
-    Field("title", c.within(limits.TITLE_MAX), required=True, default="", example='title: "My title"'),
-    Field("description", c.required_text, required=True, example='description: "What it is about"'),
-    Field("keywords", _keywords, default=[]),
-    Field("educational_goals", _goals, default=[]),
-    Field("copyright", c.within(limits.COPYRIGHT_MAX, c.text)),
-    Field("licence", c.within(limits.LICENCE_MAX, c.text)),
-    Field("content_type", _content_type, required=True, example="content_type: text/markdown"),
-    Field("available", c.boolean, default=True),
-    Field("target_ages", c.ranged_list(0, 150), default=[]),
-    Field("difficulty", c.ranged(0, 10)),
-    Field("return_value", _return_value),
-    Field("content_location", _content_location),
-    Field("estimated_time", c.minutes, required=True, example="estimated_time: 10"),
-    Field("skos_concepts", _skos, default=[]),
-    Field("teacher_exclusive", c.boolean, default=False),
-    Field("aspect_ratio", _aspect_ratio, default="iframe-1-1"),
-    Field("completion", _completion, default="seen"),
-    Field("runtime", _runtime, default="fresh"),
-    Field("uuid", c.within(limits.UUID_MAX, c.text)),
+    Field(
+        "hruid",
+        _hruid,
+        required=True,
+        example="hruid: org-dwengo-my-object",
+        doc="The object's name, unique with language and version; what paths and links refer to. No '/' or spaces.",
+        schema={"type": "string", "minLength": 1, "maxLength": limits.HRUID_MAX, "pattern": r"^[^/\s]+$"},
+    ),
+    Field(
+        "version",
+        _version,
+        required=True,
+        example="version: 1",
+        doc='A whole number; a new version lives beside the old one (`"3"` is accepted with a warning).',
+        schema={
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": limits.INT_MAX},
+                {"type": "string", "pattern": r"^\d+$"},
+            ]
+        },
+    ),
+    Field(
+        "language",
+        c.language,
+        required=True,
+        example="language: nl",
+        doc="Two-letter ISO 639-1 code (`nl`, `en`, ...). Objects with the same hruid in other languages are "
+        "its translations.",
+        schema={"type": "string", "pattern": "^[A-Za-z]{2}$"},
+    ),
+    Field(
+        "title",
+        c.within(limits.TITLE_MAX),
+        required=True,
+        default="",
+        example='title: "My title"',
+        doc="Shown as the page's heading and in paths and search.",
+        schema={"type": "string", "minLength": 1, "maxLength": limits.TITLE_MAX},
+    ),
+    Field(
+        "description",
+        c.required_text,
+        required=True,
+        example='description: "What it is about"',
+        doc="One or two sentences: shown in search results and the API.",
+        schema={"type": "string", "minLength": 1},
+    ),
+    Field("keywords", _keywords, default=[], doc="Words search finds the object by.", schema=_TEXTS),
+    Field(
+        "educational_goals",
+        _goals,
+        default=[],
+        doc="Curriculum goals, each `{source: ..., id: ...}`.",
+        schema={
+            "type": "array",
+            "items": {"type": "object", "properties": {"source": _TEXT, "id": {"type": ["string", "number"]}}},
+        },
+    ),
+    Field(
+        "copyright",
+        c.within(limits.COPYRIGHT_MAX, c.text),
+        doc="Who holds the rights.",
+        schema={"type": "string", "maxLength": limits.COPYRIGHT_MAX},
+    ),
+    Field(
+        "licence",
+        c.within(limits.LICENCE_MAX, c.text),
+        doc="The licence, e.g. `CC BY 4.0` (`license` is accepted too).",
+        schema={"type": "string", "maxLength": limits.LICENCE_MAX},
+    ),
+    Field(
+        "content_type",
+        _content_type,
+        required=True,
+        example="content_type: text/markdown",
+        doc="What the folder holds and how it is shown (section 12).",
+        schema=_choice(CONTENT_TYPES),
+    ),
+    Field(
+        "available",
+        c.boolean,
+        default=True,
+        doc="`false` keeps the object out of search and the API, while paths can still use it.",
+        schema={"type": "boolean"},
+    ),
+    Field(
+        "target_ages",
+        c.ranged_list(0, 150),
+        default=[],
+        doc="Ages it is written for, e.g. `[12, 13, 14]`; a path's ages come from its objects.",
+        schema={"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 150}},
+    ),
+    Field(
+        "difficulty",
+        c.ranged(0, 10),
+        doc="From 0 to 10.",
+        schema={"type": "number", "minimum": 0, "maximum": 10},
+    ),
+    Field(
+        "return_value",
+        _return_value,
+        doc="What the object reports back: `{callback_url, callback_schema}`, the schema a JSON Schema.",
+        schema={
+            "type": "object",
+            "properties": {"callback_url": _TEXT, "callback_schema": {"type": "object"}},
+            "required": ["callback_url", "callback_schema"],
+        },
+    ),
+    Field(
+        "content_location",
+        _content_location,
+        doc="The page an `extern` object shows (an allowed https URL).",
+        schema={"type": "string", "maxLength": limits.CONTENT_LOCATION_MAX},
+    ),
+    Field(
+        "estimated_time",
+        c.minutes,
+        required=True,
+        example="estimated_time: 10",
+        doc="Minutes a student needs; a path's time is the sum.",
+        schema={"type": "number", "minimum": 0, "maximum": limits.INT_MAX},
+    ),
+    Field(
+        "skos_concepts",
+        _skos,
+        default=[],
+        doc="Concept URLs of a vocabulary (i-Learn's on Dwengo).",
+        schema={"type": "array", "items": {"type": "string"}},
+    ),
+    Field(
+        "teacher_exclusive",
+        c.boolean,
+        default=False,
+        doc="`true`: only teachers get the object, through every route (section 6).",
+        schema={"type": "boolean"},
+    ),
+    Field(
+        "aspect_ratio",
+        _aspect_ratio,
+        default="iframe-1-1",
+        doc="The frame of an `extern` object.",
+        schema=_choice(ASPECT_RATIOS),
+    ),
+    Field(
+        "completion",
+        _completion,
+        default="seen",
+        doc="When a step counts as done: `seen` (opened and every question settled) or `run` (also every "
+        "Python cell ran without an error).",
+        schema=_choice(COMPLETIONS),
+    ),
+    Field(
+        "runtime",
+        _runtime,
+        default="fresh",
+        doc="What the step's Python cells start with when the student comes from another step: `fresh` "
+        "(an empty namespace) or `keep` (the previous step's variables, for a project over several pages).",
+        schema=_choice(RUNTIMES),
+    ),
+    Field(
+        "uuid",
+        c.within(limits.UUID_MAX, c.text),
+        doc="Dwengo's identifier; made from hruid, language and version when missing, so it is stable.",
+        schema={"type": "string", "maxLength": limits.UUID_MAX},
+    ),
 )
 FIELD_NAMES = tuple(f.name for f in OBJECT_FIELDS)
 

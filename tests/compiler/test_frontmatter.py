@@ -23,6 +23,15 @@ def test_leading_blank_lines_and_dots_close():
     assert (split.yaml_text, split.yaml_line, split.body, split.body_line) == ("a: 1", 4, "body", 6)
 
 
+def test_a_longer_line_of_dashes_closes_as_in_dwengo():
+    # Two objects of Dwengo's own content repository close their front matter with "------".
+    split, problems = _split("---\nhruid: a\ntitle: T\n----------\n# Body\n")
+    assert problems == []
+    assert (split.yaml_text, split.body, split.body_line) == ("hruid: a\ntitle: T", "# Body\n", 5)
+    split, _ = _split("---\nhruid: a\n--\nb: 1\n---\nx")  # two dashes are YAML, not a fence
+    assert split.yaml_text == "hruid: a\n--\nb: 1"
+
+
 def test_closing_dashes_glued_to_a_line_are_accepted_with_a_warning():
     split, problems = _split("---\nhruid: a\nteacher_exclusive: true---\nBody")
     assert split.yaml_text == "hruid: a\nteacher_exclusive: true"

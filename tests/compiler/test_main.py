@@ -18,7 +18,8 @@ def test_clean_content_exits_0(tmp_path, capsys):
     assert out.startswith("1 objects, 0 paths: 0 errors, 0 warnings in ")
 
 
-def test_warnings_fail_only_with_strict(tmp_path, capsys):
+def test_warnings_fail_only_with_strict(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     write(tmp_path / "content", {"a/index.md": front("a", keywords='[""]')})
     assert main([str(tmp_path / "content")]) == 0
     assert main([str(tmp_path / "content"), "--strict"]) == 1
@@ -30,7 +31,8 @@ def test_warnings_fail_only_with_strict(tmp_path, capsys):
     assert lines[-1].endswith("(failed, --strict)")
 
 
-def test_json_format(tmp_path, capsys):
+def test_json_format(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     write(tmp_path / "content", {"a/index.md": front("a", drop=("title",)), "b/index.md": front("b")})
     assert main([str(tmp_path / "content"), "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
@@ -47,6 +49,21 @@ def test_json_format(tmp_path, capsys):
         }
     ]
     assert isinstance(report["seconds"], float)
+
+
+def test_paths_open_from_the_working_folder(tmp_path, capsys, monkeypatch):
+    # An editor's terminal links path:line:col relative to where the command ran, so a source
+    # outside the working folder is named absolutely and one beside it through "..".
+    write(tmp_path / "repo" / "lessons", {"a/index.md": front("a", drop=("title",))})
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    main(["../repo/lessons", "--no-progress"])
+    assert capsys.readouterr().out.startswith("../repo/lessons/a/index.md:1:0: error: missing required field")
+    main([str(tmp_path / "repo" / "lessons"), "--no-progress"])
+    assert capsys.readouterr().out.startswith(f"{tmp_path}/repo/lessons/a/index.md:1:0: error:")
+    monkeypatch.chdir(tmp_path / "repo")
+    main([str(tmp_path / "repo" / "lessons" / "a" / "index.md"), "--no-progress"])
+    assert capsys.readouterr().out.startswith("lessons/a/index.md:1:0: error:")
 
 
 def test_runs_as_a_module(tmp_path):

@@ -200,3 +200,71 @@ def test_image_mime_sniffing():
     assert image_mime(b"RIFF\0\0\0\0WEBPVP8 ") == "image/webp"
     assert image_mime(b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>') == "image/svg+xml"
     assert image_mime(b"%PDF-1.4") == ""
+
+
+def _chain(spec):
+    return [
+        (n.ref.hruid, n.start_node, [(str(t.next), t.default, t.condition) for t in n.transitions]) for n in spec.nodes
+    ]
+
+
+def test_yaml_steps_make_a_linear_path_with_a_detour(tmp_path):
+    text = """hruid: p
+language: en
+title: T
+description: D
+steps:
+  - intro
+  - hruid: check
+    transitions:
+      - condition: "$[?(@.correct == false)]"
+        next: fix
+  - {hruid: wrap_up, version: 2}
+nodes:
+  - learningobject_hruid: fix
+    transitions:
+      - default: true
+        next: wrap_up
+"""
+    spec, problems = check(tmp_path, text, ".yaml")
+    assert problems == []
+    assert _chain(spec) == [
+        ("intro", True, [("check/en/latest", True, "")]),
+        ("check", False, [("fix/en/latest", False, "$[?(@.correct == false)]"), ("wrap_up/en/2", True, "")]),
+        ("wrap_up", False, []),
+        ("fix", False, [("wrap_up/en/latest", True, "")]),
+    ]
+    assert spec.nodes[1].line == 7  # a step's problems are reported at the step
+
+
+def test_steps_are_for_yaml_and_hold_hruids_or_nodes(tmp_path):
+    base = {"hruid": "p", "language": "en", "title": "T", "description": "D"}
+    spec, problems = check(tmp_path, json.dumps({**base, "steps": ["a", "b"]}))
+    assert spec is None and problems == [
+        "lp/p.json:1:68: error: 'steps' is for YAML learning paths; a JSON path lists 'nodes' with their "
+        "transitions, as Dwengo does [lp.field_unknown]\n    hint: rename the file to .yaml, or write 'nodes'"
+    ]
+    spec, problems = check(
+        tmp_path, "hruid: p\nlanguage: en\ntitle: T\ndescription: D\nsteps:\n  - a\n  - [b]\n", ".yaml"
+    )
+    assert spec is None and problems == [
+        "lp/p.yaml:7:5: error: a step must be an hruid or a node mapping, got a list [lp.field_type]"
+    ]
+
+
+def test_a_steps_path_compiles_end_to_end(tmp_path, fake_renderer):
+    from learningpaths.compiler import compile_content
+
+    from .helpers import front, write
+
+    root = tmp_path / "content"
+    write(root / "learning_objects", {f"{h}/index.md": front(h) for h in ("intro", "check", "outro")})
+    write(
+        root / "learning_paths",
+        {"p.yaml": "hruid: p\nlanguage: en\ntitle: T\ndescription: D\nsteps: [intro, check, outro]\n"},
+    )
+    result = compile_content(root)
+    assert result.diagnostics == []
+    (path,) = result.paths
+    assert [str(n.key) for n in path.nodes] == ["intro/en/1", "check/en/1", "outro/en/1"]
+    assert [[str(t.next) for t in n.transitions] for n in path.nodes] == [["check/en/1"], ["outro/en/1"], []]

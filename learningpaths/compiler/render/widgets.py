@@ -1,8 +1,11 @@
 """Widgets: ``![Neuron](@widget/neuron?weights=0.5,-1&bias=0.2)`` → a placeholder the browser fills.
 
 Output: ``<div class="lp-widget" data-widget="neuron" data-params="{…JSON…}" role="group"
-aria-label="Neuron"></div>``. Parameter values stay strings (the widget interprets them); names
-must match ``[a-z0-9_-]+``; the widget name must be one of ``CompileOptions.widgets``.
+aria-label="Neuron"></div>``. The widget name must be one of ``CompileOptions.widgets``; a widget
+of the registry (:mod:`..widget_specs`) gets its parameters checked and typed (``weights=0.5,-1``
+becomes ``[0.5, -1]``): an unknown name, a wrong type, a value out of range or an unknown choice is
+an error at the line, with "did you mean", and the value is left out (the widget's default holds).
+A site's own widget outside the registry gets its values as text.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 from urllib.parse import unquote
 
 from ..codes import Code
+from ..widget_specs import RENAMED, WIDGETS, ParamError
 from .context import Doc, RenderContext, did_you_mean
 from .media import attr
 
@@ -37,7 +41,8 @@ def render_widget(ctx: RenderContext, doc: Doc, line0: int | None, rest: str, al
         hint = did_you_mean(name, widgets) or "available widgets: " + ", ".join(widgets)
         ctx.error(doc, line, Code.DIRECTIVE_OPTION, f"unknown widget '{name}'", hint, col)
         return f'<div class="lp-widget lp-widget-missing" role="group" aria-label="{attr(alt or name)}"></div>'
-    params: dict[str, str] = {}
+    spec = WIDGETS.get(name)
+    params: dict[str, object] = {}
     for key, value in parse_params(query):
         if not _NAME.fullmatch(key):
             ctx.error(
@@ -53,7 +58,25 @@ def render_widget(ctx: RenderContext, doc: Doc, line0: int | None, rest: str, al
             ctx.warn(
                 doc, line, Code.DIRECTIVE_OPTION, f"widget parameter '{key}' is given twice; the last wins", "", col
             )
-        params[key] = value
+        if spec is None:
+            params[key] = value
+            continue
+        param = spec.param(key)
+        if param is None:
+            known = [p.name for p in spec.params]
+            hint = (
+                f"'{key}' is called '{RENAMED[key]}' (as in Keras)"
+                if RENAMED.get(key) in known
+                else did_you_mean(key, known) or f"the parameters of {name} are {', '.join(known)}"
+            )
+            ctx.error(doc, line, Code.DIRECTIVE_OPTION, f"widget '{name}' has no parameter '{key}'", hint, col)
+            continue
+        try:
+            params[key] = param.convert(value)
+        except ParamError as exc:
+            hint = did_you_mean(value.strip().lower(), param.choices) if param.choices else ""
+            ctx.error(doc, line, Code.DIRECTIVE_OPTION, f"widget '{name}': '{key}' {exc}", hint, col)
+            params.pop(key, None)
     data = json.dumps(params, ensure_ascii=False, separators=(",", ":"))
     label = alt or name
     return (

@@ -10,6 +10,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import json_script
 
+from learningpaths.compiler.widget_specs import WIDGETS
+
 from .. import assets
 from ..bundle import build_engine_wheel
 
@@ -17,8 +19,8 @@ register = template.Library()
 
 _RUNTIME_MARKUP = re.compile(r"""class\s*=\s*["'][^"']*\blp-(?:cell|widget)\b""")
 _CELL_MARKUP = re.compile(r"""class\s*=\s*["'][^"']*\blp-cell\b""")
-# Widgets that train with the engine in the page's Python worker (see static/js/runtime/widgets/index.js).
-PYTHON_WIDGETS = ("playground", "learning-rate", "batch-modes")
+# Widgets that train with the engine in the page's Python worker (the registry says which).
+PYTHON_WIDGETS = tuple(name for name, w in WIDGETS.items() if w.python)
 _PYTHON_WIDGET = re.compile(r"""data-widget\s*=\s*["'](?:""" + "|".join(PYTHON_WIDGETS) + r""")["']""")
 
 
@@ -49,6 +51,8 @@ def runtime_config(*, boot_early: bool = False) -> dict:
     pyc = assets.read_pyc_manifest()
     engine_pyc = assets.engine_pyc_name(manifest["wheel"]) if manifest else None
     return {
+        # The widget registry (compiler/widget_specs.py): module, Python or not, defaults.
+        "widgets": {n: {"module": w.module, "python": w.python, "defaults": w.defaults} for n, w in WIDGETS.items()},
         "bootEarly": boot_early,
         "indexURL": reverse("runtime:pyodide_file", args=[assets.PYODIDE_VERSION, "x"])[:-1],
         "engineURL": reverse("runtime:engine_file", args=[manifest["wheel"]]) if manifest else None,

@@ -140,6 +140,7 @@ def test_missing_source_is_a_command_error(tmp_path):
 
 
 def test_values_the_database_cannot_hold_are_diagnostics_and_nothing_is_written(tmp_path):
+    # (the source lies outside the working folder: diagnostics name it absolutely, for an editor)
     write_object(tmp_path, "a", "a", version=2**31)
     write_object(tmp_path, "b", "b", title="t" * 501)
     write_object(tmp_path, "c", "c", description="nul \u0000 here")
@@ -147,13 +148,13 @@ def test_values_the_database_cannot_hold_are_diagnostics_and_nothing_is_written(
     code, out, err = run(tmp_path)
     assert code == 1
     assert err.splitlines()[::2] == [
-        f"{tmp_path.name}/learning_objects/a/index.md:3:1: error: 'version' is the number 2147483648; "
+        f"{tmp_path}/learning_objects/a/index.md:3:1: error: 'version' is the number 2147483648; "
         "the database stores at most 2147483647 [lp.field_limit]",
-        f"{tmp_path.name}/learning_objects/b/index.md:5:1: error: 'title' is 501 characters long; "
+        f"{tmp_path}/learning_objects/b/index.md:5:1: error: 'title' is 501 characters long; "
         "the database stores at most 500 [lp.field_limit]",
-        f"{tmp_path.name}/learning_objects/c/index.md:6:1: error: 'description' holds a NUL character (U+0000) "
+        f"{tmp_path}/learning_objects/c/index.md:6:1: error: 'description' holds a NUL character (U+0000) "
         "at character 5, which the database cannot store [lp.text_char]",
-        f"{tmp_path.name}/learning_objects/d/index.md:2:1: error: 'hruid' is 201 characters long; "
+        f"{tmp_path}/learning_objects/d/index.md:2:1: error: 'hruid' is 201 characters long; "
         "the database stores at most 200 [lp.field_limit]",
     ]
     assert "nothing was loaded" in out

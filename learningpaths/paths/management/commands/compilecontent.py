@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from learningpaths.compiler import compile_content
 from learningpaths.compiler.options import CompileOptions
 from learningpaths.compiler.partial import loadable
+from learningpaths.compiler.reader import editor_path, editor_paths
 
 from ...services import AssetStorageError, content_sync
 
@@ -49,12 +51,15 @@ class Command(BaseCommand):
 
             result.diagnostics.extend(execute_cells(result, progress=opts.progress))
         accepted = result.accepted(strict=strict)
+        diagnostics = editor_paths(result.diagnostics, roots)  # as the terminal reaches the files
 
         report = failure = None
         skips = []
         if not check and (accepted or allow_errors):
             # With errors, only the error-free part is loaded; every source left out is listed.
             to_load, skips = (result, []) if accepted else loadable(result)
+            shown = editor_path(roots)
+            skips = [replace(s, path=shown(s.path)) for s in skips]
             try:
                 report = content_sync(result=to_load, partial=not accepted)
             except AssetStorageError as exc:  # a full disk: one line, no traceback (the sync rolled back)
@@ -64,7 +69,7 @@ class Command(BaseCommand):
             doc = {
                 "objects": len(result.objects),
                 "paths": len(result.paths),
-                "diagnostics": [d.as_dict() for d in result.diagnostics],
+                "diagnostics": [d.as_dict() for d in diagnostics],
                 "seconds": round(result.seconds, 3),
             }
             if report is not None:
@@ -76,7 +81,7 @@ class Command(BaseCommand):
                 doc["error"] = str(failure)
             self.stdout.write(json.dumps(doc, indent=2, default=str))
         else:
-            for d in sorted(result.diagnostics, key=lambda d: (d.path, d.line, d.col)):
+            for d in sorted(diagnostics, key=lambda d: (d.path, d.line, d.col)):
                 self.stderr.write(d.format())
             summary = (
                 f"{len(result.objects)} objects, {len(result.paths)} paths, "
