@@ -200,7 +200,7 @@ def _refusable(partial: bool):
 
 
 @transaction.atomic
-def content_sync(*, result: CompileResult, partial: bool = False) -> SyncReport:
+def content_sync(*, result: CompileResult, partial: bool = False, keep: frozenset[str] = frozenset()) -> SyncReport:
     """Make the database hold exactly the compiled content, in one transaction.
 
     Rows whose content hash is unchanged are left alone, so a rebuild after a one-file edit
@@ -209,6 +209,9 @@ def content_sync(*, result: CompileResult, partial: bool = False) -> SyncReport:
     ``partial`` (``compilecontent --allow-errors``): a row the database still refuses (a constraint
     the compiler did not foresee) is rolled back to its savepoint and listed in ``report.refused``,
     with every path that has a node on it, instead of failing the whole load.
+
+    ``keep`` (the live preview): source paths whose rows stay as they are although the build left
+    them out, so an object with a half-typed error keeps showing its last good version.
     """
     report = SyncReport(skipped=list(result.skipped))
     for obj in result.objects:
@@ -241,6 +244,8 @@ def content_sync(*, result: CompileResult, partial: bool = False) -> SyncReport:
             report.created += 1
         else:
             report.updated += 1
+    for k in [k for k, o in existing.items() if o.source_path in keep]:
+        del existing[k]
     if existing:
         report.deleted = len(existing)
         LearningObject.objects.filter(pk__in=[o.pk for o in existing.values()]).delete()
@@ -291,6 +296,8 @@ def content_sync(*, result: CompileResult, partial: bool = False) -> SyncReport:
             report.paths_created += 1
         else:
             report.paths_updated += 1
+    for k in [k for k, p in existing_paths.items() if p.source_path in keep]:
+        del existing_paths[k]
     if existing_paths:
         report.paths_deleted = len(existing_paths)
         LearningPath.objects.filter(pk__in=[p.pk for p in existing_paths.values()]).delete()

@@ -17,6 +17,7 @@ from django.db import close_old_connections
 from learningpaths.compiler import compile_content
 from learningpaths.compiler.diagnostics import ERROR, sort_key
 from learningpaths.compiler.options import CompileOptions
+from learningpaths.compiler.partial import loadable
 from learningpaths.compiler.reader import editor_paths
 from learningpaths.compiler.result import Diagnostic
 from learningpaths.paths.services import AssetStorageError, content_sync
@@ -68,8 +69,8 @@ class PreviewSession:
     def rebuild(self, changes: Changes | None = None) -> Build:
         """Compile every source (unchanged objects come from the compile cache) and load what compiled.
 
-        Objects with errors are left out and listed, as ``compilecontent --allow-errors`` does, so
-        a broken edit never takes the rest of the preview down with it.
+        Objects with errors are left out and listed, as ``compilecontent --allow-errors`` does, and
+        keep their last good version, so a broken edit never takes the rest of the preview down.
         """
         started = time.perf_counter()
         options = CompileOptions(
@@ -78,8 +79,11 @@ class PreviewSession:
         result = compile_content(self.roots, options=options)
         diagnostics = sorted(editor_paths(result.diagnostics, self.roots), key=sort_key)
         loaded = False
+        # Errors: load the error-free part (as --allow-errors), and keep the last good version of
+        # every object or path left out, so a half-typed edit never blanks its page or its path.
+        to_load, skips = (result, []) if not result.errors else loadable(result)
         try:
-            content_sync(result=result)
+            content_sync(result=to_load, partial=bool(result.errors), keep=frozenset(s.path for s in skips))
             loaded = True
         except AssetStorageError as exc:
             diagnostics.insert(0, _problem(str(exc)))

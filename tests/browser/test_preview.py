@@ -11,9 +11,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from learningpaths.preview import session as preview
+from tests.compiler.helpers import front, write
 
 from . import a11y
-from tests.compiler.helpers import front, write
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -72,6 +72,7 @@ def test_change_add_delete_rename_and_a_broken_edit(tree):
     # YAML reports the unclosed "[" where it gives up: the next line
     assert problem.line == 4 and problem.col > 0 and problem.code == "lp.front_matter"
     assert titles()["a"] == "Neurons"  # what compiled is still served
+    assert titles()["b"] == "B"  # and the broken object keeps its last good version
 
     b.write_text(front("b", title="Fixed"))
     bump(b)
@@ -125,3 +126,20 @@ def test_view_as_uses_real_accounts(client, active):
     client.post(reverse("preview:view_as", args=["visitor"]))
     assert not client.get("/search/").context["user"].is_authenticated
     assert client.post(reverse("preview:view_as", args=["admin"])).status_code == 404
+
+
+def test_a_broken_step_keeps_its_path_and_its_last_good_version(tree, client):
+    from learningpaths.paths.models import LearningPath
+    from tests.compiler.helpers import path_json
+
+    write(tree / "learning_paths", {"p.json": path_json("p", ["a", "b"])})
+    session = preview.PreviewSession([tree])
+    assert session.rebuild().errors == 0
+    b = tree / "learning_objects" / "b" / "index.md"
+    b.write_text(front("b", body="![gone](embed/missing.png)"))
+    bump(b)
+    broken = session.poll()
+    assert broken.errors == 1 and broken.loaded
+    assert LearningPath.objects.get(hruid="p").nodes.count() == 2
+    assert client.get("/paths/p/en/").status_code == 200
+    assert b"Body text." in client.get("/objects/b/en/1/").content  # the version before the edit
