@@ -18,6 +18,7 @@ from engine import (
     SinePositionEncoding,
     TimeDistributed,
     TransformerBlock,
+    kernels,
     load,
 )
 from engine.errors import ConfigError, ShapeError
@@ -148,6 +149,27 @@ def test_tiny_character_model_learns_to_reverse():
     answer = model.predict(x[:500]).argmax(-1)[:, length:]
     assert (answer == y[:500, length:]).mean() > 0.95
     assert history["loss"][-1] < history["loss"][0]
+
+
+def test_browser_kernels_give_the_same_training():
+    """The emscripten kernels (einsum on 4-D attention products) train the model as native ones do."""
+    rng = np.random.default_rng(3)
+    x, y = rng.integers(0, 9, size=(64, 8)), rng.integers(0, 9, size=(64, 8))
+
+    def run():
+        model = char_model(9, 8)
+        model.compile(loss="softmax_crossentropy", optimizer=Adam(lr=0.01))
+        losses = model.fit(x, y, epochs=2, batch_size=16, shuffle=False).step_losses
+        return losses, model.predict(x)
+
+    native = run()
+    previous = kernels.set_platform("emscripten")
+    try:
+        browser = run()
+    finally:
+        kernels.set_platform(previous)
+    for got, want in zip(browser, native, strict=True):
+        assert_close(got, want, "emscripten vs native", atol=1e-5)
 
 
 def test_transformer_model_round_trip(rng):
