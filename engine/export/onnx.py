@@ -297,6 +297,3 @@ def _gru(layer, g, x, shape):
 
 
 _register_containers()
-
-# The sequence layers' converters live in their own module; importing it registers them.
-from . import onnx_sequence  # noqa: E402, F401

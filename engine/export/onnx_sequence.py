@@ -1,7 +1,8 @@
 """ONNX converters of the sequence layers: embeddings, positions, layer normalisation, attention,
 transformer blocks and ``TimeDistributed``.
 
-Registered into :data:`engine.export.onnx.CONVERTERS` when that module loads. Only standard
+Registered into :data:`engine.export.onnx.CONVERTERS` when the package ``engine.export`` loads
+(which any import of ``engine.export.onnx`` does first). Only standard
 opset-17 operators: ``Cast``, ``Gather``, ``Add``, ``LayerNormalization``, ``MatMul``, ``Mul``,
 ``Reshape``, ``Transpose``, ``Softmax``. The sequence length is the exported ``input_shape``'s,
 so position tables and the causal mask are constants. Like every converter here, nothing in this
