@@ -46,7 +46,8 @@ def report_training(result, where):
     print(
         f"{where}: {result['seconds']:.1f} s, {result['steps']} steps of 64 sequences, "
         f"loss {result['loss']:.3f} (floor {5 * np.log(26) / 12:.3f}: the first five letters are random), "
-        f"held-out characters {result['chars']:.3f}, whole words {result['words']:.3f}"
+        f"held-out characters {result['chars']:.3f}, whole words {result['words']:.3f}; "
+        f"then one step {result['step_ms']:.1f} ms (median of 30)"
     )
     print("  " + "  ".join(f"{word}>{answer}" for word, answer in result["samples"].items()))
 

@@ -57,6 +57,17 @@ def reverse(model, word: str) -> str:
     return "".join(out)
 
 
+def step_ms(model, repeats: int = 30, seed: int = 1) -> float:
+    """Median milliseconds of one training step (forward, loss, backward, Adam) on 64 sequences."""
+    x, y = sequences(64, np.random.default_rng(seed))
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.train_step(x, y)
+        times.append(time.perf_counter() - start)
+    return 1e3 * float(np.median(times))
+
+
 def train(seconds: float = 60.0, target: float = 0.99, seed: int = 0, log=print) -> dict:
     """Train until ``target`` of held-out words are reversed right or ``seconds`` pass."""
     rng = np.random.default_rng(seed)
@@ -84,5 +95,6 @@ def train(seconds: float = 60.0, target: float = 0.99, seed: int = 0, log=print)
         "chars": chars,
         "words": words,
         "samples": {word: reverse(model, word) for word in WORDS},
+        "step_ms": step_ms(model),
         "model": model,
     }
