@@ -7,7 +7,7 @@ import numpy as np
 from .. import activations, initializers, kernels
 from ..errors import ConfigError, ShapeError, check_positive_int
 from ..parameter import Parameter
-from .base import Layer
+from .sequence import _SequenceLayer
 
 
 def causal_mask(q_len: int, k_len: int) -> np.ndarray:
@@ -15,7 +15,7 @@ def causal_mask(q_len: int, k_len: int) -> np.ndarray:
     return np.tril(np.ones((q_len, k_len), dtype=bool))
 
 
-class MultiHeadAttention(Layer):
+class MultiHeadAttention(_SequenceLayer):
     """Multi-head attention (Vaswani et al. 2017) with Keras's arguments; the same math as
     ``torch.nn.MultiheadAttention``.
 
@@ -126,17 +126,6 @@ class MultiHeadAttention(Layer):
             if self.use_bias:
                 bias = self.bias_initializer((shape[1],), rng, self.dtype)
                 setattr(self, f"b{name}", Parameter(bias, name=f"b{name}"))
-
-    def input_spec(self, input_shape):
-        if len(input_shape) != 2:
-            raise ConfigError(
-                f"{self.describe()} takes sequences (batch, time, features); "
-                f"it was built for per-sample shape {tuple(input_shape)}."
-            )
-        return (None, "time", input_shape[-1])
-
-    def _shape_hint(self, shape):
-        return "Attention takes (batch, time, features), e.g. after an Embedding." if len(shape) != 3 else ""
 
     def parameters(self):
         if not self.built:

@@ -14,6 +14,7 @@ from .. import initializers
 from ..errors import ConfigError, ShapeError, check_positive_int
 from ..parameter import Parameter
 from .base import Layer
+from .sequence import _SequenceLayer
 
 
 class Embedding(Layer):
@@ -127,21 +128,8 @@ class Embedding(Layer):
         return f"{self.input_dim} -> {self.output_dim}"
 
 
-class _AddPosition(Layer):
-    """Shared input handling of the position layers: ``y = x + P[:time]`` for ``(batch, time, features)``."""
-
-    def input_spec(self, input_shape):
-        if len(input_shape) != 2:
-            raise ConfigError(
-                f"{self.describe()} takes sequences (batch, time, features); "
-                f"it was built for per-sample shape {tuple(input_shape)}."
-            )
-        return (None, "time", input_shape[-1])
-
-    def _shape_hint(self, shape):
-        return (
-            f"{type(self).__name__} takes (batch, time, features), e.g. after an Embedding." if len(shape) != 3 else ""
-        )
+class _AddPosition(_SequenceLayer):
+    """The position layers' forward: ``y = x + P[:time]`` for ``(batch, time, features)``."""
 
     def table(self, length: int) -> np.ndarray:
         """The position signal ``(length, features)`` added to a sequence of ``length`` steps."""

@@ -6,13 +6,13 @@ from __future__ import annotations
 from .. import activations
 from ..errors import ConfigError, check_positive_int
 from .attention import MultiHeadAttention
-from .base import Layer
 from .dense import Dense
 from .dropout import Dropout
 from .layer_normalization import LayerNormalization
+from .sequence import _SequenceLayer
 
 
-class TransformerBlock(Layer):
+class TransformerBlock(_SequenceLayer):
     """One transformer block over ``(batch, time, d)``, built from the engine's own layers.
 
     Post-norm (``normalize_first=False``, the default, as in the paper, Keras-Hub's
@@ -133,17 +133,6 @@ class TransformerBlock(Layer):
             layer.build(layer_shape, rng)
             for p in layer.parameters():
                 p.name = f"{layer.name}.{p.name}"  # unique inside the block, for saving
-
-    def input_spec(self, input_shape):
-        if len(input_shape) != 2:
-            raise ConfigError(
-                f"{self.describe()} takes sequences (batch, time, features); "
-                f"it was built for per-sample shape {tuple(input_shape)}."
-            )
-        return (None, "time", input_shape[-1])
-
-    def _shape_hint(self, shape):
-        return "A transformer block takes (batch, time, features), e.g. after an Embedding." if len(shape) != 3 else ""
 
     def sublayers(self):
         if not self.built:
