@@ -103,7 +103,9 @@ def test_block_errors():
     with pytest.raises(ConfigError, match="7 features do not split into 2 heads; pass key_dim"):
         TransformerBlock(8, 2).build((3, 7))
     assert TransformerBlock(8, 2, key_dim=3).forward(np.zeros((1, 3, 7))).shape == (1, 3, 7)
-    with pytest.raises(ShapeError, match=re.escape("TransformerBlock takes (batch, time, features), e.g. after an Embedding.")):
+    with pytest.raises(
+        ShapeError, match=re.escape("TransformerBlock takes (batch, time, features), e.g. after an Embedding.")
+    ):
         block = TransformerBlock(8, 2)
         block.forward(np.zeros((1, 3, 4)))
         block.forward(np.zeros((1, 4)))
