@@ -76,3 +76,10 @@ def test_character_model(ort, rng):
     proto = check_parity(ort, model, (7,), rng.integers(0, 12, size=(4, 7)).astype(np.float32))
     ops = {node.op_type for node in proto.graph.node}
     assert {"Cast", "Gather", "LayerNormalization", "Softmax", "MatMul", "Transpose", "Reshape", "Gemm"} <= ops
+
+
+def test_embedding_alone(ort, rng):
+    model = Sequential([Embedding(6, 4)], seed=0)
+    model.build((5,))
+    proto = check_parity(ort, model, (5,), rng.integers(0, 6, size=(3, 5)).astype(np.float32))
+    assert [node.op_type for node in proto.graph.node] == ["Cast", "Gather", "Identity"]
