@@ -93,6 +93,7 @@ lint: install $(NPM_STAMP)
 
 bench: install
 	$(BIN)/python bench/engine_vs_torch.py
+	$(BIN)/python bench/transformer.py --pyodide
 	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/serving.py
 	$(BIN)/python bench/browser.py

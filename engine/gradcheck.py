@@ -84,6 +84,9 @@ def check_layer(
 ) -> GradcheckResult:
     """Check ``layer.backward`` (input and parameter gradients) against central differences.
 
+    A layer whose ``backward`` returns None (no input gradient, e.g. ``Embedding``) is checked
+    for its parameters only.
+
     The layer is cast to float64 in place. ``before_forward`` is called before every forward pass
     (e.g. to reseed a Dropout layer so that every pass uses the same mask).
     """
@@ -102,7 +105,9 @@ def check_layer(
     layer.forward(x, training=training)
     layer.zero_grad()
     grad_x = layer.backward(r.copy())
-    checks = [("x", np.asarray(grad_x, dtype=np.float64), numerical_gradient(loss, x, eps))]
+    checks = []
+    if grad_x is not None:  # None: the input is not differentiable (Embedding's token ids)
+        checks.append(("x", np.asarray(grad_x, dtype=np.float64), numerical_gradient(loss, x, eps)))
     analytic = {id(p): p.grad.copy() for p in layer.parameters()}
     for i, p in enumerate(layer.parameters()):
         checks.append((p.name or f"param{i}", analytic[id(p)], numerical_gradient(loss, p.value, eps)))

@@ -35,6 +35,11 @@ def ones(shape, rng=None, dtype=DEFAULT_DTYPE):
     return np.ones(shape, dtype=dtype)
 
 
+def uniform(shape, rng, dtype=DEFAULT_DTYPE):
+    """U(-0.05, 0.05): Keras's ``RandomUniform()``, the default of its ``Embedding``."""
+    return rng.uniform(-0.05, 0.05, size=shape).astype(dtype)
+
+
 def glorot_uniform(shape, rng, dtype=DEFAULT_DTYPE):
     """U(-a, a) with a = sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio 2010; the Keras default)."""
     fan_in, fan_out = compute_fans(shape)
@@ -86,6 +91,8 @@ def orthogonal(shape, rng, dtype=DEFAULT_DTYPE):
 _REGISTRY = {
     "zeros": zeros,
     "ones": ones,
+    "uniform": uniform,
+    "random_uniform": uniform,
     "glorot_uniform": glorot_uniform,
     "xavier_uniform": glorot_uniform,
     "glorot_normal": glorot_normal,

@@ -34,6 +34,7 @@ class Loss:
     _p: np.ndarray
     _y: np.ndarray
     _n: int
+    _shape: tuple  # of y_pred, to give the gradient back in that shape
 
     def __call__(self, y_pred, y_true) -> float:
         return self.forward(y_pred, y_true)
@@ -136,6 +137,9 @@ class BinaryCrossEntropy(Loss):
 class CategoricalCrossEntropy(Loss):
     """``L = -mean_n sum_c y[n, c] log p[n, c]``, targets as labels ``(batch,)`` or one-hot ``(batch, C)``.
 
+    Predictions ``(batch, time, C)`` (a class per position) count every position as a row:
+    targets ``(batch, time)`` or ``(batch, time, C)``, the mean over ``batch * time``.
+
     ``from_logits=False`` (default): ``y_pred = p`` are probabilities (after a softmax), clipped
     below at ``eps`` inside the log; ``dL/dp = -y / (p batch)``. In a model whose last activation is
     ``Softmax`` the two are fused: ``dL/dz = (p - y) / batch``, stable even when ``p`` underflows.
@@ -175,8 +179,28 @@ class CategoricalCrossEntropy(Loss):
             )
         return y_pred, labels, None
 
+    def _positions(self, y_pred, y_true):
+        """Fold predictions with a class per position, ``(batch, time, classes)`` as a language
+        model makes, into rows ``(batch * time, classes)``: the loss is the mean over every
+        position (as in Keras and PyTorch); targets are labels ``(batch, time)`` or one-hot."""
+        y_pred = np.asarray(y_pred)
+        self._shape = y_pred.shape
+        if y_pred.ndim <= 2:
+            return y_pred, y_true
+        y_true, c = np.asarray(y_true), y_pred.shape[-1]
+        if y_true.shape == y_pred.shape:
+            return y_pred.reshape(-1, c), y_true.reshape(-1, c)
+        if y_true.shape != y_pred.shape[:-1]:
+            raise ShapeError(
+                self.describe(),
+                ("batch", *y_pred.shape[1:-1]),
+                y_true.shape,
+                f"Targets must be labels {y_pred.shape[:-1]} or one-hot {y_pred.shape}.",
+            )
+        return y_pred.reshape(-1, c), y_true.reshape(-1)
+
     def forward(self, y_pred, y_true):
-        y_pred, labels, one_hot = self._targets(y_pred, y_true)
+        y_pred, labels, one_hot = self._targets(*self._positions(y_pred, y_true))
         n = self._n = len(y_pred)
         self._labels, self._one_hot = labels, one_hot
         rows = np.arange(n)
@@ -206,16 +230,16 @@ class CategoricalCrossEntropy(Loss):
     def fused_gradient(self):
         grad = self._minus_targets(self._p.copy())
         grad *= 1.0 / self._n
-        return grad
+        return grad.reshape(self._shape)
 
     def backward(self):
         if self.from_logits:
             return self.fused_gradient()
         if self._labels is None:
-            return -self._one_hot / (self._clipped * self._n)
+            return (-self._one_hot / (self._clipped * self._n)).reshape(self._shape)
         grad = np.zeros_like(self._p)
         grad[np.arange(self._n), self._labels] = -1.0 / (self._clipped * self._n)
-        return grad
+        return grad.reshape(self._shape)
 
     def probabilities(self, y_pred):
         y_pred = np.asarray(y_pred)

@@ -93,3 +93,21 @@ def test_registry():
     assert losses.get(losses.serialize(losses.BinaryCrossEntropy(from_logits=True))).from_logits
     with pytest.raises(ConfigError, match=r"Unknown loss 'hinge'. Valid names: bce, binary_crossentropy"):
         losses.get("hinge")
+
+
+def test_cross_entropy_per_position(torch, rng):
+    """(batch, time, classes) predictions, as a language model makes: the mean over all positions."""
+    z, labels = rng.normal(size=(3, 4, 5)), rng.integers(0, 5, size=(3, 4))
+    flat = lambda a, b: torch.nn.functional.cross_entropy(a.reshape(-1, 5), b.reshape(-1))  # noqa: E731
+    value, grad = torch_loss(torch, flat, z, labels)
+    loss = losses.SoftmaxCrossEntropy()
+    assert abs(loss(z, labels) - value) < 1e-12
+    assert_close(loss.backward(), grad, "grad per position")
+    assert_close(loss.probabilities(z).sum(-1), np.ones((3, 4)), "softmax over the classes")
+    p = np.exp(z) / np.exp(z).sum(-1, keepdims=True)
+    probs = losses.CategoricalCrossEntropy()
+    one_hot = np.eye(5)[labels]
+    assert abs(probs(p, one_hot) - value) < 1e-12
+    assert_gradcheck(check_loss(probs, p, one_hot))
+    with pytest.raises(ShapeError, match=r"Targets must be labels \(3, 4\) or one-hot \(3, 4, 5\)"):
+        loss(z, labels[:, :3])

@@ -20,6 +20,7 @@ sys.path.insert(0, "/home/pyodide")
 import numpy as np
 import engine
 from engine import gradcheck, Conv2D, MaxPool2D, AvgPool2D, LSTM, GRU, RNN, BatchNorm, Dense, Dropout
+from engine import Embedding, MultiHeadAttention, TransformerBlock
 
 print("platform", sys.platform, engine.kernels.platform(), np.__version__)
 failed = 0
@@ -29,8 +30,11 @@ print("doctest failures", failed)
 rng = np.random.default_rng(0)
 cases = [(Conv2D(3, 3, stride=2, padding=1), (2, 2, 5, 5)), (MaxPool2D(2), (1, 2, 4, 4)),
          (AvgPool2D(3, stride=2, padding=1), (1, 2, 5, 5)), (RNN(3), (2, 4, 2)), (LSTM(3), (2, 4, 2)),
-         (GRU(3, return_sequences=True), (2, 4, 2)), (BatchNorm(), (4, 3)), (Dense(3, activation="tanh"), (4, 2))]
-print("gradcheck", all(gradcheck.check_layer(layer, rng.normal(size=shape), training=True).ok for layer, shape in cases))
+         (GRU(3, return_sequences=True), (2, 4, 2)), (BatchNorm(), (4, 3)), (Dense(3, activation="tanh"), (4, 2)),
+         (MultiHeadAttention(2, 2, use_causal_mask=True), (2, 3, 4)), (TransformerBlock(8, 2), (2, 3, 4))]
+ids = rng.integers(0, 5, size=(2, 3))
+print("gradcheck", all(gradcheck.check_layer(layer, rng.normal(size=shape), training=True).ok for layer, shape in cases)
+      and gradcheck.check_layer(Embedding(5, 3), ids).ok)
 x, y = engine.data.make_moons(300, noise=0.1, seed=0)
 model = engine.Sequential([Dense(16, activation="relu"), Dropout(0.1), Dense(2)], seed=0)
 model.compile(loss="softmax_crossentropy", optimizer="adam", lr=0.02, metrics=["accuracy", "auc"])
