@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
+from django.db.models import Count
 
 from learningpaths.compiler.result import CompiledObject, CompiledPath, CompileResult
 
@@ -221,7 +222,15 @@ def content_sync(*, result: CompileResult, partial: bool = False, keep: frozense
             except OSError as exc:
                 raise AssetStorageError(source=asset.source, error=exc) from exc
 
-    existing = {(o.hruid, o.language, o.version): o for o in LearningObject.objects.all()}
+    # Only what the comparison needs: the large columns (HTML, text, metadata) of 2,000 rows would
+    # be most of a one-edit rebuild (the live preview). An updated row sets every field it saves
+    # (updated_at is loaded so that save() moves it on: a deferred field is not saved).
+    existing = {
+        (o.hruid, o.language, o.version): o
+        for o in LearningObject.objects.only(
+            "id", "hruid", "language", "version", "content_hash", "source_path", "updated_at"
+        )
+    }
     rows = {}
     for obj in result.objects:
         k = (obj.key.hruid, obj.key.language, obj.key.version)
@@ -250,7 +259,12 @@ def content_sync(*, result: CompileResult, partial: bool = False, keep: frozense
         report.deleted = len(existing)
         LearningObject.objects.filter(pk__in=[o.pk for o in existing.values()]).delete()
 
-    existing_paths = {(p.hruid, p.language): p for p in LearningPath.objects.all()}
+    existing_paths = {
+        (p.hruid, p.language): p
+        for p in LearningPath.objects.only(
+            "id", "hruid", "language", "content_hash", "source_path", "updated_at"
+        ).annotate(node_count=Count("nodes"))
+    }
     for path in result.paths:
         if any(node.key not in rows for node in path.nodes):  # a node's object was refused (partial only)
             report.refused.append((path.source_path, "a node's learning object was refused by the database"))
@@ -269,7 +283,7 @@ def content_sync(*, result: CompileResult, partial: bool = False, keep: frozense
         )
         row = existing_paths.pop((path.hruid, path.language), None)
         # A path must be re-linked when any of its objects was re-created (deleted rows cascade).
-        intact = row is not None and row.nodes.count() == len(path.nodes)
+        intact = row is not None and row.node_count == len(path.nodes)
         if row is not None and intact and row.content_hash == path.content_hash:
             report.paths_unchanged += 1
             continue
