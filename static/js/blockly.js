@@ -1,0 +1,149 @@
+/* Blockly programs as read-only blocks: figure.lp-blockly (the compiler's media.blockly) holds the
+ * program's XML in a details panel (or only a download link when the file is large); this draws
+ * the blocks above it in a read-only workspace. content.js loads the vendored Blockly and then
+ * this file, only on a page that has a program, and calls window.lpBlockly.render(figure).
+ *
+ * Dwengo's programs use its own Arduino/Dwenguino blocks (setup_loop_structure, dwenguino_*,
+ * socialrobot_*, char_type ...), defined in Dwengo's simulator, not in Blockly. A type Blockly does
+ * not know becomes a generic block, shaped from the XML itself: its type as the label, a label per
+ * field showing the field's value, a value input per <value>, a statement input per <statement>,
+ * an output when it sits in a <value>, else previous/next connections. One bad block does not stop
+ * the others: each top-level block loads on its own.
+ */
+(function () {
+  "use strict";
+  var DWENGO_HUE = 315;  // Dwengo's own colour for its Dwenguino blocks
+  var MAX_HEIGHT = 480;
+
+  function children(el, name) {
+    return Array.prototype.filter.call(el.children, function (c) { return c.localName === name; });
+  }
+
+  function label(type) {
+    return type.replace(/[_-]+/g, " ").trim();
+  }
+
+  function hue(type) {
+    var prefix = type.split("_")[0];
+    if (prefix === "dwenguino" || prefix === "socialrobot" || type === "setup_loop_structure") return DWENGO_HUE;
+    var h = 0;
+    for (var i = 0; i < prefix.length; i++) h = (h * 31 + prefix.charCodeAt(i)) % 360;
+    return h;
+  }
+
+  /* What the XML says about each unknown block type: its fields, inputs and connections. */
+  function unknownShapes(dom) {
+    var shapes = {};
+    var blocks = dom.querySelectorAll("block, shadow");
+    Array.prototype.forEach.call(blocks, function (el) {
+      var type = el.getAttribute("type");
+      if (!type || window.Blockly.Blocks[type]) return;
+      var shape = shapes[type] || (shapes[type] = { fields: [], inputs: [], output: false, statement: false });
+      children(el, "field").forEach(function (f) {
+        var name = f.getAttribute("name");
+        if (name && shape.fields.indexOf(name) < 0) shape.fields.push(name);
+      });
+      ["value", "statement"].forEach(function (kind) {
+        children(el, kind).forEach(function (input) {
+          var name = input.getAttribute("name");
+          if (name && !shape.inputs.some(function (i) { return i.name === name; })) shape.inputs.push({ kind: kind, name: name });
+        });
+      });
+      var parent = el.parentElement && el.parentElement.localName;
+      if (parent === "value") shape.output = true;
+      else if (parent === "next" || parent === "statement" || children(el, "next").length) shape.statement = true;
+    });
+    return shapes;
+  }
+
+  function defineGeneric(type, shape) {
+    window.Blockly.Blocks[type] = {
+      init: function () {
+        var Blockly = window.Blockly;
+        var head = this.appendDummyInput().appendField(label(type));
+        shape.fields.forEach(function (name) {
+          head.appendField(new Blockly.FieldLabelSerializable(""), name);
+        });
+        var block = this;
+        shape.inputs.forEach(function (input) {
+          var made = input.kind === "value" ? block.appendValueInput(input.name) : block.appendStatementInput(input.name);
+          made.appendField(label(input.name.toLowerCase()));
+        });
+        // An output and a previous connection exclude each other; the XML's own use decides.
+        if (shape.output) this.setOutput(true, null);
+        else {
+          this.setPreviousStatement(true, null);
+          this.setNextStatement(true, null);
+        }
+        this.setColour(hue(type));
+        this.setTooltip(type);
+      },
+    };
+  }
+
+  function loadBlocks(workspace, dom) {
+    var Blockly = window.Blockly;
+    var failed = 0;
+    Array.prototype.forEach.call(dom.children, function (el) {
+      try {
+        if (el.localName === "variables") Blockly.Xml.domToVariables(el, workspace);
+        else if (el.localName === "block" || el.localName === "shadow") {
+          var block = Blockly.Xml.domToBlock(el, workspace);
+          var x = parseInt(el.getAttribute("x"), 10), y = parseInt(el.getAttribute("y"), 10);
+          if (!isNaN(x) && !isNaN(y)) block.moveBy(x, y);
+        }
+      } catch (err) {
+        failed += 1;
+        console.warn("Blockly: a block could not be shown:", err);
+      }
+    });
+    return failed;
+  }
+
+  function xmlOf(figure) {
+    var code = figure.querySelector("pre code");
+    if (code && code.textContent.trim()) return Promise.resolve(code.textContent);
+    var link = figure.querySelector("a[download]");
+    if (!link || new URL(link.href, document.baseURI).origin !== location.origin) return Promise.reject(new Error("no program"));
+    return fetch(link.href, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    });
+  }
+
+  function render(figure, options) {
+    if (figure.dataset.lpBlockly) return Promise.resolve();
+    figure.dataset.lpBlockly = "loading";
+    var Blockly = window.Blockly;
+    return xmlOf(figure).then(function (text) {
+      var dom = Blockly.utils.xml.textToDom(text.trim());
+      var shapes = unknownShapes(dom);
+      Object.keys(shapes).forEach(function (type) { defineGeneric(type, shapes[type]); });
+      var host = document.createElement("div");
+      host.className = "lp-blockly-workspace";
+      figure.insertBefore(host, figure.firstChild);
+      var workspace = Blockly.inject(host, {
+        readOnly: true,
+        media: options.media,
+        sounds: false,
+        trashcan: false,
+        scrollbars: true,
+        move: { scrollbars: true, drag: true, wheel: false },
+        zoom: { controls: true, wheel: false, startScale: 0.8 },
+      });
+      var failed = loadBlocks(workspace, dom);
+      var box = workspace.getBlocksBoundingBox();
+      var height = Math.min(MAX_HEIGHT, Math.max(120, (box.bottom - box.top) * workspace.scale + 48));
+      host.style.height = Math.round(height) + "px";
+      Blockly.svgResize(workspace);
+      workspace.scrollCenter();
+      figure.dataset.lpBlocks = String(workspace.getAllBlocks(false).length);
+      figure.dataset.lpBlockly = failed ? "partial" : "ready";
+    }).catch(function (err) {
+      figure.dataset.lpBlockly = "failed";
+      console.warn("Blockly program not shown:", err);
+    });
+  }
+
+  window.lpBlockly = { render: render };
+})();

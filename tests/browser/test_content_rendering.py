@@ -1,0 +1,161 @@
+"""Content that works in a real browser, in our pages and in a Dwengo client's page.
+
+One small content tree, compiled with ``compilecontent``: a Dutch lesson with math, code, a YouTube
+embed and two real Dwengo Blockly programs (one of standard blocks, one of Dwengo's own Dwenguino
+blocks, copied from the shared samples), and an English lesson with neither math nor Blockly.
+"""
+
+from __future__ import annotations
+
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from learningpaths.runtime import assets
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "dwengo" / "samples" / "learning_content"
+STANDARD = SAMPLES / "learning_objects" / "Test" / "blockly" / "blocks.xml"
+DWENGUINO = SAMPLES / "learning_objects" / "nederlands" / "exercises" / "general" / "0011_meta" / "Voorbeeld1.xml"
+FRONT = """---
+hruid: {hruid}
+version: 1
+language: {language}
+title: "{title}"
+description: "A test lesson"
+content_type: text/markdown
+target_ages: [14]
+estimated_time: 5
+skos_concepts: [http://ilearn.ilabt.imec.be/vocab/curr1/s-computers-en-systemen]
+teacher_exclusive: false
+---
+"""
+LESSON = r"""
+De som \\( \sum_{i=1}^n x_i \\) en de kans $p < 1$:
+
+\\[ \sigma(z) = \frac{1}{1+e^{-z}} \\]
+
+```python
+def f(x):
+    return x + 1
+```
+
+![Een filmpje](@youtube/https://www.youtube.com/watch?v=abc123)
+
+![Een lus](@blockly/standard.xml)
+
+![Dwenguino](@blockly/dwenguino.xml)
+"""
+PLAIN = "# Plain\n\nNo math, no code, no programs here.\n"
+
+
+def wait_js(browser, script: str, timeout: float = 30):
+    return WebDriverWait(browser, timeout, poll_frequency=0.1).until(lambda b: b.execute_script(script))
+
+
+@pytest.fixture
+def lessons(settings, tmp_path):
+    if not DWENGUINO.is_file():
+        pytest.skip("shared samples are not present")
+    settings.COMPILE_CACHE_DIR = tmp_path / "cache"
+    settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
+    root = tmp_path / "tree" / "learning_objects"
+    lesson = root / "nl" / "lesson"
+    lesson.mkdir(parents=True)
+    (lesson / "index.md").write_text(FRONT.format(hruid="les", language="nl", title="Een les") + LESSON)
+    shutil.copy(STANDARD, lesson / "standard.xml")
+    shutil.copy(DWENGUINO, lesson / "dwenguino.xml")
+    plain = root / "en" / "plain"
+    plain.mkdir(parents=True)
+    (plain / "index.md").write_text(FRONT.format(hruid="plain", language="en", title="Plain") + PLAIN)
+    call_command("compilecontent", str(tmp_path / "tree"), stdout=open("/dev/null", "w"))
+
+
+def resources(browser) -> list[str]:
+    return browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+
+
+BLOCKS_READY = "return [...document.querySelectorAll('figure.lp-blockly')].every(f => /ready|partial|failed/.test(f.dataset.lpBlockly || ''))"
+
+
+def assert_programs_drawn(browser):
+    wait_js(browser, BLOCKS_READY)
+    figures = browser.find_elements(By.CSS_SELECTOR, "figure.lp-blockly")
+    assert len(figures) == 2
+    for figure in figures:
+        assert figure.get_attribute("data-lp-blockly") == "ready"
+        svg = figure.find_element(By.CSS_SELECTOR, ".lp-blockly-workspace svg.blocklySvg")
+        assert svg.is_displayed() and svg.size["height"] >= 100
+        # Every block of the file is drawn, and the XML is still there to read or download.
+        xml = figure.find_element(By.CSS_SELECTOR, "details pre code").get_attribute("textContent")
+        assert int(figure.get_attribute("data-lp-blocks")) == xml.count("<block ") > 0
+        assert figure.find_elements(By.CSS_SELECTOR, ".blocklyBlockCanvas > g path.blocklyPath")
+        assert figure.find_element(By.CSS_SELECTOR, "figcaption a[download]")
+    # Read-only: no toolbox, no flyout, and Blockly says the workspace is read-only.
+    assert not browser.find_elements(By.CSS_SELECTOR, ".blocklyToolbox, .blocklyToolboxDiv, .blocklyFlyout")
+    assert browser.execute_script(
+        "return Blockly.Workspace.getAll().filter(w => !w.isFlyout).every(w => w.options.readOnly)"
+    )
+    # Dwengo's own blocks (not in Blockly) are generic labelled blocks, their fields shown.
+    text = figures[1].find_element(By.CSS_SELECTOR, "svg.blocklySvg").get_attribute("textContent").replace("\xa0", " ")
+    assert "setup loop structure" in text and "dwenguino lcd" in text and "Welkom robot" in text
+
+
+def test_blockly_programs_show_as_read_only_blocks_only_where_there_are_programs(browser, live_server, lessons):
+    browser.get(live_server.url + "/objects/les/nl/1/")
+    assert_programs_drawn(browser)
+    # Read-only blocks: none can be moved, edited or deleted.
+    assert browser.execute_script(
+        "const blocks = Blockly.Workspace.getAll().filter(w => !w.isFlyout).flatMap(w => w.getAllBlocks(false));"
+        "return blocks.length > 0 && blocks.every(b => !b.isMovable() && !b.isEditable() && !b.isDeletable())"
+    )
+    assert any("/vendor/blockly/blockly_compressed" in r for r in resources(browser))
+    assert browser.execute_script("return document.querySelectorAll('.math .katex').length") == 3
+
+    browser.get(live_server.url + "/objects/plain/en/1/")
+    browser.execute_script("return document.readyState")
+    assert not any("blockly" in r for r in resources(browser))
+
+
+def test_get_wrapped_renders_math_code_embeds_and_blocks_with_our_own_files(browser, live_server, lessons):
+    browser.get(live_server.url + "/api/learningObject/getWrapped?hruid=les&language=nl")
+    assert_programs_drawn(browser)
+    wait_js(browser, "return document.querySelectorAll('.math .katex').length === 3")
+    wait_js(browser, "return document.querySelector('code.language-python.hljs') !== null")
+    frame = browser.find_element(By.CSS_SELECTOR, "iframe")
+    assert frame.get_attribute("src") == "https://www.youtube.com/embed/abc123"  # the client decides on consent
+    own = live_server.url
+    scripts = browser.execute_script(
+        "return [...document.querySelectorAll('script[src], link[href]')].map(e => e.src || e.href)"
+    )
+    assert scripts and all(s.startswith(own) for s in scripts)
+    assert all(r.startswith(own) or "youtube.com" in r for r in resources(browser))
+
+
+def test_get_raw_math_is_typeset_by_mathjax_in_a_client_page(browser, live_server, lessons, tmp_path):
+    """A Dwengo client (dwengo.org's viewer) puts getRaw's HTML in its page and runs MathJax 3 over it."""
+    if not assets.MATHJAX_JS.is_file():
+        pytest.fail("MathJax is not vendored: run scripts/vendor_assets.py")
+    with urllib.request.urlopen(live_server.url + "/api/learningObject/getRaw?hruid=les&language=nl") as response:
+        fragment = response.read().decode()
+    assert fragment.count('class="math ') == 3
+    page = tmp_path / "client.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<script src='{live_server.url}/static/vendor/mathjax/tex-mml-chtml.js'></script></head>"
+        f"<body><div id='content'>{fragment}</div></body></html>"
+    )
+    browser.get(page.as_uri())
+    # (Its fonts come from another origin than the file:// page and are refused by CORS; the
+    # typesetting itself does not need them.)
+    wait_js(browser, "return document.querySelectorAll('mjx-container').length === 3")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "span.math.inline mjx-container")) == 2
+    assert len(browser.find_elements(By.CSS_SELECTOR, "div.math.display mjx-container[display='true']")) == 1
+    text = browser.find_element(By.ID, "content").text
+    assert "\\(" not in text and "\\[" not in text and "\\sum" not in text
