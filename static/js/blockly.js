@@ -2,6 +2,8 @@
  * program's XML in a details panel (or only a download link when the file is large); this draws
  * the blocks above it in a read-only workspace. content.js loads the vendored Blockly and then
  * this file, only on a page that has a program, and calls window.lpBlockly.render(figure).
+ * Blockly lays the blocks out in a read-only workspace off screen; the page gets a static copy of
+ * the drawing (see snapshot), so nothing can be dragged or edited.
  *
  * Dwengo's programs use its own Arduino/Dwenguino blocks (setup_loop_structure, dwenguino_*,
  * socialrobot_*, char_type ...), defined in Dwengo's simulator, not in Blockly. A type Blockly does
@@ -13,7 +15,17 @@
 (function () {
   "use strict";
   var DWENGO_HUE = 315;  // Dwengo's own colour for its Dwenguino blocks
-  var MAX_HEIGHT = 480;
+  var SCALE = 0.8;  // of Blockly's own size: still readable, and more of a program fits
+
+  // A program wider than its column scrolls in its box and then takes the keyboard focus, so that
+  // the keyboard can scroll it too (as static/site/tables.js does for tables; WCAG 2.1.1).
+  var scrolls = new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var box = entry.target;
+      if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0;
+      else box.removeAttribute("tabindex");
+    });
+  });
 
   function children(el, name) {
     return Array.prototype.filter.call(el.children, function (c) { return c.localName === name; });
@@ -111,6 +123,38 @@
     });
   }
 
+  /* The drawn blocks as a plain, static SVG picture: a copy of the workspace's block layer, framed
+   * to the blocks, with nothing focusable or clickable left (a live workspace makes every block a
+   * focus stop with "edit" buttons, which a program to read should not have). One image with a
+   * text alternative; the XML panel below it is the long description. */
+  function snapshot(workspace, host, name) {
+    var svg = workspace.getParentSvg().cloneNode(true);
+    Array.prototype.forEach.call(svg.querySelectorAll(
+      ".blocklyMainBackground, .blocklyScrollbarHorizontal, .blocklyScrollbarVertical, .blocklyZoom, .blocklyTrash"),
+      function (el) { el.remove(); });
+    var layers = svg.querySelectorAll(".blocklyBlockCanvas, .blocklyBubbleCanvas");
+    Array.prototype.forEach.call(layers, function (g) { g.removeAttribute("transform"); });
+    Array.prototype.forEach.call(svg.querySelectorAll("*"), function (el) {
+      Array.prototype.slice.call(el.attributes).forEach(function (a) {
+        if (a.name === "tabindex" || a.name === "role" || a.name.indexOf("aria-") === 0) el.removeAttribute(a.name);
+      });
+    });
+    var box = workspace.getBlocksBoundingBox();
+    var pad = 8;
+    var width = Math.max(box.right - box.left, 1) + 2 * pad, height = Math.max(box.bottom - box.top, 1) + 2 * pad;
+    svg.setAttribute("viewBox", [box.left - pad, box.top - pad, width, height].join(" "));
+    // Drawn at SCALE; a program wider than its column scrolls in its box (see scrolls).
+    svg.removeAttribute("height");
+    svg.setAttribute("width", String(Math.ceil(width * SCALE)));
+    svg.removeAttribute("style");
+    svg.removeAttribute("tabindex");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", name);
+    svg.setAttribute("focusable", "false");
+    host.appendChild(svg);
+    return svg;
+  }
+
   function render(figure, options) {
     if (figure.dataset.lpBlockly) return Promise.resolve();
     figure.dataset.lpBlockly = "loading";
@@ -119,26 +163,36 @@
       var dom = Blockly.utils.xml.textToDom(text.trim());
       var shapes = unknownShapes(dom);
       Object.keys(shapes).forEach(function (type) { defineGeneric(type, shapes[type]); });
-      var host = document.createElement("div");
-      host.className = "lp-blockly-workspace";
-      figure.insertBefore(host, figure.firstChild);
-      var workspace = Blockly.inject(host, {
+      // Drawn off screen (Blockly measures text as it lays blocks out), then copied as a picture.
+      var scratch = document.createElement("div");
+      scratch.className = "lp-blockly-scratch";
+      scratch.setAttribute("aria-hidden", "true");
+      document.body.appendChild(scratch);
+      var workspace = Blockly.inject(scratch, {
         readOnly: true,
         media: options.media,
         sounds: false,
         trashcan: false,
-        scrollbars: true,
-        move: { scrollbars: true, drag: true, wheel: false },
-        zoom: { controls: true, wheel: false, startScale: 0.8 },
+        scrollbars: false,
+        zoom: { controls: false, wheel: false, startScale: 1 },
       });
-      var failed = loadBlocks(workspace, dom);
-      var box = workspace.getBlocksBoundingBox();
-      var height = Math.min(MAX_HEIGHT, Math.max(120, (box.bottom - box.top) * workspace.scale + 48));
-      host.style.height = Math.round(height) + "px";
-      Blockly.svgResize(workspace);
-      workspace.scrollCenter();
-      figure.dataset.lpBlocks = String(workspace.getAllBlocks(false).length);
-      figure.dataset.lpBlockly = failed ? "partial" : "ready";
+      try {
+        var failed = loadBlocks(workspace, dom);
+        var host = document.createElement("div");
+        var themed = workspace.getInjectionDiv().className.split(/\s+/).filter(function (c) { return c && c !== "injectionDiv"; });
+        host.className = ["lp-blockly-workspace"].concat(themed).join(" ");
+        var summary = figure.querySelector("summary");
+        snapshot(workspace, host, (summary && summary.textContent) || "Blockly");
+        figure.dataset.lpBlocks = String(workspace.getAllBlocks(false).length);
+        figure.insertBefore(host, figure.firstChild);
+        scrolls.observe(host);
+        figure.dataset.lpBlockly = failed ? "partial" : "ready";
+      } finally {
+        workspace.dispose();
+        scratch.remove();
+        // Blockly's text-measuring canvas: not content.
+        Array.prototype.forEach.call(document.querySelectorAll("canvas.blocklyComputeCanvas"), function (c) { c.remove(); });
+      }
     }).catch(function (err) {
       figure.dataset.lpBlockly = "failed";
       console.warn("Blockly program not shown:", err);
