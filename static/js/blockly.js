@@ -161,6 +161,8 @@
     var Blockly = window.Blockly;
     return xmlOf(figure).then(function (text) {
       var dom = Blockly.utils.xml.textToDom(text.trim());
+      // The browser's XML parser answers bad XML with a <parsererror> document, not an exception.
+      if (dom.localName === "parsererror" || dom.getElementsByTagName("parsererror").length) throw new Error("not valid XML");
       var shapes = unknownShapes(dom);
       Object.keys(shapes).forEach(function (type) { defineGeneric(type, shapes[type]); });
       // Drawn off screen (Blockly measures text as it lays blocks out), then copied as a picture.
@@ -178,6 +180,7 @@
       });
       try {
         var failed = loadBlocks(workspace, dom);
+        if (!workspace.getAllBlocks(false).length) throw new Error("no blocks in the program");
         var host = document.createElement("div");
         var themed = workspace.getInjectionDiv().className.split(/\s+/).filter(function (c) { return c && c !== "injectionDiv"; });
         host.className = ["lp-blockly-workspace"].concat(themed).join(" ");

@@ -189,3 +189,30 @@ def test_pages_with_blocks_math_and_embeds_pass_the_accessibility_audit(browser,
         for check, problems in reports["getWrapped"].items()
     }
     assert not any(v for r in reports.values() for v in r.values()), a11y.failures(reports)
+
+
+def test_a_broken_program_does_not_stop_the_others(browser, live_server, settings, tmp_path):
+    """Invalid XML leaves its XML panel and download as they were; an unknown block type in a
+    value slot, with a mutation and a field, is a generic block with an output connection."""
+    from learningpaths.compiler.render import media
+    from learningpaths.paths.services import content_sync
+    from tests.conftest import compile_result, compiled_object
+
+    settings.CONTENT_ASSET_ROOT = tmp_path
+    odd = (
+        '<xml xmlns="https://developers.google.com/blockly/xml"><block type="controls_if" x="10" y="10">'
+        '<value name="IF0"><block type="robot_sees_wall"><mutation sides="2"/><field name="SIDE">LEFT</field>'
+        "</block></value></block></xml>"
+    )
+    html = media.blockly("<xml><block type=", "/nope.xml", "broken.xml", "en") + media.blockly(
+        odd, "/odd.xml", "odd.xml", "en"
+    )
+    content_sync(result=compile_result([compiled_object("programs", html=html)]))
+    browser.get(live_server.url + "/objects/programs/en/1/")
+    wait_js(browser, BLOCKS_READY)
+    broken, good = browser.find_elements(By.CSS_SELECTOR, "figure.lp-blockly")
+    assert broken.get_attribute("data-lp-blockly") == "failed" and not broken.find_elements(By.TAG_NAME, "svg")
+    assert broken.find_element(By.CSS_SELECTOR, "figcaption a[download]")
+    assert good.get_attribute("data-lp-blockly") == "ready" and good.get_attribute("data-lp-blocks") == "2"
+    text = good.find_element(By.CSS_SELECTOR, "svg").get_attribute("textContent").replace("\xa0", " ")
+    assert "robot sees wall" in text and "LEFT" in text
