@@ -107,6 +107,9 @@ def assert_programs_drawn(browser):
     # Dwengo's own blocks (not in Blockly) are generic labelled blocks, their fields shown.
     text = figures[1].find_element(By.CSS_SELECTOR, "svg.blocklySvg").get_attribute("textContent").replace("\xa0", " ")
     assert "setup loop structure" in text and "dwenguino lcd" in text and "Welkom robot" in text
+    # Blockly's own blocks speak the lesson's language (Dutch), whatever the UI's.
+    standard = figures[0].find_element(By.CSS_SELECTOR, "svg.blocklySvg").get_attribute("textContent")
+    assert "herhaal" in standard.replace("\xa0", " ")
 
 
 def test_blockly_programs_show_as_read_only_blocks_only_where_there_are_programs(browser, live_server, lessons):
@@ -164,6 +167,24 @@ def test_get_raw_math_is_typeset_by_mathjax_in_a_client_page(browser, live_serve
     assert len(browser.find_elements(By.CSS_SELECTOR, "div.math.display mjx-container[display='true']")) == 1
     text = browser.find_element(By.ID, "content").text
     assert "\\(" not in text and "\\[" not in text and "\\sum" not in text
+
+
+def test_get_raw_math_is_typeset_by_katex_auto_render_in_a_client_page(browser, live_server, lessons, tmp_path):
+    """The other common client setup: KaTeX's auto-render with its default delimiters."""
+    with urllib.request.urlopen(live_server.url + "/api/learningObject/getRaw?hruid=les&language=nl") as response:
+        fragment = response.read().decode()
+    katex = f"{live_server.url}/static/vendor/katex/"
+    page = tmp_path / "client.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<script src='{katex}katex.min.js'></script><script src='{katex}contrib/auto-render.min.js'></script>"
+        "</head><body><div id='content'>" + fragment + "</div>"
+        "<script>renderMathInElement(document.getElementById('content'))</script></body></html>"
+    )
+    browser.get(page.as_uri())
+    wait_js(browser, "return document.querySelectorAll('.katex').length === 3")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "div.math.display .katex-display")) == 1
+    assert "\\(" not in browser.find_element(By.ID, "content").text
 
 
 def test_pages_with_blocks_math_and_embeds_pass_the_accessibility_audit(browser, live_server, lessons):
