@@ -1,9 +1,9 @@
 /* Blockly programs as read-only blocks: figure.lp-blockly (the compiler's media.blockly) holds the
  * program's XML in a details panel (or only a download link when the file is large); this draws
- * the blocks above it in a read-only workspace. content.js loads the vendored Blockly and then
- * this file, only on a page that has a program, and calls window.lpBlockly.render(figure).
- * Blockly lays the blocks out in a read-only workspace off screen; the page gets a static copy of
- * the drawing (see snapshot), so nothing can be dragged or edited.
+ * the blocks above it. content.js loads the vendored Blockly and then this file, only on a page
+ * that has a program, and calls window.lpBlockly.render(figure). Blockly lays the blocks out in a
+ * read-only workspace off screen; the page gets a static copy of the drawing (see snapshot), so
+ * nothing can be dragged or edited.
  *
  * Dwengo's programs use its own Arduino/Dwenguino blocks (setup_loop_structure, dwenguino_*,
  * socialrobot_*, char_type ...), defined in Dwengo's simulator, not in Blockly. A type Blockly does
@@ -50,7 +50,7 @@
     Array.prototype.forEach.call(blocks, function (el) {
       var type = el.getAttribute("type");
       if (!type || window.Blockly.Blocks[type]) return;
-      var shape = shapes[type] || (shapes[type] = { fields: [], inputs: [], output: false, statement: false });
+      var shape = shapes[type] || (shapes[type] = { fields: [], inputs: [], output: false });
       children(el, "field").forEach(function (f) {
         var name = f.getAttribute("name");
         if (name && shape.fields.indexOf(name) < 0) shape.fields.push(name);
@@ -61,9 +61,7 @@
           if (name && !shape.inputs.some(function (i) { return i.name === name; })) shape.inputs.push({ kind: kind, name: name });
         });
       });
-      var parent = el.parentElement && el.parentElement.localName;
-      if (parent === "value") shape.output = true;
-      else if (parent === "next" || parent === "statement" || children(el, "next").length) shape.statement = true;
+      if (el.parentElement && el.parentElement.localName === "value") shape.output = true;
     });
     return shapes;
   }
