@@ -237,3 +237,28 @@ def test_a_broken_program_does_not_stop_the_others(browser, live_server, setting
     assert good.get_attribute("data-lp-blockly") == "ready" and good.get_attribute("data-lp-blocks") == "2"
     text = good.find_element(By.CSS_SELECTOR, "svg").get_attribute("textContent").replace("\xa0", " ")
     assert "robot sees wall" in text and "LEFT" in text
+
+
+@pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared samples are not present")
+def test_every_blockly_program_of_the_dwengo_samples_is_drawn(browser, live_server, settings, tmp_path, teacher):
+    """The real Dwengo content: every object with a program (content type blockly, @blockly/ and
+    transclusions of those), teacher-only ones too, draws all of its programs."""
+    from learningpaths.paths.models import LearningObject
+    from tests.browser.conftest import sign_in
+
+    settings.COMPILE_CACHE_DIR = tmp_path / "cache"
+    settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
+    call_command("compilecontent", str(SAMPLES), "--allow-errors", stdout=open("/dev/null", "w"))
+    objects = [o for o in LearningObject.objects.all() if 'class="lp-blockly' in o.teacher_html]
+    assert len(objects) >= 6
+    sign_in(browser, live_server, "teach", "pw-teacher-123")
+    drawn = 0
+    for obj in objects:
+        browser.get(live_server.url + obj.get_absolute_url())
+        wait_js(browser, BLOCKS_READY)
+        states = browser.execute_script(
+            "return [...document.querySelectorAll('figure.lp-blockly')].map(f => f.dataset.lpBlockly)"
+        )
+        assert states and set(states) == {"ready"}, (obj.hruid, obj.language, states)
+        drawn += len(states)
+    assert drawn >= len(objects)
