@@ -262,3 +262,27 @@ def test_every_blockly_program_of_the_dwengo_samples_is_drawn(browser, live_serv
         assert states and set(states) == {"ready"}, (obj.hruid, obj.language, states)
         drawn += len(states)
     assert drawn >= len(objects)
+
+
+def test_a_step_swapped_in_by_the_path_player_draws_its_program(browser, live_server, settings, tmp_path):
+    """The first step has no program (no Blockly loaded); the next one, swapped in place, has one."""
+    from learningpaths.compiler.render import media
+    from learningpaths.paths.services import content_sync
+    from tests.conftest import compile_result, compiled_object, compiled_path
+
+    settings.CONTENT_ASSET_ROOT = tmp_path
+    program = media.blockly(DWENGUINO.read_text(), "/x.xml", "x.xml", "nl") if DWENGUINO.is_file() else ""
+    if not program:
+        pytest.skip("shared samples are not present")
+    intro = compiled_object("intro", language="nl", html="<p>Geen programma.</p>")
+    robot = compiled_object("robot", language="nl", html=program)
+    content_sync(result=compile_result([intro, robot], [compiled_path("robots", [intro, robot], language="nl")]))
+    browser.get(live_server.url + "/paths/robots/nl/intro/")
+    browser.execute_script("window.__visit = 1;")
+    assert not any("blockly" in r for r in resources(browser))
+    browser.find_element(By.CSS_SELECTOR, '.pager a[rel="next"]').click()
+    wait_js(browser, "return document.querySelector('figure.lp-blockly') !== null")
+    wait_js(browser, BLOCKS_READY)
+    assert browser.execute_script("return window.__visit") == 1  # swapped in place, no full load
+    figure = browser.find_element(By.CSS_SELECTOR, "figure.lp-blockly")
+    assert figure.get_attribute("data-lp-blockly") == "ready" and figure.get_attribute("data-lp-blocks") == "5"
