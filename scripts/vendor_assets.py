@@ -1,4 +1,4 @@
-"""Vendor Pyodide, KaTeX, highlight.js and the engine wheel into the checkout's static/ (`make assets`).
+"""Vendor Pyodide, KaTeX, highlight.js, Blockly and the engine wheel into the checkout's static/ (`make assets`).
 
     python scripts/vendor_assets.py [--force] [--quiet]
 

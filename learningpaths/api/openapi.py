@@ -180,7 +180,10 @@ PATHS = {
         "getRaw",
         "A learning object's HTML fragment",
         "The rendered HTML the caller may see: with teacher-only blocks for teachers, without for everyone "
-        "else. Root-relative links are made absolute. With `redirect` and `content_type` `extern`, a 302 to "
+        "else. Root-relative links are made absolute. Math is TeX in Dwengo's delimiters, `\\( \\)` in "
+        "`span.math.inline` and `\\[ \\]` in `div.math.display`, for the client's MathJax or KaTeX. Embeds "
+        "(YouTube, `@extern`, `@notebook`) are live iframes: the client decides on consent. A Blockly program "
+        "is `figure.lp-blockly` with its XML. With `redirect` and `content_type` `extern`, a 302 to "
         "`content_location`.",
         [
             *LOOKUP_PARAMS,
@@ -203,8 +206,9 @@ PATHS = {
     "/learningObject/getWrapped": _op(
         "getWrapped",
         "A learning object as a full HTML page",
-        "A self-contained page (our CSS only, no external requests) with the content in "
-        "`section.learning-object-content`. May be embedded in an iframe.",
+        "A complete page with the content (as getRaw has it) in `section.learning-object-content`: it "
+        "typesets math, highlights code and draws Blockly programs as read-only blocks, with this site's own "
+        "files only. Embeds are live iframes. May be embedded in an iframe.",
         LOOKUP_PARAMS,
         {"200": _html("The HTML page."), "400": ERROR_400, "401": ERROR_401, "404": ERROR_404},
         "learningObject",

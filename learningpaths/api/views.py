@@ -188,7 +188,7 @@ def get_raw(request):
         location = obj.content_location.strip()
         if obj.content_type == "extern" and re.match(r"https?://", location, re.IGNORECASE):
             return HttpResponseRedirect(location)
-    html = object_html(obj=obj, user=request.api_user)
+    html = object_html(obj=obj, user=request.api_user, live_embeds=True)
     return HttpResponse(_absolute_urls(request, html), content_type="text/html; charset=utf-8")
 
 
@@ -203,7 +203,7 @@ def _absolute_urls(request, html: str) -> str:
 @xframe_options_exempt
 def get_wrapped(request):
     obj = _lookup(request)
-    html = object_html(obj=obj, user=request.api_user)
+    html = object_html(obj=obj, user=request.api_user, live_embeds=True)
     # The compiler sanitised this HTML (nh3); this mark_safe is the API's only one on content.
     return render(request, "api/wrapped.html", {"obj": obj, "content": mark_safe(html)})
 

@@ -133,6 +133,15 @@ def vendor_files() -> list[str]:
     return [vendor + name.removeprefix("vendor/") for name in names]
 
 
+def blockly_files(language: str) -> list[str]:
+    """Blockly as content.js loads it for a page with a program (figure.lp-blockly): the vendored
+    library and the messages of the lesson's language, then our viewer."""
+    lang = language if language in assets.BLOCKLY_LANGUAGES else "en"
+    vendor = static("vendor/")
+    names = ("blockly/blockly_compressed.js", "blockly/blocks_compressed.js", f"blockly/msg/{lang}.js")
+    return [vendor + name for name in names] + [static("js/blockly.js")]
+
+
 def worker_config() -> dict:
     """The constants sw.js starts with (``self.LP_SW``)."""
     return {
@@ -165,8 +174,11 @@ def path_offline_manifest(*, user, hruid: str, language: str, as_student: bool =
     files = [static(name) for name in (*PAGE_FILES, *LESSON_FILES)]
     files.append(reverse("javascript-catalog", args=[get_language()]))  # the UI language, as base.html
     files += vendor_files()
-    if any(needs_python(content.object_html(obj=n.obj, user=user, as_student=as_student)) for n in nodes):
+    htmls = [content.object_html(obj=n.obj, user=user, as_student=as_student) for n in nodes]
+    if any(needs_python(html) for html in htmls):
         files += runtime_files()
+    if any('class="lp-blockly' in html for html in htmls):
+        files += blockly_files(path.language)
     teacher = can_see_teacher_content(user) and not as_student
     object_assets = ObjectAsset.objects.filter(learning_object__in=[n.obj.pk for n in nodes]).select_related(
         "learning_object"

@@ -34,8 +34,9 @@ def object_get(*, user, hruid: str, language: str, version: int | None = None) -
     return obj
 
 
-def object_html(*, obj: LearningObject, user, as_student: bool = False) -> str:
-    """The HTML variant the user may see: teacher-only blocks only for teachers."""
+def object_html(*, obj: LearningObject, user, as_student: bool = False, live_embeds: bool = False) -> str:
+    """The HTML variant the user may see: teacher-only blocks only for teachers. Third-party
+    iframes wait behind a load button (embeds.py) unless ``live_embeds`` (the API: its client decides)."""
     name = "teacher_html" if can_see_teacher_content(user) and not as_student else "html"
     if name in obj.get_deferred_fields():
         # A node's object from ``path_nodes`` (shared between requests): read the one column
@@ -43,7 +44,7 @@ def object_html(*, obj: LearningObject, user, as_student: bool = False) -> str:
         html = LearningObject.objects.filter(pk=obj.pk).values_list(name, flat=True).first() or ""
     else:
         html = getattr(obj, name)
-    return defer_iframes(html)
+    return html if live_embeds else defer_iframes(html, obj.language)
 
 
 def object_variants(*, obj: LearningObject, user) -> list[LearningObject]:

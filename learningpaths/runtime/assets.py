@@ -56,8 +56,17 @@ HIGHLIGHT = (
     "11.11.1",
     "sha512-VEPdHzwelZ12hEX18BHduqxMZGolcUsrbeokHYxOUIm8X2+M7nx5QPtPeQgRxR9XjhdLv4/7DD5BWOlSrJ3k7Q==",
 )
+# Blockly, to show Dwengo's Blockly programs as read-only blocks (static/js/blockly.js). Only a
+# page with a program loads it (static/js/content.js).
+BLOCKLY = (
+    "blockly",
+    "13.3.0",
+    "sha512-qAHFGMGTSF67Lupr3pjZz9LQu4JCFdN76CMZxegBKiveZreK08yXhaCz0g9q9/xe5GEdoeFT3POAlQavPIRPEw==",
+)
+BLOCKLY_LANGUAGES = ("en", "nl", "fr", "de")  # Dwengo's content languages; others show English
 KATEX_DIR = VENDOR_DIR / "katex"
 HIGHLIGHT_DIR = VENDOR_DIR / "highlight"
+BLOCKLY_DIR = VENDOR_DIR / "blockly"
 
 # axe-core, the accessibility rule engine the browser tests inject into each audited page. Only
 # for tests: no template links it (tests/browser/test_accessibility.py checks that).
@@ -68,6 +77,15 @@ AXE = (
 )
 AXE_DIR = VENDOR_DIR / "axe"
 AXE_JS = AXE_DIR / "axe.min.js"
+# MathJax 3, as dwengo.org loads it (tex-mml-chtml.js): only for the browser test that typesets
+# our API's HTML the way a Dwengo client does. Never linked from a page, like axe-core.
+MATHJAX = (
+    "mathjax",
+    "3.2.2",
+    "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==",
+)
+MATHJAX_DIR = VENDOR_DIR / "mathjax"
+MATHJAX_JS = MATHJAX_DIR / "tex-mml-chtml.js"
 
 ENGINE_MANIFEST = ENGINE_OUT_DIR / "manifest.json"
 

@@ -67,13 +67,15 @@ def check_math_and_highlighting(app_configs, **kwargs):
         assets.KATEX_DIR / "katex.min.css",
         assets.KATEX_DIR / "contrib" / "auto-render.min.js",
         assets.HIGHLIGHT_DIR / "highlight.min.js",
+        assets.BLOCKLY_DIR / "blockly_compressed.js",
+        assets.BLOCKLY_DIR / "blocks_compressed.js",
     ]
     missing = [str(p) for p in needed if not p.is_file()]
     if missing:
         return [
             Error(
-                f"KaTeX / highlight.js are not vendored ({', '.join(missing)} missing): math and code "
-                "highlighting will not render.",
+                f"KaTeX / highlight.js / Blockly are not vendored ({', '.join(missing)} missing): math, code "
+                "highlighting or Blockly programs will not render.",
                 hint=_HINT,
                 id="learningpaths.E013",
             )

@@ -269,6 +269,19 @@ def vendor_highlight() -> None:
     say(f"highlight.js {version} -> {shown(A.HIGHLIGHT_DIR)}")
 
 
+def vendor_blockly() -> None:
+    package, version, integrity = A.BLOCKLY
+    tgz = npm_tarball(package, version, integrity)
+    with tarfile.open(tgz) as tar:
+        media = [m.name.removeprefix("package/") for m in tar.getmembers() if m.name.startswith("package/media/")]
+    wanted = {m: A.BLOCKLY_DIR / m for m in ["blockly_compressed.js", "blocks_compressed.js", "LICENSE", *media]}
+    wanted.update({f"msg/{lang}.js": A.BLOCKLY_DIR / "msg" / f"{lang}.js" for lang in A.BLOCKLY_LANGUAGES})
+    extract_members(tgz, wanted)
+    for name in ("blockly_compressed.js", "blocks_compressed.js"):
+        gzip_sibling(A.BLOCKLY_DIR / name)
+    say(f"Blockly {version} -> {shown(A.BLOCKLY_DIR)}")
+
+
 def vendor_axe() -> None:
     """axe-core, for the browser accessibility tests only: vendored in a checkout (where the tests
     run), never on an installed site, and linked from no page (tests/runtime/test_vendor.py)."""
@@ -276,6 +289,20 @@ def vendor_axe() -> None:
     tgz = npm_tarball(package, version, integrity)
     extract_members(tgz, {"axe.min.js": A.AXE_JS, "LICENSE": A.AXE_DIR / "LICENSE"})
     say(f"axe-core {version} (tests only) -> {shown(A.AXE_DIR)}")
+
+
+def vendor_mathjax() -> None:
+    """MathJax, for the browser test that typesets our API's HTML as a Dwengo client does; like
+    axe-core only in a checkout, and linked from no page (tests/runtime/test_vendor.py)."""
+    package, version, integrity = A.MATHJAX
+    tgz = npm_tarball(package, version, integrity)
+    fonts = "es5/output/chtml/fonts/woff-v2/"
+    with tarfile.open(tgz) as tar:
+        members = [m.name.removeprefix("package/") for m in tar.getmembers() if m.name.startswith("package/" + fonts)]
+    wanted = {m: A.MATHJAX_DIR / m.removeprefix("es5/") for m in ["es5/tex-mml-chtml.js", *members]}
+    wanted["LICENSE"] = A.MATHJAX_DIR / "LICENSE"
+    extract_members(tgz, wanted)
+    say(f"MathJax {version} (tests only) -> {shown(A.MATHJAX_DIR)}")
 
 
 PRECOMPILE = Path(__file__).resolve().parent / "node" / "precompile.mjs"
@@ -371,8 +398,10 @@ def vendor_all(*, force: bool = False, quiet: bool = False) -> int:
     vendor_pyodide()
     vendor_katex()
     vendor_highlight()
+    vendor_blockly()
     if CHECKOUT:
         vendor_axe()
+        vendor_mathjax()
     manifest = build_engine_wheel(A.ENGINE_OUT_DIR, force=force)
     say(
         f"engine wheel: {shown(A.ENGINE_OUT_DIR / manifest['wheel'])} ({manifest['size'] / 1e3:.0f} kB, "

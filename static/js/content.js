@@ -1,7 +1,9 @@
-/* Math (KaTeX) and code highlighting (highlight.js) for content pages, both served by the site.
- * Loaded on every content page; the libraries are fetched only when the page has math or code.
- *   math:  span.math.inline, div.math.display (TeX inside), and \( \), \[ \], $$ $$ in the text
+/* Math (KaTeX), code highlighting (highlight.js) and Blockly programs for content pages, all served
+ * by the site. Loaded on every content page; each library is fetched only when the page needs it.
+ *   math:  span.math.inline, div.math.display (TeX inside, with or without its \( \) / \[ \]
+ *          delimiters), and \( \), \[ \], $$ $$ in the text
  *   code:  code[class^=language-] outside runnable cells (cells have their own editor)
+ *   Blockly: figure.lp-blockly, drawn read-only by blockly.js (data-blockly on this script tag)
  * A step the path player swaps in (`lp:navigated`, detail.root) is rendered the same way; a root
  * is rendered once (root.dataset.lpContent), each library loaded once.
  */
@@ -9,6 +11,8 @@
   "use strict";
   var script = document.currentScript;
   var vendor = (script && script.dataset.vendor) || "/static/vendor/";
+  var blocklyViewer = script && script.dataset.blockly;
+  var BLOCKLY_LANGUAGES = ["en", "nl", "fr", "de"];  // the messages vendored (runtime/assets.py)
   var loaded = {};
 
   function loadScript(src) {
@@ -78,6 +82,32 @@
     }
   }
 
-  render(document.querySelector("article.learning-object") || document.body);
-  document.addEventListener("lp:navigated", function (event) { if (event.detail && event.detail.root) render(event.detail.root); });
+  function renderBlockly(figures) {
+    var lang = ((figures[0].closest("[lang]") || document.documentElement).lang || "en").slice(0, 2);
+    if (BLOCKLY_LANGUAGES.indexOf(lang) < 0) lang = "en";
+    loadScript(vendor + "blockly/blockly_compressed.js")
+      .then(function () { return loadScript(vendor + "blockly/blocks_compressed.js"); })
+      .then(function () { return loadScript(vendor + "blockly/msg/" + lang + ".js"); })
+      .then(function () { return loadScript(blocklyViewer); })
+      .then(function () {
+        return Promise.all(Array.prototype.map.call(figures, function (figure) {
+          return window.lpBlockly.render(figure, { media: vendor + "blockly/media/" });
+        }));
+      })
+      .catch(function (err) { console.warn("Blockly unavailable:", err); });
+  }
+
+  function renderPrograms(root) {
+    var figures = root.querySelectorAll("figure.lp-blockly");
+    if (figures.length && blocklyViewer) renderBlockly(figures);
+  }
+
+  var first = document.querySelector("article.learning-object") || document.body;
+  render(first);
+  renderPrograms(first);
+  document.addEventListener("lp:navigated", function (event) {
+    if (!event.detail || !event.detail.root) return;
+    render(event.detail.root);
+    renderPrograms(event.detail.root);
+  });
 })();

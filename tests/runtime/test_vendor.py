@@ -69,15 +69,23 @@ def test_the_script_is_a_wrapper_around_the_package_module():
     assert "--force" in proc.stdout and "Vendor the browser assets" in proc.stdout
 
 
-def test_axe_is_pinned_like_the_other_npm_packages(vendor, monkeypatch, tmp_path):
-    package, version, integrity = assets.AXE
-    assert package == "axe-core" and integrity.startswith("sha512-") and len(integrity) == 95
-    assert assets.AXE_JS.parent == assets.VENDOR_DIR / "axe"
+@pytest.mark.parametrize(
+    "pin, name, folder",
+    [
+        (assets.AXE, "axe-core", assets.AXE_DIR),
+        (assets.MATHJAX, "mathjax", assets.MATHJAX_DIR),
+        (assets.BLOCKLY, "blockly", assets.BLOCKLY_DIR),
+    ],
+)
+def test_npm_packages_are_pinned_and_checked(vendor, monkeypatch, tmp_path, pin, name, folder):
+    package, version, integrity = pin
+    assert package == name and integrity.startswith("sha512-") and len(integrity) == 95
+    assert folder.parent == assets.VENDOR_DIR
     # A cached tarball that is not the pinned release is fetched again, and refused.
     monkeypatch.setenv("LP_CACHE_DIR", str(tmp_path))
-    cached = tmp_path / "npm" / f"axe-core-{version}.tgz"
+    cached = tmp_path / "npm" / f"{name}-{version}.tgz"
     cached.parent.mkdir(parents=True)
-    cached.write_bytes(b"not axe")
+    cached.write_bytes(b"not the release")
 
     class Done:
         returncode = 0
@@ -88,9 +96,9 @@ def test_axe_is_pinned_like_the_other_npm_packages(vendor, monkeypatch, tmp_path
         vendor.npm_tarball(package, version, integrity)
 
 
-def test_no_page_the_site_serves_links_axe():
-    """axe-core is vendored for the browser tests only: no template, style sheet or script of the
-    site names it (static/vendor/, where it lies, is generated and not scanned)."""
+def test_no_page_the_site_serves_links_axe_or_mathjax():
+    """axe-core and MathJax are vendored for the browser tests only: no template, style sheet or
+    script of the site names them (static/vendor/, where they lie, is generated and not scanned)."""
     root = Path(__file__).resolve().parents[2]
     sources = [
         *root.glob("learningpaths/**/templates/**/*"),
@@ -99,6 +107,6 @@ def test_no_page_the_site_serves_links_axe():
     ]
     files = [p for p in sources if p.is_file() and p.suffix in {".html", ".txt", ".js", ".mjs", ".css", ".json"}]
     assert any(p.name == "base.html" for p in files) and any(p.name == "site.css" for p in files)
-    names = re.compile(r"axe-core|axe\.min|vendor/axe|\baxe\.run\b", re.IGNORECASE)
+    names = re.compile(r"axe-core|axe\.min|vendor/axe|\baxe\.run\b|mathjax|tex-mml-chtml", re.IGNORECASE)
     linked = [str(p.relative_to(root)) for p in files if names.search(p.read_text(encoding="utf-8", errors="replace"))]
     assert not linked, linked

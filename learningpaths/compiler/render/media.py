@@ -160,7 +160,9 @@ def pretty_xml(xml: str) -> str:
 
 
 def blockly(xml: str | None, url: str, rel: str, language: str, caption: str = "", *, broken: bool = False) -> str:
-    """A readable Blockly program: the XML in a collapsible block and a download link. No script."""
+    """A readable Blockly program: the XML in a collapsible block and a download link. No script:
+    a page's static/js/blockly.js draws the blocks from this XML (or from the download, when the
+    file is too large to inline)."""
     name = posixpath.basename(rel)
     summary = f"{label(language, 'program')}: {caption or name}"
     body = ""

@@ -142,8 +142,8 @@ def test_ct_schema_real_object():
 def test_ladder_4_math_tables_and_code():
     result = rendered(REAL["ladder_4"])
     html = result.html
-    assert '<div class="math display">A \\lor B \\Leftrightarrow Q</div>' in html
-    assert '<span class="math inline">A</span> <em>of</em> <span class="math inline">B</span>' in html
+    assert '<div class="math display">\\[A \\lor B \\Leftrightarrow Q\\]</div>' in html
+    assert '<span class="math inline">\\(A\\)</span> <em>of</em> <span class="math inline">\\(B\\)</span>' in html
     assert "A &amp; B &amp; Q \\\\" in html  # \\\\ in Markdown is the TeX row break \\
     assert html.count("<table>") == 2
     assert (

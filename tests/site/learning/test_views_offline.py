@@ -140,6 +140,16 @@ def test_manifest_for_an_anonymous_visitor_and_a_path_without_python(client, sam
     manifest = client.get("/paths/deep/en/offline.json").json()
     assert manifest["pages"] == ["/paths/deep/en/", "/paths/deep/en/intro/", "/paths/deep/en/neuron/"]
     assert not any(url.startswith("/runtime/") for url in manifest["files"])  # no cells: no Pyodide
+    assert not any("blockly" in url for url in manifest["files"])  # no programs: no Blockly
+
+
+def test_manifest_of_a_path_with_a_blockly_program_has_blockly(client, settings, tmp_path):
+    settings.CONTENT_ASSET_ROOT = tmp_path
+    program = compiled_object("program", language="nl", html='<figure class="lp-blockly"><details></details></figure>')
+    content_sync(result=compile_result([program], [compiled_path("robots", [program], language="nl")]))
+    files = client.get("/paths/robots/nl/offline.json").json()["files"]
+    assert set(offline.blockly_files("nl")) <= set(files)
+    assert "/static/vendor/blockly/msg/nl.js" in files and "/static/js/blockly.js" in files
 
 
 def test_manifest_errors_are_json(client, sample_site):

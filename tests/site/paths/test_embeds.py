@@ -13,3 +13,10 @@ def test_third_party_iframes_are_deferred():
 def test_same_site_iframes_and_other_html_are_untouched():
     html = '<p>src="https://x.org"</p><iframe src="/objects/a/en/1/"></iframe>'
     assert defer_iframes(html) == html
+
+
+def test_the_button_speaks_the_lessons_language_when_the_site_has_it():
+    html = '<iframe src="https://www.youtube.com/embed/x"></iframe>'
+    assert "Laad de inhoud van www.youtube.com" in defer_iframes(html, "nl")  # UI language: English
+    assert "Load the content from www.youtube.com" in defer_iframes(html, "en")
+    assert "Load the content from www.youtube.com" in defer_iframes(html, "fr")  # no French UI: the UI's own

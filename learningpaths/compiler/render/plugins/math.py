@@ -5,9 +5,11 @@ into ``\(``: ``\\( x^2 \\)`` and ``\\[ ... \\]``. ``_backslash_math_rule`` reads
 so ``_`` and ``*`` inside are not emphasis, and un-escapes the TeX exactly as Markdown would
 (``\\\\`` → ``\\``). ``$...$`` and ``$$...$$`` come from mdit-py-plugins' dollarmath.
 
-Output (TeX HTML-escaped, without delimiters): ``<span class="math inline">…</span>`` and
-``<div class="math display">…</div>`` (``<span class="math display">`` inside headings, table
-cells and tight lists).
+Output: the TeX HTML-escaped inside Dwengo's MathJax delimiters, in an element that marks it,
+``<span class="math inline">\(…\)</span>`` and ``<div class="math display">\[…\]</div>``
+(``<span class="math display">`` inside headings, table cells and tight lists). A client page that
+runs MathJax or KaTeX's auto-render over the API's HTML (as dwengo.org does) finds the delimiters in
+the text; our own pages render the marked elements (static/js/content.js strips the delimiters).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 _PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 DISPLAY_TYPES = ("math_display", "math_inline_double")
+INLINE = ("\\(", "\\)")  # the delimiters MathJax and KaTeX auto-render look for by default
+DISPLAY = ("\\[", "\\]")
 
 
 def math_plugin(md: MarkdownIt) -> None:
@@ -79,15 +83,19 @@ def _backslash_math_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _tex(token, delimiters: tuple[str, str]) -> str:
+    return delimiters[0] + escape(token.content.strip(), quote=False) + delimiters[1]
+
+
 def _render_inline(self, tokens, idx, options, env) -> str:
-    return f'<span class="math inline">{escape(tokens[idx].content.strip(), quote=False)}</span>'
+    return f'<span class="math inline">{_tex(tokens[idx], INLINE)}</span>'
 
 
 def _render_display(self, tokens, idx, options, env) -> str:
     # Inside a heading, table cell or tight list item; a paragraph's own display math has
     # become a ``math_block`` token (plugins/blocks.py).
-    return f'<span class="math display">{escape(tokens[idx].content.strip(), quote=False)}</span>'
+    return f'<span class="math display">{_tex(tokens[idx], DISPLAY)}</span>'
 
 
 def _render_block(self, tokens, idx, options, env) -> str:
-    return f'<div class="math display">{escape(tokens[idx].content.strip(), quote=False)}</div>\n'
+    return f'<div class="math display">{_tex(tokens[idx], DISPLAY)}</div>\n'
