@@ -40,6 +40,7 @@ export class PyRuntime extends EventTarget {
     this.generation = 0;
     this.readyAt = null;
     this.bootMarks = null; // boot milestones in ms since this page's navigation started
+    this.snapshot = null; // how Python started: "restored" from the memory snapshot, "made" one, "none"
   }
 
   start() {
@@ -150,6 +151,7 @@ export class PyRuntime extends EventTarget {
     if (msg.type === "ready") {
       this.bootMarks = Object.fromEntries(Object.entries(msg.ms).map(([k, v]) => [k, Math.round(v - performance.timeOrigin)]));
       this.readyAt = performance.now();
+      this.snapshot = msg.snapshot || null;
       this._setState(this.jobs.size ? "busy" : "ready", gettext("Python is ready"));
       this._readyResolve(this.bootMarks);
       this.dispatchEvent(new CustomEvent("ready", { detail: this.bootMarks }));
