@@ -162,9 +162,14 @@ async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL,
   engine.catch(() => {});
   const numpyPyc = optional(download(numpyPycURL));
   const enginePyc = optional(download(enginePycURL));
-  for (const url of [indexURL + "pyodide.asm.wasm", stdLibURL || indexURL + "python_stdlib.zip", indexURL + "pyodide.asm.js"]) {
+  for (const url of [stdLibURL || indexURL + "python_stdlib.zip", indexURL + "pyodide.asm.js"]) {
     fetch(url).then((r) => r.arrayBuffer()).catch(() => {});
   }
+  // Compile Pyodide's wasm now, while pyodide.js, pyodide.asm.js and the snapshot load, instead of
+  // after them; loadPyodide's instantiateStreaming (below) takes this module. Streaming compiles of
+  // a file served as application/wasm from the HTTP cache are what Chrome keeps compiled code for.
+  const compiled = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(indexURL + "pyodide.asm.wasm")) : null;
+  if (compiled) compiled.catch(() => {}); // then Pyodide compiles it itself
   const key = snapshot ? snapshotKey(indexURL, stdLibURL) : null;
   const stored = key ? storedSnapshot(key) : null; // read while pyodide.js loads
   const lock = fetch(indexURL + "pyodide-lock.json").then((r) => r.json());
@@ -172,12 +177,17 @@ async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL,
   post({ type: "status", code: "loading-python" });
   importScripts(indexURL + "pyodide.js");
   marks.script = now();
-  // When the wasm module is compiled and instantiated: splits loadPyodide into compile and start.
+  // Pyodide's instantiateStreaming gets the module compiled above (marks.wasm: compiled and
+  // instantiated, which splits loadPyodide into the compile and the interpreter's start).
   const instantiate = WebAssembly.instantiateStreaming;
-  WebAssembly.instantiateStreaming = (...args) => instantiate(...args).then((result) => {
-    marks.wasm = marks.wasm || now();
-    return result;
-  });
+  WebAssembly.instantiateStreaming = (source, imports) => {
+    const early = compiled && compiled.then((module) => WebAssembly.instantiate(module, imports).then((instance) => ({ module, instance })));
+    const result = early ? early.catch(() => instantiate(source, imports)) : instantiate(source, imports);
+    return result.then((r) => {
+      marks.wasm = marks.wasm || now();
+      return r;
+    });
+  };
   // stdLibURL: the official stdlib zip plus precompiled .pyc (see node/precompile.mjs).
   const options = { indexURL, fullStdLib: false, ...(stdLibURL ? { stdLibURL } : {}) };
   pyodide = await restore(key, stored, options);
