@@ -71,7 +71,9 @@ def test_leaving_a_training_playground_stops_it_and_keeps_the_worker(browser, li
         "window.__node = document.querySelector('[data-widget=playground]');"
         "window.lpRuntime.widgets[0].instance.train();"
     )
-    wait_js(browser, "return window.__node.dataset.running === 'true' && Number(window.__node.dataset.epoch || 0) > 5", 60)
+    wait_js(
+        browser, "return window.__node.dataset.running === 'true' && Number(window.__node.dataset.epoch || 0) > 5", 60
+    )
     # The job that trains now: its result tells how it ended (stopped softly, or by a new worker).
     browser.execute_script(
         "window.lpRuntime.widgets[0].instance.state.job.done.then((r) => { window.__ended = r; });"

@@ -57,7 +57,9 @@ def lesson(settings, tmp_path):
 
 
 def run_cell(browser) -> dict:
-    WebDriverWait(browser, 30).until(lambda b: b.execute_script("return window.lpRuntime && window.lpRuntime.cells.length"))
+    WebDriverWait(browser, 30).until(
+        lambda b: b.execute_script("return window.lpRuntime && window.lpRuntime.cells.length")
+    )
     return browser.execute_async_script(
         "const done = arguments[0]; const r = window.lpRuntime;"
         "r.cells[0].run().then((res) => done({ok: res.ok, error: res.error, output: r.cells[0].output.textContent,"
