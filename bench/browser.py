@@ -2,6 +2,7 @@
 against TensorFlow.js (wasm backend) in the same browser, in the same run.
 
     .venv/bin/python bench/browser.py [--cold 3] [--warm 3] [--steps 200] [--no-tfjs] [--nav 5] [--only-nav]
+                                      [--no-peer]
 
 1. Start-up of the first lesson of a visit: time from navigation to the first finished training
    step of a lesson cell (the first lp.progress point arriving in the page), on the real lesson
@@ -9,6 +10,8 @@ against TensorFlow.js (wasm backend) in the same browser, in the same run.
    loadPyodide with the wasm compile, NumPy, the engine import, the first step), each with its
    share, and when the page text was readable (first contentful paint, DOMContentLoaded).
    Cold = a fresh browser profile (empty HTTP and code caches); warm = the same profile again.
+   Each run is interleaved with the same site served with RUNTIME_SNAPSHOT=0 (no Python memory
+   snapshot, static/js/runtime/worker.js): the before/after of the snapshot in the same run.
    Goals (issue 17) on a 2-core machine: <= 4 s cold, <= 1.5 s warm, page text <= 300 ms.
 2. Step time: the lesson MLP (2-64-64-2, 1,000 points, full batch, SGD, softmax cross-entropy)
    in the page with the engine, and the same model in TensorFlow.js 4.22 (wasm backend, served
