@@ -181,7 +181,10 @@ async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL,
   // instantiated, which splits loadPyodide into the compile and the interpreter's start).
   const instantiate = WebAssembly.instantiateStreaming;
   WebAssembly.instantiateStreaming = (source, imports) => {
-    const early = compiled && compiled.then((module) => WebAssembly.instantiate(module, imports).then((instance) => ({ module, instance })));
+    const early = compiled && compiled.then((module) => WebAssembly.instantiate(module, imports).then((instance) => {
+      Promise.resolve(source).then((r) => r.body && r.body.cancel()).catch(() => {}); // Pyodide's own fetch of it
+      return { module, instance };
+    }));
     const result = early ? early.catch(() => instantiate(source, imports)) : instantiate(source, imports);
     return result.then((r) => {
       marks.wasm = marks.wasm || now();
