@@ -3,7 +3,8 @@
 The first visit boots normally and stores a snapshot of the interpreter in Cache Storage; the next
 one restores it, and a cell that uses NumPy and the engine gives the same output. A snapshot that is
 broken (overwritten with other bytes) is dropped with a console warning and Python starts
-normally, making a new one; RUNTIME_SNAPSHOT=0 turns the whole thing off.
+normally, making a new one; so is one that restores but fails further on (NumPy will not import);
+RUNTIME_SNAPSHOT=0 turns the whole thing off.
 """
 
 from __future__ import annotations
@@ -115,6 +116,48 @@ def test_a_broken_snapshot_falls_back_to_a_normal_start(browser, live_server, le
 
     browser.get(live_server.url + lesson)
     assert run_cell(browser)["snapshot"] == "restored"  # and the new one works
+
+
+# A snapshot that restores but is wrong further on: an interpreter where `import numpy` fails, made
+# by a worker of the test's own and stored under the page's key.
+POISON = """
+const done = arguments[0];
+const config = window.lpRuntime.config;
+caches.open("pyodide-snapshot").then(async (cache) => {
+  const [key] = await cache.keys();
+  const source = `
+    importScripts(${JSON.stringify(new URL(config.indexURL + "pyodide.js", location.href).href)});
+    loadPyodide({indexURL: ${JSON.stringify(new URL(config.indexURL, location.href).href)},
+                 stdLibURL: ${JSON.stringify(new URL(config.stdLibURL, location.href).href)}, _makeSnapshot: true})
+      .then((py) => { py.runPython("import sys; sys.modules['numpy'] = None"); postMessage(py.makeMemorySnapshot()); },
+            (err) => postMessage(String(err)));`;
+  const worker = new Worker(URL.createObjectURL(new Blob([source], {type: "text/javascript"})));
+  worker.onmessage = async (event) => {
+    worker.terminate();
+    if (typeof event.data === "string") return done(event.data);
+    await cache.put(key, new Response(event.data));
+    done(event.data.byteLength);
+  };
+});
+"""
+
+
+def test_a_snapshot_that_fails_after_restoring_falls_back(browser, live_server, lesson):
+    browser.set_script_timeout(240)
+    browser.get(live_server.url + lesson)
+    assert run_cell(browser)["snapshot"] == "made"
+    wait_stored(browser)
+    assert isinstance(browser.execute_async_script(POISON), int)
+    browser.get_log("browser")
+
+    browser.get(live_server.url + lesson)
+    again = run_cell(browser)
+    assert again["ok"], again["error"]
+    assert again["snapshot"] == "none"  # the second boot of this worker, without a snapshot
+    assert again["output"].strip() == expected_output()
+    warnings = [e["message"] for e in browser.get_log("browser")]
+    assert any("failed to set up" in m for m in warnings), warnings
+    assert browser.execute_async_script(STORED) == []  # dropped: the next visit takes a new one
 
 
 def test_runtime_snapshot_off(browser, live_server, lesson, settings):

@@ -132,9 +132,13 @@ async function restore(key, stored, options) {
     return restored;
   } catch (err) {
     console.warn("lp runtime: the stored Python snapshot could not be used; starting Python normally:", err.message || err);
-    caches.open(SNAPSHOT_CACHE).then((cache) => cache.delete(key)).catch(() => {});
+    dropSnapshot(key);
     return null;
   }
+}
+
+function dropSnapshot(key) {
+  caches.open(SNAPSHOT_CACHE).then((cache) => cache.delete(key)).catch(() => {});
 }
 
 /** A normal start, {pyodide, made}; with a key it also takes the snapshot and stores it (in the
@@ -201,6 +205,21 @@ async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL,
     snapshotUse = fresh.made ? "made" : "none";
   }
   marks.pyodide = now();
+  try {
+    await setUp(marks, engine, numpyPyc, enginePyc);
+  } catch (err) {
+    // Python from the snapshot that fails further on (not a download): drop it, boot again without.
+    if (snapshotUse === "restored" && err && typeof err === "object" && !err.code) {
+      dropSnapshot(key);
+      err.fromSnapshot = true;
+    }
+    throw err;
+  }
+  return { marks, snapshot: snapshotUse };
+}
+
+/** NumPy, the engine and lp into the started interpreter; then Python may touch JS objects. */
+async function setUp(marks, engine, numpyPyc, enginePyc) {
   await pyodide.loadPackage("numpy", { messageCallback: () => {} });
   const numpyBytecode = await numpyPyc;
   if (numpyBytecode) pyodide.unpackArchive(numpyBytecode, "zip", { extractDir: SITE });
@@ -227,7 +246,6 @@ lp._connect(js.lpPost)
   runner = pyodide.pyimport("lp._runner");
   tasks = pyodide.pyimport("lp.widgets");
   marks.engine = now();
-  return { marks, snapshot: snapshotUse };
 }
 
 function toJs(proxy) {
@@ -277,7 +295,11 @@ async function drain() {
 self.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === "init") {
-    booted = boot(msg);
+    booted = boot(msg).catch((err) => {
+      if (!err || !err.fromSnapshot) throw err;
+      console.warn("lp runtime: Python from the snapshot failed to set up; starting it normally:", err.message || err);
+      return boot({ ...msg, snapshot: false });
+    });
     booted.then(
       ({ marks, snapshot }) => post({ type: "ready", ms: marks, snapshot }),
       (err) => post({
