@@ -2,11 +2,17 @@
 against TensorFlow.js (wasm backend) in the same browser, in the same run.
 
     .venv/bin/python bench/browser.py [--cold 3] [--warm 3] [--steps 200] [--no-tfjs] [--nav 5] [--only-nav]
+                                      [--no-peer]
 
-1. Start-up: time from navigation to the first finished training step of a lesson cell (the first
-   lp.progress point arriving in the page), on the real lesson page served by gunicorn.
-   Cold = a fresh browser profile (empty HTTP and code caches); warm = the same page again.
-   Goals on a 2-core machine: <= 5 s cold, <= 2.5 s warm.
+1. Start-up of the first lesson of a visit: time from navigation to the first finished training
+   step of a lesson cell (the first lp.progress point arriving in the page), on the real lesson
+   page served by gunicorn, split into phases by the worker's boot marks (download + pyodide.js,
+   loadPyodide with the wasm compile, NumPy, the engine import, the first step), each with its
+   share, and when the page text was readable (first contentful paint, DOMContentLoaded).
+   Cold = a fresh browser profile (empty HTTP and code caches); warm = the same profile again.
+   Each run is interleaved with the same site served with RUNTIME_SNAPSHOT=0 (no Python memory
+   snapshot, static/js/runtime/worker.js): the before/after of the snapshot in the same run.
+   Goals (issue 17) on a 2-core machine: <= 4 s cold, <= 1.5 s warm, page text <= 300 ms.
 2. Step time: the lesson MLP (2-64-64-2, 1,000 points, full batch, SGD, softmax cross-entropy)
    in the page with the engine, and the same model in TensorFlow.js 4.22 (wasm backend, served
    locally from npm packages cached in ~/.cache/learningpaths/bench). Goal: engine <= 0.7x TF.js.
@@ -166,11 +172,31 @@ const wait = () => {
   const r = window.lpRuntime;
   if (!r) return setTimeout(wait, 5);
   const cell = r.cells[0];
-  cell.run().then((res) => done({ok: res.ok, error: res.error, first: cell.firstProgressAt,
-                                 boot: r.runtime.bootMarks, steps: cell.history.length}));
+  cell.run().then((res) => {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const paint = performance.getEntriesByName("first-contentful-paint")[0];
+    done({ok: res.ok, error: res.error, first: cell.firstProgressAt, boot: r.runtime.bootMarks,
+          steps: cell.history.length, dcl: nav ? nav.domContentLoadedEventEnd : null,
+          ttfb: nav ? nav.responseStart : null, fcp: paint ? paint.startTime : null,
+          snapshot: r.runtime.snapshot || null});
+  });
 };
 wait();
 """
+
+# Phases of the first lesson of a visit, from the worker's boot marks (ms since navigation start):
+# (name, mark where it ends); each starts where the one before ends, "first step" ends at the
+# first lp.progress point in the page.
+PHASES = (
+    ("page -> worker start", "start"),
+    ("download + pyodide.js", "script"),
+    ("wasm compile + instantiate", "wasm"),
+    ("interpreter start (rest of loadPyodide)", "pyodide"),
+    ("NumPy loadPackage (wheel, .so compile)", "numpy"),
+    ("import numpy", "numpyImport"),
+    ("engine + lp import", "engine"),
+    ("first step (setup, cell, 1st epoch)", "first"),
+)
 
 STEP_JS = """
 const done = arguments[0];
@@ -185,6 +211,88 @@ def measure_page(driver, url: str) -> dict:
     if not out["ok"]:
         raise SystemExit(f"the lesson cell failed in the page:\n{out['error']}")
     return out
+
+
+def load_average() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def phases_of(out: dict) -> dict[str, float]:
+    """{phase: ms} of one first-lesson run (see PHASES)."""
+    marks = {**out["boot"], "first": out["first"]}
+    result, previous = {}, 0.0
+    for name, mark in PHASES:
+        value = marks.get(mark)
+        if value is None:
+            continue
+        result[name] = value - previous
+        previous = value
+    return result
+
+
+def print_phases(label: str, runs: list[dict]) -> None:
+    """Median per phase over ``runs`` with its share of the median total, and the page-text marks."""
+    if not runs:
+        return
+    per = [phases_of(r) for r in runs]
+    total = statistics.median(r["first"] for r in runs)
+    print(f"{label}: navigation -> first training step, median of {len(runs)}: {total:,.0f} ms")
+    for name, _ in PHASES:
+        values = [p[name] for p in per if name in p]
+        if values:
+            ms = statistics.median(values)
+            print(f"  {name:<42} {ms:7,.0f} ms  {ms / total:5.0%}   (runs: {', '.join(f'{v:.0f}' for v in values)})")
+    for key, what in (
+        ("ttfb", "first byte of the page"),
+        ("fcp", "page text readable: first contentful paint (goal <= 300 ms)"),
+        ("dcl", "DOMContentLoaded"),
+    ):
+        values = [r[key] for r in runs if r.get(key) is not None]
+        if values:
+            print(f"  {what:<62} {statistics.median(values):7,.0f} ms")
+
+
+def measure_first_lesson(urls: dict[str, str], cold_runs: int, warm_runs: int, profiles: list[str]):
+    """The first lesson of a visit on each of ``urls`` ({label: url}), interleaved run by run.
+
+    Cold: a fresh profile per run. Warm: one profile that has visited each URL once (so the HTTP
+    and code caches are warm and, where it is on, the Python snapshot is stored), then the URLs in
+    turn. Returns ({label: [cold runs]}, {label: [warm runs]}, the warm driver, still open)."""
+    cold: dict[str, list] = {label: [] for label in urls}
+    warm: dict[str, list] = {label: [] for label in urls}
+
+    def run(driver, kind: str, label: str, i: int) -> dict:
+        out = measure_page(driver, urls[label])
+        print(
+            f"{kind} {i + 1} {label}: first training step at {out['first'] / 1000:.2f} s, "
+            f"snapshot {out['snapshot']} (load {load_average()}) boot marks ms: {out['boot']}",
+            flush=True,
+        )
+        return out
+
+    def fresh_driver():
+        profile = tempfile.mkdtemp(prefix="lp-bench-chrome-")
+        profiles.append(profile)
+        return new_browser(profile)
+
+    for i in range(cold_runs):
+        for label in urls:
+            driver = fresh_driver()
+            try:
+                cold[label].append(run(driver, "cold", label, i))
+            finally:
+                driver.quit()
+    if not warm_runs:
+        return cold, warm, None
+    driver = fresh_driver()
+    for label in urls:
+        measure_page(driver, urls[label])
+    for i in range(warm_runs):
+        for label in urls:
+            driver.get("about:blank")
+            time.sleep(1.0)  # let the browser finish writing its caches
+            warm[label].append(run(driver, "warm", label, i))
+    return cold, warm, driver
 
 
 def tfjs_dir(cache: Path) -> Path:
@@ -297,7 +405,7 @@ def measure_next_step(port: int, runs: int) -> tuple[list[float], list[float]]:
             if not out["ok"] or out["boots"] != 1 or "ready" not in out["output"]:
                 raise SystemExit(f"the next step did not run in the same worker: {out}")
             in_place.append(out["ms"])
-            load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+            load = load_average()
             print(
                 f"next step {i + 1}: in place {out['ms']:.0f} ms, full load {full[-1]:.0f} ms (load {load})", flush=True
             )
@@ -315,6 +423,7 @@ def main() -> None:
     parser.add_argument("--no-tfjs", action="store_true")
     parser.add_argument("--nav", type=int, default=5, help="next-step runs (in place and full load)")
     parser.add_argument("--only-nav", action="store_true", help="measure only the next step")
+    parser.add_argument("--no-peer", action="store_true", help="first lesson: no run with the snapshot off")
     args = parser.parse_args()
     if assets.missing_pyodide_files():
         raise SystemExit("Pyodide is not vendored: run `make assets` first.")
@@ -336,53 +445,43 @@ def main() -> None:
     env = prepare_site(var, args.steps)
     port = free_port()
     server = start_server(env, port)
-    url = f"http://127.0.0.1:{port}/objects/bench-mlp/en/1/"
-    profiles = []
-    cold, warm, boots = [], [], []
+    # The same site with the Python memory snapshot off (RUNTIME_SNAPSHOT=0): the peer of the
+    # first-lesson figures, on its own port (its own HTTP cache entries and Cache Storage).
+    peer_port = free_port()
+    peer = None if args.only_nav or args.no_peer else start_server({**env, "RUNTIME_SNAPSHOT": "0"}, peer_port)
+    urls = {"snapshot": f"http://127.0.0.1:{port}/objects/bench-mlp/en/1/"}
+    if peer:
+        urls["no snapshot"] = f"http://127.0.0.1:{peer_port}/objects/bench-mlp/en/1/"
+    profiles: list[str] = []
+    cold, warm = [], []
     engine_ms, tf, nav = None, None, None
     try:
         if args.nav:
             nav = measure_next_step(port, args.nav)
-        for i in range(0 if args.only_nav else args.cold):
-            profile = tempfile.mkdtemp(prefix="lp-bench-chrome-")
-            profiles.append(profile)
-            driver = new_browser(profile)
-            try:
-                out = measure_page(driver, url)
-                cold.append(out["first"])
-                boots.append(out["boot"])
-                print(
-                    f"cold {i + 1}: first training step at {out['first'] / 1000:.2f} s  (boot marks ms: {out['boot']})",
-                    flush=True,
-                )
-                if i == args.cold - 1:
-                    for j in range(args.warm):
-                        driver.get("about:blank")
-                        time.sleep(1.0)  # let the browser finish writing its caches
-                        out = measure_page(driver, url)
-                        warm.append(out["first"])
-                        print(
-                            f"warm {j + 1}: first training step at {out['first'] / 1000:.2f} s  "
-                            f"(boot marks ms: {out['boot']})",
-                            flush=True,
-                        )
+        if not args.only_nav:
+            cold, warm, driver = measure_first_lesson(urls, args.cold, args.warm, profiles)
+            if driver:
+                try:
                     step = driver.execute_async_script(STEP_JS)
                     if not step["ok"]:
                         raise SystemExit(f"the step-time cell failed:\n{step['error']}")
                     engine_ms = float(step["ms"])
-                    tf = None if args.no_tfjs else tfjs_step_ms(driver, Path(assets.cache_dir()) / "bench", args.steps)
-            finally:
-                driver.quit()
+                    if not args.no_tfjs:
+                        tf = tfjs_step_ms(driver, Path(assets.cache_dir()) / "bench", args.steps)
+                finally:
+                    driver.quit()
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=10)
+        for proc in (server, peer):
+            if proc:
+                os.killpg(proc.pid, 15)
+                proc.wait(timeout=10)
         shutil.rmtree(var, ignore_errors=True)
         for p in profiles:
             shutil.rmtree(p, ignore_errors=True)
 
     print()
     if nav:
-        load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+        load = load_average()
         print(
             f"next step of a path, navigation -> cell output (median of {len(nav[0])}): in place "
             f"{statistics.median(nav[0]):.0f} ms (goal <= 300 ms), full load {statistics.median(nav[1]):.0f} ms, "
@@ -390,12 +489,22 @@ def main() -> None:
         )
     if args.only_nav:
         return
-    print(
-        f"navigation -> first finished training step (median): cold {statistics.median(cold) / 1000:.2f} s "
-        f"(goal <= 5 s), warm {statistics.median(warm) / 1000:.2f} s (goal <= 2.5 s)"
-        if warm
-        else ""
-    )
+    print(f"first lesson of a visit (load average now {load_average()}; goals: warm <= 1.5 s, cold <= 4 s)")
+    for label in urls:
+        print_phases(f"cold (fresh profile), {label}", cold[label])
+    for label in urls:
+        print_phases(f"warm (same profile), {label}", warm[label])
+    if peer and warm["snapshot"] and warm["no snapshot"]:
+        on, off = (statistics.median(r["first"] for r in warm[k]) for k in ("snapshot", "no snapshot"))
+        # Each pair ran back to back: the ratio within a pair is what the load shifts least.
+        pairs = [a["first"] / b["first"] for a, b in zip(warm["snapshot"], warm["no snapshot"], strict=True)]
+        print(
+            f"warm, snapshot / no snapshot: medians {on:,.0f} / {off:,.0f} ms = {on / off:.2f}x; "
+            f"median of the {len(pairs)} pairs' ratios {statistics.median(pairs):.2f}x "
+            f"(snapshot faster in {sum(r < 1 for r in pairs)} of {len(pairs)})"
+        )
+    if engine_ms is None:
+        return
     print(f"lesson MLP 2-64-64-2, 1000 points, full batch, in the page: engine {engine_ms:.2f} ms/step")
     if tf:
         print(

@@ -51,6 +51,8 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", True)
+# The lesson runtime starts Python from a memory snapshot kept in the browser (static/js/runtime/worker.js).
+RUNTIME_SNAPSHOT = env_bool("RUNTIME_SNAPSHOT", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

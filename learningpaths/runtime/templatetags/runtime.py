@@ -65,6 +65,8 @@ def runtime_config(*, boot_early: bool = False) -> dict:
         "workerURL": static("js/runtime/worker.js"),
         "demosURL": "/api/demos/",
         "pyodideVersion": assets.PYODIDE_VERSION,
+        # Start Python from a memory snapshot kept in the browser (worker.js; RUNTIME_SNAPSHOT=0: off).
+        "snapshot": settings.RUNTIME_SNAPSHOT,
     }
 
 

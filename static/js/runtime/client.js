@@ -5,6 +5,7 @@
 //   const job = py.run(code, {filename, returns, onMessage});   // job.done: Promise of the result
 //   const task = py.task("playground", params, {onMessage});    // task.cancel() stops it softly
 //   py.stop();                          // ends whatever runs now: terminates and restarts the worker
+//   py.leave();                         // a step is left: stop its jobs softly, stop() only after a grace
 //
 // Events (py.addEventListener): "status" {detail: {state, text}}, "ready" {detail: ms}, "restart".
 // Status and boot-error texts are translated here: the worker sends codes (it has no catalogue).
@@ -12,6 +13,9 @@
 import { gettext, interpolate } from "./i18n.js";
 
 let nextId = 1;
+// How long a step that is left may take to stop its jobs (a widget task stops within one chunk,
+// ~50 ms) before the worker is restarted to end them (a cell busy in Python cannot see a message).
+export const LEAVE_GRACE_MS = 400;
 
 const STATUS = {
   "loading-python": () => gettext("Loading Python…"),
@@ -33,13 +37,16 @@ export class PyRuntime extends EventTarget {
     super();
     this.config = config;
     this.worker = null;
-    this.jobs = new Map(); // id -> {resolve, onMessage, kind}
+    this.jobs = new Map(); // id -> {id, message, resolve, done, onMessage, kind, posted}
+    this.held = null; // jobs waiting until the step left has stopped its own (see leave())
+    this.leaving = null; // that wait: resolves to true when the step's jobs stopped in time
     this.state = "idle"; // idle | loading | ready | busy | error
     this.setup = []; // [{code, filename}] run first on every fresh worker
     this.setupDone = null;
     this.generation = 0;
     this.readyAt = null;
     this.bootMarks = null; // boot milestones in ms since this page's navigation started
+    this.snapshot = null; // how Python started: "restored" from the memory snapshot, "made" one, "none"
   }
 
   start() {
@@ -109,7 +116,15 @@ export class PyRuntime extends EventTarget {
   task(name, params, { onMessage = null } = {}) {
     this.start();
     const job = this._post({ type: "task", name, params }, onMessage);
-    job.cancel = () => this.worker && this.worker.postMessage({ type: "cancel", id: job.id });
+    job.cancel = () => {
+      const held = this.jobs.get(job.id);
+      if (held && !held.posted) {
+        this.jobs.delete(job.id); // never reached the worker
+        held.resolve({ id: job.id, ok: false, cancelled: true, error: "", line: 0, ms: 0 });
+      } else if (this.worker) {
+        this.worker.postMessage({ type: "cancel", id: job.id });
+      }
+    };
     return job;
   }
 
@@ -119,17 +134,55 @@ export class PyRuntime extends EventTarget {
     return this._post({ type: "reset" }).done;
   }
 
-  /** End everything at once: terminate the worker and boot a fresh one. */
+  /** End everything at once: terminate the worker and boot a fresh one. Jobs held by leave()
+   * (the next step's) are not the worker's yet: they go to the fresh one. */
   stop() {
     if (!this.worker) return;
     this.worker.terminate();
     this.worker = null;
     for (const [id, job] of this.jobs) {
+      if (!job.posted) continue;
       job.resolve({ id, ok: false, stopped: true, error: "", line: 0, ms: 0 });
+      this.jobs.delete(id);
     }
-    this.jobs.clear();
+    const setup = this.held && this.held.length ? this.setupDone : null; // the held step's setup is among them
     this.dispatchEvent(new Event("restart"));
     this.start();
+    if (setup) this.setupDone = setup;
+  }
+
+  /** The step that queued every job there is now is left: its jobs that have not started are
+   * dropped, a running widget task is asked to stop (it does at its next step), and whatever is
+   * still running after ``graceMs`` is ended by stop(). Jobs posted meanwhile (the next step's)
+   * wait, so that they run on the worker that is left: usually the same warm one. */
+  leave(graceMs = LEAVE_GRACE_MS) {
+    if (this.held) {
+      // Left again before the first step had stopped: what the step in between queued is dropped.
+      for (const job of this.held.splice(0)) {
+        this.jobs.delete(job.id);
+        job.resolve({ id: job.id, ok: false, cancelled: true, error: "", line: 0, ms: 0 });
+      }
+      return this.leaving;
+    }
+    if (!this.worker || !this.jobs.size) return Promise.resolve(true);
+    const running = [];
+    for (const [id, job] of this.jobs) {
+      this.worker.postMessage({ type: "cancel", id }); // queued in the worker: answered "done" at once
+      running.push(job.done);
+    }
+    this.held = [];
+    let timer;
+    const grace = new Promise((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+    this.leaving = Promise.race([Promise.all(running).then(() => true), grace]).then((stopped) => {
+      clearTimeout(timer);
+      if (!stopped) this.stop();
+      const held = this.held;
+      this.held = null;
+      this.leaving = null;
+      for (const job of held) if (this.jobs.has(job.id)) this._send(job);
+      return stopped;
+    });
+    return this.leaving;
   }
 
   get busy() {
@@ -140,16 +193,24 @@ export class PyRuntime extends EventTarget {
     const id = nextId++;
     let resolve;
     const done = new Promise((r) => (resolve = r));
-    this.jobs.set(id, { resolve, onMessage, kind: message.type });
-    this.worker.postMessage({ ...message, id });
+    const job = { id, message: { ...message, id }, resolve, done, onMessage, kind: message.type, posted: false };
+    this.jobs.set(id, job);
+    if (this.held) this.held.push(job);
+    else this._send(job);
     this._setState(this.state === "ready" ? "busy" : this.state);
     return { id, done };
+  }
+
+  _send(job) {
+    job.posted = true;
+    this.worker.postMessage(job.message);
   }
 
   _receive(msg) {
     if (msg.type === "ready") {
       this.bootMarks = Object.fromEntries(Object.entries(msg.ms).map(([k, v]) => [k, Math.round(v - performance.timeOrigin)]));
       this.readyAt = performance.now();
+      this.snapshot = msg.snapshot || null;
       this._setState(this.jobs.size ? "busy" : "ready", gettext("Python is ready"));
       this._readyResolve(this.bootMarks);
       this.dispatchEvent(new CustomEvent("ready", { detail: this.bootMarks }));

@@ -5,7 +5,8 @@
 // and fires `lp:navigated` {url, root}; the cells, widgets and notebook toolbar of the new step are
 // mounted on that root with the same worker, so NumPy and the engine are imported once per visit
 // (issue 17). A step starts with a fresh namespace unless its article says data-lp-runtime="keep"
-// (front matter `runtime: keep`); a run still going when the student leaves the step is stopped.
+// (front matter `runtime: keep`); a run still going when the student leaves the step is stopped:
+// softly where it can be (PyRuntime.leave), so that the next step usually keeps the warm worker.
 
 import { PyRuntime } from "./client.js";
 import { CellView, codeOf } from "./cell.js";
@@ -22,9 +23,10 @@ function contentRoot(root) {
 
 function unmount(runtime) {
   if (!current) return;
-  // Leaving a step while it runs ends that run (Stop: the worker restarts, as the Stop button does).
-  if (runtime.busy) runtime.stop();
-  current.abort.abort(); // the old cells' listeners on the runtime
+  // Leaving a step while it runs ends that run: a widget task stops at its next step and the worker
+  // lives on; a cell still busy after a short grace is ended as the Stop button does (new worker).
+  if (runtime.busy) runtime.leave();
+  current.abort.abort(); // the old cells' and widgets' listeners on the runtime
   current = null;
 }
 
@@ -47,7 +49,7 @@ function mount(runtime, config, root) {
   const cells = [...root.querySelectorAll("div.lp-cell")].map((node) => new CellView(node, runtime, { signal: abort.signal }));
   const notebook = new CellNotebook(cells, runtime);
   const widgetNodes = [...root.querySelectorAll("div.lp-widget")];
-  const widgets = widgetNodes.map((node) => mountWidget(node, runtime, config));
+  const widgets = widgetNodes.map((node) => mountWidget(node, runtime, config, { signal: abort.signal }));
   Object.assign(window.lpRuntime, { cells, notebook, widgets, root, mounts: window.lpRuntime.mounts + 1 });
   if (cells.length || widgetNodes.some((node) => widgetNeedsPython(node.dataset.widget))) {
     runtime.start();

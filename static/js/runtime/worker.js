@@ -1,15 +1,16 @@
 /* Pyodide in a Web Worker, shared by all cells and widgets of a page (classic worker script).
  *
- * Page -> worker: {type:"init", indexURL, engineURL, stdLibURL?, numpyPycURL?, enginePycURL?}
+ * Page -> worker: {type:"init", indexURL, engineURL, stdLibURL?, numpyPycURL?, enginePycURL?, snapshot?}
  *                 {type:"run", id, code, filename, returns}   a cell (queued, one at a time)
  *                 {type:"task", id, name, params}             a widget job in lp.widgets (queued)
  *                 {type:"cancel", id}                         ask a task to stop at its next step
  *                 {type:"reset"}                              fresh namespace for the cells
- * Worker -> page: {type:"status", code} {type:"ready", ms} {type:"boot-error", error, code?, url?, status?}
+ * Worker -> page: {type:"status", code} {type:"ready", ms, snapshot} {type:"boot-error", error, code?, url?, status?}
  *                 {type:"start", id} {type:"stdout"|"stderr", id, text} {type:"truncated", id}
  *                 {type:"progress"|"plot"|"data", id, data}
  *                 {type:"done", id, ok, result, error, line, returns, ms}
  * A cell that must end at once is stopped by the page terminating this worker (see client.js).
+ * snapshot: start the interpreter from a memory snapshot kept in Cache Storage (see restore()).
  * The worker has no translation catalogue: what the student reads goes to the page as a code
  * (status "loading-python", boot-error "download", ...), and client.js and cell.js translate it.
  */
@@ -80,7 +81,83 @@ function optional(promise) {
   });
 }
 
-async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL }) {
+// The interpreter's memory snapshot (issue 17): Python's own start-up (the interpreter, its
+// bootstrap imports and the stdlib modules below) is restored from a copy of the wasm memory
+// instead of being run again. Pyodide 0.27's snapshots hold the wasm memory only, not the
+// function table of dynamic libraries nor JS objects, so the copy is taken right after
+// loadPyodide, before NumPy's .so files are loaded and before Python touches any JS object
+// (`import js` comes after). One snapshot per origin in Cache Storage, keyed by what it holds
+// (the Pyodide build and the stdlib archive); Pyodide checks its build id and a magic number on
+// restore, and anything wrong with it means a normal start (and a new snapshot).
+// Not an "lp-" name: the service worker's activate drops those at every content build, and the
+// snapshot outlives builds (its key changes with the files it holds; storing one drops the rest).
+const SNAPSHOT_CACHE = "pyodide-snapshot";
+// Pure-Python stdlib modules that loadPackage, NumPy and the engine import (listed from
+// sys.modules after a boot): imported before the snapshot, so a restored start has them already.
+const SNAPSHOT_IMPORTS = [
+  "__future__", "_compat_pickle", "_json", "_pickle", "base64", "calendar", "csv", "dataclasses",
+  "datetime", "email.message", "email.utils", "importlib.metadata", "json", "numbers", "pickle",
+  "platform", "tarfile",
+];
+
+function snapshotKey(indexURL, stdLibURL) {
+  if (typeof caches === "undefined") return null; // not a secure context: no Cache Storage
+  const params = new URLSearchParams({ pyodide: indexURL, stdlib: stdLibURL || "", imports: SNAPSHOT_IMPORTS.join(",") });
+  return new URL("/runtime/snapshot?" + params, self.location.origin).href;
+}
+
+async function storedSnapshot(key) {
+  try {
+    const hit = await (await caches.open(SNAPSHOT_CACHE)).match(key);
+    return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+  } catch (err) {
+    console.warn("lp runtime: could not read the Python snapshot:", err.message || err);
+    return null;
+  }
+}
+
+async function storeSnapshot(key, bytes) {
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  for (const request of await cache.keys()) if (request.url !== key) await cache.delete(request);
+  await cache.put(key, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
+}
+
+/** Pyodide started from the stored snapshot, or null (none, or it failed: then it is dropped). */
+async function restore(key, stored, options) {
+  const bytes = stored && (await stored);
+  if (!bytes) return null;
+  try {
+    const restored = await self.loadPyodide({ ...options, _loadSnapshot: bytes });
+    restored.runPython("import sys"); // a snapshot that restores but is broken fails here, not in a cell
+    return restored;
+  } catch (err) {
+    console.warn("lp runtime: the stored Python snapshot could not be used; starting Python normally:", err.message || err);
+    dropSnapshot(key);
+    return null;
+  }
+}
+
+function dropSnapshot(key) {
+  caches.open(SNAPSHOT_CACHE).then((cache) => cache.delete(key)).catch(() => {});
+}
+
+/** A normal start, {pyodide, made}; with a key it also takes the snapshot and stores it (in the
+ * background). */
+async function startFresh(key, options) {
+  const fresh = await self.loadPyodide({ ...options, ...(key ? { _makeSnapshot: true } : {}) });
+  if (!key) return { pyodide: fresh, made: false };
+  try {
+    fresh.runPython(`import importlib\nfor name in ${JSON.stringify(SNAPSHOT_IMPORTS)}: importlib.import_module(name)`);
+    const bytes = fresh.makeMemorySnapshot();
+    storeSnapshot(key, bytes).catch((err) => console.warn("lp runtime: could not store the Python snapshot:", err.message || err));
+    return { pyodide: fresh, made: true };
+  } catch (err) {
+    console.warn("lp runtime: no Python snapshot this time:", err.message || err);
+    return { pyodide: fresh, made: false };
+  }
+}
+
+async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL, snapshot }) {
   const marks = { start: now() };
   if (!engineURL) throw codedError("no-engine", "The engine is not packaged for the browser (run `make assets`).");
   // Start every download at once; loadPyodide and loadPackage then find them in the HTTP cache
@@ -89,17 +166,60 @@ async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL 
   engine.catch(() => {});
   const numpyPyc = optional(download(numpyPycURL));
   const enginePyc = optional(download(enginePycURL));
-  for (const url of [indexURL + "pyodide.asm.wasm", stdLibURL || indexURL + "python_stdlib.zip", indexURL + "pyodide.asm.js"]) {
+  for (const url of [stdLibURL || indexURL + "python_stdlib.zip", indexURL + "pyodide.asm.js"]) {
     fetch(url).then((r) => r.arrayBuffer()).catch(() => {});
   }
+  // Compile Pyodide's wasm now, while pyodide.js, pyodide.asm.js and the snapshot load, instead of
+  // after them; loadPyodide's instantiateStreaming (below) takes this module. Streaming compiles of
+  // a file served as application/wasm from the HTTP cache are what Chrome keeps compiled code for.
+  const compiled = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(indexURL + "pyodide.asm.wasm")) : null;
+  if (compiled) compiled.catch(() => {}); // then Pyodide compiles it itself
+  const key = snapshot ? snapshotKey(indexURL, stdLibURL) : null;
+  const stored = key ? storedSnapshot(key) : null; // read while pyodide.js loads
   const lock = fetch(indexURL + "pyodide-lock.json").then((r) => r.json());
   lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).then((r) => r.arrayBuffer()).catch(() => {});
   post({ type: "status", code: "loading-python" });
   importScripts(indexURL + "pyodide.js");
   marks.script = now();
+  // Pyodide's instantiateStreaming gets the module compiled above (marks.wasm: compiled and
+  // instantiated, which splits loadPyodide into the compile and the interpreter's start).
+  const instantiate = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = (source, imports) => {
+    const early = compiled && compiled.then((module) => WebAssembly.instantiate(module, imports).then((instance) => {
+      Promise.resolve(source).then((r) => r.body && r.body.cancel()).catch(() => {}); // Pyodide's own fetch of it
+      return { module, instance };
+    }));
+    const result = early ? early.catch(() => instantiate(source, imports)) : instantiate(source, imports);
+    return result.then((r) => {
+      marks.wasm = marks.wasm || now();
+      return r;
+    });
+  };
   // stdLibURL: the official stdlib zip plus precompiled .pyc (see node/precompile.mjs).
-  pyodide = await self.loadPyodide({ indexURL, fullStdLib: false, ...(stdLibURL ? { stdLibURL } : {}) });
+  const options = { indexURL, fullStdLib: false, ...(stdLibURL ? { stdLibURL } : {}) };
+  pyodide = await restore(key, stored, options);
+  let snapshotUse = "restored"; // restored | made | none: for the bench and the tests
+  if (!pyodide) {
+    const fresh = await startFresh(key, options);
+    pyodide = fresh.pyodide;
+    snapshotUse = fresh.made ? "made" : "none";
+  }
   marks.pyodide = now();
+  try {
+    await setUp(marks, engine, numpyPyc, enginePyc);
+  } catch (err) {
+    // Python from the snapshot that fails further on (not a download): drop it, boot again without.
+    if (snapshotUse === "restored" && err && typeof err === "object" && !err.code) {
+      dropSnapshot(key);
+      err.fromSnapshot = true;
+    }
+    throw err;
+  }
+  return { marks, snapshot: snapshotUse };
+}
+
+/** NumPy, the engine and lp into the started interpreter; then Python may touch JS objects. */
+async function setUp(marks, engine, numpyPyc, enginePyc) {
   await pyodide.loadPackage("numpy", { messageCallback: () => {} });
   const numpyBytecode = await numpyPyc;
   if (numpyBytecode) pyodide.unpackArchive(numpyBytecode, "zip", { extractDir: SITE });
@@ -111,7 +231,11 @@ async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL 
   if (engineBytecode) pyodide.unpackArchive(engineBytecode, "zip", { extractDir: SITE });
   post({ type: "status", code: "loading-engine" });
   pyodide.runPython(`
-import numpy, lp, lp._runner, lp.widgets
+import numpy
+`);
+  marks.numpyImport = now();
+  pyodide.runPython(`
+import lp, lp._runner, lp.widgets
 try:
     import engine
 except ImportError:  # engine/ not written yet: cells that import it will say so
@@ -122,7 +246,6 @@ lp._connect(js.lpPost)
   runner = pyodide.pyimport("lp._runner");
   tasks = pyodide.pyimport("lp.widgets");
   marks.engine = now();
-  return marks;
 }
 
 function toJs(proxy) {
@@ -172,9 +295,13 @@ async function drain() {
 self.onmessage = (event) => {
   const msg = event.data;
   if (msg.type === "init") {
-    booted = boot(msg);
+    booted = boot(msg).catch((err) => {
+      if (!err || !err.fromSnapshot) throw err;
+      console.warn("lp runtime: Python from the snapshot failed to set up; starting it normally:", err.message || err);
+      return boot({ ...msg, snapshot: false });
+    });
     booted.then(
-      (ms) => post({ type: "ready", ms }),
+      ({ marks, snapshot }) => post({ type: "ready", ms: marks, snapshot }),
       (err) => post({
         type: "boot-error", error: String(err && err.message ? err.message : err),
         code: err && err.code, url: err && err.url, status: err && err.status,

@@ -41,8 +41,9 @@ function showProblem(node, text) {
   node.replaceChildren(p);
 }
 
-/** Mount a widget; returns {name, node, ready: Promise<instance>}. */
-export function mountWidget(node, runtime, config) {
+/** Mount a widget; returns {name, node, ready: Promise<instance>}. ``signal`` (an AbortSignal)
+ * ends the widget's listeners on the runtime when its step is left. */
+export function mountWidget(node, runtime, config, { signal } = {}) {
   const name = node.dataset.widget;
   const entry = REGISTRY[name];
   const handle = { name, node, instance: null };
@@ -57,7 +58,7 @@ export function mountWidget(node, runtime, config) {
   }
   handle.ready = import(entry.module).then(
     (mod) => {
-      handle.instance = mod.mount(node, { name, params: parseParams(node), runtime, config });
+      handle.instance = mod.mount(node, { name, params: parseParams(node), runtime, config, signal });
       node.dataset.ready = "true";
       return handle.instance;
     },

@@ -22,7 +22,7 @@ function parseLayers(text) {
   return sizes;
 }
 
-export function mount(node, { params, runtime }) {
+export function mount(node, { params, runtime, signal }) {
   const cfg = {
     dataset: "moons", noise: 0.1, n: 200, layers: [8, 8], activation: "tanh", lr: 0.1, optimizer: "sgd",
     mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0, seed: 0, resolution: 40, ...params,
@@ -126,6 +126,7 @@ export function mount(node, { params, runtime }) {
   }
 
   async function start(extra) {
+    if (signal && signal.aborted) return; // its step was left: no new job for a widget no one sees
     if (state.job) {
       state.pending = extra;
       state.job.cancel();
@@ -175,7 +176,8 @@ export function mount(node, { params, runtime }) {
     }
   }
 
-  runtime.addEventListener("restart", () => { state.fresh = true; state.job = null; state.pending = null; setRunning(false); });
+  // Removed when the step is left (signal): the player mounts a new widget on every visit of a step.
+  runtime.addEventListener("restart", () => { state.fresh = true; state.job = null; state.pending = null; setRunning(false); }, { signal });
   runtime.ready.then(() => { if (!state.job && !state.data) start({ run_epochs: 0 }); }, () => placeholder(gettext("Python could not start.")));
   return { train, pause: pauseTraining, restart, state, config: cfg };
 }
