@@ -51,7 +51,7 @@ function mount(runtime, config, root) {
   const widgetNodes = [...root.querySelectorAll("div.lp-widget")];
   const widgets = widgetNodes.map((node) => mountWidget(node, runtime, config, { signal: abort.signal }));
   Object.assign(window.lpRuntime, { cells, notebook, widgets, root, mounts: window.lpRuntime.mounts + 1 });
-  if (cells.length || widgetNodes.some((node) => widgetNeedsPython(node.dataset.widget))) {
+  if (cells.length || widgetNodes.some((node) => widgetNeedsPython(node.dataset.widget, config))) {
     runtime.start();
   }
   document.dispatchEvent(new CustomEvent("lp:runtime", { detail: window.lpRuntime }));

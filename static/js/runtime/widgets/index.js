@@ -1,24 +1,15 @@
 // Widgets: <div class="lp-widget" data-widget="NAME" data-params='{"k": "v"}' role="group" aria-label="...">
-// Each NAME maps to a module here, loaded only when a page uses it.
+// The registry is the compiler's (learningpaths/compiler/widget_specs.py), handed to the page in the
+// runtime config: for each NAME its module here (loaded only when a page uses it), whether it trains
+// in Python, and the defaults of its parameters. The compiler has checked and typed data-params.
 
 import { gettext, interpolate } from "../i18n.js";
 
-const REGISTRY = {
-  neuron: { module: "./neuron.js", python: false },
-  activation: { module: "./activation.js", python: false },
-  convolution: { module: "./convolution.js", python: false },
-  "confusion-matrix": { module: "./confusion.js", python: false },
-  playground: { module: "./playground.js", python: true },
-  "learning-rate": { module: "./curves.js", python: true },
-  "batch-modes": { module: "./curves.js", python: true },
-  digit: { module: "./server.js", python: false },
-  "compare-models": { module: "./server.js", python: false },
-};
+const registry = (config) => (config && config.widgets) || {};
 
-export const WIDGET_NAMES = Object.keys(REGISTRY);
-
-export function widgetNeedsPython(name) {
-  return !!(REGISTRY[name] && REGISTRY[name].python);
+export function widgetNeedsPython(name, config) {
+  const entry = registry(config)[name];
+  return !!(entry && entry.python);
 }
 
 export function parseParams(node) {
@@ -45,20 +36,21 @@ function showProblem(node, text) {
  * ends the widget's listeners on the runtime when its step is left. */
 export function mountWidget(node, runtime, config, { signal } = {}) {
   const name = node.dataset.widget;
-  const entry = REGISTRY[name];
+  const entry = registry(config)[name];
   const handle = { name, node, instance: null };
   node.classList.add("lp-widget--live");
   if (!node.hasAttribute("role")) node.setAttribute("role", "group");
   if (!node.hasAttribute("aria-label")) node.setAttribute("aria-label", interpolate(gettext("%(name)s widget"), { name }));
   if (!entry) {
     showProblem(node, interpolate(gettext("Unknown widget \"%(name)s\". Known widgets: %(known)s."),
-      { name, known: WIDGET_NAMES.join(", ") }));
+      { name, known: Object.keys(registry(config)).join(", ") }));
     handle.ready = Promise.resolve(null);
     return handle;
   }
-  handle.ready = import(entry.module).then(
+  handle.ready = import(`./${entry.module}`).then(
     (mod) => {
-      handle.instance = mod.mount(node, { name, params: parseParams(node), runtime, config, signal });
+      const params = { ...entry.defaults, ...parseParams(node) };
+      handle.instance = mod.mount(node, { name, params, runtime, config, signal });
       node.dataset.ready = "true";
       return handle.instance;
     },
