@@ -130,7 +130,9 @@ class PreviewSession:
             self._thread.join(timeout=5)
 
     def _watch(self) -> None:
-        while not self._stop.wait(self.interval):
+        pause = self.interval
+        while not self._stop.wait(pause):
+            started = time.perf_counter()
             try:
                 build = self.poll()
             except Exception as exc:  # noqa: BLE001 - keep watching; the next save may fix it
@@ -139,6 +141,9 @@ class PreviewSession:
             if build is not None:
                 for d in build.diagnostics:
                     self.log(d.format())
+            else:
+                # A large tree's stat walk takes a while: look at most half the time, not all of it.
+                pause = max(self.interval, time.perf_counter() - started)
 
     def wait(self, since: int, timeout: float) -> Build:
         """The newest build, once its number is above ``since`` or after ``timeout`` seconds."""
