@@ -6,7 +6,8 @@ import numpy as np
 
 from .activations import Activation
 from .callbacks import CallbackList, History, ProgressPrinter
-from .errors import ConfigError, ShapeError, unknown_name
+from .errors import ConfigError, DataError, ShapeError, as_numbers, unknown_name
+from .layers.normalization import BatchNorm
 from .parameter import is_packed, pack
 
 MODES = {
@@ -38,6 +39,34 @@ def prepare(model, x) -> None:
     model._params = params
     fused = model.loss.fused_activation
     model._fused = fused is not None and not model.loss.from_logits and isinstance(output_activation(model), fused)
+
+
+def check_data(model, method: str, x, y):
+    """``x`` and ``y`` as arrays of numbers with the same number of samples, at least one."""
+    owner = f"{model.describe()}.{method}"
+    if y is None:
+        raise ConfigError(f"{owner} needs targets y (an Autoencoder uses x itself).")
+    x, y = as_numbers(x, owner, "x"), as_numbers(y, owner, "y")
+    if x.ndim == 0 or y.ndim == 0:
+        raise ShapeError(owner, ("batch", "..."), (x if x.ndim == 0 else y).shape, "x and y need a batch axis.")
+    if len(x) != len(y):
+        raise ShapeError(f"{owner} targets", (len(x), "..."), y.shape, f"x has {len(x)} samples but y has {len(y)}.")
+    if len(x) == 0:
+        raise DataError(f"{owner} received no samples (x and y are empty): it needs at least one.")
+    return x, y
+
+
+def has_batch_norm(layer) -> bool:
+    return isinstance(layer, BatchNorm) or any(has_batch_norm(sub) for sub in layer.sublayers())
+
+
+def batch_slices(n: int, size: int, keep_pairs: bool) -> list[slice]:
+    """The batches of one epoch. With ``keep_pairs`` (a model with BatchNorm, which cannot train on
+    one sample) a last batch of one sample joins the batch before it."""
+    starts = list(range(0, n, size))
+    if keep_pairs and len(starts) > 1 and n - starts[-1] == 1:
+        starts.pop()
+    return [slice(a, b) for a, b in zip(starts, [*starts[1:], n], strict=True)]
 
 
 def backward_fused(model, grad_z) -> None:
@@ -113,23 +142,21 @@ def fit(
     mode_key = MODES.get(str(mode).lower().replace("_", "-"))
     if mode_key is None:
         raise unknown_name("training mode", mode, ["stochastic", "batch", "mini-batch"])
-    x = np.asarray(x)
-    if y is None:
-        raise ConfigError(f"{model.describe()}.fit needs targets y (an Autoencoder uses x itself).")
-    y = np.asarray(y)
-    if len(x) != len(y):
-        raise ShapeError(
-            f"{model.describe()}.fit targets", (len(x), "..."), y.shape, f"x has {len(x)} samples but y has {len(y)}."
-        )
+    x, y = check_data(model, "fit", x, y)
     if x.dtype != model.dtype:
         x = x.astype(model.dtype)
     prepare(model, x)
     n = len(x)
-    if n == 0:
-        raise ConfigError(f"{model.describe()}.fit needs at least one sample.")
     size = {"stochastic": 1, "batch": n, "mini-batch": batch_size}[mode_key]
-    if not isinstance(size, int) or size < 1:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
         raise ConfigError(f"{model.describe()}.fit: batch_size must be a positive integer, received {batch_size!r}.")
+    keep_pairs = has_batch_norm(model)
+    if keep_pairs and (size == 1 or n == 1):
+        raise ConfigError(
+            f"{model.describe()}.fit: the model has BatchNorm, which cannot train on one sample per step "
+            f"(mode={mode!r}, {n} samples). Use mode='mini-batch' with batch_size >= 2, or mode='batch'."
+        )
+    slices = batch_slices(n, size, keep_pairs)
     history = History()
     cbs = CallbackList([history, *([ProgressPrinter()] if verbose else []), *callbacks], model)
     step_logs = cbs.wants_steps or bool(model.metrics)
@@ -141,11 +168,11 @@ def fit(
         cbs.call("on_epoch_begin", {"epoch": epoch})
         order = model._generator.permutation(n) if shuffle and size < n else None
         total, seen, outs, targets, stop = 0.0, 0, [], [], False
-        for step, start in enumerate(range(0, n, size), 1):
+        for step, part in enumerate(slices, 1):
             if order is None:
-                xb, yb = x[start : start + size], y[start : start + size]
+                xb, yb = x[part], y[part]
             else:
-                idx = order[start : start + size]
+                idx = order[part]
                 xb, yb = x[idx], y[idx]
             loss, out = train_step(model, xb, yb)
             iteration += 1

@@ -38,7 +38,7 @@ JS_PAGE = (
     + widget("nueron")
 )
 PY_PAGE = (
-    widget("playground", {"dataset": "xor", "layers": [6], "lr": 0.3})
+    widget("playground", {"dataset": "xor", "layers": [6], "learning_rate": 0.3})
     + widget("learning-rate", {"rates": [0.01, 1.0], "epochs": 10})
     + widget("batch-modes", {"epochs": 5, "n": 100})
 )

@@ -63,11 +63,11 @@ def test_recurrent_and_reshape_round_trip(rng):
 def test_training_settings_are_restored(tmp_path):
     x, y = data.make_moons(50, seed=0)
     model = Sequential([Dense(4, activation="relu"), Dense(2)], seed=0)
-    model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.3, metrics=["accuracy"])
+    model.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.3, metrics=["accuracy"])
     model.fit(x, y, epochs=2)
     save(model, tmp_path / "moons")
     clone = load(tmp_path / "moons.npz")
-    assert type(clone.optimizer).__name__ == "SGD" and clone.optimizer.lr == 0.3
+    assert type(clone.optimizer).__name__ == "SGD" and clone.optimizer.learning_rate == 0.3
     assert list(clone.metrics) == ["accuracy"]
     assert clone.evaluate(x, y) == model.evaluate(x, y)
     with np.load(tmp_path / "moons.npz") as archive:
