@@ -25,7 +25,7 @@ from .errors import ConfigError, Renamed, renamed_arguments, unknown_name
 from .parameter import Parameter
 
 
-def _address(array: np.ndarray) -> int:
+def _address(array) -> int:
     return array.__array_interface__["data"][0]
 
 
