@@ -42,7 +42,7 @@ def check_dtype(owner: str, dtype) -> np.dtype:
         chosen = np.dtype(dtype)
     except TypeError:
         chosen = None
-    if chosen not in DTYPES:
+    if chosen is None or chosen not in DTYPES:  # (np.dtype(float64) == None is True)
         raise ConfigError(
             f"{owner}: received an invalid value for `dtype`, expected float32 or float64 "
             f"(e.g. dtype=np.float64). Received: dtype={dtype!r}"
