@@ -22,6 +22,7 @@ TypeError: Adam: `lr=` is called `learning_rate=` (as in Keras): write learning_
 from __future__ import annotations
 
 import functools
+import numbers
 
 import numpy as np
 
@@ -67,13 +68,13 @@ def unknown_name(kind: str, name, valid) -> ConfigError:
 
 
 def check_positive_int(owner: str, argument: str, value) -> int:
-    """Return ``value`` if it is a positive integer, else raise a ConfigError naming it."""
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+    """Return ``value`` as an int if it is a positive integer (NumPy's too), else raise a ConfigError naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ConfigError(
             f"{owner}: received an invalid value for `{argument}`, expected a positive integer. "
             f"Received: {argument}={value!r}"
         )
-    return value
+    return int(value)
 
 
 def as_numbers(x, owner: str, what: str = "input") -> np.ndarray:

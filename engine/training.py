@@ -6,7 +6,7 @@ import numpy as np
 
 from .activations import Activation
 from .callbacks import CallbackList, History, ProgressPrinter
-from .errors import ConfigError, DataError, ShapeError, as_numbers, unknown_name
+from .errors import ConfigError, DataError, ShapeError, as_numbers, check_positive_int, unknown_name
 from .layers.normalization import BatchNorm
 from .parameter import is_packed, pack
 
@@ -143,6 +143,12 @@ def fit(
     if mode_key is None:
         raise unknown_name("training mode", mode, ["stochastic", "batch", "mini-batch"])
     x, y = check_data(model, "fit", x, y)
+    check_positive_int(f"{model.describe()}.fit", "epochs", epochs)
+    if validation_data is not None and (not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2):
+        raise ConfigError(
+            f"{model.describe()}.fit: validation_data must be a pair (x_val, y_val), "
+            f"received {type(validation_data).__name__}."
+        )
     if x.dtype != model.dtype:
         x = x.astype(model.dtype)
     prepare(model, x)

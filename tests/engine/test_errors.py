@@ -9,6 +9,7 @@ import pytest
 
 from engine import (
     LSTM,
+    Autoencoder,
     AvgPool2D,
     BatchNorm,
     BinaryCrossEntropy,
@@ -190,6 +191,8 @@ def test_dtype_float64_is_honoured_by_layers_models_gradients_and_optimizers():
     assert model._packed.value.dtype == np.float64
     state = model.optimizer.state_for(model["dense"].W)
     assert state["m"].dtype == np.float64 and state["v"].dtype == np.float64
+    autoencoder = Autoencoder([Dense(1, activation="tanh")], [Dense(2)], dtype=np.float64, seed=0)
+    assert autoencoder.encode(x).dtype == np.float64 and autoencoder.predict(x).dtype == np.float64
     # float64 precision, not float32's: the same as NumPy in float64 to 1e-12
     layer = Dense(3, activation="sigmoid", dtype=np.float64, seed=0, input_dim=2)
     inputs = np.array([[0.1, 0.2]], dtype=np.float64)
@@ -302,6 +305,22 @@ def test_old_attribute_names_are_an_attribute_error_naming_the_keras_name(obj, o
     for access in (lambda: getattr(obj, old), lambda: setattr(obj, old, 1)):
         with pytest.raises(AttributeError, match=re.escape(f"`{old}` is called `{new}` (as in Keras).")):
             access()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"epochs": 0}, "`epochs`, expected a positive integer"),
+        ({"epochs": "10"}, "`epochs`, expected a positive integer"),
+        ({"batch_size": 0}, "batch_size must be a positive integer"),
+        ({"mode": "online"}, "Unknown training mode 'online'"),
+        ({"validation_data": np.zeros((4, 2))}, "validation_data must be a pair (x_val, y_val)"),
+    ],
+)
+def test_fit_settings_are_checked(kwargs, message):
+    x, labels = data.make_moons(8, seed=0)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        compiled([Dense(2)]).fit(x, labels, **kwargs)
 
 
 def test_early_stopping_refuses_what_it_cannot_watch():
