@@ -59,6 +59,7 @@ def _recorded_forward(forward):
         y = forward(self, x, *args, **kwargs)
         if isinstance(y, np.ndarray):
             self.output = y
+        self.forward_ran = True  # also for a layer whose forward returns more than one array
         return y
 
     wrapper.checked = True  # type: ignore[attr-defined]
@@ -71,7 +72,7 @@ def _checked_backward(backward):
     @functools.wraps(backward)
     def wrapper(self, grad_y, *args, **kwargs):
         output = self.output
-        if output is None:
+        if output is None and not getattr(self, "forward_ran", False):
             raise ConfigError(
                 f"{self.describe()}.backward was called before forward: run y = layer.forward(x) first "
                 "(backward needs what forward saved)."

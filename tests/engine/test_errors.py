@@ -132,6 +132,25 @@ def test_backward_before_forward_or_with_a_wrong_gradient(make, x):
     assert layer.backward(np.ones_like(y)) is not None
 
 
+class Pair(Layer):
+    """A layer whose forward returns two arrays (as attention may: output and weights)."""
+
+    def forward(self, x, *, training=False):
+        x = self._prepare(x)
+        return 2 * x, x
+
+    def backward(self, grad_y, *, need_input_grad=True):
+        return 2 * grad_y
+
+
+def test_a_layer_returning_two_arrays_may_run_backward_after_forward():
+    layer = Pair()
+    with pytest.raises(ConfigError, match="backward was called before forward"):
+        layer.backward(np.ones((2, 2)))
+    y, _ = layer.forward(np.ones((2, 2)))
+    assert layer.backward(np.ones_like(y)).tolist() == [[2.0, 2.0], [2.0, 2.0]]
+
+
 @pytest.mark.parametrize(
     "run",
     [
