@@ -76,12 +76,10 @@ class Loss:
         y_pred, y_true = self._arrays(y_pred, y_true)
         if y_true.shape != y_pred.shape:
             if y_true.size != y_pred.size or y_true.shape[:1] != y_pred.shape[:1]:
-                raise ShapeError(
-                    self.describe(),
-                    ("batch", *y_pred.shape[1:]),
-                    y_true.shape,
-                    f"Targets must match the predictions {y_pred.shape}.",
-                )
+                hint = f"Targets must match the predictions {y_pred.shape}."
+                if y_true.ndim == 1 and y_pred.ndim == 2 and y_pred.shape[1] > 1 and y_true.dtype.kind in "iu":
+                    hint += " For class labels use loss='softmax_crossentropy'."
+                raise ShapeError(self.describe(), ("batch", *y_pred.shape[1:]), y_true.shape, hint)
             y_true = y_true.reshape(y_pred.shape)
         return y_pred, y_true.astype(y_pred.dtype, copy=False)
 

@@ -38,7 +38,15 @@ def prepare(model, x) -> None:
         model._packed = pack(params)
     model._params = params
     fused = model.loss.fused_activation
-    model._fused = fused is not None and not model.loss.from_logits and isinstance(output_activation(model), fused)
+    last = output_activation(model)
+    if fused is not None and model.loss.from_logits and isinstance(last, fused):
+        # Keras only warns; a lesson's model would train on a squashed output, to poor accuracy.
+        name = "categorical_crossentropy" if fused.__name__ == "Softmax" else "binary_crossentropy"
+        raise ConfigError(
+            f"{model.describe()} ends in {last.key} but {model.loss.describe()} expects raw outputs (logits) and "
+            f"applies {last.key} itself: use loss='{name}', or remove activation='{last.key}' from the last layer."
+        )
+    model._fused = fused is not None and not model.loss.from_logits and isinstance(last, fused)
 
 
 def check_data(model, method: str, x, y):

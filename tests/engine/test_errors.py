@@ -20,8 +20,10 @@ from engine import (
     Flatten,
     LeakyReLU,
     MaxPool2D,
+    MeanSquaredError,
     Neuron,
     Sequential,
+    Softmax,
     SoftmaxCrossEntropy,
     data,
     metrics,
@@ -255,6 +257,25 @@ def test_probabilities_that_are_not_are_refused(run, fix):
     with pytest.raises(DataError) as info:
         run()
     assert fix in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "layers, loss, fix",
+    [
+        ([Dense(2, activation="softmax")], "softmax_crossentropy", "use loss='categorical_crossentropy'"),
+        ([Dense(2), Softmax()], "softmax_crossentropy", "remove activation='softmax'"),
+        ([Dense(1, activation="sigmoid")], BinaryCrossEntropy(from_logits=True), "use loss='binary_crossentropy'"),
+    ],
+)
+def test_a_loss_on_logits_after_its_own_activation_is_refused(layers, loss, fix):
+    x, labels = data.make_moons(8, seed=0)
+    with pytest.raises(ConfigError, match=re.escape(fix)):
+        compiled(layers, loss=loss).fit(x, labels)
+
+
+def test_mse_on_class_labels_points_to_cross_entropy():
+    with pytest.raises(ShapeError, match="For class labels use loss='softmax_crossentropy'"):
+        MeanSquaredError()(np.zeros((4, 3)), np.array([0, 1, 2, 0]))
 
 
 def test_the_right_losses_for_raw_outputs_work():
