@@ -159,6 +159,11 @@ class ProgressPrinter(Callback):
         self.print_fn(f"epoch {logs['epoch']}/{self.epochs} - " + " - ".join(parts))
 
 
+def wants_steps(cb: Callback) -> bool:
+    """Whether ``cb`` has an ``on_step_end`` of its own (a class override or a LambdaCallback's)."""
+    return type(cb).on_step_end is not Callback.on_step_end or "on_step_end" in vars(cb)
+
+
 class CallbackList:
     """Calls every callback's hook; reports whether any asked to stop (used by ``fit``)."""
 
@@ -166,9 +171,7 @@ class CallbackList:
         self.callbacks = list(callbacks)
         for cb in self.callbacks:
             cb.model = model
-        self.wants_steps = any(
-            type(cb).on_step_end is not Callback.on_step_end or "on_step_end" in vars(cb) for cb in self.callbacks
-        )
+        self.wants_steps = any(wants_steps(cb) for cb in self.callbacks)
 
     def call(self, hook: str, logs: dict) -> bool:
         stop = False

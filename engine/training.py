@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import Activation
-from .callbacks import CallbackList, History, ProgressPrinter
+from .callbacks import CallbackList, History, ProgressPrinter, wants_steps
 from .errors import ConfigError, DataError, ShapeError, as_numbers, check_positive_int, unknown_name
 from .layers.normalization import BatchNorm
 from .parameter import is_packed, pack
@@ -174,6 +174,8 @@ def fit(
     history = History()
     cbs = CallbackList([history, *([ProgressPrinter()] if verbose else []), *callbacks], model)
     step_logs = cbs.wants_steps or bool(model.metrics)
+    # History only records the step loss: the metrics of each batch are for callbacks that look.
+    step_metrics = bool(model.metrics) and any(wants_steps(cb) for cb in callbacks)
     model.stop_training = False
     model.history = history
     cbs.call("on_train_begin", {"epochs": epochs, "samples": n, "batch_size": size, "mode": mode_key})
@@ -202,7 +204,7 @@ def fit(
                     "iteration": iteration,
                     "batch_size": len(xb),
                     "loss": loss,
-                    **metric_logs(model, yb, out, safe=True),
+                    **(metric_logs(model, yb, out, safe=True) if step_metrics else {}),
                 }
                 stop = cbs.call("on_step_end", logs)
             if stop or model.stop_training or (should_stop is not None and should_stop()):
