@@ -39,6 +39,16 @@ def image_hint(owner: str, shape, channels=None) -> str:
     return ""
 
 
+def check_data_format(data_format, owner: str) -> None:
+    """Only ``"channels_first"`` (NCHW): Keras's default ``"channels_last"`` is refused with the reason."""
+    if data_format != "channels_first":
+        raise ConfigError(
+            f"{owner}: images are channels-first (NCHW, as in ONNX and PyTorch) in this engine, so "
+            f"data_format must be 'channels_first'. Received: data_format={data_format!r}. "
+            "Turn channels-last images around with x.transpose(0, 3, 1, 2)."
+        )
+
+
 def check_padding(padding, owner: str):
     """Validate ``padding``: ``"valid"``, ``"same"``, an int, ``(ph, pw)`` or ``(top, bottom, left, right)``."""
     if isinstance(padding, str):

@@ -45,6 +45,8 @@ class Conv2D(Layer):
         Build the weights now (else at the first forward pass).
     kernel_initializer, bias_initializer : str or callable
         Defaults ``"glorot_uniform"`` and ``"zeros"``.
+    data_format : "channels_first"
+        The only layout (NCHW); Keras's ``"channels_last"`` is refused with the fix.
 
     Example
     -------
@@ -75,11 +77,13 @@ class Conv2D(Layer):
         in_channels: int | None = None,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
+        data_format="channels_first",
         seed=None,
         name=None,
         dtype=None,
     ):
         super().__init__(name=name, dtype=dtype, seed=seed)
+        _im2col.check_data_format(data_format, "Conv2D")
         self.filters = check_positive_int("Conv2D", "filters", filters)
         self.kernel_size = _im2col.pair(kernel_size, "Conv2D", "kernel_size")
         self.strides = _im2col.pair(strides, "Conv2D", "strides")

@@ -16,9 +16,12 @@ class _Pool2D(Layer):
     stride = Renamed("strides")
 
     @renamed_arguments(stride="strides", kernel_size="pool_size")
-    def __init__(self, pool_size=2, *, strides=None, padding="valid", name=None, dtype=None):
+    def __init__(
+        self, pool_size=2, *, strides=None, padding="valid", data_format="channels_first", name=None, dtype=None
+    ):
         super().__init__(name=name, dtype=dtype)
         owner = type(self).__name__
+        _im2col.check_data_format(data_format, owner)
         self.pool_size = _im2col.pair(pool_size, owner, "pool_size")
         self.strides = self.pool_size if strides is None else _im2col.pair(strides, owner, "strides")
         self.padding = _im2col.check_padding(padding, owner)
@@ -153,8 +156,18 @@ class AvgPool2D(_Pool2D):
     default_name = "avg_pool2d"
 
     @renamed_arguments(stride="strides", kernel_size="pool_size")
-    def __init__(self, pool_size=2, *, strides=None, padding="valid", count_include_pad=False, name=None, dtype=None):
-        super().__init__(pool_size, strides=strides, padding=padding, name=name, dtype=dtype)
+    def __init__(
+        self,
+        pool_size=2,
+        *,
+        strides=None,
+        padding="valid",
+        count_include_pad=False,
+        data_format="channels_first",
+        name=None,
+        dtype=None,
+    ):
+        super().__init__(pool_size, strides=strides, padding=padding, data_format=data_format, name=name, dtype=dtype)
         self.count_include_pad = bool(count_include_pad)
 
     def _divisor(self, size, pads, out_hw):

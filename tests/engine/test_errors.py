@@ -347,6 +347,13 @@ def test_old_attribute_names_are_an_attribute_error_naming_the_keras_name(obj, o
             access()
 
 
+@pytest.mark.parametrize("cls, args", [(Conv2D, (2, 3)), (MaxPool2D, (2,)), (AvgPool2D, (2,))])
+def test_channels_last_is_refused_with_the_reason(cls, args):
+    with pytest.raises(ConfigError, match=r"images are channels-first \(NCHW.*x\.transpose\(0, 3, 1, 2\)"):
+        cls(*args, data_format="channels_last")
+    assert cls(*args, data_format="channels_first").input_axes == (("channels", "height", "width"),)
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
