@@ -17,14 +17,18 @@ from engine import (
     Conv2D,
     Dense,
     EarlyStopping,
+    Embedding,
     Flatten,
     LeakyReLU,
     MaxPool2D,
     MeanSquaredError,
     Neuron,
     Sequential,
+    SinePositionEncoding,
     Softmax,
     SoftmaxCrossEntropy,
+    TimeDistributed,
+    TransformerBlock,
     data,
     metrics,
 )
@@ -214,6 +218,19 @@ def test_dtype_float64_is_honoured_by_layers_models_gradients_and_optimizers():
     assert state["m"].dtype == np.float64 and state["v"].dtype == np.float64
     autoencoder = Autoencoder([Dense(1, activation="tanh")], [Dense(2)], dtype=np.float64, seed=0)
     assert autoencoder.encode(x).dtype == np.float64 and autoencoder.predict(x).dtype == np.float64
+    ids = np.random.default_rng(0).integers(0, 10, size=(4, 5))
+    transformer = compiled(
+        [
+            Embedding(10, 8),
+            SinePositionEncoding(),
+            TransformerBlock(16, 2, use_causal_mask=True),
+            TimeDistributed(Dense(10)),
+        ],
+        dtype=np.float64,
+    )
+    transformer.fit(ids, ids, epochs=1, batch_size=2)
+    assert transformer.forward(ids).dtype == np.float64
+    assert {p.value.dtype for p in transformer.parameters()} == {np.dtype(np.float64)}
     # float64 precision, not float32's: the same as NumPy in float64 to 1e-12
     layer = Dense(3, activation="sigmoid", dtype=np.float64, seed=0, input_dim=2)
     inputs = np.array([[0.1, 0.2]], dtype=np.float64)
