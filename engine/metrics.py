@@ -2,6 +2,7 @@
 
 ``y_true`` may be labels ``(n,)`` or one-hot rows; ``y_pred`` may be labels, probabilities
 ``(n,)``/``(n, 1)`` for two classes (thresholded at 0.5) or one row of scores per class (argmax).
+A sequence model's ``(n, time, classes)`` scores against ``(n, time)`` labels count every position.
 
 >>> import numpy as np
 >>> y_true = np.array([0, 1, 1, 0])
@@ -48,6 +49,9 @@ def _arrays(owner: str, y_true, y_pred):
         )
     if len(t) == 0:
         raise DataError(f"{owner} received no samples (empty arrays): there is nothing to measure.")
+    if p.ndim == 3 and t.shape in (p.shape[:2], p.shape):
+        # A class per position (a sequence model, batch x time x classes): every position counts.
+        return t.reshape(-1, *t.shape[2:]), p.reshape(-1, p.shape[-1])
     return t, p
 
 
