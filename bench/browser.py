@@ -54,7 +54,7 @@ LESSON_SETUP = """import engine, lp
 x, y = engine.data.make_moons(1000, noise=0.1, seed=0)
 model = engine.Sequential([engine.Dense(64, activation="relu"), engine.Dense(64, activation="relu"),
                            engine.Dense(2)], input_shape=(2,), seed=0)
-model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.1)"""
+model.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.1)"""
 FIRST_STEP_CELL = (
     LESSON_SETUP
     + """

@@ -85,7 +85,7 @@ def elapsed(start):
 
 def time_engine(make_model, x, y, batch_size, steps, lr):
     model = make_model()
-    model.compile(loss="softmax_crossentropy", optimizer="adam", lr=lr)
+    model.compile(loss="softmax_crossentropy", optimizer="adam", learning_rate=lr)
     epochs, mode = (steps, "batch") if batch_size == len(x) else (1, "mini-batch")
     start = clocks()
     history = model.fit(x, y, epochs=epochs, mode=mode, batch_size=batch_size, shuffle=False)

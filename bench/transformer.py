@@ -148,7 +148,7 @@ def interleaved_steps(torch, width, heads, blocks, length, batch, repeats):
     y = rng.integers(0, len(task.VOCAB), size=(batch, length))
     model = task.char_model(width, heads, blocks, length)
     net = torch_copy(torch, model)
-    model.compile(loss="softmax_crossentropy", optimizer=engine.Adam(lr=1e-3))
+    model.compile(loss="softmax_crossentropy", optimizer=engine.Adam(learning_rate=1e-3))
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
     tx, ty = torch.from_numpy(x), torch.from_numpy(y).reshape(-1)

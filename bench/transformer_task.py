@@ -74,7 +74,7 @@ def train(seconds: float = 60.0, target: float = 0.99, seed: int = 0, log=print)
     x, y = sequences(64 * 50 * 10, rng)
     x_test, y_test = sequences(1000, rng)
     model = char_model(seed=seed)
-    model.compile(loss="softmax_crossentropy", optimizer=engine.Adam(lr=3e-3))
+    model.compile(loss="softmax_crossentropy", optimizer=engine.Adam(learning_rate=3e-3))
     start, steps, chars, words = time.perf_counter(), 0, 0.0, 0.0
     chunk = 64 * 50  # check the held-out words every 50 steps
     while time.perf_counter() - start < seconds:

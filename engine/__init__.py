@@ -6,7 +6,7 @@ library (``engine.export`` imports ``onnx`` inside its functions). See ``docs/en
 >>> import engine
 >>> x, y = engine.data.make_xor(200, seed=0)
 >>> model = engine.Sequential([engine.Dense(8, activation="tanh"), engine.Dense(2)], seed=0)
->>> model.compile(loss="softmax_crossentropy", optimizer=engine.Adam(lr=0.05), metrics=["accuracy"])
+>>> model.compile(loss="softmax_crossentropy", optimizer=engine.Adam(learning_rate=0.05), metrics=["accuracy"])
 >>> history = model.fit(x, y, epochs=100, mode="batch")
 >>> history["accuracy"][-1] > 0.9
 True
@@ -16,7 +16,7 @@ from . import activations, callbacks, data, export, initializers, kernels, losse
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
 from .autoencoder import Autoencoder
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback
-from .errors import ConfigError, ShapeError
+from .errors import ConfigError, DataError, ShapeError
 from .gradcheck import check_layer, check_loss, numerical_gradient
 from .layers import (
     GRU,
@@ -104,6 +104,7 @@ __all__ = [
     "numerical_gradient",
     "ShapeError",
     "ConfigError",
+    "DataError",
     # modules
     "activations",
     "callbacks",

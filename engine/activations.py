@@ -10,7 +10,7 @@ name           y = f(x)                            dy/dx
 ``step``       1 if x >= threshold else 0          0 (almost everywhere: nothing to learn from)
 ``linear``     x                                   1
 ``relu``       max(x, 0)                           1 if x > 0 else 0
-``leaky_relu`` x if x > 0 else alpha * x           1 if x > 0 else alpha
+``leaky_relu`` x if x > 0 else a * x               1 if x > 0 else a  (a = negative_slope)
 ``sigmoid``    1 / (1 + exp(-x))                   y (1 - y)
 ``tanh``       (e^x - e^-x) / (e^x + e^-x)         1 - y^2
 ``softmax``    exp(x_i) / sum_j exp(x_j)           dy_i/dx_j = y_i (delta_ij - y_j)
@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
-from .errors import ConfigError, unknown_name
+from .errors import ConfigError, Renamed, renamed_arguments, unknown_name
 from .layers.base import Layer
 
 
@@ -137,26 +137,29 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """``y = x if x > 0 else alpha * x``; ``dy/dx = 1 if x > 0 else alpha``."""
+    """``y = x if x > 0 else a * x``; ``dy/dx = 1 if x > 0 else a``, with ``a = negative_slope``
+    (Keras 3's name; default 0.01 as in PyTorch, Keras uses 0.3)."""
 
     key = "leaky_relu"
+    alpha = Renamed("negative_slope")
 
-    def __init__(self, alpha: float = 0.01, *, name=None, dtype=None):
+    @renamed_arguments(alpha="negative_slope")
+    def __init__(self, negative_slope: float = 0.01, *, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
-        self.alpha = float(alpha)
+        self.negative_slope = float(negative_slope)
 
     def function(self, x):
-        return np.where(x > 0, x, x * self.alpha)
+        return np.where(x > 0, x, x * self.negative_slope)
 
     def derivative(self, x, y):
-        return np.where(x > 0, 1, self.alpha).astype(x.dtype)
+        return np.where(x > 0, 1, self.negative_slope).astype(x.dtype)
 
     def get_config(self):
         config = super().get_config()
-        return config if self.alpha == 0.01 else {**config, "alpha": self.alpha}
+        return config if self.negative_slope == 0.01 else {**config, "negative_slope": self.negative_slope}
 
     def extra_repr(self):
-        return f"alpha={self.alpha:g}"
+        return f"negative_slope={self.negative_slope:g}"
 
 
 class Sigmoid(Activation):
@@ -269,7 +272,7 @@ def get(identifier) -> Activation | None:
 
 
 def serialize(activation: Activation | None):
-    """The name of an activation, or a dict when it has settings (LeakyReLU's alpha)."""
+    """The name of an activation, or a dict when it has settings (LeakyReLU's negative_slope)."""
     if activation is None:
         return None
     config = activation.get_config()

@@ -23,9 +23,10 @@ class Autoencoder(Sequential):
     """
 
     def __init__(self, encoder, decoder, *, input_shape=None, seed=None, name: str = "autoencoder", dtype=None):
-        self.encoder = encoder if isinstance(encoder, Sequential) else Sequential(encoder, name="encoder")
-        self.decoder = decoder if isinstance(decoder, Sequential) else Sequential(decoder, name="decoder")
+        self.encoder = encoder if isinstance(encoder, Sequential) else Sequential(encoder, name="encoder", dtype=dtype)
+        self.decoder = decoder if isinstance(decoder, Sequential) else Sequential(decoder, name="decoder", dtype=dtype)
         super().__init__([*self.encoder.layers, *self.decoder.layers], seed=seed, name=name, dtype=dtype)
+        self.encoder.dtype = self.decoder.dtype = self.dtype  # encode/decode cast their input to it
         self.encoder.layers = self.layers[: len(self.encoder.layers)]
         self.decoder.layers = self.layers[len(self.encoder.layers) :]
         if input_shape is not None:

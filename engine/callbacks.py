@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from .errors import ConfigError, Renamed, renamed_arguments, unknown_name
+
 if TYPE_CHECKING:
     from .model import Sequential
 
@@ -88,20 +90,30 @@ class History(Callback):
 class EarlyStopping(Callback):
     """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience`` epochs.
 
-    With ``restore_best=True`` the weights of the best epoch are copied back at the end.
+    ``mode``: ``"min"`` (a loss), ``"max"`` (accuracy and the like) or ``"auto"`` (``"max"`` for
+    names with acc, auc, precision, recall or f1, as in Keras). With
+    ``restore_best_weights=True`` the weights of the best epoch are copied back at the end.
     """
 
+    restore_best = Renamed("restore_best_weights")
+
+    @renamed_arguments(restore_best="restore_best_weights")
     def __init__(
         self,
         monitor: str = "val_loss",
         patience: int = 5,
         min_delta: float = 0.0,
-        mode: str = "min",
-        restore_best: bool = False,
+        mode: str = "auto",
+        restore_best_weights: bool = False,
     ):
+        if mode not in ("auto", "min", "max"):
+            raise unknown_name("EarlyStopping mode", mode, ["auto", "min", "max"])
+        if mode == "auto":
+            mode = "max" if any(word in monitor for word in ("acc", "auc", "precision", "recall", "f1")) else "min"
         self.monitor, self.patience, self.min_delta = monitor, int(patience), float(min_delta)
+        self.mode = mode
         self.sign = 1.0 if mode == "min" else -1.0
-        self.restore_best = restore_best
+        self.restore_best_weights = bool(restore_best_weights)
 
     def on_train_begin(self, logs):
         self.best, self.wait, self.best_weights, self.stopped_epoch = math.inf, 0, None, None
@@ -109,10 +121,16 @@ class EarlyStopping(Callback):
     def on_epoch_end(self, logs):
         value = logs.get(self.monitor)
         if value is None:
-            return None
+            if logs.get("stopped"):
+                return None  # stopped within the epoch: no validation was run
+            have = ", ".join(k for k in logs if k != "epoch")
+            hint = " Pass validation_data=(x_val, y_val) to fit." if self.monitor.startswith("val_") else ""
+            raise ConfigError(
+                f"EarlyStopping monitors {self.monitor!r}, which the epoch logs do not have (they have {have}).{hint}"
+            )
         if self.sign * value < self.best - self.min_delta:
             self.best, self.wait = self.sign * value, 0
-            if self.restore_best and self.model is not None:
+            if self.restore_best_weights and self.model is not None:
                 self.best_weights = [p.value.copy() for p in self.model.parameters()]
             return None
         self.wait += 1
@@ -122,7 +140,7 @@ class EarlyStopping(Callback):
         return None
 
     def on_train_end(self, logs):
-        if self.restore_best and self.best_weights is not None and self.model is not None:
+        if self.restore_best_weights and self.best_weights is not None and self.model is not None:
             for p, w in zip(self.model.parameters(), self.best_weights, strict=True):
                 p.value[...] = w
 
@@ -141,6 +159,11 @@ class ProgressPrinter(Callback):
         self.print_fn(f"epoch {logs['epoch']}/{self.epochs} - " + " - ".join(parts))
 
 
+def wants_steps(cb: Callback) -> bool:
+    """Whether ``cb`` has an ``on_step_end`` of its own (a class override or a LambdaCallback's)."""
+    return type(cb).on_step_end is not Callback.on_step_end or "on_step_end" in vars(cb)
+
+
 class CallbackList:
     """Calls every callback's hook; reports whether any asked to stop (used by ``fit``)."""
 
@@ -148,9 +171,7 @@ class CallbackList:
         self.callbacks = list(callbacks)
         for cb in self.callbacks:
             cb.model = model
-        self.wants_steps = any(
-            type(cb).on_step_end is not Callback.on_step_end or "on_step_end" in vars(cb) for cb in self.callbacks
-        )
+        self.wants_steps = any(wants_steps(cb) for cb in self.callbacks)
 
     def call(self, hook: str, logs: dict) -> bool:
         stop = False

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import kernels
 from .activations import Sigmoid, Softmax, softmax
-from .errors import ConfigError, ShapeError, unknown_name
+from .errors import ConfigError, DataError, ShapeError, as_numbers, renamed_arguments, unknown_name
 
 
 class Loss:
@@ -56,17 +56,30 @@ class Loss:
     def describe(self) -> str:
         return f"{type(self).__name__} loss"
 
+    def _arrays(self, y_pred, y_true):
+        """Both as arrays of numbers, with at least one sample; a DataError otherwise."""
+        y_pred = as_numbers(y_pred, self.describe(), "prediction")
+        y_true = as_numbers(y_true, self.describe(), "target")
+        if y_pred.size == 0 or y_true.size == 0:
+            raise DataError(f"{self.describe()} received no samples (an empty array): a loss needs at least one.")
+        return y_pred, y_true
+
+    def _check_probabilities(self, p, fix: str) -> None:
+        """Refuse predictions outside [0, 1] (NaN passes: a diverged run shows its NaN loss)."""
+        lo, hi = float(p.min()), float(p.max())
+        if lo < 0 or hi > 1:
+            raise DataError(
+                f"{self.describe()} expects probabilities in [0, 1], received values from {lo:.4g} to {hi:.4g}. {fix}"
+            )
+
     def _same_shape_targets(self, y_pred, y_true):
-        y_pred = np.asarray(y_pred)
-        y_true = np.asarray(y_true)
+        y_pred, y_true = self._arrays(y_pred, y_true)
         if y_true.shape != y_pred.shape:
             if y_true.size != y_pred.size or y_true.shape[:1] != y_pred.shape[:1]:
-                raise ShapeError(
-                    self.describe(),
-                    ("batch", *y_pred.shape[1:]),
-                    y_true.shape,
-                    f"Targets must match the predictions {y_pred.shape}.",
-                )
+                hint = f"Targets must match the predictions {y_pred.shape}."
+                if y_true.ndim == 1 and y_pred.ndim == 2 and y_pred.shape[1] > 1 and y_true.dtype.kind in "iu":
+                    hint += " For class labels use loss='softmax_crossentropy'."
+                raise ShapeError(self.describe(), ("batch", *y_pred.shape[1:]), y_true.shape, hint)
             y_true = y_true.reshape(y_pred.shape)
         return y_pred, y_true.astype(y_pred.dtype, copy=False)
 
@@ -98,8 +111,9 @@ class MeanSquaredError(Loss):
 class BinaryCrossEntropy(Loss):
     """``L = -mean(y log p + (1 - y) log(1 - p))`` for targets ``y`` in {0, 1}.
 
-    ``from_logits=False`` (default): ``y_pred = p`` are probabilities (after a sigmoid), clipped to
-    ``[eps, 1 - eps]`` inside the log; ``dL/dp = (p - y) / (p (1 - p) size)``.
+    ``from_logits=False`` (default): ``y_pred = p`` are probabilities (after a sigmoid; values
+    outside [0, 1] are refused), clipped to ``[epsilon, 1 - epsilon]`` inside the log;
+    ``dL/dp = (p - y) / (p (1 - p) size)``.
     ``from_logits=True``: ``y_pred = z`` and ``p = sigmoid(z)``, computed stably as
     ``L = mean(max(z, 0) - z y + log(1 + exp(-|z|)))``; ``dL/dz = (sigmoid(z) - y) / size``.
     After a ``Sigmoid`` output layer a model uses the fused ``dL/dz`` too.
@@ -108,19 +122,31 @@ class BinaryCrossEntropy(Loss):
     key = "binary_crossentropy"
     fused_activation = Sigmoid
 
-    def __init__(self, from_logits: bool = False, eps: float = 1e-7):
+    @renamed_arguments(eps="epsilon")
+    def __init__(self, from_logits: bool = False, epsilon: float = 1e-7):
         self.from_logits = bool(from_logits)
-        self.eps = float(eps)
+        self.epsilon = float(epsilon)
 
     def forward(self, y_pred, y_true):
         y_pred, y = self._same_shape_targets(y_pred, y_true)
+        lo, hi = float(y.min()), float(y.max())
+        if lo < 0 or hi > 1:
+            raise DataError(
+                f"{self.describe()}: targets must be 0 or 1 (or in between), received values from {lo:g} to {hi:g}. "
+                "For more than two classes use loss='softmax_crossentropy' and one output per class."
+            )
         self._y, self._n = y, y.size
         if self.from_logits:
             z = y_pred
             self._p = kernels.sigmoid(z)
             return float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+        self._check_probabilities(
+            y_pred,
+            "End the model with activation='sigmoid' (e.g. Dense(1, activation='sigmoid')), or use "
+            "BinaryCrossEntropy(from_logits=True) on outputs without a sigmoid.",
+        )
         self._p = y_pred
-        p = np.clip(y_pred, self.eps, 1 - self.eps)
+        p = np.clip(y_pred, self.epsilon, 1 - self.epsilon)
         self._clipped = p
         return float(-np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
 
@@ -140,9 +166,10 @@ class CategoricalCrossEntropy(Loss):
     Predictions ``(batch, time, C)`` (a class per position) count every position as a row:
     targets ``(batch, time)`` or ``(batch, time, C)``, the mean over ``batch * time``.
 
-    ``from_logits=False`` (default): ``y_pred = p`` are probabilities (after a softmax), clipped
-    below at ``eps`` inside the log; ``dL/dp = -y / (p batch)``. In a model whose last activation is
-    ``Softmax`` the two are fused: ``dL/dz = (p - y) / batch``, stable even when ``p`` underflows.
+    ``from_logits=False`` (default): ``y_pred = p`` are probabilities (after a softmax: rows in
+    [0, 1] that sum to 1, else refused), clipped below at ``epsilon`` inside the log;
+    ``dL/dp = -y / (p batch)``. In a model whose last activation is ``Softmax`` the two are fused:
+    ``dL/dz = (p - y) / batch``, stable even when ``p`` underflows.
     ``from_logits=True`` (see :class:`SoftmaxCrossEntropy`): ``y_pred = z`` are logits,
     ``log p = z - max(z) - log(sum(exp(z - max(z))))`` and ``dL/dz = (softmax(z) - y) / batch``.
     """
@@ -150,14 +177,14 @@ class CategoricalCrossEntropy(Loss):
     key = "categorical_crossentropy"
     fused_activation = Softmax
 
-    def __init__(self, from_logits: bool = False, eps: float = 1e-7):
+    @renamed_arguments(eps="epsilon")
+    def __init__(self, from_logits: bool = False, epsilon: float = 1e-7):
         self.from_logits = bool(from_logits)
-        self.eps = float(eps)
+        self.epsilon = float(epsilon)
 
     def _targets(self, y_pred, y_true):
         """Return ``(y_pred, labels, one_hot)``: labels ``(batch,)`` or one-hot rows, the other None."""
-        y_pred = np.asarray(y_pred)
-        y_true = np.asarray(y_true)
+        y_pred, y_true = self._arrays(y_pred, y_true)
         if y_pred.ndim != 2:
             raise ShapeError(self.describe(), ("batch", "classes"), y_pred.shape, "Predictions must be 2-D.")
         n, c = y_pred.shape
@@ -170,12 +197,17 @@ class CategoricalCrossEntropy(Loss):
         labels = y_true.reshape(n)
         if not np.issubdtype(labels.dtype, np.integer):
             if not np.all(labels == np.round(labels)):
-                raise ConfigError(f"{self.describe()}: label targets must be integers.")
+                raise DataError(f"{self.describe()}: label targets must be whole numbers 0, 1, 2, ... (class numbers).")
             labels = labels.astype(np.int64)
-        if labels.size and (labels.min() < 0 or labels.max() >= c):
-            raise ConfigError(
-                f"{self.describe()}: labels must be in [0, {c - 1}], received values from "
-                f"{labels.min()} to {labels.max()}."
+        lo, hi = int(labels.min()), int(labels.max())
+        if lo < 0 or hi >= c:
+            fix = (
+                "Labels count the classes from 0."
+                if lo < 0
+                else f"The model has {c} outputs; labels up to {hi} need {hi + 1}, e.g. a last layer Dense({hi + 1})."
+            )
+            raise DataError(
+                f"{self.describe()}: labels must be in [0, {c - 1}], received values from {lo} to {hi}. {fix}"
             )
         return y_pred, labels, None
 
@@ -212,12 +244,25 @@ class CategoricalCrossEntropy(Loss):
             log_p = shifted if labels is None else shifted[rows, labels]
             log_p = log_p - (np.log(total) if labels is None else np.log(total[:, 0]))
         else:
+            self._check_distribution(y_pred)
             self._p = y_pred
-            self._clipped = np.maximum(y_pred if labels is None else y_pred[rows, labels], self.eps)
+            self._clipped = np.maximum(y_pred if labels is None else y_pred[rows, labels], self.epsilon)
             log_p = np.log(self._clipped)
         if labels is None:
             return float(-np.sum(one_hot * log_p) / n)
         return float(-np.sum(log_p) / n)
+
+    def _check_distribution(self, p) -> None:
+        fix = (
+            "End the model with activation='softmax', or use loss='softmax_crossentropy' on outputs without a softmax."
+        )
+        self._check_probabilities(p, fix)
+        sums = kernels.sum_last(p)
+        worst = float(sums[np.argmax(np.abs(sums - 1))])
+        if abs(worst - 1) > 1e-3:
+            raise DataError(
+                f"{self.describe()} expects each row of probabilities to sum to 1, one row sums to {worst:.4g}. {fix}"
+            )
 
     def _minus_targets(self, grad):
         """``grad - y`` in place (``grad`` is a fresh array)."""
@@ -257,8 +302,9 @@ class SoftmaxCrossEntropy(CategoricalCrossEntropy):
 
     key = "softmax_crossentropy"
 
-    def __init__(self, eps: float = 1e-7):
-        super().__init__(from_logits=True, eps=eps)
+    @renamed_arguments(eps="epsilon")
+    def __init__(self, epsilon: float = 1e-7):
+        super().__init__(from_logits=True, epsilon=epsilon)
 
     def get_config(self):
         return {}

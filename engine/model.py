@@ -8,7 +8,7 @@ import numpy as np
 
 from . import activations, losses, metrics as metrics_module, optimizers, training
 from .callbacks import History
-from .errors import ConfigError, ShapeError, unknown_name
+from .errors import ConfigError, ShapeError, as_numbers, renamed_arguments, unknown_name
 from .layers.base import Layer, get as get_layer, serialize
 from .parameter import Parameter
 
@@ -25,6 +25,9 @@ class Sequential(Layer):
     seed : int or numpy.random.Generator, optional
         Seeds weight initialisation, dropout masks and shuffling: the same seed gives the same
         training run in the browser and on the server.
+    dtype : float32 (default) or float64
+        Every layer computes in it (a layer given another dtype is refused), and so do the
+        gradients and the optimizer's state.
 
     Example
     -------
@@ -32,7 +35,7 @@ class Sequential(Layer):
     >>> from engine import Dense, data
     >>> x, y = data.make_moons(200, noise=0.1, seed=0)
     >>> model = Sequential([Dense(16, activation="relu"), Dense(2)], input_shape=(2,), seed=0)
-    >>> model.compile(loss="softmax_crossentropy", optimizer="adam", lr=0.05, metrics=["accuracy"])
+    >>> model.compile(loss="softmax_crossentropy", optimizer="adam", learning_rate=0.05, metrics=["accuracy"])
     >>> history = model.fit(x, y, epochs=30, mode="batch")
     >>> history["accuracy"][-1] > 0.8
     True
@@ -62,6 +65,13 @@ class Sequential(Layer):
             layer = activations.get(layer)
         if not isinstance(layer, Layer):
             raise ConfigError(f"{self.describe()}.add expects a Layer, received {layer!r}.")
+        if layer.dtype != self.dtype:
+            if layer.dtype_given:
+                raise ConfigError(
+                    f"{self.describe()} computes in {self.dtype.name} but {layer.describe()} was given "
+                    f"dtype={layer.dtype.name}: give dtype= to the Sequential only (it sets every layer)."
+                )
+            layer.astype(self.dtype)
         taken = {layer_.name for layer_ in self.layers}
         if layer.name in taken:
             base, k = re.sub(r"_\d+$", "", layer.name), 1
@@ -153,7 +163,7 @@ class Sequential(Layer):
     # -- forward and backward ----------------------------------------------------------------
     def forward(self, x, *, training=False, return_activations=False):
         """Run every layer. With ``return_activations=True`` also return ``{layer name: output}``."""
-        x = np.asarray(x)
+        x = as_numbers(x, self.describe())
         if x.dtype != self.dtype:
             x = x.astype(self.dtype)
         if not self.built:
@@ -178,12 +188,15 @@ class Sequential(Layer):
         return grad_y
 
     # -- training ----------------------------------------------------------------------------
-    def compile(self, *, loss="mse", optimizer="sgd", metrics=(), lr: float | None = None) -> None:
-        """Choose the loss, the optimizer (name or instance; ``lr`` sets its learning rate) and metrics."""
+    @renamed_arguments(lr="learning_rate")
+    def compile(self, *, loss="mse", optimizer="sgd", metrics=(), learning_rate: float | None = None) -> None:
+        """Choose the loss, the optimizer (name or instance; ``learning_rate`` sets its learning
+        rate) and metrics."""
         self.loss = losses.get(loss)
-        self.optimizer = optimizers.get(optimizer, **({} if lr is None else {"lr": lr}))
-        if lr is not None and isinstance(optimizer, optimizers.Optimizer):
-            self.optimizer.lr = float(lr)
+        rate = {} if learning_rate is None else {"learning_rate": learning_rate}
+        self.optimizer = optimizers.get(optimizer, **rate)
+        if learning_rate is not None and isinstance(optimizer, optimizers.Optimizer):
+            self.optimizer.learning_rate = float(learning_rate)
         names = [metrics] if isinstance(metrics, str) else list(metrics)
         self._params = None
         self.metrics = {
@@ -240,7 +253,7 @@ class Sequential(Layer):
 
     def predict(self, x, *, batch_size: int | None = None) -> np.ndarray:
         """Outputs in inference mode (logits if the last layer has no activation)."""
-        x = np.asarray(x)
+        x = as_numbers(x, f"{self.describe()}.predict", "x")
         if batch_size is None or len(x) <= batch_size:
             return self.forward(x)
         return np.concatenate([self.forward(x[i : i + batch_size]) for i in range(0, len(x), batch_size)])
@@ -248,8 +261,9 @@ class Sequential(Layer):
     def evaluate(self, x, y, *, batch_size: int | None = None) -> dict:
         """``{"loss": ..., <metric>: ...}`` over the whole set, in inference mode."""
         loss, _ = self.check_compiled()
+        x, y = training.check_data(self, "evaluate", x, y)
         out = self.predict(x, batch_size=batch_size)
-        return {"loss": float(loss.forward(out, y)), **training.metric_logs(self, np.asarray(y), out)}
+        return {"loss": float(loss.forward(out, y)), **training.metric_logs(self, y, out)}
 
     # -- description and persistence --------------------------------------------------------
     def summary(self, print_fn=print) -> str | None:

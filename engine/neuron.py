@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from . import activations
-from .errors import ConfigError, ShapeError
+from .errors import ConfigError, ShapeError, renamed_arguments
 
 
 @dataclass
@@ -115,16 +115,18 @@ class Neuron:
             derivative=derivative,
         )
 
-    def perceptron_step(self, x, target: float, lr: float = 1.0) -> float:
+    @renamed_arguments(lr="learning_rate")
+    def perceptron_step(self, x, target: float, learning_rate: float = 1.0) -> float:
         """The perceptron learning rule for one sample: ``error = target - y``,
-        ``w <- w + lr * error * x``, ``b <- b + lr * error``. Returns the error."""
+        ``w <- w + learning_rate * error * x``, ``b <- b + learning_rate * error``. Returns the error."""
         x = self._inputs(x)
         error = float(target) - self.forward(x)
-        self.weights += lr * error * x
-        self.bias += lr * error
+        self.weights += learning_rate * error * x
+        self.bias += learning_rate * error
         return error
 
-    def fit_perceptron(self, x, y, *, epochs: int = 10, lr: float = 1.0) -> list[int]:
+    @renamed_arguments(lr="learning_rate")
+    def fit_perceptron(self, x, y, *, epochs: int = 10, learning_rate: float = 1.0) -> list[int]:
         """Apply :meth:`perceptron_step` to every sample, ``epochs`` times, stopping early once
         nothing is misclassified. Returns the number of mistakes in each epoch."""
         x, y = np.asarray(x), np.asarray(y)
@@ -133,7 +135,7 @@ class Neuron:
             raise ShapeError("Neuron.fit_perceptron", (len(x),), y.shape, "Give one target per sample of x.")
         mistakes = []
         for _ in range(epochs):
-            count = sum(self.perceptron_step(xi, yi, lr) != 0 for xi, yi in zip(x, y, strict=True))
+            count = sum(self.perceptron_step(xi, yi, learning_rate) != 0 for xi, yi in zip(x, y, strict=True))
             mistakes.append(int(count))
             if count == 0:
                 break

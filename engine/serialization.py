@@ -4,6 +4,7 @@ The archive has an entry ``config.json`` (UTF-8 bytes stored as a uint8 array, s
 needs pickle) and one array per parameter (``params/<layer>.<name>``) and buffer
 (``buffers/<layer>.<name>``). The config lists the layers with their ``get_config()`` and, when the
 model was compiled, the loss, optimizer and metric names (optimizer state is not saved).
+Files of format version 1 (before the Keras 3 argument names) are upgraded when loaded.
 
 >>> import io, numpy as np
 >>> from engine import Sequential, Dense
@@ -29,7 +30,7 @@ from .layers.base import get_class
 from .model import Sequential
 
 FORMAT = "learningpaths-engine"
-VERSION = 1
+VERSION = 2  # 2: Keras 3 argument names (learning_rate, strides, epsilon, ...), BatchNorm momentum as in Keras
 
 
 def save(model, file) -> None:
@@ -64,6 +65,13 @@ def load(file):
         config = json.loads(archive["config.json"].tobytes().decode("utf-8"))
         if config.get("format") != FORMAT:
             raise ConfigError(f"Not an engine model file (format {config.get('format')!r}).")
+        if config.get("version", 1) > VERSION:
+            raise ConfigError(
+                f"The file was saved by a newer engine (format version {config['version']}; this one reads "
+                f"up to {VERSION})."
+            )
+        if config.get("version", 1) == 1:
+            _upgrade_v1(config)
         model = get_class(config["class"]).from_config(config["config"])
         if not isinstance(model, Sequential):
             raise ConfigError(f"Not an engine model file: {config['class']!r} is a layer, not a Sequential model.")
@@ -90,3 +98,32 @@ def load(file):
             metrics=training["metrics"],
         )
     return model
+
+
+def _upgrade_v1(config: dict) -> None:
+    """Rename the arguments of a version-1 file to Keras 3's names, in place (the renames are the
+    ones each constructor refuses, see ``errors.renamed_arguments``)."""
+
+    def layer(spec):
+        if not isinstance(spec, dict) or "class" not in spec:
+            return  # an activation given by name
+        cls = get_class(spec["class"])
+        cfg = spec.setdefault("config", {})
+        for old, new in getattr(cls.__init__, "renamed_arguments", {}).items():
+            if old in cfg:
+                cfg[new] = cfg.pop(old)
+        if spec["class"] in ("BatchNorm", "BatchNormalization"):
+            cfg["momentum"] = 1 - cfg.get("momentum", 0.1)  # PyTorch's meaning before
+        for key in ("layers", "encoder", "decoder"):
+            for sub in cfg.get(key, ()):
+                layer(sub)
+        layer(cfg.get("activation"))
+
+    layer(config)
+    optimizer = config.get("training", {}).get("optimizer")
+    if optimizer:
+        cls = optimizers.get(optimizer["name"]).__class__
+        opt_cfg = optimizer.get("config", {})
+        for old, new in getattr(cls.__init__, "renamed_arguments", {}).items():
+            if old in opt_cfg:
+                opt_cfg[new] = opt_cfg.pop(old)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import Activation
-from .callbacks import CallbackList, History, ProgressPrinter
-from .errors import ConfigError, ShapeError, unknown_name
+from .callbacks import CallbackList, History, ProgressPrinter, wants_steps
+from .errors import ConfigError, DataError, ShapeError, as_numbers, check_positive_int, unknown_name
+from .layers.normalization import BatchNorm
 from .parameter import is_packed, pack
 
 MODES = {
@@ -37,7 +38,43 @@ def prepare(model, x) -> None:
         model._packed = pack(params)
     model._params = params
     fused = model.loss.fused_activation
-    model._fused = fused is not None and not model.loss.from_logits and isinstance(output_activation(model), fused)
+    last = output_activation(model)
+    if fused is not None and model.loss.from_logits and isinstance(last, fused):
+        # Keras only warns; a lesson's model would train on a squashed output, to poor accuracy.
+        name = "categorical_crossentropy" if fused.__name__ == "Softmax" else "binary_crossentropy"
+        raise ConfigError(
+            f"{model.describe()} ends in {last.key} but {model.loss.describe()} expects raw outputs (logits) and "
+            f"applies {last.key} itself: use loss='{name}', or remove activation='{last.key}' from the last layer."
+        )
+    model._fused = fused is not None and not model.loss.from_logits and isinstance(last, fused)
+
+
+def check_data(model, method: str, x, y):
+    """``x`` and ``y`` as arrays of numbers with the same number of samples, at least one."""
+    owner = f"{model.describe()}.{method}"
+    if y is None:
+        raise ConfigError(f"{owner} needs targets y (an Autoencoder uses x itself).")
+    x, y = as_numbers(x, owner, "x"), as_numbers(y, owner, "y")
+    if x.ndim == 0 or y.ndim == 0:
+        raise ShapeError(owner, ("batch", "..."), (x if x.ndim == 0 else y).shape, "x and y need a batch axis.")
+    if len(x) != len(y):
+        raise ShapeError(f"{owner} targets", (len(x), "..."), y.shape, f"x has {len(x)} samples but y has {len(y)}.")
+    if len(x) == 0:
+        raise DataError(f"{owner} received no samples (x and y are empty): it needs at least one.")
+    return x, y
+
+
+def has_batch_norm(layer) -> bool:
+    return isinstance(layer, BatchNorm) or any(has_batch_norm(sub) for sub in layer.sublayers())
+
+
+def batch_slices(n: int, size: int, keep_pairs: bool) -> list[slice]:
+    """The batches of one epoch. With ``keep_pairs`` (a model with BatchNorm, which cannot train on
+    one sample) a last batch of one sample joins the batch before it."""
+    starts = list(range(0, n, size))
+    if keep_pairs and len(starts) > 1 and n - starts[-1] == 1:
+        starts.pop()
+    return [slice(a, b) for a, b in zip(starts, [*starts[1:], n], strict=True)]
 
 
 def backward_fused(model, grad_z) -> None:
@@ -113,26 +150,32 @@ def fit(
     mode_key = MODES.get(str(mode).lower().replace("_", "-"))
     if mode_key is None:
         raise unknown_name("training mode", mode, ["stochastic", "batch", "mini-batch"])
-    x = np.asarray(x)
-    if y is None:
-        raise ConfigError(f"{model.describe()}.fit needs targets y (an Autoencoder uses x itself).")
-    y = np.asarray(y)
-    if len(x) != len(y):
-        raise ShapeError(
-            f"{model.describe()}.fit targets", (len(x), "..."), y.shape, f"x has {len(x)} samples but y has {len(y)}."
+    x, y = check_data(model, "fit", x, y)
+    check_positive_int(f"{model.describe()}.fit", "epochs", epochs)
+    if validation_data is not None and (not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2):
+        raise ConfigError(
+            f"{model.describe()}.fit: validation_data must be a pair (x_val, y_val), "
+            f"received {type(validation_data).__name__}."
         )
     if x.dtype != model.dtype:
         x = x.astype(model.dtype)
     prepare(model, x)
     n = len(x)
-    if n == 0:
-        raise ConfigError(f"{model.describe()}.fit needs at least one sample.")
     size = {"stochastic": 1, "batch": n, "mini-batch": batch_size}[mode_key]
-    if not isinstance(size, int) or size < 1:
+    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
         raise ConfigError(f"{model.describe()}.fit: batch_size must be a positive integer, received {batch_size!r}.")
+    keep_pairs = has_batch_norm(model)
+    if keep_pairs and (size == 1 or n == 1):
+        raise ConfigError(
+            f"{model.describe()}.fit: the model has BatchNorm, which cannot train on one sample per step "
+            f"(mode={mode!r}, {n} samples). Use mode='mini-batch' with batch_size >= 2, or mode='batch'."
+        )
+    slices = batch_slices(n, size, keep_pairs)
     history = History()
     cbs = CallbackList([history, *([ProgressPrinter()] if verbose else []), *callbacks], model)
     step_logs = cbs.wants_steps or bool(model.metrics)
+    # History only records the step loss: the metrics of each batch are for callbacks that look.
+    step_metrics = bool(model.metrics) and any(wants_steps(cb) for cb in callbacks)
     model.stop_training = False
     model.history = history
     cbs.call("on_train_begin", {"epochs": epochs, "samples": n, "batch_size": size, "mode": mode_key})
@@ -141,11 +184,11 @@ def fit(
         cbs.call("on_epoch_begin", {"epoch": epoch})
         order = model._generator.permutation(n) if shuffle and size < n else None
         total, seen, outs, targets, stop = 0.0, 0, [], [], False
-        for step, start in enumerate(range(0, n, size), 1):
+        for step, part in enumerate(slices, 1):
             if order is None:
-                xb, yb = x[start : start + size], y[start : start + size]
+                xb, yb = x[part], y[part]
             else:
-                idx = order[start : start + size]
+                idx = order[part]
                 xb, yb = x[idx], y[idx]
             loss, out = train_step(model, xb, yb)
             iteration += 1
@@ -161,7 +204,7 @@ def fit(
                     "iteration": iteration,
                     "batch_size": len(xb),
                     "loss": loss,
-                    **metric_logs(model, yb, out, safe=True),
+                    **(metric_logs(model, yb, out, safe=True) if step_metrics else {}),
                 }
                 stop = cbs.call("on_step_end", logs)
             if stop or model.stop_training or (should_stop is not None and should_stop()):

@@ -151,7 +151,7 @@ def _activation(layer, g, x, shape=None):
     if type(layer) in _SIMPLE:
         return g.node(_SIMPLE[type(layer)], [x], prefix=prefix)
     if isinstance(layer, act.LeakyReLU):
-        return g.node("LeakyRelu", [x], prefix=prefix, alpha=layer.alpha)
+        return g.node("LeakyRelu", [x], prefix=prefix, alpha=layer.negative_slope)
     if isinstance(layer, act.Softmax):
         return g.node("Softmax", [x], prefix=prefix, axis=layer.axis)
     if isinstance(layer, act.Step):
@@ -196,7 +196,7 @@ def _conv(layer, g, x, shape):
         inputs,
         prefix=layer.name,
         kernel_shape=list(layer.kernel_size),
-        strides=list(layer.stride),
+        strides=list(layer.strides),
         pads=_onnx_pads(layer.pads(shape[1:])),
     )
     return _then_activation(layer, g, y)
@@ -209,7 +209,7 @@ def _max_pool(layer, g, x, shape):
         [x],
         prefix=layer.name,
         kernel_shape=list(layer.pool_size),
-        strides=list(layer.stride),
+        strides=list(layer.strides),
         pads=_onnx_pads(layer.pads(shape[1:])),
     )
 
@@ -221,7 +221,7 @@ def _avg_pool(layer, g, x, shape):
         [x],
         prefix=layer.name,
         kernel_shape=list(layer.pool_size),
-        strides=list(layer.stride),
+        strides=list(layer.strides),
         pads=_onnx_pads(layer.pads(shape[1:])),
         count_include_pad=int(layer.count_include_pad),
     )
@@ -253,7 +253,7 @@ def _batch_norm(layer, g, x, shape):
         g.const(f"{p}/running_mean", layer.running_mean),
         g.const(f"{p}/running_var", layer.running_var),
     ]
-    return g.node("BatchNormalization", inputs, prefix=p, epsilon=layer.eps, momentum=1 - layer.momentum)
+    return g.node("BatchNormalization", inputs, prefix=p, epsilon=layer.epsilon, momentum=layer.momentum)
 
 
 # -- recurrent layers -------------------------------------------------------------------------

@@ -28,6 +28,27 @@ def pair(value, owner: str, argument: str) -> tuple[int, int]:
     return int(pair_[0]), int(pair_[1])
 
 
+def image_hint(owner: str, shape, channels=None) -> str:
+    """How to fix input of ``shape`` (with the batch axis) for a layer that takes NCHW images."""
+    if len(shape) == 2:
+        return f"{owner} takes images (batch, channels, height, width): add Reshape((1, height, width)) before it."
+    if len(shape) == 3:
+        return "Add the channel axis: x[:, None] has shape (batch, 1, height, width)."
+    if len(shape) == 4 and shape[-1] in (1, 3, channels) and shape[1] != channels:
+        return "Images are channels-first (NCHW) here, not channels-last: use x.transpose(0, 3, 1, 2)."
+    return ""
+
+
+def check_data_format(data_format, owner: str) -> None:
+    """Only ``"channels_first"`` (NCHW): Keras's default ``"channels_last"`` is refused with the reason."""
+    if data_format != "channels_first":
+        raise ConfigError(
+            f"{owner}: images are channels-first (NCHW, as in ONNX and PyTorch) in this engine, so "
+            f"data_format must be 'channels_first'. Received: data_format={data_format!r}. "
+            "Turn channels-last images around with x.transpose(0, 3, 1, 2)."
+        )
+
+
 def check_padding(padding, owner: str):
     """Validate ``padding``: ``"valid"``, ``"same"``, an int, ``(ph, pw)`` or ``(top, bottom, left, right)``."""
     if isinstance(padding, str):

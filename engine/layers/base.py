@@ -9,17 +9,24 @@ A layer turns a batch ``x`` into ``y`` and, given ``dL/dy``, returns ``dL/dx`` w
   layer of a model, does not need ``grad_x``);
 * ``parameters()``, ``get_config()`` / ``from_config()``, ``extra_repr()``.
 
-Conventions equal ONNX's: the batch axis comes first, images are NCHW.
+Conventions equal ONNX's: the batch axis comes first, images are NCHW. Every subclass's
+``forward`` and ``backward`` are wrapped: ``forward`` records ``self.output``, and calling
+``backward`` before ``forward``, or with a gradient whose shape is not the output's, is a clear
+error instead of an AttributeError or a broadcasting error.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 
-from ..errors import ConfigError, ShapeError
+from ..errors import ConfigError, ShapeError, as_numbers
 from ..parameter import DEFAULT_DTYPE, Parameter
+
+DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+"""The dtypes a layer or model may compute in."""
 
 LAYERS: dict[str, type[Layer]] = {}
 """Every Layer subclass by class name (filled automatically; used by ``load`` and ``get``)."""
@@ -27,6 +34,63 @@ LAYERS: dict[str, type[Layer]] = {}
 
 def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name).lower()
+
+
+def check_dtype(owner: str, dtype) -> np.dtype:
+    """``dtype`` as a NumPy dtype if it is float32 or float64, else a ConfigError."""
+    try:
+        chosen = np.dtype(dtype)
+    except TypeError:
+        chosen = None
+    if chosen is None or chosen not in DTYPES:  # (np.dtype(float64) == None is True)
+        raise ConfigError(
+            f"{owner}: received an invalid value for `dtype`, expected float32 or float64 "
+            f"(e.g. dtype=np.float64). Received: dtype={dtype!r}"
+        )
+    return chosen
+
+
+def _recorded_forward(forward):
+    """Wrap a layer's ``forward`` so that ``self.output`` is always its last output (also for a
+    layer written in a lesson that does not record it), which ``backward``'s checks rely on."""
+
+    @functools.wraps(forward)
+    def wrapper(self, x, *args, **kwargs):
+        y = forward(self, x, *args, **kwargs)
+        if isinstance(y, np.ndarray):
+            self.output = y
+        self.forward_ran = True  # also for a layer whose forward returns more than one array
+        return y
+
+    wrapper.checked = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _checked_backward(backward):
+    """Wrap a layer's ``backward``: refuse a call before ``forward`` or a gradient of the wrong shape."""
+
+    @functools.wraps(backward)
+    def wrapper(self, grad_y, *args, **kwargs):
+        output = self.output
+        if output is None and not getattr(self, "forward_ran", False):
+            raise ConfigError(
+                f"{self.describe()}.backward was called before forward: run y = layer.forward(x) first "
+                "(backward needs what forward saved)."
+            )
+        if isinstance(output, np.ndarray):
+            if not isinstance(grad_y, np.ndarray):
+                grad_y = as_numbers(grad_y, f"{self.describe()}.backward", "gradient")
+            if grad_y.shape != output.shape:
+                raise ShapeError(
+                    f"{self.describe()}.backward",
+                    output.shape,
+                    grad_y.shape,
+                    "The gradient dL/dy has the shape of the layer's last output.",
+                )
+        return backward(self, grad_y, *args, **kwargs)
+
+    wrapper.checked = True  # type: ignore[attr-defined]
+    return wrapper
 
 
 class Layer:
@@ -37,7 +101,9 @@ class Layer:
     name : str, optional
         Defaults to the class name in snake case (``"max_pool2d"``); a model makes names unique.
     dtype : numpy dtype, optional
-        Computation dtype, float32 by default. Inputs are cast to it.
+        Computation dtype: float32 (the default) or float64. Inputs are cast to it; weights,
+        gradients and optimizer state have it. In a model, give it to the ``Sequential`` (which
+        sets it on every layer).
     seed : int or numpy.random.Generator, optional
         Randomness for weight initialisation (and dropout masks). Without it the model's generator
         is used, or fresh entropy for a layer used on its own.
@@ -46,12 +112,17 @@ class Layer:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         LAYERS[cls.__name__] = cls
+        for method, wrap in (("forward", _recorded_forward), ("backward", _checked_backward)):
+            fn = cls.__dict__.get(method)
+            if fn is not None and not getattr(fn, "checked", False):
+                setattr(cls, method, wrap(fn))
 
     def __init__(self, *, name: str | None = None, dtype=None, seed=None):
         if name is not None and not isinstance(name, str):
             raise ConfigError(f"{type(self).__name__}: `name` must be a string, received {name!r}.")
         self.name = name or getattr(type(self), "default_name", None) or _snake(type(self).__name__)
-        self.dtype = np.dtype(dtype) if dtype is not None else DEFAULT_DTYPE
+        self.dtype = check_dtype(type(self).__name__, dtype) if dtype is not None else DEFAULT_DTYPE
+        self.dtype_given = dtype is not None  # chosen by the user (or astype), not the default
         self.seed = seed
         self.built = False
         self.input_shape: tuple | None = None
@@ -67,9 +138,16 @@ class Layer:
             return np.random.default_rng(self.seed)
         return rng if rng is not None else np.random.default_rng()
 
+    input_axes: tuple[tuple, ...] = ()
+    """The accepted per-sample axes, e.g. ``(("features",),)`` for Dense; empty accepts any."""
+
     def build(self, input_shape, rng=None) -> None:
         """Create weights for inputs of shape ``(batch, *input_shape)``. Subclasses extend this."""
-        self.input_shape = tuple(input_shape)
+        shape = tuple(input_shape)
+        if self.input_axes and len(shape) not in [len(axes) for axes in self.input_axes]:
+            axes = min(self.input_axes, key=lambda a: abs(len(a) - len(shape)))
+            raise ShapeError(self.describe(), (None, *axes), (None, *shape), self._shape_hint((None, *shape)))
+        self.input_shape = shape
         self._spec = self.input_spec(self.input_shape)
         self.built = True
 
@@ -94,8 +172,8 @@ class Layer:
 
     def _prepare(self, x) -> np.ndarray:
         """Build on first use, check the shape against ``input_spec``, cast to ``self.dtype``."""
-        if not isinstance(x, np.ndarray):
-            x = np.asarray(x)
+        if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+            x = as_numbers(x, self.describe())
         if not self.built:
             if x.ndim < 1:
                 raise ShapeError(self.describe(), ("batch", "..."), x.shape, "Inputs need a batch axis.")
@@ -146,6 +224,12 @@ class Layer:
         """Layers owned by this one (a Dense layer's activation)."""
         return []
 
+    def own_activation(self, activation):
+        """``activation`` (a layer or None), cast to this layer's dtype so that it computes in it too."""
+        if activation is not None and activation.dtype != self.dtype:
+            activation.astype(self.dtype)
+        return activation
+
     def zero_grad(self) -> None:
         for p in self.parameters():
             p.grad.fill(0)
@@ -172,7 +256,8 @@ class Layer:
 
     def astype(self, dtype) -> Layer:
         """Cast parameters and buffers to ``dtype`` (e.g. float64 for gradient checks); returns self."""
-        self.dtype = np.dtype(dtype)
+        self.dtype = check_dtype(type(self).__name__, dtype)
+        self.dtype_given = True
         for p in self.parameters():
             p.astype(self.dtype)
         for name, value in self.buffers().items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import activations, initializers, kernels
-from ..errors import ShapeError, check_positive_int
+from ..errors import Renamed, ShapeError, check_positive_int, renamed_arguments
 from ..parameter import Parameter
 from . import _im2col
 from .base import Layer
@@ -35,21 +35,23 @@ class Conv2D(Layer):
     filters : int
         Number of output channels.
     kernel_size : int or (int, int)
-    stride : int or (int, int)
+    strides : int or (int, int)
         Default 1.
     padding : "valid", "same", int, (pad_h, pad_w) or (top, bottom, left, right)
-        Zero padding. Default 0 (= "valid").
+        Zero padding. Default "valid" (none).
     activation : str or Activation, optional
     use_bias : bool
     in_channels : int, optional
         Build the weights now (else at the first forward pass).
     kernel_initializer, bias_initializer : str or callable
         Defaults ``"glorot_uniform"`` and ``"zeros"``.
+    data_format : "channels_first"
+        The only layout (NCHW); Keras's ``"channels_last"`` is refused with the fix.
 
     Example
     -------
     >>> import numpy as np
-    >>> conv = Conv2D(8, 3, padding=1, in_channels=1, seed=0)
+    >>> conv = Conv2D(8, 3, padding="same", in_channels=1, seed=0)
     >>> conv.forward(np.zeros((2, 1, 28, 28))).shape
     (2, 8, 28, 28)
     >>> conv.W.shape
@@ -57,31 +59,36 @@ class Conv2D(Layer):
     """
 
     default_name = "conv2d"
+    input_axes = (("channels", "height", "width"),)
+    stride = Renamed("strides")
 
     W: Parameter  # created by build()
 
+    @renamed_arguments(stride="strides", out_channels="filters")
     def __init__(
         self,
         filters: int,
         kernel_size,
         *,
-        stride=1,
-        padding=0,
+        strides=1,
+        padding="valid",
         activation=None,
         use_bias: bool = True,
         in_channels: int | None = None,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
+        data_format="channels_first",
         seed=None,
         name=None,
         dtype=None,
     ):
         super().__init__(name=name, dtype=dtype, seed=seed)
+        _im2col.check_data_format(data_format, "Conv2D")
         self.filters = check_positive_int("Conv2D", "filters", filters)
         self.kernel_size = _im2col.pair(kernel_size, "Conv2D", "kernel_size")
-        self.stride = _im2col.pair(stride, "Conv2D", "stride")
+        self.strides = _im2col.pair(strides, "Conv2D", "strides")
         self.padding = _im2col.check_padding(padding, "Conv2D")
-        self.activation = activations.get(activation)
+        self.activation = self.own_activation(activations.get(activation))
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
@@ -101,13 +108,16 @@ class Conv2D(Layer):
     def input_spec(self, input_shape):
         return (None, input_shape[0], "height", "width")
 
+    def _shape_hint(self, shape):
+        return _im2col.image_hint("Conv2D", shape, self.input_shape[0] if self.input_shape else None)
+
     def pads(self, size) -> tuple[int, int, int, int]:
         """``(top, bottom, left, right)`` zero padding for an input of spatial ``size`` (H, W)."""
-        return _im2col.resolve_padding(self.padding, self.kernel_size, self.stride, size)
+        return _im2col.resolve_padding(self.padding, self.kernel_size, self.strides, size)
 
     def compute_output_shape(self, input_shape):
         _, h, w = input_shape
-        size = _im2col.output_size((h, w), self.kernel_size, self.stride, self.pads((h, w)))
+        size = _im2col.output_size((h, w), self.kernel_size, self.strides, self.pads((h, w)))
         return (self.filters, *size)
 
     def parameters(self):
@@ -122,17 +132,19 @@ class Conv2D(Layer):
         x = self._prepare(x)
         n, _, h, w = x.shape
         pads = self.pads((h, w))
-        oh, ow = _im2col.output_size((h, w), self.kernel_size, self.stride, pads)
+        oh, ow = _im2col.output_size((h, w), self.kernel_size, self.strides, pads)
         if oh < 1 or ow < 1:
             kh, kw = self.kernel_size
             raise ShapeError(
                 self.describe(),
                 (None, self.built_shape()[0], f">={kh}", f">={kw}"),
                 x.shape,
-                "The padded image is smaller than the kernel.",
+                " ".join(
+                    ["The padded image is smaller than the kernel.", _im2col.image_hint("Conv2D", x.shape)]
+                ).strip(),
             )
         xp = _im2col.pad(x, pads)
-        cols = _im2col.im2col(xp, self.kernel_size, self.stride, (oh, ow))
+        cols = _im2col.im2col(xp, self.kernel_size, self.strides, (oh, ow))
         # saved for backward: the columns, the padded shape and the geometry
         self._cols, self._xp_shape, self._pads, self._out_hw = cols, xp.shape, pads, (oh, ow)
         z = kernels.matmul(self.W.value.reshape(self.filters, -1), cols)  # (N, O, oh*ow)
@@ -158,7 +170,7 @@ class Conv2D(Layer):
         if not need_input_grad:
             return None
         dcols = kernels.matmul(self.W.value.reshape(self.filters, -1).T, g)  # (N, C*kh*kw, P)
-        dxp = _im2col.col2im(dcols, self._xp_shape, self.kernel_size, self.stride, self._out_hw)
+        dxp = _im2col.col2im(dcols, self._xp_shape, self.kernel_size, self.strides, self._out_hw)
         return _im2col.unpad(dxp, self._pads)
 
     def get_config(self):
@@ -166,7 +178,7 @@ class Conv2D(Layer):
             **super().get_config(),
             "filters": self.filters,
             "kernel_size": list(self.kernel_size),
-            "stride": list(self.stride),
+            "strides": list(self.strides),
             "padding": self.padding,
         }
         if self.activation is not None:
@@ -186,8 +198,8 @@ class Conv2D(Layer):
         c = self.input_shape[0] if self.input_shape is not None else "?"
         kh, kw = self.kernel_size
         text = f"{c} -> {self.filters}, kernel_size=({kh}, {kw})"
-        if self.stride != (1, 1):
-            text += f", stride={self.stride}"
+        if self.strides != (1, 1):
+            text += f", strides={self.strides}"
         if self.padding not in (0, "valid"):
             text += f", padding={self.padding!r}"
         if self.activation is not None:

@@ -61,7 +61,7 @@ class Dense(Layer):
     ):
         super().__init__(name=name, dtype=dtype, seed=seed)
         self.units = check_positive_int("Dense", "units", units)
-        self.activation = activations.get(activation)
+        self.activation = self.own_activation(activations.get(activation))
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
@@ -77,12 +77,16 @@ class Dense(Layer):
         if self.use_bias:
             self.b = Parameter(self.bias_initializer((self.units,), rng, self.dtype), name="b")
 
+    input_axes = (("features",),)
+
     def input_spec(self, input_shape):
         return (None, input_shape[-1])
 
     def _shape_hint(self, shape):
         if len(shape) > 2:
-            return "Dense takes 2-D input: add a Flatten layer before it."
+            return "Dense takes one vector per sample (batch, features): add Flatten() before it."
+        if len(shape) == 1:
+            return "Give one row per sample: x.reshape(-1, 1) for a single feature."
         return ""
 
     def compute_output_shape(self, input_shape):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ConfigError, Renamed, ShapeError, renamed_arguments
 from . import _im2col
 from .base import Layer
 
@@ -12,27 +12,48 @@ from .base import Layer
 class _Pool2D(Layer):
     """Shared configuration and geometry of the pooling layers."""
 
-    def __init__(self, pool_size=2, *, stride=None, padding=0, name=None, dtype=None):
+    input_axes = (("channels", "height", "width"),)
+    stride = Renamed("strides")
+
+    @renamed_arguments(stride="strides", kernel_size="pool_size")
+    def __init__(
+        self, pool_size=2, *, strides=None, padding="valid", data_format="channels_first", name=None, dtype=None
+    ):
         super().__init__(name=name, dtype=dtype)
         owner = type(self).__name__
+        _im2col.check_data_format(data_format, owner)
         self.pool_size = _im2col.pair(pool_size, owner, "pool_size")
-        self.stride = self.pool_size if stride is None else _im2col.pair(stride, owner, "stride")
+        self.strides = self.pool_size if strides is None else _im2col.pair(strides, owner, "strides")
         self.padding = _im2col.check_padding(padding, owner)
+        if not isinstance(self.padding, str):
+            # A window may not lie mostly in the padding (PyTorch's rule): it would see only -inf
+            # (max) or nothing (average).
+            kh, kw = self.pool_size
+            top, bottom, left, right = _im2col.resolve_padding(self.padding, self.pool_size, self.strides, (0, 0))
+            if 2 * max(top, bottom) > kh or 2 * max(left, right) > kw:
+                raise ConfigError(
+                    f"{owner}: padding may be at most half the window (pool_size={self.pool_size}), "
+                    f"received padding={padding!r}. Use padding='same', or at most "
+                    f"{(kh // 2, kw // 2)} rows and columns."
+                )
 
     def input_spec(self, input_shape):
         return (None, "channels", "height", "width")
 
+    def _shape_hint(self, shape):
+        return _im2col.image_hint(type(self).__name__, shape)
+
     def pads(self, size):
-        return _im2col.resolve_padding(self.padding, self.pool_size, self.stride, size)
+        return _im2col.resolve_padding(self.padding, self.pool_size, self.strides, size)
 
     def compute_output_shape(self, input_shape):
         c, h, w = input_shape
-        return (c, *_im2col.output_size((h, w), self.pool_size, self.stride, self.pads((h, w))))
+        return (c, *_im2col.output_size((h, w), self.pool_size, self.strides, self.pads((h, w))))
 
     def _geometry(self, x):
         size = x.shape[2:]
         pads = self.pads(size)
-        out_hw = _im2col.output_size(size, self.pool_size, self.stride, pads)
+        out_hw = _im2col.output_size(size, self.pool_size, self.strides, pads)
         if out_hw[0] < 1 or out_hw[1] < 1:
             kh, kw = self.pool_size
             raise ShapeError(self.describe(), (None, "channels", f">={kh}", f">={kw}"), x.shape)
@@ -46,14 +67,14 @@ class _Pool2D(Layer):
         return {
             **super().get_config(),
             "pool_size": list(self.pool_size),
-            "stride": list(self.stride),
+            "strides": list(self.strides),
             "padding": self.padding,
         }
 
     def extra_repr(self):
         text = f"pool_size={self.pool_size}"
-        if self.stride != self.pool_size:
-            text += f", stride={self.stride}"
+        if self.strides != self.pool_size:
+            text += f", strides={self.strides}"
         if self.padding not in (0, "valid"):
             text += f", padding={self.padding!r}"
         return text
@@ -74,9 +95,10 @@ class MaxPool2D(_Pool2D):
     ----------
     pool_size : int or (int, int)
         Window size, default 2.
-    stride : int or (int, int), optional
+    strides : int or (int, int), optional
         Defaults to ``pool_size`` (non-overlapping windows).
-    padding : int, (pad_h, pad_w), (top, bottom, left, right), "valid" or "same"
+    padding : "valid" (default), "same", int, (pad_h, pad_w) or (top, bottom, left, right)
+        At most half the window on each side.
 
     Example
     -------
@@ -93,9 +115,9 @@ class MaxPool2D(_Pool2D):
         pads, out_hw = self._geometry(x)
         xp = _im2col.pad(x, pads, value=-np.inf)
         offsets = self._offsets()
-        y = _im2col.window(xp, *offsets[0], self.stride, out_hw).copy()
+        y = _im2col.window(xp, *offsets[0], self.strides, out_hw).copy()
         for i, j in offsets[1:]:
-            np.maximum(y, _im2col.window(xp, i, j, self.stride, out_hw), out=y)
+            np.maximum(y, _im2col.window(xp, i, j, self.strides, out_hw), out=y)
         self._xp, self._pads, self._out_hw = xp, pads, out_hw  # saved for backward
         self.output = y
         return y
@@ -106,9 +128,9 @@ class MaxPool2D(_Pool2D):
         remaining = np.array(grad_y, dtype=dxp.dtype)  # gradient not yet routed to an input
         routed = np.empty_like(remaining)
         for i, j in self._offsets():
-            hit = _im2col.window(xp, i, j, self.stride, self._out_hw) == y
+            hit = _im2col.window(xp, i, j, self.strides, self._out_hw) == y
             np.multiply(remaining, hit, out=routed)
-            _im2col.window(dxp, i, j, self.stride, self._out_hw)[...] += routed
+            _im2col.window(dxp, i, j, self.strides, self._out_hw)[...] += routed
             remaining -= routed  # exactly 0 where routed: later ties get nothing
         return _im2col.unpad(dxp, self._pads)
 
@@ -133,8 +155,19 @@ class AvgPool2D(_Pool2D):
 
     default_name = "avg_pool2d"
 
-    def __init__(self, pool_size=2, *, stride=None, padding=0, count_include_pad=False, name=None, dtype=None):
-        super().__init__(pool_size, stride=stride, padding=padding, name=name, dtype=dtype)
+    @renamed_arguments(stride="strides", kernel_size="pool_size")
+    def __init__(
+        self,
+        pool_size=2,
+        *,
+        strides=None,
+        padding="valid",
+        count_include_pad=False,
+        data_format="channels_first",
+        name=None,
+        dtype=None,
+    ):
+        super().__init__(pool_size, strides=strides, padding=padding, data_format=data_format, name=name, dtype=dtype)
         self.count_include_pad = bool(count_include_pad)
 
     def _divisor(self, size, pads, out_hw):
@@ -142,7 +175,7 @@ class AvgPool2D(_Pool2D):
         if self.count_include_pad or not any(pads):
             return float(self.pool_size[0] * self.pool_size[1])
         ones = _im2col.pad(np.ones((1, 1, *size), dtype=self.dtype), pads)
-        count = np.sum([_im2col.window(ones, i, j, self.stride, out_hw) for i, j in self._offsets()], axis=0)
+        count = np.sum([_im2col.window(ones, i, j, self.strides, out_hw) for i, j in self._offsets()], axis=0)
         return count[0, 0]
 
     def forward(self, x, *, training=False):
@@ -150,9 +183,9 @@ class AvgPool2D(_Pool2D):
         pads, out_hw = self._geometry(x)
         xp = _im2col.pad(x, pads)
         offsets = self._offsets()
-        y = _im2col.window(xp, *offsets[0], self.stride, out_hw).copy()
+        y = _im2col.window(xp, *offsets[0], self.strides, out_hw).copy()
         for i, j in offsets[1:]:
-            y += _im2col.window(xp, i, j, self.stride, out_hw)
+            y += _im2col.window(xp, i, j, self.strides, out_hw)
         divisor = self._divisor(x.shape[2:], pads, out_hw)
         y /= divisor
         self._xp_shape, self._pads, self._out_hw, self._div = xp.shape, pads, out_hw, divisor
@@ -163,7 +196,7 @@ class AvgPool2D(_Pool2D):
         share = grad_y / self._div
         dxp = np.zeros(self._xp_shape, dtype=share.dtype)
         for i, j in self._offsets():
-            _im2col.window(dxp, i, j, self.stride, self._out_hw)[...] += share
+            _im2col.window(dxp, i, j, self.strides, self._out_hw)[...] += share
         return _im2col.unpad(dxp, self._pads)
 
     def get_config(self):

@@ -79,7 +79,7 @@ def train(name: str, *, epochs: int = 30, seed: int = 0, out_dir: Path | None = 
 
     x_train, y_train, x_test, y_test = load_digits(seed)
     model = build(name, seed)
-    model.compile(loss="categorical_crossentropy", optimizer=engine.Adam(lr=0.01), metrics=["accuracy"])
+    model.compile(loss="categorical_crossentropy", optimizer=engine.Adam(learning_rate=0.01), metrics=["accuracy"])
     start = time.perf_counter()
     model.fit(x_train, y_train, epochs=epochs, mode="mini-batch", batch_size=32)
     seconds = time.perf_counter() - start
@@ -111,7 +111,7 @@ def train(name: str, *, epochs: int = 30, seed: int = 0, out_dir: Path | None = 
         "architecture": repr(model),
         "parameters": int(sum(p.value.size for p in model.parameters())),
         "epochs": epochs,
-        "optimizer": "Adam(lr=0.01), mini-batch 32",
+        "optimizer": "Adam(learning_rate=0.01), mini-batch 32",
         "test_accuracy": round(accuracy, 4),
         "onnx_max_abs_diff": diff,
         "training_seconds": round(seconds, 2),

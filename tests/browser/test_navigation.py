@@ -35,7 +35,7 @@ def cell(n: int, code: str) -> str:
 TRAIN = """import engine, lp
 x, y = engine.data.make_moons(64, noise=0.1, seed=1)
 model = engine.Sequential([engine.Dense(8, activation="tanh"), engine.Dense(2)], input_shape=(2,), seed=1)
-model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.5)
+model.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.5)
 kept = 41
 round(model.fit(x, y, epochs=3, mode="batch", callbacks=[lp.callback()])["loss"][-1], 3)"""
 FOREVER = """import time

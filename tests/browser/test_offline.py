@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 TRAIN = """import engine
 x, y = engine.data.make_moons(100, noise=0.1, seed=1)
 model = engine.Sequential([engine.Dense(8, activation="tanh"), engine.Dense(2)], input_shape=(2,), seed=3)
-model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.5)
+model.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.5)
 history = model.fit(x, y, epochs=5, mode="batch")
 len(history["loss"])"""
 CELL = (

@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 SETUP = "import engine, lp\nSEED = 3"
 TRAIN = """x, y = engine.data.make_moons(200, noise=0.1, seed=1)
 model = engine.Sequential([engine.Dense(16, activation="tanh"), engine.Dense(2)], input_shape=(2,), seed=SEED)
-model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.5, metrics=["accuracy"])
+model.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.5, metrics=["accuracy"])
 history = model.fit(x, y, epochs=40, mode="batch", callbacks=[lp.callback()])
 print("final loss", round(history["loss"][-1], 4))
 final = history["loss"][-1]

@@ -38,7 +38,7 @@ JS_PAGE = (
     + widget("nueron")
 )
 PY_PAGE = (
-    widget("playground", {"dataset": "xor", "layers": [6], "lr": 0.3})
+    widget("playground", {"dataset": "xor", "layers": [6], "learning_rate": 0.3})
     + widget("learning-rate", {"rates": [0.01, 1.0], "epochs": 10})
     + widget("batch-modes", {"epochs": 5, "n": 100})
 )
@@ -131,6 +131,9 @@ def test_widgets_that_train_in_the_worker(browser, live_server, site):
     # Playground: the data set appears once Python is up; Train streams epochs; Pause stops.
     playground = node(browser, "playground")
     wait_js(browser, "const s = window.lpRuntime.widgets[0].instance.state; return !!(s.data && s.grid)", 120)
+    # The learning rate is given by its Keras name, and the menu shows it.
+    assert browser.execute_script("return window.lpRuntime.widgets[0].instance.config.learning_rate") == 0.3
+    assert "0.3" in [o.text for o in playground.find_elements(By.CSS_SELECTOR, "option:checked")]
     train = playground.find_element(By.XPATH, ".//button[contains(., 'Train')]")
     train.send_keys(Keys.ENTER)
     assert train.get_attribute("aria-pressed") == "true"

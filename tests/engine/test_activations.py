@@ -60,8 +60,11 @@ def test_registry_accepts_names_instances_and_none():
     assert activations.get(None) is None
     assert isinstance(activations.get("ReLU"), activations.ReLU)
     assert isinstance(activations.get("leaky-relu"), activations.LeakyReLU)
-    assert activations.get({"class": "LeakyReLU", "config": {"alpha": 0.2}}).alpha == 0.2
-    assert activations.serialize(activations.LeakyReLU(0.2)) == {"class": "LeakyReLU", "config": {"alpha": 0.2}}
+    assert activations.get({"class": "LeakyReLU", "config": {"negative_slope": 0.2}}).negative_slope == 0.2
+    assert activations.serialize(activations.LeakyReLU(0.2)) == {
+        "class": "LeakyReLU",
+        "config": {"negative_slope": 0.2},
+    }
     assert activations.serialize(activations.ReLU()) == "relu"
 
 

@@ -10,10 +10,10 @@ from engine.gradcheck import check_layer
 
 CASES = [
     dict(kernel_size=3),
-    dict(kernel_size=3, stride=2, padding=1),
-    dict(kernel_size=(2, 3), stride=(1, 2), padding=(1, 0)),
+    dict(kernel_size=3, strides=2, padding=1),
+    dict(kernel_size=(2, 3), strides=(1, 2), padding=(1, 0)),
     dict(kernel_size=3, padding="same"),
-    dict(kernel_size=2, stride=2, padding="same", activation="relu"),
+    dict(kernel_size=2, strides=2, padding="same", activation="relu"),
     dict(kernel_size=3, use_bias=False, padding=(0, 1, 2, 0)),
 ]
 
@@ -28,14 +28,14 @@ def test_gradcheck(kwargs, rng):
     "kwargs",
     [
         dict(kernel_size=3),
-        dict(kernel_size=3, stride=2, padding=1),
-        dict(kernel_size=(2, 3), stride=(2, 1), padding=(1, 2)),
+        dict(kernel_size=3, strides=2, padding=1),
+        dict(kernel_size=(2, 3), strides=(2, 1), padding=(1, 2)),
     ],
 )
 def test_matches_torch_conv2d(kwargs, torch, rng):
     layer = Conv2D(4, in_channels=3, seed=0, dtype=np.float64, **kwargs)
     ref = torch.nn.Conv2d(
-        3, 4, kwargs["kernel_size"], stride=kwargs.get("stride", 1), padding=kwargs.get("padding", 0)
+        3, 4, kwargs["kernel_size"], stride=kwargs.get("strides", 1), padding=kwargs.get("padding", 0)
     ).double()
     with torch.no_grad():
         ref.weight.copy_(torch.tensor(layer.W.value))  # same (out, in, kh, kw) layout
@@ -56,7 +56,7 @@ def test_same_padding_keeps_size_and_filters_are_weights(rng):
     y = conv.forward(rng.normal(size=(2, 1, 28, 28)))
     assert y.shape == (2, 8, 28, 28) and conv.output is y
     assert conv.W.value.shape == (8, 1, 3, 3)
-    assert Conv2D(2, 3, stride=2, padding="same", seed=0).compute_output_shape((1, 7, 7)) == (2, 4, 4)
+    assert Conv2D(2, 3, strides=2, padding="same", seed=0).compute_output_shape((1, 7, 7)) == (2, 4, 4)
 
 
 def test_shape_errors():
@@ -79,5 +79,5 @@ def test_config_errors_and_round_trip():
         Conv2D(2, 0)
     with pytest.raises(ConfigError, match="padding must be 'valid', 'same' or integers"):
         Conv2D(2, 3, padding="full")
-    conv = Conv2D(2, (3, 2), stride=2, padding="same", activation="relu", name="c")
+    conv = Conv2D(2, (3, 2), strides=2, padding="same", activation="relu", name="c")
     assert Conv2D.from_config(conv.get_config()).get_config() == conv.get_config()

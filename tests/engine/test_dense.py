@@ -68,7 +68,9 @@ def test_shape_error_names_layer_expected_and_received():
         layer.forward(np.zeros((5, 3)))
     assert str(info.value) == "Dense 'hidden' expected input of shape (batch, 2), received (5, 3)."
     assert info.value.expected == (None, 2) and info.value.received == (5, 3)
-    with pytest.raises(ShapeError, match=r"received \(5, 1, 2\)\. Dense takes 2-D input: add a Flatten"):
+    with pytest.raises(
+        ShapeError, match=r"received \(5, 1, 2\)\. Dense takes one vector .*: add Flatten\(\) before it"
+    ):
         layer.forward(np.zeros((5, 1, 2)))
 
 

@@ -59,7 +59,7 @@ def test_whole_model_same_under_both_platforms(rng):
             input_shape=(1, 8, 8),
             seed=0,
         )
-        model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.1)
+        model.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.1)
         x = np.random.default_rng(0).normal(size=(6, 1, 8, 8))
         losses = [model.train_step(x, np.array([0, 1, 0, 1, 1, 0])) for _ in range(3)]
         rnn = Sequential([LSTM(3, return_sequences=True), GRU(2)], input_shape=(4, 2), seed=0)

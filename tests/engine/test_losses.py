@@ -5,7 +5,7 @@ import pytest
 from engine_helpers import assert_close, assert_gradcheck
 
 from engine import losses
-from engine.errors import ConfigError, ShapeError
+from engine.errors import ConfigError, DataError, ShapeError
 from engine.gradcheck import check_loss
 
 
@@ -79,9 +79,12 @@ def test_target_errors():
         "SoftmaxCrossEntropy loss expected input of shape (batch, 3), received (4, 2). "
         "Targets must be labels (4,) or one-hot (4, 3)."
     )
-    with pytest.raises(ConfigError) as info:
+    with pytest.raises(DataError) as info:
         loss(np.zeros((2, 3)), np.array([0, 3]))
-    assert str(info.value) == "SoftmaxCrossEntropy loss: labels must be in [0, 2], received values from 0 to 3."
+    assert str(info.value) == (
+        "SoftmaxCrossEntropy loss: labels must be in [0, 2], received values from 0 to 3. "
+        "The model has 3 outputs; labels up to 3 need 4, e.g. a last layer Dense(4)."
+    )
     with pytest.raises(ShapeError, match="Targets must match the predictions"):
         losses.MeanSquaredError()(np.zeros((4, 2)), np.zeros((4, 3)))
 

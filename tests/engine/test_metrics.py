@@ -62,3 +62,12 @@ def test_regression_metrics_and_registry():
     assert metrics.get("acc") is metrics.accuracy
     with pytest.raises(ConfigError, match=re.escape("Unknown metric 'iou'. Valid names: acc, accuracy, auc")):
         metrics.get("iou")
+
+
+def test_sequence_outputs_count_every_position():
+    labels = np.array([[0, 1, 2], [2, 2, 0]])
+    scores = np.eye(3)[labels]
+    scores[1, 0] = [0.9, 0.05, 0.05]  # one position of six wrong
+    assert metrics.accuracy(labels, scores) == pytest.approx(5 / 6)
+    assert metrics.accuracy(np.eye(3)[labels], scores) == pytest.approx(5 / 6)
+    assert metrics.confusion_matrix(labels, scores).sum() == 6

@@ -21,7 +21,7 @@ from engine import (
     Softmax,
     data,
 )
-from engine.errors import ConfigError, ShapeError
+from engine.errors import ConfigError, DataError, ShapeError
 from engine.gradcheck import check_layer
 
 
@@ -59,7 +59,7 @@ def test_unknown_mode_lists_valid_ones():
 def test_learns_moons_and_reports_metrics():
     x, y = data.make_moons(300, noise=0.1, seed=1)
     model = Sequential([Dense(16, activation="relu"), Dense(16, activation="relu"), Dense(2)], seed=0)
-    model.compile(loss="softmax_crossentropy", optimizer="adam", lr=0.02, metrics=["accuracy", "f1"])
+    model.compile(loss="softmax_crossentropy", optimizer="adam", learning_rate=0.02, metrics=["accuracy", "f1"])
     history = model.fit(x, y, epochs=60, mode="mini-batch", batch_size=32)
     assert history["loss"][-1] < history["loss"][0] / 4
     assert history["accuracy"][-1] > 0.95
@@ -73,7 +73,7 @@ def test_same_seed_same_training():
     runs = []
     for _ in range(2):
         model = Sequential([Dense(8, activation="relu"), Dropout(0.2), Dense(2)], seed=42)
-        model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.1)
+        model.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.1)
         runs.append(model.fit(x, y, epochs=3, batch_size=16).step_losses)
     assert runs[0] == runs[1]
 
@@ -126,8 +126,8 @@ def test_stop_flag_between_steps():
 def test_early_stopping_restores_best():
     x, y = data.make_xor(40, seed=0)
     model = mlp()
-    model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=1e-9)  # nothing improves
-    stopper = EarlyStopping(monitor="loss", patience=2, restore_best=True)
+    model.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=1e-9)  # nothing improves
+    stopper = EarlyStopping(monitor="loss", patience=2, restore_best_weights=True)
     history = model.fit(x, y, epochs=10, mode="batch", callbacks=[stopper])
     assert len(history.epochs) == 3 and stopper.stopped_epoch == 3
 
@@ -138,9 +138,9 @@ def test_fused_softmax_gradient_equals_logits_training():
     a = Sequential([Dense(8, activation="relu"), Dense(3, activation="softmax")], input_shape=(2,), seed=3)
     b = Sequential([Dense(8, activation="relu"), Dense(3)], input_shape=(2,), seed=3)
     c = Sequential([Dense(8, activation="relu"), Dense(3), Softmax()], input_shape=(2,), seed=3)
-    a.compile(loss="categorical_crossentropy", optimizer="sgd", lr=0.5)
-    b.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.5)
-    c.compile(loss="categorical_crossentropy", optimizer="sgd", lr=0.5)
+    a.compile(loss="categorical_crossentropy", optimizer="sgd", learning_rate=0.5)
+    b.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.5)
+    c.compile(loss="categorical_crossentropy", optimizer="sgd", learning_rate=0.5)
     for model in (a, b, c):
         model.fit(x, y, epochs=5, mode="batch")
     assert a._fused and c._fused and not b._fused
@@ -152,7 +152,7 @@ def test_fused_softmax_gradient_equals_logits_training():
 def test_binary_classifier_with_sigmoid_output():
     x, y = data.make_circles(200, noise=0.05, seed=0)
     model = Sequential([Dense(16, activation="tanh"), Dense(1, activation="sigmoid")], seed=0)
-    model.compile(loss="binary_crossentropy", optimizer="adam", lr=0.05, metrics=["accuracy", "auc"])
+    model.compile(loss="binary_crossentropy", optimizer="adam", learning_rate=0.05, metrics=["accuracy", "auc"])
     history = model.fit(x, y, epochs=80, mode="batch")
     assert model._fused and history["accuracy"][-1] > 0.95 and history["auc"][-1] > 0.95
 
@@ -217,7 +217,7 @@ def test_autoencoder_reconstructs_and_encodes():
     x, _ = data.make_blobs(200, centers=3, std=0.3, seed=0)
     x = np.c_[x, x @ np.array([[0.5], [-1.0]])].astype(np.float32)  # 3-D points on a 2-D plane
     ae = Autoencoder([Dense(8, activation="tanh"), Dense(2)], [Dense(8, activation="tanh"), Dense(3)], seed=0)
-    ae.compile(loss="mse", optimizer="adam", lr=0.01)
+    ae.compile(loss="mse", optimizer="adam", learning_rate=0.01)
     history = ae.fit(x, epochs=150, mode="batch")
     assert history["loss"][-1] < 0.05 * history["loss"][0]
     assert ae.encode(x).shape == (200, 2)
@@ -234,7 +234,7 @@ def test_undefined_batch_metrics_are_nan_not_errors():
     history = model.fit(x, y, epochs=1, mode="stochastic", callbacks=[LambdaCallback(on_step_end=steps.append)])
     assert all(np.isnan(s["auc"]) for s in steps)  # one sample: AUC is undefined
     assert 0 <= history["auc"][0] <= 1
-    with pytest.raises(ConfigError, match="fit needs at least one sample"):
+    with pytest.raises(DataError, match=r"fit received no samples \(x and y are empty\)"):
         model.fit(x[:0], y[:0])
 
 

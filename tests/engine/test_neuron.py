@@ -26,7 +26,7 @@ def test_perceptron_learns_or():
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
     y = np.array([0, 1, 1, 1])
     n = Neuron([0.0, 0.0], bias=0.0, activation="step")
-    mistakes = n.fit_perceptron(x, y, epochs=20, lr=0.5)
+    mistakes = n.fit_perceptron(x, y, epochs=20, learning_rate=0.5)
     assert mistakes[-1] == 0 and n.forward(x).tolist() == y.tolist()
 
 

@@ -23,7 +23,7 @@ def test_gradcheck(shape, training, rng):
 
 @pytest.mark.parametrize("shape, module", [((8, 3), "BatchNorm1d"), ((4, 3, 5, 5), "BatchNorm2d")])
 def test_matches_torch_train_then_eval(shape, module, torch, rng):
-    layer = BatchNorm(momentum=0.2).astype(np.float64)
+    layer = BatchNorm(momentum=0.8).astype(np.float64)  # Keras's momentum = 1 - PyTorch's
     ref = getattr(torch.nn, module)(3, momentum=0.2).double()
     layer.build(shape[1:])
     layer.astype(np.float64)

@@ -10,9 +10,9 @@ from engine.gradcheck import check_layer
 
 CASES = [
     dict(pool_size=2),
-    dict(pool_size=3, stride=1),
-    dict(pool_size=3, stride=2, padding=1),
-    dict(pool_size=(2, 3), stride=(1, 2)),
+    dict(pool_size=3, strides=1),
+    dict(pool_size=3, strides=2, padding=1),
+    dict(pool_size=(2, 3), strides=(1, 2)),
 ]
 
 
@@ -27,7 +27,7 @@ def test_gradcheck(cls, kwargs, rng):
 def test_max_pool_matches_torch(kwargs, torch, rng):
     x = rng.normal(size=(2, 3, 7, 6))
     layer = MaxPool2D(**kwargs).astype(np.float64)
-    ref = torch.nn.MaxPool2d(kwargs["pool_size"], stride=kwargs.get("stride"), padding=kwargs.get("padding", 0))
+    ref = torch.nn.MaxPool2d(kwargs["pool_size"], stride=kwargs.get("strides"), padding=kwargs.get("padding", 0))
     y = layer.forward(x)
     g = rng.normal(size=y.shape)
     y, gx = engine_run(layer, x, g)
@@ -43,7 +43,7 @@ def test_avg_pool_matches_torch(kwargs, include_pad, torch, rng):
     layer = AvgPool2D(**kwargs, count_include_pad=include_pad).astype(np.float64)
     ref = torch.nn.AvgPool2d(
         kwargs["pool_size"],
-        stride=kwargs.get("stride"),
+        stride=kwargs.get("strides"),
         padding=kwargs.get("padding", 0),
         count_include_pad=include_pad,
     )
@@ -65,11 +65,12 @@ def test_max_pool_ties_send_gradient_to_first_maximum(torch):
 
 def test_output_shapes_and_errors():
     assert MaxPool2D(2).compute_output_shape((8, 26, 26)) == (8, 13, 13)
-    assert AvgPool2D(3, stride=2, padding=1).compute_output_shape((1, 7, 7)) == (1, 4, 4)
+    assert AvgPool2D(3, strides=2, padding=1).compute_output_shape((1, 7, 7)) == (1, 4, 4)
     with pytest.raises(ShapeError) as info:
         MaxPool2D(2, name="pool").forward(np.zeros((4, 4)))
-    assert (
-        str(info.value) == "MaxPool2D 'pool' expected input of shape (batch, channels, height, width), received (4, 4)."
+    assert str(info.value) == (
+        "MaxPool2D 'pool' expected input of shape (batch, channels, height, width), received (batch, 4). "
+        "MaxPool2D takes images (batch, channels, height, width): add Reshape((1, height, width)) before it."
     )
     with pytest.raises(
         ShapeError, match=r"expected input of shape \(batch, channels, >=3, >=3\), received \(1, 1, 2, 2\)"

@@ -28,8 +28,8 @@ for name in ["engine"] + sorted(m.name for m in pkgutil.walk_packages(engine.__p
     failed += doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE).failed
 print("doctest failures", failed)
 rng = np.random.default_rng(0)
-cases = [(Conv2D(3, 3, stride=2, padding=1), (2, 2, 5, 5)), (MaxPool2D(2), (1, 2, 4, 4)),
-         (AvgPool2D(3, stride=2, padding=1), (1, 2, 5, 5)), (RNN(3), (2, 4, 2)), (LSTM(3), (2, 4, 2)),
+cases = [(Conv2D(3, 3, strides=2, padding=1), (2, 2, 5, 5)), (MaxPool2D(2), (1, 2, 4, 4)),
+         (AvgPool2D(3, strides=2, padding=1), (1, 2, 5, 5)), (RNN(3), (2, 4, 2)), (LSTM(3), (2, 4, 2)),
          (GRU(3, return_sequences=True), (2, 4, 2)), (BatchNorm(), (4, 3)), (Dense(3, activation="tanh"), (4, 2)),
          (MultiHeadAttention(2, 2, use_causal_mask=True), (2, 3, 4)), (TransformerBlock(8, 2), (2, 3, 4))]
 ids = rng.integers(0, 5, size=(2, 3))
@@ -37,7 +37,7 @@ print("gradcheck", all(gradcheck.check_layer(layer, rng.normal(size=shape), trai
       and gradcheck.check_layer(Embedding(5, 3), ids).ok)
 x, y = engine.data.make_moons(300, noise=0.1, seed=0)
 model = engine.Sequential([Dense(16, activation="relu"), Dropout(0.1), Dense(2)], seed=0)
-model.compile(loss="softmax_crossentropy", optimizer="adam", lr=0.02, metrics=["accuracy", "auc"])
+model.compile(loss="softmax_crossentropy", optimizer="adam", learning_rate=0.02, metrics=["accuracy", "auc"])
 history = model.fit(x, y, epochs=30, batch_size=32)
 print("accuracy", history["accuracy"][-1] > 0.95)
 print("confusion", engine.metrics.confusion_matrix(y, model.predict(x)).sum())

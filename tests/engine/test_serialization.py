@@ -63,11 +63,11 @@ def test_recurrent_and_reshape_round_trip(rng):
 def test_training_settings_are_restored(tmp_path):
     x, y = data.make_moons(50, seed=0)
     model = Sequential([Dense(4, activation="relu"), Dense(2)], seed=0)
-    model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.3, metrics=["accuracy"])
+    model.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.3, metrics=["accuracy"])
     model.fit(x, y, epochs=2)
     save(model, tmp_path / "moons")
     clone = load(tmp_path / "moons.npz")
-    assert type(clone.optimizer).__name__ == "SGD" and clone.optimizer.lr == 0.3
+    assert type(clone.optimizer).__name__ == "SGD" and clone.optimizer.learning_rate == 0.3
     assert list(clone.metrics) == ["accuracy"]
     assert clone.evaluate(x, y) == model.evaluate(x, y)
     with np.load(tmp_path / "moons.npz") as archive:
@@ -109,3 +109,43 @@ def test_load_refuses_a_file_naming_a_layer_class():
     with pytest.raises(ConfigError) as info:
         load(io.BytesIO(buffer.getvalue()))
     assert str(info.value) == "Not an engine model file: 'Dense' is a layer, not a Sequential model."
+
+
+def test_version_1_files_are_upgraded_to_the_keras_names(rng):
+    """A file saved before the rename (stride, eps, alpha, lr; BatchNorm momentum as in PyTorch) loads."""
+    model = Sequential(
+        [
+            Conv2D(2, 3, strides=2, activation=LeakyReLU(0.2)),
+            BatchNorm(momentum=0.7, epsilon=1e-3),
+            MaxPool2D(2, strides=1),
+            Flatten(),
+            Dense(2),
+        ],
+        input_shape=(1, 9, 9),
+        seed=0,
+    )
+    model.compile(loss="softmax_crossentropy", optimizer="adam", learning_rate=0.02)
+    buffer = io.BytesIO()
+    model.save(buffer)
+    with np.load(io.BytesIO(buffer.getvalue())) as archive:
+        arrays = {k: archive[k] for k in archive.files}
+    text = arrays["config.json"].tobytes().decode()
+    for new, old in (('"strides"', '"stride"'), ('"epsilon"', '"eps"'), ('"negative_slope"', '"alpha"')):
+        text = text.replace(new, old)
+    text = text.replace('"learning_rate"', '"lr"').replace('"momentum": 0.7', '"momentum": 0.30000000000000004')
+    old = json.loads(text)
+    old["version"] = 1
+    arrays["config.json"] = np.frombuffer(json.dumps(old).encode(), dtype=np.uint8)
+    v1 = io.BytesIO()
+    np.savez(v1, **arrays)
+    clone = load(io.BytesIO(v1.getvalue()))
+    assert clone.get_config() == model.get_config()
+    assert clone.optimizer.learning_rate == 0.02 and clone[1].momentum == pytest.approx(0.7)
+    x = rng.normal(size=(2, 1, 9, 9))
+    assert np.array_equal(clone.predict(x), model.predict(x))
+    old["version"] = 3
+    arrays["config.json"] = np.frombuffer(json.dumps(old).encode(), dtype=np.uint8)
+    v3 = io.BytesIO()
+    np.savez(v3, **arrays)
+    with pytest.raises(ConfigError, match="saved by a newer engine"):
+        load(io.BytesIO(v3.getvalue()))

@@ -146,7 +146,7 @@ def test_tiny_character_model_learns_to_reverse():
     seq = np.concatenate([words, np.full((3000, 1), letters), words[:, ::-1]], axis=1)
     x, y = seq[:, :-1], seq[:, 1:]
     model = char_model(letters + 1, 2 * length)
-    model.compile(loss="softmax_crossentropy", optimizer=Adam(lr=0.01))
+    model.compile(loss="softmax_crossentropy", optimizer=Adam(learning_rate=0.01))
     history = model.fit(x, y, epochs=3, batch_size=32)
     answer = model.predict(x[:500]).argmax(-1)[:, length:]
     assert (answer == y[:500, length:]).mean() > 0.95
@@ -160,7 +160,7 @@ def test_browser_kernels_give_the_same_training():
 
     def run():
         model = char_model(9, 8)
-        model.compile(loss="softmax_crossentropy", optimizer=Adam(lr=0.01))
+        model.compile(loss="softmax_crossentropy", optimizer=Adam(learning_rate=0.01))
         losses = model.fit(x, y, epochs=2, batch_size=16, shuffle=False).step_losses
         return losses, model.predict(x)
 

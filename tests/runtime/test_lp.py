@@ -45,7 +45,7 @@ def test_plots_are_json_safe(lp):
 def test_callback_streams_engine_fit_and_boundary(lp):
     x, y = engine.data.make_moons(100, seed=0)
     model = engine.Sequential([engine.Dense(8, activation="tanh"), engine.Dense(2)], input_shape=(2,), seed=0)
-    model.compile(loss="softmax_crossentropy", optimizer="sgd", lr=0.5, metrics=["accuracy"])
+    model.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.5, metrics=["accuracy"])
     history = model.fit(x, y, epochs=15, mode="batch", callbacks=[lp.callback()])
     assert [p["step"] for p in lp.history] == list(range(1, 16))
     assert [p["loss"] for p in lp.history] == pytest.approx(history.step_losses)
@@ -109,9 +109,23 @@ def test_widget_jobs_train_with_the_engine(lp):
     out = run(widgets.run_task("playground", json.dumps({"session": "t", "run_epochs": 3, "resume": True})))
     assert json.loads(out["result"])["epoch"] == 8
     lp.messages.clear()
-    out = run(widgets.run_task("curves", json.dumps({"runs": [{"lr": 0.01}, {"lr": 1.0}], "epochs": 4})))
+    out = run(
+        widgets.run_task("curves", json.dumps({"runs": [{"learning_rate": 0.01}, {"learning_rate": 1.0}], "epochs": 4}))
+    )
     points = [p for k, m in lp.messages if k == "curve" for p in m["points"]]
     assert sorted({p["series"] for p in points}) == [0, 1] and max(p["epoch"] for p in points) == 4
     bad = run(widgets.run_task("playground", json.dumps({"dataset": "nope"})))
     assert not bad["ok"] and "unknown data set 'nope'" in bad["error"]
     assert not run(widgets.run_task("nope", "{}"))["ok"]
+
+
+@pytest.mark.parametrize(
+    "job, params",
+    [("playground", {"lr": 0.3}), ("curves", {"lr": 0.3}), ("curves", {"runs": [{"lr": 0.3}], "epochs": 1})],
+)
+def test_widget_jobs_refuse_the_old_learning_rate_name(lp, job, params):
+    from lp import widgets
+
+    out = run(widgets.run_task(job, json.dumps(params)))
+    assert not out["ok"]
+    assert out["error"] == f"TypeError: {job}: `lr` is called `learning_rate` (as in Keras): write learning_rate=0.3."

@@ -132,7 +132,7 @@ def _as_series(data, x=None, labels=None) -> list[dict]:
 
 def plot(*ys, x=None, labels=None, title: str = "", xlabel: str = "", ylabel: str = "", logy: bool = False) -> None:
     """Line chart: ``lp.plot(losses)``, ``lp.plot(a, b, labels=["train", "test"])`` or
-    ``lp.plot({"lr=0.1": l1, "lr=1": l2})``."""
+    ``lp.plot({"learning_rate=0.1": l1, "learning_rate=1": l2})``."""
     data = [_clean(y) for y in ys] if len(ys) > 1 else ys[0]
     _emit(
         "plot",

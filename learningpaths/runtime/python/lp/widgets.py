@@ -19,6 +19,7 @@ import traceback
 import lp
 
 TASKS: dict = {}
+RENAMED = {"lr": "learning_rate"}  # parameters that took the engine's Keras names (docs/engine.md)
 CHUNK_SECONDS = 0.05  # train this long between looks at the page's messages
 BOUNDARY_SECONDS = 0.25  # how often the playground redraws the decision boundary
 
@@ -49,7 +50,9 @@ async def run_task(name: str, params_json: str) -> dict:
     if fn is None:
         return {"ok": False, "error": f"unknown job {name!r}; known: {', '.join(sorted(TASKS))}", "line": 0}
     try:
-        result = await fn(**json.loads(params_json))
+        params = json.loads(params_json)
+        check_names(name, params)
+        result = await fn(**params)
     except Exception as exc:  # noqa: BLE001  (shown in the widget; the worker keeps running)
         tb = traceback.TracebackException.from_exception(exc)
         return {
@@ -61,6 +64,14 @@ async def run_task(name: str, params_json: str) -> dict:
     finally:
         lp._flush()
     return {"ok": True, "result": json.dumps(lp._clean(result)), "stopped": lp._stop, "line": 0}
+
+
+def check_names(job: str, params: dict) -> None:
+    """Refuse an old parameter name (also inside ``runs``) instead of ignoring it silently."""
+    for entry in [params, *(r for r in params.get("runs", ()) if isinstance(r, dict))]:
+        for old, new in RENAMED.items():
+            if old in entry:
+                raise TypeError(f"{job}: `{old}` is called `{new}` (as in Keras): write {new}={entry[old]!r}.")
 
 
 # -- building blocks shared by the jobs ----------------------------------------------------------
@@ -86,7 +97,7 @@ def make_model(
     classes: int = 2,
     seed: int = 0,
     optimizer: str = "sgd",
-    lr: float = 0.1,
+    learning_rate: float = 0.1,
     regularization=None,
 ):
     import engine
@@ -96,7 +107,9 @@ def make_model(
         input_shape=(2,),
         seed=seed,
     )
-    model.compile(loss="softmax_crossentropy", optimizer=optimizer, lr=float(lr), metrics=["accuracy"])
+    model.compile(
+        loss="softmax_crossentropy", optimizer=optimizer, learning_rate=float(learning_rate), metrics=["accuracy"]
+    )
     return model
 
 
@@ -130,7 +143,7 @@ async def playground(
     seed=0,
     layers=(8, 8),
     activation="tanh",
-    lr=0.1,
+    learning_rate=0.1,
     optimizer="sgd",
     mode="batch",
     batch_size=16,
@@ -147,7 +160,7 @@ async def playground(
     if state is None:
         x, x_test, y, y_test = make_data(dataset, n, noise, seed, test_fraction)
         classes = int(y.max()) + 1
-        model = make_model(layers, activation, classes, seed, optimizer, lr)
+        model = make_model(layers, activation, classes, seed, optimizer, learning_rate)
         extent = extent_of(x if x_test is None else np.concatenate([x, x_test]))
         state = {"x": x, "y": y, "x_test": x_test, "y_test": y_test, "model": model, "extent": extent, "epoch": 0}
         _sessions.pop(session, None)
@@ -203,13 +216,13 @@ async def curves(
     layers=(8,),
     activation="tanh",
     optimizer="sgd",
-    lr=0.1,
+    learning_rate=0.1,
     mode="batch",
     batch_size=16,
     epochs=100,
     **unused,
 ):
-    """Train one model per entry of ``runs`` (each may override lr, mode, batch_size, optimizer)
+    """Train one model per entry of ``runs`` (each may override learning_rate, mode, batch_size, optimizer)
     from the same initial weights, round-robin, so all curves grow together.
     Streams {"series": i, "epoch", "loss", "steps", "seconds"} as "curve" messages."""
     x, _, y, _ = make_data(dataset, n, noise, seed)
@@ -217,9 +230,9 @@ async def curves(
     runs = list(runs) or [{}]
     models, configs = [], []
     for run in runs:
-        cfg = {"lr": lr, "mode": mode, "batch_size": batch_size, "optimizer": optimizer, **run}
+        cfg = {"learning_rate": learning_rate, "mode": mode, "batch_size": batch_size, "optimizer": optimizer, **run}
         configs.append(cfg)
-        models.append(make_model(layers, activation, classes, seed, cfg["optimizer"], cfg["lr"]))
+        models.append(make_model(layers, activation, classes, seed, cfg["optimizer"], cfg["learning_rate"]))
     steps = [0] * len(runs)
     seconds = [0.0] * len(runs)
     epoch = 0

@@ -2,7 +2,7 @@
 //   learning-rate: one loss curve per learning rate (same data, same initial weights)
 //     params: {rates: [0.01, 0.1, 1], dataset, epochs: 100, layers: [8], activation: "tanh", optimizer: "sgd", mode: "batch"}
 //   batch-modes:   stochastic vs mini-batch vs batch gradient descent
-//     params: {modes: ["stochastic", "mini-batch", "batch"], batch_size: 16, lr: 0.05, epochs: 30, dataset}
+//     params: {modes: ["stochastic", "mini-batch", "batch"], batch_size: 16, learning_rate: 0.05, epochs: 30, dataset}
 
 import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
@@ -22,9 +22,9 @@ export function mount(node, { name, params, runtime }) {
   const lrMode = name === "learning-rate";
   const cfg = {
     dataset: "moons", n: 200, noise: 0.1, seed: 0, layers: [8], activation: "tanh", optimizer: "sgd",
-    mode: "batch", lr: lrMode ? 0.1 : 0.05, batch_size: 16, epochs: lrMode ? 100 : 30, ...params,
+    mode: "batch", learning_rate: lrMode ? 0.1 : 0.05, batch_size: 16, epochs: lrMode ? 100 : 30, ...params,
   };
-  for (const key of ["n", "noise", "seed", "lr", "batch_size", "epochs"]) cfg[key] = num(cfg[key], undefined);
+  for (const key of ["n", "noise", "seed", "learning_rate", "lr", "batch_size", "epochs"]) cfg[key] = num(cfg[key], undefined);
   Object.keys(cfg).forEach((k) => cfg[k] === undefined && delete cfg[k]);
   cfg.epochs = cfg.epochs ?? (lrMode ? 100 : 30);
   cfg.layers = list(cfg.layers, [8], Number).filter((v) => v >= 1 && v <= 64);
@@ -71,7 +71,7 @@ export function mount(node, { name, params, runtime }) {
 
   function runs() {
     return lrMode
-      ? rates.map((lr) => ({ lr, label: interpolate(gettext("learning rate %(lr)s"), { lr }) }))
+      ? rates.map((rate) => ({ learning_rate: rate, label: interpolate(gettext("learning rate %(lr)s"), { lr: rate }) }))
       : modes.map((mode) => ({ mode, label: MODE_LABELS[mode] }));
   }
 
@@ -104,7 +104,9 @@ export function mount(node, { name, params, runtime }) {
     stopButton.disabled = false;
     node.dataset.running = "true";
     status.say(runtime.state === "loading" ? gettext("Waiting for Python to load…") : gettext("Training…"), true);
-    const keys = ["dataset", "n", "noise", "seed", "layers", "activation", "optimizer", "mode", "lr", "batch_size", "epochs"];
+    // "lr" (the old name) is passed on when given, so that the job says what it is called now.
+    const keys = ["dataset", "n", "noise", "seed", "layers", "activation", "optimizer", "mode", "learning_rate", "lr",
+      "batch_size", "epochs"];
     const jobParams = Object.fromEntries(keys.filter((k) => cfg[k] !== undefined).map((k) => [k, cfg[k]]));
     job = runtime.task("curves", { ...jobParams, runs: planned.map(({ label, ...r }) => r) }, {
       onMessage: (msg) => {

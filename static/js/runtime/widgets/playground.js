@@ -1,7 +1,7 @@
 // A TensorFlow-Playground-style trainer: pick a data set, layers, activation, learning rate and
 // batch mode; the engine trains in the page's Python worker and the loss curve and decision
 // boundary update live. Changing a setting starts again from new weights (as in TF Playground).
-// params: {dataset: "moons", noise: 0.1, n: 200, layers: [8, 8], activation: "tanh", lr: 0.1,
+// params: {dataset: "moons", noise: 0.1, n: 200, layers: [8, 8], activation: "tanh", learning_rate: 0.1,
 //          optimizer: "sgd", mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0}
 
 import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
@@ -24,12 +24,12 @@ function parseLayers(text) {
 
 export function mount(node, { params, runtime, signal }) {
   const cfg = {
-    dataset: "moons", noise: 0.1, n: 200, layers: [8, 8], activation: "tanh", lr: 0.1, optimizer: "sgd",
+    dataset: "moons", noise: 0.1, n: 200, layers: [8, 8], activation: "tanh", learning_rate: 0.1, optimizer: "sgd",
     mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0, seed: 0, resolution: 40, ...params,
   };
   delete cfg.title;
-  for (const key of ["noise", "n", "lr", "batch_size", "epochs", "test_fraction", "seed"]) {
-    cfg[key] = num(cfg[key], { noise: 0.1, n: 200, lr: 0.1, batch_size: 16, epochs: 1000, test_fraction: 0, seed: 0 }[key]);
+  for (const key of ["noise", "n", "learning_rate", "batch_size", "epochs", "test_fraction", "seed"]) {
+    cfg[key] = num(cfg[key], { noise: 0.1, n: 200, learning_rate: 0.1, batch_size: 16, epochs: 1000, test_fraction: 0, seed: 0 }[key]);
   }
   cfg.layers = parseLayers(list(cfg.layers, [8, 8]).join(",")) || [8, 8];
   const session = `playground-${++sessions}`;
@@ -52,7 +52,7 @@ export function mount(node, { params, runtime, signal }) {
     slider({ label: gettext("noise"), min: 0, max: 0.5, step: 0.05, value: cfg.noise, format: (v) => v.toFixed(2), onChange: (v) => { cfg.noise = v; restart(); } }),
     layersField,
     select({ label: gettext("activation"), options: ACTS, value: cfg.activation, onChange: (v) => { cfg.activation = v; restart(); } }),
-    select({ label: gettext("learning rate"), options: RATES.map((r) => [r, String(r)]), value: cfg.lr, onChange: (v) => { cfg.lr = Number(v); restart(); } }),
+    select({ label: gettext("learning rate"), options: RATES.map((r) => [r, String(r)]), value: cfg.learning_rate, onChange: (v) => { cfg.learning_rate = Number(v); restart(); } }),
     select({ label: gettext("optimizer"), options: [["sgd", gettext("gradient descent")], ["adam", "Adam"]], value: cfg.optimizer, onChange: (v) => { cfg.optimizer = v; restart(); } }),
     select({ label: gettext("batch mode"), options: MODES, value: cfg.mode, onChange: (v) => { cfg.mode = v; restart(); } }),
     slider({ label: gettext("batch size"), min: 1, max: 64, step: 1, value: cfg.batch_size, onChange: (v) => { cfg.batch_size = v; restart(); } }),
@@ -71,8 +71,9 @@ export function mount(node, { params, runtime, signal }) {
   };
   placeholder(gettext("Python is loading…"));
 
-  const KEYS = ["dataset", "noise", "n", "layers", "activation", "lr", "optimizer", "mode", "batch_size", "epochs",
-    "test_fraction", "seed", "resolution"];
+  // "lr" (the old name) is passed on when given, so that the job says what it is called now.
+  const KEYS = ["dataset", "noise", "n", "layers", "activation", "learning_rate", "lr", "optimizer", "mode", "batch_size",
+    "epochs", "test_fraction", "seed", "resolution"];
   function params_(extra) {
     return { ...Object.fromEntries(KEYS.filter((k) => cfg[k] !== undefined).map((k) => [k, cfg[k]])), session, ...extra };
   }
