@@ -123,20 +123,21 @@ def _object_fits(obj: CompiledObject, line_of: LineOf, reporter: Reporter) -> bo
                     hint=f"shorten it to {maximum} characters or fewer",
                 )
         ok = _chars(display, q.line, "the question", [q.prompt, q.options, q.key], reporter) and ok
-    if obj.content_hash in _CLEAN:  # the same content passed before in this process (the live preview)
+    # The same rendered text passed before in this process (the live preview's next build): the
+    # content hash covers the sources and metadata, the string hashes the rendered text itself.
+    seen = (obj.content_hash, hash((obj.html, obj.teacher_html, obj.text, obj.teacher_text)))
+    if seen in _CLEAN:
         return ok
     rendered = [obj.html, obj.teacher_html, obj.text, obj.teacher_text, obj.metadata]
     clean = _chars(display, 0, "the rendered content", rendered, reporter)
     if clean:
         if len(_CLEAN) > 100_000:
             _CLEAN.clear()
-        _CLEAN.add(obj.content_hash)
+        _CLEAN.add(seen)
     return clean and ok
 
 
-# Content hashes whose rendered content has no character the database refuses. The hash covers
-# the sources, files, transclusions and the compiler's own code, so a hit means the same text.
-_CLEAN: set[str] = set()
+_CLEAN: set[tuple[str, int]] = set()
 
 
 def _chars(display: str, line: int, what: str, values: list[Any], reporter: Reporter) -> bool:

@@ -274,7 +274,9 @@ def vendor_blockly() -> None:
     tgz = npm_tarball(package, version, integrity)
     with tarfile.open(tgz) as tar:
         media = [m.name.removeprefix("package/") for m in tar.getmembers() if m.name.startswith("package/media/")]
-    wanted = {m: A.BLOCKLY_DIR / m for m in ["blockly_compressed.js", "blocks_compressed.js", "LICENSE", *media]}
+    # The source maps too: the scripts name them, and collectstatic's manifest refuses a missing one.
+    scripts = ["blockly_compressed.js", "blocks_compressed.js"]
+    wanted = {m: A.BLOCKLY_DIR / m for m in [*scripts, *(f"{n}.map" for n in scripts), "LICENSE", *media]}
     wanted.update({f"msg/{lang}.js": A.BLOCKLY_DIR / "msg" / f"{lang}.js" for lang in A.BLOCKLY_LANGUAGES})
     extract_members(tgz, wanted)
     for name in ("blockly_compressed.js", "blocks_compressed.js"):

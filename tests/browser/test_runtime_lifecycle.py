@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(trans
 
 PLAYGROUND = (
     '<div class="lp-widget" data-widget="playground" role="group" aria-label="playground" data-params=\''
-    + json.dumps({"dataset": "moons", "layers": [8], "lr": 0.1, "epochs": 1000000})
+    + json.dumps({"dataset": "moons", "layers": [8], "learning_rate": 0.1, "epochs": 1000000})
     + "'></div>"
 )
 

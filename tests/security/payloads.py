@@ -74,7 +74,8 @@ def markdown_body() -> str:
         f"and $\\url{{javascript:{run('katex2')}}}$",
         f'```python\nprint("<script>{run("code")}</script>")\n```',
         f'```python run id=c1\nprint("<img src=x onerror={run("cell")}>")\n```',
-        f"![w](@widget/neuron?weights=%3C/script%3E%3Cimg%20src=x%20onerror={run('widget')}%3E)",
+        # a text parameter: what a widget draws from data-params (numbers are refused at compile time)
+        f"![w](@widget/neuron?title=%3C/script%3E%3Cimg%20src=x%20onerror={run('widget')}%3E)",
         "```question\nid: q1\nkind: open\n"
         f'prompt: "Prompt <img src=x.png alt=p onerror=\\"{run("prompt")}\\">"\n'
         f'feedback: "<img src=x.png alt=f onerror=\\"{run("feedback")}\\">"\n```',
