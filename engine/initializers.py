@@ -118,6 +118,16 @@ def get(identifier):
     return _REGISTRY[key]
 
 
+def add_to_config(config: dict, **named) -> dict:
+    """``config`` with each ``key=(initializer, default name)`` whose initializer is not the
+    default; custom (unregistered) initializers are left out, as Keras leaves them to the caller."""
+    for key, (fn, default) in named.items():
+        fn_name = name_of(fn)
+        if fn_name != default and fn_name is not None:
+            config[key] = fn_name
+    return config
+
+
 def name_of(initializer) -> str | None:
     """The registry name of an initializer function (for ``get_config``), or None for custom ones."""
     for name, fn in _REGISTRY.items():

@@ -241,14 +241,11 @@ class MultiHeadAttention(_SequenceLayer):
             config["use_bias"] = False
         if self.use_causal_mask:
             config["use_causal_mask"] = True
-        for key, fn, default in (
-            ("kernel_initializer", self.kernel_initializer, "glorot_uniform"),
-            ("bias_initializer", self.bias_initializer, "zeros"),
-        ):
-            fn_name = initializers.name_of(fn)
-            if fn_name != default and fn_name is not None:
-                config[key] = fn_name
-        return config
+        return initializers.add_to_config(
+            config,
+            kernel_initializer=(self.kernel_initializer, "glorot_uniform"),
+            bias_initializer=(self.bias_initializer, "zeros"),
+        )
 
     def extra_repr(self):
         text = f"num_heads={self.num_heads}, key_dim={self.key_dim}"

@@ -185,14 +185,11 @@ class Conv2D(Layer):
             config["activation"] = activations.serialize(self.activation)
         if not self.use_bias:
             config["use_bias"] = False
-        for key, fn, default in (
-            ("kernel_initializer", self.kernel_initializer, "glorot_uniform"),
-            ("bias_initializer", self.bias_initializer, "zeros"),
-        ):
-            fn_name = initializers.name_of(fn)
-            if fn_name != default and fn_name is not None:
-                config[key] = fn_name
-        return config
+        return initializers.add_to_config(
+            config,
+            kernel_initializer=(self.kernel_initializer, "glorot_uniform"),
+            bias_initializer=(self.bias_initializer, "zeros"),
+        )
 
     def extra_repr(self):
         c = self.input_shape[0] if self.input_shape is not None else "?"

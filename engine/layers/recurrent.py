@@ -14,10 +14,10 @@ import numpy as np
 from .. import initializers, kernels
 from ..errors import ConfigError, check_positive_int
 from ..parameter import Parameter
-from .base import Layer
+from .sequence import _SequenceLayer
 
 
-class _Recurrent(Layer):
+class _Recurrent(_SequenceLayer):
     """Shared configuration, weights and input handling; subclasses define the cell."""
 
     gate_names: tuple[str, ...] = ("h",)
@@ -56,14 +56,6 @@ class _Recurrent(Layer):
         self.W = Parameter(self.kernel_initializer((features, size), rng, self.dtype), name="W")
         self.U = Parameter(self.recurrent_initializer((self.units, size), rng, self.dtype), name="U")
         self.b = Parameter(self.bias_initializer((size,), rng, self.dtype), name="b")
-
-    def input_spec(self, input_shape):
-        if len(input_shape) != 2:
-            raise ConfigError(
-                f"{self.describe()} takes sequences (batch, time, features); "
-                f"it was built for per-sample shape {tuple(input_shape)}."
-            )
-        return (None, "time", input_shape[-1])
 
     def _shape_hint(self, shape):
         return "Recurrent layers take (batch, time, features)." if len(shape) != 3 else ""
@@ -118,15 +110,12 @@ class _Recurrent(Layer):
         config = {**super().get_config(), "units": self.units}
         if self.return_sequences:
             config["return_sequences"] = True
-        for key, fn, default in (
-            ("kernel_initializer", self.kernel_initializer, "glorot_uniform"),
-            ("recurrent_initializer", self.recurrent_initializer, "orthogonal"),
-            ("bias_initializer", self.bias_initializer, "zeros"),
-        ):
-            fn_name = initializers.name_of(fn)
-            if fn_name != default and fn_name is not None:
-                config[key] = fn_name
-        return config
+        return initializers.add_to_config(
+            config,
+            kernel_initializer=(self.kernel_initializer, "glorot_uniform"),
+            recurrent_initializer=(self.recurrent_initializer, "orthogonal"),
+            bias_initializer=(self.bias_initializer, "zeros"),
+        )
 
     def extra_repr(self):
         features = self.input_shape[-1] if self.input_shape is not None else "?"
