@@ -37,7 +37,15 @@ SW_SOURCE = "site/sw.js"
 # (Answers live under learn/, a class's pages and the return values under classes/.)
 NEVER_CACHED = ("/api/", "/accounts/", "/classes/", "/admin/", "/learn/", "/i18n/")
 # The site's own files every page or lesson may load (under STATIC_URL, through ``static()``).
-PAGE_FILES = ("css/site.css", "site/embeds.js", "site/tables.js", "site/offline.js", "js/content.js")
+PAGE_FILES = (
+    "css/site.css",
+    "site/favicon.svg",
+    "site/disclosure.js",
+    "site/embeds.js",
+    "site/tables.js",
+    "site/offline.js",
+    "js/content.js",
+)
 LESSON_FILES = ("css/runtime.css", "css/questions.css", "site/questions.js", "site/player.js")
 VENDOR_FILES = (
     "vendor/katex/katex.min.css",

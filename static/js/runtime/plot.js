@@ -3,6 +3,7 @@
 // screen readers (aria-label on the canvas), in the page's language.
 
 import { gettext, interpolate, ngettext } from "./i18n.js";
+import { fmt } from "./numbers.js";
 
 export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#6b6b00", "#000000"];
 // Two-class colours as in TensorFlow Playground: orange for class 0, blue for class 1.
@@ -56,12 +57,8 @@ export function ticks(lo, hi, n = 5) {
   return out;
 }
 
-export function fmt(v) {
-  if (v === null || v === undefined || Number.isNaN(v)) return "–";
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(1);
-  return String(Number(v.toPrecision(4)));
-}
+// The widgets import fmt from here with the charts; it writes numbers in the UI's language.
+export { fmt };
 
 function extent(values) {
   let lo = Infinity;

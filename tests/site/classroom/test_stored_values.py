@@ -84,7 +84,8 @@ def test_dashboard(client, teacher, member, assignment, hostile):
     response = client.get(f"/classes/{assignment.classroom_id}/assignments/{assignment.pk}/")
     assert response.status_code == 200
     page = response.content.decode("utf-8")
-    cell = html.unescape(page.split("↩ ")[1].split("</span>")[0])  # the returned value, at most 24 characters
+    # The returned value (after its icon), at most 24 characters.
+    cell = html.unescape(page.split('class="returned"')[1].split("</svg>")[1].split("</span>")[0])
     assert 0 < len(cell) <= 24
     assert ("\ufffd" in cell) is replaced(hostile)
 

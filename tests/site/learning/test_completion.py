@@ -260,7 +260,7 @@ def test_the_player_shows_the_detour_as_extra_and_previous_follows_the_route(cli
 def test_a_teacher_sees_every_detour(client, teacher, site):
     client.force_login(teacher)
     nav = sidebar(client.get("/paths/route/en/intro/").content.decode())
-    assert '<li class="extra" >' in nav and " hidden>" not in nav
+    assert '<li class="extra" >' in nav and '<li class="extra" hidden>' not in nav
 
 
 def test_one_students_prepared_read_gives_what_the_orm_gives(student, teacher, site, django_assert_num_queries):

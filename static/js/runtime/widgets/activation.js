@@ -3,6 +3,7 @@
 
 import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
+import { fixed } from "../numbers.js";
 import { ACTIVATIONS, bool, el, list, num, slider, title } from "./ui.js";
 
 const NAMES = ["step", "identity", "relu", "leaky_relu", "sigmoid", "tanh"];
@@ -23,7 +24,7 @@ export function mount(node, { params }) {
   deriv.checked = derivative;
   deriv.addEventListener("change", () => { derivative = deriv.checked; draw(); });
   fieldset.append(el("label", {}, deriv, gettext("show derivatives")));
-  const probeSlider = slider({ label: "z", min: -range, max: range, step: 0.1, value: 0, format: (v) => v.toFixed(1),
+  const probeSlider = slider({ label: "z", min: -range, max: range, step: 0.1, value: 0, format: (v) => fixed(v, 1),
     onInput: (v) => { probe = v; draw(); } });
   const canvas = makeCanvas(480, 260, gettext("activation functions"));
   const table = el("table", { class: "lp-metrics-table" });
@@ -58,7 +59,7 @@ export function mount(node, { params }) {
         derivative ? el("td", {}, `f′ ${fmt(a.d(probe))}`) : null);
     }));
     live.textContent = interpolate(gettext("At z = %(z)s: %(values)s"), {
-      z: probe.toFixed(1), values: names.map((n) => `${ACTIVATIONS[n].label} ${fmt(ACTIVATIONS[n].f(probe))}`).join(", "),
+      z: fixed(probe, 1), values: names.map((n) => `${ACTIVATIONS[n].label} ${fmt(ACTIVATIONS[n].f(probe))}`).join(", "),
     });
   }
   draw();

@@ -5,6 +5,7 @@
 
 import { drawHeatmap, fmt, makeCanvas } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
+import { fixed } from "../numbers.js";
 import { el, list, liveRegion, num, slider, title } from "./ui.js";
 
 function example() {
@@ -50,7 +51,7 @@ export function mount(node, { params }) {
   const table = el("table", { class: "visually-hidden" });
   const controls = el("div", { class: "lp-widget__controls" });
   if (data) {
-    controls.append(slider({ label: gettext("threshold"), min: 0, max: 1, step: 0.01, value: threshold, format: (v) => v.toFixed(2),
+    controls.append(slider({ label: gettext("threshold"), min: 0, max: 1, step: 0.01, value: threshold, format: (v) => fixed(v, 2),
       onInput: (v) => { threshold = v; update(); } }));
   }
   controls.append(metricList, live);

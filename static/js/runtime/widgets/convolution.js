@@ -5,6 +5,7 @@
 // Keyboard: arrow keys move the cursor on the image, Space or Enter toggles a pixel.
 
 import { drawHeatmap, drawImage, fmt, makeCanvas } from "../plot.js";
+import { sumText } from "../numbers.js";
 import { gettext, interpolate } from "../i18n.js";
 import { bool, button, el, num, select, title } from "./ui.js";
 
@@ -181,10 +182,10 @@ export function mount(node, { params }) {
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
       const p = image[r0 + i][c0 + j] * kernel[i][j];
       sum += p;
-      if (image[r0 + i][c0 + j]) products.push(fmt(kernel[i][j]));
+      if (image[r0 + i][c0 + j]) products.push([kernel[i][j], fmt(Math.abs(kernel[i][j]))]);
     }
     const pixel = { row: cursor[0] + 1, column: cursor[1] + 1 };
-    const windowAt = { row: r0 + 1, column: c0 + 1, products: products.length ? products.join(" + ") : "0", sum: fmt(sum),
+    const windowAt = { row: r0 + 1, column: c0 + 1, products: products.length ? sumText(products) : fmt(0), sum: fmt(sum),
       relu: fmt(Math.max(0, sum)) };
     explain.textContent = [
       image[cursor[0]][cursor[1]] ? interpolate(gettext("Pixel (%(row)s, %(column)s) is on."), pixel)

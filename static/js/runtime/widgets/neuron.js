@@ -4,6 +4,7 @@
 
 import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
+import { fixed, sumText } from "../numbers.js";
 import { ACTIVATIONS, activationFn, el, list, liveRegion, num, select, slider, title } from "./ui.js";
 
 export function mount(node, { params }) {
@@ -17,7 +18,10 @@ export function mount(node, { params }) {
     b: num(params.bias, 0),
     act: String(params.activation || "step").toLowerCase(),
   };
-  const fmtv = (v) => v.toFixed(2);
+  const fmtv = (v) => fixed(v, 2);
+  // A term's value as shown (its sign becomes the sum's operator); a negative input in brackets.
+  const shown = (v) => Number(v.toFixed(2));
+  const factor = (v) => (shown(v) < 0 ? `(${fmtv(v)})` : fmtv(v));
   const controls = el("div", { class: "lp-widget__controls" });
   for (let i = 0; i < n; i++) {
     controls.append(slider({ label: interpolate(gettext("input x%(i)s"), { i: i + 1 }), min: -range, max: range, step: 0.1, value: state.x[i], format: fmtv,
@@ -44,7 +48,8 @@ export function mount(node, { params }) {
     const products = state.x.map((x, i) => x * state.w[i]);
     const z = products.reduce((a, b) => a + b, 0) + state.b;
     const y = f.f(z);
-    formula.textContent = `z = ${products.map((p, i) => `${fmtv(state.w[i])}·${fmtv(state.x[i])}`).join(" + ")} + ${fmtv(state.b)} = ${fmt(z)}\n` +
+    const terms = state.w.map((w, i) => [shown(w), `${fmtv(Math.abs(w))}·${factor(state.x[i])}`]);
+    formula.textContent = `z = ${sumText([...terms, [shown(state.b), fmtv(Math.abs(state.b))]])} = ${fmt(z)}\n` +
       `y = ${f.label}(${fmt(z)}) = ${fmt(y)}`;
     node.dataset.output = String(y);
     live.say(interpolate(gettext("Weighted sum z = %(z)s; output y = %(y)s."), { z: fmt(z), y: fmt(y) }));

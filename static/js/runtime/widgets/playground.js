@@ -5,6 +5,7 @@
 //          optimizer: "sgd", mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0}
 
 import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
+import { fixed } from "../numbers.js";
 import { gettext, interpolate } from "../i18n.js";
 import { button, el, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
 
@@ -49,7 +50,7 @@ export function mount(node, { params, runtime, signal }) {
     } });
   const controls = el("div", { class: "lp-widget__controls" },
     select({ label: gettext("data set"), options: DATASETS, value: cfg.dataset, onChange: (v) => { cfg.dataset = v; restart(); } }),
-    slider({ label: gettext("noise"), min: 0, max: 0.5, step: 0.05, value: cfg.noise, format: (v) => v.toFixed(2), onChange: (v) => { cfg.noise = v; restart(); } }),
+    slider({ label: gettext("noise"), min: 0, max: 0.5, step: 0.05, value: cfg.noise, format: (v) => fixed(v, 2), onChange: (v) => { cfg.noise = v; restart(); } }),
     layersField,
     select({ label: gettext("activation"), options: ACTS, value: cfg.activation, onChange: (v) => { cfg.activation = v; restart(); } }),
     select({ label: gettext("learning rate"), options: RATES.map((r) => [r, String(r)]), value: cfg.learning_rate, onChange: (v) => { cfg.learning_rate = Number(v); restart(); } }),
