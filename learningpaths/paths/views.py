@@ -104,8 +104,11 @@ def search(request):
     languages = [code for code, _name in settings.LANGUAGES]
     language = search_language(request.GET.get("language"))
     results = object_search(user=request.user, query=query, language=language)
-    return render(
+    response = render(
         request,
         "paths/search.html",
         {"query": query, "results": results, "language": language or ALL_LANGUAGES, "languages": languages},
     )
+    if can_see_teacher_content(request.user):
+        response["Cache-Control"] = "private"  # snippets of teacher text: as in object_detail
+    return response

@@ -146,3 +146,9 @@ def test_search_page_defaults_to_the_ui_language_and_escapes(library, client):
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; <mark>neuron</mark>" in page
     assert page.index("/objects/one-neuron/") < page.index("/objects/activation/")
     assert "language=all" in client.get("/search/", {"q": "perceptron"}, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+
+def test_teacher_results_are_private(library, client, teacher):
+    client.force_login(teacher)
+    response = client.get("/search/", {"q": "hiddenanswer"})
+    assert "<mark>HIDDENANSWER</mark>" in response.content.decode() and response["Cache-Control"] == "private"
