@@ -26,6 +26,7 @@ from .models import LearningObject, LearningPath
 from .querysets import can_see_teacher_content
 
 MAX_TERMS = 8
+PATHS_MAX = 1000  # more paths than a catalogue shows
 ALL_LANGUAGES = "all"  # the ``language`` value that lifts the default filter
 SNIPPET_CHARS = 180
 WORD = re.compile(r"\w+")
@@ -105,10 +106,12 @@ def _pg_ranked(qs, terms: list[str], body: str | None):
     return qs.annotate(search=vector).filter(search=query).annotate(rank=SearchRank(F("search"), query))
 
 
-def _ranked(qs, *, table: str, terms: list[str], body: str | None) -> list:
-    """The rows of ``qs`` that hold every term, best first (ties: title, then language)."""
+def _ranked(qs, *, table: str, terms: list[str], body: str | None, fields: tuple[str, ...], limit: int) -> list:
+    """The first ``limit`` rows of ``qs`` that hold every term, best first (ties: title, language),
+    with only ``fields`` loaded (a lesson's HTML variants are tens of kB each)."""
     if connection.vendor == "postgresql":
-        return list(_pg_ranked(qs, terms, body).order_by("-rank", "title", "language"))
+        ranked = _pg_ranked(qs, terms, body).order_by("-rank", "title", "language")
+        return list(ranked.only(*fields)[:limit])
     if table == "paths_object_search":
         columns = ("title", "keywords", "description", body or "text")
         # A weight per FTS column (title, keywords, description, text, teacher_text); the column a
@@ -124,9 +127,11 @@ def _ranked(qs, *, table: str, terms: list[str], body: str | None) -> list:
         columns = ("title", "keywords", "description")
         weights = (WEIGHT_TITLE, WEIGHT_KEYWORDS, WEIGHT_DESCRIPTION)
     ranks = _fts_ranks(table, terms, weights, columns)
-    rows = list(qs.filter(pk__in=list(ranks)))
-    rows.sort(key=lambda r: (ranks[r.pk], r.title.casefold(), r.language))
-    return rows
+    # Which matches the user may see (small columns only), then the best ``limit`` of them in full.
+    keys = qs.filter(pk__in=list(ranks)).values_list("pk", "title", "language")
+    top = [pk for pk, title, lang in sorted(keys, key=lambda k: (ranks[k[0]], k[1].casefold(), k[2]))][:limit]
+    order = {pk: i for i, pk in enumerate(top)}
+    return sorted(qs.filter(pk__in=top).only(*fields), key=lambda r: order[r.pk])
 
 
 def object_search(*, user, query: str, language: str = "", limit: int = 50) -> list[Hit]:
@@ -142,7 +147,8 @@ def object_search(*, user, query: str, language: str = "", limit: int = 50) -> l
     qs = LearningObject.objects.visible_to(user).latest_versions()
     if language:
         qs = qs.filter(language=language)
-    rows = _ranked(qs, table="paths_object_search", terms=terms, body=body)[:limit]
+    fields = ("hruid", "language", "version", "title", "description", body)
+    rows = _ranked(qs, table="paths_object_search", terms=terms, body=body, fields=fields, limit=limit)
     return [
         Hit(
             obj=o,
@@ -159,10 +165,11 @@ def path_ranking(*, user, query: str, language: str = "") -> list[int]:
     terms = query_terms(query)
     if not terms:
         return []
-    qs = LearningPath.objects.visible_to(user).defer("image")
+    qs = LearningPath.objects.visible_to(user)
     if language:
         qs = qs.filter(language=language)
-    return [p.pk for p in _ranked(qs, table="paths_path_search", terms=terms, body=None)]
+    rows = _ranked(qs, table="paths_path_search", terms=terms, body=None, fields=("id",), limit=PATHS_MAX)
+    return [p.pk for p in rows]
 
 
 def _words(text: str, terms: list[str]) -> list[tuple[int, int, bool]]:
@@ -188,11 +195,29 @@ def highlight(text: str, terms: list[str]) -> SafeString:
     return mark_safe(_marked(text, _words(text, terms), 0, len(text)))
 
 
+def _first_hit(text: str, terms: list[str]) -> int:
+    """Where the first word of ``text`` starting with a term begins (0 when none): a regex finds it
+    without folding every word of a long text; accented words are folded only when it finds none."""
+    alternatives = "|".join(re.escape(t) for t in terms)
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
+    m = pattern.search(text)
+    if m:
+        return m.start()
+    return next((s for s, _e, hit in _words(text, terms) if hit), 0) if not text.isascii() else 0
+
+
 def snippet(text: str, terms: list[str], size: int = SNIPPET_CHARS) -> SafeString:
     """About ``size`` characters of ``text`` around its first matching word, cut between words
     ("…" where cut), escaped, matches in <mark>; "" when ``text`` is empty."""
     text = " ".join(text.split())
-    words = _words(text, terms)
+    at = _first_hit(text, terms)
+    # Only a window around the hit is split into words (a lesson's text is thousands of words).
+    lo, hi = max(0, at - size), min(len(text), at + 2 * size)
+    words = [(s + lo, e + lo, hit) for s, e, hit in _words(text[lo:hi], terms)]
+    if lo > 0 and words and words[0][0] == lo:
+        words = words[1:]  # a word the window cut: maybe not its start
+    if hi < len(text) and words and words[-1][1] == hi:
+        words = words[:-1]
     if not words:
         return mark_safe(html.escape(text[:size]))
     first = next((i for i, w in enumerate(words) if w[2]), 0)
@@ -200,14 +225,14 @@ def snippet(text: str, terms: list[str], size: int = SNIPPET_CHARS) -> SafeStrin
     i = first
     while i > 0 and words[first][0] - words[i - 1][0] <= size // 4:
         i -= 1
-    start = words[i][0] if i > 0 else 0
+    start = words[i][0] if i > 0 or lo > 0 else 0
     # End after the last whole word that fits.
     end = words[first][1]
     for _s, e, _hit in words[first + 1 :]:
         if e - start > size:
             break
         end = e
-    if end >= words[-1][1]:
+    if end >= words[-1][1] and hi == len(text):
         end = len(text)
     body = _marked(text, words, start, end)
     # Safe: as in ``highlight``.
