@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.http import Http404
 
 from .embeds import defer_iframes
@@ -128,29 +127,3 @@ def path_variants(*, path: LearningPath, user) -> list[LearningPath]:
         ("path_variants", path.pk, can_see_teacher_content(user)),
         lambda: list(LearningPath.objects.visible_to(user).filter(hruid=path.hruid).exclude(pk=path.pk).defer("image")),
     )
-
-
-def object_search(*, user, query: str, language: str = "", limit: int = 50) -> list[tuple[LearningObject, str]]:
-    """Objects whose title, description, keywords or text contain every word of the query.
-
-    Students search ``text`` (the student variant); teachers search ``teacher_text``. Returns
-    (object, snippet) pairs; the snippet comes from the same variant, so teacher-only words never
-    show up in a student's results.
-    """
-    words = [w for w in query.split() if w][:8]
-    if not words:
-        return []
-    teacher = can_see_teacher_content(user)
-    field = "teacher_text" if teacher else "text"
-    qs = LearningObject.objects.visible_to(user).latest_versions()
-    if language:
-        qs = qs.filter(language=language)
-    for w in words:
-        qs = qs.filter(Q(title__icontains=w) | Q(description__icontains=w) | Q(**{f"{field}__icontains": w}))
-    results = []
-    for obj in qs.order_by("title", "hruid", "language", "-version")[:limit]:
-        body = getattr(obj, field)
-        at = body.lower().find(words[0].lower())
-        snippet = body[max(0, at - 60) : at + 140].strip() if at >= 0 else obj.description[:200]
-        results.append((obj, snippet))
-    return results

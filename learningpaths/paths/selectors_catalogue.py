@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from .models import LearningPath, PathNode
 from .querysets import can_see_teacher_content
 from .selectors_cache import memoised
+from .selectors_search import path_ranking, search_language
 from .themes import slug, theme_name
 
 
@@ -27,13 +28,14 @@ class Catalogue:
     cards: list[Card]
     themes: list[tuple[str, str]]  # every theme present, for the filter
     languages: list[str]
+    language: str = ""  # the language shown ("" for all): the choice, or the UI language by default
 
 
 def catalogue(
     *,
     user,
     query: str = "",
-    language: str = "",
+    language: str | None = None,
     age: int | None = None,
     theme: str = "",
     max_difficulty: int | None = None,
@@ -45,7 +47,10 @@ def catalogue(
     all_cards, themes, languages = memoised(
         ("catalogue", teacher, get_language()), lambda: _all_cards(user=user, teacher=teacher)
     )
-    q = query.lower().strip()
+    # The language filter defaults to the UI language ("all" lifts it): the site search's rule.
+    language = search_language(language, languages)
+    ranked = path_ranking(user=user, query=query, language=language) if query.strip() else None
+    ranking = {pk: i for i, pk in enumerate(ranked)} if ranked is not None else None
     cards = []
     for c in all_cards:
         p = c.path
@@ -61,16 +66,12 @@ def catalogue(
             continue
         if max_time is not None and p.estimated_time > max_time:
             continue
-        if q and not (
-            q in p.title.lower()
-            or q in p.description.lower()
-            or q in p.hruid.lower()
-            or any(q in k.lower() for k in p.keywords)
-            or any(q in name.lower() for _, name in c.themes)
-        ):
+        if ranking is not None and p.pk not in ranking:
             continue
         cards.append(c)
-    return Catalogue(cards=cards, themes=themes, languages=languages)
+    if ranking is not None:  # the site search's order: best match first
+        cards.sort(key=lambda c: ranking[c.path.pk])
+    return Catalogue(cards=cards, themes=themes, languages=languages, language=language)
 
 
 def _all_cards(*, user, teacher: bool) -> tuple[list[Card], list[tuple[str, str]], list[str]]:

@@ -3,6 +3,7 @@ request, call a selector, render."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -13,6 +14,7 @@ from learningpaths.core.credentials import token_readable
 from . import card_progress, selectors
 from .querysets import can_see_teacher_content
 from .selectors_catalogue import catalogue as catalogue_select
+from .selectors_search import ALL_LANGUAGES, object_search, search_language
 from .services import asset_storage_path
 from .views_memo import anonymous_page
 
@@ -99,5 +101,14 @@ def object_latest(request, hruid: str, language: str):
 @require_safe
 def search(request):
     query = request.GET.get("q", "").strip()[:200]
-    results = selectors.object_search(user=request.user, query=query, language=request.GET.get("language", ""))
-    return render(request, "paths/search.html", {"query": query, "results": results})
+    languages = [code for code, _name in settings.LANGUAGES]
+    language = search_language(request.GET.get("language"))
+    results = object_search(user=request.user, query=query, language=language)
+    response = render(
+        request,
+        "paths/search.html",
+        {"query": query, "results": results, "language": language or ALL_LANGUAGES, "languages": languages},
+    )
+    if can_see_teacher_content(request.user):
+        response["Cache-Control"] = "private"  # snippets of teacher text: as in object_detail
+    return response
