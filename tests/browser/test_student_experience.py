@@ -30,7 +30,9 @@ def article_text(browser):
 
 
 def test_browse_filter_and_follow_with_keyboard(browser, live_server, two_paths):
-    browser.get(live_server.url + "/")
+    browser.get(live_server.url + "/")  # the UI's language (English) by default (issue 20)
+    assert [c.text for c in browser.find_elements(By.CSS_SELECTOR, ".card h2")] == ["Deep learning"]
+    browser.get(live_server.url + "/?language=all")
     cards = browser.find_elements(By.CSS_SELECTOR, ".card h2")
     assert sorted(c.text for c in cards) == ["Deep learning", "Jong leerpad"]
     # Filter by language, then by age: only matching cards remain.
