@@ -89,8 +89,6 @@ class PreviewSession:
             diagnostics.insert(0, _problem(str(exc)))
         except Exception as exc:  # noqa: BLE001 - the preview must survive whatever the loader raises
             diagnostics.insert(0, _problem(f"the build could not be loaded: {exc}"))
-        finally:
-            close_old_connections()
         build = Build(
             number=self.build.number + 1,
             seconds=time.perf_counter() - started,
@@ -138,6 +136,9 @@ class PreviewSession:
             except Exception as exc:  # noqa: BLE001 - keep watching; the next save may fix it
                 self.log(f"preview: the build failed: {exc}")
                 continue
+            finally:
+                # The watcher thread's own connection, as after a request (never a caller's).
+                close_old_connections()
             if build is not None:
                 for d in build.diagnostics:
                     self.log(d.format())

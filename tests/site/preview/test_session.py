@@ -80,6 +80,7 @@ def test_change_add_delete_rename_and_a_broken_edit(tree):
     assert fixed.errors == 0 and titles()["b"] == "Fixed"
 
 
+@pytest.mark.django_db(transaction=True)  # the build runs on another thread, with its own connection
 def test_wait_returns_when_a_build_lands(tree):
     session = preview.PreviewSession([tree])
     session.rebuild()
@@ -106,6 +107,7 @@ def active(tree):
     preview.activate(None)
 
 
+@pytest.mark.django_db(transaction=True)  # the build runs on another thread, with its own connection
 def test_events_and_page_script(client, active):
     doc = client.get(reverse("preview:events")).json()
     assert (doc["build"], doc["objects"], doc["errors"], doc["diagnostics"]) == (1, 2, 0, [])
