@@ -32,6 +32,11 @@ export function fixed(v, digits) {
   return formatter({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(unsigned(Number(v), digits));
 }
 
+/** A number as written, without exponent (up to 6 decimals): a choice in a list, 0.0001 / 0,0001. */
+export function decimal(v) {
+  return formatter({ maximumFractionDigits: 6 }).format(unsigned(Number(v), 6));
+}
+
 /** A sum of terms, each [value, text]: the value's sign becomes the operator and the text is its
  * absolute value as written (pass the value rounded as shown): "0.8 - 0.5 + 1", never "0.8 + -0.5"
  * (the hyphen-minus, as Intl.NumberFormat writes a negative number). */

@@ -5,9 +5,9 @@
 //          optimizer: "sgd", mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0}
 
 import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
-import { fixed } from "../numbers.js";
+import { decimal, fixed } from "../numbers.js";
 import { gettext, interpolate } from "../i18n.js";
-import { button, el, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
+import { button, el, iconLabel, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
 
 const DATASETS = [["moons", gettext("two moons")], ["circles", gettext("circles")], ["xor", "XOR"], ["spirals", gettext("spirals")],
   ["blobs", gettext("blobs")]];
@@ -36,7 +36,7 @@ export function mount(node, { params, runtime, signal }) {
   const session = `playground-${++sessions}`;
   const state = { job: null, running: false, data: null, grid: null, history: [], epoch: 0, fresh: true, pending: null };
 
-  const trainButton = button(gettext("▶ Train"), () => (state.running ? pauseTraining() : train()), { "aria-pressed": "false" });
+  const trainButton = iconLabel(button("", () => (state.running ? pauseTraining() : train()), { "aria-pressed": "false" }), "play", gettext("Train"));
   const stepButton = button(gettext("Step 1 epoch"), () => train(1));
   const resetButton = button(gettext("↺ Reset"), () => restart());
   const status = liveRegion("lp-widget__status", 2500);
@@ -53,7 +53,7 @@ export function mount(node, { params, runtime, signal }) {
     slider({ label: gettext("noise"), min: 0, max: 0.5, step: 0.05, value: cfg.noise, format: (v) => fixed(v, 2), onChange: (v) => { cfg.noise = v; restart(); } }),
     layersField,
     select({ label: gettext("activation"), options: ACTS, value: cfg.activation, onChange: (v) => { cfg.activation = v; restart(); } }),
-    select({ label: gettext("learning rate"), options: RATES.map((r) => [r, String(r)]), value: cfg.learning_rate, onChange: (v) => { cfg.learning_rate = Number(v); restart(); } }),
+    select({ label: gettext("learning rate"), options: RATES.map((r) => [r, decimal(r)]), value: cfg.learning_rate, onChange: (v) => { cfg.learning_rate = Number(v); restart(); } }),
     select({ label: gettext("optimizer"), options: [["sgd", gettext("gradient descent")], ["adam", "Adam"]], value: cfg.optimizer, onChange: (v) => { cfg.optimizer = v; restart(); } }),
     select({ label: gettext("batch mode"), options: MODES, value: cfg.mode, onChange: (v) => { cfg.mode = v; restart(); } }),
     slider({ label: gettext("batch size"), min: 1, max: 64, step: 1, value: cfg.batch_size, onChange: (v) => { cfg.batch_size = v; restart(); } }),
@@ -121,7 +121,7 @@ export function mount(node, { params, runtime, signal }) {
 
   function setRunning(running) {
     state.running = running;
-    trainButton.textContent = running ? gettext("⏸ Pause") : gettext("▶ Train");
+    iconLabel(trainButton, running ? "pause" : "play", running ? gettext("Pause") : gettext("Train"));
     trainButton.setAttribute("aria-pressed", running ? "true" : "false");
     stepButton.disabled = running;
     node.dataset.running = running ? "true" : "false";

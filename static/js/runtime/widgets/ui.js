@@ -67,6 +67,32 @@ export function textField({ label, value, onChange, pattern = null, hint = "" })
   return wrap;
 }
 
+// SVG icons for buttons (an emoji such as a pause sign is an empty box where no emoji font is
+// installed); drawn in the text's colour, hidden from screen readers (the label names the button).
+const ICONS = {
+  play: "M7 5l12 7-12 7z",
+  pause: "M7 5h3.5v14H7zM13.5 5H17v14h-3.5z",
+};
+
+export function icon(name) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", "icon");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  path.setAttribute("d", ICONS[name]);
+  path.setAttribute("fill", "currentColor");
+  svg.append(path);
+  return svg;
+}
+
+/** Sets a button's content to an icon and a text label. */
+export function iconLabel(node, name, text) {
+  node.replaceChildren(icon(name), " ", text);
+  return node;
+}
+
 export function button(text, onClick, attrs = {}) {
   return el("button", { type: "button", class: "lp-btn", ...attrs, onclick: onClick }, text);
 }
