@@ -5,7 +5,7 @@
 //          optimizer: "sgd", mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0}
 
 import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
-import { decimal, fixed } from "../numbers.js";
+import { decimal, fixed, parseList } from "../numbers.js";
 import { gettext, interpolate } from "../i18n.js";
 import { button, el, iconLabel, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
 
@@ -18,8 +18,8 @@ const MODES = [["stochastic", gettext("stochastic (1 point)")], ["mini-batch", g
 let sessions = 0;
 
 function parseLayers(text) {
-  const sizes = String(text).split(/[\s,;]+/).filter(Boolean).map((t) => parseInt(t, 10));
-  if (sizes.some((v) => !Number.isFinite(v) || v < 1 || v > 64) || sizes.length > 6) return null;
+  const sizes = parseList(text, { integers: true });
+  if (!sizes || sizes.some((v) => v < 1 || v > 64) || sizes.length > 6) return null;
   return sizes;
 }
 
@@ -34,7 +34,7 @@ export function mount(node, { params, runtime, signal }) {
   }
   cfg.layers = parseLayers(list(cfg.layers, [8, 8]).join(",")) || [8, 8];
   const session = `playground-${++sessions}`;
-  const state = { job: null, running: false, data: null, grid: null, history: [], epoch: 0, fresh: true, pending: null };
+  const state = { invalid: false, job: null, running: false, data: null, grid: null, history: [], epoch: 0, fresh: true, pending: null };
 
   const trainButton = iconLabel(button("", () => (state.running ? pauseTraining() : train()), { "aria-pressed": "false" }), "play", gettext("Train"));
   const stepButton = button(gettext("Step 1 epoch"), () => train(1));
@@ -45,8 +45,12 @@ export function mount(node, { params, runtime, signal }) {
     hint: gettext("Neurons per hidden layer, separated by commas, for example 8, 8"),
     onChange: (v) => {
       const sizes = parseLayers(v);
-      layersField.input.setAttribute("aria-invalid", sizes ? "false" : "true");
-      if (sizes) { cfg.layers = sizes; restart(); } else status.say(gettext("Hidden layers: up to 6 numbers from 1 to 64, like 8, 8."), true);
+      // A wrong value is marked at the field and trains nothing: Train and Step wait for a good one.
+      layersField.invalid(sizes ? null : gettext("Hidden layers: up to 6 numbers from 1 to 64, like 8, 8."));
+      state.invalid = !sizes;
+      if (state.running && !sizes) pauseTraining();
+      setRunning(state.running);
+      if (sizes) { cfg.layers = sizes; restart(); }
     } });
   const controls = el("div", { class: "lp-widget__controls" },
     select({ label: gettext("data set"), options: DATASETS, value: cfg.dataset, onChange: (v) => { cfg.dataset = v; restart(); } }),
@@ -123,7 +127,8 @@ export function mount(node, { params, runtime, signal }) {
     state.running = running;
     iconLabel(trainButton, running ? "pause" : "play", running ? gettext("Pause") : gettext("Train"));
     trainButton.setAttribute("aria-pressed", running ? "true" : "false");
-    stepButton.disabled = running;
+    stepButton.disabled = running || state.invalid;
+    trainButton.disabled = !running && state.invalid;
     node.dataset.running = running ? "true" : "false";
   }
 
