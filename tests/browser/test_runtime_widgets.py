@@ -197,6 +197,13 @@ def test_widgets_that_train_in_the_worker(browser, live_server, site):
         60,
     )
     assert "learning rate 1" in rates.find_element(By.CSS_SELECTOR, "table").text
+    # The legend has a band of its own: no entry overlaps the plot area where the curves are drawn.
+    chart = rates.find_element(By.CSS_SELECTOR, "canvas[data-legend]")
+    left, top, width, height = json.loads(chart.get_attribute("data-plot-area"))
+    legend = json.loads(chart.get_attribute("data-legend"))
+    assert len(legend) == 2, legend
+    for x, y, w, h in legend:
+        assert y + h <= top or y >= top + height or x + w <= left or x >= left + width, (legend, left, top)
     modes = node(browser, "batch-modes")
     modes.find_element(By.XPATH, ".//button[contains(., 'Run')]").click()
     wait_js(
