@@ -145,6 +145,10 @@ def test_widgets_that_train_in_the_worker(browser, live_server, site):
         " && !window.lpRuntime.widgets[0].instance.state.job",
         20,
     )
+    # The network diagram: 2 inputs, a hidden layer of 6, 2 outputs: 2x6 + 6x2 lines, drawn with the weights.
+    diagram = playground.find_element(By.CSS_SELECTOR, "canvas.lp-network")
+    assert diagram.get_attribute("data-edges") == "24" and diagram.get_attribute("data-weighted") == "true"
+    assert "hidden layers 6" in diagram.get_attribute("aria-label")
     history = browser.execute_script("return window.lpRuntime.widgets[0].instance.state.history.map(p => p.loss)")
     assert history[-1] < history[0]
     paused_at = int(playground.get_attribute("data-epoch"))

@@ -218,6 +218,68 @@ export function drawLineChart(canvas, spec) {
   return { sx, sy, left, top, pw, ph };
 }
 
+/**
+ * A network diagram as in TensorFlow Playground: a column of neurons per layer (`sizes`, the input
+ * first), every connection a line, blue for a positive weight and orange for a negative one, thicker
+ * for a larger one. `weights[l][i][j]` goes from neuron i of layer l to neuron j of layer l + 1;
+ * without weights (Python still loading) the lines are grey. A layer of more than 12 neurons shows
+ * 12 and a "+n" note.
+ */
+export function drawNetwork(canvas, { sizes, weights = null, labels = [] }) {
+  const ctx = context(canvas);
+  const { width, height } = canvas._css;
+  const shown = sizes.map((n) => Math.min(n, 12));
+  // Weights of another shape (a network of the settings before) are not drawn: grey until new ones come.
+  const fits = (ws) => Array.isArray(ws) && ws.length === sizes.length - 1 &&
+    ws.every((layer, l) => layer.length === sizes[l] && layer.every((row) => row.length === sizes[l + 1]));
+  if (!fits(weights)) weights = null;
+  const top = 22;
+  const bottom = 14;
+  const colX = (l) => 24 + (l * (width - 48)) / Math.max(1, sizes.length - 1);
+  const rowY = (l, i) => top + ((i + 0.5) * (height - top - bottom)) / shown[l];
+  let max = 0;
+  for (const layer of weights || []) for (const row of layer) for (const w of row) max = Math.max(max, Math.abs(w));
+  let edges = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    for (let i = 0; i < shown[l]; i++) {
+      for (let j = 0; j < shown[l + 1]; j++) {
+        const w = weights && weights[l] && weights[l][i] ? weights[l][i][j] : null;
+        const c = w === null || w === undefined ? [150, 150, 150] : w >= 0 ? CLASS1 : CLASS0;
+        const strength = w === null || w === undefined || !max ? 0.3 : Math.abs(w) / max;
+        ctx.strokeStyle = `rgba(${c.join(",")},${0.25 + 0.65 * strength})`;
+        ctx.lineWidth = 0.5 + 3.5 * strength;
+        ctx.beginPath();
+        ctx.moveTo(colX(l), rowY(l, i));
+        ctx.lineTo(colX(l + 1), rowY(l + 1, j));
+        ctx.stroke();
+        edges++;
+      }
+    }
+  }
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  sizes.forEach((n, l) => {
+    for (let i = 0; i < shown[l]; i++) {
+      ctx.beginPath();
+      ctx.arc(colX(l), rowY(l, i), 5, 0, 2 * Math.PI);
+      ctx.fillStyle = "#fff";
+      ctx.fill();
+      ctx.strokeStyle = "#4a5560";
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+    }
+    ctx.fillStyle = "#222";
+    ctx.fillText(labels[l] || String(n), colX(l), 4);
+    if (n > shown[l]) ctx.fillText(`+${n - shown[l]}`, colX(l), height - bottom + 1);
+  });
+  canvas.dataset.edges = String(edges);
+  canvas.dataset.weighted = weights ? "true" : "false";
+  const hidden = sizes.slice(1, -1).join(", ");
+  canvas.setAttribute("aria-label", interpolate(
+    gettext("Network: %(inputs)s inputs, hidden layers %(hidden)s, %(outputs)s outputs. Blue lines are positive weights, orange lines negative; thicker means larger."),
+    { inputs: sizes[0], hidden: hidden || "–", outputs: sizes[sizes.length - 1] }));
+}
+
 function classColor(label, alpha = 1) {
   if (label === 0) return `rgba(${CLASS0.join(",")},${alpha})`;
   if (label === 1) return `rgba(${CLASS1.join(",")},${alpha})`;

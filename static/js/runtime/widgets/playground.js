@@ -4,7 +4,7 @@
 // params: {dataset: "moons", noise: 0.1, n: 200, layers: [8, 8], activation: "tanh", learning_rate: 0.1,
 //          optimizer: "sgd", mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0}
 
-import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
+import { drawBoundary, drawLineChart, drawNetwork, fmt, makeCanvas } from "../plot.js";
 import { decimal, fixed, parseList } from "../numbers.js";
 import { gettext, interpolate } from "../i18n.js";
 import { button, el, iconLabel, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
@@ -64,9 +64,11 @@ export function mount(node, { params, runtime, signal }) {
     el("div", { class: "lp-widget__buttons" }, trainButton, stepButton, resetButton));
   const boundary = makeCanvas(300, 300, gettext("decision boundary"));
   const chart = makeCanvas(300, 170, gettext("loss curve"));
+  const network = makeCanvas(300, 170, gettext("network diagram"));
+  network.classList.add("lp-network");
   node.replaceChildren(title(node, params.title || gettext("Playground")),
     el("div", { class: "lp-widget__row" }, controls,
-      el("div", {}, boundary, readout, status), el("div", {}, chart)));
+      el("div", {}, boundary, readout, status), el("div", {}, network, chart)));
   const placeholder = (text) => {
     const ctx = boundary.getContext("2d");
     ctx.clearRect(0, 0, 300, 300);
@@ -102,6 +104,9 @@ export function mount(node, { params, runtime, signal }) {
   }
   function render() {
     raf = null;
+    const classes = state.data ? state.data.classes : 2;
+    drawNetwork(network, { sizes: [2, ...cfg.layers, classes], weights: state.grid ? state.grid.weights || null : null,
+      labels: [gettext("input"), ...cfg.layers.map((n) => String(n)), gettext("output")] });
     if (state.data && state.grid) {
       drawBoundary(boundary, { grid: state.grid.grid, extent: state.grid.extent, points: state.data.points,
         labels: state.data.labels, classes: state.data.classes > 2 ? "multi" : "binary", title: gettext("Decision boundary") });
@@ -186,5 +191,6 @@ export function mount(node, { params, runtime, signal }) {
   // Removed when the step is left (signal): the player mounts a new widget on every visit of a step.
   runtime.addEventListener("restart", () => { state.fresh = true; state.job = null; state.pending = null; setRunning(false); }, { signal });
   runtime.ready.then(() => { if (!state.job && !state.data) start({ run_epochs: 0 }); }, () => placeholder(gettext("Python could not start.")));
+  schedule(); // the network diagram shows the layers at once, its weights once Python is up
   return { train, pause: pauseTraining, restart, state, config: cfg };
 }
