@@ -59,11 +59,19 @@ export function select({ label, options, value, onChange }) {
 
 export function textField({ label, value, onChange, pattern = null, hint = "" }) {
   const id = nextId("text");
-  const node = el("input", { type: "text", id, value, pattern, spellcheck: "false", "aria-describedby": hint ? `${id}-hint` : null });
+  const described = [hint ? `${id}-hint` : "", `${id}-error`].filter(Boolean).join(" ");
+  const node = el("input", { type: "text", id, value, pattern, spellcheck: "false", "aria-describedby": described });
   if (onChange) node.addEventListener("change", () => onChange(node.value));
-  const wrap = el("div", { class: "lp-field" }, el("label", { for: id }, label), node);
+  // The message sits at the field (WCAG 3.3.1), read with it, and is empty while the value is fine.
+  const error = el("small", { id: `${id}-error`, class: "lp-field__error", "aria-live": "polite" });
+  const wrap = el("div", { class: "lp-field" }, el("label", { for: id }, label), node, error);
   if (hint) wrap.append(el("small", { id: `${id}-hint`, class: "visually-hidden" }, hint));
   wrap.input = node;
+  /** Marks the field wrong with a message, or right again with null. */
+  wrap.invalid = (message) => {
+    node.setAttribute("aria-invalid", message ? "true" : "false");
+    error.textContent = message || "";
+  };
   return wrap;
 }
 
