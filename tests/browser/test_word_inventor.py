@@ -1,8 +1,8 @@
 """The word-inventor widget (static/js/runtime/widgets/words.js) in real headless Chromium, against the
 real generate endpoint and a tiny word transformer trained for a few steps: invent words with the
 keyboard, see them listed and marked, explore the attention heat map with keys and mouse, and read a
-clear message when the start letters are wrong, the model is gone or the server cannot be reached.
-One page load, in Dutch (the widget's language follows the page; the temperature has a decimal comma)."""
+clear message when the start letters are wrong, the model is gone or the server cannot be reached;
+the accessibility audit on the filled widget. One page load, in Dutch (the widget's language follows the page; the temperature has a decimal comma)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from learningpaths.demos import words
+from tests.browser import a11y
 from tests.browser.test_numbers import open_in
 from tests.browser.test_runtime_widgets import widget
 from tests.conftest import compile_result, compiled_object
@@ -33,7 +34,11 @@ def inventor_page(settings, tmp_path):
     settings.DEMO_RATE_LIMIT = 1000
     wordgen.train(size=TINY, out_dir=tmp_path / "models", log=lambda line: None)
     inference.reset_runners()
-    content_sync(result=compile_result([compiled_object("woorden", html=widget("word-inventor", {"count": 4}))]))
+    content_sync(
+        result=compile_result(
+            [compiled_object("woorden", html="<h2>Woorden</h2>" + widget("word-inventor", {"count": 4}))]
+        )
+    )
     yield "/objects/woorden/en/1/"
     inference.reset_runners()
 
@@ -81,6 +86,10 @@ def test_invent_words_and_explore_their_attention(browser, live_server, settings
     assert spread > 10
     caption = node.find_element(By.CSS_SELECTOR, ".lp-words__map figcaption").text
     assert last in caption and "einde" in caption and "," in caption  # probabilities like 0,31
+
+    # Labels, contrast, focus and the rest of the audit, with the words and the heat map shown.
+    report = a11y.audit(browser, lang="nl", phone=False)
+    assert not any(report.values()), a11y.failures({"word inventor": report})
 
     # Explore with the keyboard: the cursor starts on the last step looking at itself.
     n = len(last)
