@@ -178,6 +178,8 @@ def generation_run(*, name: str, body: bytes, client: ratelimit.Client, content_
         )
     except TimeoutError:
         return _unavailable(inference.DemoTimeout(f"no word within {settings.DEMO_TIMEOUT:g} s"))
+    except FloatingPointError:
+        return _error(422, "the model produced no valid answer for this input")
     except (inference.DemoUnavailable, inference.DemoTimeout) as exc:
         return _unavailable(exc)
     return generation_answer(spec=spec, request=request, invented=invented)

@@ -152,7 +152,8 @@ def generate(
 
     Every step runs one batch of ``count`` rows. The language tokens are never sampled, the end
     mark not before ``MIN_LENGTH`` letters, and after ``MAX_LENGTH`` letters the word ends.
-    ``deadline`` (``time.perf_counter()``) raises TimeoutError between steps when passed.
+    ``deadline`` (``time.perf_counter()``) raises TimeoutError between steps when passed; logits
+    that are not finite raise FloatingPointError.
     """
     x = np.zeros((count, SEQUENCE), dtype=np.float32)
     x[:, 0] = LANGUAGE_TOKEN[language]
@@ -178,6 +179,8 @@ def generate(
                 z[1:] = -np.inf
             p = np.exp(z - z.max())
             p /= p.sum()
+            if not np.all(np.isfinite(p)):
+                raise FloatingPointError("the model gave no valid probabilities")
             token = int(rng.choice(len(TOKENS), p=p))
             chosen_p[r].append(float(p[token]))
             if token == 0:

@@ -140,3 +140,15 @@ def test_status_lists_the_generator_with_its_card(client, word_model):
     assert entry["ready"] is True and entry["labels"] == ["nl", "en"]
     assert entry["card"]["validation_loss"] == pytest.approx(word_model.validation_loss, abs=1e-4)
     assert body["providers"][-1] == "CPUExecutionProvider"
+
+
+def test_a_model_that_answers_nan_gets_a_422(client, word_model, monkeypatch):
+    runner = inference.get_runner("words-transformer")
+    real_run = runner.session.run
+
+    def broken(names, feeds):
+        return [np.full_like(out, np.nan) for out in real_run(names, feeds)]
+
+    monkeypatch.setattr(runner, "session", type("S", (), {"run": staticmethod(broken)})())
+    response = post(client, {"language": "nl"})
+    assert response.status_code == 422 and "no valid answer" in response.json()["detail"]
