@@ -210,22 +210,6 @@ class Trained:
     model: engine.Sequential
 
 
-def add_attention_output(proto, blocks: int, heads: int) -> None:
-    """Expose every block's attention weights (the ``Softmax`` of each ``MultiHeadAttention``, in
-    order) as one more graph output, ``(batch, blocks * heads, SEQUENCE, SEQUENCE)``."""
-    from onnx import TensorProto, helper
-
-    softmaxes = [n.output[0] for n in proto.graph.node if n.op_type == "Softmax"]
-    if len(softmaxes) != blocks:
-        raise ValueError(f"expected {blocks} attention Softmax nodes, found {len(softmaxes)}")
-    proto.graph.node.append(helper.make_node("Concat", softmaxes, [ATTENTION_OUTPUT], name="attention/Concat", axis=1))
-    proto.graph.output.append(
-        helper.make_tensor_value_info(
-            ATTENTION_OUTPUT, TensorProto.FLOAT, ["batch", blocks * heads, SEQUENCE, SEQUENCE]
-        )
-    )
-
-
 def train(*, size: Size | None = None, seed: int = 0, out_dir: Path, log=print) -> Trained:
     """Train ``size`` (default ``FULL``) for its steps or seconds, export to ``out_dir/NAME.onnx``
     with the engine's weights (``.npz``) and the model card (``.json``) beside it."""
@@ -255,8 +239,7 @@ def train(*, size: Size | None = None, seed: int = 0, out_dir: Path, log=print) 
     val_loss = character_loss(logits, y_val, len_val)
     per_language = {language: round(_language_loss(step, {language: ws}), 4) for language, ws in valid_words.items()}
 
-    proto = engine.export.to_onnx(model, input_shape=(SEQUENCE,))
-    add_attention_output(proto, size.blocks, size.heads)
+    proto = engine.export.to_onnx(model, input_shape=(SEQUENCE,), attention_output=ATTENTION_OUTPUT)
     onnx.checker.check_model(proto)
     session = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
     onnx_logits, onnx_att = session.run(None, {session.get_inputs()[0].name: x_val.astype(np.float32)})
