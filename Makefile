@@ -16,7 +16,7 @@ LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-
 # `make test PG=0` skips the second run of the suite, on PostgreSQL.
 PG     ?= 1
 
-.PHONY: run test test-postgres install assets browser content models migrate serve preview check bench load clean lint screenshots
+.PHONY: run test test-postgres install assets browser words content models migrate serve preview check bench load clean lint screenshots
 
 $(STAMP): pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
@@ -42,13 +42,17 @@ assets: install
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || scripts/install_browser.sh
 
+# Debian's word lists, for the word transformer (learningpaths/demos/words.py).
+words:
+	@test -f /usr/share/dict/dutch -a -f /usr/share/dict/american-english || scripts/install_words.sh
+
 migrate: assets
 	$(BIN)/python manage.py migrate --noinput
 
 content: migrate
 	$(BIN)/python manage.py compilecontent
 
-models: migrate
+models: migrate words
 	$(BIN)/python manage.py trainmodels
 
 check: assets
@@ -63,7 +67,7 @@ preview: assets
 
 run: assets content models serve
 
-test: lint assets browser
+test: lint assets browser words
 	scripts/redis.sh start >/dev/null
 	$(BIN)/python manage.py compilecontent --check --strict --execute
 	$(PYTEST)
@@ -73,7 +77,7 @@ endif
 
 # The whole suite again on a real PostgreSQL server on loopback (scripts/postgres.sh installs
 # Debian's postgresql when missing and leaves the server running; `scripts/postgres.sh stop`).
-test-postgres: assets browser
+test-postgres: assets browser words
 	url="$$(scripts/postgres.sh start)" && DATABASE_URL="$$url" $(PYTEST)
 
 # ruff (lint and format), mypy (engine/ and the compiler) and eslint (static/ and the Node

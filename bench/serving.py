@@ -11,6 +11,14 @@ clients and prints p50/p99 latency and requests/s:
 The peer measured in the same run is the engine's own NumPy forward pass of the same model, in
 process.
 
+``--demos`` also takes ``words-transformer`` (issue 24, the default runs both): one generated word
+per request (``POST /api/demos/words-transformer/generate``, Dutch, temperature 0.8, about ten
+ONNX Runtime steps through the model's batching ``Runner``), beside the engine's own NumPy
+generation of a word in process. Its levels run ``--rounds`` times (default 3), the in-process
+generation timed between the rounds (interleaved), and the medians over the rounds are printed
+with the load average before and after. The model is copied from ``var/models`` when ``make models``
+has trained it there, else trained (about 3 minutes).
+
 The clients are wrk (C, one thread per two connections; `bench/load.sh` installs it) when it is on
 the PATH: Python client threads cost more CPU and GIL time than the server they measure, which
 showed up as the server's latency. Without wrk, ``--client python`` runs keep-alive
@@ -64,13 +72,18 @@ def wait_ready(port: int, timeout: float = 60) -> dict:
     raise SystemExit("the server did not start")
 
 
-def client(port: int, body: bytes, n: int, out: list, errors: list) -> None:
+PREDICT = "/api/demos/digits-cnn/predict"
+GENERATE = "/api/demos/words-transformer/generate"
+WORD_REQUEST = {"language": "nl", "temperature": 0.8, "count": 1}
+
+
+def client(port: int, body: bytes, n: int, out: list, errors: list, path: str = PREDICT) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"Content-Type": "application/json"}
     for _ in range(n):
         start = time.perf_counter()
         try:
-            conn.request("POST", "/api/demos/digits-cnn/predict", body=body, headers=headers)
+            conn.request("POST", path, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
             ok = response.status == 200
@@ -82,11 +95,11 @@ def client(port: int, body: bytes, n: int, out: list, errors: list) -> None:
             errors.append(1)
 
 
-def run_level(port: int, body: bytes, clients: int, per_client: int) -> dict:
+def run_level(port: int, body: bytes, clients: int, per_client: int, path: str = PREDICT) -> dict:
     latencies: list[float] = []
     errors: list[int] = []
     threads = [
-        threading.Thread(target=client, args=(port, body, per_client, latencies, errors)) for _ in range(clients)
+        threading.Thread(target=client, args=(port, body, per_client, latencies, errors, path)) for _ in range(clients)
     ]
     start = time.perf_counter()
     for t in threads:
@@ -114,7 +127,7 @@ dofile(%r)
 """
 
 
-def run_level_wrk(port: int, body: bytes, clients: int, seconds: float, script: Path) -> dict:
+def run_level_wrk(port: int, body: bytes, clients: int, seconds: float, script: Path, path: str = PREDICT) -> dict:
     script.write_text(WRK_SCRIPT % (body.decode(), str(ROOT / "bench" / "load.lua")))
     threads = max(1, min(clients // 2, os.cpu_count() or 1))
     out = subprocess.run(
@@ -128,7 +141,7 @@ def run_level_wrk(port: int, body: bytes, clients: int, seconds: float, script: 
             f"{max(1, round(seconds))}s",
             "-s",
             str(script),
-            f"http://127.0.0.1:{port}/api/demos/digits-cnn/predict",
+            f"http://127.0.0.1:{port}{path}",
         ],
         capture_output=True,
         text=True,
@@ -163,6 +176,43 @@ def engine_forward_ms(models_dir: Path, x: np.ndarray, repeats: int = 300) -> fl
     return (time.perf_counter() - start) / repeats * 1000
 
 
+def engine_generation(models_dir: Path):
+    """A function that generates one Dutch word in process with the engine, the same weights as the
+    server's ONNX model (the ``.npz`` that wordgen.train saves beside it); returns milliseconds."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learningpaths.settings")
+    import django
+
+    django.setup()
+    import engine
+    from learningpaths.demos import wordgen
+
+    step = wordgen.engine_step(engine.Sequential.load(models_dir / f"{wordgen.NAME}.npz"))
+    rng = np.random.default_rng(0)
+
+    def one_word() -> float:
+        start = time.perf_counter()
+        wordgen.generate(step, language="nl", temperature=0.8, count=1, rng=rng)
+        return (time.perf_counter() - start) * 1000
+
+    return one_word
+
+
+def words_model(var: Path, py: str, env: dict) -> None:
+    """The trained word transformer in the bench's VAR_DIR: copied from var/models, else trained."""
+    source, target = ROOT / "var" / "models", var / "models"
+    target.mkdir(parents=True, exist_ok=True)
+    files = [source / f"words-transformer{suffix}" for suffix in (".onnx", ".json", ".npz")]
+    if all(f.is_file() for f in files):
+        for f in files:
+            shutil.copy2(f, target / f.name)
+        print(f"word transformer copied from {source}", flush=True)
+    else:
+        print("training the word transformer (about 3 minutes) ...", flush=True)
+        subprocess.run(
+            [py, "manage.py", "trainmodels", "words-transformer", "--skip-checks"], cwd=ROOT, env=env, check=True
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=200, help="python client: requests per client at each level")
@@ -172,7 +222,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (one per core)")
     parser.add_argument("--threads", type=int, default=16, help="gunicorn: threads per worker")
     parser.add_argument("--levels", default="1,8,32")
+    parser.add_argument("--demos", default="digits-cnn,words-transformer", help="which demos, in order")
+    parser.add_argument("--rounds", type=int, default=3, help="words-transformer: rounds of all levels")
     args = parser.parse_args()
+    demos = args.demos.split(",")
 
     var = Path(tempfile.mkdtemp(prefix="lp-bench-serving-"))
     env = dict(
@@ -189,6 +242,13 @@ def main() -> None:
     print("training the demo models (once) ...", flush=True)
     subprocess.run([py, "manage.py", "migrate", "-v0", "--skip-checks"], cwd=ROOT, env=env, check=True)
     subprocess.run([py, "manage.py", "trainmodels", "digits-cnn", "--skip-checks"], cwd=ROOT, env=env, check=True)
+    if "words-transformer" in demos:
+        words_model(var, py, env)
+        word_body = json.dumps(WORD_REQUEST).encode()
+        one_word = engine_generation(var / "models")
+        word_rows: dict[str, list[list[dict]]] = {}
+        engine_ms: list[float] = []
+    load_before = os.getloadavg()
 
     x = np.random.default_rng(0).random((1, 1, 8, 8)).astype(np.float32)
     body = json.dumps({"input": x.tolist()}).encode()
@@ -251,16 +311,36 @@ def main() -> None:
                 f"(available: {status['available_providers']}); session runs on {first['provider']}",
                 flush=True,
             )
-            if args.client == "wrk":
-                results[name] = [run_level_wrk(port, body, c, args.seconds, var / "post.lua") for c in levels]
-            else:
-                results[name] = [
-                    run_level(port, body, c, args.requests if c == 1 else max(args.requests // 4, 25)) for c in levels
-                ]
+            if "digits-cnn" in demos:
+                if args.client == "wrk":
+                    results[name] = [run_level_wrk(port, body, c, args.seconds, var / "post.lua") for c in levels]
+                else:
+                    results[name] = [
+                        run_level(port, body, c, args.requests if c == 1 else max(args.requests // 4, 25))
+                        for c in levels
+                    ]
+            if "words-transformer" in demos:
+                run_level(port, word_body, 8, 8, GENERATE)  # warm: every worker has loaded the model
+                for _ in range(args.rounds):
+                    if args.client == "wrk":
+                        rows = [
+                            run_level_wrk(port, word_body, c, args.seconds / 2, var / "word.lua", GENERATE)
+                            for c in levels
+                        ]
+                    else:
+                        per = max(args.requests // 4, 25)
+                        rows = [run_level(port, word_body, c, per if c == 1 else per // 2, GENERATE) for c in levels]
+                    word_rows.setdefault(name, []).append(rows)
+                    engine_ms.append(float(np.median([one_word() for _ in range(50)])))  # between the rounds
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)
 
+    load_after = os.getloadavg()
+    if "words-transformer" in demos:
+        report_words(word_rows, engine_ms, levels, load_before, load_after)
+    if "digits-cnn" not in demos:
+        return
     forward = engine_forward_ms(var / "models", x)
     print(f"\n{'server':>8} {'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
     for name, rows in results.items():
@@ -278,6 +358,27 @@ def main() -> None:
         worst = rows[-1]
         verdict = "meets" if worst["p99"] <= 25 else "misses"
         print(f"{name}: goal p99 <= 25 ms at {worst['clients']} clients: {worst['p99']:.1f} ms ({verdict} it)")
+
+
+def report_words(word_rows, engine_ms, levels, load_before, load_after) -> None:
+    """Medians over the rounds of one generated word per request, and the in-process engine beside it."""
+    print(
+        f"\nword transformer, one word per request; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after"
+    )
+    print(f"{'server':>8} {'clients':>7} {'rounds':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    word = float(np.median(engine_ms))
+    for name, rounds in word_rows.items():
+        for i, clients in enumerate(levels):
+            rows = [r[i] for r in rounds]
+            med = {k: float(np.median([r[k] for r in rows])) for k in ("rps", "p50", "p99")}
+            errors = sum(r["errors"] for r in rows)
+            each = ", ".join(f"{r['p99']:.1f}" for r in rows)
+            print(
+                f"{name:>8} {clients:>7} {len(rows):>6} {errors:>6} {med['rps']:>8.0f} {med['p50']:>8.2f} "
+                f"{med['p99']:>8.2f}   (p99 of each round: {each})"
+            )
+    spread = ", ".join(f"{v:.2f}" for v in engine_ms)
+    print(f"engine NumPy generation of one word in process: {word:.2f} ms (median of the rounds' medians: {spread})")
 
 
 if __name__ == "__main__":

@@ -281,5 +281,18 @@ WIDGETS: dict[str, Widget] = {
             "the same drawing sent to several server models, answers side by side",
             params=(Param("models", "texts", "the server models", ["digits-mlp", "digits-cnn"], items=(1, 4)), _TITLE),
         ),
+        Widget(
+            "word-inventor",
+            "words.js",
+            "a transformer on the server invents Dutch or English words letter by letter; "
+            "each word's attention as a heat map",
+            params=(
+                Param("model", "text", "the server model", "words-transformer"),
+                Param("language", "choice", "the language at first (default: the page's)", None, choices=("nl", "en")),
+                Param("temperature", "number", "the temperature at the start", 0.8, 0.1, 2),
+                Param("count", "integer", "words per click", 5, 1, 8),
+                _TITLE,
+            ),
+        ),
     )
 }

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from . import words
+
 
 @dataclass(frozen=True)
 class DemoSpec:
@@ -17,6 +19,7 @@ class DemoSpec:
     labels: tuple[str, ...]
     value_range: tuple[float, float] = (0.0, 1.0)
     feature_maps_output: str = ""  # name of an extra graph output with feature maps, if any
+    generator: bool = False  # answers POST .../generate (generation.py), not .../predict
 
     @property
     def input_size(self) -> int:
@@ -39,6 +42,14 @@ DEMOS: dict[str, DemoSpec] = {
         title="Handwritten digit MLP (small, as in the browser)",
         input_shape=(1, 8, 8),
         labels=tuple(str(d) for d in range(10)),
+    ),
+    # A generator's input is a row of token ids and its labels are the languages it writes (wordgen.py).
+    "words-transformer": DemoSpec(
+        name="words-transformer",
+        title="Word inventor (character-level transformer)",
+        input_shape=(1 + words.MAX_LENGTH,),
+        labels=words.LANGUAGES,
+        generator=True,
     ),
 }
 

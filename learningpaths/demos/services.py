@@ -99,8 +99,9 @@ def prediction_check(
     """Everything before inference: the demo exists, the rate limit, the input. Returns an error
     answer, or the spec and the validated input."""
     spec = DEMOS.get(name)
-    if spec is None:
-        return _error(404, f"unknown demo {name!r}; choose one of {sorted(DEMOS)}")
+    if spec is None or spec.generator:
+        classifiers = sorted(n for n, s in DEMOS.items() if not s.generator)
+        return _error(404, f"unknown demo {name!r}; choose one of {classifiers}")
     allowed, retry = ratelimit.allow(
         client, scope=f"demo:{name}", limit=settings.DEMO_RATE_LIMIT, address_limit=settings.DEMO_ADDRESS_RATE_LIMIT
     )

@@ -89,7 +89,7 @@ def test_every_student_page_has_something_to_do_and_a_teacher_note(objects):
         assert "lp-teacher-only" in obj.teacher_html and "lp-teacher-only" not in obj.html, hruid
     widgets = {w for o in objects.values() for w in re.findall(r'data-widget="([a-z-]+)"', o.html)}
     assert widgets == {"neuron", "activation", "playground", "convolution", "learning-rate", "batch-modes",
-                       "confusion-matrix", "digit", "compare-models"}
+                       "confusion-matrix", "digit", "compare-models", "word-inventor"}
 
 
 def test_questions_are_the_same_in_both_languages(objects):

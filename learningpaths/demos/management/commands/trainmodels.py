@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from ...inference import reset_runners
-from ...registry import DEMOS, model_card, model_path
+from ...registry import DEMOS, model_card, model_path, models_dir
 
 MIN_ACCURACY = {"digits-cnn": 0.93, "digits-mlp": 0.90}
 
@@ -28,6 +28,9 @@ class Command(BaseCommand):
             raise CommandError(f"unknown model(s) {unknown}; choose from {sorted(DEMOS)}")
         for name in names or sorted(DEMOS):
             card = model_card(name)
+            if DEMOS[name].generator:  # issue 24's word transformer: its own trainer and checks (wordgen.py)
+                self._train_words(card, force)
+                continue
             if not force and model_path(name).is_file() and card and card.get("engine_version") == engine.__version__:
                 self.stdout.write(f"{name}: up to date (test accuracy {card['test_accuracy']}); --force retrains")
                 continue
@@ -37,3 +40,20 @@ class Command(BaseCommand):
             if result.accuracy < MIN_ACCURACY[name]:
                 raise CommandError(f"{name}: test accuracy {result.accuracy:.3f} is below {MIN_ACCURACY[name]}")
         reset_runners()
+
+    def _train_words(self, card, force):
+        import engine
+
+        from ... import wordgen
+
+        built = model_path(wordgen.NAME).is_file() and card and card.get("engine_version") == engine.__version__
+        if built and not force:
+            self.stdout.write(
+                f"{wordgen.NAME}: up to date (validation loss {card['validation_loss']}); --force retrains"
+            )
+            return
+        try:
+            wordgen.train(out_dir=models_dir(), log=self.stdout.write)
+            wordgen.card_check(model_card(wordgen.NAME))
+        except (ValueError, wordgen.words.WordListMissing) as exc:
+            raise CommandError(str(exc)) from exc

@@ -15,7 +15,7 @@ import { button, el, list, liveRegion, title } from "./ui.js";
 const GRID = 32; // drawing resolution; pooled 4x4 to the models' 8x8 input (as the UCI digits were made)
 
 let statusPromise = null;
-function serverStatus(url) {
+export function serverStatus(url) {
   if (!statusPromise) {
     statusPromise = fetch(url, { headers: { Accept: "application/json" } })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
@@ -24,7 +24,7 @@ function serverStatus(url) {
   return statusPromise;
 }
 
-function unavailable(node, heading, reason) {
+export function unavailable(node, heading, reason) {
   node.replaceChildren(heading, el("div", { class: "lp-server-off", role: "status" },
     el("p", {}, el("strong", {}, gettext("The server demo is not available.")),
       " ", gettext("This part of the lesson needs a model on the server, and the server does not offer it right now.")),
