@@ -129,3 +129,82 @@ def test_widget_jobs_refuse_the_old_learning_rate_name(lp, job, params):
     out = run(widgets.run_task(job, json.dumps(params)))
     assert not out["ok"]
     assert out["error"] == f"TypeError: {job}: `lr` is called `learning_rate` (as in Keras): write learning_rate=0.3."
+
+
+# -- the finetune job (widget finetune, lesson dl_finetuning) ---------------------------------------
+NET = "content/learning_objects/english/deep_learning/0315_finetuning/digits_net.npz"
+
+
+def symbols(per_class, seed=0):
+    """8x8 drawings of three symbols (a bar, a stripe, a ring), shifted and noisy, as the pad gives them."""
+    rng = np.random.default_rng(seed)
+    shapes = [np.zeros((8, 8)), np.zeros((8, 8)), np.zeros((8, 8))]
+    shapes[0][3:5, 1:7] = 0.8
+    shapes[1][1:7, 3:5] = 0.8
+    shapes[2][1:7, 1:7] = 0.7
+    shapes[2][2:6, 2:6] = 0
+    x, y = [], []
+    for c, shape in enumerate(shapes):
+        for _ in range(per_class):
+            img = np.roll(shape, rng.integers(-1, 2, size=2), axis=(0, 1)) + rng.uniform(0, 0.2, (8, 8))
+            x.append(np.clip(img, 0, 1).reshape(-1).round(3).tolist())
+            y.append(c)
+    return x, y
+
+
+def test_finetune_compares_a_frozen_pretrained_body_with_training_from_scratch(lp):
+    import base64
+    from pathlib import Path
+
+    from lp import widgets
+
+    b64 = base64.b64encode((Path(__file__).resolve().parents[2] / NET).read_bytes()).decode("ascii")
+    x, y = symbols(5)
+    body = [w.copy() for layer in widgets.base_model(b64).layers[:-1] for w in layer.get_weights()]
+    out = run(widgets.run_task("finetune", json.dumps({"model_b64": b64, "examples": x, "labels": y, "repeats": 2})))
+    assert out["ok"], out
+    points = json.loads(out["result"])["points"]
+    assert [p["examples"] for p in points] == [1, 2, 3, 4]  # up to one fewer than the fewest of a class
+    assert points == [m for k, m in lp.messages if k == "point"]  # streamed as they were computed
+    assert all(0 <= p["finetuned"] <= 1 and 0 <= p["scratch"] <= 1 for p in points)
+    assert points[-1]["finetuned"] > 0.6  # well above chance (1/3) with four drawings per class
+    after = [w for layer in widgets.base_model(b64).layers[:-1] for w in layer.get_weights()]
+    assert all(np.array_equal(a, b) for a, b in zip(body, after, strict=True))  # the frozen body never changed
+    for bad, message in [
+        ({"labels": y[:-1]}, "one label per example"),
+        ({"labels": [3] * len(y)}, "labels are class numbers 0 to 2"),
+        ({"examples": [row[:10] for row in x]}, "64 numbers from 0 to 1"),
+        ({"examples": [[2.0] * 64] * len(y)}, "64 numbers from 0 to 1"),
+        ({"labels": [0, 1] + [2] * (len(y) - 2)}, "at least 2 examples"),
+        ({"classes": 9}, "between 2 and 5 classes"),
+    ]:
+        params = {"model_b64": b64, "examples": x, "labels": y, **bad}
+        failed = run(widgets.run_task("finetune", json.dumps(params)))
+        assert not failed["ok"] and message in failed["error"], (bad, failed["error"])
+
+
+def test_the_lessons_language_reaches_explain_summary_and_the_jobs_problems(lp):
+    from lp import _runner, widgets
+
+    import engine.messages
+
+    try:
+        code = "import engine\nn = engine.Neuron(weights=[0.5, -1], bias=0.25)\nprint(n.explain([2, 1]))"
+        import contextlib
+        import io
+
+        for language, expected, absent in [
+            ("nl-BE", "som + bias      = 0 + 0,25 = 0,25", "weights"),
+            ("en", "sum + bias      = 0 + 0.25 = 0.25", "gewichten"),
+        ]:
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                result = run(_runner.run_cell(code, "<cell>", None, language))
+            assert result["ok"], result
+            assert expected in out.getvalue() and absent not in out.getvalue()
+        bad = run(widgets.run_task("finetune", json.dumps({"classes": 9}), "nl"))
+        assert "tussen 2 en 5 klassen, niet 9" in bad["error"]
+        assert lp.set_language("fr") == "en"  # a language without texts: English, and the cell still runs
+        assert lp.language() == engine.messages.language() == "en"
+    finally:
+        lp.set_language("en")
