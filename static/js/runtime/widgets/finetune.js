@@ -29,6 +29,11 @@ export function mount(node, { params, runtime }) {
   const defaults = [gettext("circle"), gettext("cross"), gettext("line")];
   const names = (Array.isArray(params.classes) && params.classes.length ? params.classes : defaults).map(String);
   const epochs = num(params.epochs, 60);
+  if (!params.model) {
+    node.replaceChildren(el("p", { class: "lp-widget__problem", role: "status" },
+      gettext("This widget needs a pre-trained network: give it model=FILE.npz.")));
+    return {};
+  }
   const examples = names.map(() => []); // per class: lists of 64 numbers (8x8, 0..1)
   let chosen = 0;
   let job = null;
