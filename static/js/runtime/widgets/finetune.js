@@ -42,7 +42,7 @@ export function mount(node, { params, runtime }) {
   const status = liveRegion("lp-widget__status", 500);
   const help = el("p", { class: "lp-help", id: `lp-ft-help-${Math.random().toString(36).slice(2, 8)}` },
     gettext("Draw with the mouse or a finger. With the keyboard: focus the pad, arrow keys move, Shift+arrow or Space draws, Enter adds the drawing as an example."));
-  const pad = drawingPad(() => add(), gettext("drawing area for your examples"));
+  const pad = drawingPad({ label: gettext("drawing area for your examples"), onEnter: () => add() });
   pad.canvas.setAttribute("aria-describedby", help.id);
 
   // The class names the pupil types, and which class the next drawing belongs to.
@@ -64,6 +64,7 @@ export function mount(node, { params, runtime }) {
   const runButton = button(gettext("Fine-tune and compare"), () => run());
   const stopButton = button(gettext("■ Stop"), () => job && job.cancel(), { disabled: true });
   const chart = makeCanvas(480, 260, gettext("accuracy against examples per class: fine-tuned and from scratch"));
+  chart.classList.add("lp-ft-chart");
   const table = el("table", { class: "lp-results" });
 
   node.replaceChildren(title(node, params.title || gettext("Fine-tune a pre-trained network")),

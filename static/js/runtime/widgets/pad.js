@@ -6,9 +6,9 @@ import { gettext } from "../i18n.js";
 
 const GRID = 32; // drawing resolution; pooled 4x4 to the models' 8x8 input (as the UCI digits were made)
 
-/** A drawing pad (mouse, touch, and keyboard: arrows move, Shift+arrow or Space draws, Enter calls
- * onChange) returning 8x8 input; ``label`` names the canvas for screen readers. */
-export function drawingPad(onChange, label) {
+/** A drawing pad (mouse, touch, and keyboard: arrows move, Shift+arrow or Space draws) returning 8x8
+ * input. ``onStroke`` runs when a pointer stroke ends, ``onEnter`` on Enter; ``label`` names the canvas. */
+export function drawingPad({ label, onStroke = null, onEnter = null }) {
   const size = 224;
   const canvas = makeCanvas(size, size, label);
   canvas.tabIndex = 0;
@@ -38,7 +38,7 @@ export function drawingPad(onChange, label) {
   };
   canvas.addEventListener("pointerdown", (e) => { down = true; canvas.setPointerCapture(e.pointerId); paint(...at(e)); redraw(); });
   canvas.addEventListener("pointermove", (e) => { if (down) { paint(...at(e)); redraw(); } });
-  canvas.addEventListener("pointerup", () => { down = false; onChange(); });
+  canvas.addEventListener("pointerup", () => { down = false; if (onStroke) onStroke(); });
   canvas.addEventListener("focus", redraw);
   canvas.addEventListener("blur", redraw);
   canvas.addEventListener("keydown", (e) => {
@@ -48,8 +48,8 @@ export function drawingPad(onChange, label) {
       if (e.shiftKey) paint(...cursor);
     } else if (e.key === " ") {
       paint(...cursor);
-    } else if (e.key === "Enter") {
-      onChange();
+    } else if (e.key === "Enter" && onEnter) {
+      onEnter();
     } else return;
     e.preventDefault();
     redraw();

@@ -86,7 +86,7 @@ export function mount(node, { name, params, config }) {
   function build(models) {
     const live = liveRegion("lp-widget__status", 500);
     const results = el("div", { class: "lp-widget__row lp-model-results" });
-    const pad = drawingPad(() => classify(), gettext("drawing area for a digit"));
+    const pad = drawingPad({ label: gettext("drawing area for a digit"), onStroke: () => classify(), onEnter: () => classify() });
     const seen = makeCanvas(64, 64, gettext("what the model sees: 8 by 8 pixels"));
     node.replaceChildren(heading,
       el("p", { class: "lp-help" },
