@@ -8,6 +8,7 @@ then the fine-tuning lesson's cell and widget.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -38,8 +39,12 @@ def wait_js(browser, script: str, timeout: float = 60, *args):
 def run_cell(browser, number: int) -> str:
     cell = browser.find_element(By.CSS_SELECTOR, f'div.lp-cell[data-lp-cell="{number}"]')
     cell.find_element(By.CSS_SELECTOR, "button.lp-run").click()
-    wait_js(browser, "return arguments[0].querySelector('.lp-out') && !window.lpRuntime.cells.some((c) => c.running)",
-            120, cell)
+    wait_js(
+        browser,
+        "return arguments[0].querySelector('.lp-out') && !window.lpRuntime.cells.some((c) => c.running)",
+        120,
+        cell,
+    )
     errors = cell.find_elements(By.CSS_SELECTOR, ".lp-out--error")
     assert not errors, errors[0].get_attribute("textContent")
     return " ".join(n.get_attribute("textContent") for n in cell.find_elements(By.CSS_SELECTOR, ".lp-out"))
@@ -52,8 +57,8 @@ def stroke(browser, pad, points):
     chain = ActionChains(browser, duration=10)
     x0, y0 = points[0]
     chain.move_to_element_with_offset(pad, int((x0 - 0.5) * size), int((y0 - 0.5) * size)).click_and_hold()
-    for (xa, ya), (xb, yb) in zip(points, points[1:]):
-        for t in (0.25, 0.5, 0.75, 1.0):
+    for (xa, ya), (xb, yb) in itertools.pairwise(points):
+        for _ in range(4):  # in four moves, so that the pad sees a line and not two dots
             chain.move_by_offset(int((xb - xa) * size * 0.25), int((yb - ya) * size * 0.25))
     chain.release().perform()
 
@@ -84,7 +89,11 @@ def test_dutch_pages_explain_in_dutch_and_fine_tuning_plots_both_curves(live_ser
 
         # 2. The fine-tuning lesson: its cell's summary in Dutch, then the widget.
         browser.get(live_server.url + "/paths/deep_learning/nl/dl_finetuning/")
-        wait_js(browser, "return window.lpRuntime && document.querySelector('.lp-widget[data-widget=finetune][data-ready]')", 30)
+        wait_js(
+            browser,
+            "return window.lpRuntime && document.querySelector('.lp-widget[data-widget=finetune][data-ready]')",
+            30,
+        )
         text = run_cell(browser, 1)
         assert "Trainbare parameters: 27" in text and "Trainable params" not in text, text
 
@@ -123,7 +132,8 @@ def test_dutch_pages_explain_in_dutch_and_fine_tuning_plots_both_curves(live_ser
         status = widget.find_element(By.CSS_SELECTOR, ".lp-widget__status").text
         assert status.startswith("Klaar. Met 4 per klasse: gefinetuned"), status
         points = browser.execute_script(
-            "return [...arguments[0].querySelectorAll('table.lp-results tr')].slice(1).map((r) => r.textContent)", widget
+            "return [...arguments[0].querySelectorAll('table.lp-results tr')].slice(1).map((r) => r.textContent)",
+            widget,
         )
         assert len(points) == 4 and widget.get_attribute("data-points") == "4"
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", chart)
