@@ -332,7 +332,7 @@ def head_model(base, classes: int, *, pretrained: bool, seed: int):
 
 
 @task("finetune")
-async def finetune(model_b64="", examples=(), labels=(), classes=3, epochs=60, repeats=4, seed=0, **unused):
+async def finetune(model_b64="", examples=(), labels=(), classes=3, epochs=60, repeats=6, seed=0, **unused):
     """Accuracy against the number of training examples per class, for the pre-trained network with
     a new top layer (only that layer trains) and for the same network trained from scratch. For
     k = 1 .. (fewest examples of a class - 1): train both on k drawings per class, test on all the
