@@ -33,7 +33,7 @@ class ParamError(ValueError):
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # number | integer | boolean | choice | text | numbers | integers | choices | texts | matrix
+    kind: str  # number | integer | boolean | choice | text | numbers | integers | choices | texts | matrix | file
     doc: str
     default: Any = None  # None: the widget works without it (and decides itself)
     low: float | None = None
@@ -43,6 +43,10 @@ class Param:
 
     def convert(self, raw: str) -> Any:
         text = raw.strip()
+        if self.kind == "file":  # a file in the object's folder: the renderer turns it into its asset URL
+            if not text.lower().endswith(self.choices):
+                raise ParamError(f"must be a {' or '.join(self.choices)} file in the object's folder, got '{raw}'")
+            return text
         if self.kind == "text":
             if len(text) > 200:
                 raise ParamError(f"must be at most 200 characters, got {len(text)}")
@@ -120,6 +124,7 @@ class Param:
             "texts": f"words, comma-separated ({_count(*self.items)})",
             "matrix": f"rows of numbers: `50,10;5,35` ({_count(*self.items)} rows)",
             "text": "text",
+            "file": "a " + " / ".join(f"`{c}`" for c in self.choices) + " file in the object's folder",
         }[self.kind]
 
 
@@ -266,6 +271,21 @@ WIDGETS: dict[str, Widget] = {
                 Param("truth", "integers", "true classes (0 or 1) of the examples", None, 0, 1, items=(2, 1000)),
                 Param("scores", "numbers", "the model's scores (0 to 1), one per example", None, 0, 1, items=(2, 1000)),
                 Param("threshold", "number", "the threshold at the start", 0.5, 0, 1),
+                _TITLE,
+            ),
+        ),
+        Widget(
+            "finetune",
+            "finetune.js",
+            "draw examples of your own classes; a pre-trained network's new top layer vs the same network "
+            "from scratch: accuracy against examples per class, live (the drawings stay in the browser)",
+            python=True,
+            params=(
+                Param("model", "file", "the pre-trained network, saved by `engine.save`", choices=(".npz",)),
+                Param(
+                    "classes", "texts", "the class names at the start (the pupil can rename them)", None, items=(2, 5)
+                ),
+                Param("epochs", "integer", "epochs of each training run", 60, 5, 500),
                 _TITLE,
             ),
         ),

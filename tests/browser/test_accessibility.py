@@ -227,6 +227,7 @@ STEPS = {
     "dl_activation": "the activation widget and a multiple-choice question",
     "dl_layers": "the playground widget (trains in the page's Python worker)",
     "dl_cnn": "the convolution widget (a grid drawn with the keyboard)",
+    "dl_finetuning": "the finetune widget (a drawing pad, class names typed, a live chart)",
     "dl_evaluation": "the confusion-matrix widget",
     "dl_project": "the draw-a-digit and compare-models widgets (server demos), open questions",
 }
