@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "learningpaths.runtime",
     "learningpaths.api",
     "learningpaths.preview",
+    "learningpaths.lti",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,67 @@
+"""Login initiation and resource-link launches, end to end against the loopback platform."""
+
+from __future__ import annotations
+
+import pytest
+
+from learningpaths.classroom.models import Membership
+from learningpaths.lti.models import Context, Identity
+
+from .flow import launch
+from .platform import INSTRUCTOR, LEARNER
+
+pytestmark = pytest.mark.django_db
+
+
+def test_teacher_then_pupil_land_signed_in_in_the_path_and_the_class(client, platform, sample_site):
+    teacher_url = platform.launch_url(
+        user_id="t-1", roles=[INSTRUCTOR], name="Ms Peeters", custom={"path": "deep", "language": "en"}
+    )
+    response = launch(client, platform, teacher_url)
+    assert response.status_code == 302
+    assert response["Location"] == "/paths/deep/en/"
+    teacher = Identity.objects.get(sub="t-1").user
+    assert teacher.is_teacher and teacher.first_name == "Ms Peeters" and not teacher.has_usable_password()
+    context = Context.objects.get(context_id="course-1")
+    assert context.classroom.name == "Class 2B"
+    assert context.classroom.teachers.filter(pk=teacher.pk).exists()
+
+    client.logout()
+    pupil_url = platform.launch_url(
+        user_id="p-1", roles=[LEARNER], name="Jan", custom={"path": "deep", "language": "en", "step": "neuron"}
+    )
+    response = launch(client, platform, pupil_url)
+    pupil = Identity.objects.get(sub="p-1").user
+    assert response.status_code == 302 and response["Location"] == "/paths/deep/en/neuron/"
+    assert pupil.role == "student"
+    assert Membership.objects.get(classroom=context.classroom, user=pupil).status == Membership.Status.ACTIVE
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert page.wsgi_request.user == pupil  # signed in by the launch
+    assert b"Neurons compute" in page.content
+
+
+def test_target_link_uri_names_the_path(client, platform, sample_site):
+    platform_url = platform.launch_url(
+        user_id="p-2",
+        roles=[LEARNER],
+        claims={"https://purl.imsglobal.org/spec/lti/claim/target_link_uri": "http://testserver/paths/deep/en/"},
+    )
+    response = launch(client, platform, platform_url)
+    assert response.status_code == 302 and response["Location"] == "/paths/deep/en/"
+
+
+def test_pupil_before_any_teacher_is_signed_in_without_a_class(client, platform, sample_site):
+    response = launch(client, platform, platform.launch_url(user_id="p-3", roles=[LEARNER], custom={"path": "deep"}))
+    assert response.status_code == 302
+    assert Context.objects.get().classroom is None
+    assert not Membership.objects.exists()
+
+
+def test_a_link_naming_no_path_is_a_404_page_with_a_message(client, platform, sample_site):
+    response = launch(client, platform, platform.launch_url(user_id="p-4", roles=[LEARNER]))
+    assert response.status_code == 404
+    assert b"does not say which learning path" in response.content
+    response = launch(client, platform, platform.launch_url(user_id="p-4", roles=[LEARNER], custom={"path": "nope"}))
+    assert response.status_code == 404
+    assert b"does not exist" in response.content
