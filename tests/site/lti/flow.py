@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import jwt
 import requests
 
 
@@ -27,3 +28,18 @@ def launch(client, platform, login_url: str, **tamper):
     form.update(tamper)
     action = urlsplit(form.pop("launch_url")).path
     return client.post(action, form)
+
+
+def launch_with(client, platform, **override):
+    form = dict(platform.last_form)
+    form.update(override)
+    form.pop("launch_url")
+    return client.post("/lti/launch/", form)
+
+
+def resign(platform, token: str, *, key: str | None = None, **changes) -> str:
+    """The platform's id_token with claims changed, signed again (with ``key``: someone else's)."""
+    header = jwt.get_unverified_header(token)
+    body = jwt.decode(token, options={"verify_signature": False})
+    body.update(changes)
+    return jwt.encode(body, key or platform.private_pem, algorithm="RS256", headers={"kid": header["kid"]})
