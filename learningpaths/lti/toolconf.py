@@ -21,6 +21,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.contrib.django.cookie import DjangoCookieService
+from pylti1p3.contrib.django.request import DjangoRequest
 from pylti1p3.deployment import Deployment as LibDeployment
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
 from pylti1p3.registration import Registration as LibRegistration
@@ -128,18 +130,41 @@ class OneTimeNonces(SessionService):
         return storage.take_value(self._get_key("nonce", nonce))
 
 
+class StateCookie(DjangoCookieService):
+    """The login's state cookie, always ``SameSite=None; Secure``: the launch comes back as a form
+    post from the platform's site (often inside its iframe), which a Lax cookie does not follow.
+    Browsers keep Secure cookies over HTTPS and on http://localhost (development, the tests); the
+    library would send it Lax over plain HTTP, where a cross-site launch then fails."""
+
+    def update_response(self, response):
+        for key, data in self._cookie_data_to_set.items():
+            response.set_cookie(
+                key, data["value"], max_age=data["exp"], secure=True, httponly=True, samesite="None", path="/lti/"
+            )
+
+
 def _storage(request) -> DatabaseLaunchStorage:
     return DatabaseLaunchStorage()
 
 
 def oidc_login(request) -> DjangoOIDCLogin:
-    login = DjangoOIDCLogin(request, ToolConf(), session_service=OneTimeNonces(request))
+    login = DjangoOIDCLogin(
+        request,
+        ToolConf(),
+        session_service=OneTimeNonces(request),
+        cookie_service=StateCookie(DjangoRequest(request)),
+    )
     login.set_launch_data_storage(_storage(request))
     return login
 
 
 def message_launch(request) -> DjangoMessageLaunch:
-    launch = DjangoMessageLaunch(request, ToolConf(), session_service=OneTimeNonces(request))
+    launch = DjangoMessageLaunch(
+        request,
+        ToolConf(),
+        session_service=OneTimeNonces(request),
+        cookie_service=StateCookie(DjangoRequest(request, post_only=True)),
+    )
     launch.set_launch_data_storage(_storage(request))
     launch.set_launch_data_lifetime(LAUNCH_LIFETIME)
     return launch

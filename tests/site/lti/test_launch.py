@@ -65,3 +65,14 @@ def test_a_link_naming_no_path_is_a_404_page_with_a_message(client, platform, sa
     response = launch(client, platform, platform.launch_url(user_id="p-4", roles=[LEARNER], custom={"path": "nope"}))
     assert response.status_code == 404
     assert b"does not exist" in response.content
+
+
+def test_export_and_deletion_include_the_linked_identity(client, platform, sample_site):
+    from learningpaths.accounts.selectors import user_data
+
+    launch(client, platform, platform.launch_url(user_id="p-5", roles=[LEARNER], name="Jan", custom={"path": "deep"}))
+    user = Identity.objects.get(sub="p-5").user
+    rows = user_data(user=user)["lti_identities"]
+    assert [(r["platform"], r["user_id"]) for r in rows] == [(platform.issuer, "p-5")] and rows[0]["linked_at"]
+    user.delete()
+    assert not Identity.objects.exists()
