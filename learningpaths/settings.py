@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "learningpaths.core.middleware.SecurityHeadersMiddleware",
     "learningpaths.core.db_outage.DatabaseOutageMiddleware",  # 503 + Retry-After when the DB is down
     "learningpaths.core.db_outage.NulCharacterMiddleware",  # NUL in URLs/JSON: 400/404, not a PostgreSQL 500
+    "learningpaths.lti.middleware.LtiFrameMiddleware",  # a launched session may be framed by its platform
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

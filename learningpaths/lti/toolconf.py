@@ -29,6 +29,7 @@ from pylti1p3.registration import Registration as LibRegistration
 from pylti1p3.session import SessionService
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 
+from . import cookies
 from .models import Deployment, LaunchValue, Registration, ToolKey
 
 LAUNCH_LIFETIME = 2 * 60 * 60  # seconds a launch stays usable for deep linking and roster sync
@@ -131,16 +132,15 @@ class OneTimeNonces(SessionService):
 
 
 class StateCookie(DjangoCookieService):
-    """The login's state cookie, always ``SameSite=None; Secure``: the launch comes back as a form
-    post from the platform's site (often inside its iframe), which a Lax cookie does not follow.
-    Browsers keep Secure cookies over HTTPS and on http://localhost (development, the tests); the
-    library would send it Lax over plain HTTP, where a cross-site launch then fails."""
+    """The login's state cookie, cross-site where the browser allows it (see ``cookies.py``): the
+    launch comes back as a form post from the platform's site, often inside its iframe."""
 
     def update_response(self, response):
+        django_request = self._request._request
         for key, data in self._cookie_data_to_set.items():
-            response.set_cookie(
-                key, data["value"], max_age=data["exp"], secure=True, httponly=True, samesite="None", path="/lti/"
-            )
+            response.set_cookie(key, data["value"], max_age=data["exp"], httponly=True, samesite="Lax", path="/lti/")
+            if cookies.cross_site_ok(django_request):
+                cookies.make_cross_site(response.cookies[key])
 
 
 def _storage(request) -> DatabaseLaunchStorage:

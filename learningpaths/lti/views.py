@@ -13,6 +13,7 @@ random value only the launching browser knows, names the validated launch, once.
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import urlsplit
 
 from django.contrib.auth import login
@@ -29,6 +30,7 @@ from learningpaths.core.middleware import build_csp
 
 from . import selectors, services, tasks, toolconf
 from .claims import ClaimError, launch_from
+from .middleware import FRAME_KEY
 from .models import LaunchValue, ResourceLink
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ PARAM_MAX = 4096  # login hints and message hints are opaque to us, but not unbo
 ID_TOKEN_MAX = 64 * 1024
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id", "lti_deployment_id")
 MAX_CHOICES = 20
+HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?")
 
 
 def _refuse(request, message: str, *, status: int = 400) -> HttpResponse:
@@ -51,6 +54,19 @@ def _params_problem(data, names, *, limit: int = PARAM_MAX) -> str | None:
         if values and (len(values[0]) > limit or "\x00" in values[0]):
             return _("The parameter %(name)s is too long or not text.") % {"name": name}
     return None
+
+
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` of a web address, or None; strict, since it goes into a CSP header."""
+    parts = urlsplit(url) if isinstance(url, str) and len(url) <= 2000 else None
+    if parts is None or parts.scheme not in ("http", "https") or not HOST.fullmatch(parts.netloc):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _frame_origin(request, registration) -> str:
+    """The platform page that posted the launch (its Origin header), else the issuer's origin."""
+    return origin_of(request.headers.get("Origin", "")) or origin_of(registration.issuer) or ""
 
 
 @require_safe
@@ -113,6 +129,7 @@ def launch(request):
     )
     user = identity.user
     login(request, user, backend="learningpaths.accounts.backends.ModelBackend")
+    request.session[FRAME_KEY] = _frame_origin(request, registration)
     context = services.context_join(registration=registration, launch=claims, user=user)
     if claims.teacher and context is not None and context.memberships_url:
         tasks.schedule(lambda: services.roster_sync(context=context))
@@ -164,6 +181,9 @@ def deep_link_answer(request):
         return _refuse(request, str(exc))
     if claims.message_type != "LtiDeepLinkingRequest" or not claims.teacher:
         return _refuse(request, _("Only a teacher's deep-linking launch can place paths."), status=403)
+    origin = origin_of(claims.return_url)
+    if origin is None:
+        return _refuse(request, _("The platform's deep linking return address is not one we can post to."))
     values = request.POST.getlist("choice")
     if not values or len(values) > MAX_CHOICES or (len(values) > 1 and not claims.accept_multiple):
         return _refuse(request, _("Choose one learning path or step."))
@@ -190,7 +210,6 @@ def deep_link_answer(request):
     jwt_value = message.get_deep_link().get_response_jwt(resources)
     LaunchValue.objects.filter(key=message.get_launch_id()).delete()  # once
     response = render(request, "lti/deep_link_return.html", {"return_url": claims.return_url, "jwt": jwt_value})
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(claims.return_url))
     # Our pages may post forms to ourselves only; this one posts the answer to the platform.
     response["Content-Security-Policy"] = build_csp().replace("form-action 'self'", f"form-action 'self' {origin}")
     return response

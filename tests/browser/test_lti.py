@@ -5,6 +5,8 @@ reaches the platform's gradebook as she moves on."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -46,14 +48,15 @@ def test_deep_link_choice_then_a_pupil_launch_with_grade_passback(browser, live_
     (item,) = platform.deep_link_items[-1]
     assert item["custom"] == {"path": "deep", "language": "en"}
 
-    # A pupil opens the placed link: another browser session on our site.
+    # A pupil opens the placed link on the platform's course page, where we run in its iframe (another
+    # site): our pages may be framed by it, and the session cookie reaches us there.
     browser.get(live_server.url + "/")
     browser.delete_all_cookies()
-    browser.get(
-        platform.launch_url(user_id="p-1", roles=[LEARNER], name="Jan", link_id="placed-1", custom=item["custom"])
-    )
-    wait.until(lambda b: b.current_url.startswith(live_server.url + "/paths/deep/en/"))
-    wait.until(lambda b: "Welcome" in b.find_element(By.TAG_NAME, "main").text)
+    launch = platform.launch_url(user_id="p-1", roles=[LEARNER], name="Jan", link_id="placed-1", custom=item["custom"])
+    browser.get(platform.url + "/course?" + urlencode({"launch": launch}))  # inside the platform's iframe
+    browser.switch_to.frame(browser.find_element(By.ID, "tool"))
+    wait.until(lambda b: b.execute_script("return location.href").startswith(live_server.url + "/paths/deep/en/"))
+    wait.until(lambda b: b.find_elements(By.TAG_NAME, "main") and "Welcome" in b.find_element(By.TAG_NAME, "main").text)
     pupil = Identity.objects.get(sub="p-1").user
     assert browser.find_element(By.CSS_SELECTOR, ".who").text == pupil.username  # signed in by the launch
     assert "TEACHER-SECRET-NOTE" not in browser.page_source

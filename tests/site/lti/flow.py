@@ -20,14 +20,14 @@ def authorize(client, login_url: str):
     return page
 
 
-def launch(client, platform, login_url: str, **tamper):
+def launch(client, platform, login_url: str, *, headers=None, **tamper):
     """A whole launch: returns our answer to the launch post."""
     page = authorize(client, login_url)
     assert not hasattr(page, "wsgi_request"), page.content  # the tool refused the login
     form = dict(platform.last_form)
     form.update(tamper)
     action = urlsplit(form.pop("launch_url")).path
-    return client.post(action, form)
+    return client.post(action, form, headers=headers or {})
 
 
 def launch_with(client, platform, **override):

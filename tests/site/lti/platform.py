@@ -193,6 +193,13 @@ class Platform:
         try:
             if path == "/jwks":
                 return _json(start_response, {"keys": self.registration().get_jwks()})
+            if path == "/course":  # the platform's course page, showing the tool in an iframe
+                src = html.escape(query.get("launch", ""), quote=True)
+                return _html(
+                    start_response,
+                    "<!DOCTYPE html><html lang='en'><title>Course</title><h1>Course</h1>"
+                    f"<iframe id='tool' title='Tool' src='{src}' width='1000' height='700'></iframe></html>",
+                )
             if path == "/authorize":
                 return _html(start_response, self._authorize(query))
             if path == "/token" and method == "POST":

@@ -76,3 +76,25 @@ def test_export_and_deletion_include_the_linked_identity(client, platform, sampl
     assert [(r["platform"], r["user_id"]) for r in rows] == [(platform.issuer, "p-5")] and rows[0]["linked_at"]
     user.delete()
     assert not Identity.objects.exists()
+
+
+def test_a_launched_session_may_be_framed_by_its_platform_only(client, platform, sample_site):
+    assert client.get("/paths/deep/en/")["X-Frame-Options"] == "DENY"
+    url = platform.launch_url(user_id="p-6", roles=[LEARNER], custom={"path": "deep"})
+    response = launch(client, platform, url, headers={"Origin": "https://school.example"})
+    assert response.status_code == 302
+    page = client.get("/paths/deep/en/")
+    assert "X-Frame-Options" not in page.headers
+    assert page["Content-Security-Policy"].endswith("; frame-ancestors 'self' https://school.example")
+    # The session cookie of a framed session goes cross-site (kept per top-level site) where the
+    # browser keeps Secure cookies: over HTTPS or on localhost; "testserver" over HTTP stays Lax.
+    assert response.cookies["sessionid"]["samesite"] == "Lax"
+    client.logout()
+    url = platform.launch_url(user_id="p-6", roles=[LEARNER], custom={"path": "deep"})
+    response = launch(
+        client, platform, url, headers={"Origin": "https://school.example; script-src *", "Host": "localhost"}
+    )
+    cookie = response.cookies["sessionid"]
+    assert cookie["secure"] and cookie["samesite"] == "None; Partitioned"
+    page = client.get("/paths/deep/en/", headers={"Host": "localhost"})
+    assert page["Content-Security-Policy"].endswith(f"; frame-ancestors 'self' {platform.url}")  # not the bad Origin
