@@ -77,7 +77,7 @@ def jwks(request):
 
 
 @csrf_exempt  # a platform starts the login, from its own site
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_initiation(request):
     data = request.POST if request.method == "POST" else request.GET
     problem = _params_problem(data, LOGIN_PARAMS)
