@@ -263,6 +263,13 @@ if not DEBUG:
     if env_bool("SECURE_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# LTI 1.3 (docs/lti.md): platform calls (scores, rosters) on a worker thread after the commit, or
+# right after it in the request when off (tests); seconds each call to a platform may take; login
+# initiations and launches per minute per address (a class behind one NAT launches at once).
+LTI_BACKGROUND = env_bool("LTI_BACKGROUND", True)
+LTI_HTTP_TIMEOUT = int(os.environ.get("LTI_HTTP_TIMEOUT", "10"))
+LTI_ADDRESS_RATE_LIMIT = int(os.environ.get("LTI_ADDRESS_RATE_LIMIT", "600"))
+
 # Server demos (ONNX Runtime): requests per minute per user/address, and seconds per request.
 DEMO_RATE_LIMIT = int(os.environ.get("DEMO_RATE_LIMIT", "120"))
 # Requests per minute per address, whatever the cookies say: a class behind one NAT fits under it.

@@ -11,7 +11,7 @@ USER_AGENT = "learningpaths-lti"
 
 class _TimeoutSession(requests.Session):
     def request(self, method, url, **kwargs):
-        kwargs.setdefault("timeout", getattr(settings, "LTI_HTTP_TIMEOUT", 10))
+        kwargs.setdefault("timeout", settings.LTI_HTTP_TIMEOUT)
         kwargs.setdefault("allow_redirects", False)
         return super().request(method, url, **kwargs)
 

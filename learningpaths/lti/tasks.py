@@ -30,7 +30,7 @@ def _run(fn: Callable[[], object]) -> None:
 
 def _submit(fn: Callable[[], object]) -> None:
     global _executor
-    if not getattr(settings, "LTI_BACKGROUND", True):
+    if not settings.LTI_BACKGROUND:
         try:
             fn()
         except Exception:

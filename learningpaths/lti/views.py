@@ -3,11 +3,12 @@
 The protocol checks are the library's (``toolconf``); these views limit what comes in, turn
 every refusal into a 4xx page that says what went wrong, and hand the claims to the services.
 
-Cookies: a platform shows us in an iframe of its own site. The login's state cookie is set by
-the library with ``SameSite=None; Secure`` over HTTPS, so the cross-site form post of the launch
-carries it back; state, nonce and launch data are kept in the database (``LaunchValue``), not in a
-session the iframe may not get. The deep-link answer needs no cookie at all: the launch id, a
-random value only the launching browser knows, names the validated launch, once.
+Cookies: a platform shows us in an iframe of its own site. The login's state cookie goes
+cross-site (``cookies.py``), so the platform's form post of the launch carries it back; state,
+nonce and launch data are kept in the database (``LaunchValue``), not in a session the iframe may
+not get; a launched session may be framed by its platform (``middleware.py``). The deep-link answer
+needs no cookie at all: the launch id, a random value only the launching browser knows, names the
+validated launch, once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import logging
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
+from learningpaths.core import ratelimit
 from learningpaths.core.middleware import build_csp
 
 from . import selectors, services, tasks, toolconf
@@ -44,6 +47,18 @@ HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?")
 
 def _refuse(request, message: str, *, status: int = 400) -> HttpResponse:
     return render(request, "lti/error.html", {"message": message}, status=status)
+
+
+def _too_many(request) -> HttpResponse | None:
+    """Login initiations and launches write rows (state, nonce): a cap per address per minute."""
+    allowed, retry = ratelimit.allow_key(
+        f"addr:{ratelimit.client_address(request)}", scope="lti", limit=settings.LTI_ADDRESS_RATE_LIMIT
+    )
+    if allowed:
+        return None
+    response = _refuse(request, _("Too many launches from your network; try again in a minute."), status=429)
+    response["Retry-After"] = str(retry)
+    return response
 
 
 def _params_problem(data, names, *, limit: int = PARAM_MAX) -> str | None:
@@ -79,6 +94,9 @@ def jwks(request):
 @csrf_exempt  # a platform starts the login, from its own site
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_initiation(request):
+    limited = _too_many(request)
+    if limited:
+        return limited
     data = request.POST if request.method == "POST" else request.GET
     problem = _params_problem(data, LOGIN_PARAMS)
     if problem:
@@ -104,6 +122,9 @@ def login_initiation(request):
 @csrf_exempt  # the platform posts the signed launch from its own site
 @require_POST
 def launch(request):
+    limited = _too_many(request)
+    if limited:
+        return limited
     problem = _params_problem(request.POST, ("id_token",), limit=ID_TOKEN_MAX) or _params_problem(
         request.POST, ("state",), limit=200
     )

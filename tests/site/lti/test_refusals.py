@@ -107,3 +107,15 @@ def test_launch_refuses_malformed_posts(client, platform, form):
     response = client.post("/lti/launch/", form)
     assert 400 <= response.status_code < 500
     assert b"launch" in response.content.lower()
+
+
+def test_login_initiations_are_rate_limited_per_address(client, platform, settings):
+    from django.core.cache import cache
+
+    cache.clear()  # the counters of the other tests' launches this minute
+    settings.LTI_ADDRESS_RATE_LIMIT = 3
+    codes = [client.get("/lti/login/", {"iss": platform.issuer, "login_hint": "x"}).status_code for _ in range(3)]
+    assert codes == [302, 302, 302]
+    response = client.get("/lti/login/", {"iss": platform.issuer, "login_hint": "x"})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert b"Too many launches" in response.content
