@@ -135,5 +135,9 @@ def test_roster_sync_fills_the_class(client, platform, sample_site, django_captu
     assert context.roster_synced_at is not None
     assert list(context.classroom.teachers.values_list("lti_identities__sub", flat=True)) == ["t-1"]
 
+    platform.roster.append({"user_id": "p-11", "name": "Nora", "roles": [LEARNER]})
+    call_command("lti_sync_rosters")  # the same from a timer, without a launch
+    assert Membership.objects.filter(classroom=context.classroom, user__lti_identities__sub="p-11").exists()
+
     context.memberships_url = platform.url + "/no-such-service"
     assert services.roster_sync(context=context)[1].startswith("LtiServiceException")
