@@ -6,21 +6,23 @@ transaction and never raise: a failure is logged and kept on the row for a later
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from jwcrypto.jwk import JWK
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.grade import Grade
 from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 
-from learningpaths.classroom.models import Classroom, Membership
+from learningpaths.classroom.models import NAME_MAX as CLASS_NAME_MAX, Classroom, Membership
 from learningpaths.classroom.services import classroom_create
+from learningpaths.core.exceptions import ApplicationError
 
 from . import claims, http
 from .claims import ClaimError, Launch
@@ -83,12 +85,6 @@ def launch_values_clear() -> int:
 # -- launches ---------------------------------------------------------------------------------------
 
 
-def _username(registration: Registration, sub: str) -> str:
-    """A stable local username for a platform user that says nothing about them."""
-    digest = hashlib.sha256(f"{registration.pk}\n{sub}".encode()).hexdigest()[:12]
-    return f"lti-{digest}"
-
-
 @transaction.atomic
 def identity_sign_in(*, registration: Registration, sub: str, name: str, teacher: bool):
     """The local account linked to (platform, sub), made on the first launch. Only the name (or a
@@ -96,12 +92,20 @@ def identity_sign_in(*, registration: Registration, sub: str, name: str, teacher
     User = get_user_model()
     role = User.Role.TEACHER if teacher else User.Role.STUDENT
     identity = Identity.objects.select_related("user").filter(registration=registration, sub=sub).first()
+    for _attempt in range(3):
+        if identity is not None:
+            break
+        try:
+            with transaction.atomic():
+                # A random username: it says nothing about the pupil, and nobody can take it beforehand.
+                user = User(username=f"lti-{secrets.token_hex(6)}", first_name=name[:150], role=role)
+                user.set_unusable_password()  # they sign in through their platform only
+                user.save()
+                return Identity.objects.create(registration=registration, sub=sub, user=user)
+        except IntegrityError:  # another launch of the same pupil made it first, or the name was taken
+            identity = Identity.objects.select_related("user").filter(registration=registration, sub=sub).first()
     if identity is None:
-        user = User(username=_username(registration, sub), first_name=name[:150], role=role)
-        user.set_unusable_password()  # they sign in through their platform only
-        user.save()
-        identity = Identity.objects.create(registration=registration, sub=sub, user=user)
-        return identity
+        raise ApplicationError(_("Your account could not be made; launch again."), extra={"status": 503})
     user = identity.user
     changed = []
     if name and user.first_name != name[:150]:
@@ -132,7 +136,8 @@ def context_join(*, registration: Registration, launch: Launch, user) -> Context
         context.memberships_url = launch.memberships_url
         fields.append("memberships_url")
     if context.classroom_id is None and launch.teacher:
-        context.classroom = classroom_create(teacher=user, name=launch.context_title or launch.context_id[:80])
+        name = (launch.context_title.strip() or launch.context_id.strip())[:CLASS_NAME_MAX].strip() or "LTI"
+        context.classroom = classroom_create(teacher=user, name=name)
         fields.append("classroom")
     if fields:
         context.save(update_fields=fields)

@@ -29,6 +29,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
 from learningpaths.core import ratelimit
+from learningpaths.core.exceptions import ApplicationError
 from learningpaths.core.middleware import build_csp
 
 from . import selectors, services, tasks, toolconf
@@ -145,13 +146,16 @@ def launch(request):
         return _refuse(request, str(exc))
     if registration is None:  # removed between the library's check and now
         return _refuse(request, _("This learning platform is not registered here."), status=403)
-    identity = services.identity_sign_in(
-        registration=registration, sub=claims.sub, name=claims.name, teacher=claims.teacher
-    )
+    try:
+        identity = services.identity_sign_in(
+            registration=registration, sub=claims.sub, name=claims.name, teacher=claims.teacher
+        )
+        context = services.context_join(registration=registration, launch=claims, user=identity.user)
+    except ApplicationError as exc:
+        return _refuse(request, exc.message, status=exc.extra.get("status", 400))
     user = identity.user
     login(request, user, backend="learningpaths.accounts.backends.ModelBackend")
     request.session[FRAME_KEY] = _frame_origin(request, registration)
-    context = services.context_join(registration=registration, launch=claims, user=user)
     if claims.teacher and context is not None and context.memberships_url:
         tasks.schedule(lambda: services.roster_sync(context=context))
     if claims.message_type == "LtiDeepLinkingRequest":

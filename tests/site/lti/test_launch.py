@@ -98,3 +98,26 @@ def test_a_launched_session_may_be_framed_by_its_platform_only(client, platform,
     assert cookie["secure"] and cookie["samesite"] == "None; Partitioned"
     page = client.get("/paths/deep/en/", headers={"Host": "localhost"})
     assert page["Content-Security-Policy"].endswith(f"; frame-ancestors 'self' {platform.url}")  # not the bad Origin
+
+
+@pytest.mark.parametrize(("title", "expected"), [("T" * 150, "T" * 100), ("   ", "course-7"), ("", "course-7")])
+def test_the_class_name_comes_from_the_course_within_limits(client, platform, sample_site, title, expected):
+    url = platform.launch_url(
+        user_id="t-7", roles=[INSTRUCTOR], context_id="course-7", context_title=title, custom={"path": "deep"}
+    )
+    assert launch(client, platform, url).status_code == 302
+    assert Context.objects.get(context_id="course-7").classroom.name == expected
+
+
+def test_a_username_taken_beforehand_does_not_link_anyone_to_it(platform, django_user_model, monkeypatch):
+    from learningpaths.lti import services
+
+    squatter = django_user_model.objects.create_user("lti-000000000000", password="pw-squat-123")
+    names = iter(["000000000000", "abcdefabcdef"])
+    monkeypatch.setattr(services.secrets, "token_hex", lambda n: next(names))
+    identity = services.identity_sign_in(registration=platform.registration_row, sub="p-8", name="A", teacher=False)
+    assert identity.user != squatter and identity.user.username == "lti-abcdefabcdef"
+    assert (
+        services.identity_sign_in(registration=platform.registration_row, sub="p-8", name="A", teacher=False)
+        == identity
+    )
