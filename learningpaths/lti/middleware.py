@@ -29,7 +29,10 @@ class LtiFrameMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        origin = session.get(FRAME_KEY) if session is not None and session.session_key else None
+        # Only a session the view already read (a signed-in page reads it): asking here would add
+        # a query to every request that carries a session cookie but never needed it.
+        loaded = session is not None and "_session_cache" in vars(session)
+        origin = session.get(FRAME_KEY) if loaded else None
         if not origin:
             return response
         if "X-Frame-Options" in response.headers:

@@ -121,3 +121,14 @@ def test_a_username_taken_beforehand_does_not_link_anyone_to_it(platform, django
         services.identity_sign_in(registration=platform.registration_row, sub="p-8", name="A", teacher=False)
         == identity
     )
+
+
+def test_the_frame_check_costs_no_query_where_the_session_was_not_read(client, platform, sample_site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    launch(client, platform, platform.launch_url(user_id="p-9", roles=[LEARNER], custom={"path": "deep"}))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/lti/jwks/")  # reads neither the user nor the session
+    assert response["X-Frame-Options"] == "DENY"
+    assert not [q for q in queries if "django_session" in q["sql"]]
