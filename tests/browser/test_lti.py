@@ -13,6 +13,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from learningpaths.lti import services
 from learningpaths.lti.models import Deployment, Identity, Registration
+from tests.browser.a11y import axe_checks
 from tests.site.lti.platform import INSTRUCTOR, LEARNER, Platform
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,6 +38,7 @@ def test_deep_link_choice_then_a_pupil_launch_with_grade_passback(browser, live_
     )
     wait.until(lambda b: b.find_elements(By.CSS_SELECTOR, "form.lti-choices"))
     assert browser.current_url.startswith(live_server.url + "/lti/launch/")
+    assert axe_checks(browser) == []  # the catalogue a teacher picks from is accessible
     whole = browser.find_element(By.CSS_SELECTOR, "input[name=choice][value='deep/en']")
     assert whole.get_attribute("type") == "checkbox"  # the platform accepts several
     label = whole.find_element(By.XPATH, "..")

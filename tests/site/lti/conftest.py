@@ -36,6 +36,7 @@ def platform(lti_platform_server, tool_key_pem, db, settings):
     p.tokens_issued.clear()
     p.roster = []
     p.fail_scores = 0
+    p.slow_scores = 0.0
     p.tool_url = "http://testserver"
     private, public = tool_key_pem
     ToolKey.objects.create(kid=JWK.from_pem(public.encode()).thumbprint(), private_pem=private, public_pem=public)

@@ -15,6 +15,7 @@ import html
 import json
 import secrets
 import threading
+import time
 import typing as t
 from socketserver import ThreadingMixIn
 from urllib.parse import parse_qsl, urlsplit
@@ -96,6 +97,7 @@ class Platform:
         self.tokens_issued: list[str] = []
         self.roster: list[dict] = []
         self.fail_scores = 0  # answer this many score posts with 503 first
+        self.slow_scores = 0.0  # seconds a score post waits before its answer
         self._server = make_server(host, 0, self._app, server_class=_Server, handler_class=_Quiet)
         self.url = f"http://{host}:{self._server.server_port}"
         self.issuer = self.url
@@ -206,6 +208,7 @@ class Platform:
                 return _json(start_response, self._token(form))
             if path.startswith("/lineitems/") and path.endswith("/scores") and method == "POST":
                 self._require(environ, SCORE_SCOPE)
+                time.sleep(self.slow_scores)
                 if self.fail_scores > 0:
                     self.fail_scores -= 1
                     return _json(start_response, {"error": "busy"}, "503 Service Unavailable")

@@ -141,3 +141,27 @@ def test_roster_sync_fills_the_class(client, platform, sample_site, django_captu
 
     context.memberships_url = platform.url + "/no-such-service"
     assert services.roster_sync(context=context)[1].startswith("LtiServiceException")
+
+
+def test_a_platform_that_hangs_is_given_up_on_after_the_timeout(client, platform, sample_site, settings):
+    settings.LTI_HTTP_TIMEOUT = 1
+    platform.slow_scores = 3
+    response = launch(client, platform, platform.launch_url(user_id="p-1", roles=[LEARNER], custom={"path": "deep"}))
+    assert response.status_code == 302
+    outcome = Outcome.objects.get()
+    assert services.outcome_send(outcome=outcome) is False
+    outcome.refresh_from_db()
+    assert outcome.dirty and "Timeout" in outcome.last_error
+
+
+def test_background_tasks_run_off_the_request(settings):
+    import threading
+
+    from learningpaths.lti import tasks
+
+    settings.LTI_BACKGROUND = True
+    ran = threading.Event()
+    where = []
+    tasks._submit(lambda: (where.append(threading.current_thread().name), ran.set()))
+    assert ran.wait(10)
+    assert where[0].startswith("lti") and where[0] != threading.current_thread().name
