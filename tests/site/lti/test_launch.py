@@ -7,7 +7,7 @@ import pytest
 from learningpaths.classroom.models import Membership
 from learningpaths.lti.models import Context, Identity
 
-from .flow import launch
+from .flow import authorize, launch, launch_with
 from .platform import INSTRUCTOR, LEARNER
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +132,20 @@ def test_the_frame_check_costs_no_query_where_the_session_was_not_read(client, p
         response = client.get("/lti/jwks/")  # reads neither the user nor the session
     assert response["X-Frame-Options"] == "DENY"
     assert not [q for q in queries if "django_session" in q["sql"]]
+
+
+def test_a_pupil_sent_to_a_teacher_only_step_gets_the_path_and_never_the_step(client, platform, sample_site):
+    url = platform.launch_url(user_id="p-10", roles=[LEARNER], custom={"path": "deep", "step": "guide"})
+    response = launch(client, platform, url)
+    assert response.status_code == 302 and response["Location"] == "/paths/deep/en/"
+    assert b"TEACHER-GUIDE-TEXT" not in client.get(response["Location"]).content
+
+
+def test_a_deactivated_registration_launches_nothing(client, platform, sample_site):
+    url = platform.launch_url(user_id="p-11", roles=[LEARNER], custom={"path": "deep"})
+    authorize(client, url)  # the login went through while it was active
+    platform.registration_row.active = False
+    platform.registration_row.save()
+    response = launch_with(client, platform)
+    assert response.status_code == 403 and b"Registration not found" in response.content
+    assert client.get("/lti/login/", {"iss": platform.issuer, "login_hint": "x"}).status_code == 403
