@@ -146,6 +146,9 @@ def launch(request):
         return _refuse(request, str(exc))
     if registration is None:  # removed between the library's check and now
         return _refuse(request, _("This learning platform is not registered here."), status=403)
+    deep_linking = claims.message_type == "LtiDeepLinkingRequest"
+    if deep_linking and not claims.teacher:
+        return _refuse(request, _("Only teachers can choose what to place in a course."), status=403)
     try:
         identity = services.identity_sign_in(
             registration=registration, sub=claims.sub, name=claims.name, teacher=claims.teacher
@@ -158,9 +161,7 @@ def launch(request):
     request.session[FRAME_KEY] = _frame_origin(request, registration)
     if claims.teacher and context is not None and context.memberships_url:
         tasks.schedule(lambda: services.roster_sync(context=context))
-    if claims.message_type == "LtiDeepLinkingRequest":
-        if not claims.teacher:
-            return _refuse(request, _("Only teachers can choose what to place in a course."), status=403)
+    if deep_linking:
         return render(
             request,
             "lti/deep_link.html",

@@ -72,6 +72,7 @@ def test_deep_link_refusals(client, platform, sample_site):
         client, platform, platform.launch_url(user_id="p-1", roles=[LEARNER], link_id=None, deep_linking=True)
     )
     assert pupil.status_code == 403 and b"Only teachers" in pupil.content
+    assert not Identity.objects.filter(sub="p-1").exists()  # refused before anyone is signed in
 
 
 def test_the_path_score_reaches_the_platform_as_it_changes(
