@@ -159,16 +159,13 @@ def _place(classroom: Classroom, user, *, teacher: bool) -> None:
 def resource_link_record(
     *, registration: Registration, launch: Launch, context: Context | None, path_hruid: str, path_language: str
 ) -> ResourceLink:
+    fields = {"context": context, "path_hruid": path_hruid, "path_language": path_language}
+    if launch.lineitem_url:
+        # Only a launch that names the line item changes it: some platforms leave the grade service
+        # out of an instructor's launch, which must not stop the pupils' scores.
+        fields |= {"lineitem_url": launch.lineitem_url, "can_post_scores": launch.can_post_scores}
     link, _created = ResourceLink.objects.update_or_create(
-        registration=registration,
-        link_id=launch.link_id,
-        defaults={
-            "context": context,
-            "path_hruid": path_hruid,
-            "path_language": path_language,
-            "lineitem_url": launch.lineitem_url,
-            "can_post_scores": launch.can_post_scores and bool(launch.lineitem_url),
-        },
+        registration=registration, link_id=launch.link_id, defaults=fields
     )
     return link
 

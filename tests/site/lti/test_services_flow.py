@@ -166,3 +166,13 @@ def test_background_tasks_run_off_the_request(settings):
     tasks._submit(lambda: (where.append(threading.current_thread().name), ran.set()))
     assert ran.wait(10)
     assert where[0].startswith("lti") and where[0] != threading.current_thread().name
+
+
+def test_a_launch_without_the_grade_service_keeps_the_line_item(client, platform, sample_site):
+    from learningpaths.lti.models import ResourceLink
+
+    launch(client, platform, platform.launch_url(user_id="p-1", roles=[LEARNER], custom={"path": "deep"}))
+    client.logout()
+    launch(client, platform, platform.launch_url(user_id="t-1", roles=[INSTRUCTOR], custom={"path": "deep"}, ags=False))
+    link = ResourceLink.objects.get()
+    assert link.can_post_scores and link.lineitem_url == platform.lineitem_url("link-1")
