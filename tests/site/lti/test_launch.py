@@ -98,6 +98,8 @@ def test_a_launched_session_may_be_framed_by_its_platform_only(client, platform,
     assert cookie["secure"] and cookie["samesite"] == "None; Partitioned"
     page = client.get("/paths/deep/en/", headers={"Host": "localhost"})
     assert page["Content-Security-Policy"].endswith(f"; frame-ancestors 'self' {platform.url}")  # not the bad Origin
+    csrf = page.cookies["csrftoken"]  # the page's forms (sign-out, answers) post with it inside the iframe
+    assert csrf["secure"] and csrf["samesite"] == "None; Partitioned"
 
 
 @pytest.mark.parametrize(("title", "expected"), [("T" * 150, "T" * 100), ("   ", "course-7"), ("", "course-7")])
