@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "learningpaths.runtime",
     "learningpaths.api",
     "learningpaths.preview",
+    "learningpaths.lti",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "learningpaths.core.middleware.SecurityHeadersMiddleware",
     "learningpaths.core.db_outage.DatabaseOutageMiddleware",  # 503 + Retry-After when the DB is down
     "learningpaths.core.db_outage.NulCharacterMiddleware",  # NUL in URLs/JSON: 400/404, not a PostgreSQL 500
+    "learningpaths.lti.middleware.LtiFrameMiddleware",  # a launched session may be framed by its platform
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -261,6 +263,13 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     if env_bool("SECURE_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# LTI 1.3 (docs/lti.md): platform calls (scores, rosters) on a worker thread after the commit, or
+# right after it in the request when off (tests); seconds each call to a platform may take; login
+# initiations and launches per minute per address (a class behind one NAT launches at once).
+LTI_BACKGROUND = env_bool("LTI_BACKGROUND", True)
+LTI_HTTP_TIMEOUT = int(os.environ.get("LTI_HTTP_TIMEOUT", "10"))
+LTI_ADDRESS_RATE_LIMIT = int(os.environ.get("LTI_ADDRESS_RATE_LIMIT", "600"))
 
 # Server demos (ONNX Runtime): requests per minute per user/address, and seconds per request.
 DEMO_RATE_LIMIT = int(os.environ.get("DEMO_RATE_LIMIT", "120"))

@@ -16,6 +16,7 @@ urlpatterns = [
     path("classes/", include("learningpaths.classroom.urls")),
     path("runtime/", include("learningpaths.runtime.urls")),
     path("preview/", include("learningpaths.preview.urls")),  # 404 unless `manage.py preview` runs
+    path("lti/", include("learningpaths.lti.urls")),  # LTI 1.3 tool: keys, login, launch, deep linking
     # Both at the root: learning serves the player under paths/ (and answers under learn/), paths
     # the catalogue, objects and the path image; learning's player routes are tried first.
     path("", include("learningpaths.learning.urls")),

@@ -16,6 +16,7 @@ from learningpaths.core.jsonvalues import value_problem
 from learningpaths.paths.models import LearningObject, LearningPath
 
 from .answerers import Answerer
+from .events import progress_changed
 from .grading import AnswerError, attempts_allowed, grade, normalise_answer
 from .models import CellsRun, PathProgress, StepDone, Submission
 from .selectors import Progress, progress_get
@@ -46,6 +47,7 @@ def progress_visit(*, user, path: LearningPath, obj: LearningObject, progress: P
             PathProgress.objects.bulk_create([PathProgress(**key, current_hruid=obj.hruid)], ignore_conflicts=True)
     if obj.hruid not in progress.done:
         StepDone.objects.bulk_create([StepDone(**key, object_hruid=obj.hruid)], ignore_conflicts=True)
+        progress_changed.send(sender=StepDone, user=user)
     return Progress(current=obj.hruid, done=progress.done | {obj.hruid})
 
 
@@ -101,7 +103,7 @@ def submission_create(
             extra={"status": 403, "code": "no_tries_left"},
         )
     correct, score = grade(question.kind, question.key, answer)
-    return Submission.objects.create(
+    submission = Submission.objects.create(
         **answerer.owner,
         object_hruid=obj.hruid,
         object_language=obj.language,
@@ -111,6 +113,9 @@ def submission_create(
         correct=correct,
         score=score,
     )
+    if answerer.user is not None:
+        progress_changed.send(sender=Submission, user=answerer.user)
+    return submission
 
 
 def visitor_answers_move(*, visitor: str, user) -> int:

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 EXEMPT = {
     "demos:predict": "stateless inference on posted pixels: it changes nothing on the server and reads no "
     "session data; rate-limited per session/address",
+    "lti:login": "LTI 1.3 login initiation: the learning platform starts it from its own site; it only sets the "
+    "state cookie and redirects to the platform (docs/lti.md)",
+    "lti:launch": "LTI 1.3 launch: the platform form-posts a signed id_token from its own site; the signature, "
+    "the one-time nonce and the state cookie are the checks (docs/lti.md)",
+    "lti:deep_link": "LTI deep-link answer, possibly inside the platform's iframe without our cookies: the random "
+    "launch id of a validated teacher's launch is the proof, usable once",
 }
 
 

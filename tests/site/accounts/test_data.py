@@ -93,6 +93,7 @@ def test_every_app_contributes_its_sections_after_the_account(member, assignment
         "classes",
         "groups",
         "classes_taught",
+        "lti_identities",
     ]
 
 
