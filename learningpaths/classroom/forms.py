@@ -86,6 +86,7 @@ class ClassAccountsForm(forms.Form):
     names = forms.CharField(
         label=_("Names of the pupils, one a line"),
         max_length=20_000,
+        strip=False,  # blank lines only: the list's own message ("at least one name")
         widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off", "spellcheck": "false"}),
         help_text=_("For pupils without e-mail: each gets an account and a sign-in card with a password."),
     )
