@@ -143,3 +143,12 @@ def test_class_sign_in_is_rate_limited(client, classroom, teacher, settings):
     locked = client.post("/classes/sign-in/", {"code": classroom.code, "name": "noah", "password": card.password})
     assert locked.status_code == 429 and locked["Retry-After"] and b"Too many failed attempts" in locked.content
     assert "_auth_user_id" not in client.session
+
+
+def test_the_class_sign_in_speaks_dutch(client, classroom):
+    page = client.get("/classes/sign-in/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Aanmelden met je kaart" in page and "Klascode" in page
+    answer = client.post(
+        "/classes/sign-in/", {"code": "NOSUCH", "name": "Zoë", "password": "x"}, HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    assert answer.status_code == 400 and "Er is geen klas met deze code" in answer.content.decode()
