@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 import segno
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 
 def sign_in_url(request, *, code: str, name: str) -> str:
@@ -18,5 +19,7 @@ def sign_in_url(request, *, code: str, name: str) -> str:
 
 
 def qr_svg(text: str) -> SafeString:
-    # Safe: segno writes only its own SVG elements; ``text`` becomes modules, never markup.
-    return mark_safe(segno.make(text, error="m").svg_inline(scale=3, border=2, svgclass="qr", omitsize=False))
+    # Safe: segno writes only its own SVG elements and escapes the title; ``text`` becomes modules, never markup.
+    title = gettext("QR code: opens the class sign-in page with your class code and name")
+    svg = segno.make(text, error="m").svg_inline(scale=4, border=2, svgclass="qr", omitsize=False, title=title)
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))

@@ -94,6 +94,7 @@ def test_every_app_contributes_its_sections_after_the_account(member, assignment
         "classes",
         "groups",
         "classes_taught",
+        "class_account",
     ]
 
 
