@@ -8,6 +8,7 @@ copies them.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from datetime import UTC, datetime
 
@@ -86,6 +87,10 @@ class Group(models.Model):
         return f"{self.classroom}: {self.name}"
 
     @staticmethod
+    def token_hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+    @staticmethod
     def key_of(name: str) -> str:
         return " ".join(unicodedata.normalize("NFC", name).casefold().split())
 
@@ -133,13 +138,16 @@ class Assignment(models.Model):
 
 class ClassAccount(models.Model):
     """An account a teacher made for a pupil without e-mail (``services_accounts``): the pupil signs
-    in with the class code, this name and the password on their card. ``name_key`` is the name as
-    sign-in compares it (NFC, case-folded, single spaces), unique within the class."""
+    in with the class code, this name and the password on their card, or once by scanning its QR
+    code. ``name_key`` is the name as sign-in compares it (NFC, case-folded, single spaces), unique
+    within the class."""
 
     classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="class_accounts")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_account")
     name = models.CharField(_("name"), max_length=60)
     name_key = models.CharField(max_length=150)  # case folding can lengthen a name (ß: ss)
+    # SHA-256 of the one-time token in the card's QR code; "" once scanned (or never made).
+    qr_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -150,6 +158,10 @@ class ClassAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.classroom}: {self.name}"
+
+    @staticmethod
+    def token_hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
     @staticmethod
     def key_of(name: str) -> str:

@@ -124,3 +124,10 @@ def class_account_for_sign_in(*, code: str, name: str):
         .filter(classroom__code=code, name_key=ClassAccount.key_of(name or ""))
         .first()
     )
+
+
+def class_account_for_token(*, token: str):
+    """The class account whose card's unused QR code holds ``token``, or None (nothing is changed)."""
+    if not token:
+        return None
+    return ClassAccount.objects.select_related("classroom").filter(qr_token_hash=ClassAccount.token_hash(token)).first()

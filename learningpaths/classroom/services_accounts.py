@@ -34,6 +34,11 @@ class Card:
     code: str
     password: str
     user_id: int
+    token: str  # for the QR code: signs the pupil in once (``class_account_token_sign_in``)
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)  # 192 random bits: not guessable, so no rate limit is needed
 
 
 def _clean(name: str) -> str:
@@ -110,10 +115,15 @@ def class_accounts_create(*, classroom: Classroom, actor, names: list[str]) -> l
         user = accounts.user_create_unique(name=f"{classroom.code}.{name}", first_name=name[:150])
         user.password = hashed
         user.save(update_fields=["password"])
+        token = _token()
         try:
             with transaction.atomic():
                 ClassAccount.objects.create(
-                    classroom=classroom, user=user, name=name, name_key=ClassAccount.key_of(name)
+                    classroom=classroom,
+                    user=user,
+                    name=name,
+                    name_key=ClassAccount.key_of(name),
+                    qr_token_hash=ClassAccount.token_hash(token),
                 )
         except IntegrityError:  # another teacher of this class added the same name meanwhile
             raise ApplicationError(
@@ -121,18 +131,42 @@ def class_accounts_create(*, classroom: Classroom, actor, names: list[str]) -> l
                 extra={"status": 409},
             ) from None
         Membership.objects.create(classroom=classroom, user=user, status=Membership.Status.ACTIVE)
-        cards.append(Card(name=name, code=classroom.code, password=password, user_id=user.pk))
+        cards.append(Card(name=name, code=classroom.code, password=password, user_id=user.pk, token=token))
     return cards
 
 
 @transaction.atomic
 def class_account_password_reset(*, classroom: Classroom, actor, user_id: int) -> Card:
-    """A new password (and card) for one pupil's class account; the old card stops working."""
+    """A new password and QR code (a new card) for one pupil's class account; the old card stops working."""
     _require_teacher(classroom, actor)
     account = ClassAccount.objects.select_related("user").filter(classroom=classroom, user_id=user_id).first()
     if account is None:
         raise ApplicationError(_("This pupil has no class account in this class."), extra={"status": 404})
-    password = _password()
+    password, token = _password(), _token()
     account.user.set_password(password)
     account.user.save(update_fields=["password"])
-    return Card(name=account.name, code=classroom.code, password=password, user_id=account.user_id)
+    account.qr_token_hash = ClassAccount.token_hash(token)
+    account.save(update_fields=["qr_token_hash"])
+    return Card(name=account.name, code=classroom.code, password=password, user_id=account.user_id, token=token)
+
+
+@transaction.atomic
+def class_account_token_sign_in(*, token: str):
+    """The pupil whose card's QR code holds ``token``; the token works once (then the password does)."""
+    account = (
+        ClassAccount.objects.select_for_update()
+        .select_related("user")
+        .filter(qr_token_hash=ClassAccount.token_hash(token))
+        .first()
+    )
+    if not token or account is None or not account.user.is_active:
+        raise ApplicationError(
+            _(
+                "This QR code was already used, or your teacher made a new card. "
+                "Sign in with the class code, your name and the password on your card."
+            ),
+            extra={"status": 404},
+        )
+    account.qr_token_hash = ""
+    account.save(update_fields=["qr_token_hash"])
+    return account.user

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.classroom_create, name="create"),
     path("join/", views.join, name="join"),
     path("sign-in/", views_accounts.class_sign_in, name="class_sign_in"),  # pupils with a sign-in card
+    path("card/<str:token>/", views_accounts.card_sign_in, name="card_sign_in"),  # its QR code, once
     path("returns/<str:hruid>/<str:language>/<int:version>/", views.return_value, name="return_value"),
     path("<int:class_id>/", views.classroom_detail, name="detail"),
     path("<int:class_id>/settings/", views.classroom_update, name="update"),

@@ -22,9 +22,10 @@ BACKEND = "learningpaths.accounts.backends.ModelBackend"
 
 
 def _cards_page(request, classroom, cards):
-    rows = [
-        (card, card_render.qr_svg(card_render.sign_in_url(request, code=card.code, name=card.name))) for card in cards
-    ]
+    rows = []
+    for card in cards:
+        url = card_render.token_url(request, token=card.token)
+        rows.append((card, url, card_render.qr_svg(url)))
     response = render(request, "classroom/cards.html", {"classroom": classroom, "rows": rows})
     response["Cache-Control"] = "private, no-store"  # the passwords are on it
     return response
@@ -96,4 +97,27 @@ def class_sign_in(request):
     response = render(request, "classroom/class_sign_in.html", {"form": form}, status=status)
     for header, value in response_headers.items():
         response[header] = value
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def card_sign_in(request, token: str):
+    """The QR code's address. GET only asks (a phone's link preview must not use up the code); the
+    button posts, which signs the pupil in and makes the code useless for anyone after them."""
+    if request.method == "POST":
+        try:
+            user = services_accounts.class_account_token_sign_in(token=token)
+        except ApplicationError as exc:
+            return render(request, "classroom/card_sign_in.html", {"error": exc.message}, status=404)
+        login(request, user, backend=BACKEND)
+        return redirect("classroom:home")
+    account = selectors_access.class_account_for_token(token=token)
+    if account is None:
+        error = _(
+            "This QR code was already used, or your teacher made a new card. "
+            "Sign in with the class code, your name and the password on your card."
+        )
+        return render(request, "classroom/card_sign_in.html", {"error": error}, status=404)
+    response = render(request, "classroom/card_sign_in.html", {"account": account})
+    response["Cache-Control"] = "private, no-store"
     return response

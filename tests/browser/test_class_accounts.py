@@ -1,8 +1,7 @@
-"""A pupil without e-mail signs in with the card their teacher printed: the QR code's address fills
-in the class code and name, the pupil types the password from the card."""
+"""Pupils without e-mail sign in with the cards their teacher printed: one types the class code,
+their name and the password; another opens the address of their card's QR code (once)."""
 
 import re
-from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings as django_settings
@@ -35,6 +34,7 @@ def test_a_pupil_signs_in_with_a_printed_card(browser, live_server, django_user_
     assert len(cards) == 2 and all(c.find_element(By.CSS_SELECTOR, "svg.qr").size["width"] > 50 for c in cards)
     zoe = next(c for c in cards if "Zoë Peeters" in c.text)
     password = zoe.find_element(By.CSS_SELECTOR, ".card-password").text
+    noah_url = next(c for c in cards if "Noah" in c.text).get_attribute("data-sign-in-url")
     assert re.fullmatch(r"[a-z2-9]{8}", password)
     # Printing shows the cards and nothing of the site around them.
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
@@ -42,13 +42,21 @@ def test_a_pupil_signs_in_with_a_printed_card(browser, live_server, django_user_
     assert zoe.is_displayed()
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
-    # The pupil, in a fresh session, opens the address the QR code holds and types the password.
+    # Zoë, in a fresh session, types the code, her name and the password from her card.
     browser.delete_all_cookies()
-    browser.get(f"{live_server.url}/classes/sign-in/?" + urlencode({"code": classroom.code, "name": "Zoë Peeters"}))
-    assert browser.find_element(By.NAME, "code").get_attribute("value") == classroom.code
-    assert browser.find_element(By.NAME, "name").get_attribute("value") == "Zoë Peeters"
+    browser.get(f"{live_server.url}/classes/sign-in/")
+    browser.find_element(By.NAME, "code").send_keys(classroom.code.lower())
+    browser.find_element(By.NAME, "name").send_keys("zoë peeters")
     browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     WebDriverWait(browser, 20).until(lambda b: b.current_url == live_server.url + "/classes/")
+    assert "zoë.peeters" in browser.find_element(By.CSS_SELECTOR, ".who").text  # her username: class code + name
+    assert classroom.name in browser.find_element(By.TAG_NAME, "main").text  # her class is on her home page
+
+    # Noah scans his QR code: its address asks who he is, one press signs him in.
+    browser.delete_all_cookies()
+    browser.get(noah_url)
+    assert "Are you Noah from 1A?" in browser.find_element(By.TAG_NAME, "main").text
+    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    WebDriverWait(browser, 20).until(lambda b: b.current_url == live_server.url + "/classes/")
     assert browser.find_elements(By.CSS_SELECTOR, ".who")
-    assert classroom.name in browser.find_element(By.TAG_NAME, "main").text  # their class is on their home page

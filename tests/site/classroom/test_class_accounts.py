@@ -152,3 +152,42 @@ def test_the_class_sign_in_speaks_dutch(client, classroom):
         "/classes/sign-in/", {"code": "NOSUCH", "name": "Zoë", "password": "x"}, HTTP_ACCEPT_LANGUAGE="nl"
     )
     assert answer.status_code == 400 and "Er is geen klas met deze code" in answer.content.decode()
+
+
+def test_the_qr_code_signs_in_once(client, classroom, teacher, rf):
+    from learningpaths.classroom import cards as card_render
+
+    client.force_login(teacher)
+    html = client.post(f"/classes/{classroom.pk}/accounts/new/", {"names": "Emma"}).content.decode()
+    url = re.search(r'data-sign-in-url="([^"]+)"', html).group(1)
+    assert url.startswith("http://testserver/classes/card/")
+    # The QR code drawn on the card is the one for exactly this address.
+    assert str(card_render.qr_svg(url)) in html
+    client.logout()
+
+    path = url.removeprefix("http://testserver")
+    ask = client.get(path)  # a phone's link preview: asks, changes nothing
+    assert ask.status_code == 200 and "Are you Emma from 3B science?" in ask.content.decode()
+    assert client.get(path).status_code == 200
+    answer = client.post(path)
+    emma = ClassAccount.objects.get(name="Emma")
+    assert answer.status_code == 302 and int(client.session["_auth_user_id"]) == emma.user_id
+    assert emma.qr_token_hash == ""
+
+    # Used once: it signs nobody in again.
+    client.logout()
+    again = client.post(path)
+    assert again.status_code == 404 and b"already used" in again.content
+    assert "_auth_user_id" not in client.session
+    assert client.get("/classes/card/made-up-token/").status_code == 404
+
+    # A new card has a new code; the old one (had it been unused) stops working.
+    client.force_login(teacher)
+    html = client.post(f"/classes/{classroom.pk}/students/{emma.user_id}/card/").content.decode()
+    new_url = re.search(r'data-sign-in-url="([^"]+)"', html).group(1)
+    assert new_url != url
+    first = client.post(f"/classes/{classroom.pk}/students/{emma.user_id}/card/").content.decode()
+    newest = re.search(r'data-sign-in-url="([^"]+)"', first).group(1)
+    client.logout()
+    assert client.post(new_url.removeprefix("http://testserver")).status_code == 404
+    assert client.post(newest.removeprefix("http://testserver")).status_code == 302
