@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import segno
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -18,4 +19,4 @@ def qr_svg(text: str) -> SafeString:
     # Safe: segno writes only its own SVG elements and escapes the title; ``text`` becomes modules, never markup.
     title = gettext("QR code: scan it to sign in (it works once)")
     svg = segno.make(text, error="m").svg_inline(scale=4, border=2, svgclass="qr", omitsize=False, title=title)
-    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))
+    return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(title)}" ', 1))

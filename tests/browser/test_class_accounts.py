@@ -9,6 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from learningpaths.classroom import services
+from tests.browser import a11y
 from tests.browser.conftest import sign_in
 
 pytestmark = [
@@ -36,6 +37,7 @@ def test_a_pupil_signs_in_with_a_printed_card(browser, live_server, django_user_
     password = zoe.find_element(By.CSS_SELECTOR, ".card-password").text
     noah_url = next(c for c in cards if "Noah" in c.text).get_attribute("data-sign-in-url")
     assert re.fullmatch(r"[a-z2-9]{8}", password)
+    reports = {"cards": a11y.audit(browser, phone=False)}  # a page that came from a POST
     # Printing shows the cards and nothing of the site around them.
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     assert not browser.find_element(By.CSS_SELECTOR, ".site-header").is_displayed()
@@ -44,6 +46,7 @@ def test_a_pupil_signs_in_with_a_printed_card(browser, live_server, django_user_
 
     # Zoë, in a fresh session, types the code, her name and the password from her card.
     browser.delete_all_cookies()
+    reports["class sign-in"] = a11y.audit(browser, f"{live_server.url}/classes/sign-in/")
     browser.get(f"{live_server.url}/classes/sign-in/")
     browser.find_element(By.NAME, "code").send_keys(classroom.code.lower())
     browser.find_element(By.NAME, "name").send_keys("zoë peeters")
@@ -55,8 +58,9 @@ def test_a_pupil_signs_in_with_a_printed_card(browser, live_server, django_user_
 
     # Noah scans his QR code: its address asks who he is, one press signs him in.
     browser.delete_all_cookies()
-    browser.get(noah_url)
+    reports["QR sign-in"] = a11y.audit(browser, noah_url)
     assert "Are you Noah from 1A?" in browser.find_element(By.TAG_NAME, "main").text
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
     WebDriverWait(browser, 20).until(lambda b: b.current_url == live_server.url + "/classes/")
     assert browser.find_elements(By.CSS_SELECTOR, ".who")
+    assert not any(v for r in reports.values() for v in r.values()), a11y.failures(reports)

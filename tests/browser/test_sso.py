@@ -7,6 +7,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from learningpaths.accounts.models import Identity
+from tests.browser import a11y
 from tests.site.accounts.oidc_provider.serve import PASSWORD
 from tests.site.accounts.sso_fixtures import oidc_provider  # noqa: F401  (fixture)
 
@@ -24,7 +25,7 @@ def test_sign_in_with_the_school_provider(browser, live_server, oidc_provider, s
     settings.SSO_PROVIDERS = [oidc_provider.config(name="School")]
     # The site on 127.0.0.1 and the provider on localhost: two hosts, so their cookies stay apart.
     site = live_server.url.replace("localhost", "127.0.0.1")
-    browser.get(site + "/accounts/sign-in/?next=/classes/")
+    reports = {"sign-in with a provider": a11y.audit(browser, site + "/accounts/sign-in/?next=/classes/")}
     browser.find_element(By.LINK_TEXT, "Sign in with School").click()
 
     WebDriverWait(browser, 20).until(lambda b: b.current_url.startswith(oidc_provider.url + "/login/"))
@@ -37,3 +38,6 @@ def test_sign_in_with_the_school_provider(browser, live_server, oidc_provider, s
     identity = Identity.objects.select_related("user").get()
     assert identity.user.username in who and "teacher" in who  # the provider's group made a teacher
     assert identity.name == "Jan Janssens" and identity.issuer == oidc_provider.issuer
+    reports["ways to sign in"] = a11y.audit(browser, site + "/accounts/sign-ins/")
+    assert "Jan Janssens" in browser.find_element(By.ID, "linked-sign-ins").text
+    assert not any(v for r in reports.values() for v in r.values()), a11y.failures(reports)
