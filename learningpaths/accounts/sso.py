@@ -52,7 +52,7 @@ def _client(config: dict):
                 client_id=config["client_id"],
                 client_secret=config["client_secret"],
                 server_metadata_url=config["discovery_url"],
-                client_kwargs={"scope": config["scopes"], "code_challenge_method": "S256", "timeout": TIMEOUT},
+                client_kwargs={"scope": config["scopes"], "code_challenge_method": "S256", "default_timeout": TIMEOUT},
             )
             _clients[key] = client
     return client

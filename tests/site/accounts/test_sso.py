@@ -231,3 +231,16 @@ def test_providers_come_from_the_environment(monkeypatch):
         site_settings._sso_provider("entra")
     with pytest.raises(ImproperlyConfigured, match="slug"):
         site_settings._sso_provider("Bad Slug")
+
+
+def test_an_unreachable_provider_is_a_message_not_a_500(client, settings, school):
+    import socket
+
+    with socket.socket() as free:  # a port nobody listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    settings.SSO_PROVIDERS = [
+        school.config("gone", discovery_url=f"http://127.0.0.1:{port}/o/.well-known/openid-configuration")
+    ]
+    answer = client.get("/accounts/sso/gone/")
+    assert answer.status_code == 503 and b"cannot be reached right now" in answer.content
