@@ -201,7 +201,8 @@ def classroom_delete(request, class_id: int):
         services.classroom_delete(classroom=classroom, actor=request.user)
         messages.success(request, _("Class %(name)s deleted.") % {"name": classroom.name})
         return redirect("classroom:home")
-    return render(request, "classroom/classroom_delete.html", {"classroom": classroom})
+    cards = len(selectors_access.class_account_user_ids(classroom=classroom))
+    return render(request, "classroom/classroom_delete.html", {"classroom": classroom, "class_accounts": cards})
 
 
 @login_required

@@ -191,3 +191,13 @@ def test_the_qr_code_signs_in_once(client, classroom, teacher, rf):
     client.logout()
     assert client.post(new_url.removeprefix("http://testserver")).status_code == 404
     assert client.post(newest.removeprefix("http://testserver")).status_code == 302
+
+
+def test_deleting_the_class_deletes_its_class_accounts_only(client, classroom, teacher, member):
+    cards = services_accounts.class_accounts_create(classroom=classroom, actor=teacher, names=["Emma", "Noah"])
+    client.force_login(teacher)
+    page = client.get(f"/classes/{classroom.pk}/delete/").content.decode()
+    assert "The 2 class accounts you made for this class are deleted too" in page
+    assert client.post(f"/classes/{classroom.pk}/delete/").status_code == 302
+    assert not User.objects.filter(pk__in=[c.user_id for c in cards]).exists()
+    assert User.objects.filter(pk=member.pk).exists()  # a student who joined with the code keeps their account
