@@ -65,6 +65,7 @@ def test_the_teacher_pastes_names_and_gets_printable_cards(client, classroom, te
     client.force_login(teacher)
     page = client.get(f"/classes/{classroom.pk}/")
     assert b"Class accounts for pupils without e-mail" in page.content
+    assert b"sign in with this code too" not in page.content
 
     answer = client.post(f"/classes/{classroom.pk}/accounts/new/", {"names": "Emma\nNoah"})
     assert answer.status_code == 200 and answer["Cache-Control"] == "private, no-store"
@@ -79,6 +80,7 @@ def test_the_teacher_pastes_names_and_gets_printable_cards(client, classroom, te
     emma = ClassAccount.objects.get(classroom=classroom, name="Emma")
     page = client.get(f"/classes/{classroom.pk}/").content.decode()
     assert f"/classes/{classroom.pk}/students/{emma.user_id}/card/" in page
+    assert "sign in with this code too" in page  # a new join code changes what the cards say
     answer = client.post(f"/classes/{classroom.pk}/students/{emma.user_id}/card/")
     ((name, password),) = CARD.findall(answer.content.decode())
     assert name == "Emma" and password != cards[0][1]
