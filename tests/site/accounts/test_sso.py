@@ -244,3 +244,17 @@ def test_an_unreachable_provider_is_a_message_not_a_500(client, settings, school
     ]
     answer = client.get("/accounts/sso/gone/")
     assert answer.status_code == 503 and b"cannot be reached right now" in answer.content
+
+
+def test_sign_out_and_a_replayed_callback(client, school):
+    location = begin(client)
+    back = school.sign_in(location, "pupil")
+    parts = urlsplit(back)
+    callback = parts.path + "?" + parts.query
+    assert client.get(callback).status_code == 302 and signed_in_user(client) is not None
+
+    assert client.post("/accounts/sign-out/").status_code == 302
+    assert signed_in_user(client) is None
+    # The same answer from the provider again (browser history, a copied address): refused.
+    answer = client.get(callback)
+    assert answer.status_code == 400 and signed_in_user(client) is None
