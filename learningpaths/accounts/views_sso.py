@@ -83,15 +83,19 @@ def sso_callback(request, slug: str):
     return redirect(target or settings.LOGIN_REDIRECT_URL)
 
 
-@login_required
-@require_safe
-def sign_ins(request):
+def _sign_ins_page(request, *, status: int = 200):
     linked = selectors.identities_for(user=request.user)
     by_slug = {p["slug"]: p for p in sso.providers()}
     rows = [(identity, by_slug.get(identity.provider)) for identity in linked]
-    issuers = {identity.provider for identity in linked}
-    available = [p for p in sso.providers() if p["slug"] not in issuers]
-    return render(request, "accounts/sign_ins.html", {"rows": rows, "available": available})
+    linked_slugs = {identity.provider for identity in linked}
+    available = [p for p in sso.providers() if p["slug"] not in linked_slugs]
+    return render(request, "accounts/sign_ins.html", {"rows": rows, "available": available}, status=status)
+
+
+@login_required
+@require_safe
+def sign_ins(request):
+    return _sign_ins_page(request)
 
 
 @login_required
@@ -103,8 +107,6 @@ def sign_in_unlink(request, identity_id: int):
         if exc.extra.get("status") == 404:
             raise Http404(exc.message) from None
         messages.error(request, exc.message)
-        response = sign_ins(request)
-        response.status_code = exc.extra.get("status", 400)
-        return response
+        return _sign_ins_page(request, status=exc.extra.get("status", 400))
     messages.success(request, _("The linked sign-in was removed."))
     return redirect("accounts:sign_ins")

@@ -258,3 +258,12 @@ def test_sign_out_and_a_replayed_callback(client, school):
     # The same answer from the provider again (browser history, a copied address): refused.
     answer = client.get(callback)
     assert answer.status_code == 400 and signed_in_user(client) is None
+
+
+def test_the_only_way_into_an_account_cannot_be_unlinked(client, school):
+    come_back(client, school, begin(client), "pupil")
+    identity = Identity.objects.get()
+    answer = client.post(f"/accounts/sign-ins/{identity.pk}/unlink/")
+    assert answer.status_code == 400 and "the only way you can sign in" in answer.content.decode()
+    assert Identity.objects.filter(pk=identity.pk).exists()
+    assert client.post("/accounts/sign-ins/999999/unlink/").status_code == 404
