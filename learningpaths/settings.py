@@ -14,7 +14,9 @@ comma-separated.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -285,3 +287,43 @@ DEMO_TIMEOUT = float(os.environ.get("DEMO_TIMEOUT", "2.0"))
 DEMO_BATCH_WINDOW = float(os.environ.get("DEMO_BATCH_WINDOW", "0"))
 DEMO_PROVIDERS = os.environ.get("DEMO_PROVIDERS", "auto")  # "auto" (CUDA when present) or "cpu"
 DEMO_MODELS_DIR = Path(os.environ.get("DEMO_MODELS_DIR", VAR_DIR / "models"))
+
+# Single sign-on with OpenID Connect (accounts/sso.py, docs/sso.md). SSO_PROVIDERS names the providers
+# by slug ("entra,google"); each reads SSO_<SLUG>_ISSUER (the discovery document is at
+# <issuer>/.well-known/openid-configuration unless SSO_<SLUG>_DISCOVERY_URL says otherwise),
+# _CLIENT_ID, _CLIENT_SECRET, _NAME (the button's "Sign in with ..."), _SCOPES, _TEACHER_CLAIM and
+# _TEACHER_VALUES (the claim, and its values, that make someone a teacher) and _EMAIL_LINKING.
+_SSO_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,29}")
+
+
+def _sso_provider(slug: str) -> dict:
+    if not _SSO_SLUG.fullmatch(slug):
+        raise ImproperlyConfigured(f"SSO_PROVIDERS: {slug!r} is not a slug (a-z, 0-9 and '-', at most 30)")
+    prefix = f"SSO_{slug.upper().replace('-', '_')}_"
+
+    def read(name: str, default: str | None = None) -> str:
+        value = os.environ.get(prefix + name, default)
+        if value is None or not value.strip():
+            raise ImproperlyConfigured(f"{prefix}{name} must be set for the provider {slug!r} (docs/sso.md)")
+        return value.strip()
+
+    issuer = read("ISSUER").rstrip("/")
+    discovery = read("DISCOVERY_URL", issuer + "/.well-known/openid-configuration")
+    host = urlsplit(discovery).hostname or ""
+    if not discovery.startswith("https://") and host not in ("localhost", "127.0.0.1", "::1"):
+        raise ImproperlyConfigured(f"{prefix}DISCOVERY_URL must be https:// (plain http only on loopback)")
+    return {
+        "slug": slug,
+        "name": read("NAME", slug),
+        "issuer": issuer,
+        "discovery_url": discovery,
+        "client_id": read("CLIENT_ID"),
+        "client_secret": read("CLIENT_SECRET"),
+        "scopes": read("SCOPES", "openid profile email"),
+        "teacher_claim": os.environ.get(prefix + "TEACHER_CLAIM", "").strip(),
+        "teacher_values": env_list(prefix + "TEACHER_VALUES", []),
+        "email_linking": env_bool(prefix + "EMAIL_LINKING", False),
+    }
+
+
+SSO_PROVIDERS = [_sso_provider(slug) for slug in dict.fromkeys(env_list("SSO_PROVIDERS", []))]

@@ -36,3 +36,8 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(label=_("Yes, delete my account and all my data. This cannot be undone."))
+
+    def __init__(self, *args, needs_password: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_password:  # an account made by single sign-on has no password here
+            del self.fields["password"]

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from . import views
+from . import views, views_sso
 
 app_name = "accounts"
 
@@ -11,6 +11,10 @@ _account_patterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
     path("sign-in/", views.SignInView.as_view(), name="login"),  # at most 10 failures per 15 min
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sso/<slug:slug>/", views_sso.sso_begin, name="sso_begin"),
+    path("sso/<slug:slug>/callback/", views_sso.sso_callback, name="sso_callback"),
+    path("sign-ins/", views_sso.sign_ins, name="sign_ins"),
+    path("sign-ins/<int:identity_id>/unlink/", views_sso.sign_in_unlink, name="sign_in_unlink"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from learningpaths.core import ratelimit
 from learningpaths.core.exceptions import ApplicationError
 
-from . import selectors, services
+from . import selectors, services, sso
 from .forms import AccountDeleteForm, SignUpForm
 
 
@@ -78,7 +78,11 @@ class SignInView(LoginView):
     authentication_form = RateLimitedAuthenticationForm
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "reset_by_email": selectors.password_reset_by_email()}
+        return {
+            **super().get_context_data(**kwargs),
+            "reset_by_email": selectors.password_reset_by_email(),
+            "sso_providers": sso.providers(),
+        }
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -117,12 +121,12 @@ def my_data(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def account_delete(request):
-    form = AccountDeleteForm(request.POST or None)
+    form = AccountDeleteForm(request.POST or None, needs_password=request.user.has_usable_password())
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.account_delete(user=request.user, password=form.cleaned_data["password"])
+                services.account_delete(user=request.user, password=form.cleaned_data.get("password", ""))
             except ApplicationError as exc:
                 form.add_error("password", exc.message)
             else:

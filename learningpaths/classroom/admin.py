@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Assignment, Classroom, Group, Membership
+from .models import Assignment, ClassAccount, Classroom, Group, Membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,3 +27,11 @@ class GroupAdmin(admin.ModelAdmin):
 class AssignmentAdmin(admin.ModelAdmin):
     list_display = ("title", "classroom", "path_hruid", "path_language", "deadline")
     list_filter = ("path_language",)
+
+
+@admin.register(ClassAccount)
+class ClassAccountAdmin(admin.ModelAdmin):
+    list_display = ("name", "classroom", "user", "created_at")
+    search_fields = ("name", "user__username", "classroom__name")
+    raw_id_fields = ("user", "classroom")
+    exclude = ("qr_token_hash",)

@@ -16,6 +16,7 @@ class ClassroomConfig(AppConfig):
         exports.register("classes", selectors_exports.classes_export)
         exports.register("groups", selectors_exports.groups_export)
         exports.register("classes_taught", selectors_exports.classes_taught_export)
+        exports.register("class_account", selectors_exports.class_account_export)
         exports.deletion_register(
             "classroom", delete=services.account_classes_delete, warn=selectors_access.sole_taught_warnings
         )

@@ -80,3 +80,30 @@ class AssignmentForm(forms.Form):
 
     def clean_groups(self):
         return [self._groups[pk] for pk in self.cleaned_data.get("groups", [])]
+
+
+class ClassAccountsForm(forms.Form):
+    names = forms.CharField(
+        label=_("Names of the pupils, one a line"),
+        max_length=20_000,
+        strip=False,  # blank lines only: the list's own message ("at least one name")
+        widget=forms.Textarea(attrs={"rows": 8, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=_("For pupils without e-mail: each gets an account and a sign-in card with a password."),
+    )
+
+
+class ClassSignInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Class code"),
+        max_length=CODE_LENGTH + 10,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+    name = forms.CharField(
+        label=_("Your name, as on your card"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

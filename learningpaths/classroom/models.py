@@ -8,6 +8,8 @@ copies them.
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -84,6 +86,14 @@ class Group(models.Model):
     def __str__(self) -> str:
         return f"{self.classroom}: {self.name}"
 
+    @staticmethod
+    def token_hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+    @staticmethod
+    def key_of(name: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
 
 class Assignment(models.Model):
     """A learning path given to a whole class (no groups) or to some of its groups."""
@@ -124,3 +134,35 @@ class Assignment(models.Model):
     @property
     def is_past_deadline(self) -> bool:
         return self.deadline is not None and timezone.now() > self.deadline
+
+
+class ClassAccount(models.Model):
+    """An account a teacher made for a pupil without e-mail (``services_accounts``): the pupil signs
+    in with the class code, this name and the password on their card, or once by scanning its QR
+    code. ``name_key`` is the name as sign-in compares it (NFC, case-folded, single spaces), unique
+    within the class."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="class_accounts")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="class_account")
+    name = models.CharField(_("name"), max_length=60)
+    name_key = models.CharField(max_length=150)  # case folding can lengthen a name (ß: ss)
+    # SHA-256 of the one-time token in the card's QR code; "" once scanned (or never made).
+    qr_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["classroom", "name_key"], name="unique_class_account_name")]
+        ordering = ["name", "pk"]
+        verbose_name = _("class account")
+        verbose_name_plural = _("class accounts")
+
+    def __str__(self) -> str:
+        return f"{self.classroom}: {self.name}"
+
+    @staticmethod
+    def token_hash(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+    @staticmethod
+    def key_of(name: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", name).casefold().split())

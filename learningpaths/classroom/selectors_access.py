@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from learningpaths.learning.models import Submission
 from learningpaths.paths.models import LearningPath
 
-from .models import Assignment, Classroom, Group, Membership
+from .models import Assignment, ClassAccount, Classroom, Group, Membership
 
 
 def classrooms_for_teacher(*, user) -> list[Classroom]:
@@ -110,3 +110,24 @@ def sole_taught_warnings(*, user) -> list[str]:
     if not sole:
         return []
     return [_("You are the only teacher of these classes; they will be deleted too:") + " " + ", ".join(sole)]
+
+
+def class_account_user_ids(*, classroom) -> set[int]:
+    return set(classroom.class_accounts.values_list("user_id", flat=True))
+
+
+def class_account_for_sign_in(*, code: str, name: str):
+    """The class account with this class code and name (as sign-in compares names), or None."""
+    code = (code or "").strip().upper()
+    return (
+        ClassAccount.objects.select_related("user", "classroom")
+        .filter(classroom__code=code, name_key=ClassAccount.key_of(name or ""))
+        .first()
+    )
+
+
+def class_account_for_token(*, token: str):
+    """The class account whose card's unused QR code holds ``token``, or None (nothing is changed)."""
+    if not token:
+        return None
+    return ClassAccount.objects.select_related("classroom").filter(qr_token_hash=ClassAccount.token_hash(token)).first()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from learningpaths.accounts.exports import iso
 from learningpaths.core.jsonvalues import text_safe, value_preview
 
-from .models import Assignment, Classroom, Group, Membership
+from .models import Assignment, ClassAccount, Classroom, Group, Membership
 from .selectors_access import assignment_students
 from .selectors_dashboard import Grid, student_answers
 
@@ -159,3 +159,11 @@ def groups_export(*, user) -> list[dict]:
 
 def classes_taught_export(*, user) -> list[dict]:
     return [{"name": c.name, "created_at": iso(c.created_at)} for c in Classroom.objects.filter(teachers=user)]
+
+
+def class_account_export(*, user) -> dict | None:
+    """The class account a teacher made for this pupil (the name on their card), or None."""
+    account = ClassAccount.objects.filter(user=user).select_related("classroom").first()
+    if account is None:
+        return None
+    return {"class": account.classroom.name, "name": account.name, "created_at": iso(account.created_at)}

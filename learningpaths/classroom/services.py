@@ -97,7 +97,14 @@ def classroom_update(*, classroom: Classroom, actor, name: str, approval_require
 @transaction.atomic
 def classroom_delete(*, classroom: Classroom, actor) -> None:
     _require_teacher(classroom, actor)
-    classroom.delete()  # memberships, groups and assignments cascade; students' answers stay theirs
+    _classroom_delete(classroom)
+
+
+def _classroom_delete(classroom: Classroom) -> None:
+    """Memberships, groups and assignments cascade; students' answers stay theirs. The class accounts
+    made for it go too, with their answers: without the class code nobody could sign in to them."""
+    get_user_model().objects.filter(class_account__classroom=classroom).delete()
+    classroom.delete()
 
 
 @transaction.atomic
@@ -437,5 +444,5 @@ def account_classes_delete(*, user) -> dict:
     classes shared with co-teachers stay."""
     sole = [c for c in Classroom.objects.filter(teachers=user) if c.teachers.count() == 1]
     for classroom in sole:
-        classroom.delete()
+        _classroom_delete(classroom)
     return {"classes_deleted": len(sole)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_accounts
 
 app_name = "classroom"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.classroom_create, name="create"),
     path("join/", views.join, name="join"),
+    path("sign-in/", views_accounts.class_sign_in, name="class_sign_in"),  # pupils with a sign-in card
+    path("card/<str:token>/", views_accounts.card_sign_in, name="card_sign_in"),  # its QR code, once
     path("returns/<str:hruid>/<str:language>/<int:version>/", views.return_value, name="return_value"),
     path("<int:class_id>/", views.classroom_detail, name="detail"),
     path("<int:class_id>/settings/", views.classroom_update, name="update"),
@@ -17,6 +19,8 @@ urlpatterns = [
     path("<int:class_id>/students/<int:user_id>/approve/", views.member_approve, name="member_approve"),
     path("<int:class_id>/students/<int:user_id>/remove/", views.member_remove, name="member_remove"),
     path("<int:class_id>/students/<int:user_id>/password/", views.member_password_reset, name="member_password_reset"),
+    path("<int:class_id>/accounts/new/", views_accounts.class_accounts_create, name="class_accounts_create"),
+    path("<int:class_id>/students/<int:user_id>/card/", views_accounts.class_account_card, name="class_account_card"),
     path("<int:class_id>/teachers/add/", views.teacher_add, name="teacher_add"),
     path("<int:class_id>/teachers/<int:user_id>/remove/", views.teacher_remove, name="teacher_remove"),
     path("<int:class_id>/groups/new/", views.group_create, name="group_create"),

@@ -20,7 +20,7 @@ from learningpaths.learning.models import REVIEW_COMMENT_MAX
 from learningpaths.paths import selectors as content
 
 from . import selectors_access, selectors_dashboard, selectors_exports, selectors_home, services
-from .forms import AssignmentForm, ClassroomForm, GroupForm, JoinForm, TeacherAddForm
+from .forms import AssignmentForm, ClassAccountsForm, ClassroomForm, GroupForm, JoinForm, TeacherAddForm
 
 MAX_BODY = 32 * 1024
 
@@ -121,7 +121,17 @@ def leave(request, class_id: int):
 # -- one class (teachers) --------------------------------------------------------------------------
 
 
-def _class_page(request, classroom, *, status=200, settings_form=None, teacher_form=None, group_form=None):
+def _class_page(
+    request,
+    classroom,
+    *,
+    status=200,
+    settings_form=None,
+    teacher_form=None,
+    group_form=None,
+    accounts_form=None,
+    accounts_error="",
+):
     overview = selectors_dashboard.classroom_overview(classroom=classroom)
     students = [m.user for m in overview.members]
     return render(
@@ -134,6 +144,9 @@ def _class_page(request, classroom, *, status=200, settings_form=None, teacher_f
             or ClassroomForm(initial={"name": classroom.name, "approval_required": classroom.approval_required}),
             "teacher_form": teacher_form or TeacherAddForm(),
             "group_form": group_form or GroupForm(students=students, auto_id="id_group_%s"),
+            "accounts_form": accounts_form or ClassAccountsForm(auto_id="id_accounts_%s"),
+            "accounts_error": accounts_error,
+            "card_ids": selectors_access.class_account_user_ids(classroom=classroom),
         },
         status=status,
     )
@@ -188,7 +201,8 @@ def classroom_delete(request, class_id: int):
         services.classroom_delete(classroom=classroom, actor=request.user)
         messages.success(request, _("Class %(name)s deleted.") % {"name": classroom.name})
         return redirect("classroom:home")
-    return render(request, "classroom/classroom_delete.html", {"classroom": classroom})
+    cards = len(selectors_access.class_account_user_ids(classroom=classroom))
+    return render(request, "classroom/classroom_delete.html", {"classroom": classroom, "class_accounts": cards})
 
 
 @login_required

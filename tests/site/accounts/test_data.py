@@ -87,6 +87,7 @@ def test_the_deletion_page_warns_about_classes_the_teacher_alone_teaches(client,
 def test_every_app_contributes_its_sections_after_the_account(member, assignment):
     assert list(user_data(user=member)) == [
         "account",
+        "linked_sign_ins",
         "path_progress",
         "steps_done",
         "submissions",
@@ -94,6 +95,7 @@ def test_every_app_contributes_its_sections_after_the_account(member, assignment
         "groups",
         "classes_taught",
         "lti_identities",
+        "class_account",
     ]
 
 
