@@ -53,17 +53,19 @@ def json_post_routes():
 
 # A URL for each JSON POST route, with content behind it: an open question (any text is stored), an
 # object whose returned value may be anything (schema {}), and the demo (no model file: a body that
-# passes the door is answered 503, so only refusals are judged there).
+# passes the door is answered 503, so only refusals are judged there; the word generator likewise).
 URLS = {
     "learning:answer": "/learn/answers/essay/en/1/q1/",
     "classroom:return_value": "/classes/returns/anything/en/1/",
     "demos:predict": "/api/demos/digits-cnn/predict",
+    "demos:generate": "/api/demos/words-transformer/generate",
     "learning:cells_ran": "/learn/ran/lab/en/1/",
 }
 KEYS = {
     "learning:answer": "answer",
     "classroom:return_value": "value",
     "demos:predict": "input",
+    "demos:generate": "start",
     "learning:cells_ran": "ok",
 }
 
@@ -161,7 +163,7 @@ def check_json_route(client, name: str, content_type: str, body: bytes) -> None:
     response = client.generic("POST", URLS[name], body, content_type=content_type)
     status = response.status_code
     where = (name, content_type, body[:80], status)
-    if name == "demos:predict" and status == 503:  # past every check; only the model is missing
+    if name in ("demos:predict", "demos:generate") and status == 503:  # past every check; no model file
         assert counts() == before, where
         return
     assert status < 500, (*where, response.content[:300])

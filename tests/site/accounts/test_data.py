@@ -94,8 +94,8 @@ def test_every_app_contributes_its_sections_after_the_account(member, assignment
         "classes",
         "groups",
         "classes_taught",
-        "lti_identities",
         "class_account",
+        "lti_identities",
     ]
 
 
