@@ -33,7 +33,7 @@ class ParamError(ValueError):
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # number | integer | boolean | choice | text | numbers | integers | choices | texts | matrix
+    kind: str  # number | integer | boolean | choice | text | asset | numbers | integers | choices | texts | matrix
     doc: str
     default: Any = None  # None: the widget works without it (and decides itself)
     low: float | None = None
@@ -43,6 +43,10 @@ class Param:
 
     def convert(self, raw: str) -> Any:
         text = raw.strip()
+        if self.kind == "asset":  # the renderer resolves it against the object folder (render/widgets.py)
+            if not text or len(text) > 200:
+                raise ParamError(f"must name a file in the object folder, like embed/model.json, got '{raw}'")
+            return text
         if self.kind == "text":
             if len(text) > 200:
                 raise ParamError(f"must be at most 200 characters, got {len(text)}")
@@ -120,6 +124,7 @@ class Param:
             "texts": f"words, comma-separated ({_count(*self.items)})",
             "matrix": f"rows of numbers: `50,10;5,35` ({_count(*self.items)} rows)",
             "text": "text",
+            "asset": "a file in the object folder",
         }[self.kind]
 
 
@@ -266,6 +271,16 @@ WIDGETS: dict[str, Widget] = {
                 Param("truth", "integers", "true classes (0 or 1) of the examples", None, 0, 1, items=(2, 1000)),
                 Param("scores", "numbers", "the model's scores (0 to 1), one per example", None, 0, 1, items=(2, 1000)),
                 Param("threshold", "number", "the threshold at the start", 0.5, 0, 1),
+                _TITLE,
+            ),
+        ),
+        Widget(
+            "attention",
+            "attention.js",
+            "type a sentence; a small trained attention model shows which word looks at which, as a heat map",
+            params=(
+                Param("model", "asset", "the model's weights (written by content/tools/make_attention_model.py)"),
+                Param("sentence", "text", "the sentence at the start", "the dog near the cats sleeps"),
                 _TITLE,
             ),
         ),

@@ -5,7 +5,9 @@ aria-label="Neuron"></div>``. The widget name must be one of ``CompileOptions.wi
 of the registry (:mod:`..widget_specs`) gets its parameters checked and typed (``weights=0.5,-1``
 becomes ``[0.5, -1]``): an unknown name, a wrong type, a value out of range or an unknown choice is
 an error at the line, with "did you mean", and the value is left out (the widget's default holds).
-A site's own widget outside the registry gets its values as text.
+A parameter of kind ``asset`` names a file in the object folder (checked like an image:
+``lp.asset_missing``) and reaches the page as that file's URL. A site's own widget outside the
+registry gets its values as text.
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ def parse_params(query: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def render_widget(ctx: RenderContext, doc: Doc, line0: int | None, rest: str, alt: str) -> str:
+def render_widget(
+    ctx: RenderContext, doc: Doc, line0: int | None, rest: str, alt: str, *, teacher: bool = False
+) -> str:
     raw_name, _, query = rest.partition("?")
     name = unquote(raw_name).strip().strip("/")
     line, col = doc.line(line0), doc.col(line0, "@widget/")
@@ -73,6 +77,12 @@ def render_widget(ctx: RenderContext, doc: Doc, line0: int | None, rest: str, al
             continue
         try:
             params[key] = param.convert(value)
+            if param.kind == "asset":  # a file of this object: checked like an image, handed over as its URL
+                asset = ctx.resolve_asset(params[key], doc, line0, teacher, what="widget file")
+                if not asset.ok:
+                    params.pop(key)
+                    continue
+                params[key] = asset.url
         except ParamError as exc:
             hint = did_you_mean(value.strip().lower(), param.choices) if param.choices else ""
             ctx.error(doc, line, Code.DIRECTIVE_OPTION, f"widget '{name}': '{key}' {exc}", hint, col)
