@@ -36,25 +36,59 @@ PAD, UNK = "", "?"
 # (singular, plural) nouns with their article (Dutch "het" for het-words in the singular)
 LANGUAGES = {
     "en": {
-        "nouns": [("dog", "dogs"), ("cat", "cats"), ("bird", "birds"), ("teacher", "teachers"),
-                  ("girl", "girls"), ("boy", "boys"), ("bike", "bikes"), ("friend", "friends"),
-                  ("horse", "horses"), ("student", "students")],
+        "nouns": [
+            ("dog", "dogs"),
+            ("cat", "cats"),
+            ("bird", "birds"),
+            ("teacher", "teachers"),
+            ("girl", "girls"),
+            ("boy", "boys"),
+            ("bike", "bikes"),
+            ("friend", "friends"),
+            ("horse", "horses"),
+            ("student", "students"),
+        ],
         "articles": lambda noun, plural: ["the", "my"],
         "adjectives": ["big", "small", "old", "happy", "red"],
         "prepositions": ["near", "behind", "with", "beside", "under", "of"],
-        "verbs": [("sleeps", "sleep"), ("runs", "run"), ("eats", "eat"), ("sings", "sing"), ("is", "are"),
-                  ("was", "were"), ("jumps", "jump"), ("waits", "wait")],
+        "verbs": [
+            ("sleeps", "sleep"),
+            ("runs", "run"),
+            ("eats", "eat"),
+            ("sings", "sing"),
+            ("is", "are"),
+            ("was", "were"),
+            ("jumps", "jump"),
+            ("waits", "wait"),
+        ],
         "endings": ["today", "here", "outside", "again", "quickly"],
     },
     "nl": {
-        "nouns": [("hond", "honden"), ("kat", "katten"), ("vogel", "vogels"), ("leraar", "leraren"),
-                  ("meisje", "meisjes"), ("jongen", "jongens"), ("fiets", "fietsen"), ("vriend", "vrienden"),
-                  ("paard", "paarden"), ("leerling", "leerlingen")],
+        "nouns": [
+            ("hond", "honden"),
+            ("kat", "katten"),
+            ("vogel", "vogels"),
+            ("leraar", "leraren"),
+            ("meisje", "meisjes"),
+            ("jongen", "jongens"),
+            ("fiets", "fietsen"),
+            ("vriend", "vrienden"),
+            ("paard", "paarden"),
+            ("leerling", "leerlingen"),
+        ],
         "articles": lambda noun, plural: ["de" if plural or noun not in ("meisje", "paard") else "het", "mijn"],
         "adjectives": ["grote", "kleine", "oude", "blije", "rode"],
         "prepositions": ["bij", "achter", "met", "naast", "onder", "van"],
-        "verbs": [("slaapt", "slapen"), ("rent", "rennen"), ("eet", "eten"), ("zingt", "zingen"), ("is", "zijn"),
-                  ("was", "waren"), ("springt", "springen"), ("wacht", "wachten")],
+        "verbs": [
+            ("slaapt", "slapen"),
+            ("rent", "rennen"),
+            ("eet", "eten"),
+            ("zingt", "zingen"),
+            ("is", "zijn"),
+            ("was", "waren"),
+            ("springt", "springen"),
+            ("wacht", "wachten"),
+        ],
         "endings": ["vandaag", "hier", "buiten", "weer", "snel"],
     },
 }
@@ -163,8 +197,10 @@ def weights(model: engine.Sequential, score: float) -> dict:
     attention = model[2]
     out = model[3].layer
     named = dict(model.named_parameters())
+
     def r(a):
         return np.round(np.asarray(a, dtype=np.float64), 4).tolist()
+
     return {
         "about": "written by content/tools/make_attention_model.py; see the page's teacher notes",
         "vocabulary": vocabulary(),
@@ -173,11 +209,27 @@ def weights(model: engine.Sequential, score: float) -> dict:
         "answers": ["", *nouns()],
         "test_accuracy": round(score, 4),
         "embeddings": r(model[0].embeddings.value),
-        "positions": r(named[[k for k in named if k.startswith(model[1].name)][0]].value),
+        "positions": r(named["position_embedding.embeddings"].value),
         **{name: r(getattr(attention, name).value) for name in ("Wq", "bq", "Wk", "bk", "Wv", "bv", "Wo", "bo")},
         "W": r(out.W.value),
         "b": r(out.b.value),
     }
+
+
+def load(weights: dict) -> engine.Sequential:
+    """The engine model of a weights file (for the tests: the page's numbers against the engine's)."""
+    model = build(len(weights["vocabulary"]))
+    model.build((weights["max_length"],))  # per-sample shape: a sentence of token ids
+    names = {
+        "embedding.embeddings": "embeddings",
+        "position_embedding.embeddings": "positions",
+        **{f"multi_head_attention.{k}": k for k in ("Wq", "bq", "Wk", "bk", "Wv", "bv", "Wo", "bo")},
+        "time_distributed.W": "W",
+        "time_distributed.b": "b",
+    }
+    for name, parameter in model.named_parameters():
+        parameter.value[...] = np.asarray(weights[names[name]], dtype=parameter.value.dtype)
+    return model
 
 
 def main() -> None:

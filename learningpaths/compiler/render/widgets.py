@@ -76,13 +76,14 @@ def render_widget(
             ctx.error(doc, line, Code.DIRECTIVE_OPTION, f"widget '{name}' has no parameter '{key}'", hint, col)
             continue
         try:
-            params[key] = param.convert(value)
+            converted = param.convert(value)
             if param.kind == "asset":  # a file of this object: checked like an image, handed over as its URL
-                asset = ctx.resolve_asset(params[key], doc, line0, teacher, what="widget file")
-                if not asset.ok:
-                    params.pop(key)
+                asset = ctx.resolve_asset(converted, doc, line0, teacher, what="widget file")
+                if not asset.ok:  # lp.asset_missing / lp.asset_outside is reported; the widget says so
+                    params.pop(key, None)
                     continue
-                params[key] = asset.url
+                converted = asset.url
+            params[key] = converted
         except ParamError as exc:
             hint = did_you_mean(value.strip().lower(), param.choices) if param.choices else ""
             ctx.error(doc, line, Code.DIRECTIVE_OPTION, f"widget '{name}': '{key}' {exc}", hint, col)

@@ -8,7 +8,7 @@
 
 import { gettext, interpolate } from "../i18n.js";
 import { fixed } from "../numbers.js";
-import { el, liveRegion, title } from "./ui.js";
+import { el, liveRegion, nextId, title } from "./ui.js";
 
 const WORD = /[\p{L}\p{N}']+/gu;
 
@@ -53,12 +53,13 @@ const quote = (w) => `“${w}”`;
 
 export function mount(node, { params, signal }) {
   const status = liveRegion("lp-widget__status", 400);
-  const input = el("input", { type: "text", id: `${node.id || "attention"}-${Math.random().toString(36).slice(2, 8)}`,
-    value: params.sentence || "", spellcheck: "false", autocomplete: "off", maxlength: "200" });
+  const input = el("input", { type: "text", id: nextId("sentence"), value: params.sentence || "", spellcheck: "false", autocomplete: "off", maxlength: "200" });
   const field = el("div", { class: "lp-field" }, el("label", { for: input.id }, gettext("Your sentence")), input);
   const note = el("p", { class: "lp-widget__note" });
   const table = el("table", { class: "lp-attention", role: "grid" });
+  // The focused cell's aria-label gives its value; the live region adds the rest, the readout shows both.
   const readout = el("p", { class: "lp-widget__readout", "aria-hidden": "true" });
+  status.classList.add("visually-hidden");
   node.replaceChildren(title(node, params.title || gettext("Which word looks at which?")), field, note,
     el("div", { class: "lp-attention__scroll" }, table), readout, status);
   const state = { model: null, words: [], result: null, row: 0, col: 0 };
@@ -69,7 +70,7 @@ export function mount(node, { params, signal }) {
       { word: quote(words[i]), other: quote(words[j]), value: percent(result.attention[i][j]) });
   }
 
-  function describe(i, j) {
+  function describe(i) {
     const { words, result } = state;
     const row = result.attention[i];
     const most = row.indexOf(Math.max(...row));
@@ -81,7 +82,7 @@ export function mount(node, { params, signal }) {
         { word: quote(words[i]), noun: quote(answer.noun), value: percent(answer.probability) })
       : interpolate(gettext("The model says %(word)s belongs to no noun (%(value)s sure)."),
         { word: quote(words[i]), value: percent(answer.probability) });
-    return `${label(i, j)}. ${mostText} ${answerText}`;
+    return `${mostText} ${answerText}`;
   }
 
   function focusCell(i, j, { move = true } = {}) {
@@ -96,8 +97,8 @@ export function mount(node, { params, signal }) {
     for (const th of table.querySelectorAll("th")) {
       th.classList.toggle("is-active", Number(th.dataset.row) === i || Number(th.dataset.col) === j);
     }
-    const text = describe(i, j);
-    readout.textContent = text;
+    const text = describe(i);
+    readout.textContent = `${label(i, j)}. ${text}`;
     node.dataset.focus = JSON.stringify([i, j]);
     status.say(text, true);
   }
@@ -119,7 +120,7 @@ export function mount(node, { params, signal }) {
     const unknown = words.filter((_, i) => result.unknown[i]);
     const notes = [];
     if (unknown.length) {
-      notes.push(interpolate(gettext("The model does not know %(words)s: it reads each of them as the same unknown word, shown as ?."),
+      notes.push(interpolate(gettext("The model does not know %(words)s: every word it does not know becomes the same token, shown as ?."),
         { words: unknown.map(quote).join(", ") }));
     }
     if (cut) {
@@ -143,7 +144,9 @@ export function mount(node, { params, signal }) {
     node.dataset.attention = JSON.stringify(result.attention.map((r) => r.map((a) => Number(a.toFixed(4)))));
     node.dataset.answers = JSON.stringify(result.answers.map((a) => a.noun));
     const last = words.length - 1;
-    focusCell(Math.min(state.row, last), Math.min(state.col, last), { move: false });
+    // A new sentence starts on its last word (while typing: the word just typed; often the verb)
+    // and the word it looks at most.
+    focusCell(last, result.attention[last].indexOf(Math.max(...result.attention[last])), { move: false });
   }
 
   table.addEventListener("keydown", (event) => {
@@ -173,6 +176,7 @@ export function mount(node, { params, signal }) {
     return state;
   }
   note.textContent = gettext("Loading the model…");
+  node.dataset.state = "loading";
   fetch(params.model, { signal })
     .then((response) => {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
