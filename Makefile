@@ -16,7 +16,7 @@ LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-
 # `make test PG=0` skips the second run of the suite, on PostgreSQL.
 PG     ?= 1
 
-.PHONY: run test test-postgres install assets browser content models migrate serve preview check bench load clean lint
+.PHONY: run test test-postgres install assets browser content models migrate serve preview check bench load clean lint screenshots
 
 $(STAMP): pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,11 @@ bench: install
 	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/serving.py
 	$(BIN)/python bench/browser.py
+
+# The key pages at desktop and phone width in headless Chromium, into var/screenshots/ (index.html
+# shows them all); a throwaway site of its own. `make screenshots SHOTS="--lang nl --dark"`.
+screenshots: assets browser
+	$(BIN)/python scripts/screenshots.py $(SHOTS)
 
 # Load test (wrk against gunicorn, about 4 minutes; see bench/load.sh and bench/README.md).
 load: assets

@@ -122,6 +122,12 @@ def boundary_grid(model, extent, resolution: int):
     return lp._grid_values(np.asarray(model.predict(grid))).reshape(resolution, resolution).round(3)
 
 
+def weights_of(model) -> list:
+    """Each Dense layer's weights (inputs x units), rounded: the playground draws them as its network
+    diagram (blue positive, orange negative, thicker for larger), as TensorFlow Playground does."""
+    return [layer.W.value.round(3) for layer in model.layers if getattr(layer, "W", None) is not None]
+
+
 def extent_of(x, padding: float = 0.3):
     lo, hi = x.min(axis=0) - padding, x.max(axis=0) + padding
     return [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])]
@@ -178,7 +184,15 @@ async def playground(
                 "classes": classes,
             },
         )
-        lp._emit("boundary", {"epoch": 0, "grid": boundary_grid(model, extent, resolution), "extent": extent})
+        lp._emit(
+            "boundary",
+            {
+                "epoch": 0,
+                "grid": boundary_grid(model, extent, resolution),
+                "extent": extent,
+                "weights": weights_of(model),
+            },
+        )
     x, y, x_test, y_test, model, extent = (state[k] for k in ("x", "y", "x_test", "y_test", "model", "extent"))
     goal = int(epochs) if run_epochs is None else min(int(epochs), state["epoch"] + int(run_epochs))
     last_draw, started = time.perf_counter(), time.perf_counter()
@@ -199,7 +213,12 @@ async def playground(
             last_draw = now
             lp._emit(
                 "boundary",
-                {"epoch": state["epoch"], "grid": boundary_grid(model, extent, resolution), "extent": extent},
+                {
+                    "epoch": state["epoch"],
+                    "grid": boundary_grid(model, extent, resolution),
+                    "extent": extent,
+                    "weights": weights_of(model),
+                },
             )
         if await pause():
             break
