@@ -228,6 +228,7 @@ STEPS = {
     "dl_layers": "the playground widget (trains in the page's Python worker)",
     "dl_cnn": "the convolution widget (a grid drawn with the keyboard)",
     "dl_attention": "the attention heat map (a table explored with the arrow keys)",
+    "dl_transformer": "cells that train a transformer (a live loss chart when run)",
     "dl_evaluation": "the confusion-matrix widget",
     "dl_project": "the draw-a-digit and compare-models widgets (server demos), open questions",
 }
