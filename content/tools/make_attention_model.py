@@ -181,7 +181,7 @@ def train(epochs: int = 30, batch_size: int = 32) -> tuple[engine.Sequential, fl
     vocab = vocabulary()
     groups = data(8000, seed=0)
     model = build(len(vocab))
-    model.compile(loss="softmax_crossentropy", optimizer="adam", learning_rate=0.003)  # 0.01 stays stuck at guessing
+    model.compile(loss="softmax_crossentropy", optimizer="adam", learning_rate=0.003)
     rng = np.random.default_rng(1)
     batches = [(t, k) for t, (x, _) in groups.items() for k in range(0, len(x), batch_size)]
     for epoch in range(epochs):
