@@ -102,14 +102,14 @@ def test_the_attention_heat_map_is_the_models_and_explorable_by_keyboard(browser
         "1",
     )
     percent = round(attention[5, 1] * 100)
-    assert active.get_attribute("aria-label") == f"“sleep” looks at “dogs”: {percent} %"
-    readout = widget.find_element(By.CSS_SELECTOR, ".lp-widget__readout").text
-    assert readout.startswith(f"“sleep” looks at “dogs”: {percent} %.") and "belongs to “dogs”" in readout
+    assert active.get_attribute("aria-label") == f"“sleep” looks at “dogs”: {percent}\u00a0%"
+    readout = widget.find_element(By.CSS_SELECTOR, ".lp-widget__readout").get_attribute("textContent")
+    assert readout.startswith(f"“sleep” looks at “dogs”: {percent}\u00a0%.") and "belongs to “dogs”" in readout
     assert "belongs to “dogs”" in widget.find_element(By.CSS_SELECTOR, "[role=status]").get_attribute("textContent")
     active.send_keys(*[Keys.ARROW_UP] * 7, Keys.ARROW_LEFT)
     active = browser.switch_to.active_element
     assert (active.get_attribute("data-row"), active.get_attribute("data-col")) == ("0", "0")
-    assert active.get_attribute("aria-label") == f"“the” looks at “the”: {round(attention[0, 0] * 100)} %"
+    assert active.get_attribute("aria-label") == f"“the” looks at “the”: {round(attention[0, 0] * 100)}\u00a0%"
     active.send_keys(Keys.END, *[Keys.ARROW_DOWN] * 2)
     active = browser.switch_to.active_element
     assert (active.get_attribute("data-row"), active.get_attribute("data-col")) == ("2", "5")
@@ -128,7 +128,7 @@ def test_the_attention_heat_map_is_the_models_and_explorable_by_keyboard(browser
     widget = browser.find_element(By.CSS_SELECTOR, "[data-widget=attention]")
     assert "Jouw zin" in widget.text
     cell = widget.find_element(By.CSS_SELECTOR, "td[data-row='5'][data-col='1']")
-    assert cell.get_attribute("aria-label") == f"“slaapt” kijkt naar “hond”: {round(attention[5, 1] * 100)} %"
+    assert cell.get_attribute("aria-label") == f"“slaapt” kijkt naar “hond”: {round(attention[5, 1] * 100)}\u00a0%"
 
 
 def test_the_tiny_transformer_trains_in_the_page_and_reverses_a_word(browser, live_server, site):

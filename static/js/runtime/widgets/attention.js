@@ -48,20 +48,24 @@ export function forward(model, words) {
   return { ids, attention, answers, unknown: ids.map((id) => id === model.unknown) };
 }
 
-const percent = (p) => `${fixed(p * 100, 0)} %`;
+const percent = (p) => `${fixed(p * 100, 0)}\u00a0%`;  // no line break between number and sign
 const quote = (w) => `“${w}”`;
 
 export function mount(node, { params, signal }) {
   const status = liveRegion("lp-widget__status", 400);
   const input = el("input", { type: "text", id: nextId("sentence"), value: params.sentence || "", spellcheck: "false", autocomplete: "off", maxlength: "200" });
-  const field = el("div", { class: "lp-field" }, el("label", { for: input.id }, gettext("Your sentence")), input);
+  const field = el("div", { class: "lp-field lp-attention__field" }, el("label", { for: input.id }, gettext("Your sentence")), input);
   const note = el("p", { class: "lp-widget__note" });
-  const table = el("table", { class: "lp-attention", role: "grid" });
+  const legendId = nextId("attention-legend");
+  const legend = el("p", { class: "lp-attention__legend", id: legendId },
+    gettext("Rows: the word that looks. Columns: the word it looks at. Each row adds up to 100."));
+  const table = el("table", { class: "lp-attention", role: "grid", "aria-label": gettext("Which word looks at which?"),
+    "aria-describedby": legendId });
   // The focused cell's aria-label gives its value; the live region adds the rest, the readout shows both.
   const readout = el("p", { class: "lp-widget__readout", "aria-hidden": "true" });
   status.classList.add("visually-hidden");
   node.replaceChildren(title(node, params.title || gettext("Which word looks at which?")), field, note,
-    el("div", { class: "lp-attention__scroll" }, table), readout, status);
+    el("div", { class: "lp-attention__scroll" }, table), legend, readout, status);
   const state = { model: null, words: [], result: null, row: 0, col: 0 };
 
   function label(i, j) {
@@ -138,8 +142,7 @@ export function mount(node, { params, signal }) {
         cell.addEventListener("focus", () => { if (state.row !== i || state.col !== j) focusCell(i, j, { move: false }); });
         return cell;
       })));
-    table.replaceChildren(el("caption", {}, gettext("Rows: the word that looks. Columns: the word it looks at. Each row adds up to 100.")),
-      el("thead", {}, head), el("tbody", {}, ...rows));
+    table.replaceChildren(el("thead", {}, head), el("tbody", {}, ...rows));
     node.dataset.tokens = JSON.stringify(words);
     node.dataset.attention = JSON.stringify(result.attention.map((r) => r.map((a) => Number(a.toFixed(4)))));
     node.dataset.answers = JSON.stringify(result.answers.map((a) => a.noun));
