@@ -17,7 +17,7 @@ FOLDERS = {
 }
 # figure -> object folders (by number; the same number in both languages)
 USES = {
-    "ml_vs_dl": ["0020"],
+    "ml_vs_dl": ["0030"],
     "neuron": ["0030", "0070"],
     "activations": ["0040"],
     "network": ["0050"],

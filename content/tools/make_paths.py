@@ -3,7 +3,8 @@
 Run from the repository root:  python content/tools/make_paths.py
 Standard library only. Both languages share one structure (``PARTS``): each part starts with its
 teacher guide (teacher-exclusive, skipped for students), then the lessons, then a check for
-understanding. A wrong answer on a check leads to a short remedial object, which continues to where
+understanding. The part on attention and transformers (folders 04xx) comes before the closing
+project (03xx): the folder numbers only sort, the order is this list. A wrong answer on a check leads to a short remedial object, which continues to where
 a right answer goes. The path image is a small PNG drawn here (a neural network icon).
 """
 from __future__ import annotations
@@ -20,9 +21,10 @@ WRONG = "$[?(@.correct == false)]"  # the latest answer to the check was graded 
 
 # (teacher guide, lessons, check, remedial) per part
 PARTS = [
-    ("dl_teacher_neurons", ["dl_what", "dl_neuron", "dl_activation", "dl_layers"], "dl_check_neurons", "dl_fix_neurons"),
+    ("dl_teacher_neurons", ["dl_neuron", "dl_activation", "dl_layers"], "dl_check_neurons", "dl_fix_neurons"),
     ("dl_teacher_training", ["dl_descent", "dl_backprop", "dl_batches"], "dl_check_training", "dl_fix_training"),
     ("dl_teacher_networks", ["dl_cnn", "dl_rnn", "dl_autoencoder", "dl_generative"], "dl_check_networks", "dl_fix_networks"),
+    ("dl_teacher_transformers", ["dl_attention", "dl_transformer"], "dl_check_transformers", "dl_fix_transformers"),
     ("dl_teacher_project", ["dl_finetuning", "dl_evaluation"], "dl_check_evaluation", "dl_fix_evaluation"),
 ]
 FINAL = "dl_project"
@@ -30,11 +32,11 @@ FINAL = "dl_project"
 TEXT = {
     "en": ("Deep learning",
            "Train real neural networks in your browser: neurons, activation functions, gradient descent and "
-           "backpropagation, CNNs, RNNs, autoencoders and generative models, and a closing project on "
+           "backpropagation, CNNs, RNNs, autoencoders and generative models, attention and transformers, and a closing project on "
            "handwritten digits with bias, explainability and privacy. With a check after every part."),
     "nl": ("Deep learning",
            "Train echte neurale netwerken in je browser: neuronen, activatiefuncties, gradient descent en "
-           "backpropagation, CNN's, RNN's, autoencoders en generatieve modellen, en een eindproject over "
+           "backpropagation, CNN's, RNN's, autoencoders en generatieve modellen, aandacht (attention) en transformers, en een eindproject over "
            "handgeschreven cijfers met bias, uitlegbaarheid en privacy. Met een controle na elk deel."),
 }
 

@@ -290,6 +290,21 @@ WIDGETS: dict[str, Widget] = {
             ),
         ),
         Widget(
+            "attention",
+            "attention.js",
+            "type a sentence; a small trained attention model shows which word looks at which, as a heat map",
+            params=(
+                Param(
+                    "model",
+                    "file",
+                    "the model's weights (written by content/tools/make_attention_model.py)",
+                    choices=(".json",),
+                ),
+                Param("sentence", "text", "the sentence at the start", "the dog near the cats sleeps"),
+                _TITLE,
+            ),
+        ),
+        Widget(
             "digit",
             "server.js",
             "draw a digit; a model on the server recognises it (ONNX Runtime)",

@@ -223,10 +223,12 @@ def test_error_pages_that_stand_alone(browser, page_file):
 PATH = "/paths/deep_learning/en/"
 # Steps of the real "Deep learning" path and what each one brings to the audit.
 STEPS = {
-    "dl_neuron": "an image, math, the neuron widget, two runnable cells, a numeric question",
+    "dl_neuron": "images, math, the neuron widget, runnable cells, a numeric question",
     "dl_activation": "the activation widget and a multiple-choice question",
     "dl_layers": "the playground widget (trains in the page's Python worker)",
     "dl_cnn": "the convolution widget (a grid drawn with the keyboard)",
+    "dl_attention": "the attention heat map (a table explored with the arrow keys)",
+    "dl_transformer": "cells that train a transformer (a live loss chart when run)",
     "dl_finetuning": "the finetune widget (a drawing pad, class names typed, a live chart)",
     "dl_evaluation": "the confusion-matrix widget",
     "dl_project": "the draw-a-digit and compare-models widgets (server demos), open questions",

@@ -27,6 +27,7 @@ WIDGET_JS = REPO_ROOT / "static" / "js" / "runtime" / "widgets"
         ("confusion-matrix", "matrix", "50,10;5,35", [[50, 10], [5, 35]]),
         ("confusion-matrix", "labels", "cat,dog", ["cat", "dog"]),
         ("compare-models", "models", "digits-mlp", ["digits-mlp"]),
+        ("attention", "model", " embed/attention_model.json ", "embed/attention_model.json"),
     ],
 )
 def test_values_are_typed(widget, name, raw, value):
@@ -47,6 +48,7 @@ def test_values_are_typed(widget, name, raw, value):
         ("activation", "derivative", "maybe", "must be true or false, got 'maybe'"),
         ("confusion-matrix", "matrix", "1,2;3", "must be 2 rows of equal length"),
         ("confusion-matrix", "labels", "a,b,c", "must list 2 values separated by commas, got 3"),
+        ("attention", "model", "weights.txt", "must be a .json file in the object's folder, got 'weights.txt'"),
     ],
 )
 def test_bad_values_say_what_was_expected(widget, name, raw, reason):
