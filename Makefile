@@ -16,7 +16,7 @@ LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-
 # `make test PG=0` skips the second run of the suite, on PostgreSQL.
 PG     ?= 1
 
-.PHONY: run test test-postgres install assets browser content models migrate serve preview check bench load clean lint
+.PHONY: run test test-postgres install assets browser fonts content models migrate serve preview check bench load clean lint
 
 $(STAMP): pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ assets: install
 	$(BIN)/python scripts/compile_messages.py
 	$(BIN)/python scripts/vendor_assets.py
 
+fonts:
+	@scripts/install_fonts.sh
+
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || scripts/install_browser.sh
 
@@ -48,7 +51,7 @@ migrate: assets
 content: migrate
 	$(BIN)/python manage.py compilecontent
 
-models: migrate
+models: migrate fonts
 	$(BIN)/python manage.py trainmodels
 
 check: assets
@@ -63,7 +66,7 @@ preview: assets
 
 run: assets content models serve
 
-test: lint assets browser
+test: lint assets browser fonts
 	scripts/redis.sh start >/dev/null
 	$(BIN)/python manage.py compilecontent --check --strict --execute
 	$(PYTEST)
@@ -73,7 +76,7 @@ endif
 
 # The whole suite again on a real PostgreSQL server on loopback (scripts/postgres.sh installs
 # Debian's postgresql when missing and leaves the server running; `scripts/postgres.sh stop`).
-test-postgres: assets browser
+test-postgres: assets browser fonts
 	url="$$(scripts/postgres.sh start)" && DATABASE_URL="$$url" $(PYTEST)
 
 # ruff (lint and format), mypy (engine/ and the compiler) and eslint (static/ and the Node

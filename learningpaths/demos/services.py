@@ -25,6 +25,9 @@ from .registry import DEMOS, DemoSpec
 
 MAX_BODY = 64 * 1024
 MAX_SAMPLES = 16
+# The answer's "layers" (every conv block's maps) stays small: the first samples and channels only.
+MAX_MAP_SAMPLES = 4
+MAX_MAP_CHANNELS = 16
 # A prediction is for the one asking, now: no cache (browser or proxy) may keep or replay it.
 ANSWER_HEADERS = {"Cache-Control": "no-store"}
 
@@ -66,6 +69,7 @@ def input_parse(*, body: bytes, spec: DemoSpec, content_type: str | None = None)
         body,
         max_bytes=MAX_BODY,
         max_depth=depth,
+        max_items=MAX_BODY // 2 + 2,  # each number takes two bytes at least ("0,"): the size bounds it
         content_type=content_type,
         invalid=NOT_JSON,
         too_large=TOO_LARGE,
@@ -74,6 +78,8 @@ def input_parse(*, body: bytes, spec: DemoSpec, content_type: str | None = None)
         raise ValueError(NOT_JSON)
     try:
         x = np.asarray(payload["input"], dtype=np.float64)
+        if not _numbers_only(payload["input"]):  # NumPy would read true as 1.0 and "0.5" as 0.5
+            raise TypeError
     except (TypeError, ValueError):
         raise ValueError("input must be a (nested) list of numbers") from None
     size = spec.input_size
@@ -91,6 +97,18 @@ def input_parse(*, body: bytes, spec: DemoSpec, content_type: str | None = None)
     if x.min() < lo or x.max() > hi:
         raise ValueError(f"input values must lie in [{lo:g}, {hi:g}]")
     return x.astype(np.float32)
+
+
+def _numbers_only(value) -> bool:
+    """Only lists and JSON numbers (not true/false, strings or null) in ``value``."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, bool) or not isinstance(item, (int, float)):
+            return False
+    return True
 
 
 def prediction_check(
@@ -133,6 +151,12 @@ def prediction_answer(*, spec: DemoSpec, outputs: dict[str, np.ndarray]) -> Answ
     }
     if spec.feature_maps_output and spec.feature_maps_output in outputs:
         body["feature_maps"] = encode_maps(outputs[spec.feature_maps_output])
+    if spec.layer_outputs:
+        body["layers"] = [
+            {"name": name, **encode_maps(outputs[name][:MAX_MAP_SAMPLES, :MAX_MAP_CHANNELS])}
+            for name in spec.layer_outputs
+            if name in outputs
+        ]
     return _answer(200, body)
 
 

@@ -203,7 +203,7 @@ def demo_site(settings, tmp_path):
     settings.DEMO_MODELS_DIR = tmp_path / "models"
     settings.DEMO_RATE_LIMIT = 1000
     inference.reset_runners()
-    call_command("trainmodels", stdout=io.StringIO())
+    call_command("trainmodels", "digits-cnn", "digits-mlp", stdout=io.StringIO())
     content_sync(
         result=compile_result(
             [

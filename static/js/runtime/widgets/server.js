@@ -15,7 +15,7 @@ import { button, el, list, liveRegion, title } from "./ui.js";
 const GRID = 32; // drawing resolution; pooled 4x4 to the models' 8x8 input (as the UCI digits were made)
 
 let statusPromise = null;
-function serverStatus(url) {
+export function serverStatus(url) {
   if (!statusPromise) {
     statusPromise = fetch(url, { headers: { Accept: "application/json" } })
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
@@ -24,7 +24,7 @@ function serverStatus(url) {
   return statusPromise;
 }
 
-function unavailable(node, heading, reason) {
+export function unavailable(node, heading, reason) {
   node.replaceChildren(heading, el("div", { class: "lp-server-off", role: "status" },
     el("p", {}, el("strong", {}, gettext("The server demo is not available.")),
       " ", gettext("This part of the lesson needs a model on the server, and the server does not offer it right now.")),
@@ -32,10 +32,11 @@ function unavailable(node, heading, reason) {
   node.dataset.state = "unavailable";
 }
 
-/** A drawing pad (mouse, touch, and keyboard: arrows move, Space draws) returning 8x8 input. */
-function drawingPad(onChange) {
+/** A drawing pad (mouse, touch, and keyboard: arrows move, Space draws) returning 8x8 input;
+ * ``pixels()`` gives the whole GRID x GRID drawing (glyph.js). */
+export function drawingPad(onChange, label = gettext("drawing area for a digit")) {
   const size = 224;
-  const canvas = makeCanvas(size, size, gettext("drawing area for a digit"));
+  const canvas = makeCanvas(size, size, label);
   canvas.tabIndex = 0;
   canvas.setAttribute("aria-roledescription", gettext("drawing pad"));
   const pixels = Array.from({ length: GRID }, () => Array(GRID).fill(0));
@@ -61,8 +62,15 @@ function drawingPad(onChange) {
     const rect = canvas.getBoundingClientRect();
     return [Math.floor(((e.clientY - rect.top) / rect.height) * GRID), Math.floor(((e.clientX - rect.left) / rect.width) * GRID)];
   };
-  canvas.addEventListener("pointerdown", (e) => { down = true; canvas.setPointerCapture(e.pointerId); paint(...at(e)); redraw(); });
-  canvas.addEventListener("pointermove", (e) => { if (down) { paint(...at(e)); redraw(); } });
+  let last = null;
+  const stroke = (cell) => { // every cell on the line from the last one, so a fast stroke has no gaps
+    const [r0, c0] = last || cell;
+    const steps = Math.max(Math.abs(cell[0] - r0), Math.abs(cell[1] - c0), 1);
+    for (let s = last ? 1 : 0; s <= steps; s++) paint(Math.round(r0 + ((cell[0] - r0) * s) / steps), Math.round(c0 + ((cell[1] - c0) * s) / steps));
+    last = cell;
+  };
+  canvas.addEventListener("pointerdown", (e) => { down = true; last = null; canvas.setPointerCapture(e.pointerId); stroke(at(e)); redraw(); });
+  canvas.addEventListener("pointermove", (e) => { if (down) { stroke(at(e)); redraw(); } });
   canvas.addEventListener("pointerup", () => { down = false; onChange(); });
   canvas.addEventListener("focus", redraw);
   canvas.addEventListener("blur", redraw);
@@ -95,6 +103,7 @@ function drawingPad(onChange) {
       return out;
     },
     empty() { return pixels.every((row) => row.every((v) => v === 0)); },
+    pixels() { return pixels; },
   };
 }
 
@@ -123,7 +132,7 @@ export function decodeMaps(fm, sample = 0) {
   });
 }
 
-async function predict(url, name, input) {
+export async function predict(url, name, input) {
   const response = await fetch(`${url}${encodeURIComponent(name)}/predict`, {
     method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ input: [input] }),
