@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from learningpaths.demos import inference, training
 from learningpaths.demos.encoding import decode_maps
 from learningpaths.demos.training import TRAINERS, load_digits, training_key
+from tests.site.demos.tinymodel import tiny_glyph_settings
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
@@ -96,9 +97,7 @@ def test_training_key_follows_data_code_and_settings(monkeypatch):
     assert training_key("glyphs-cnn") != changed
 
 
-# A glyph CNN of the real code path, small enough for the test suite: three conv blocks of 2-4
-# filters, one epoch on one augmented copy per font and class (the real one: TRAINERS' settings).
-TINY = {**TRAINERS["glyphs-cnn"].settings, "filters": [2, 4, 4], "epochs": 1, "train_copies": 1, "test_copies": 1}
+TINY = tiny_glyph_settings()
 
 
 @pytest.fixture(scope="session")
