@@ -106,17 +106,27 @@ def add_feature_map_outputs(proto, names: tuple[str, ...], shapes: list[tuple]) 
 
 
 def _progress(name: str, epochs: int, steps: int):
-    """A tqdm bar over every training step, with epoch, loss and accuracy, as an engine callback.
-    It shows on a terminal only (``disable=None``), so logs and tests stay clean."""
+    """A tqdm bar over every training step, with the epoch and the epoch's running loss and
+    accuracy (weighted by batch size), as an engine callback. On a terminal only (stderr), so logs
+    and tests stay clean."""
     from tqdm import tqdm
 
-    bar = tqdm(total=epochs * steps, desc=name, unit="step", file=sys.stderr, disable=None, leave=True)
+    bar = tqdm(total=epochs * steps, desc=name, unit="step", file=sys.stderr, disable=not sys.stderr.isatty())
+    seen = {"epoch": None, "n": 0, "loss": 0.0, "accuracy": 0.0}
 
     def on_step_end(logs):
+        if logs["epoch"] != seen["epoch"]:
+            seen.update(epoch=logs["epoch"], n=0, loss=0.0, accuracy=0.0)
+        n = logs.get("batch_size", 1)
+        seen["n"] += n
+        seen["loss"] += logs["loss"] * n
+        seen["accuracy"] += logs.get("accuracy", 0.0) * n
         bar.update(1)
-        accuracy = logs.get("accuracy", 0.0)
         bar.set_postfix(
-            epoch=f"{logs['epoch'] + 1}/{epochs}", loss=f"{logs['loss']:.3f}", acc=f"{accuracy:.3f}", refresh=False
+            epoch=f"{logs['epoch']}/{epochs}",  # the engine counts epochs from 1
+            loss=f"{seen['loss'] / seen['n']:.3f}",
+            acc=f"{seen['accuracy'] / seen['n']:.3f}",
+            refresh=False,
         )
 
     return bar, engine.LambdaCallback(on_step_end=on_step_end, on_train_end=lambda logs: bar.close())

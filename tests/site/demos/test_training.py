@@ -5,6 +5,7 @@ import dataclasses
 import io
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -183,3 +184,25 @@ def test_glyph_endpoint_refuses_nan_and_bodies_past_the_limit(client, glyph_serv
     many = json.dumps({"input": np.full((16, 1, 32, 32), 0.123456).tolist()})  # 16 samples: ~150 KiB
     response = client.post("/api/demos/glyphs-cnn/predict", data=many, content_type="application/json")
     assert response.status_code == 413 and "too large" in response.json()["detail"]
+
+
+def test_progress_bar_on_a_terminal_shows_epoch_loss_and_accuracy(monkeypatch):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    x, y, _, _ = load_digits()
+    model = training.build("digits-mlp")
+    training._fit("digits-mlp", model, x, y, epochs=2, batch_size=64, learning_rate=0.01)
+    last = terminal.getvalue().replace("\r", "\n").strip().splitlines()[-1]
+    assert "digits-mlp: 100%" in last and "epoch=2/2" in last, last
+    loss = float(re.search(r"loss=([0-9.]+)", last).group(1))
+    accuracy = float(re.search(r"acc=([0-9.]+)", last).group(1))
+    assert 0 < loss < 1.5 and 0.5 < accuracy <= 1.0  # the epoch's running means, after two epochs
+    # Not on a terminal (logs, CI): no bar at all.
+    plain = io.StringIO()
+    monkeypatch.setattr("sys.stderr", plain)
+    training._fit("digits-mlp", training.build("digits-mlp"), x, y, epochs=1, batch_size=64, learning_rate=0.01)
+    assert plain.getvalue() == ""

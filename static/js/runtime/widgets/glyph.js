@@ -122,7 +122,7 @@ export function mount(node, { params, config }) {
         el("section", { class: "lp-glyph__maps" },
           el("h4", {}, gettext("Feature maps of every convolution block")),
           el("p", { class: "lp-help" }, gettext("Light means the filter found its pattern there. Deeper blocks see larger parts of the drawing, at a lower resolution.")),
-          ...layerMaps(answer.layers || [])));
+          el("div", { class: "lp-glyph__layers" }, ...layerMaps(answer.layers || []))));
       const best = probs.indexOf(Math.max(...probs));
       live.say(interpolate(gettext("The model says %(label)s (%(percent)s)."), { label: answer.labels[best], percent: `${fixed(probs[best] * 100, 1)}%` }), true);
       node.dataset.prediction = answer.predictions[0];
