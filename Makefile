@@ -16,7 +16,7 @@ LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-
 # `make test PG=0` skips the second run of the suite, on PostgreSQL.
 PG     ?= 1
 
-.PHONY: run test test-postgres install assets browser fonts content models migrate serve preview check bench load clean lint
+.PHONY: run test test-postgres install assets browser fonts words content models migrate serve preview check bench load clean lint screenshots
 
 $(STAMP): pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
@@ -45,13 +45,17 @@ fonts:
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || scripts/install_browser.sh
 
+# Debian's word lists, for the word transformer (learningpaths/demos/words.py).
+words:
+	@test -f /usr/share/dict/dutch -a -f /usr/share/dict/american-english || scripts/install_words.sh
+
 migrate: assets
 	$(BIN)/python manage.py migrate --noinput
 
 content: migrate
 	$(BIN)/python manage.py compilecontent
 
-models: migrate fonts
+models: migrate fonts words
 	$(BIN)/python manage.py trainmodels
 
 check: assets
@@ -66,7 +70,7 @@ preview: assets
 
 run: assets content models serve
 
-test: lint assets browser fonts
+test: lint assets browser fonts words
 	scripts/redis.sh start >/dev/null
 	$(BIN)/python manage.py compilecontent --check --strict --execute
 	$(PYTEST)
@@ -76,7 +80,7 @@ endif
 
 # The whole suite again on a real PostgreSQL server on loopback (scripts/postgres.sh installs
 # Debian's postgresql when missing and leaves the server running; `scripts/postgres.sh stop`).
-test-postgres: assets browser fonts
+test-postgres: assets browser fonts words
 	url="$$(scripts/postgres.sh start)" && DATABASE_URL="$$url" $(PYTEST)
 
 # ruff (lint and format), mypy (engine/ and the compiler) and eslint (static/ and the Node
@@ -99,7 +103,13 @@ bench: install
 	$(BIN)/python bench/transformer.py --pyodide
 	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/serving.py
+	$(BIN)/python bench/serving_glyphs.py
 	$(BIN)/python bench/browser.py
+
+# The key pages at desktop and phone width in headless Chromium, into var/screenshots/ (index.html
+# shows them all); a throwaway site of its own. `make screenshots SHOTS="--lang nl --dark"`.
+screenshots: assets browser
+	$(BIN)/python scripts/screenshots.py $(SHOTS)
 
 # Load test (wrk against gunicorn, about 4 minutes; see bench/load.sh and bench/README.md).
 load: assets

@@ -1,6 +1,6 @@
 """Latency and throughput of the demo inference endpoint on loopback, beside the engine in process.
 
-Starts each server on 127.0.0.1 with one demo model (``--model``), then runs 1, 8 and 32 concurrent keep-alive
+Starts each server on 127.0.0.1 with the digit CNN, then runs 1, 8 and 32 concurrent keep-alive
 clients and prints p50/p99 latency and requests/s:
 
 * ``uvicorn``: ``learningpaths.asgi`` (the ASGI fast path, one event loop per worker process),
@@ -11,6 +11,14 @@ clients and prints p50/p99 latency and requests/s:
 The peer measured in the same run is the engine's own NumPy forward pass of the same model, in
 process.
 
+``--demos`` also takes ``words-transformer`` (issue 24, the default runs both): one generated word
+per request (``POST /api/demos/words-transformer/generate``, Dutch, temperature 0.8, about ten
+ONNX Runtime steps through the model's batching ``Runner``), beside the engine's own NumPy
+generation of a word in process. Its levels run ``--rounds`` times (default 3), the in-process
+generation timed between the rounds (interleaved), and the medians over the rounds are printed
+with the load average before and after. The model is copied from ``var/models`` when ``make models``
+has trained it there, else trained (about 3 minutes).
+
 The clients are wrk (C, one thread per two connections; `bench/load.sh` installs it) when it is on
 the PATH: Python client threads cost more CPU and GIL time than the server they measure, which
 showed up as the server's latency. Without wrk, ``--client python`` runs keep-alive
@@ -19,12 +27,7 @@ showed up as the server's latency. Without wrk, ``--client python`` runs keep-al
     .venv/bin/python bench/serving.py [--server uvicorn,gunicorn] [--seconds 10] [--workers 2]
                                       [--threads 16] [--client wrk|python]
 
-    .venv/bin/python bench/serving.py --model glyphs-cnn --rounds 3   # the default model
-
-Each level runs on every server in turn, and the whole set ``--rounds`` times (interleaved, so a
-change in the machine's load hits all alike); the tables give medians with the ranges. Goals on
-CPU: p99 <= 50 ms at 32 concurrent clients for the glyph CNN (32x32 input, every block's feature
-maps in the answer), <= 25 ms for the digit CNN (``--model digits-cnn``).
+Goal on CPU: p99 <= 25 ms at 32 concurrent clients for the digit CNN.
 """
 
 from __future__ import annotations
@@ -69,16 +72,18 @@ def wait_ready(port: int, timeout: float = 60) -> dict:
     raise SystemExit("the server did not start")
 
 
-PREDICT = "/api/demos/digits-cnn/predict"  # set by main() from --model
+PREDICT = "/api/demos/digits-cnn/predict"
+GENERATE = "/api/demos/words-transformer/generate"
+WORD_REQUEST = {"language": "nl", "temperature": 0.8, "count": 1}
 
 
-def client(port: int, body: bytes, n: int, out: list, errors: list) -> None:
+def client(port: int, body: bytes, n: int, out: list, errors: list, path: str = PREDICT) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"Content-Type": "application/json"}
     for _ in range(n):
         start = time.perf_counter()
         try:
-            conn.request("POST", PREDICT, body=body, headers=headers)
+            conn.request("POST", path, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
             ok = response.status == 200
@@ -90,11 +95,11 @@ def client(port: int, body: bytes, n: int, out: list, errors: list) -> None:
             errors.append(1)
 
 
-def run_level(port: int, body: bytes, clients: int, per_client: int) -> dict:
+def run_level(port: int, body: bytes, clients: int, per_client: int, path: str = PREDICT) -> dict:
     latencies: list[float] = []
     errors: list[int] = []
     threads = [
-        threading.Thread(target=client, args=(port, body, per_client, latencies, errors)) for _ in range(clients)
+        threading.Thread(target=client, args=(port, body, per_client, latencies, errors, path)) for _ in range(clients)
     ]
     start = time.perf_counter()
     for t in threads:
@@ -122,7 +127,7 @@ dofile(%r)
 """
 
 
-def run_level_wrk(port: int, body: bytes, clients: int, seconds: float, script: Path) -> dict:
+def run_level_wrk(port: int, body: bytes, clients: int, seconds: float, script: Path, path: str = PREDICT) -> dict:
     script.write_text(WRK_SCRIPT % (body.decode(), str(ROOT / "bench" / "load.lua")))
     threads = max(1, min(clients // 2, os.cpu_count() or 1))
     out = subprocess.run(
@@ -136,7 +141,7 @@ def run_level_wrk(port: int, body: bytes, clients: int, seconds: float, script: 
             f"{max(1, round(seconds))}s",
             "-s",
             str(script),
-            f"http://127.0.0.1:{port}{PREDICT}",
+            f"http://127.0.0.1:{port}{path}",
         ],
         capture_output=True,
         text=True,
@@ -155,55 +160,61 @@ def run_level_wrk(port: int, body: bytes, clients: int, seconds: float, script: 
     }
 
 
-def engine_model(name: str):
-    """The same network as the served model, built by the engine (same architecture and settings;
-    its weights do not change the time of a forward pass)."""
+def engine_forward_ms(models_dir: Path, x: np.ndarray, repeats: int = 300) -> float:
+    """The same CNN's forward pass in process with the engine (retrained with the same seed)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learningpaths.settings")
     import django
 
     django.setup()
-    from learningpaths.demos.training import TRAINERS, build
+    from learningpaths.demos.training import build
 
-    settings = TRAINERS[name].settings
-    if "filters" in settings:
-        return build(name, filters=tuple(settings["filters"]), dropout=settings["dropout"])
-    return build(name)
-
-
-def engine_forward_ms(model, x: np.ndarray, seconds: float = 2.0) -> float:
-    """Median ms of the engine's forward pass (``predict``) of ``x``, in process."""
+    model = build("digits-cnn")
     model.predict(x)
-    times = []
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline or len(times) < 5:
-        start = time.perf_counter()
+    start = time.perf_counter()
+    for _ in range(repeats):
         model.predict(x)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times)) * 1000
+    return (time.perf_counter() - start) / repeats * 1000
 
 
-def server_command(name: str, port: int, args) -> tuple[list[str], str]:
-    py = sys.executable
-    if name == "uvicorn":
-        command = [py, "-m", "uvicorn", "learningpaths.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
-        command += ["--workers", str(args.workers), "--loop", "uvloop", "--http", "httptools", "--no-access-log"]
-        return command + ["--log-level", "warning"], f"uvicorn: {args.workers} worker processes, one event loop each"
-    if name == "gunicorn":
-        command = [py, "-m", "gunicorn", "learningpaths.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers)]
-        command += ["--threads", str(args.threads), "-k", "gthread", "--log-level", "warning"]
-        return command, f"gunicorn: {args.workers} workers x {args.threads} threads"
-    raise SystemExit(f"unknown server {name!r}: choose uvicorn or gunicorn")
+def engine_generation(models_dir: Path):
+    """A function that generates one Dutch word in process with the engine, the same weights as the
+    server's ONNX model (the ``.npz`` that wordgen.train saves beside it); returns milliseconds."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learningpaths.settings")
+    import django
+
+    django.setup()
+    import engine
+    from learningpaths.demos import wordgen
+
+    step = wordgen.engine_step(engine.Sequential.load(models_dir / f"{wordgen.NAME}.npz"))
+    rng = np.random.default_rng(0)
+
+    def one_word() -> float:
+        start = time.perf_counter()
+        wordgen.generate(step, language="nl", temperature=0.8, count=1, rng=rng)
+        return (time.perf_counter() - start) * 1000
+
+    return one_word
 
 
-def load() -> str:
-    return "/".join(f"{v:.1f}" for v in os.getloadavg())
+def words_model(var: Path, py: str, env: dict) -> None:
+    """The trained word transformer in the bench's VAR_DIR: copied from var/models, else trained."""
+    source, target = ROOT / "var" / "models", var / "models"
+    target.mkdir(parents=True, exist_ok=True)
+    files = [source / f"words-transformer{suffix}" for suffix in (".onnx", ".json", ".npz")]
+    if all(f.is_file() for f in files):
+        for f in files:
+            shutil.copy2(f, target / f.name)
+        print(f"word transformer copied from {source}", flush=True)
+    else:
+        print("training the word transformer (about 3 minutes) ...", flush=True)
+        subprocess.run(
+            [py, "manage.py", "trainmodels", "words-transformer", "--skip-checks"], cwd=ROOT, env=env, check=True
+        )
 
 
 def main() -> None:
-    global PREDICT
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="glyphs-cnn", help="the demo model (glyphs-cnn, digits-cnn, ...)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the tables give medians")
     parser.add_argument("--requests", type=int, default=200, help="python client: requests per client at each level")
     parser.add_argument("--seconds", type=float, default=10, help="wrk: seconds at each level")
     parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
@@ -211,19 +222,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (one per core)")
     parser.add_argument("--threads", type=int, default=16, help="gunicorn: threads per worker")
     parser.add_argument("--levels", default="1,8,32")
-    parser.add_argument("--goal", type=float, default=None, help="p99 goal in ms at the last level")
-    parser.add_argument(
-        "--models-dir", default=str(ROOT / "var" / "models"), help="where trainmodels keeps the models (cached)"
-    )
+    parser.add_argument("--demos", default="digits-cnn,words-transformer", help="which demos, in order")
+    parser.add_argument("--rounds", type=int, default=3, help="words-transformer: rounds of all levels")
     args = parser.parse_args()
-    goal = args.goal if args.goal is not None else {"glyphs-cnn": 50.0}.get(args.model, 25.0)
-    PREDICT = f"/api/demos/{args.model}/predict"
+    demos = args.demos.split(",")
 
     var = Path(tempfile.mkdtemp(prefix="lp-bench-serving-"))
     env = dict(
         os.environ,
         VAR_DIR=str(var),
-        DEMO_MODELS_DIR=str(Path(args.models_dir).resolve()),
         DEMO_RATE_LIMIT="100000000",
         DEBUG="0",
         SECRET_KEY="bench-" + "x" * 50,
@@ -232,79 +239,146 @@ def main() -> None:
         PYTHONUNBUFFERED="1",
     )
     py = sys.executable
-    print(f"training {args.model} unless it is up to date in {args.models_dir} ...", flush=True)
+    print("training the demo models (once) ...", flush=True)
     subprocess.run([py, "manage.py", "migrate", "-v0", "--skip-checks"], cwd=ROOT, env=env, check=True)
-    subprocess.run([py, "manage.py", "trainmodels", args.model, "--skip-checks"], cwd=ROOT, env=env, check=True)
+    subprocess.run([py, "manage.py", "trainmodels", "digits-cnn", "--skip-checks"], cwd=ROOT, env=env, check=True)
+    if "words-transformer" in demos:
+        words_model(var, py, env)
+        word_body = json.dumps(WORD_REQUEST).encode()
+        one_word = engine_generation(var / "models")
+        word_rows: dict[str, list[list[dict]]] = {}
+        engine_ms: list[float] = []
+    load_before = os.getloadavg()
 
-    os.environ["DEMO_MODELS_DIR"] = env["DEMO_MODELS_DIR"]
-    model = engine_model(args.model)
-    shape = model.input_shape
-    x = np.random.default_rng(0).random((1, *shape)).round(3).astype(np.float32)
+    x = np.random.default_rng(0).random((1, 1, 8, 8)).astype(np.float32)
     body = json.dumps({"input": x.tolist()}).encode()
     levels = [int(v) for v in args.levels.split(",")]
-    names = args.server.split(",")
-    servers, ports = {}, {}
-    for name in names:  # all servers up at once, measured in turn (an idle server costs ~nothing)
-        ports[name] = free_port()
-        command, _ = server_command(name, ports[name], args)
-        servers[name] = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    rows: dict[tuple[str, int], list[dict]] = {}
-    forward: dict[int, list[float]] = {1: [], 32: []}
-    try:
-        for name in names:
-            status = wait_ready(ports[name])
-            conn = http.client.HTTPConnection("127.0.0.1", ports[name], timeout=30)
-            conn.request("POST", PREDICT, body=body, headers={"Content-Type": "application/json"})
-            response = conn.getresponse()
-            first = json.loads(response.read())
-            if response.status != 200:
-                raise SystemExit(f"{name}: {response.status} {first}")
-            run_level(ports[name], body, 64, 4)  # every worker has answered before we measure
+    results = {}
+    for name in args.server.split(","):
+        port = free_port()
+        if name == "uvicorn":
+            command = [
+                py,
+                "-m",
+                "uvicorn",
+                "learningpaths.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ]
+            setup = f"uvicorn: {args.workers} worker processes, one event loop each"
+        elif name == "gunicorn":
+            command = [
+                py,
+                "-m",
+                "gunicorn",
+                "learningpaths.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "-k",
+                "gthread",
+                "--log-level",
+                "warning",
+            ]
+            setup = f"gunicorn: {args.workers} workers x {args.threads} threads"
+        else:
+            raise SystemExit(f"unknown server {name!r}: choose uvicorn or gunicorn")
+        server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        try:
+            status = wait_ready(port)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request(
+                "POST", "/api/demos/digits-cnn/predict", body=body, headers={"Content-Type": "application/json"}
+            )
+            first = json.loads(conn.getresponse().read())
+            run_level(port, body, 64, 4)  # every worker has answered before we measure
             print(
-                f"{server_command(name, 0, args)[1]}; {os.cpu_count()} CPUs; clients: {args.client}; "
-                f"providers: {status['providers']}; session runs on {first['provider']}; "
-                f"answer {len(json.dumps(first))} bytes",
+                f"\n{setup}; {os.cpu_count()} CPUs; clients: {args.client}; providers: {status['providers']} "
+                f"(available: {status['available_providers']}); session runs on {first['provider']}",
                 flush=True,
             )
-        for r in range(args.rounds):
-            print(f"round {r + 1}/{args.rounds}: load average {load()}", flush=True)
-            for clients in levels:
-                for name in names:  # interleaved: each level on every server before the next level
+            if "digits-cnn" in demos:
+                if args.client == "wrk":
+                    results[name] = [run_level_wrk(port, body, c, args.seconds, var / "post.lua") for c in levels]
+                else:
+                    results[name] = [
+                        run_level(port, body, c, args.requests if c == 1 else max(args.requests // 4, 25))
+                        for c in levels
+                    ]
+            if "words-transformer" in demos:
+                run_level(port, word_body, 8, 8, GENERATE)  # warm: every worker has loaded the model
+                for _ in range(args.rounds):
                     if args.client == "wrk":
-                        row = run_level_wrk(ports[name], body, clients, args.seconds, var / "post.lua")
+                        rows = [
+                            run_level_wrk(port, word_body, c, args.seconds / 2, var / "word.lua", GENERATE)
+                            for c in levels
+                        ]
                     else:
-                        n = args.requests if clients == 1 else max(args.requests // 4, 25)
-                        row = run_level(ports[name], body, clients, n)
-                    rows.setdefault((name, clients), []).append(row)
-            for batch in forward:
-                forward[batch].append(engine_forward_ms(model, np.repeat(x, batch, axis=0)))
-    finally:
-        for server in servers.values():
+                        per = max(args.requests // 4, 25)
+                        rows = [run_level(port, word_body, c, per if c == 1 else per // 2, GENERATE) for c in levels]
+                    word_rows.setdefault(name, []).append(rows)
+                    engine_ms.append(float(np.median([one_word() for _ in range(50)])))  # between the rounds
+        finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)
 
-    def med(values):
-        return float(np.median(values))
+    load_after = os.getloadavg()
+    if "words-transformer" in demos:
+        report_words(word_rows, engine_ms, levels, load_before, load_after)
+    if "digits-cnn" not in demos:
+        return
+    forward = engine_forward_ms(var / "models", x)
+    print(f"\n{'server':>8} {'clients':>7} {'requests':>8} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    for name, rows in results.items():
+        for r in rows:
+            print(
+                f"{name:>8} {r['clients']:>7} {r['requests']:>8} {r['errors']:>6} {r['rps']:>8.0f} "
+                f"{r['p50']:>8.2f} {r['p99']:>8.2f}"
+            )
+    print(f"\nengine NumPy forward pass in process, 1 sample: {forward:.3f} ms")
+    for name, rows in results.items():
+        for r in rows:
+            print(f"  {name} p50 at {r['clients']:>2} clients / in-process forward = {r['p50'] / forward:.1f}x")
+    print()
+    for name, rows in results.items():
+        worst = rows[-1]
+        verdict = "meets" if worst["p99"] <= 25 else "misses"
+        print(f"{name}: goal p99 <= 25 ms at {worst['clients']} clients: {worst['p99']:.1f} ms ({verdict} it)")
 
-    print(f"\n{args.model}, {args.rounds} interleaved rounds (medians; ranges in brackets), load average now {load()}")
-    print(f"{'server':>8} {'clients':>7} {'req/s':>14} {'p50 ms':>16} {'p99 ms':>16} {'errors':>6}")
-    for (name, clients), runs in rows.items():
-        cols = []
-        for key in ("rps", "p50", "p99"):
-            v = [run[key] for run in runs]
-            cols.append(f"{med(v):.1f} [{min(v):.1f}-{max(v):.1f}]")
-        errors = sum(run["errors"] for run in runs)
-        print(f"{name:>8} {clients:>7} {cols[0]:>14} {cols[1]:>16} {cols[2]:>16} {errors:>6}")
-    for batch, times in forward.items():
-        print(f"engine NumPy forward pass in process, {batch} sample(s): {med(times):.3f} ms (median of rounds)")
-    one = med(forward[1])
-    for (name, clients), runs in rows.items():
-        ratio = med([r["p50"] for r in runs]) / one
-        print(f"  {name} p50 at {clients:>2} clients / in-process forward of 1 sample = {ratio:.1f}x")
-    for name in names:
-        p99 = med([run["p99"] for run in rows[(name, levels[-1])]])
-        verdict = "meets" if p99 <= goal else "misses"
-        print(f"{name}: goal p99 <= {goal:g} ms at {levels[-1]} clients: {p99:.1f} ms ({verdict} it)")
+
+def report_words(word_rows, engine_ms, levels, load_before, load_after) -> None:
+    """Medians over the rounds of one generated word per request, and the in-process engine beside it."""
+    print(
+        f"\nword transformer, one word per request; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after"
+    )
+    print(f"{'server':>8} {'clients':>7} {'rounds':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    word = float(np.median(engine_ms))
+    for name, rounds in word_rows.items():
+        for i, clients in enumerate(levels):
+            rows = [r[i] for r in rounds]
+            med = {k: float(np.median([r[k] for r in rows])) for k in ("rps", "p50", "p99")}
+            errors = sum(r["errors"] for r in rows)
+            each = ", ".join(f"{r['p99']:.1f}" for r in rows)
+            print(
+                f"{name:>8} {clients:>7} {len(rows):>6} {errors:>6} {med['rps']:>8.0f} {med['p50']:>8.2f} "
+                f"{med['p99']:>8.2f}   (p99 of each round: {each})"
+            )
+    spread = ", ".join(f"{v:.2f}" for v in engine_ms)
+    print(f"engine NumPy generation of one word in process: {word:.2f} ms (median of the rounds' medians: {spread})")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,19 @@ library (``engine.export`` imports ``onnx`` inside its functions). See ``docs/en
 True
 """
 
-from . import activations, callbacks, data, export, initializers, kernels, losses, metrics, optimizers, training
+from . import (
+    activations,
+    callbacks,
+    data,
+    export,
+    initializers,
+    kernels,
+    losses,
+    messages,
+    metrics,
+    optimizers,
+    training,
+)
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
 from .autoencoder import Autoencoder
 from .callbacks import Callback, EarlyStopping, History, LambdaCallback
@@ -113,6 +125,7 @@ __all__ = [
     "initializers",
     "kernels",
     "losses",
+    "messages",
     "metrics",
     "optimizers",
     "training",

@@ -16,6 +16,7 @@ import math
 from typing import TYPE_CHECKING
 
 from .errors import ConfigError, Renamed, renamed_arguments, unknown_name
+from .messages import text
 
 if TYPE_CHECKING:
     from .model import Sequential
@@ -156,7 +157,7 @@ class ProgressPrinter(Callback):
 
     def on_epoch_end(self, logs):
         parts = [f"{k}: {v:.4f}" for k, v in logs.items() if k != "epoch" and isinstance(v, float)]
-        self.print_fn(f"epoch {logs['epoch']}/{self.epochs} - " + " - ".join(parts))
+        self.print_fn(f"{text('epoch')} {logs['epoch']}/{self.epochs} - " + " - ".join(parts))
 
 
 def wants_steps(cb: Callback) -> bool:

@@ -10,6 +10,7 @@ from . import activations, losses, metrics as metrics_module, optimizers, traini
 from .callbacks import History
 from .errors import ConfigError, ShapeError, as_numbers, renamed_arguments, unknown_name
 from .layers.base import Layer, get as get_layer, serialize
+from .messages import text
 from .parameter import Parameter
 
 
@@ -53,6 +54,7 @@ class Sequential(Layer):
         self._fused = False
         self._params = None
         self._packed = None
+        self._frozen: list[Parameter] = []
         for layer in layers:
             self.add(layer)
         if input_shape is not None:
@@ -128,6 +130,16 @@ class Sequential(Layer):
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
 
+    def trainable_parameters(self):
+        return [p for layer in self.layers for p in layer.trainable_parameters()] if self.trainable else []
+
+    def first_trained_layer(self) -> int:
+        """Index of the lowest layer with weights that ``fit`` updates (``len(layers)`` if none):
+        backward stops there, since the frozen layers below it need no gradient (fine-tuning)."""
+        if not self.trainable:
+            return len(self.layers)
+        return next((k for k, layer in enumerate(self.layers) if layer.trainable_parameters()), len(self.layers))
+
     def named_parameters(self) -> list[tuple[str, Parameter]]:
         """``[("dense.W", Parameter), ...]``, names qualified by layer name."""
         out: list[tuple[str, Parameter]] = []
@@ -182,9 +194,12 @@ class Sequential(Layer):
         return self.forward(x, training=training)
 
     def backward(self, grad_y, *, need_input_grad=True):
+        """Backward through every layer; with ``need_input_grad=False`` (training) only down to the
+        lowest trained layer, and the frozen layers under it are skipped (returns None then)."""
         layers = self.layers
-        for k in range(len(layers) - 1, -1, -1):
-            grad_y = layers[k].backward(grad_y, need_input_grad=need_input_grad or k > 0)
+        stop = 0 if need_input_grad else min(self.first_trained_layer(), len(layers) - 1)
+        for k in range(len(layers) - 1, stop - 1, -1):
+            grad_y = layers[k].backward(grad_y, need_input_grad=need_input_grad or k > stop)
         return grad_y
 
     # -- training ----------------------------------------------------------------------------
@@ -268,19 +283,26 @@ class Sequential(Layer):
     # -- description and persistence --------------------------------------------------------
     def summary(self, print_fn=print) -> str | None:
         """Print a table of layers, output shapes and parameter counts (``print_fn=None`` returns it)."""
-        rows = [("Layer (type)", "Output shape", "Params")]
+        rows = [(text("Layer (type)"), text("Output shape"), text("Params"))]
         shape = self.input_shape
         for layer in self.layers:
             shape = layer.compute_output_shape(shape) if shape is not None else None
-            out = "?" if shape is None else str((None, *shape)).replace("None", "batch")
+            out = "?" if shape is None else str((None, *shape)).replace("None", text("batch"))
             rows.append((f"{layer.name} ({type(layer).__name__})", out, str(layer.count_params())))
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         lines = [f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}" for r in rows]
         rule = "-" * len(lines[0])
-        text = "\n".join([lines[0], rule, *lines[1:], rule, f"Total params: {self.count_params()}"])
+        total, trainable = self.count_params(), self.count_trainable_params()
+        totals = [text("Total params: {n}", n=total)]
+        if trainable != total:  # something is frozen: say how much fit() still trains
+            totals += [
+                text("Trainable params: {n}", n=trainable),
+                text("Non-trainable params: {n}", n=total - trainable),
+            ]
+        table = "\n".join([lines[0], rule, *lines[1:], rule, *totals])
         if print_fn is None:
-            return text
-        print_fn(text)
+            return table
+        print_fn(table)
         return None
 
     def get_config(self):

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import activations
 from .errors import ConfigError, ShapeError, renamed_arguments
+from .messages import number, numbers, text
 
 
 @dataclass
@@ -42,16 +43,17 @@ class NeuronTrace:
         return asdict(self)
 
     def __str__(self) -> str:
+        """The steps as a pupil writes them, in the lesson's language (:mod:`engine.messages`)."""
         total = sum(self.products)
-        return "\n".join(
-            [
-                f"inputs x        = {self.inputs}",
-                f"weights w       = {self.weights}",
-                f"products w*x    = {self.products}",
-                f"sum + bias      = {total:g} + {self.bias:g} = {self.weighted_sum:g}",
-                f"{self.activation}({self.weighted_sum:g})".ljust(16) + f"= {self.output:g}",
-            ]
-        )
+        rows = [
+            (text("inputs x"), numbers(self.inputs)),
+            (text("weights w"), numbers(self.weights)),
+            (text("products w*x"), numbers(self.products)),
+            (text("sum + bias"), f"{number(total)} + {number(self.bias)} = {number(self.weighted_sum)}"),
+            (f"{self.activation}({number(self.weighted_sum)})", number(self.output)),
+        ]
+        width = max(16, *(len(label) + 1 for label, _ in rows))
+        return "\n".join(f"{label.ljust(width)}= {value}" for label, value in rows)
 
 
 class Neuron:

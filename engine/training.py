@@ -31,12 +31,20 @@ def prepare(model, x) -> None:
     model.check_compiled()
     if not model.built:
         model.build(np.asarray(x).shape[1:])
-    params = model.optimizer.params or model.parameters()
+    params = model.optimizer.params or model.trainable_parameters()
+    if not params:
+        raise ConfigError(
+            f"{model.describe()} has nothing to train: every layer is frozen (trainable=False). "
+            "Set layer.trainable = True on the layers fit() should change."
+        )
     # Keep an existing packing: the optimizer's state (momentum, Adam moments) lives under it, and
     # a lesson may call fit(epochs=1) again and again.
     if not (model._params == params and is_packed(model._packed, params)):
         model._packed = pack(params)
     model._params = params
+    trained = {id(p) for p in params}
+    # A frozen layer between trained ones still receives gradients: they are zeroed with the others.
+    model._frozen = [p for p in model.parameters() if id(p) not in trained]
     fused = model.loss.fused_activation
     last = output_activation(model)
     if fused is not None and model.loss.from_logits and isinstance(last, fused):
@@ -82,11 +90,13 @@ def backward_fused(model, grad_z) -> None:
     with the cross-entropy: ``(p - y) / n``), skipping that activation's own backward."""
     layers = model.layers
     last = layers[-1]
+    stop = model.first_trained_layer()  # the frozen layers below it need no gradient
     if not isinstance(last, Activation):
-        grad_z = last._backward_linear(grad_z, len(layers) > 1)
+        grad_z = last._backward_linear(grad_z, stop < len(layers) - 1)
     layers = layers[:-1]
-    for k in range(len(layers) - 1, -1, -1):
-        grad_z = layers[k].backward(grad_z, need_input_grad=k > 0)
+    stop = min(stop, len(layers))
+    for k in range(len(layers) - 1, stop - 1, -1):
+        grad_z = layers[k].backward(grad_z, need_input_grad=k > stop)
 
 
 def train_step(model, x, y):
@@ -101,6 +111,8 @@ def train_step(model, x, y):
     else:
         for p in params:
             p.grad.fill(0)
+    for p in model._frozen:
+        p.grad.fill(0)
     if model._fused:
         backward_fused(model, model.loss.fused_gradient())
     else:

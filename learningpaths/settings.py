@@ -18,7 +18,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from learningpaths import layout
 
@@ -166,7 +165,9 @@ LOGIN_REDIRECT_URL = "paths:catalogue"
 LOGOUT_REDIRECT_URL = "paths:catalogue"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("nl", _("Nederlands"))]
+# Each language by its own name in the switcher (an endonym is not translated); a language named in
+# a sentence or on a card is translated by Django's own catalogue (paths/templatetags/paths.py).
+LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True

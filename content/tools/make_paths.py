@@ -23,7 +23,7 @@ PARTS = [
     ("dl_teacher_neurons", ["dl_what", "dl_neuron", "dl_activation", "dl_layers"], "dl_check_neurons", "dl_fix_neurons"),
     ("dl_teacher_training", ["dl_descent", "dl_backprop", "dl_batches"], "dl_check_training", "dl_fix_training"),
     ("dl_teacher_networks", ["dl_cnn", "dl_rnn", "dl_autoencoder", "dl_generative"], "dl_check_networks", "dl_fix_networks"),
-    ("dl_teacher_project", ["dl_evaluation"], "dl_check_evaluation", "dl_fix_evaluation"),
+    ("dl_teacher_project", ["dl_finetuning", "dl_evaluation"], "dl_check_evaluation", "dl_fix_evaluation"),
 ]
 FINAL = "dl_project"
 

@@ -67,6 +67,8 @@ class Graph:
 
         self.helper, self.numpy_helper = helper, numpy_helper
         self.nodes, self.initializers, self._used = [], [], set()
+        # (name, (heads, query length, key length)) of every attention's weights, in graph order
+        self.attention: list[tuple[str, tuple[int, int, int]]] = []
 
     def unique(self, base: str) -> str:
         name, k = base, 1
@@ -87,12 +89,23 @@ class Graph:
         return names[0] if outputs == 1 else names
 
 
-def to_onnx(model, input_shape=None, path=None, *, opset: int = OPSET, name: str | None = None):
+def to_onnx(
+    model,
+    input_shape=None,
+    path=None,
+    *,
+    opset: int = OPSET,
+    name: str | None = None,
+    attention_output: str | None = None,
+):
     """Convert a built model (or a single layer) to an ``onnx.ModelProto``; save it if ``path``.
 
     ``input_shape`` is the shape of one sample (without the batch axis); it defaults to the
     model's. The graph has one input ``"input"`` of shape ``(batch, *input_shape)`` and one output
-    ``"output"``, and it passes ``onnx.checker``.
+    ``"output"``, and it passes ``onnx.checker``. With ``attention_output="attention"`` a second
+    output of that name holds the weights of every ``MultiHeadAttention`` (also inside
+    ``TransformerBlock``), concatenated along the head axis in the model's order: ``(batch,
+    total heads, T, T)``, as the layers' ``attention_scores`` after ``predict`` (for drawing them).
     """
     import onnx
     from onnx import TensorProto, helper
@@ -110,11 +123,14 @@ def to_onnx(model, input_shape=None, path=None, *, opset: int = OPSET, name: str
     out_shape = model.compute_output_shape(input_shape)
     x = get_converter(model)(model, graph, "input", input_shape)
     graph.nodes.append(helper.make_node("Identity", [x], ["output"], name="output/Identity"))
+    outputs = [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", *out_shape])]
+    if attention_output is not None:
+        outputs.append(_attention_output(graph, attention_output, model))
     onnx_graph = helper.make_graph(
         graph.nodes,
         name or model.name,
         [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", *input_shape])],
-        [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["batch", *out_shape])],
+        outputs,
         graph.initializers,
     )
     proto = helper.make_model(
@@ -125,6 +141,26 @@ def to_onnx(model, input_shape=None, path=None, *, opset: int = OPSET, name: str
     if path is not None:
         onnx.save(proto, str(path))
     return proto
+
+
+def _attention_output(graph: Graph, output: str, model):
+    """Join the attention weights the converters recorded into the graph output ``output``."""
+    from onnx import TensorProto, helper
+
+    if not graph.attention:
+        raise ConfigError(f"to_onnx(attention_output={output!r}): {model.describe()} has no MultiHeadAttention.")
+    if output in ("input", "output"):
+        raise ConfigError(f"to_onnx: attention_output must not be named {output!r} (the graph's own input/output).")
+    names = [n for n, _ in graph.attention]
+    lengths = {shape[1:] for _, shape in graph.attention}
+    if len(lengths) > 1:
+        raise ConfigError(f"to_onnx(attention_output=...): the attention layers' lengths differ: {sorted(lengths)}.")
+    heads = sum(shape[0] for _, shape in graph.attention)
+    if len(names) > 1:
+        graph.nodes.append(helper.make_node("Concat", names, [output], name=f"{output}/Concat", axis=1))
+    else:
+        graph.nodes.append(helper.make_node("Identity", names, [output], name=f"{output}/Identity"))
+    return helper.make_tensor_value_info(output, TensorProto.FLOAT, ["batch", heads, *lengths.pop()])
 
 
 # -- containers -------------------------------------------------------------------------------

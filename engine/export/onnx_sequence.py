@@ -91,6 +91,7 @@ def _attention(layer, g, x, shape):
         mask = np.where(causal_mask(t, t), 0.0, -np.inf)
         s = g.node("Add", [s, g.const(f"{p}/causal_mask", mask)], prefix=p)
     a = g.node("Softmax", [s], prefix=p, axis=-1)
+    g.attention.append((a, (h, t, t)))  # for to_onnx(attention_output=...)
     o = g.node("Transpose", [g.node("MatMul", [a, v], prefix=p)], prefix=p, perm=[0, 2, 1, 3])
     o = g.node("Reshape", [o, g.const(f"{p}/join", [0, 0, h * layer.value_dim], dtype=np.int64)], prefix=p)
     return _linear(g, p, o, layer.Wo, layer.bo)

@@ -128,6 +128,26 @@ class Layer:
         self.input_shape: tuple | None = None
         self.output: np.ndarray | None = None
         self._spec: tuple | None = None
+        self._trainable = True
+
+    # -- freezing ----------------------------------------------------------------------------
+    @property
+    def trainable(self) -> bool:
+        """False freezes the layer (and the layers inside it): ``fit`` leaves its weights as they
+        are. Set it before ``compile``/``fit`` (as in Keras); it is not saved with the model."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{self.describe()}: `trainable` must be True or False, received {value!r}.")
+        self._trainable = value
+        for layer in self.sublayers():
+            layer.trainable = value
+
+    def trainable_parameters(self) -> list[Parameter]:
+        """The parameters ``fit`` updates: ``parameters()``, or none while the layer is frozen."""
+        return self.parameters() if self._trainable else []
 
     # -- building ----------------------------------------------------------------------------
     def _rng(self, rng=None) -> np.random.Generator:
@@ -236,6 +256,9 @@ class Layer:
 
     def count_params(self) -> int:
         return sum(p.size for p in self.parameters())
+
+    def count_trainable_params(self) -> int:
+        return sum(p.size for p in self.trainable_parameters())
 
     def get_weights(self) -> list[np.ndarray]:
         return [p.value for p in self.parameters()]

@@ -33,7 +33,7 @@ class ParamError(ValueError):
 @dataclass(frozen=True)
 class Param:
     name: str
-    kind: str  # number | integer | boolean | choice | text | numbers | integers | choices | texts | matrix
+    kind: str  # number | integer | boolean | choice | text | numbers | integers | choices | texts | matrix | file
     doc: str
     default: Any = None  # None: the widget works without it (and decides itself)
     low: float | None = None
@@ -43,6 +43,10 @@ class Param:
 
     def convert(self, raw: str) -> Any:
         text = raw.strip()
+        if self.kind == "file":  # a file in the object's folder: the renderer turns it into its asset URL
+            if not text.lower().endswith(self.choices):
+                raise ParamError(f"must be a {' or '.join(self.choices)} file in the object's folder, got '{raw}'")
+            return text
         if self.kind == "text":
             if len(text) > 200:
                 raise ParamError(f"must be at most 200 characters, got {len(text)}")
@@ -120,6 +124,7 @@ class Param:
             "texts": f"words, comma-separated ({_count(*self.items)})",
             "matrix": f"rows of numbers: `50,10;5,35` ({_count(*self.items)} rows)",
             "text": "text",
+            "file": "a " + " / ".join(f"`{c}`" for c in self.choices) + " file in the object's folder",
         }[self.kind]
 
 
@@ -270,6 +275,21 @@ WIDGETS: dict[str, Widget] = {
             ),
         ),
         Widget(
+            "finetune",
+            "finetune.js",
+            "draw examples of your own classes; a pre-trained network's new top layer vs the same network "
+            "from scratch: accuracy against examples per class, live (the drawings stay in the browser)",
+            python=True,
+            params=(
+                Param("model", "file", "the pre-trained network, saved by `engine.save`", choices=(".npz",)),
+                Param(
+                    "classes", "texts", "the class names at the start (the pupil can rename them)", None, items=(2, 5)
+                ),
+                Param("epochs", "integer", "epochs of each training run", 60, 5, 500),
+                _TITLE,
+            ),
+        ),
+        Widget(
             "digit",
             "server.js",
             "draw a digit; a model on the server recognises it (ONNX Runtime)",
@@ -286,6 +306,19 @@ WIDGETS: dict[str, Widget] = {
             "glyph.js",
             "draw a letter or digit; the server's 32x32 CNN gives its top 3 and every conv block's feature maps",
             params=(Param("model", "text", "the server model", "glyphs-cnn"), _TITLE),
+        ),
+        Widget(
+            "word-inventor",
+            "words.js",
+            "a transformer on the server invents Dutch or English words letter by letter; "
+            "each word's attention as a heat map",
+            params=(
+                Param("model", "text", "the server model", "words-transformer"),
+                Param("language", "choice", "the language at first (default: the page's)", None, choices=("nl", "en")),
+                Param("temperature", "number", "the temperature at the start", 0.8, 0.1, 2),
+                Param("count", "integer", "words per click", 5, 1, 8),
+                _TITLE,
+            ),
         ),
     )
 }

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from . import words
 from .glyphs import CLASSES, SIZE
 
 
@@ -21,6 +22,7 @@ class DemoSpec:
     feature_maps_output: str = ""  # name of an extra graph output with the first conv's maps, if any
     # Names of extra graph outputs with the maps of every conv block, in order (the answer's "layers").
     layer_outputs: tuple[str, ...] = ()
+    generator: bool = False  # answers POST .../generate (generation.py), not .../predict
 
     @property
     def map_outputs(self) -> tuple[str, ...]:
@@ -55,6 +57,14 @@ DEMOS: dict[str, DemoSpec] = {
         input_shape=(1, SIZE, SIZE),
         labels=CLASSES,
         layer_outputs=("conv1", "conv2", "conv3"),
+    ),
+    # A generator's input is a row of token ids and its labels are the languages it writes (wordgen.py).
+    "words-transformer": DemoSpec(
+        name="words-transformer",
+        title="Word inventor (character-level transformer)",
+        input_shape=(1 + words.MAX_LENGTH,),
+        labels=words.LANGUAGES,
+        generator=True,
     ),
 }
 

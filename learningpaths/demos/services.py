@@ -50,7 +50,7 @@ def _error(status: int, detail: str, **extra) -> Answer:
 # What the widgets send: {"input": [...]} with nothing but numbers, brackets and commas. Such a body
 # holds no string, no constant (NaN, true, null) and no byte outside ASCII, so the C parser reads it
 # without bodies.json_value's per-value hooks, which cost two thirds of the CPU of a 32x32 request
-# (bench/serving.py); a number that overflows becomes inf and is refused with the NaN check below,
+# (bench/serving_glyphs.py); a number that overflows becomes inf and is refused with the NaN check below,
 # ragged and too deep arrays are refused too. Every other body takes bodies.json_value.
 NUMBERS_ONLY = re.compile(rb'\s*\{\s*"input"\s*:\s*\[[-+.eE0-9\s,\[\]]*\]\s*\}\s*')
 TOO_LARGE = f"the request is too large (at most {MAX_BODY // 1024} KiB)"
@@ -133,8 +133,9 @@ def prediction_check(
     """Everything before inference: the demo exists, the rate limit, the input. Returns an error
     answer, or the spec and the validated input."""
     spec = DEMOS.get(name)
-    if spec is None:
-        return _error(404, f"unknown demo {name!r}; choose one of {sorted(DEMOS)}")
+    if spec is None or spec.generator:
+        classifiers = sorted(n for n, s in DEMOS.items() if not s.generator)
+        return _error(404, f"unknown demo {name!r}; choose one of {classifiers}")
     allowed, retry = ratelimit.allow(
         client, scope=f"demo:{name}", limit=settings.DEMO_RATE_LIMIT, address_limit=settings.DEMO_ADDRESS_RATE_LIMIT
     )

@@ -7,4 +7,5 @@ app_name = "demos"
 urlpatterns = [
     path("", views.status, name="status"),
     path("<str:name>/predict", views.predict, name="predict"),
+    path("<str:name>/generate", views.generate, name="generate"),
 ]

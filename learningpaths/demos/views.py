@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from learningpaths.core import ratelimit
+from learningpaths.core import bodies, ratelimit
 from learningpaths.core.errors import json_methods
 
-from . import inference, services
+from . import generation, inference, services
 from .registry import DEMOS, model_card, model_path
 
 
@@ -45,6 +45,25 @@ def predict(request, name: str):
         answer = services.prediction_too_large()  # like the fast paths: refused before it is read
     else:
         answer = services.prediction_run(
+            name=name,
+            body=request.body,
+            client=ratelimit.client_of(request),
+            content_type=request.META.get("CONTENT_TYPE"),
+        )
+    response = JsonResponse(answer.body, status=answer.status)
+    for key, value in answer.headers.items():
+        response[key] = value
+    return response
+
+
+@csrf_exempt  # like predict: JSON in, JSON out, nothing changes on the server
+@json_methods("POST")
+def generate(request, name: str):
+    """Invent words with a generator demo (generation.py)."""
+    if bodies.declared_too_large(request.META.get("CONTENT_LENGTH"), max_bytes=generation.MAX_BODY):
+        answer = generation.generation_too_large()
+    else:
+        answer = generation.generation_run(
             name=name,
             body=request.body,
             client=ratelimit.client_of(request),

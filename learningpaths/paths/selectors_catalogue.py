@@ -71,6 +71,9 @@ def catalogue(
         cards.append(c)
     if ranking is not None:  # the site search's order: best match first
         cards.sort(key=lambda c: ranking[c.path.pk])
+    else:  # with every language shown, the UI's language first (a stable sort keeps title order)
+        ui = (get_language() or "").split("-")[0]
+        cards.sort(key=lambda c: c.path.language != ui)
     return Catalogue(cards=cards, themes=themes, languages=languages, language=language)
 
 

@@ -64,6 +64,22 @@ BLOCKLY = (
     "sha512-qAHFGMGTSF67Lupr3pjZz9LQu4JCFdN76CMZxegBKiveZreK08yXhaCz0g9q9/xe5GEdoeFT3POAlQavPIRPEw==",
 )
 BLOCKLY_LANGUAGES = ("en", "nl", "fr", "de")  # Dwengo's content languages; others show English
+# Atkinson Hyperlegible (Braille Institute, SIL Open Font License 1.1): a typeface drawn for readers
+# with low vision, so letters that look alike elsewhere (I l 1, O 0, b d) differ. Self-hosted, as
+# fontsource packs it: only the woff2 files of the Latin and Latin Extended subsets (Dutch needs the
+# first only; the second has Polish, Czech, Turkish ... for pupils' names).
+FONT = (
+    "@fontsource/atkinson-hyperlegible",
+    "5.3.0",
+    "sha512-Sp8Ve8+rQmENY2Lv02VH7sLpntzTTvnncnJMTbRE7DX6TLxGraN4ykZfzaUWIoCFmaomwkvNiqmlPkrKBuDoSA==",
+)
+FONT_FILES = tuple(
+    f"atkinson-hyperlegible-{subset}-{weight}-{style}.woff2"
+    for subset in ("latin", "latin-ext")
+    for weight in (400, 700)
+    for style in ("normal", "italic")
+)
+FONT_DIR = VENDOR_DIR / "fonts"
 KATEX_DIR = VENDOR_DIR / "katex"
 HIGHLIGHT_DIR = VENDOR_DIR / "highlight"
 BLOCKLY_DIR = VENDOR_DIR / "blockly"

@@ -206,6 +206,7 @@ def execute_cells(result: CompileResult, progress: bool = False) -> list[Diagnos
             "objects": [
                 {
                     "key": str(obj.key),
+                    "language": obj.key.language,  # as the page does: lp and explain() speak it
                     "cells": [{"code": c.code, "filename": c.filename, "returns": c.returns or None} for c in cells],
                 }
                 for obj, cells in remaining

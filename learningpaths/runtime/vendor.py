@@ -10,6 +10,7 @@ them without the repository:
   static/vendor/pyodide/<version>/  Pyodide core from npm + NumPy for Pyodide (sha256 checked against
                                     the official pyodide-lock.json), each with a precompressed .gz
   static/vendor/katex/              KaTeX (js, css, woff2 fonts, auto-render)
+  static/vendor/fonts/              Atkinson Hyperlegible, the site's typeface (woff2, OFL 1.1)
   static/vendor/highlight/          highlight.js (common languages) and one style sheet
   static/vendor/axe/                axe-core, for the browser accessibility tests (a checkout only; no page links it)
   static/vendor/pyc/                the stdlib and NumPy precompiled by that Pyodide (content-hashed)
@@ -254,6 +255,16 @@ def vendor_katex() -> None:
     say(f"KaTeX {version}: {len(fonts)} fonts -> {shown(A.KATEX_DIR)}")
 
 
+def vendor_font() -> None:
+    """The site's typeface; static/css/site.css names these files in its @font-face rules."""
+    package, version, integrity = A.FONT
+    tgz = npm_tarball(package, version, integrity)
+    wanted = {f"files/{name}": A.FONT_DIR / name for name in A.FONT_FILES}
+    wanted["LICENSE"] = A.FONT_DIR / "LICENSE"
+    extract_members(tgz, wanted)
+    say(f"Atkinson Hyperlegible {version}: {len(A.FONT_FILES)} files -> {shown(A.FONT_DIR)}")
+
+
 def vendor_highlight() -> None:
     package, version, integrity = A.HIGHLIGHT
     tgz = npm_tarball(package, version, integrity)
@@ -399,6 +410,7 @@ def vendor_all(*, force: bool = False, quiet: bool = False) -> int:
     say(f"cache: {A.cache_dir()}; writing to {A.STATIC_BUILD_DIR}")
     vendor_pyodide()
     vendor_katex()
+    vendor_font()
     vendor_highlight()
     vendor_blockly()
     if CHECKOUT:

@@ -16,7 +16,7 @@
       const region = document.getElementById(button.getAttribute("aria-controls"));
       if (!region || button.dataset.lpDisclosure) return;
       button.dataset.lpDisclosure = "ready";
-      set(button, region, false);
+      set(button, region, button.dataset.startOpen === "true"); // open from the start when it holds a choice made
       button.hidden = false;
       button.addEventListener("click", function () {
         set(button, region, button.getAttribute("aria-expanded") !== "true");

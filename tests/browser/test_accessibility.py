@@ -227,6 +227,7 @@ STEPS = {
     "dl_activation": "the activation widget and a multiple-choice question",
     "dl_layers": "the playground widget (trains in the page's Python worker)",
     "dl_cnn": "the convolution widget (a grid drawn with the keyboard)",
+    "dl_finetuning": "the finetune widget (a drawing pad, class names typed, a live chart)",
     "dl_evaluation": "the confusion-matrix widget",
     "dl_project": "the draw-a-digit and compare-models widgets (server demos), open questions",
 }
@@ -405,3 +406,60 @@ def test_dutch_pages(browser, live_server, site, settings):
         lang="nl",
     )
     assert not any(v for r in reports.values() for v in r.values()), a11y.failures(reports)
+
+
+# Waits for the page's fonts, then: which faces loaded, from where, and the body's font-family.
+FONTS_LOADED = """
+const done = arguments[arguments.length - 1];
+document.fonts.ready.then(() => done({
+  loaded: [...document.fonts].filter((f) => f.family.includes('Atkinson') && f.status === 'loaded').length,
+  urls: performance.getEntriesByType('resource').map((e) => e.name).filter((n) => /woff2?(\\?|$)/.test(n)),
+  body: getComputedStyle(document.body).fontFamily,
+}));
+"""
+DARK = {"media": "", "features": [{"name": "prefers-color-scheme", "value": "dark"}]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_dark_scheme_and_the_site_font(browser, live_server, site):
+    """With the system set to dark (prefers-color-scheme), the pages turn dark and every text still
+    passes WCAG AA contrast (our check and axe's), in the lesson with its widgets and on a teacher's
+    dashboard; the figures and drawing pads keep a light paper. The text is set in the self-hosted
+    Atkinson Hyperlegible, loaded from this site."""
+    room, assignment = site["class"].pk, site["assignment"].pk
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", DARK)
+    try:
+        reports = {}
+        for url, prepare in (("/", None), (f"{PATH}dl_neuron/", widgets_ready), ("/accounts/sign-in/", None)):
+            browser.get(live_server.url + url)
+            a11y.wait_ready(browser)
+            if prepare:
+                prepare(browser)
+            reports[f"{url} (dark)"] = a11y.page_checks(browser)
+            if url == "/":
+                background = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+                assert _luminance(background) < 0.05, background  # the page really is dark
+                fonts = browser.execute_async_script(FONTS_LOADED)
+                assert fonts["loaded"] and all(u.startswith(live_server.url + "/static/") for u in fonts["urls"]), fonts
+                assert fonts["body"].startswith('"Atkinson Hyperlegible"'), fonts
+            if prepare:
+                paper = browser.execute_script(
+                    "return getComputedStyle(document.querySelector('main canvas')).backgroundColor"
+                )
+                assert _luminance(paper) > 0.9, paper  # a drawing pad draws dark on light paper
+        sign_in(browser, live_server, "ms-peeters", "pw-teacher-123")
+        url = f"/classes/{room}/assignments/{assignment}/"
+        browser.get(live_server.url + url)
+        a11y.wait_ready(browser)
+        reports[f"{url} (dark)"] = a11y.page_checks(browser)
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+    assert not any(v for r in reports.values() for v in r.values()), a11y.failures(reports)
+
+
+def _luminance(css: str) -> float:
+    import re
+
+    r, g, b = (int(v) / 255 for v in re.findall(r"\d+", css)[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]

@@ -24,7 +24,9 @@ import(src.replace(/index(\\.[0-9a-f]+)?\\.js$/, 'numbers.js')).then((n) => {
   for (const lang of ['nl', 'en']) {
     document.documentElement.lang = lang;
     out[lang] = {half: n.fmt(0.5), negZero: n.fmt(-0), big: n.fmt(123456), small: n.fmt(0.0001234), none: n.fmt(NaN),
-      third: n.fmt(1 / 3), fixed: n.fixed(0.5, 2), tiny: n.fixed(-0.001, 2), neg: n.fixed(-1.25, 1),
+      third: n.fmt(1 / 3), rate: n.decimal(0.0001), rates: n.parseList('0,01; 0,1 1'), english: n.parseList('0.01, 0.1'),
+      typo: n.parseList('8, abc'), glued: n.parseList('8abc', {integers: true}), sizes: n.parseList('8, 8', {integers: true}),
+      huge: n.parseList('1e999'), listed: n.listText([0.01, 0.1]), fixed: n.fixed(0.5, 2), tiny: n.fixed(-0.001, 2), neg: n.fixed(-1.25, 1),
       sum: n.sumText([[-0.8, n.fixed(0.8, 2)], [-0.5, n.fixed(0.5, 2)], [0, n.fixed(0, 2)], [1, n.fixed(1, 2)]])};
   }
   document.documentElement.lang = out.lang;
@@ -62,13 +64,28 @@ def test_numbers_follow_the_ui_language(browser, live_server, settings, neuron_p
         "small": "1,2E-4",
         "none": "\u2013",
         "third": "0,3333",
+        "rate": "0,0001",
+        "rates": [0.01, 0.1, 1],  # the decimal comma; ";" or a space between
+        "english": None,  # "0.01," is not a Dutch number: nothing is guessed
+        "typo": None,
+        "glued": None,
+        "sizes": [8, 8],  # whole numbers: commas separate in every language
+        "huge": None,
+        "listed": "0,01; 0,1",
         "fixed": "0,50",
         "tiny": "0,00",
         "neg": "-1,3",
         "sum": "-0,80 - 0,50 + 0,00 + 1,00",
     }, out
-    assert out["en"]["half"] == "0.5" and out["en"]["fixed"] == "0.50" and out["en"]["tiny"] == "0.00", out
+    assert (
+        out["en"]["rate"] == "0.0001"
+        and out["en"]["half"] == "0.5"
+        and out["en"]["fixed"] == "0.50"
+        and out["en"]["tiny"] == "0.00"
+    ), out
     assert out["en"]["sum"] == "-0.80 - 0.50 + 0.00 + 1.00" and out["en"]["big"] == "1.2E5", out
+    assert out["en"]["english"] == [0.01, 0.1] and out["en"]["typo"] is None, out
+    assert out["en"]["sizes"] == [8, 8] and out["en"]["listed"] == "0.01, 0.1", out
 
 
 @pytest.mark.parametrize(

@@ -147,6 +147,10 @@ def test_widgets_that_train_in_the_worker(browser, live_server, site):
         " && !window.lpRuntime.widgets[0].instance.state.job",
         20,
     )
+    # The network diagram: 2 inputs, a hidden layer of 6, 2 outputs: 2x6 + 6x2 lines, drawn with the weights.
+    diagram = playground.find_element(By.CSS_SELECTOR, "canvas.lp-network")
+    assert diagram.get_attribute("data-edges") == "24" and diagram.get_attribute("data-weighted") == "true"
+    assert "hidden layers 6" in diagram.get_attribute("aria-label")
     history = browser.execute_script("return window.lpRuntime.widgets[0].instance.state.history.map(p => p.loss)")
     assert history[-1] < history[0]
     paused_at = int(playground.get_attribute("data-epoch"))
@@ -167,8 +171,30 @@ def test_widgets_that_train_in_the_worker(browser, live_server, site):
         30,
     )
 
+    # A value that cannot be used is marked at its field, with its message there, and trains nothing.
+    layers = playground.find_element(By.XPATH, ".//label[contains(., 'hidden layers')]/following-sibling::input")
+    layers.clear()
+    layers.send_keys("8, abc", Keys.TAB)
+    assert layers.get_attribute("aria-invalid") == "true"
+    error = playground.find_element(By.CSS_SELECTOR, ".lp-field__error")
+    assert "up to 6 numbers" in error.text and error.get_attribute("id") in layers.get_attribute("aria-describedby")
+    assert not train.is_enabled() and browser.execute_script("return !window.lpRuntime.widgets[0].instance.state.job")
+    layers.clear()
+    layers.send_keys("4", Keys.TAB)
+    wait_js(browser, "return window.lpRuntime.widgets[0].instance.config.layers.join() === '4'", 10)
+    assert layers.get_attribute("aria-invalid") == "false" and train.is_enabled() and error.text == ""
+
     # Learning rates and batch modes: one curve per run, side by side.
     rates = node(browser, "learning-rate")
+    field = rates.find_element(By.CSS_SELECTOR, "input[type=text]")
+    assert field.get_attribute("value") == "0.01, 1"
+    field.clear()
+    field.send_keys("0.01, 1x", Keys.TAB)
+    assert field.get_attribute("aria-invalid") == "true"
+    assert not rates.find_element(By.XPATH, ".//button[contains(., 'Run')]").is_enabled()
+    field.clear()
+    field.send_keys("0.01, 1", Keys.TAB)
+    assert field.get_attribute("aria-invalid") == "false"
     rates.find_element(By.XPATH, ".//button[contains(., 'Run')]").click()
     wait_js(
         browser,
@@ -177,6 +203,13 @@ def test_widgets_that_train_in_the_worker(browser, live_server, site):
         60,
     )
     assert "learning rate 1" in rates.find_element(By.CSS_SELECTOR, "table").text
+    # The legend has a band of its own: no entry overlaps the plot area where the curves are drawn.
+    chart = rates.find_element(By.CSS_SELECTOR, "canvas[data-legend]")
+    left, top, width, height = json.loads(chart.get_attribute("data-plot-area"))
+    legend = json.loads(chart.get_attribute("data-legend"))
+    assert len(legend) == 2, legend
+    for x, y, w, h in legend:
+        assert y + h <= top or y >= top + height or x + w <= left or x >= left + width, (legend, left, top)
     modes = node(browser, "batch-modes")
     modes.find_element(By.XPATH, ".//button[contains(., 'Run')]").click()
     wait_js(
@@ -205,7 +238,7 @@ def demo_site(settings, tmp_path):
     settings.DEMO_MODELS_DIR = tmp_path / "models"
     settings.DEMO_RATE_LIMIT = 1000
     inference.reset_runners()
-    call_command("trainmodels", "digits-cnn", "digits-mlp", stdout=io.StringIO())
+    call_command("trainmodels", "digits-cnn", "digits-mlp", stdout=io.StringIO())  # not the word transformer (minutes)
     content_sync(
         result=compile_result(
             [

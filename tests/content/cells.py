@@ -39,6 +39,13 @@ def cells(index_md: Path) -> list[dict]:
     return [c for c in found if c["mode"] == "setup"] + [c for c in found if c["mode"] == "run"]
 
 
+def _front_language(index_md: Path) -> str:
+    for line in index_md.read_text(encoding="utf-8").split("\n---", 1)[0].splitlines():
+        if line.startswith("language:"):
+            return line.split(":", 1)[1].strip().strip("\"'")
+    return "en"
+
+
 def run_page(index_md: Path) -> list[dict]:
     """Run every cell; returns one record per cell with seconds, output and error (or None).
 
@@ -48,6 +55,8 @@ def run_page(index_md: Path) -> list[dict]:
 
     lp.history.clear()
     lp.messages.clear()
+    # The page's worker sets the lesson's language before each cell (static/js/runtime/cell.js).
+    lp.set_language(_front_language(index_md))
     namespace: dict = {"__name__": "__main__"}
     records = []
     for cell in cells(index_md):

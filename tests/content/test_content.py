@@ -4,6 +4,7 @@ Checks the build (strict, no diagnostics), the metadata, the two languages again
 path with its conditional branches (through the real answer view), that every cell runs and is fast,
 and that the committed figures and path files are what the scripts in content/tools/ produce.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -32,8 +33,9 @@ CELL_SECONDS = 2.5  # CPU seconds per cell in CPython (tests/content/cells.py); 
 CHECKS = [
     ("dl_check_neurons", "check1", "dl_fix_neurons", "dl_descent", "1.5", "2.5"),
     ("dl_check_training", "check2", "dl_fix_training", "dl_cnn", ["0"], ["2"]),
-    ("dl_check_networks", "check3", "dl_fix_networks", "dl_evaluation", ["1"], ["3"]),
-    ("dl_check_evaluation", "check4", "dl_fix_evaluation", "dl_project", "0.93", "0.8"),
+    ("dl_check_networks", "check3", "dl_fix_networks", "dl_finetuning", ["1"], ["3"]),
+    # recall and fine-tuning in one question (issue 22): the condition looks at the latest answer only
+    ("dl_check_evaluation", "check4", "dl_fix_evaluation", "dl_project", ["1"], ["2"]),
 ]
 
 
@@ -56,10 +58,10 @@ def test_the_build_is_clean_even_when_strict(result):
     assert result.accepted(strict=True)
 
 
-def test_both_languages_have_the_same_15_to_25_objects(objects):
+def test_both_languages_have_the_same_15_to_30_objects(objects):
     by_language = {lang: sorted(h for h, lg in objects if lg == lang) for lang in LANGUAGES}
     assert by_language["en"] == by_language["nl"]
-    assert 15 <= len(by_language["en"]) <= 25
+    assert 15 <= len(by_language["en"]) <= 30  # issue 22: the path stays within 25-30 objects
 
 
 def test_metadata_is_real_and_the_same_in_both_languages(objects):
@@ -88,8 +90,19 @@ def test_every_student_page_has_something_to_do_and_a_teacher_note(objects):
             assert 'class="lp-cell"' in obj.html, (hruid, language)  # a runnable cell on every lesson
         assert "lp-teacher-only" in obj.teacher_html and "lp-teacher-only" not in obj.html, hruid
     widgets = {w for o in objects.values() for w in re.findall(r'data-widget="([a-z-]+)"', o.html)}
-    assert widgets == {"neuron", "activation", "playground", "convolution", "learning-rate", "batch-modes",
-                       "confusion-matrix", "digit", "compare-models"}
+    assert widgets == {
+        "neuron",
+        "activation",
+        "playground",
+        "convolution",
+        "learning-rate",
+        "batch-modes",
+        "confusion-matrix",
+        "digit",
+        "compare-models",
+        "word-inventor",
+        "finetune",
+    }
 
 
 def test_questions_are_the_same_in_both_languages(objects):
@@ -97,18 +110,21 @@ def test_questions_are_the_same_in_both_languages(objects):
         if language != "en":
             continue
         dutch = objects[(hruid, "nl")]
+
         # The same answers and settings; the texts (feedback, hints) are translated.
         def same(q):
             return (q.id, q.kind, q.key and {k: v for k, v in q.key.items() if "feedback" not in k and k != "hint"})
+
         assert [same(q) for q in obj.questions] == [same(q) for q in dutch.questions], hruid
-        assert [bool(q.key and q.key.get("hint")) for q in obj.questions] == \
-               [bool(q.key and q.key.get("hint")) for q in dutch.questions], hruid
+        assert [bool(q.key and q.key.get("hint")) for q in obj.questions] == [
+            bool(q.key and q.key.get("hint")) for q in dutch.questions
+        ], hruid
 
 
 def test_the_path_branches_to_a_remedial_page_after_every_check(result):
     for language in LANGUAGES:
         path = next(p for p in result.paths if p.hruid == PATH and p.language == language)
-        assert len(path.nodes) == 25 and path.nodes[0].key.hruid == "dl_teacher_neurons" and path.nodes[0].start_node
+        assert len(path.nodes) == 26 and path.nodes[0].key.hruid == "dl_teacher_neurons" and path.nodes[0].start_node
         nodes = {n.key.hruid: n for n in path.nodes}
         for check, _, remedial, _, _, _ in CHECKS:
             out = {(t.condition, t.default): t.next.hruid for t in nodes[check].transitions}
@@ -137,7 +153,9 @@ def test_a_student_who_answers_wrongly_gets_the_remedial_page(client, student, s
         assert answer["correct"] is True and answer["next_url"] == f"/paths/{PATH}/{language}/{after}/", check
 
 
-@pytest.mark.parametrize("hruid_folder", sorted({p.parent.name for p in (OBJECTS / "english" / "deep_learning").glob("*/index.md")}))
+@pytest.mark.parametrize(
+    "hruid_folder", sorted({p.parent.name for p in (OBJECTS / "english" / "deep_learning").glob("*/index.md")})
+)
 def test_cells_run_fast_and_both_languages_compute_the_same(hruid_folder, monkeypatch):
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     english = OBJECTS / "english" / "deep_learning" / hruid_folder / "index.md"
@@ -170,6 +188,24 @@ def test_cells_run_fast_and_both_languages_compute_the_same(hruid_folder, monkey
                 assert value_problem(sent) is None
 
 
+def test_lesson_helpers_speak_the_lessons_language():
+    # explain() and summary() write their steps in the page's language: cells.py sets it from the
+    # front matter, as the page's worker does from the lesson's <article lang>.
+    outputs = {}
+    for language, folder in LANGUAGES.items():
+        (page,) = (OBJECTS / folder / "deep_learning").glob("0030_*/index.md")
+        (cell,) = [r for r in cell_runner.run_page(page) if r["id"] == "explain"]
+        outputs[language] = cell["output"]
+    assert "weights w" in outputs["en"] and "gewichten w" not in outputs["en"]
+    assert "gewichten w" in outputs["nl"] and "som + bias" in outputs["nl"] and "weights w" not in outputs["nl"]
+    (page,) = (OBJECTS / "nederlands" / "deep_learning").glob("0315_*/index.md")
+    dutch = "".join(r["output"] for r in cell_runner.run_page(page))
+    assert "Trainbare parameters" in dutch and "Total params" not in dutch
+    import lp
+
+    lp.set_language("en")
+
+
 def _load(name: str):
     spec = importlib.util.spec_from_file_location(name, CONTENT / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
@@ -198,12 +234,27 @@ def test_path_files_are_what_the_script_writes():
         assert committed["image"] == image and committed["title"] == paths.TEXT[language][0]
 
 
+def test_the_pretrained_network_is_what_the_script_trains_and_small():
+    # Retrained here and compared by value (a CPU with other float kernels may differ in the last bits).
+    import engine
+
+    pretrained = _load("make_pretrained")
+    committed = [path.read_bytes() for path in pretrained.TARGETS]
+    assert committed[0] == committed[1] and len(committed[0]) < 50_000
+    model, accuracy = pretrained.train()
+    loaded = engine.load(pretrained.TARGETS[0])
+    assert [type(layer).__name__ for layer in loaded.layers] == ["Dense", "Dense", "Dense"]
+    for (name, a), (_, b) in zip(model.named_parameters(), loaded.named_parameters(), strict=True):
+        assert a.value == pytest.approx(b.value, abs=1e-3), name
+    assert accuracy > 0.9
+
+
 def test_every_asset_is_used_and_every_page_is_in_the_tree():
     for page in _pages():
         text = page.read_text(encoding="utf-8")
         for asset in (page.parent / "img").glob("*"):
             assert f"img/{asset.name}" in text, f"{asset} is not used by {page}"
-    assert len(_pages()) == 50
+    assert len(_pages()) == 52
 
 
 def test_every_check_gives_a_hint_and_a_second_try(objects):

@@ -83,3 +83,42 @@ def test_embedding_alone(ort, rng):
     model.build((5,))
     proto = check_parity(ort, model, (5,), rng.integers(0, 6, size=(3, 5)).astype(np.float32))
     assert [node.op_type for node in proto.graph.node] == ["Cast", "Gather", "Identity"]
+
+
+def test_attention_weights_as_a_second_output(ort, rng):
+    """``attention_output``: every attention's weights, joined along the head axis, as the engine's."""
+    import onnx
+
+    from engine.errors import ConfigError
+
+    model = Sequential(
+        [
+            Embedding(7, 6),
+            TransformerBlock(12, 2, normalize_first=True, use_causal_mask=True),
+            TransformerBlock(12, 3),
+            TimeDistributed(Dense(7)),
+        ],
+        seed=0,
+    )
+    model.build((5,))
+    randomize(model, rng)
+    proto = to_onnx(model, input_shape=(5,), attention_output="attention")
+    onnx.checker.check_model(proto, full_check=True)
+    assert [o.name for o in proto.graph.output] == ["output", "attention"]
+    x = rng.integers(0, 7, size=(3, 5)).astype(np.float32)
+    session = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
+    logits, attention = session.run(None, {"input": x})
+    expected = model.predict(x)
+    blocks = [model.layers[1], model.layers[2]]
+    scores = np.concatenate([b.attention.attention_scores for b in blocks], axis=1)
+    assert attention.shape == (3, 5, 5, 5)
+    assert_close(logits, expected, "logits", atol=1e-5, rtol=0)
+    assert_close(attention, scores, "attention weights", atol=1e-5, rtol=0)
+    above = np.triu_indices(5, k=1)  # later positions: hidden from the causal block only
+    assert np.all(attention[:, :2, above[0], above[1]] == 0) and np.all(attention[:, 2:, above[0], above[1]] > 0)
+    one = to_onnx(Sequential([MultiHeadAttention(2, 3)], seed=0), input_shape=(4, 6), attention_output="w")
+    assert [o.name for o in one.graph.output] == ["output", "w"]  # one layer: an Identity
+    with pytest.raises(ConfigError, match="no MultiHeadAttention"):
+        to_onnx(Sequential([Dense(2)], seed=0), input_shape=(3,), attention_output="attention")
+    with pytest.raises(ConfigError, match="must not be named"):
+        to_onnx(model, input_shape=(5,), attention_output="output")

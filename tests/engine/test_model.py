@@ -244,3 +244,72 @@ def test_output_shape_of_an_unbuilt_model_says_how_to_build_it():
     assert str(info.value) == (
         "Sequential 'sequential' is not built yet: call build(input_shape) or pass a batch through it first."
     )
+
+
+# -- freezing layers (trainable=False), for fine-tuning -------------------------------------------
+def three_layers(seed=0):
+    return Sequential([Dense(6, activation="relu"), Dense(5, activation="tanh"), Dense(3)], input_shape=(4,), seed=seed)
+
+
+def test_a_frozen_layer_keeps_its_weights_and_the_others_train():
+    x, y = data.make_blobs(60, seed=0)
+    x = np.hstack([x, x**2])
+    model = three_layers()
+    model.layers[0].trainable = False
+    before = [w.copy() for layer in model.layers for w in layer.get_weights()]
+    model.compile(loss="softmax_crossentropy", optimizer="adam", learning_rate=0.05)
+    history = model.fit(x, y, epochs=20, mode="batch")
+    after = [w for layer in model.layers for w in layer.get_weights()]
+    assert all(np.array_equal(b, a) for b, a in zip(before[:2], after[:2], strict=True))  # layer 0: W and b
+    assert all(not np.array_equal(b, a) for b, a in zip(before[2:], after[2:], strict=True))
+    assert history["loss"][-1] < history["loss"][0]
+    assert not model.layers[0].W.grad.any()  # backward stopped above it: nothing was computed into it
+
+
+def test_fine_tuning_the_top_is_training_a_head_on_the_frozen_features():
+    # One SGD step on the model with frozen lower layers equals one step of the top layer alone,
+    # trained on what the lower layers output: the frozen part is a fixed feature extractor.
+    x, y = data.make_blobs(40, seed=1)
+    x = np.hstack([x, -x]).astype(np.float32)
+    model = three_layers(seed=2)
+    model.layers[0].trainable = False
+    model.layers[1].trainable = False
+    head = Sequential([Dense(3)], input_shape=(5,), seed=0)
+    head.layers[0].set_weights(model.layers[2].get_weights())
+    features = model.layers[1].forward(model.layers[0].forward(x))
+    for m in (model, head):
+        m.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.5)
+    model.train_step(x, y)
+    head.train_step(features, y)
+    assert_close(model.layers[2].W.value, head.layers[0].W.value, rtol=1e-5, atol=1e-6)
+    assert model.count_trainable_params() == 5 * 3 + 3
+
+
+def test_a_frozen_layer_between_trained_ones_stays_put():
+    x, y = data.make_blobs(30, seed=0)
+    x = np.hstack([x, x])
+    model = three_layers()
+    model.layers[1].trainable = False
+    middle = [w.copy() for w in model.layers[1].get_weights()]
+    first = model.layers[0].W.value.copy()
+    model.compile(loss="softmax_crossentropy", optimizer="sgd", learning_rate=0.1)
+    model.fit(x, y, epochs=3, mode="batch")
+    assert all(np.array_equal(a, b) for a, b in zip(middle, model.layers[1].get_weights(), strict=True))
+    assert not np.array_equal(first, model.layers[0].W.value)  # the gradient still flows through it
+
+
+def test_freezing_a_model_freezes_its_layers_and_summary_counts_them():
+    model = three_layers()
+    body = Sequential([model.layers[0], model.layers[1]], name="body")
+    full = Sequential([body, Dense(2)], input_shape=(4,), seed=0)
+    body.trainable = False
+    assert [layer.trainable for layer in body.layers] == [False, False]
+    text = full.summary(print_fn=None)
+    assert "Trainable params: 12" in text and f"Non-trainable params: {body.count_params()}" in text
+    assert "Trainable params" not in three_layers().summary(print_fn=None)  # nothing frozen: unchanged table
+    full.trainable = False
+    full.compile(loss="softmax_crossentropy", optimizer="sgd")
+    with pytest.raises(ConfigError, match="nothing to train: every layer is frozen"):
+        full.fit(np.zeros((4, 4)), np.zeros(4, dtype=int))
+    with pytest.raises(ConfigError, match="`trainable` must be True or False, received 0"):
+        body.trainable = 0

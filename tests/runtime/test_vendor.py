@@ -110,3 +110,17 @@ def test_no_page_the_site_serves_links_axe_or_mathjax():
     names = re.compile(r"axe-core|axe\.min|vendor/axe|\baxe\.run\b|mathjax|tex-mml-chtml", re.IGNORECASE)
     linked = [str(p.relative_to(root)) for p in files if names.search(p.read_text(encoding="utf-8", errors="replace"))]
     assert not linked, linked
+
+
+def test_the_style_sheet_names_exactly_the_vendored_font_files():
+    """site.css's @font-face rules and the vendoring agree on the font files (a face named but not
+    vendored would fail collectstatic; one vendored but not named is dead weight), and every face
+    is a woff2 from static/vendor/fonts/, never a font service."""
+    css = (Path(__file__).resolve().parents[2] / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    faces = re.findall(r"@font-face\s*{[^}]*}", css)
+    urls = [u for face in faces for u in re.findall(r"url\(\"?([^\")]+)\"?\)", face)]
+    assert urls and all(u.startswith("../vendor/fonts/") and u.endswith(".woff2") for u in urls), urls
+    assert sorted(u.removeprefix("../vendor/fonts/") for u in urls) == sorted(assets.FONT_FILES)
+    for name in assets.FONT_FILES:
+        assert (assets.FONT_DIR / name).is_file(), f"{name}: run scripts/vendor_assets.py"
+    assert "Open Font License" in (assets.FONT_DIR / "LICENSE").read_text(encoding="utf-8")

@@ -212,8 +212,8 @@ def test_unknown_language_falls_back_to_english(client, db):
 
 def test_language_switch_shows_both_languages_with_the_current_one_selected(client, db):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
-    assert '<option value="nl" selected>Nederlands</option>' in html
-    assert '<option value="en">English</option>' in html
+    assert '<option value="nl" lang="nl" selected>Nederlands</option>' in html
+    assert '<option value="en" lang="en">English</option>' in html
     assert 'action="/i18n/setlang/"' in html
     assert ">Wisselen</button>" in html
 

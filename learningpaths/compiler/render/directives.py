@@ -99,7 +99,7 @@ def embed_directive(
         xml = ctx.read_text(asset.rel, doc, line) if asset.ok else None
         return media.blockly(xml, asset.url, asset.rel or rest, lang, title or alt, broken=broken), True
     if name == "widget":
-        return render_widget(ctx, doc, line0, rest, alt), True
+        return render_widget(ctx, doc, line0, rest, alt, teacher), True
     _unknown(ctx, doc, line0, url, name)
     return escape(alt), False
 

@@ -22,6 +22,7 @@ from .plugins.anchors import anchors_plugin
 from .plugins.blocks import blocks_plugin
 from .plugins.containers import containers_plugin, strip_teacher
 from .plugins.fences import fences_plugin
+from .plugins.figures import figures_plugin
 from .plugins.htmlpre import htmlpre_plugin
 from .plugins.links import links_plugin
 from .plugins.math import math_plugin
@@ -47,6 +48,7 @@ def get_md() -> MarkdownIt:
         links_plugin,
         fences_plugin,
         blocks_plugin,
+        figures_plugin,
         anchors_plugin,
     ):
         md.use(plugin)

@@ -5,7 +5,8 @@ aria-label="Neuron"></div>``. The widget name must be one of ``CompileOptions.wi
 of the registry (:mod:`..widget_specs`) gets its parameters checked and typed (``weights=0.5,-1``
 becomes ``[0.5, -1]``): an unknown name, a wrong type, a value out of range or an unknown choice is
 an error at the line, with "did you mean", and the value is left out (the widget's default holds).
-A site's own widget outside the registry gets its values as text.
+A site's own widget outside the registry gets its values as text. A ``file`` parameter names a file
+in the object's folder (``model=digits_net.npz``): it is checked like a link and becomes its asset URL.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def parse_params(query: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def render_widget(ctx: RenderContext, doc: Doc, line0: int | None, rest: str, alt: str) -> str:
+def render_widget(ctx: RenderContext, doc: Doc, line0: int | None, rest: str, alt: str, teacher: bool = False) -> str:
     raw_name, _, query = rest.partition("?")
     name = unquote(raw_name).strip().strip("/")
     line, col = doc.line(line0), doc.col(line0, "@widget/")
@@ -73,6 +74,12 @@ def render_widget(ctx: RenderContext, doc: Doc, line0: int | None, rest: str, al
             continue
         try:
             params[key] = param.convert(value)
+            if param.kind == "file":  # the page gets the asset's URL (and the asset is published)
+                asset = ctx.resolve_asset(str(params[key]), doc, line0, teacher, what=f"widget '{name}': '{key}'")
+                if asset.ok:
+                    params[key] = asset.url
+                else:
+                    params.pop(key)
         except ParamError as exc:
             hint = did_you_mean(value.strip().lower(), param.choices) if param.choices else ""
             ctx.error(doc, line, Code.DIRECTIVE_OPTION, f"widget '{name}': '{key}' {exc}", hint, col)

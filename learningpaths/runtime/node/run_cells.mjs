@@ -45,7 +45,7 @@ for (const [i, obj] of input.objects.entries()) {
     emit({ event: "start", object: i, cell: j });
     captured = "";
     const start = performance.now();
-    const proxy = await runner.run_cell(cell.code, cell.filename || "<cell>", cell.returns || null);
+    const proxy = await runner.run_cell(cell.code, cell.filename || "<cell>", cell.returns || null, obj.language || null);
     const out = proxy.toJs({ dict_converter: Object.fromEntries });
     proxy.destroy();
     emit({ event: "done", object: i, cell: j, ok: out.ok, error: out.error, line: out.line,

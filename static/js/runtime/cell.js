@@ -27,6 +27,12 @@ export function codeOf(element) {
   return (code || root).textContent.replace(/\n$/, "");
 }
 
+/** The language of the lesson a cell or widget sits in (its <article lang>, not the UI's), for lp. */
+export function lessonLanguage(element) {
+  const holder = element.closest("[lang]");
+  return holder ? holder.lang : null;
+}
+
 export class CellView {
   /** ``signal`` (an AbortSignal) removes the cell's listener on the runtime when its step is left. */
   constructor(element, runtime, { signal } = {}) {
@@ -186,6 +192,7 @@ export class CellView {
     const started = performance.now();
     const job = this.runtime.run(this.code, {
       filename: this.filename, returns: this.returns, onMessage: (msg) => this._onMessage(msg),
+      language: lessonLanguage(this.element),
     });
     this.current = job.done.then((result) => this._finish(result, performance.now() - started));
     return this.current;

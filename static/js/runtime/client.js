@@ -4,6 +4,7 @@
 //   py.start();                         // boots Pyodide in the background
 //   const job = py.run(code, {filename, returns, onMessage});   // job.done: Promise of the result
 //   const task = py.task("playground", params, {onMessage});    // task.cancel() stops it softly
+// language: the lesson's language ("nl"), in which lp and the engine's explanations then speak.
 //   py.stop();                          // ends whatever runs now: terminates and restarts the worker
 //   py.leave();                         // a step is left: stop its jobs softly, stop() only after a grace
 //
@@ -99,10 +100,10 @@ export class PyRuntime extends EventTarget {
   }
 
   /** Run a cell. Returns {id, done}; done resolves to {ok, result, error, line, returns, ms, stopped}. */
-  run(code, { filename = "<cell>", returns = null, onMessage = null } = {}) {
+  run(code, { filename = "<cell>", returns = null, onMessage = null, language = null } = {}) {
     this.start();
     const setup = this._ensureSetup();
-    const job = this._post({ type: "run", code, filename, returns }, onMessage);
+    const job = this._post({ type: "run", code, filename, returns, language }, onMessage);
     const done = Promise.all([setup, job.done]).then(([setupError, result]) => {
       if (setupError && !result.ok) {
         result.setupError = setupError.error;
@@ -113,9 +114,9 @@ export class PyRuntime extends EventTarget {
   }
 
   /** Run a widget job from lp.widgets; task.cancel() asks it to stop at its next step. */
-  task(name, params, { onMessage = null } = {}) {
+  task(name, params, { onMessage = null, language = null } = {}) {
     this.start();
-    const job = this._post({ type: "task", name, params }, onMessage);
+    const job = this._post({ type: "task", name, params, language }, onMessage);
     job.cancel = () => {
       const held = this.jobs.get(job.id);
       if (held && !held.posted) {

@@ -32,9 +32,40 @@ export function fixed(v, digits) {
   return formatter({ minimumFractionDigits: digits, maximumFractionDigits: digits }).format(unsigned(Number(v), digits));
 }
 
+/** A number as written, without exponent (up to 6 decimals): a choice in a list, 0.0001 / 0,0001. */
+export function decimal(v) {
+  return formatter({ maximumFractionDigits: 6 }).format(unsigned(Number(v), 6));
+}
+
 /** A sum of terms, each [value, text]: the value's sign becomes the operator and the text is its
  * absolute value as written (pass the value rounded as shown): "0.8 - 0.5 + 1", never "0.8 + -0.5"
  * (the hyphen-minus, as Intl.NumberFormat writes a negative number). */
 export function sumText(terms) {
   return terms.map(([value, text], i) => (i === 0 ? (value < 0 ? "-" : "") : value < 0 ? "- " : "+ ") + text).join(" ");
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A list of numbers a person typed, read as the page's language writes them: "0.01, 0.1" in
+ * English; in Dutch "0,01; 0,1" (the comma is the decimal sign, ";" or spaces separate, "0.5" is read
+ * too). Whole numbers (`integers`) may be separated by commas in every language: "8, 8". Null as
+ * soon as one item is not a number ("8, abc", "8abc", "1e999"), so nothing is made of a typo. */
+export function parseList(text, { integers = false } = {}) {
+  const dutch = (document.documentElement.lang || "en").toLowerCase().startsWith("nl");
+  const items = String(text).trim().split(integers || !dutch ? /[\s,;]+/ : /\s*;\s*|\s+/).filter(Boolean);
+  const out = [];
+  for (const item of items) {
+    const t = dutch && !integers ? item.replace(",", ".") : item;
+    if (!NUMBER.test(t) || (integers && !/^[+-]?\d+$/.test(t))) return null;
+    const v = Number(t);
+    if (!Number.isFinite(v)) return null;
+    out.push(v);
+  }
+  return out;
+}
+
+/** The other way round: a list as parseList reads it back in the page's language. */
+export function listText(values) {
+  const dutch = (document.documentElement.lang || "en").toLowerCase().startsWith("nl");
+  return values.map(decimal).join(dutch && values.some((v) => !Number.isInteger(v)) ? "; " : ", ");
 }

@@ -94,10 +94,24 @@ export function drawLineChart(canvas, spec) {
   const pad = (y1 - y0) * 0.05;
   y0 -= pad;
   y1 += pad;
-  const left = 52;
-  const right = 10;
-  const top = spec.title ? 24 : 10;
+  // The legend gets a band of its own between the title and the plot (it never covers a curve),
+  // in rows as wide as the canvas; the left margin is as wide as the longest tick label.
+  ctx.font = FONT;
+  const labelled = series.filter((s) => s.label);
+  const rows = [];
+  for (const s of labelled) {
+    const w = ctx.measureText(s.label).width + 30;
+    const row = rows[rows.length - 1];
+    if (row && row.width + w <= width - 16) { row.items.push([s, w]); row.width += w; } else rows.push({ items: [[s, w]], width: w });
+  }
+  const titleBand = spec.title ? 24 : 10;
+  const top = titleBand + rows.length * 17 + (rows.length ? 4 : 0);
   const bottom = spec.xlabel ? 40 : 26;
+  const yTicks = ticks(y0, y1, Math.max(2, Math.floor((height - top - bottom) / 40)));
+  const tickText = (t) => (logy ? fmt(Math.pow(10, t)) : fmt(t));
+  const widest = Math.max(0, ...yTicks.map((t) => ctx.measureText(tickText(t)).width));
+  const left = Math.ceil(widest) + 10 + (spec.ylabel ? 20 : 4);
+  const right = 10;
   const pw = width - left - right;
   const ph = height - top - bottom;
   const sx = (v) => left + ((v - x0) / (x1 - x0)) * pw;
@@ -109,13 +123,13 @@ export function drawLineChart(canvas, spec) {
   ctx.lineWidth = 1;
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  for (const t of ticks(y0, y1, Math.max(2, Math.floor(ph / 40)))) {
+  for (const t of yTicks) {
     const y = Math.round(sy(t)) + 0.5;
     ctx.beginPath();
     ctx.moveTo(left, y);
     ctx.lineTo(left + pw, y);
     ctx.stroke();
-    ctx.fillText(logy ? fmt(Math.pow(10, t)) : fmt(t), left - 6, y);
+    ctx.fillText(tickText(t), left - 6, y);
   }
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
@@ -177,30 +191,93 @@ export function drawLineChart(canvas, spec) {
   });
   ctx.restore();
 
-  // Legend.
-  const labelled = series.filter((s) => s.label);
-  if (labelled.length) {
-    ctx.textAlign = "left";
-    ctx.textBaseline = "middle";
-    let y = top + 10;
-    for (const s of labelled) {
+  // Legend, in its band above the plot, right-aligned like the plot's own right edge.
+  ctx.textAlign = "left";
+  ctx.textBaseline = "middle";
+  const boxes = [];
+  rows.forEach((row, r) => {
+    const y = titleBand + 8 + r * 17;
+    let x = Math.max(8, left + pw - row.width);
+    for (const [s, w] of row.items) {
       const k = series.indexOf(s);
-      const w = ctx.measureText(s.label).width;
-      const x = left + pw - w - 28;
-      ctx.fillStyle = "rgba(255,255,255,0.85)";
-      ctx.fillRect(x - 4, y - 8, w + 30, 16);
       ctx.fillStyle = s.color || PALETTE[k % PALETTE.length];
       ctx.fillRect(x, y - 2, 16, 4);
       ctx.fillStyle = "#222";
       ctx.fillText(s.label, x + 22, y);
-      y += 17;
+      boxes.push([Math.round(x), y - 8, Math.round(w - 8), 16]);
+      x += w;
     }
-  }
+  });
+  // Where things are, for the layout tests (legends never overlap the plotted data).
+  canvas.dataset.plotArea = JSON.stringify([left, top, pw, ph]);
+  canvas.dataset.legend = JSON.stringify(boxes);
   const last = series.map((s) => `${s.label || gettext("value")} ${fmt(s.y[s.y.length - 1])}`).join(", ");
   canvas.setAttribute("aria-label", interpolate(
     ngettext("%(title)s: %(n)s series; last value %(last)s.", "%(title)s: %(n)s series; last values %(last)s.", series.length),
     { title: spec.title || gettext("Line chart"), n: series.length, last }));
   return { sx, sy, left, top, pw, ph };
+}
+
+/**
+ * A network diagram as in TensorFlow Playground: a column of neurons per layer (`sizes`, the input
+ * first), every connection a line, blue for a positive weight and orange for a negative one, thicker
+ * for a larger one. `weights[l][i][j]` goes from neuron i of layer l to neuron j of layer l + 1;
+ * without weights (Python still loading) the lines are grey. A layer of more than 12 neurons shows
+ * 12 and a "+n" note.
+ */
+export function drawNetwork(canvas, { sizes, weights = null, labels = [] }) {
+  const ctx = context(canvas);
+  const { width, height } = canvas._css;
+  const shown = sizes.map((n) => Math.min(n, 12));
+  // Weights of another shape (a network of the settings before) are not drawn: grey until new ones come.
+  const fits = (ws) => Array.isArray(ws) && ws.length === sizes.length - 1 &&
+    ws.every((layer, l) => layer.length === sizes[l] && layer.every((row) => row.length === sizes[l + 1]));
+  if (!fits(weights)) weights = null;
+  const top = 22;
+  const bottom = 14;
+  const colX = (l) => 24 + (l * (width - 48)) / Math.max(1, sizes.length - 1);
+  const rowY = (l, i) => top + ((i + 0.5) * (height - top - bottom)) / shown[l];
+  let max = 0;
+  for (const layer of weights || []) for (const row of layer) for (const w of row) max = Math.max(max, Math.abs(w));
+  let edges = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    for (let i = 0; i < shown[l]; i++) {
+      for (let j = 0; j < shown[l + 1]; j++) {
+        const w = weights && weights[l] && weights[l][i] ? weights[l][i][j] : null;
+        const c = w === null || w === undefined ? [150, 150, 150] : w >= 0 ? CLASS1 : CLASS0;
+        const strength = w === null || w === undefined || !max ? 0.3 : Math.abs(w) / max;
+        ctx.strokeStyle = `rgba(${c.join(",")},${0.25 + 0.65 * strength})`;
+        ctx.lineWidth = 0.5 + 3.5 * strength;
+        ctx.beginPath();
+        ctx.moveTo(colX(l), rowY(l, i));
+        ctx.lineTo(colX(l + 1), rowY(l + 1, j));
+        ctx.stroke();
+        edges++;
+      }
+    }
+  }
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  sizes.forEach((n, l) => {
+    for (let i = 0; i < shown[l]; i++) {
+      ctx.beginPath();
+      ctx.arc(colX(l), rowY(l, i), 5, 0, 2 * Math.PI);
+      ctx.fillStyle = "#fff";
+      ctx.fill();
+      ctx.strokeStyle = "#4a5560";
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+    }
+    ctx.fillStyle = "#222";
+    ctx.fillText(labels[l] || String(n), colX(l), 4);
+    if (n > shown[l]) ctx.fillText(`+${n - shown[l]}`, colX(l), height - bottom + 1);
+  });
+  canvas.dataset.edges = String(edges);
+  canvas.dataset.weighted = weights ? "true" : "false";
+  const hidden = sizes.slice(1, -1).join(", ");
+  canvas.setAttribute("aria-label", interpolate(
+    gettext("Network: %(inputs)s inputs, hidden layers %(hidden)s, %(outputs)s outputs. Blue lines are positive weights, orange lines negative; thicker means larger."),
+    { inputs: sizes[0], hidden: hidden || "–", outputs: sizes[sizes.length - 1] }));
 }
 
 function classColor(label, alpha = 1) {

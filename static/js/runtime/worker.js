@@ -1,8 +1,9 @@
 /* Pyodide in a Web Worker, shared by all cells and widgets of a page (classic worker script).
  *
  * Page -> worker: {type:"init", indexURL, engineURL, stdLibURL?, numpyPycURL?, enginePycURL?, snapshot?}
- *                 {type:"run", id, code, filename, returns}   a cell (queued, one at a time)
- *                 {type:"task", id, name, params}             a widget job in lp.widgets (queued)
+ *                 {type:"run", id, code, filename, returns, language}   a cell (queued, one at a time)
+ *                 {type:"task", id, name, params, language}             a widget job in lp.widgets (queued)
+ *                 (language: the lesson's, e.g. "nl"; lp.set_language() before the job, see lp/messages.py)
  *                 {type:"cancel", id}                         ask a task to stop at its next step
  *                 {type:"reset"}                              fresh namespace for the cells
  * Worker -> page: {type:"status", code} {type:"ready", ms, snapshot} {type:"boot-error", error, code?, url?, status?}
@@ -262,9 +263,9 @@ async function execute(job) {
   let out;
   try {
     if (job.type === "run") {
-      out = toJs(await runner.run_cell(job.code, job.filename || "<cell>", job.returns || null));
+      out = toJs(await runner.run_cell(job.code, job.filename || "<cell>", job.returns || null, job.language || null));
     } else if (job.type === "task") {
-      out = toJs(await tasks.run_task(job.name, JSON.stringify(job.params || {})));
+      out = toJs(await tasks.run_task(job.name, JSON.stringify(job.params || {}), job.language || null));
     } else if (job.type === "reset") {
       runner.reset();
       out = { ok: true };

@@ -212,3 +212,17 @@ def test_keys_fit_the_grader():
     assert grade(short.kind, short.key, normalise_answer(short.kind, [], "Lovelace"))[0] is False
     answer = {"q5-0": "0", "q5-1": "1"}
     assert grade(match.kind, match.key, normalise_answer(match.kind, match.options, answer)) == (True, 1.0)
+
+
+def test_a_file_parameter_of_a_widget_becomes_its_asset_url_or_an_error():
+    body = (
+        "![F](@widget/finetune?model=nets/digits.npz&classes=a,b)\n\n"
+        "![G](@widget/finetune?model=nope.npz)\n\n"
+        "![H](@widget/finetune?model=digits.txt)\n"
+    )
+    result = render(make_input(body, files=("nets/digits.npz",)))
+    assert "&quot;model&quot;:&quot;/objects/demo/en/1/assets/nets/digits.npz&quot;" in result.html
+    assert result.asset_refs == {"nets/digits.npz": False}  # published with the object, for everyone
+    assert [(d.line, d.code) for d in result.diagnostics] == [(3, "lp.asset_missing"), (5, "lp.directive_option")]
+    assert "widget 'finetune': 'model' 'nope.npz' does not exist in the object folder" in result.diagnostics[0].message
+    assert "must be a .npz file in the object's folder, got 'digits.txt'" in result.diagnostics[1].message

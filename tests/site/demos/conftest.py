@@ -12,3 +12,23 @@ def demo_model(settings, tmp_path):
     inference.reset_runners()
     yield w, b
     inference.reset_runners()
+
+
+@pytest.fixture(scope="session")
+def tiny_words(tmp_path_factory):
+    """The word transformer's real training and export, sized to take about a second."""
+    from learningpaths.demos import wordgen
+    from tests.site.demos.wordmodel import TINY
+
+    directory = tmp_path_factory.mktemp("wordmodel")
+    return directory, wordgen.train(size=TINY, out_dir=directory, log=lambda line: None)
+
+
+@pytest.fixture
+def word_model(settings, tiny_words):
+    directory, trained = tiny_words
+    settings.DEMO_MODELS_DIR = directory
+    settings.DEMO_RATE_LIMIT = 1000
+    inference.reset_runners()
+    yield trained
+    inference.reset_runners()

@@ -206,3 +206,20 @@ def test_progress_bar_on_a_terminal_shows_epoch_loss_and_accuracy(monkeypatch):
     monkeypatch.setattr("sys.stderr", plain)
     training._fit("digits-mlp", training.build("digits-mlp"), x, y, epochs=1, batch_size=64, learning_rate=0.01)
     assert plain.getvalue() == ""
+
+
+def test_trainmodels_enforces_the_word_transformers_loss_floor(models_dir, monkeypatch):
+    from django.core.management.base import CommandError
+
+    from learningpaths.demos import wordgen
+    from tests.site.demos.wordmodel import TINY
+
+    monkeypatch.setattr(wordgen, "FULL", TINY)  # the real trainer and checks, a few steps
+    with pytest.raises(CommandError, match=r"validation loss .* is above"):
+        call_command("trainmodels", "words-transformer", stdout=io.StringIO())
+    monkeypatch.setattr(wordgen, "MAX_VALIDATION_LOSS", 10.0)
+    out = io.StringIO()
+    call_command("trainmodels", "words-transformer", "--force", stdout=out)
+    assert "words-transformer: validation loss" in out.getvalue()
+    call_command("trainmodels", "words-transformer", stdout=out)
+    assert "words-transformer: up to date" in out.getvalue()

@@ -20,22 +20,31 @@ class Command(BaseCommand):
     def handle(self, *args, names, force, epochs, **options):
         from ...glyphs import FontsMissing
         from ...training import TRAINERS, training_key
+        from ...words import WordListMissing
 
         unknown = sorted(set(names) - set(TRAINERS))
         if unknown:
             raise CommandError(f"unknown model(s) {unknown}; choose from {sorted(TRAINERS)}")
         for name in names or list(TRAINERS):
             trainer = TRAINERS[name]
-            settings = {**trainer.settings, **({"epochs": epochs} if epochs is not None else {})}
+            settings = dict(trainer.settings)
+            if epochs is not None and "epochs" in settings:
+                settings["epochs"] = epochs
             try:
                 key = training_key(name, settings)
-            except FontsMissing as exc:
-                raise CommandError(f"{name}: {exc}") from None
-            card = model_card(name)
-            if not force and model_path(name).is_file() and card and card.get("training_key") == key:
-                self.stdout.write(f"{name}: up to date (test accuracy {card['test_accuracy']}); --force retrains")
-                continue
-            result = trainer.train(name, settings=settings, key=key, log=self.stdout.write)
+                card = model_card(name)
+                if not force and model_path(name).is_file() and card and card.get("training_key") == key:
+                    self.stdout.write(
+                        f"{name}: up to date ({trainer.metric.replace('_', ' ')} {card.get(trainer.metric)}); "
+                        "--force retrains"
+                    )
+                    continue
+                result = trainer.train(name, settings=settings, key=key, log=self.stdout.write)
+                if trainer.check is not None:
+                    trainer.check(model_card(name))
+                    continue
+            except (FontsMissing, WordListMissing, ValueError) as exc:
+                raise CommandError(f"{exc}" if str(exc).startswith(name) else f"{name}: {exc}") from exc
             if result.max_abs_diff > 1e-5:
                 raise CommandError(f"{name}: engine and ONNX Runtime disagree by {result.max_abs_diff:.2e} (> 1e-5)")
             if result.accuracy < trainer.min_accuracy:

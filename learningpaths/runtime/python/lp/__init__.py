@@ -11,6 +11,7 @@ can be tested on the server::
     lp.heatmap(matrix, labels=...)              # e.g. a confusion matrix or a feature map
     lp.images(batch, titles=...)                # an image grid (H x W or H x W x 3 arrays)
     model.fit(x, y, callbacks=[lp.callback()])  # stream an engine fit() to the page
+    lp.set_language("nl")                       # the page does this: explain(), summary() in Dutch
 
 The host (the page's worker, or the build-time runner) installs a sink with :func:`_connect`;
 without one, messages are appended to :data:`history` (progress) and :data:`messages` (all).
@@ -35,7 +36,11 @@ __all__ = [
     "history",
     "messages",
     "stop_requested",
+    "set_language",
+    "language",
 ]
+
+from .messages import language, set_language
 
 _sink: Callable[[str, str], None] | None = None
 history: list[dict] = []  # every lp.progress() point of this session, in order

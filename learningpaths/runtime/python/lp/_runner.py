@@ -51,13 +51,18 @@ def format_error(exc: BaseException, filename: str) -> tuple[str, int]:
     return "".join(te.format()), line
 
 
-async def run_cell(code: str, filename: str = "<cell>", returns: str | None = None) -> dict:
-    """Execute ``code`` in the shared namespace; top-level ``await`` is allowed."""
+async def run_cell(
+    code: str, filename: str = "<cell>", returns: str | None = None, language: str | None = None
+) -> dict:
+    """Execute ``code`` in the shared namespace; top-level ``await`` is allowed. ``language``: the
+    lesson's (the page's worker passes it), in which lp and the engine's explanations speak."""
     _register_source(filename, code)
     lp._stop = False
     lp._last_flush = 0.0  # the first progress point of a run goes out at once
     flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
     try:
+        if language:
+            lp.set_language(language)
         tree = ast.parse(code, filename, "exec")
         last = None
         if tree.body and isinstance(tree.body[-1], ast.Expr):

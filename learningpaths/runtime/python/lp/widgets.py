@@ -7,6 +7,8 @@ is seen within one chunk (~50 ms) without terminating Python.
 
     playground   one model on a 2-D data set: loss curve + decision boundary, live
     curves       several runs side by side (learning rates, batch modes): one loss curve each
+    finetune     a pre-trained network's new top layer vs the same network from scratch, on the
+                 pupil's own drawings: accuracy against examples per class
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import time
 import traceback
 
 import lp
+from lp.messages import text
 
 TASKS: dict = {}
 RENAMED = {"lr": "learning_rate"}  # parameters that took the engine's Keras names (docs/engine.md)
@@ -43,7 +46,9 @@ async def pause() -> bool:
     return lp._stop
 
 
-async def run_task(name: str, params_json: str) -> dict:
+async def run_task(name: str, params_json: str, language: str | None = None) -> dict:
+    if language:
+        lp.set_language(language)
     lp._stop = False
     lp._last_flush = 0.0
     fn = TASKS.get(name)
@@ -122,6 +127,12 @@ def boundary_grid(model, extent, resolution: int):
     return lp._grid_values(np.asarray(model.predict(grid))).reshape(resolution, resolution).round(3)
 
 
+def weights_of(model) -> list:
+    """Each Dense layer's weights (inputs x units), rounded: the playground draws them as its network
+    diagram (blue positive, orange negative, thicker for larger), as TensorFlow Playground does."""
+    return [layer.W.value.round(3) for layer in model.layers if getattr(layer, "W", None) is not None]
+
+
 def extent_of(x, padding: float = 0.3):
     lo, hi = x.min(axis=0) - padding, x.max(axis=0) + padding
     return [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])]
@@ -178,7 +189,15 @@ async def playground(
                 "classes": classes,
             },
         )
-        lp._emit("boundary", {"epoch": 0, "grid": boundary_grid(model, extent, resolution), "extent": extent})
+        lp._emit(
+            "boundary",
+            {
+                "epoch": 0,
+                "grid": boundary_grid(model, extent, resolution),
+                "extent": extent,
+                "weights": weights_of(model),
+            },
+        )
     x, y, x_test, y_test, model, extent = (state[k] for k in ("x", "y", "x_test", "y_test", "model", "extent"))
     goal = int(epochs) if run_epochs is None else min(int(epochs), state["epoch"] + int(run_epochs))
     last_draw, started = time.perf_counter(), time.perf_counter()
@@ -199,7 +218,12 @@ async def playground(
             last_draw = now
             lp._emit(
                 "boundary",
-                {"epoch": state["epoch"], "grid": boundary_grid(model, extent, resolution), "extent": extent},
+                {
+                    "epoch": state["epoch"],
+                    "grid": boundary_grid(model, extent, resolution),
+                    "extent": extent,
+                    "weights": weights_of(model),
+                },
             )
         if await pause():
             break
@@ -266,3 +290,92 @@ async def curves(
 def _batch(cfg, n):
     mode = str(cfg["mode"]).lower()
     return 1 if mode == "stochastic" else n if mode in ("batch", "full-batch") else int(cfg["batch_size"])
+
+
+# -- fine-tuning on the pupil's own drawings (the finetune widget, lesson dl_finetuning) ----------
+MAX_EXAMPLES = 300  # drawings in one job: far more than a pupil draws, few enough to check quickly
+_bases: dict = {}  # the pre-trained network per file (its base64 text), loaded once per page
+
+
+def base_model(model_b64: str):
+    """The pre-trained network the page fetched (``engine.save``'s .npz, base64), loaded once."""
+    import base64
+    import io
+
+    import engine
+
+    if model_b64 not in _bases:
+        _bases.clear()
+        _bases[model_b64] = engine.load(io.BytesIO(base64.b64decode(model_b64, validate=True)))
+    return _bases[model_b64]
+
+
+def check_examples(examples, labels, classes: int):
+    """The drawings as an (n, 64) array in 0..1 and the labels as ints; a ValueError that says what
+    is wrong otherwise (the widget shows it)."""
+    import numpy as np
+
+    if not 2 <= int(classes) <= 5:
+        raise ValueError("finetune: " + text("between 2 and 5 classes, received {n}", n=classes))
+    if not isinstance(examples, list) or not isinstance(labels, list) or len(examples) != len(labels):
+        raise ValueError("finetune: " + text("give one label per example"))
+    if len(examples) > MAX_EXAMPLES:
+        raise ValueError("finetune: " + text("at most {max} examples, received {n}", max=MAX_EXAMPLES, n=len(examples)))
+    x = np.asarray(examples, dtype=np.float32)
+    y = np.asarray(labels)
+    if x.ndim != 2 or x.shape[1] != 64 or not np.isfinite(x).all() or x.min(initial=0) < 0 or x.max(initial=0) > 1:
+        raise ValueError("finetune: " + text("every example is 64 numbers from 0 to 1 (8 by 8 pixels)"))
+    if y.dtype.kind not in "iu" or y.min(initial=0) < 0 or y.max(initial=0) >= classes:
+        raise ValueError("finetune: " + text("labels are class numbers 0 to {last}", last=classes - 1))
+    counts = np.bincount(y, minlength=classes)
+    return x, y.astype(np.int64), counts
+
+
+def head_model(base, classes: int, *, pretrained: bool, seed: int):
+    """The base network with a new top layer for ``classes``. With ``pretrained`` the lower layers
+    are the base's own, frozen (they never change, so every run can share them); otherwise layers of
+    the same kind and size start from random weights."""
+    import engine
+    from engine.layers.base import get, serialize
+
+    body = base.layers[:-1]
+    if pretrained:
+        for layer in body:
+            layer.trainable = False  # fine-tuning: only the new top layer learns
+        layers = list(body)
+    else:
+        layers = [get(serialize(layer)) for layer in body]
+    model = engine.Sequential([*layers, engine.Dense(int(classes))], input_shape=base.input_shape, seed=seed)
+    model.compile(loss="softmax_crossentropy", optimizer="adam", learning_rate=0.02, metrics=["accuracy"])
+    return model
+
+
+@task("finetune")
+async def finetune(model_b64="", examples=(), labels=(), classes=3, epochs=60, repeats=6, seed=0, **unused):
+    """Accuracy against the number of training examples per class, for the pre-trained network with
+    a new top layer (only that layer trains) and for the same network trained from scratch. For
+    k = 1 .. (fewest examples of a class - 1): train both on k drawings per class, test on all the
+    others; averaged over ``repeats`` random choices of the k. Streams one "point" per k."""
+    import numpy as np
+
+    x, y, counts = check_examples(list(examples), list(labels), int(classes))
+    if counts.min() < 2:
+        raise ValueError("finetune: " + text("every class needs at least 2 examples (one to learn from, one to test)"))
+    base = base_model(model_b64)
+    rng = np.random.default_rng(int(seed))
+    points = []
+    for k in range(1, min(int(counts.min()), 11)):
+        scores = {"finetuned": [], "scratch": []}
+        for r in range(int(repeats)):
+            train = np.concatenate([rng.permutation(np.flatnonzero(y == c))[:k] for c in range(int(classes))])
+            test = np.setdiff1d(np.arange(len(y)), train)
+            for name, pretrained in (("finetuned", True), ("scratch", False)):
+                model = head_model(base, int(classes), pretrained=pretrained, seed=int(seed) + r)
+                model.fit(x[train], y[train], epochs=int(epochs), mode="batch")
+                scores[name].append(model.evaluate(x[test], y[test])["accuracy"])
+        point = {"examples": k, **{name: float(np.mean(v)) for name, v in scores.items()}}
+        points.append(point)
+        lp._emit("point", point)
+        if await pause():
+            break
+    return {"points": points, "counts": counts.tolist()}

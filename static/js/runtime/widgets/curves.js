@@ -6,6 +6,7 @@
 
 import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
+import { listText, parseList } from "../numbers.js";
 import { button, el, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
 
 const MODE_LABELS = {
@@ -14,8 +15,8 @@ const MODE_LABELS = {
 };
 
 function parseRates(text) {
-  const rates = String(text).split(/[\s,;]+/).filter(Boolean).map(Number);
-  return rates.length && rates.length <= 6 && rates.every((r) => r > 0 && r <= 100) ? rates : null;
+  const rates = parseList(text);
+  return rates && rates.length && rates.length <= 6 && rates.every((r) => r > 0 && r <= 100) ? rates : null;
 }
 
 export function mount(node, { name, params, runtime }) {
@@ -29,6 +30,7 @@ export function mount(node, { name, params, runtime }) {
   cfg.epochs = cfg.epochs ?? (lrMode ? 100 : 30);
   cfg.layers = list(cfg.layers, [8], Number).filter((v) => v >= 1 && v <= 64);
   let rates = list(params.rates, [0.01, 0.1, 1], Number).filter((r) => r > 0);
+  let invalid = false; // the typed list cannot be read: Run waits
   let modes = list(params.modes, ["stochastic", "mini-batch", "batch"], String);
   let axis = "epoch";
   let job = null;
@@ -41,12 +43,15 @@ export function mount(node, { name, params, runtime }) {
   const table = el("table", { class: "lp-results" });
   const controls = el("div", { class: "lp-widget__controls" });
   if (lrMode) {
-    const field = textField({ label: gettext("learning rates"), value: rates.join(", "),
+    const field = textField({ label: gettext("learning rates"), value: listText(rates),
       hint: gettext("Up to 6 positive numbers separated by commas"),
       onChange: (v) => {
         const r = parseRates(v);
-        field.input.setAttribute("aria-invalid", r ? "false" : "true");
-        if (r) rates = r; else status.say(gettext("Learning rates: up to 6 positive numbers, like 0.01, 0.1, 1."), true);
+        // Marked at the field; Run waits for a good list (nothing runs from a typo).
+        field.invalid(r ? null : interpolate(gettext("Learning rates: up to 6 positive numbers, like %(example)s."), { example: listText([0.01, 0.1, 1]) }));
+        invalid = !r;
+        runButton.disabled = invalid || !!job;
+        if (r) rates = r;
       } });
     controls.append(field);
   } else {
@@ -95,7 +100,7 @@ export function mount(node, { name, params, runtime }) {
 
   let raf = null;
   async function run() {
-    if (job) return;
+    if (job || invalid) return;
     const planned = runs();
     if (!planned.length) { status.say(gettext("Choose at least one run."), true); return; }
     labels = planned.map((r) => r.label);
@@ -117,7 +122,7 @@ export function mount(node, { name, params, runtime }) {
     });
     const result = await job.done;
     job = null;
-    runButton.disabled = false;
+    runButton.disabled = invalid;
     stopButton.disabled = true;
     node.dataset.running = "false";
     render();

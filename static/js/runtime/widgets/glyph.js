@@ -9,7 +9,8 @@
 import { drawImage, imageGrid, makeCanvas } from "../plot.js";
 import { fixed } from "../numbers.js";
 import { gettext, interpolate } from "../i18n.js";
-import { decodeMaps, drawingPad, predict, serverStatus, unavailable } from "./server.js";
+import { decodeMaps, predict, serverStatus, unavailable } from "./server.js";
+import { drawingPad } from "./pad.js";
 import { button, el, liveRegion, title } from "./ui.js";
 
 const SIZE = 32;
@@ -86,7 +87,7 @@ export function mount(node, { params, config }) {
   function build(model) {
     const live = liveRegion("lp-widget__status", 500);
     const results = el("div", { class: "lp-model-results lp-glyph__results" });
-    const pad = drawingPad(() => classify(), gettext("drawing area for a letter or a digit"));
+    const pad = drawingPad({ label: gettext("drawing area for a letter or a digit"), onStroke: () => classify(), onEnter: () => classify() });
     const seen = makeCanvas(96, 96, gettext("what the model sees: 32 by 32 pixels"));
     const help = el("p", { class: "lp-help", id: `lp-help-${Math.random().toString(36).slice(2, 8)}` },
       gettext("Draw one capital letter or digit with the mouse or a finger (or focus the pad: arrow keys move, Space draws, Enter asks the model)."));

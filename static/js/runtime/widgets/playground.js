@@ -4,10 +4,10 @@
 // params: {dataset: "moons", noise: 0.1, n: 200, layers: [8, 8], activation: "tanh", learning_rate: 0.1,
 //          optimizer: "sgd", mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0}
 
-import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
-import { fixed } from "../numbers.js";
+import { drawBoundary, drawLineChart, drawNetwork, fmt, makeCanvas } from "../plot.js";
+import { decimal, fixed, parseList } from "../numbers.js";
 import { gettext, interpolate } from "../i18n.js";
-import { button, el, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
+import { button, el, iconLabel, list, liveRegion, num, select, slider, textField, title } from "./ui.js";
 
 const DATASETS = [["moons", gettext("two moons")], ["circles", gettext("circles")], ["xor", "XOR"], ["spirals", gettext("spirals")],
   ["blobs", gettext("blobs")]];
@@ -18,8 +18,8 @@ const MODES = [["stochastic", gettext("stochastic (1 point)")], ["mini-batch", g
 let sessions = 0;
 
 function parseLayers(text) {
-  const sizes = String(text).split(/[\s,;]+/).filter(Boolean).map((t) => parseInt(t, 10));
-  if (sizes.some((v) => !Number.isFinite(v) || v < 1 || v > 64) || sizes.length > 6) return null;
+  const sizes = parseList(text, { integers: true });
+  if (!sizes || sizes.some((v) => v < 1 || v > 64) || sizes.length > 6) return null;
   return sizes;
 }
 
@@ -34,9 +34,9 @@ export function mount(node, { params, runtime, signal }) {
   }
   cfg.layers = parseLayers(list(cfg.layers, [8, 8]).join(",")) || [8, 8];
   const session = `playground-${++sessions}`;
-  const state = { job: null, running: false, data: null, grid: null, history: [], epoch: 0, fresh: true, pending: null };
+  const state = { invalid: false, job: null, running: false, data: null, grid: null, history: [], epoch: 0, fresh: true, pending: null };
 
-  const trainButton = button(gettext("▶ Train"), () => (state.running ? pauseTraining() : train()), { "aria-pressed": "false" });
+  const trainButton = iconLabel(button("", () => (state.running ? pauseTraining() : train()), { "aria-pressed": "false" }), "play", gettext("Train"));
   const stepButton = button(gettext("Step 1 epoch"), () => train(1));
   const resetButton = button(gettext("↺ Reset"), () => restart());
   const status = liveRegion("lp-widget__status", 2500);
@@ -45,24 +45,30 @@ export function mount(node, { params, runtime, signal }) {
     hint: gettext("Neurons per hidden layer, separated by commas, for example 8, 8"),
     onChange: (v) => {
       const sizes = parseLayers(v);
-      layersField.input.setAttribute("aria-invalid", sizes ? "false" : "true");
-      if (sizes) { cfg.layers = sizes; restart(); } else status.say(gettext("Hidden layers: up to 6 numbers from 1 to 64, like 8, 8."), true);
+      // A wrong value is marked at the field and trains nothing: Train and Step wait for a good one.
+      layersField.invalid(sizes ? null : gettext("Hidden layers: up to 6 numbers from 1 to 64, like 8, 8."));
+      state.invalid = !sizes;
+      if (state.running && !sizes) pauseTraining();
+      setRunning(state.running);
+      if (sizes) { cfg.layers = sizes; restart(); }
     } });
   const controls = el("div", { class: "lp-widget__controls" },
     select({ label: gettext("data set"), options: DATASETS, value: cfg.dataset, onChange: (v) => { cfg.dataset = v; restart(); } }),
     slider({ label: gettext("noise"), min: 0, max: 0.5, step: 0.05, value: cfg.noise, format: (v) => fixed(v, 2), onChange: (v) => { cfg.noise = v; restart(); } }),
     layersField,
     select({ label: gettext("activation"), options: ACTS, value: cfg.activation, onChange: (v) => { cfg.activation = v; restart(); } }),
-    select({ label: gettext("learning rate"), options: RATES.map((r) => [r, String(r)]), value: cfg.learning_rate, onChange: (v) => { cfg.learning_rate = Number(v); restart(); } }),
+    select({ label: gettext("learning rate"), options: RATES.map((r) => [r, decimal(r)]), value: cfg.learning_rate, onChange: (v) => { cfg.learning_rate = Number(v); restart(); } }),
     select({ label: gettext("optimizer"), options: [["sgd", gettext("gradient descent")], ["adam", "Adam"]], value: cfg.optimizer, onChange: (v) => { cfg.optimizer = v; restart(); } }),
     select({ label: gettext("batch mode"), options: MODES, value: cfg.mode, onChange: (v) => { cfg.mode = v; restart(); } }),
     slider({ label: gettext("batch size"), min: 1, max: 64, step: 1, value: cfg.batch_size, onChange: (v) => { cfg.batch_size = v; restart(); } }),
     el("div", { class: "lp-widget__buttons" }, trainButton, stepButton, resetButton));
   const boundary = makeCanvas(300, 300, gettext("decision boundary"));
   const chart = makeCanvas(300, 170, gettext("loss curve"));
+  const network = makeCanvas(300, 170, gettext("network diagram"));
+  network.classList.add("lp-network");
   node.replaceChildren(title(node, params.title || gettext("Playground")),
     el("div", { class: "lp-widget__row" }, controls,
-      el("div", {}, boundary, readout, status), el("div", {}, chart)));
+      el("div", {}, boundary, readout, status), el("div", {}, network, chart)));
   const placeholder = (text) => {
     const ctx = boundary.getContext("2d");
     ctx.clearRect(0, 0, 300, 300);
@@ -98,6 +104,9 @@ export function mount(node, { params, runtime, signal }) {
   }
   function render() {
     raf = null;
+    const classes = state.data ? state.data.classes : 2;
+    drawNetwork(network, { sizes: [2, ...cfg.layers, classes], weights: state.grid ? state.grid.weights || null : null,
+      labels: [gettext("input"), ...cfg.layers.map((n) => String(n)), gettext("output")] });
     if (state.data && state.grid) {
       drawBoundary(boundary, { grid: state.grid.grid, extent: state.grid.extent, points: state.data.points,
         labels: state.data.labels, classes: state.data.classes > 2 ? "multi" : "binary", title: gettext("Decision boundary") });
@@ -121,9 +130,10 @@ export function mount(node, { params, runtime, signal }) {
 
   function setRunning(running) {
     state.running = running;
-    trainButton.textContent = running ? gettext("⏸ Pause") : gettext("▶ Train");
+    iconLabel(trainButton, running ? "pause" : "play", running ? gettext("Pause") : gettext("Train"));
     trainButton.setAttribute("aria-pressed", running ? "true" : "false");
-    stepButton.disabled = running;
+    stepButton.disabled = running || state.invalid;
+    trainButton.disabled = !running && state.invalid;
     node.dataset.running = running ? "true" : "false";
   }
 
@@ -181,5 +191,6 @@ export function mount(node, { params, runtime, signal }) {
   // Removed when the step is left (signal): the player mounts a new widget on every visit of a step.
   runtime.addEventListener("restart", () => { state.fresh = true; state.job = null; state.pending = null; setRunning(false); }, { signal });
   runtime.ready.then(() => { if (!state.job && !state.data) start({ run_epochs: 0 }); }, () => placeholder(gettext("Python could not start.")));
+  schedule(); // the network diagram shows the layers at once, its weights once Python is up
   return { train, pause: pauseTraining, restart, state, config: cfg };
 }

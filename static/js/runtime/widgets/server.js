@@ -11,8 +11,7 @@
 import { drawImage, fmt, imageGrid, makeCanvas } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
 import { button, el, list, liveRegion, title } from "./ui.js";
-
-const GRID = 32; // drawing resolution; pooled 4x4 to the models' 8x8 input (as the UCI digits were made)
+import { drawingPad } from "./pad.js";
 
 let statusPromise = null;
 export function serverStatus(url) {
@@ -30,81 +29,6 @@ export function unavailable(node, heading, reason) {
       " ", gettext("This part of the lesson needs a model on the server, and the server does not offer it right now.")),
     el("p", { class: "lp-help" }, gettext("Everything else on this page still works. Try again later."), reason ? ` (${reason})` : "")));
   node.dataset.state = "unavailable";
-}
-
-/** A drawing pad (mouse, touch, and keyboard: arrows move, Space draws) returning 8x8 input;
- * ``pixels()`` gives the whole GRID x GRID drawing (glyph.js). */
-export function drawingPad(onChange, label = gettext("drawing area for a digit")) {
-  const size = 224;
-  const canvas = makeCanvas(size, size, label);
-  canvas.tabIndex = 0;
-  canvas.setAttribute("aria-roledescription", gettext("drawing pad"));
-  const pixels = Array.from({ length: GRID }, () => Array(GRID).fill(0));
-  let cursor = [GRID / 2, GRID / 2];
-  let down = false;
-  const paint = (r, c) => {
-    for (let i = -1; i <= 1; i++) for (let j = -1; j <= 1; j++) {
-      const rr = r + i;
-      const cc = c + j;
-      if (rr >= 0 && cc >= 0 && rr < GRID && cc < GRID) pixels[rr][cc] = Math.min(1, pixels[rr][cc] + (i || j ? 0.5 : 1));
-    }
-  };
-  const redraw = () => {
-    drawImage(canvas, pixels.map((row) => row.map((v) => 1 - v)), { vmin: 0, vmax: 1 });
-    const ctx = canvas.getContext("2d");
-    const cell = size / GRID;
-    if (document.activeElement === canvas) {
-      ctx.strokeStyle = "#D55E00";
-      ctx.strokeRect(cursor[1] * cell, cursor[0] * cell, cell, cell);
-    }
-  };
-  const at = (e) => {
-    const rect = canvas.getBoundingClientRect();
-    return [Math.floor(((e.clientY - rect.top) / rect.height) * GRID), Math.floor(((e.clientX - rect.left) / rect.width) * GRID)];
-  };
-  let last = null;
-  const stroke = (cell) => { // every cell on the line from the last one, so a fast stroke has no gaps
-    const [r0, c0] = last || cell;
-    const steps = Math.max(Math.abs(cell[0] - r0), Math.abs(cell[1] - c0), 1);
-    for (let s = last ? 1 : 0; s <= steps; s++) paint(Math.round(r0 + ((cell[0] - r0) * s) / steps), Math.round(c0 + ((cell[1] - c0) * s) / steps));
-    last = cell;
-  };
-  canvas.addEventListener("pointerdown", (e) => { down = true; last = null; canvas.setPointerCapture(e.pointerId); stroke(at(e)); redraw(); });
-  canvas.addEventListener("pointermove", (e) => { if (down) { stroke(at(e)); redraw(); } });
-  canvas.addEventListener("pointerup", () => { down = false; onChange(); });
-  canvas.addEventListener("focus", redraw);
-  canvas.addEventListener("blur", redraw);
-  canvas.addEventListener("keydown", (e) => {
-    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-    if (moves[e.key]) {
-      cursor = [Math.max(0, Math.min(GRID - 1, cursor[0] + moves[e.key][0])), Math.max(0, Math.min(GRID - 1, cursor[1] + moves[e.key][1]))];
-      if (e.shiftKey) paint(...cursor);
-    } else if (e.key === " ") {
-      paint(...cursor);
-    } else if (e.key === "Enter") {
-      onChange();
-    } else return;
-    e.preventDefault();
-    redraw();
-  });
-  redraw();
-  return {
-    canvas,
-    clear() { pixels.forEach((row) => row.fill(0)); redraw(); },
-    /** 8x8 block means in 0..1, as a flat list of 64 numbers. */
-    input() {
-      const out = [];
-      const k = GRID / 8;
-      for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) {
-        let s = 0;
-        for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) s += pixels[r * k + i][c * k + j];
-        out.push(Math.round((s / (k * k)) * 1000) / 1000);
-      }
-      return out;
-    },
-    empty() { return pixels.every((row) => row.every((v) => v === 0)); },
-    pixels() { return pixels; },
-  };
 }
 
 function bars(labels, probs) {
@@ -162,7 +86,7 @@ export function mount(node, { name, params, config }) {
   function build(models) {
     const live = liveRegion("lp-widget__status", 500);
     const results = el("div", { class: "lp-widget__row lp-model-results" });
-    const pad = drawingPad(() => classify());
+    const pad = drawingPad({ label: gettext("drawing area for a digit"), onStroke: () => classify(), onEnter: () => classify() });
     const seen = makeCanvas(64, 64, gettext("what the model sees: 8 by 8 pixels"));
     node.replaceChildren(heading,
       el("p", { class: "lp-help" },

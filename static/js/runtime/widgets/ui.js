@@ -59,12 +59,46 @@ export function select({ label, options, value, onChange }) {
 
 export function textField({ label, value, onChange, pattern = null, hint = "" }) {
   const id = nextId("text");
-  const node = el("input", { type: "text", id, value, pattern, spellcheck: "false", "aria-describedby": hint ? `${id}-hint` : null });
+  const described = [hint ? `${id}-hint` : "", `${id}-error`].filter(Boolean).join(" ");
+  const node = el("input", { type: "text", id, value, pattern, spellcheck: "false", "aria-describedby": described });
   if (onChange) node.addEventListener("change", () => onChange(node.value));
-  const wrap = el("div", { class: "lp-field" }, el("label", { for: id }, label), node);
+  // The message sits at the field (WCAG 3.3.1), read with it, and is empty while the value is fine.
+  const error = el("small", { id: `${id}-error`, class: "lp-field__error", "aria-live": "polite" });
+  const wrap = el("div", { class: "lp-field" }, el("label", { for: id }, label), node, error);
   if (hint) wrap.append(el("small", { id: `${id}-hint`, class: "visually-hidden" }, hint));
   wrap.input = node;
+  /** Marks the field wrong with a message, or right again with null. */
+  wrap.invalid = (message) => {
+    node.setAttribute("aria-invalid", message ? "true" : "false");
+    error.textContent = message || "";
+  };
   return wrap;
+}
+
+// SVG icons for buttons (an emoji such as a pause sign is an empty box where no emoji font is
+// installed); drawn in the text's colour, hidden from screen readers (the label names the button).
+const ICONS = {
+  play: "M7 5l12 7-12 7z",
+  pause: "M7 5h3.5v14H7zM13.5 5H17v14h-3.5z",
+};
+
+export function icon(name) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("class", "icon");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
+  path.setAttribute("d", ICONS[name]);
+  path.setAttribute("fill", "currentColor");
+  svg.append(path);
+  return svg;
+}
+
+/** Sets a button's content to an icon and a text label. */
+export function iconLabel(node, name, text) {
+  node.replaceChildren(icon(name), " ", text);
+  return node;
 }
 
 export function button(text, onClick, attrs = {}) {
