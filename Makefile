@@ -16,7 +16,7 @@ LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-
 # `make test PG=0` skips the second run of the suite, on PostgreSQL.
 PG     ?= 1
 
-.PHONY: run test test-postgres install assets browser words content models migrate serve preview check bench load clean lint screenshots
+.PHONY: run test test-postgres install assets browser fonts words content models migrate serve preview check bench load clean lint screenshots
 
 $(STAMP): pyproject.toml $(LOCKS)
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ assets: install
 	$(BIN)/python scripts/compile_messages.py
 	$(BIN)/python scripts/vendor_assets.py
 
+fonts:
+	@scripts/install_fonts.sh
+
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || scripts/install_browser.sh
 
@@ -52,7 +55,7 @@ migrate: assets
 content: migrate
 	$(BIN)/python manage.py compilecontent
 
-models: migrate words
+models: migrate fonts words
 	$(BIN)/python manage.py trainmodels
 
 check: assets
@@ -67,7 +70,7 @@ preview: assets
 
 run: assets content models serve
 
-test: lint assets browser words
+test: lint assets browser fonts words
 	scripts/redis.sh start >/dev/null
 	$(BIN)/python manage.py compilecontent --check --strict --execute
 	$(PYTEST)
@@ -77,7 +80,7 @@ endif
 
 # The whole suite again on a real PostgreSQL server on loopback (scripts/postgres.sh installs
 # Debian's postgresql when missing and leaves the server running; `scripts/postgres.sh stop`).
-test-postgres: assets browser words
+test-postgres: assets browser fonts words
 	url="$$(scripts/postgres.sh start)" && DATABASE_URL="$$url" $(PYTEST)
 
 # ruff (lint and format), mypy (engine/ and the compiler) and eslint (static/ and the Node
@@ -100,6 +103,7 @@ bench: install
 	$(BIN)/python bench/transformer.py --pyodide
 	$(BIN)/python bench/compile.py
 	$(BIN)/python bench/serving.py
+	$(BIN)/python bench/serving_glyphs.py
 	$(BIN)/python bench/browser.py
 
 # The key pages at desktop and phone width in headless Chromium, into var/screenshots/ (index.html

@@ -317,6 +317,12 @@ WIDGETS: dict[str, Widget] = {
             params=(Param("models", "texts", "the server models", ["digits-mlp", "digits-cnn"], items=(1, 4)), _TITLE),
         ),
         Widget(
+            "glyph",
+            "glyph.js",
+            "draw a letter or digit; the server's 32x32 CNN gives its top 3 and every conv block's feature maps",
+            params=(Param("model", "text", "the server model", "glyphs-cnn"), _TITLE),
+        ),
+        Widget(
             "word-inventor",
             "words.js",
             "a transformer on the server invents Dutch or English words letter by letter; "

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 from . import words
+from .glyphs import CLASSES, SIZE
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,15 @@ class DemoSpec:
     input_shape: tuple[int, ...]  # one sample, without the batch dimension
     labels: tuple[str, ...]
     value_range: tuple[float, float] = (0.0, 1.0)
-    feature_maps_output: str = ""  # name of an extra graph output with feature maps, if any
+    feature_maps_output: str = ""  # name of an extra graph output with the first conv's maps, if any
+    # Names of extra graph outputs with the maps of every conv block, in order (the answer's "layers").
+    layer_outputs: tuple[str, ...] = ()
     generator: bool = False  # answers POST .../generate (generation.py), not .../predict
+
+    @property
+    def map_outputs(self) -> tuple[str, ...]:
+        """Every feature map output the ONNX graph has, first conv first."""
+        return (self.feature_maps_output,) if self.feature_maps_output else self.layer_outputs
 
     @property
     def input_size(self) -> int:
@@ -42,6 +50,13 @@ DEMOS: dict[str, DemoSpec] = {
         title="Handwritten digit MLP (small, as in the browser)",
         input_shape=(1, 8, 8),
         labels=tuple(str(d) for d in range(10)),
+    ),
+    "glyphs-cnn": DemoSpec(
+        name="glyphs-cnn",
+        title="Letter and digit CNN (32x32, three conv blocks)",
+        input_shape=(1, SIZE, SIZE),
+        labels=CLASSES,
+        layer_outputs=("conv1", "conv2", "conv3"),
     ),
     # A generator's input is a row of token ids and its labels are the languages it writes (wordgen.py).
     "words-transformer": DemoSpec(

@@ -10,6 +10,7 @@ inference, the answer. Every refusal is a 4xx/5xx in the site's one error shape 
 from __future__ import annotations
 
 import json
+import re
 from typing import NamedTuple
 
 import numpy as np
@@ -25,6 +26,9 @@ from .registry import DEMOS, DemoSpec
 
 MAX_BODY = 64 * 1024
 MAX_SAMPLES = 16
+# The answer's "layers" (every conv block's maps) stays small: the first samples and channels only.
+MAX_MAP_SAMPLES = 4
+MAX_MAP_CHANNELS = 16
 # A prediction is for the one asking, now: no cache (browser or proxy) may keep or replay it.
 ANSWER_HEADERS = {"Cache-Control": "no-store"}
 
@@ -43,6 +47,12 @@ def _error(status: int, detail: str, **extra) -> Answer:
     return _answer(status, error_body(status, detail, **extra))
 
 
+# What the widgets send: {"input": [...]} with nothing but numbers, brackets and commas. Such a body
+# holds no string, no constant (NaN, true, null) and no byte outside ASCII, so the C parser reads it
+# without bodies.json_value's per-value hooks, which cost two thirds of the CPU of a 32x32 request
+# (bench/serving_glyphs.py); a number that overflows becomes inf and is refused with the NaN check below,
+# ragged and too deep arrays are refused too. Every other body takes bodies.json_value.
+NUMBERS_ONLY = re.compile(rb'\s*\{\s*"input"\s*:\s*\[[-+.eE0-9\s,\[\]]*\]\s*\}\s*')
 TOO_LARGE = f"the request is too large (at most {MAX_BODY // 1024} KiB)"
 NOT_JSON = 'the body must be JSON like {"input": [[...]]}'
 
@@ -62,20 +72,32 @@ def input_parse(*, body: bytes, spec: DemoSpec, content_type: str | None = None)
     student for JSON that is no input for this model."""
     # Depth: a batch of samples of the model's shape, inside {"input": ...}.
     depth = len(spec.input_shape) + 2
-    payload = bodies.json_value(
-        body,
-        max_bytes=MAX_BODY,
-        max_depth=depth,
-        content_type=content_type,
-        invalid=NOT_JSON,
-        too_large=TOO_LARGE,
-    )
-    if not isinstance(payload, dict) or "input" not in payload:
-        raise ValueError(NOT_JSON)
-    try:
-        x = np.asarray(payload["input"], dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError("input must be a (nested) list of numbers") from None
+    if len(body) <= MAX_BODY and not bodies.is_form(content_type) and NUMBERS_ONLY.fullmatch(body):
+        try:
+            payload = json.loads(body)
+            x = np.asarray(payload["input"], dtype=np.float64)
+        except (ValueError, RecursionError):  # no JSON, ragged, or deeper than the C parser goes
+            raise ValueError("input must be a (nested) list of numbers") from None
+        if x.ndim > depth - 1:
+            raise ValueError(f"input is nested too deeply (at most {depth - 1} levels)")
+    else:
+        payload = bodies.json_value(
+            body,
+            max_bytes=MAX_BODY,
+            max_depth=depth,
+            max_items=MAX_BODY // 2 + 2,  # each number takes two bytes at least ("0,"): the size bounds it
+            content_type=content_type,
+            invalid=NOT_JSON,
+            too_large=TOO_LARGE,
+        )
+        if not isinstance(payload, dict) or "input" not in payload:
+            raise ValueError(NOT_JSON)
+        try:
+            x = np.asarray(payload["input"], dtype=np.float64)
+            if not _numbers_only(payload["input"]):  # NumPy would read true as 1.0 and "0.5" as 0.5
+                raise TypeError
+        except (TypeError, ValueError):
+            raise ValueError("input must be a (nested) list of numbers") from None
     size = spec.input_size
     if x.ndim == 0 or x.size == 0 or x.size % size:
         raise ValueError(
@@ -91,6 +113,18 @@ def input_parse(*, body: bytes, spec: DemoSpec, content_type: str | None = None)
     if x.min() < lo or x.max() > hi:
         raise ValueError(f"input values must lie in [{lo:g}, {hi:g}]")
     return x.astype(np.float32)
+
+
+def _numbers_only(value) -> bool:
+    """Only lists and JSON numbers (not true/false, strings or null) in ``value``."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, bool) or not isinstance(item, (int, float)):
+            return False
+    return True
 
 
 def prediction_check(
@@ -134,6 +168,12 @@ def prediction_answer(*, spec: DemoSpec, outputs: dict[str, np.ndarray]) -> Answ
     }
     if spec.feature_maps_output and spec.feature_maps_output in outputs:
         body["feature_maps"] = encode_maps(outputs[spec.feature_maps_output])
+    if spec.layer_outputs:
+        body["layers"] = [
+            {"name": name, **encode_maps(outputs[name][:MAX_MAP_SAMPLES, :MAX_MAP_CHANNELS])}
+            for name in spec.layer_outputs
+            if name in outputs
+        ]
     return _answer(200, body)
 
 

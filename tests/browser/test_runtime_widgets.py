@@ -35,6 +35,7 @@ JS_PAGE = (
     + widget("confusion-matrix")
     + widget("digit")
     + widget("compare-models")
+    + widget("glyph")
     + widget("nueron")
 )
 PY_PAGE = (
@@ -69,7 +70,7 @@ def node(browser, name: str):
 
 def test_javascript_widgets_math_and_code(browser, live_server, site):
     browser.get(live_server.url + "/objects/js-widgets/en/1/")
-    wait_js(browser, "return window.lpRuntime && document.querySelectorAll('.lp-widget[data-ready]').length === 6")
+    wait_js(browser, "return window.lpRuntime && document.querySelectorAll('.lp-widget[data-ready]').length === 7")
 
     # A neuron: keyboard on the bias slider changes the output live (step: 1 -> 0).
     neuron = node(browser, "neuron")
@@ -107,10 +108,11 @@ def test_javascript_widgets_math_and_code(browser, live_server, site):
     # Server demos: no models on this server -> a clear "not available" state.
     wait_js(
         browser,
-        "return [...document.querySelectorAll('[data-widget=digit],[data-widget=compare-models]')]"
+        "return [...document.querySelectorAll('[data-widget=digit],[data-widget=compare-models],[data-widget=glyph]')]"
         ".every((n) => n.dataset.state === 'unavailable')",
     )
     assert "The server demo is not available." in node(browser, "digit").text
+    assert "The server demo is not available." in node(browser, "glyph").text
     assert 'Unknown widget "nueron"' in node(browser, "nueron").text and "neuron" in node(browser, "nueron").text
 
     # Math and highlighting are served by the site; no Python on this page.

@@ -30,7 +30,7 @@ def test_status_on_a_cpu_machine(client, demo_model):
     if "CUDAExecutionProvider" not in ort.get_available_providers():
         assert body["device"] == "cpu" and body["providers"] == ["CPUExecutionProvider"]
     ready = {m["name"]: m["ready"] for m in body["models"]}
-    assert ready == {"digits-cnn": True, "digits-mlp": False, "words-transformer": False}
+    assert ready == {"digits-cnn": True, "digits-mlp": False, "glyphs-cnn": False, "words-transformer": False}
 
 
 def test_predict_matches_numpy(client, demo_model):
@@ -128,7 +128,7 @@ def test_time_limit(demo_model):
 
 
 def test_registry_names():
-    assert set(DEMOS) == {"digits-cnn", "digits-mlp", "words-transformer"}
+    assert set(DEMOS) == {"digits-cnn", "digits-mlp", "glyphs-cnn", "words-transformer"}
 
 
 def call_wsgi(app, path, body: bytes, method="POST", cookie="", **extra):
@@ -237,3 +237,38 @@ def test_behind_the_proxy_the_address_is_x_real_ip(demo_model, settings):
 
     assert [status("198.51.100.7") for _ in range(3)] == ["200", "200", "429"]
     assert status("203.0.113.9") == "200"
+
+
+@pytest.mark.parametrize(
+    "body,message",
+    [
+        ('{"input": [' + "[" * 5000 + "0.5" + "]" * 5000 + "]}", "input must be a (nested) list of numbers"),
+        ('{"input": [[[[[0.5]]]]]}', "input is nested too deeply (at most 4 levels)"),
+        ('{"input": [[0.5, 0.5], [0.5]]}', "input must be a (nested) list of numbers"),
+        ('{"input": [' + ",".join(["1e999"] * 64) + "]}", "input contains NaN or infinity"),
+        ('{"input": [' + ",".join(["-1e-3"] * 64) + "]}", "input values must lie in [0, 1]"),
+        ('{"input": [' + "9" * 5000 + "]}", "input must be a (nested) list of numbers"),
+        ('{"input": [1,,2]}', "input must be a (nested) list of numbers"),
+    ],
+)
+def test_numbers_only_bodies_are_checked_as_strictly(client, demo_model, body, message):
+    """Bodies of numbers and brackets only skip bodies.json_value's hooks (services.NUMBERS_ONLY):
+    depth, ragged arrays, overflow, huge integers and bad syntax are still 400s with a message."""
+    from learningpaths.demos import services
+
+    assert services.NUMBERS_ONLY.fullmatch(body.encode())
+    response = client.post("/api/demos/digits-cnn/predict", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.json()["detail"] == message
+
+
+def test_numbers_only_bodies_answer_like_the_general_path(client, demo_model):
+    x = np.random.default_rng(3).random((2, 64)).round(4)
+    fast = json.dumps({"input": x.tolist()})
+    general = json.dumps({"input": x.tolist(), "note": "é"})  # a string: the general path
+    answers = [
+        client.post("/api/demos/digits-cnn/predict", data=b, content_type="application/json").json()
+        for b in (fast, general)
+    ]
+    assert answers[0] == answers[1] and len(answers[0]["predictions"]) == 2
+    form = client.post("/api/demos/digits-cnn/predict", data=fast, content_type="application/x-www-form-urlencoded")
+    assert form.status_code == 415

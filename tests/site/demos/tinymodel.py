@@ -41,3 +41,11 @@ def reference(x, w, b):
     z = np.maximum(x.reshape(len(x), -1), 0) @ w + b
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
+
+
+def tiny_glyph_settings():
+    """A glyph CNN of the real code path (training.train_glyphs), small enough for the test suite:
+    three conv blocks of 2-4 filters, one epoch on one augmented copy per font and class."""
+    from learningpaths.demos.training import TRAINERS
+
+    return {**TRAINERS["glyphs-cnn"].settings, "filters": [2, 4, 4], "epochs": 1, "train_copies": 1, "test_copies": 1}

@@ -1,59 +1,52 @@
-"""``manage.py trainmodels``: train and export the server demo models (skips ones already built)."""
+"""``manage.py trainmodels``: train and export the server demo models, each only when its data, code
+or settings changed since it was built (the ``training_key`` in its model card)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ...inference import reset_runners
-from ...registry import DEMOS, model_card, model_path, models_dir
-
-MIN_ACCURACY = {"digits-cnn": 0.93, "digits-mlp": 0.90}
+from ...registry import model_card, model_path
 
 
 class Command(BaseCommand):
     help = "Train the demo models with the engine, export them to ONNX and write their model cards."
 
     def add_arguments(self, parser):
-        parser.add_argument("names", nargs="*", help=f"models to train (default: all of {sorted(DEMOS)})")
-        parser.add_argument("--force", action="store_true", help="retrain even when a model exists")
-        parser.add_argument("--epochs", type=int, default=30)
+        parser.add_argument("names", nargs="*", help="models to train (default: all)")
+        parser.add_argument("--force", action="store_true", help="retrain even when a model is up to date")
+        parser.add_argument("--epochs", type=int, default=None, help="override the models' own number of epochs")
 
     def handle(self, *args, names, force, epochs, **options):
-        import engine
+        from ...glyphs import FontsMissing
+        from ...training import TRAINERS, training_key
+        from ...words import WordListMissing
 
-        from ...training import train
-
-        unknown = sorted(set(names) - set(DEMOS))
+        unknown = sorted(set(names) - set(TRAINERS))
         if unknown:
-            raise CommandError(f"unknown model(s) {unknown}; choose from {sorted(DEMOS)}")
-        for name in names or sorted(DEMOS):
-            card = model_card(name)
-            if DEMOS[name].generator:  # issue 24's word transformer: its own trainer and checks (wordgen.py)
-                self._train_words(card, force)
-                continue
-            if not force and model_path(name).is_file() and card and card.get("engine_version") == engine.__version__:
-                self.stdout.write(f"{name}: up to date (test accuracy {card['test_accuracy']}); --force retrains")
-                continue
-            result = train(name, epochs=epochs, log=self.stdout.write)
+            raise CommandError(f"unknown model(s) {unknown}; choose from {sorted(TRAINERS)}")
+        for name in names or list(TRAINERS):
+            trainer = TRAINERS[name]
+            settings = dict(trainer.settings)
+            if epochs is not None and "epochs" in settings:
+                settings["epochs"] = epochs
+            try:
+                key = training_key(name, settings)
+                card = model_card(name)
+                if not force and model_path(name).is_file() and card and card.get("training_key") == key:
+                    self.stdout.write(
+                        f"{name}: up to date ({trainer.metric.replace('_', ' ')} {card.get(trainer.metric)}); "
+                        "--force retrains"
+                    )
+                    continue
+                result = trainer.train(name, settings=settings, key=key, log=self.stdout.write)
+                if trainer.check is not None:
+                    trainer.check(model_card(name))
+                    continue
+            except (FontsMissing, WordListMissing, ValueError) as exc:
+                raise CommandError(f"{exc}" if str(exc).startswith(name) else f"{name}: {exc}") from exc
             if result.max_abs_diff > 1e-5:
                 raise CommandError(f"{name}: engine and ONNX Runtime disagree by {result.max_abs_diff:.2e} (> 1e-5)")
-            if result.accuracy < MIN_ACCURACY[name]:
-                raise CommandError(f"{name}: test accuracy {result.accuracy:.3f} is below {MIN_ACCURACY[name]}")
+            if result.accuracy < trainer.min_accuracy:
+                raise CommandError(f"{name}: test accuracy {result.accuracy:.3f} is below {trainer.min_accuracy}")
         reset_runners()
-
-    def _train_words(self, card, force):
-        import engine
-
-        from ... import wordgen
-
-        built = model_path(wordgen.NAME).is_file() and card and card.get("engine_version") == engine.__version__
-        if built and not force:
-            self.stdout.write(
-                f"{wordgen.NAME}: up to date (validation loss {card['validation_loss']}); --force retrains"
-            )
-            return
-        try:
-            wordgen.train(out_dir=models_dir(), log=self.stdout.write)
-            wordgen.card_check(model_card(wordgen.NAME))
-        except (ValueError, wordgen.words.WordListMissing) as exc:
-            raise CommandError(str(exc)) from exc

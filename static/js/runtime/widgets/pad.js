@@ -1,5 +1,5 @@
 // The drawing pad of the widgets that read a drawing (server.js: a digit for the server's models;
-// finetune.js: the pupil's own classes): 32 by 32 cells, pooled 4x4 to the 8x8 input the digits have.
+// finetune.js: the pupil's own classes; glyph.js: a letter or digit at 32x32): 32 by 32 cells, pooled 4x4 to the 8x8 input the digits have.
 
 import { drawImage, makeCanvas } from "../plot.js";
 import { gettext } from "../i18n.js";
@@ -36,8 +36,15 @@ export function drawingPad({ label, onStroke = null, onEnter = null }) {
     const rect = canvas.getBoundingClientRect();
     return [Math.floor(((e.clientY - rect.top) / rect.height) * GRID), Math.floor(((e.clientX - rect.left) / rect.width) * GRID)];
   };
-  canvas.addEventListener("pointerdown", (e) => { down = true; canvas.setPointerCapture(e.pointerId); paint(...at(e)); redraw(); });
-  canvas.addEventListener("pointermove", (e) => { if (down) { paint(...at(e)); redraw(); } });
+  let last = null;
+  const stroke = (cell) => { // every cell on the line from the last one, so a fast stroke has no gaps
+    const [r0, c0] = last || cell;
+    const steps = Math.max(Math.abs(cell[0] - r0), Math.abs(cell[1] - c0), 1);
+    for (let s = last ? 1 : 0; s <= steps; s++) paint(Math.round(r0 + ((cell[0] - r0) * s) / steps), Math.round(c0 + ((cell[1] - c0) * s) / steps));
+    last = cell;
+  };
+  canvas.addEventListener("pointerdown", (e) => { down = true; last = null; canvas.setPointerCapture(e.pointerId); stroke(at(e)); redraw(); });
+  canvas.addEventListener("pointermove", (e) => { if (down) { stroke(at(e)); redraw(); } });
   canvas.addEventListener("pointerup", () => { down = false; if (onStroke) onStroke(); });
   canvas.addEventListener("focus", redraw);
   canvas.addEventListener("blur", redraw);
@@ -70,5 +77,7 @@ export function drawingPad({ label, onStroke = null, onEnter = null }) {
       return out;
     },
     empty() { return pixels.every((row) => row.every((v) => v === 0)); },
+    /** The whole drawing, GRID rows of GRID values in 0..1 (glyph.js scales it itself). */
+    pixels() { return pixels; },
   };
 }

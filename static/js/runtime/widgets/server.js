@@ -56,7 +56,7 @@ export function decodeMaps(fm, sample = 0) {
   });
 }
 
-async function predict(url, name, input) {
+export async function predict(url, name, input) {
   const response = await fetch(`${url}${encodeURIComponent(name)}/predict`, {
     method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify({ input: [input] }),
