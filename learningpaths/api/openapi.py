@@ -518,6 +518,55 @@ SCHEMAS.update(
                 "feature_maps": {"$ref": REF + "FeatureMaps"},
             },
         },
+        "GenerateInput": {
+            "type": "object",
+            "properties": {
+                "language": {"type": "string", "enum": ["nl", "en"], "description": "The word list's language."},
+                "temperature": {"type": "number", "minimum": 0.1, "maximum": 2, "default": 0.8},
+                "start": {"type": "string", "maxLength": 8, "description": "Letters the word starts with."},
+                "count": {"type": "integer", "minimum": 1, "maximum": 8, "default": 1},
+                "seed": {"type": "integer", "description": "Makes the letters drawn repeatable."},
+            },
+        },
+        "Generated": {
+            "type": "object",
+            "required": ["model", "provider", "language", "temperature", "start", "words"],
+            "properties": {
+                "model": STRING,
+                "provider": {"type": "string", "description": "The ONNX Runtime provider that ran it."},
+                "language": STRING,
+                "temperature": {"type": "number"},
+                "start": STRING,
+                "words": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["word", "known", "steps", "attention"],
+                        "properties": {
+                            "word": STRING,
+                            "known": {"type": "boolean", "description": "The word is in the language's word list."},
+                            "steps": {
+                                "type": "array",
+                                "description": "Each letter drawn, with the probability the model gave it.",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {"token": STRING, "probability": {"type": "number"}},
+                                },
+                            },
+                            "attention": {
+                                "type": "object",
+                                "description": "The last layer's attention, head-averaged: `weights[i][j]` is how "
+                                "much token i looks at token j (the language token first).",
+                                "properties": {
+                                    "tokens": {"type": "array", "items": STRING},
+                                    "weights": _FLOAT_ROWS,
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
     }
 )
 PATHS.update(
@@ -560,6 +609,39 @@ PATHS.update(
                     "422": _json("The model produced no valid answer (NaN) for this input.", _ERROR),
                     "429": _json("Too many requests; see `retry_after`.", {"$ref": REF + "RateLimited"}),
                     "503": _json("The model is not on this server, or no answer came within `DEMO_TIMEOUT`.", _ERROR),
+                },
+            }
+        },
+        "/demos/{name}/generate": {
+            "post": {
+                "operationId": "demoGenerate",
+                "summary": "Invent words letter by letter with a generator model",
+                "description": "The word transformer draws one letter at a time at the given temperature and "
+                "answers each word with its letters' probabilities and its attention weights. Rate- and "
+                "time-limited like predict; no CSRF token needed: it changes nothing on the server.",
+                "tags": ["demos"],
+                "parameters": [_p("name", "The generator model.", "words-transformer")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": REF + "GenerateInput"},
+                            "example": {"language": "nl", "temperature": 0.8, "start": "ka", "count": 3},
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json("The invented words.", {"$ref": REF + "Generated"}),
+                    "400": _json("A field is not valid (range, letters, size); the detail says how.", _ERROR),
+                    "404": _json("No generator of that name.", _ERROR),
+                    "405": _json("Any method but POST.", _ERROR),
+                    "413": _json("The body is larger than 1 KiB.", _ERROR),
+                    "415": _json("The body is not JSON.", _ERROR),
+                    "422": _json("The model produced no valid answer (NaN).", _ERROR),
+                    "429": _json("Too many requests; see `retry_after`.", {"$ref": REF + "RateLimited"}),
+                    "503": _json(
+                        "The model is not on this server, or the word took longer than `DEMO_TIMEOUT`.", _ERROR
+                    ),
                 },
             }
         },

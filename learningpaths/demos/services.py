@@ -76,7 +76,7 @@ def input_parse(*, body: bytes, spec: DemoSpec, content_type: str | None = None)
         try:
             payload = json.loads(body)
             x = np.asarray(payload["input"], dtype=np.float64)
-        except (ValueError, RecursionError):  # no JSON, ragged, or deeper than the C parser goes
+        except (ValueError, RecursionError, OverflowError):  # no JSON, ragged, too deep, or an integer past float
             raise ValueError("input must be a (nested) list of numbers") from None
         if x.ndim > depth - 1:
             raise ValueError(f"input is nested too deeply (at most {depth - 1} levels)")

@@ -105,6 +105,7 @@ def test_every_student_page_has_something_to_do_and_a_teacher_note(objects):
         "word-inventor",
         "finetune",
         "attention",
+        "glyph",
     }
 
 

@@ -173,9 +173,9 @@ def test_a_session_made_on_one_server_is_good_on_the_other(servers):
     status, page = browser.get(b, "/paths/deep_learning/en/dl_neuron/")
     assert status == 200 and f'<span class="who">{username}</span>' in page
     # Progress recorded through B shows on A.
-    browser.get(b, "/paths/deep_learning/en/dl_neuron/")
+    browser.get(b, "/paths/deep_learning/en/dl_activation/")
     status, page = browser.get(a, "/paths/deep_learning/en/")
-    assert status == 200 and 'aria-current="step">One neuron<' in page
+    assert status == 200 and 'aria-current="step">Activation functions<' in page
 
 
 def test_sign_in_failures_count_across_both_servers(servers):
