@@ -90,7 +90,7 @@ export function mount(node, { name, params, config }) {
     const seen = makeCanvas(64, 64, gettext("what the model sees: 8 by 8 pixels"));
     node.replaceChildren(heading,
       el("p", { class: "lp-help" },
-        gettext("Draw a digit with the mouse (or focus the pad: arrow keys move, Space draws, Enter asks the model).")),
+        gettext("Draw a digit with the mouse or a finger (or focus the pad: arrow keys move, Space draws, Enter asks the model).")),
       el("div", { class: "lp-widget__row" },
         el("div", {}, pad.canvas, el("div", { class: "lp-widget__buttons" },
           button(gettext("Ask the model"), () => classify()),
