@@ -99,13 +99,14 @@ class PreviewSession:
             changed=list(changes.files) if changes else [],
             finished_at=time.time(),
         )
-        with self._cond:
-            self.build = build
-            self._cond.notify_all()
+        # Said in the terminal before any waiting page hears of it: the author reads the same order.
         self.log(
             f"build {build.number}: {build.objects} objects, {build.paths} paths, {build.errors} errors, "
             f"{len(diagnostics) - build.errors} warnings in {build.seconds:.2f} s"
         )
+        with self._cond:
+            self.build = build
+            self._cond.notify_all()
         return build
 
     def poll(self) -> Build | None:
