@@ -49,7 +49,9 @@ def explorer_page(settings, tmp_path):
     )
     inference.reset_runners()
     content_sync(
-        result=compile_result([compiled_object("latent", language="nl", html="<h2>Tekens</h2>" + widget("glyph-explorer", {}, "Tekens"))])
+        result=compile_result(
+            [compiled_object("latent", language="nl", html="<h2>Tekens</h2>" + widget("glyph-explorer", {}, "Tekens"))]
+        )
     )
     yield "/objects/latent/nl/1/"
     inference.reset_runners()
