@@ -107,7 +107,6 @@ def test_every_student_page_has_something_to_do_and_a_teacher_note(objects):
         "glyph-explorer",
         "finetune",
         "attention",
-        "glyph",
     }
 
 
