@@ -102,6 +102,10 @@ def test_trainmodels_enforces_the_loss_floor_and_caches(settings, tmp_path, monk
     assert (tmp_path / "glyphs-decoder.onnx").is_file()
     call_command("trainmodels", "glyphs-autoencoder", stdout=out)
     assert "glyphs-autoencoder: up to date (test loss" in out.getvalue()
+    (tmp_path / "glyphs-decoder.onnx").unlink()  # half a model is no model: trained again
+    again = io.StringIO()
+    call_command("trainmodels", "glyphs-autoencoder", stdout=again)
+    assert "held-out loss" in again.getvalue() and (tmp_path / "glyphs-decoder.onnx").is_file()
     inference.reset_runners()
 
 
