@@ -19,6 +19,13 @@ generation timed between the rounds (interleaved), and the medians over the roun
 with the load average before and after. The model is copied from ``var/models`` when ``make models``
 has trained it there, else trained (about 3 minutes).
 
+``glyphs-autoencoder`` likewise (``--demos``, also in the default): one 32x32 drawing per request
+to ``.../glyphs-autoencoder/encode`` (its latent point and reconstruction), and one morph of 11
+latent points per request to ``.../decode`` (what the glyph explorer asks when a slider reaches a
+new style or pair), each beside the engine's own NumPy pass of the same weights in process (the
+``.npz`` that training.train_autoencoder saves), in the same interleaved rounds. The model is copied
+from ``var/models`` or trained (a minute or two).
+
 The clients are wrk (C, one thread per two connections; `bench/load.sh` installs it) when it is on
 the PATH: Python client threads cost more CPU and GIL time than the server they measure, which
 showed up as the server's latency. Without wrk, ``--client python`` runs keep-alive
@@ -73,6 +80,8 @@ def wait_ready(port: int, timeout: float = 60) -> dict:
 
 
 PREDICT = "/api/demos/digits-cnn/predict"
+ENCODE = "/api/demos/glyphs-autoencoder/encode"
+DECODE = "/api/demos/glyphs-autoencoder/decode"
 GENERATE = "/api/demos/words-transformer/generate"
 WORD_REQUEST = {"language": "nl", "temperature": 0.8, "count": 1}
 
@@ -197,20 +206,50 @@ def engine_generation(models_dir: Path):
     return one_word
 
 
-def words_model(var: Path, py: str, env: dict) -> None:
-    """The trained word transformer in the bench's VAR_DIR: copied from var/models, else trained."""
+def engine_autoencoder(models_dir: Path):
+    """(encode body, decode body, encode_ms, decode_ms): the bodies the explorer sends, and functions
+    that run the same in process with the engine (the ``.npz`` beside the server's ONNX graphs)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learningpaths.settings")
+    import django
+
+    django.setup()
+    import engine
+
+    model = engine.Sequential.load(models_dir / "glyphs-autoencoder.npz")
+    card = json.loads((models_dir / "glyphs-autoencoder.json").read_text(encoding="utf-8"))
+    drawing = np.zeros((1, 1, 32, 32), np.float32)
+    drawing[0, 0, 4:28, 14:18] = 1.0  # a drawn I
+    a, b = (np.asarray(card["class_latents"][c], np.float32) for c in "AB")
+    points = np.stack([a + t * (b - a) for t in np.linspace(0, 1, 11)]).astype(np.float32)
+
+    def timed(run):
+        def once() -> float:
+            start = time.perf_counter()
+            run()
+            return (time.perf_counter() - start) * 1000
+
+        return once
+
+    return (
+        json.dumps({"input": drawing.reshape(1, -1).tolist()}).encode(),
+        json.dumps({"latent": points.tolist()}).encode(),
+        timed(lambda: (model.encode(drawing), model.predict(drawing))),  # the server's graph gives both
+        timed(lambda: model.decode(points)),
+    )
+
+
+def demo_model(var: Path, py: str, env: dict, name: str, files: tuple[str, ...], about: str) -> None:
+    """A trained demo in the bench's VAR_DIR: its files copied from var/models, else trained."""
     source, target = ROOT / "var" / "models", var / "models"
     target.mkdir(parents=True, exist_ok=True)
-    files = [source / f"words-transformer{suffix}" for suffix in (".onnx", ".json", ".npz")]
-    if all(f.is_file() for f in files):
-        for f in files:
+    paths = [source / f for f in files]
+    if all(f.is_file() for f in paths):
+        for f in paths:
             shutil.copy2(f, target / f.name)
-        print(f"word transformer copied from {source}", flush=True)
+        print(f"{name} copied from {source}", flush=True)
     else:
-        print("training the word transformer (about 3 minutes) ...", flush=True)
-        subprocess.run(
-            [py, "manage.py", "trainmodels", "words-transformer", "--skip-checks"], cwd=ROOT, env=env, check=True
-        )
+        print(f"training {name} ({about}) ...", flush=True)
+        subprocess.run([py, "manage.py", "trainmodels", name, "--skip-checks"], cwd=ROOT, env=env, check=True)
 
 
 def main() -> None:
@@ -222,8 +261,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (one per core)")
     parser.add_argument("--threads", type=int, default=16, help="gunicorn: threads per worker")
     parser.add_argument("--levels", default="1,8,32")
-    parser.add_argument("--demos", default="digits-cnn,words-transformer", help="which demos, in order")
-    parser.add_argument("--rounds", type=int, default=3, help="words-transformer: rounds of all levels")
+    parser.add_argument(
+        "--demos", default="digits-cnn,words-transformer,glyphs-autoencoder", help="which demos, in order"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="words-transformer, glyphs-autoencoder: rounds")
     args = parser.parse_args()
     demos = args.demos.split(",")
 
@@ -242,12 +283,21 @@ def main() -> None:
     print("training the demo models (once) ...", flush=True)
     subprocess.run([py, "manage.py", "migrate", "-v0", "--skip-checks"], cwd=ROOT, env=env, check=True)
     subprocess.run([py, "manage.py", "trainmodels", "digits-cnn", "--skip-checks"], cwd=ROOT, env=env, check=True)
+    # The demos measured in interleaved rounds: title -> (path, body, the engine's time in process).
+    rounds: dict[str, tuple[str, bytes, object]] = {}
     if "words-transformer" in demos:
-        words_model(var, py, env)
+        files = tuple(f"words-transformer{suffix}" for suffix in (".onnx", ".json", ".npz"))
+        demo_model(var, py, env, "words-transformer", files, "about 3 minutes")
         word_body = json.dumps(WORD_REQUEST).encode()
-        one_word = engine_generation(var / "models")
-        word_rows: dict[str, list[list[dict]]] = {}
-        engine_ms: list[float] = []
+        rounds["word transformer, one word per request"] = (GENERATE, word_body, engine_generation(var / "models"))
+    if "glyphs-autoencoder" in demos:
+        files = ("glyphs-autoencoder.onnx", "glyphs-autoencoder.json", "glyphs-autoencoder.npz")
+        demo_model(var, py, env, "glyphs-autoencoder", (*files, "glyphs-decoder.onnx"), "a minute or two")
+        encode_body, decode_body, encode_ms, decode_ms = engine_autoencoder(var / "models")
+        rounds["glyph autoencoder, encode one 32x32 drawing per request"] = (ENCODE, encode_body, encode_ms)
+        rounds["glyph autoencoder, decode a morph of 11 latent points per request"] = (DECODE, decode_body, decode_ms)
+    round_rows: dict[str, dict[str, list[list[dict]]]] = {title: {} for title in rounds}
+    engine_ms: dict[str, list[float]] = {title: [] for title in rounds}
     load_before = os.getloadavg()
 
     x = np.random.default_rng(0).random((1, 1, 8, 8)).astype(np.float32)
@@ -319,26 +369,26 @@ def main() -> None:
                         run_level(port, body, c, args.requests if c == 1 else max(args.requests // 4, 25))
                         for c in levels
                     ]
-            if "words-transformer" in demos:
-                run_level(port, word_body, 8, 8, GENERATE)  # warm: every worker has loaded the model
+            for title, (path, round_body, in_process) in rounds.items():
+                run_level(port, round_body, 8, 8, path)  # warm: every worker has loaded the model
                 for _ in range(args.rounds):
                     if args.client == "wrk":
                         rows = [
-                            run_level_wrk(port, word_body, c, args.seconds / 2, var / "word.lua", GENERATE)
+                            run_level_wrk(port, round_body, c, args.seconds / 2, var / "round.lua", path)
                             for c in levels
                         ]
                     else:
                         per = max(args.requests // 4, 25)
-                        rows = [run_level(port, word_body, c, per if c == 1 else per // 2, GENERATE) for c in levels]
-                    word_rows.setdefault(name, []).append(rows)
-                    engine_ms.append(float(np.median([one_word() for _ in range(50)])))  # between the rounds
+                        rows = [run_level(port, round_body, c, per if c == 1 else per // 2, path) for c in levels]
+                    round_rows[title].setdefault(name, []).append(rows)
+                    engine_ms[title].append(float(np.median([in_process() for _ in range(50)])))  # between rounds
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)
 
     load_after = os.getloadavg()
-    if "words-transformer" in demos:
-        report_words(word_rows, engine_ms, levels, load_before, load_after)
+    for title in rounds:
+        report_rounds(title, round_rows[title], engine_ms[title], levels, load_before, load_after)
     if "digits-cnn" not in demos:
         return
     forward = engine_forward_ms(var / "models", x)
@@ -360,14 +410,12 @@ def main() -> None:
         print(f"{name}: goal p99 <= 25 ms at {worst['clients']} clients: {worst['p99']:.1f} ms ({verdict} it)")
 
 
-def report_words(word_rows, engine_ms, levels, load_before, load_after) -> None:
-    """Medians over the rounds of one generated word per request, and the in-process engine beside it."""
-    print(
-        f"\nword transformer, one word per request; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after"
-    )
+def report_rounds(title, server_rows, engine_ms, levels, load_before, load_after) -> None:
+    """Medians over the rounds of one demo's requests, and the in-process engine beside it."""
+    print(f"\n{title}; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
     print(f"{'server':>8} {'clients':>7} {'rounds':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    word = float(np.median(engine_ms))
-    for name, rounds in word_rows.items():
+    median_ms = float(np.median(engine_ms))
+    for name, rounds in server_rows.items():
         for i, clients in enumerate(levels):
             rows = [r[i] for r in rounds]
             med = {k: float(np.median([r[k] for r in rows])) for k in ("rps", "p50", "p99")}
@@ -378,7 +426,7 @@ def report_words(word_rows, engine_ms, levels, load_before, load_after) -> None:
                 f"{med['p99']:>8.2f}   (p99 of each round: {each})"
             )
     spread = ", ".join(f"{v:.2f}" for v in engine_ms)
-    print(f"engine NumPy generation of one word in process: {word:.2f} ms (median of the rounds' medians: {spread})")
+    print(f"engine NumPy in process, the same work: {median_ms:.2f} ms (median of the rounds' medians: {spread})")
 
 
 if __name__ == "__main__":

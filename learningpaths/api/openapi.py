@@ -518,6 +518,47 @@ SCHEMAS.update(
                 "feature_maps": {"$ref": REF + "FeatureMaps"},
             },
         },
+        "LatentInput": {
+            "type": "object",
+            "required": ["latent"],
+            "additionalProperties": False,
+            "properties": {
+                "latent": {
+                    "type": "array",
+                    "items": {**_NUMBERS, "minItems": 16, "maxItems": 16},
+                    "minItems": 1,
+                    "maxItems": 64,
+                    "description": "Latent points of 16 numbers each, every coordinate in [-1000, 1000]; the "
+                    "autoencoder's card (on the status route) holds each class's mean point and a style "
+                    "direction to move between. At most 32 KiB of JSON.",
+                }
+            },
+        },
+        "Encoded": {
+            "type": "object",
+            "required": ["model", "provider", "latent", "reconstruction"],
+            "properties": {
+                "model": STRING,
+                "provider": {"type": "string", "description": "The ONNX Runtime provider that ran it."},
+                "latent": {**_FLOAT_ROWS, "description": "Each drawing's latent point (16 numbers)."},
+                "reconstruction": {
+                    "$ref": REF + "FeatureMaps",
+                    "description": "What the decoder paints back, (n, 1, 32, 32), 8 bits per pixel.",
+                },
+            },
+        },
+        "Decoded": {
+            "type": "object",
+            "required": ["model", "provider", "images"],
+            "properties": {
+                "model": {"type": "string", "description": "The decoder's model (the autoencoder's `decoder`)."},
+                "provider": {"type": "string", "description": "The ONNX Runtime provider that ran it."},
+                "images": {
+                    "$ref": REF + "FeatureMaps",
+                    "description": "One glyph per latent point, (n, 1, 32, 32), 8 bits per pixel.",
+                },
+            },
+        },
         "GenerateInput": {
             "type": "object",
             "properties": {
@@ -607,6 +648,68 @@ PATHS.update(
                     "404": _json("No demo of that name.", _ERROR),
                     "405": _json("Any method but POST.", _ERROR),
                     "422": _json("The model produced no valid answer (NaN) for this input.", _ERROR),
+                    "429": _json("Too many requests; see `retry_after`.", {"$ref": REF + "RateLimited"}),
+                    "503": _json("The model is not on this server, or no answer came within `DEMO_TIMEOUT`.", _ERROR),
+                },
+            }
+        },
+        "/demos/{name}/encode": {
+            "post": {
+                "operationId": "demoEncode",
+                "summary": "Encode drawings with an autoencoder: latent points and reconstructions",
+                "description": "The glyph autoencoder squeezes each 32x32 drawing (values 0..1) into a latent "
+                "point of 16 numbers and paints it back, cleaned up. Rate- and time-limited like predict, one "
+                "count shared with decode; no CSRF token needed: it changes nothing on the server.",
+                "tags": ["demos"],
+                "parameters": [_p("name", "The autoencoder model.", "glyphs-autoencoder")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": REF + "DemoInput"},
+                            "example": {"input": [[0.0] * 1024]},
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json("Each drawing's latent point and reconstruction.", {"$ref": REF + "Encoded"}),
+                    "400": _json("The input is not valid (shape, type, range, size); the detail says how.", _ERROR),
+                    "404": _json("No autoencoder of that name.", _ERROR),
+                    "405": _json("Any method but POST.", _ERROR),
+                    "413": _json("The body is larger than 64 KiB.", _ERROR),
+                    "415": _json("The body is not JSON.", _ERROR),
+                    "422": _json("The model produced no valid answer (NaN) for this input.", _ERROR),
+                    "429": _json("Too many requests; see `retry_after`.", {"$ref": REF + "RateLimited"}),
+                    "503": _json("The model is not on this server, or no answer came within `DEMO_TIMEOUT`.", _ERROR),
+                },
+            }
+        },
+        "/demos/{name}/decode": {
+            "post": {
+                "operationId": "demoDecode",
+                "summary": "Paint glyphs from latent points with an autoencoder's decoder",
+                "description": "The glyph explorer sends a whole morph (11 points between two classes' mean "
+                "points) at once. Rate- and time-limited like predict, one count shared with encode; no CSRF "
+                "token needed: it changes nothing on the server.",
+                "tags": ["demos"],
+                "parameters": [_p("name", "The autoencoder model.", "glyphs-autoencoder")],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": REF + "LatentInput"},
+                            "example": {"latent": [[0.0] * 16]},
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _json("One glyph per latent point.", {"$ref": REF + "Decoded"}),
+                    "400": _json("The points are not valid (count, length, type, range); the detail says how.", _ERROR),
+                    "404": _json("No autoencoder of that name.", _ERROR),
+                    "405": _json("Any method but POST.", _ERROR),
+                    "413": _json("The body is larger than 32 KiB.", _ERROR),
+                    "415": _json("The body is not JSON.", _ERROR),
+                    "422": _json("The model produced no valid answer (NaN).", _ERROR),
                     "429": _json("Too many requests; see `retry_after`.", {"$ref": REF + "RateLimited"}),
                     "503": _json("The model is not on this server, or no answer came within `DEMO_TIMEOUT`.", _ERROR),
                 },

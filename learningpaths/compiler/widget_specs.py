@@ -153,6 +153,9 @@ class Widget:
 
 
 _TITLE = Param("title", "text", "the heading shown above the widget (default: the widget's own)")
+# The glyphs the server demos know (as learningpaths/demos/glyphs.py CLASSES; the compiler imports no
+# site code, and a test checks the two agree).
+GLYPHS = tuple("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _training(*, learning_rate: float, epochs: int, layers: list[int]) -> tuple[Param, ...]:
@@ -321,6 +324,18 @@ WIDGETS: dict[str, Widget] = {
             "glyph.js",
             "draw a letter or digit; the server's 32x32 CNN gives its top 3 and every conv block's feature maps",
             params=(Param("model", "text", "the server model", "glyphs-cnn"), _TITLE),
+        ),
+        Widget(
+            "glyph-explorer",
+            "latent.js",
+            "the server's glyph autoencoder: two sliders morph one glyph into another through its latent space; "
+            "draw a glyph and see it cleaned up (encoded and decoded)",
+            params=(
+                Param("model", "text", "the server model", "glyphs-autoencoder"),
+                Param("from", "choice", "the first glyph at the start", "A", choices=GLYPHS),
+                Param("to", "choice", "the second glyph at the start", "B", choices=GLYPHS),
+                _TITLE,
+            ),
         ),
         Widget(
             "word-inventor",

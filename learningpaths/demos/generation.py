@@ -21,11 +21,10 @@ import numpy as np
 from django.conf import settings
 
 from learningpaths.core import bodies, ratelimit
-from learningpaths.core.errors import error_body
 
 from . import inference, wordgen, words
 from .registry import DEMOS, DemoSpec
-from .services import Answer, _answer, _error, _unavailable
+from .services import Answer, _answer, _error, _unavailable, rate_refusal
 
 MAX_BODY = 1024
 TEMPERATURE = (0.1, 2.0)
@@ -150,15 +149,9 @@ def generation_run(*, name: str, body: bytes, client: ratelimit.Client, content_
     spec = DEMOS.get(name)
     if spec is None or not spec.generator:
         return _error(404, f"no generator {name!r}; choose one of {sorted(n for n, s in DEMOS.items() if s.generator)}")
-    allowed, retry = ratelimit.allow(
-        client, scope=f"demo:{name}", limit=settings.DEMO_RATE_LIMIT, address_limit=settings.DEMO_ADDRESS_RATE_LIMIT
-    )
-    if not allowed:
-        return _answer(
-            429,
-            error_body(429, "too many requests; wait a moment and try again", retry_after=retry),
-            **{"Retry-After": str(retry)},
-        )
+    refused = rate_refusal(client=client, name=name)
+    if refused is not None:
+        return refused
     try:
         request = generation_parse(body=body, content_type=content_type)
     except bodies.BodyRefused as exc:

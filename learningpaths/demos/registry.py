@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 
 from . import words
+from .glyphgen import DECODER, LATENT, LATENT_BOUND
 from .glyphs import CLASSES, SIZE
 
 
@@ -23,6 +24,9 @@ class DemoSpec:
     # Names of extra graph outputs with the maps of every conv block, in order (the answer's "layers").
     layer_outputs: tuple[str, ...] = ()
     generator: bool = False  # answers POST .../generate (generation.py), not .../predict
+    # Part of an autoencoder: answers POST .../encode and .../decode (latentspace.py), not .../predict.
+    autoencoder: bool = False
+    decoder: str = ""  # the autoencoder's decoder demo (latent points -> images), for .../decode
 
     @property
     def map_outputs(self) -> tuple[str, ...]:
@@ -57,6 +61,24 @@ DEMOS: dict[str, DemoSpec] = {
         input_shape=(1, SIZE, SIZE),
         labels=CLASSES,
         layer_outputs=("conv1", "conv2", "conv3"),
+    ),
+    # The autoencoder's second output is the latent point (glyphgen.LATENT_OUTPUT); one trainer
+    # (training.train_autoencoder) writes both graphs, and the decoder's card points to this one's.
+    "glyphs-autoencoder": DemoSpec(
+        name="glyphs-autoencoder",
+        title="Glyph autoencoder (denoising, 16 numbers per glyph)",
+        input_shape=(1, SIZE, SIZE),
+        labels=CLASSES,
+        autoencoder=True,
+        decoder=DECODER,
+    ),
+    DECODER: DemoSpec(
+        name=DECODER,
+        title="Glyph decoder (a latent point -> a glyph)",
+        input_shape=(LATENT,),
+        labels=CLASSES,
+        value_range=(-LATENT_BOUND, LATENT_BOUND),
+        autoencoder=True,
     ),
     # A generator's input is a row of token ids and its labels are the languages it writes (wordgen.py).
     "words-transformer": DemoSpec(

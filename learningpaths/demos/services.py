@@ -127,24 +127,32 @@ def _numbers_only(value) -> bool:
     return True
 
 
+def rate_refusal(*, client: ratelimit.Client, name: str) -> Answer | None:
+    """The 429 answer when ``client`` has used up its requests to demo ``name``, else None."""
+    allowed, retry = ratelimit.allow(
+        client, scope=f"demo:{name}", limit=settings.DEMO_RATE_LIMIT, address_limit=settings.DEMO_ADDRESS_RATE_LIMIT
+    )
+    if allowed:
+        return None
+    return _answer(
+        429,
+        error_body(429, "too many requests; wait a moment and try again", retry_after=retry),
+        **{"Retry-After": str(retry)},
+    )
+
+
 def prediction_check(
     *, name: str, body: bytes, client: ratelimit.Client, content_type: str | None = None
 ) -> Answer | tuple[DemoSpec, np.ndarray]:
     """Everything before inference: the demo exists, the rate limit, the input. Returns an error
     answer, or the spec and the validated input."""
     spec = DEMOS.get(name)
-    if spec is None or spec.generator:
-        classifiers = sorted(n for n, s in DEMOS.items() if not s.generator)
+    if spec is None or spec.generator or spec.autoencoder:
+        classifiers = sorted(n for n, s in DEMOS.items() if not (s.generator or s.autoencoder))
         return _error(404, f"unknown demo {name!r}; choose one of {classifiers}")
-    allowed, retry = ratelimit.allow(
-        client, scope=f"demo:{name}", limit=settings.DEMO_RATE_LIMIT, address_limit=settings.DEMO_ADDRESS_RATE_LIMIT
-    )
-    if not allowed:
-        return _answer(
-            429,
-            error_body(429, "too many requests; wait a moment and try again", retry_after=retry),
-            **{"Retry-After": str(retry)},
-        )
+    refused = rate_refusal(client=client, name=name)
+    if refused is not None:
+        return refused
     try:
         return spec, input_parse(body=body, spec=spec, content_type=content_type)
     except bodies.BodyRefused as exc:

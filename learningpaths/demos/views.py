@@ -9,13 +9,14 @@ from django.views.decorators.csrf import csrf_exempt
 from learningpaths.core import bodies, ratelimit
 from learningpaths.core.errors import json_methods
 
-from . import generation, inference, services
+from . import generation, inference, latentspace, services
 from .registry import DEMOS, model_card, model_path
 
 
 @json_methods("GET")
 def status(request):
-    """Which providers ONNX Runtime offers here, which one each model uses, and the model cards."""
+    """Which providers ONNX Runtime offers here, which one each model uses, and the model cards
+    (the autoencoder's card holds the latent points the explorer widget moves between)."""
     available = inference.available_providers()
     models = []
     for name, spec in DEMOS.items():
@@ -73,3 +74,42 @@ def generate(request, name: str):
     for key, value in answer.headers.items():
         response[key] = value
     return response
+
+
+def _respond(answer) -> JsonResponse:
+    response = JsonResponse(answer.body, status=answer.status)
+    for key, value in answer.headers.items():
+        response[key] = value
+    return response
+
+
+@csrf_exempt  # like predict: JSON in, JSON out, nothing changes on the server
+@json_methods("POST")
+def encode(request, name: str):
+    """A drawing -> its latent point and the autoencoder's reconstruction (latentspace.py)."""
+    if services.declared_too_large(request.META.get("CONTENT_LENGTH")):
+        return _respond(services.prediction_too_large())
+    return _respond(
+        latentspace.latent_encode_run(
+            name=name,
+            body=request.body,
+            client=ratelimit.client_of(request),
+            content_type=request.META.get("CONTENT_TYPE"),
+        )
+    )
+
+
+@csrf_exempt  # like predict: JSON in, JSON out, nothing changes on the server
+@json_methods("POST")
+def decode(request, name: str):
+    """Latent points -> the glyphs the autoencoder's decoder paints there (latentspace.py)."""
+    if bodies.declared_too_large(request.META.get("CONTENT_LENGTH"), max_bytes=latentspace.MAX_DECODE_BODY):
+        return _respond(latentspace.decode_too_large())
+    return _respond(
+        latentspace.latent_decode_run(
+            name=name,
+            body=request.body,
+            client=ratelimit.client_of(request),
+            content_type=request.META.get("CONTENT_TYPE"),
+        )
+    )

@@ -103,9 +103,10 @@ def test_every_student_page_has_something_to_do_and_a_teacher_note(objects):
         "digit",
         "compare-models",
         "word-inventor",
+        "glyph",
+        "glyph-explorer",
         "finetune",
         "attention",
-        "glyph",
     }
 
 

@@ -17,6 +17,10 @@ EXEMPT = {
     "session data; rate-limited per session/address",
     "demos:generate": "stateless generation (letters from the word model): like predict it changes nothing on the "
     "server and reads no session data; rate-limited per session/address",
+    "demos:encode": "stateless inference on posted pixels (the autoencoder): like predict it changes nothing on "
+    "the server and reads no session data; rate-limited per session/address",
+    "demos:decode": "stateless decoding of posted latent points: like predict it changes nothing on the server and "
+    "reads no session data; rate-limited per session/address",
     "lti:login": "LTI 1.3 login initiation: the learning platform starts it from its own site; it only sets the "
     "state cookie and redirects to the platform (docs/lti.md)",
     "lti:launch": "LTI 1.3 launch: the platform form-posts a signed id_token from its own site; the signature, "

@@ -32,3 +32,26 @@ def word_model(settings, tiny_words):
     inference.reset_runners()
     yield trained
     inference.reset_runners()
+
+
+@pytest.fixture(scope="session")
+def tiny_autoencoder(tmp_path_factory):
+    """The glyph autoencoder's real training and export (tinymodel.tiny_autoencoder_settings)."""
+    from learningpaths.demos import training
+    from tests.site.demos.tinymodel import tiny_autoencoder_settings
+
+    directory = tmp_path_factory.mktemp("autoencoder")
+    trained = training.train_autoencoder(
+        "glyphs-autoencoder", settings=tiny_autoencoder_settings(), key="tiny", out_dir=directory, log=lambda s: None
+    )
+    return directory, trained
+
+
+@pytest.fixture
+def autoencoder_model(settings, tiny_autoencoder):
+    directory, trained = tiny_autoencoder
+    settings.DEMO_MODELS_DIR = directory
+    settings.DEMO_RATE_LIMIT = 1000
+    inference.reset_runners()
+    yield trained
+    inference.reset_runners()

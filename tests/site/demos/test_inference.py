@@ -30,7 +30,14 @@ def test_status_on_a_cpu_machine(client, demo_model):
     if "CUDAExecutionProvider" not in ort.get_available_providers():
         assert body["device"] == "cpu" and body["providers"] == ["CPUExecutionProvider"]
     ready = {m["name"]: m["ready"] for m in body["models"]}
-    assert ready == {"digits-cnn": True, "digits-mlp": False, "glyphs-cnn": False, "words-transformer": False}
+    assert ready == {
+        "digits-cnn": True,
+        "digits-mlp": False,
+        "glyphs-cnn": False,
+        "glyphs-autoencoder": False,
+        "glyphs-decoder": False,
+        "words-transformer": False,
+    }
 
 
 def test_predict_matches_numpy(client, demo_model):
@@ -128,7 +135,14 @@ def test_time_limit(demo_model):
 
 
 def test_registry_names():
-    assert set(DEMOS) == {"digits-cnn", "digits-mlp", "glyphs-cnn", "words-transformer"}
+    assert set(DEMOS) == {
+        "digits-cnn",
+        "digits-mlp",
+        "glyphs-cnn",
+        "glyphs-autoencoder",
+        "glyphs-decoder",
+        "words-transformer",
+    }
 
 
 def call_wsgi(app, path, body: bytes, method="POST", cookie="", **extra):

@@ -49,3 +49,18 @@ def tiny_glyph_settings():
     from learningpaths.demos.training import TRAINERS
 
     return {**TRAINERS["glyphs-cnn"].settings, "filters": [2, 4, 4], "epochs": 1, "train_copies": 1, "test_copies": 1}
+
+
+def tiny_autoencoder_settings():
+    """The glyph autoencoder of the real code path (training.train_autoencoder), small enough for the
+    test suite: 8 hidden units, one epoch on one augmented, once-corrupted copy per font and class."""
+    from learningpaths.demos.training import TRAINERS
+
+    return {
+        **TRAINERS["glyphs-autoencoder"].settings,
+        "hidden": 8,
+        "epochs": 1,
+        "train_copies": 1,
+        "test_copies": 1,
+        "noisy_copies": 1,
+    }

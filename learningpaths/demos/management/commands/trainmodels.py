@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from ...inference import reset_runners
-from ...registry import model_card, model_path
+from ...registry import DEMOS, model_card, model_path
 
 
 class Command(BaseCommand):
@@ -33,7 +33,9 @@ class Command(BaseCommand):
             try:
                 key = training_key(name, settings)
                 card = model_card(name)
-                if not force and model_path(name).is_file() and card and card.get("training_key") == key:
+                # Every file the trainer writes: an autoencoder's decoder graph too.
+                files = [model_path(n) for n in (name, DEMOS[name].decoder) if n]
+                if not force and all(f.is_file() for f in files) and card and card.get("training_key") == key:
                     self.stdout.write(
                         f"{name}: up to date ({trainer.metric.replace('_', ' ')} {card.get(trainer.metric)}); "
                         "--force retrains"
