@@ -80,9 +80,7 @@ def sign_in(browser, live_server, username: str, password: str) -> None:
         browser.find_element(By.NAME, "password").send_keys(password)
         browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
         # Wait until the sign-in has landed, so the next navigation does not cancel the POST.
-        WebDriverWait(browser, 20).until(
-            lambda b: b.find_elements(By.CSS_SELECTOR, ".who") or "CSRF" in b.page_source
-        )
+        WebDriverWait(browser, 20).until(lambda b: b.find_elements(By.CSS_SELECTOR, ".who") or "CSRF" in b.page_source)
         if browser.find_elements(By.CSS_SELECTOR, ".who"):
             return
         # A test that deleted the cookies can have a request of the page before still in flight, whose
