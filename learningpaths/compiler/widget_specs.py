@@ -105,10 +105,11 @@ class Param:
             raise ParamError(f"must be from {_num(self.low)} to {_num(self.high)}, got {text}")
 
     def _choice(self, text: str) -> str:
-        value = text.lower()
-        if value not in self.choices:
-            raise ParamError(f"must be one of {', '.join(self.choices)}, got '{text}'")
-        return value
+        """The choice as the registry writes it, whatever the case the author typed (`Tanh`, `a`)."""
+        for choice in self.choices:
+            if choice.lower() == text.lower():
+                return choice
+        raise ParamError(f"must be one of {', '.join(self.choices)}, got '{text}'")
 
     def describe(self) -> str:
         """The kind of value, for the reference table."""
