@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -42,7 +43,8 @@ def lessons(settings, tmp_path):
 
 
 def test_save_reload_overlay_and_view_as(browser, live_server, lessons):
-    wait = WebDriverWait(browser, 30)
+    # The page reloads itself after each build: an element read just then is gone, so look again.
+    wait = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
     browser.get(live_server.url + "/objects/a/en/1/")
     wait.until(lambda b: "build 1" in b.find_element(By.CSS_SELECTOR, ".lp-preview__summary").text)
     assert "Neurons add up." in browser.find_element(By.ID, "main").text
