@@ -39,6 +39,14 @@ def status(request):
     )
 
 
+def _respond(answer) -> JsonResponse:
+    """A service's Answer (body, status, headers such as Retry-After) as the JSON response."""
+    response = JsonResponse(answer.body, status=answer.status)
+    for key, value in answer.headers.items():
+        response[key] = value
+    return response
+
+
 @csrf_exempt  # JSON API without cookies' side effects: it changes nothing on the server
 @json_methods("POST")
 def predict(request, name: str):
@@ -51,10 +59,7 @@ def predict(request, name: str):
             client=ratelimit.client_of(request),
             content_type=request.META.get("CONTENT_TYPE"),
         )
-    response = JsonResponse(answer.body, status=answer.status)
-    for key, value in answer.headers.items():
-        response[key] = value
-    return response
+    return _respond(answer)
 
 
 @csrf_exempt  # like predict: JSON in, JSON out, nothing changes on the server
@@ -70,17 +75,7 @@ def generate(request, name: str):
             client=ratelimit.client_of(request),
             content_type=request.META.get("CONTENT_TYPE"),
         )
-    response = JsonResponse(answer.body, status=answer.status)
-    for key, value in answer.headers.items():
-        response[key] = value
-    return response
-
-
-def _respond(answer) -> JsonResponse:
-    response = JsonResponse(answer.body, status=answer.status)
-    for key, value in answer.headers.items():
-        response[key] = value
-    return response
+    return _respond(answer)
 
 
 @csrf_exempt  # like predict: JSON in, JSON out, nothing changes on the server
