@@ -19,6 +19,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser import a11y
 from tests.browser.conftest import sign_in
+from tests.browser.test_dashboard_swatches import luminance
 
 pytestmark = [pytest.mark.browser]
 
@@ -440,7 +441,7 @@ def test_dark_scheme_and_the_site_font(browser, live_server, site):
             reports[f"{url} (dark)"] = a11y.page_checks(browser)
             if url == "/":
                 background = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
-                assert _luminance(background) < 0.05, background  # the page really is dark
+                assert luminance(background) < 0.05, background  # the page really is dark
                 fonts = browser.execute_async_script(FONTS_LOADED)
                 assert fonts["loaded"] and all(u.startswith(live_server.url + "/static/") for u in fonts["urls"]), fonts
                 assert fonts["body"].startswith('"Atkinson Hyperlegible"'), fonts
@@ -448,7 +449,7 @@ def test_dark_scheme_and_the_site_font(browser, live_server, site):
                 paper = browser.execute_script(
                     "return getComputedStyle(document.querySelector('main canvas')).backgroundColor"
                 )
-                assert _luminance(paper) > 0.9, paper  # a drawing pad draws dark on light paper
+                assert luminance(paper) > 0.9, paper  # a drawing pad draws dark on light paper
         sign_in(browser, live_server, "ms-peeters", "pw-teacher-123")
         url = f"/classes/{room}/assignments/{assignment}/"
         browser.get(live_server.url + url)
@@ -457,11 +458,3 @@ def test_dark_scheme_and_the_site_font(browser, live_server, site):
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
     assert not any(v for r in reports.values() for v in r.values()), a11y.failures(reports)
-
-
-def _luminance(css: str) -> float:
-    import re
-
-    r, g, b = (int(v) / 255 for v in re.findall(r"\d+", css)[:3])
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
