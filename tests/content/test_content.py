@@ -242,7 +242,11 @@ def test_path_files_are_what_the_script_writes():
 
 
 def test_the_pretrained_network_is_what_the_script_trains_and_small():
-    # Retrained here and compared by value (a CPU with other float kernels may differ in the last bits).
+    # Retrained here and compared by behaviour: a CPU with other float kernels differs in the last bits,
+    # and 30 epochs of Adam carry that to visibly different weights (seen on an AMD EPYC machine), so the
+    # weights must have the script's shapes and the two networks must answer alike on the held-out digits.
+    import numpy as np
+
     import engine
 
     pretrained = _load("make_pretrained")
@@ -252,8 +256,13 @@ def test_the_pretrained_network_is_what_the_script_trains_and_small():
     loaded = engine.load(pretrained.TARGETS[0])
     assert [type(layer).__name__ for layer in loaded.layers] == ["Dense", "Dense", "Dense"]
     for (name, a), (_, b) in zip(model.named_parameters(), loaded.named_parameters(), strict=True):
-        assert a.value == pytest.approx(b.value, abs=1e-3), name
-    assert accuracy > 0.9
+        assert a.value.shape == b.value.shape, name
+    digits = pretrained.digits_load()
+    x = (digits.data / 16.0).astype(np.float32)
+    _, x_test, _, y_test = engine.data.train_test_split(x, digits.target, test_size=0.25, seed=pretrained.SEED)
+    ours, theirs = model.predict(x_test).argmax(axis=1), loaded.predict(x_test).argmax(axis=1)
+    assert (ours == theirs).mean() > 0.93
+    assert accuracy > 0.9 and (theirs == y_test).mean() > 0.9
 
 
 def test_every_asset_is_used_and_every_page_is_in_the_tree(objects):
