@@ -37,11 +37,16 @@ SEED, EPOCHS, SHIFTED_COPIES = 0, 40, 3
 BODY = 2  # the first two layers are the pre-trained part that the lesson freezes
 
 
-def train() -> tuple[engine.Sequential, float]:
-    """The pre-trained network and its accuracy on the quarter of the digits it did not train on."""
+def split():
+    """The digits scaled to 0..1, as (x_train, x_test, y_train, y_test) with a quarter held out."""
     digits = digits_load()
     x = (digits.data / 16.0).astype(np.float32)
-    x_train, x_test, y_train, y_test = engine.data.train_test_split(x, digits.target, test_size=0.25, seed=SEED)
+    return engine.data.train_test_split(x, digits.target, test_size=0.25, seed=SEED)
+
+
+def train() -> tuple[engine.Sequential, float]:
+    """The pre-trained network and its accuracy on the quarter of the digits it did not train on."""
+    x_train, x_test, y_train, y_test = split()
     x_train, y_train = augment(x_train, y_train, np.random.default_rng(SEED))
     model = engine.Sequential(
         [engine.Dense(64, activation="relu"), engine.Dense(32, activation="relu"), engine.Dense(10)],

@@ -245,8 +245,6 @@ def test_the_pretrained_network_is_what_the_script_trains_and_small():
     # Retrained here and compared by behaviour: a CPU with other float kernels differs in the last bits,
     # and 30 epochs of Adam carry that to visibly different weights (seen on an AMD EPYC machine), so the
     # weights must have the script's shapes and the two networks must answer alike on the held-out digits.
-    import numpy as np
-
     import engine
 
     pretrained = _load("make_pretrained")
@@ -257,9 +255,7 @@ def test_the_pretrained_network_is_what_the_script_trains_and_small():
     assert [type(layer).__name__ for layer in loaded.layers] == ["Dense", "Dense", "Dense"]
     for (name, a), (_, b) in zip(model.named_parameters(), loaded.named_parameters(), strict=True):
         assert a.value.shape == b.value.shape, name
-    digits = pretrained.digits_load()
-    x = (digits.data / 16.0).astype(np.float32)
-    _, x_test, _, y_test = engine.data.train_test_split(x, digits.target, test_size=0.25, seed=pretrained.SEED)
+    _, x_test, _, y_test = pretrained.split()
     ours, theirs = model.predict(x_test).argmax(axis=1), loaded.predict(x_test).argmax(axis=1)
     assert (ours == theirs).mean() > 0.93
     assert accuracy > 0.9 and (theirs == y_test).mean() > 0.9
