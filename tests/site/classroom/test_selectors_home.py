@@ -115,16 +115,19 @@ def test_assigned_paths_are_not_repeated_among_the_other_started_paths(client, c
 
 
 @pytest.mark.parametrize(
-    "hours, english, dutch",
+    "days, english, dutch",
     [
-        (3 * 24 + 1, "due in 3 days", "nog 3 dagen"),
-        (-24, "overdue", "achterstallig"),
+        (3, "due in 3 days", "nog 3 dagen"),
+        (-1, "overdue", "achterstallig"),
     ],
 )
 def test_deadlines_say_how_long_is_left_in_both_languages(
-    client, classroom, teacher, member, two_paths, hours, english, dutch
+    client, classroom, teacher, member, two_paths, days, english, dutch
 ):
-    deadline = timezone.now() + timezone.timedelta(hours=hours)
+    # Days left count calendar days in the site's time zone, so the deadline is noon of a local date:
+    # "now + 73 hours" is four calendar days away when the test runs after 23:00 in Brussels.
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
+    deadline = noon + timezone.timedelta(days=days)
     services.assignment_create(
         classroom=classroom, actor=teacher, path_hruid="quizpath", path_language="en", deadline=deadline
     )
