@@ -178,7 +178,7 @@ const wait = () => {
     done({ok: res.ok, error: res.error, first: cell.firstProgressAt, boot: r.runtime.bootMarks,
           steps: cell.history.length, dcl: nav ? nav.domContentLoadedEventEnd : null,
           ttfb: nav ? nav.responseStart : null, fcp: paint ? paint.startTime : null,
-          snapshot: r.runtime.snapshot || null});
+          snapshot: r.runtime.snapshot || null, numpy: r.runtime.numpyFrom || null});
   });
 };
 wait();
@@ -192,8 +192,8 @@ PHASES = (
     ("download + pyodide.js", "script"),
     ("wasm compile + instantiate", "wasm"),
     ("interpreter start (rest of loadPyodide)", "pyodide"),
-    ("NumPy loadPackage (wheel, .so compile)", "numpy"),
-    ("import numpy", "numpyImport"),
+    ("NumPy files (numpy-site.tar, or loadPackage)", "numpy"),
+    ("import numpy (from the tar: with its .so)", "numpyImport"),
     ("engine + lp import", "engine"),
     ("first step (setup, cell, 1st epoch)", "first"),
 )
@@ -265,7 +265,7 @@ def measure_first_lesson(urls: dict[str, str], cold_runs: int, warm_runs: int, p
         out = measure_page(driver, urls[label])
         print(
             f"{kind} {i + 1} {label}: first training step at {out['first'] / 1000:.2f} s, "
-            f"snapshot {out['snapshot']} (load {load_average()}) boot marks ms: {out['boot']}",
+            f"snapshot {out['snapshot']}, NumPy from {out['numpy']} (load {load_average()}) boot marks ms: {out['boot']}",
             flush=True,
         )
         return out

@@ -1,4 +1,5 @@
-"""Security headers for every response: a Content-Security-Policy without inline scripts.
+"""Security headers for every response: a Content-Security-Policy without inline scripts
+(but one, allowed by its hash).
 
 ``security_headers`` lists every security header the middleware stack in ``settings.MIDDLEWARE``
 adds to an answer (Django's SecurityMiddleware and XFrameOptionsMiddleware, and ours below), from
@@ -12,6 +13,8 @@ from collections.abc import Mapping
 
 from django.conf import settings
 
+from learningpaths.runtime.inline import script_hashes
+
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
 CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # also Django's default SECURE_CROSS_ORIGIN_OPENER_POLICY
 
@@ -20,9 +23,10 @@ def build_csp() -> str:
     frames = " ".join(f"https://{host}" for host in settings.IFRAME_ALLOWLIST)
     directives = {
         "default-src": "'self'",
-        # No 'unsafe-inline' scripts: every script is a file the site serves. Pyodide compiles
+        # No 'unsafe-inline' scripts: every script is a file the site serves, but for the Python
+        # worker's starter in <head>, allowed by its hash (runtime/inline.py). Pyodide compiles
         # WebAssembly, which needs 'wasm-unsafe-eval' (not 'unsafe-eval').
-        "script-src": "'self' 'wasm-unsafe-eval'",
+        "script-src": " ".join(("'self'", *script_hashes(), "'wasm-unsafe-eval'")),
         "style-src": "'self' 'unsafe-inline'",  # style attributes (progress bars, KaTeX layout)
         "img-src": "'self' data: blob:",
         "font-src": "'self' data:",

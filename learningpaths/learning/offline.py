@@ -121,9 +121,10 @@ def runtime_files() -> list[str]:
     config = runtime_config()
     index = config["indexURL"]
     urls = [index + name for name in ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "pyodide-lock.json")]
-    urls.append(index + assets.NUMPY_WHEEL)
+    # NumPy: its prepared site files, or (without them) the wheel that loadPackage reads.
+    urls.append(config["numpySiteURL"] or index + assets.NUMPY_WHEEL)
     urls.append(config["stdLibURL"] or index + "python_stdlib.zip")
-    urls += [config[k] for k in ("numpyPycURL", "engineURL", "enginePycURL") if config[k]]
+    urls += [config[k] for k in ("engineURL", "enginePycURL") if config[k]]
     modules = layout.SITE_STATIC_DIR / "js" / "runtime"
     for module in sorted(modules.rglob("*.js")):
         name = module.relative_to(layout.SITE_STATIC_DIR).as_posix()

@@ -106,7 +106,8 @@ MATHJAX_JS = MATHJAX_DIR / "tex-mml-chtml.js"
 ENGINE_MANIFEST = ENGINE_OUT_DIR / "manifest.json"
 
 # Bytecode precompiled by the vendored Pyodide (learningpaths/runtime/node/precompile.mjs): the
-# stdlib zip with .pyc added and NumPy's __pycache__, named by content hash, + a manifest.
+# stdlib zip with .pyc added and NumPy as installed with its .pyc (numpy-site.tar), named by
+# content hash, + a manifest.
 PYC_DIR = VENDOR_DIR / "pyc"
 PYC_MANIFEST = PYC_DIR / "manifest.json"
 

@@ -188,7 +188,7 @@ def execute_cells(result: CompileResult, progress: bool = False) -> list[Diagnos
     bytecode = {}
     pyc = assets.read_pyc_manifest()
     if pyc:
-        bytecode = {"stdlib": str(assets.PYC_DIR / pyc["stdlib"]), "numpyPyc": str(assets.PYC_DIR / pyc["numpy"])}
+        bytecode = {"stdlib": str(assets.PYC_DIR / pyc["stdlib"]), "numpySite": str(assets.PYC_DIR / pyc["numpy"])}
     engine_pyc = assets.ENGINE_OUT_DIR / assets.engine_pyc_name(manifest["wheel"])
     if engine_pyc.is_file():
         bytecode["enginePyc"] = str(engine_pyc)

@@ -347,7 +347,7 @@ def precompile_bytecode(engine_manifest: dict) -> None:
         return
     key = f"{A.PYODIDE_VERSION}-{short_hash(PRECOMPILE)}"
     cache = A.cache_dir() / "pyc" / key
-    wanted = [cache / "python_stdlib.zip", cache / "numpy-pyc.zip"]
+    wanted = [cache / "python_stdlib.zip", cache / "numpy-site.tar"]
     try:
         if not all(p.is_file() for p in wanted):
             say("precompiling the stdlib and NumPy with Pyodide (once) ...")
@@ -358,12 +358,14 @@ def precompile_bytecode(engine_manifest: dict) -> None:
         A.PYC_DIR.mkdir(parents=True, exist_ok=True)
         names = {}
         for label, src in (("stdlib", wanted[0]), ("numpy", wanted[1])):
-            name = f"{src.stem}-{short_hash(src)}.zip"
+            name = f"{src.stem}-{short_hash(src)}{src.suffix}"
             if not (A.PYC_DIR / name).is_file():
                 shutil.copyfile(src, A.PYC_DIR / name)
+            gzip_sibling(A.PYC_DIR / name)  # the tar is uncompressed: the page reads it as it is
             names[label] = name
-        for old in A.PYC_DIR.glob("*.zip"):
-            if old.name not in names.values():
+        kept = {*names.values(), *(n + ".gz" for n in names.values()), "manifest.json"}
+        for old in A.PYC_DIR.iterdir():
+            if old.name not in kept:
                 old.unlink()
         (A.PYC_DIR / "manifest.json").write_text(json.dumps({**names, "pyodide": A.PYODIDE_VERSION}, indent=2) + "\n")
         say(

@@ -25,12 +25,13 @@ CONTENT_TYPES = {
     ".mjs": "text/javascript; charset=utf-8",
     ".json": "application/json",
     ".zip": "application/zip",
+    ".tar": "application/x-tar",
     ".whl": "application/zip",
     ".map": "application/json",
 }
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 _ENGINE_FILE = re.compile(r"^engine-[0-9a-f]{16}\.(whl|pyc\.zip)$")
-_PYC_FILE = re.compile(r"^(python_stdlib|numpy-pyc)-[0-9a-f]{12}\.zip$")
+_PYC_FILE = re.compile(r"^(python_stdlib-[0-9a-f]{12}\.zip|numpy-site-[0-9a-f]{12}\.tar)$")
 
 
 def _accepts_gzip(request) -> bool:

@@ -58,11 +58,11 @@
     return loaded.then(pythonReady);
   }
 
-  // Whether this document boots Python: from <head> (boot.js), or since a step with cells was
-  // swapped in place (the runtime module then starts it without a boot.js tag).
+  // Whether this document boots Python: from <head> (boot.js, inline), or since a step with cells
+  // was swapped in place (the runtime module then starts it without the boot script).
   function hasPython() {
     var lp = window.lpRuntime;
-    return !!document.querySelector('script[src*="/runtime/boot."]') || !!(lp && lp.runtime && lp.runtime.generation > 0);
+    return !!document.querySelector("script[data-lp-boot]") || !!(lp && lp.runtime && lp.runtime.generation > 0);
   }
 
   function pythonReady() {

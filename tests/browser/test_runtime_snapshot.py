@@ -15,6 +15,7 @@ import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
 from learningpaths.paths.services import content_sync
+from learningpaths.runtime import assets
 from tests.conftest import compile_result, compiled_object
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -64,7 +65,7 @@ def run_cell(browser) -> dict:
     return browser.execute_async_script(
         "const done = arguments[0]; const r = window.lpRuntime;"
         "r.cells[0].run().then((res) => done({ok: res.ok, error: res.error, output: r.cells[0].output.textContent,"
-        " snapshot: r.runtime.snapshot}));"
+        " snapshot: r.runtime.snapshot, numpy: r.runtime.numpyFrom, early: !!window.lpBoot}));"
     )
 
 
@@ -96,6 +97,12 @@ def test_second_visit_starts_from_the_snapshot(browser, live_server, lesson):
     assert second["ok"], second["error"]
     assert second["snapshot"] == "restored"  # the interpreter came from the stored memory
     assert second["output"] == first["output"]
+    # NumPy written from numpy-site.tar where `make assets` made it (Node.js), else its package
+    expected = "site" if assets.read_pyc_manifest() else "package"
+    assert first["numpy"] == second["numpy"] == expected
+    # the worker was started by the inline script in <head>, which the CSP let run (by its hash)
+    assert first["early"] and second["early"]
+    assert not [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
 
 
 def test_a_broken_snapshot_falls_back_to_a_normal_start(browser, live_server, lesson):

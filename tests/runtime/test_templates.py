@@ -41,7 +41,7 @@ def page(client, settings, tmp_path, html, hruid="lesson"):
 def test_plain_page_gets_math_and_highlighting_but_no_python(client, settings, tmp_path):
     html = page(client, settings, tmp_path, "<p>Math \\(x^2\\)</p>")
     assert "js/content.js" in html and "css/runtime.css" in html
-    assert "lp-runtime-config" not in html and "runtime/index.js" not in html and "boot.js" not in html
+    assert "lp-runtime-config" not in html and "runtime/index.js" not in html and "data-lp-boot" not in html
 
 
 @pytest.mark.django_db
@@ -55,11 +55,34 @@ def test_page_with_cells_boots_python_early(client, settings, tmp_path):
     assert config["engineURL"].startswith("/runtime/engine/engine-")
     if config["stdLibURL"]:  # precompiled bytecode (built by `make assets` when Node.js is there)
         assert config["stdLibURL"].startswith("/runtime/pyc/python_stdlib-")
-        assert config["numpyPycURL"].startswith("/runtime/pyc/numpy-pyc-")
-    assert html.index("boot.js") < html.index("</head>") and "runtime/index.js" in html
+        assert config["numpySiteURL"].startswith("/runtime/pyc/numpy-site-")
+    assert html.index("data-lp-boot") < html.index("</head>") and "runtime/index.js" in html
+
+
+@pytest.mark.django_db
+def test_the_worker_starter_is_inline_before_the_stylesheets_and_allowed_by_its_hash(client, settings, tmp_path):
+    """A parser-inserted script waits for the stylesheets above it: the starter comes before them, and
+    the CSP, which allows no other inline script, names its exact text by hash."""
+    import base64
+    import hashlib
+
+    settings.CONTENT_ASSET_ROOT = tmp_path / "assets"
+    from learningpaths.paths.services import content_sync
+
+    content_sync(result=compile_result([compiled_object("lesson", html=CELL)]))
+    response = client.get("/objects/lesson/en/1/")
+    html = response.content.decode()
+    start = html.index(">", html.index("<script data-lp-boot")) + 1
+    text = html[start : html.index("</script>", start)]
+    assert "new Worker(config.workerURL)" in text
+    assert html.index("data-lp-boot") < html.index('rel="stylesheet"')
+    assert html.index('id="lp-runtime-config"') < html.index("data-lp-boot")  # it reads the config
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    script_src = next(d for d in response["Content-Security-Policy"].split("; ") if d.startswith("script-src "))
+    assert f"'sha256-{digest}'" in script_src.split() and "'unsafe-inline'" not in script_src
 
 
 @pytest.mark.django_db
 def test_page_with_only_js_widgets_does_not_boot_python(client, settings, tmp_path):
     html = page(client, settings, tmp_path, NEURON)
-    assert "runtime/index.js" in html and '"bootEarly": false' in html and "boot.js" not in html
+    assert "runtime/index.js" in html and '"bootEarly": false' in html and "data-lp-boot" not in html

@@ -8,8 +8,10 @@
 // Writes into "out" (and prints their names as one JSON line):
 //   python_stdlib.zip   the official stdlib zip plus unchecked-hash .pyc beside the .py of every
 //                       module a lesson page imports at start (zipimport prefers the .pyc)
-//   numpy-pyc.zip       numpy/**/__pycache__/*.cpython-312.pyc (unchecked hash), to unpack into
-//                       site-packages after loadPackage("numpy")
+//   numpy-site.tar      NumPy as installed in site-packages (less its build-only files: headers,
+//                       stubs, static libraries) with unchecked-hash .pyc in __pycache__: an
+//                       uncompressed ustar that the page writes into the file system from JS
+//                       (worker.js untar), instead of loadPackage("numpy") unzipping the wheel in Python
 //   engine-pyc.zip      engine/ and lp/ bytecode, *checked* hash: a stale file is recompiled
 import { readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
@@ -25,7 +27,7 @@ if (input.engineWheel) {
 pyodide.globals.set("options", pyodide.toPy({ stdlib: !!input.stdlib, numpy: !!input.numpy, engine: !!input.engineWheel }));
 const names = pyodide.runPython(`
 import importlib._bootstrap_external as bx
-import importlib.util, io, json, os, sys, zipfile
+import importlib.util, io, json, os, sys, tarfile, zipfile
 
 SITE = "${SITE}"
 STDLIB = "/lib/python312.zip"
@@ -95,8 +97,36 @@ if options["stdlib"]:
                 pass
     write_zip("python_stdlib.zip", extra, base=src)
 
+# Only for building extensions against NumPy or for type checkers: never read when a cell runs.
+BUILD_ONLY = (".pyi", ".h", ".a", ".pxd", ".pyx", ".c")
+
+
+def write_site_tar(name, roots, extra):
+    """Uncompressed ustar of SITE/<root> for each root, less BUILD_ONLY files, plus extra
+    {arcname: bytes}; reproducible (sorted, fixed times and owners). USTAR: no PAX headers, so
+    the page's reader needs only plain files."""
+    entries = dict(extra)
+    for root in roots:
+        for folder, dirs, files in os.walk(os.path.join(SITE, root)):
+            dirs.sort()
+            for file in files:
+                path = os.path.join(folder, file)
+                if file.endswith(BUILD_ONLY) or "/__pycache__/" in path:
+                    continue
+                with open(path, "rb") as fh:
+                    entries[os.path.relpath(path, SITE)] = fh.read()
+    path = "/tmp/" + name
+    with tarfile.open(path, "w", format=tarfile.USTAR_FORMAT) as tf:
+        for arc in sorted(entries):
+            info = tarfile.TarInfo(arc)
+            info.size, info.mtime, info.mode = len(entries[arc]), 1577836800, 0o644
+            tf.addfile(info, io.BytesIO(entries[arc]))
+    written[name] = path
+
+
 if options["numpy"]:
-    write_zip("numpy-pyc.zip", package_pycs(["numpy"], checked=False))
+    dist_info = [d for d in os.listdir(SITE) if d.startswith("numpy-") and d.endswith(".dist-info")]
+    write_site_tar("numpy-site.tar", ["numpy", *dist_info], package_pycs(["numpy"], checked=False))
 
 if options["engine"]:
     write_zip("engine-pyc.zip", package_pycs(["engine", "lp"], checked=True))

@@ -2,7 +2,7 @@
 // in Node.js. Used by `manage.py compilecontent --execute` (learningpaths/runtime/execute.py).
 //
 // stdin: {"indexURL": "/abs/pyodide/dir/", "wheel": "/abs/engine-<hash>.whl",
-//         optional precompiled bytecode: "stdlib", "numpyPyc", "enginePyc" (paths),
+//         optional precompiled files: "stdlib", "numpySite" (numpy-site.tar), "enginePyc" (paths),
 //         "objects": [{"key": "...", "cells": [{"code", "filename", "returns"}]}]}
 // stdout: one JSON object per line:
 //   {"event": "ready", "ms"}                      Pyodide, NumPy and the engine are loaded
@@ -23,8 +23,8 @@ const capture = (text) => {
 const SITE = { extractDir: "/lib/python3.12/site-packages" };
 const pyodide = await loadPyodide({ indexURL: input.indexURL, stdout: capture, stderr: capture,
                                     ...(input.stdlib ? { stdLibURL: input.stdlib } : {}) });
-await pyodide.loadPackage("numpy", { messageCallback: () => {}, errorCallback: (m) => process.stderr.write(m + "\n") });
-if (input.numpyPyc) pyodide.unpackArchive(new Uint8Array(readFileSync(input.numpyPyc)), "zip", SITE);
+if (input.numpySite) pyodide.unpackArchive(new Uint8Array(readFileSync(input.numpySite)), "tar", SITE);
+else await pyodide.loadPackage("numpy", { messageCallback: () => {}, errorCallback: (m) => process.stderr.write(m + "\n") });
 pyodide.unpackArchive(new Uint8Array(readFileSync(input.wheel)), "wheel", SITE);
 if (input.enginePyc) pyodide.unpackArchive(new Uint8Array(readFileSync(input.enginePyc)), "zip", SITE);
 globalThis.lpPost = () => {}; // lp.plot / lp.progress have no page to draw on here

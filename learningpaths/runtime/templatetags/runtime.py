@@ -14,6 +14,7 @@ from learningpaths.compiler.widget_specs import WIDGETS
 
 from .. import assets
 from ..bundle import build_engine_wheel
+from ..inline import boot_script_tag
 
 register = template.Library()
 
@@ -58,7 +59,7 @@ def runtime_config(*, boot_early: bool = False) -> dict:
         "engineURL": reverse("runtime:engine_file", args=[manifest["wheel"]]) if manifest else None,
         # Precompiled bytecode (optional: without it Pyodide compiles the sources, about 2 s slower).
         "stdLibURL": reverse("runtime:pyc_file", args=[pyc["stdlib"]]) if pyc else None,
-        "numpyPycURL": reverse("runtime:pyc_file", args=[pyc["numpy"]]) if pyc else None,
+        "numpySiteURL": reverse("runtime:pyc_file", args=[pyc["numpy"]]) if pyc else None,
         "enginePycURL": reverse("runtime:engine_file", args=[engine_pyc])
         if engine_pyc and (assets.ENGINE_OUT_DIR / engine_pyc).is_file()
         else None,
@@ -68,6 +69,12 @@ def runtime_config(*, boot_early: bool = False) -> dict:
         # Start Python from a memory snapshot kept in the browser (worker.js; RUNTIME_SNAPSHOT=0: off).
         "snapshot": settings.RUNTIME_SNAPSHOT,
     }
+
+
+@register.simple_tag
+def runtime_boot_script():
+    """static/js/runtime/boot.js inline (see runtime/inline.py): starts the worker from <head>."""
+    return boot_script_tag()
 
 
 @register.simple_tag

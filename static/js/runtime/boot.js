@@ -1,5 +1,6 @@
 /* Starts the Python worker from <head>, before the page's modules have loaded, on pages whose
- * content has cells or Python-backed widgets. static/js/runtime/client.js adopts the worker
+ * content has cells or Python-backed widgets. Written inline into <head> (runtime/inline.py, which
+ * also gives its hash to the CSP), so it runs as the parser reaches it. static/js/runtime/client.js adopts the worker
  * (and the messages it sent meanwhile) as soon as it runs. Classic script: no imports. */
 (function () {
   "use strict";

@@ -48,6 +48,7 @@ export class PyRuntime extends EventTarget {
     this.readyAt = null;
     this.bootMarks = null; // boot milestones in ms since this page's navigation started
     this.snapshot = null; // how Python started: "restored" from the memory snapshot, "made" one, "none"
+    this.numpyFrom = null; // where NumPy came from: "site" (numpy-site.tar) or "package" (loadPackage)
   }
 
   start() {
@@ -212,6 +213,7 @@ export class PyRuntime extends EventTarget {
       this.bootMarks = Object.fromEntries(Object.entries(msg.ms).map(([k, v]) => [k, Math.round(v - performance.timeOrigin)]));
       this.readyAt = performance.now();
       this.snapshot = msg.snapshot || null;
+      this.numpyFrom = msg.numpy || null;
       this._setState(this.jobs.size ? "busy" : "ready", gettext("Python is ready"));
       this._readyResolve(this.bootMarks);
       this.dispatchEvent(new CustomEvent("ready", { detail: this.bootMarks }));

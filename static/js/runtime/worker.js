@@ -1,12 +1,12 @@
 /* Pyodide in a Web Worker, shared by all cells and widgets of a page (classic worker script).
  *
- * Page -> worker: {type:"init", indexURL, engineURL, stdLibURL?, numpyPycURL?, enginePycURL?, snapshot?}
+ * Page -> worker: {type:"init", indexURL, engineURL, stdLibURL?, numpySiteURL?, enginePycURL?, snapshot?}
  *                 {type:"run", id, code, filename, returns, language}   a cell (queued, one at a time)
  *                 {type:"task", id, name, params, language}             a widget job in lp.widgets (queued)
  *                 (language: the lesson's, e.g. "nl"; lp.set_language() before the job, see lp/messages.py)
  *                 {type:"cancel", id}                         ask a task to stop at its next step
  *                 {type:"reset"}                              fresh namespace for the cells
- * Worker -> page: {type:"status", code} {type:"ready", ms, snapshot} {type:"boot-error", error, code?, url?, status?}
+ * Worker -> page: {type:"status", code} {type:"ready", ms, snapshot, numpy} {type:"boot-error", error, code?, url?, status?}
  *                 {type:"start", id} {type:"stdout"|"stderr", id, text} {type:"truncated", id}
  *                 {type:"progress"|"plot"|"data", id, data}
  *                 {type:"done", id, ok, result, error, line, returns, ms}
@@ -75,11 +75,47 @@ function download(url) {
   });
 }
 
-function optional(promise) {
+function optional(promise, without) {
   return promise.catch((err) => {
-    console.warn("lp runtime: continuing without precompiled bytecode:", err.message || err);
+    console.warn(`lp runtime: continuing without ${without}:`, err.message || err);
     return null;
   });
+}
+
+/** Write an uncompressed ustar archive (numpy-site.tar, see node/precompile.mjs) under ``dir``
+ * in Pyodide's file system: plain files and folders only. About 30 ms for NumPy's 386 files,
+ * where loadPackage spends ~0.3 s unzipping its wheel in Python. */
+function untar(FS, bytes, dir) {
+  const text = new TextDecoder();
+  const field = (at, length) => {
+    let end = at;
+    while (end < at + length && bytes[end]) end++;
+    return text.decode(bytes.subarray(at, end));
+  };
+  const made = new Set();
+  const folder = (path) => {
+    if (!made.has(path)) FS.mkdirTree(path);
+    made.add(path);
+  };
+  for (let at = 0; at + 512 <= bytes.length && bytes[at]; ) { // a zero block ends the archive
+    if (field(at + 257, 5) !== "ustar") throw new Error(`not a ustar archive at byte ${at}`);
+    const prefix = field(at + 345, 155);
+    const name = (prefix ? prefix + "/" : "") + field(at, 100);
+    const size = parseInt(field(at + 124, 12), 8);
+    const type = String.fromCharCode(bytes[at + 156] || 48);
+    if (!(size >= 0) || name.startsWith("/") || name.split("/").includes("..")) throw new Error(`bad archive entry ${name}`);
+    const body = at + 512;
+    const path = `${dir}/${name.replace(/\/$/, "")}`;
+    if (type === "0") {
+      folder(path.slice(0, path.lastIndexOf("/")));
+      FS.writeFile(path, bytes.subarray(body, body + size));
+    } else if (type === "5") {
+      folder(path);
+    } else {
+      throw new Error(`unexpected archive entry ${name} (type ${type})`);
+    }
+    at = body + Math.ceil(size / 512) * 512;
+  }
 }
 
 // The interpreter's memory snapshot (issue 17): Python's own start-up (the interpreter, its
@@ -158,15 +194,16 @@ async function startFresh(key, options) {
   }
 }
 
-async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL, snapshot }) {
+async function boot({ indexURL, engineURL, stdLibURL, numpySiteURL, enginePycURL, snapshot }) {
   const marks = { start: now() };
   if (!engineURL) throw codedError("no-engine", "The engine is not packaged for the browser (run `make assets`).");
   // Start every download at once; loadPyodide and loadPackage then find them in the HTTP cache
   // (all these URLs are immutable), instead of fetching one after another.
   const engine = download(engineURL);
   engine.catch(() => {});
-  const numpyPyc = optional(download(numpyPycURL));
-  const enginePyc = optional(download(enginePycURL));
+  // NumPy as installed, with its bytecode (numpy-site.tar); without it, loadPackage and the wheel.
+  const numpySite = optional(download(numpySiteURL), "NumPy's prepared files");
+  const enginePyc = optional(download(enginePycURL), "precompiled bytecode");
   for (const url of [stdLibURL || indexURL + "python_stdlib.zip", indexURL + "pyodide.asm.js"]) {
     fetch(url).then((r) => r.arrayBuffer()).catch(() => {});
   }
@@ -177,8 +214,10 @@ async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL,
   if (compiled) compiled.catch(() => {}); // then Pyodide compiles it itself
   const key = snapshot ? snapshotKey(indexURL, stdLibURL) : null;
   const stored = key ? storedSnapshot(key) : null; // read while pyodide.js loads
-  const lock = fetch(indexURL + "pyodide-lock.json").then((r) => r.json());
-  lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).then((r) => r.arrayBuffer()).catch(() => {});
+  if (!numpySiteURL) {
+    const lock = fetch(indexURL + "pyodide-lock.json").then((r) => r.json());
+    lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).then((r) => r.arrayBuffer()).catch(() => {});
+  }
   post({ type: "status", code: "loading-python" });
   importScripts(indexURL + "pyodide.js");
   marks.script = now();
@@ -206,8 +245,9 @@ async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL,
     snapshotUse = fresh.made ? "made" : "none";
   }
   marks.pyodide = now();
+  let numpyFrom; // "site" (numpy-site.tar) | "package" (loadPackage): the same
   try {
-    await setUp(marks, engine, numpyPyc, enginePyc);
+    numpyFrom = await setUp(marks, engine, numpySite, enginePyc);
   } catch (err) {
     // Python from the snapshot that fails further on (not a download): drop it, boot again without.
     if (snapshotUse === "restored" && err && typeof err === "object" && !err.code) {
@@ -216,14 +256,21 @@ async function boot({ indexURL, engineURL, stdLibURL, numpyPycURL, enginePycURL,
     }
     throw err;
   }
-  return { marks, snapshot: snapshotUse };
+  return { marks, snapshot: snapshotUse, numpy: numpyFrom };
 }
 
-/** NumPy, the engine and lp into the started interpreter; then Python may touch JS objects. */
-async function setUp(marks, engine, numpyPyc, enginePyc) {
-  await pyodide.loadPackage("numpy", { messageCallback: () => {} });
-  const numpyBytecode = await numpyPyc;
-  if (numpyBytecode) pyodide.unpackArchive(numpyBytecode, "zip", { extractDir: SITE });
+/** NumPy, the engine and lp into the started interpreter; then Python may touch JS objects.
+ * Returns where NumPy came from. From numpy-site.tar, `import numpy` loads its .so files
+ * itself (synchronous compiles, which workers may do) instead of loadPackage loading them first. */
+async function setUp(marks, engine, numpySite, enginePyc) {
+  let site = await numpySite;
+  try {
+    if (site) untar(pyodide.FS, new Uint8Array(site), SITE);
+  } catch (err) {
+    console.warn("lp runtime: NumPy's prepared files could not be used; loading its package:", err.message || err);
+    site = null;
+  }
+  if (!site) await pyodide.loadPackage("numpy", { messageCallback: () => {} });
   marks.numpy = now();
   pyodide.setStdout(streamWriter("stdout"));
   pyodide.setStderr(streamWriter("stderr"));
@@ -247,6 +294,7 @@ lp._connect(js.lpPost)
   runner = pyodide.pyimport("lp._runner");
   tasks = pyodide.pyimport("lp.widgets");
   marks.engine = now();
+  return site ? "site" : "package";
 }
 
 function toJs(proxy) {
@@ -302,7 +350,7 @@ self.onmessage = (event) => {
       return boot({ ...msg, snapshot: false });
     });
     booted.then(
-      ({ marks, snapshot }) => post({ type: "ready", ms: marks, snapshot }),
+      ({ marks, snapshot, numpy }) => post({ type: "ready", ms: marks, snapshot, numpy }),
       (err) => post({
         type: "boot-error", error: String(err && err.message ? err.message : err),
         code: err && err.code, url: err && err.url, status: err && err.status,
