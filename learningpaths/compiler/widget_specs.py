@@ -262,7 +262,13 @@ WIDGETS: dict[str, Widget] = {
             "confusion.js",
             "a confusion matrix with accuracy, precision, recall and F1; a threshold slider for scores",
             params=(
-                Param("labels", "texts", "the names of the two classes", None, items=(2, 2)),
+                Param(
+                    "labels",
+                    "texts",
+                    "the names of the two classes (default: the widget's, in the page's language)",
+                    None,
+                    items=(2, 2),
+                ),
                 Param(
                     "matrix",
                     "matrix",
@@ -287,7 +293,12 @@ WIDGETS: dict[str, Widget] = {
             params=(
                 Param("model", "file", "the pre-trained network, saved by `engine.save`", choices=(".npz",)),
                 Param(
-                    "classes", "texts", "the class names at the start (the pupil can rename them)", None, items=(2, 5)
+                    "classes",
+                    "texts",
+                    "the class names at the start (the pupil can rename them; default: the widget's, in the page's "
+                    "language)",
+                    None,
+                    items=(2, 5),
                 ),
                 Param("epochs", "integer", "epochs of each training run", 60, 5, 500),
                 _TITLE,

@@ -14,6 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from learningpaths.compiler.widget_specs import WIDGETS
 from tests.conftest import compile_result, compiled_object
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -43,6 +44,9 @@ PY_PAGE = (
     + widget("learning-rate", {"rates": [0.01, 1.0], "epochs": 10})
     + widget("batch-modes", {"epochs": 5, "n": 100})
 )
+# Every widget that needs no Python, placed with no parameters: it shows the registry's defaults.
+JS_DEFAULTS = [name for name, w in WIDGETS.items() if not w.python]
+DEFAULTS_PAGE = "".join(widget(name) for name in JS_DEFAULTS)
 
 
 @pytest.fixture
@@ -55,7 +59,11 @@ def site(settings, tmp_path):
     settings.DEMO_MODELS_DIR = tmp_path / "no-models"  # the server demos are "not available"
     content_sync(
         result=compile_result(
-            [compiled_object("js-widgets", html=JS_PAGE), compiled_object("py-widgets", html=PY_PAGE)]
+            [
+                compiled_object("js-widgets", html=JS_PAGE),
+                compiled_object("py-widgets", html=PY_PAGE),
+                compiled_object("js-defaults", html=DEFAULTS_PAGE),
+            ]
         )
     )
 
@@ -122,6 +130,48 @@ def test_javascript_widgets_math_and_code(browser, live_server, site):
     assert browser.execute_script("return window.lpRuntime.runtime.worker === null && !window.lpBoot")
     loaded = browser.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
     assert not [u for u in loaded if "pyodide" in u] and all(u.startswith(live_server.url) for u in loaded)
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
+    assert severe == []
+
+
+def test_widgets_without_parameters_show_the_registry_defaults(browser, live_server, site):
+    # The defaults come from the runtime config (widget_specs.py) through widgets/index.js alone.
+    browser.get(live_server.url + "/objects/js-defaults/en/1/")
+    wait_js(browser, f"return document.querySelectorAll('.lp-widget[data-ready]').length === {len(JS_DEFAULTS)}")
+    d = {name: WIDGETS[name].defaults for name in JS_DEFAULTS}
+    assert dict(browser.execute_script("return window.lpRuntime.widgets.map((w) => [w.name, w.params])")) == d
+
+    def values(name: str, selector: str, attribute: str = "value") -> list[str]:
+        return [e.get_attribute(attribute) for e in node(browser, name).find_elements(By.CSS_SELECTOR, selector)]
+
+    neuron = d["neuron"]
+    sliders = node(browser, "neuron").find_elements(By.CSS_SELECTOR, "input[type=range]")
+    assert len(sliders) == 2 * neuron["n"] + 1  # an input and a weight per input, and the bias
+    assert float(sliders[0].get_attribute("min")) == -neuron["range"]
+    assert float(sliders[-1].get_attribute("value")) == neuron["bias"]
+    assert values("neuron", "select") == [neuron["activation"]]
+
+    activation = d["activation"]
+    assert sorted(values("activation", "input[type=checkbox][value]:checked")) == sorted(activation["functions"])
+    assert len(values("activation", "input[type=checkbox]:not([value]):checked")) == int(activation["derivative"])
+    assert values("activation", "input[type=range]", "min") == [str(-activation["range"])]
+
+    conv = d["convolution"]
+    feature_map = json.loads(node(browser, "convolution").get_attribute("data-feature-map"))
+    assert len(feature_map) == conv["size"] - 2 and any(v for row in feature_map for v in row)  # the cross
+    assert values("convolution", "select") == [conv["kernel"], conv["pooling"]]
+    assert len(values("convolution", "input[type=checkbox]:checked")) == int(conv["relu"])
+
+    assert values("confusion-matrix", "input[type=range]") == [str(d["confusion-matrix"]["threshold"])]
+    assert values("attention", "input[type=text]") == [d["attention"]["sentence"]]
+
+    # No models on this server: each server widget names the model it asked for.
+    wait_js(
+        browser, "return [...document.querySelectorAll('[data-state]')].every((n) => n.dataset.state === 'unavailable')"
+    )
+    for name in ("digit", "glyph", "glyph-explorer", "word-inventor"):
+        assert f"no model {d[name]['model']} on the server" in node(browser, name).text
+    assert f"no model {', '.join(d['compare-models']['models'])} on the server" in node(browser, "compare-models").text
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon" not in e["message"]]
     assert severe == []
 

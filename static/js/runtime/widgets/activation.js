@@ -1,5 +1,6 @@
 // Activation functions side by side (optionally their derivatives), with a probe value z.
-// params: {functions: ["sigmoid", "tanh", "relu"], range: 5, derivative: false}
+// params: functions, range, derivative, title (types, ranges and defaults: the registry,
+// learningpaths/compiler/widget_specs.py)
 
 import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
@@ -9,9 +10,9 @@ import { ACTIVATIONS, bool, el, list, num, slider, title } from "./ui.js";
 const NAMES = ["step", "identity", "relu", "leaky_relu", "sigmoid", "tanh"];
 
 export function mount(node, { params }) {
-  const range = num(params.range, 5);
-  const chosen = new Set(list(params.functions, ["sigmoid", "tanh", "relu"], (s) => String(s).toLowerCase()));
-  let derivative = bool(params.derivative, false);
+  const range = num(params.range);
+  const chosen = new Set(list(params.functions, (s) => String(s).toLowerCase()));
+  let derivative = bool(params.derivative);
   let probe = 0;
   const fieldset = el("fieldset", { class: "lp-checks" }, el("legend", {}, gettext("Functions")));
   for (const name of NAMES) {

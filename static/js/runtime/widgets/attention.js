@@ -4,7 +4,8 @@
 // MultiHeadAttention with one head + Dense): the model is tiny, so the page needs no Python for it,
 // and the heat map follows every keystroke. tests/browser/test_attention_widget.py checks the
 // numbers against the engine's own forward pass.
-// params: {model: URL of the weights (JSON), sentence: "the dog near the cats sleeps", title}
+// params: {model: URL of the weights (JSON), sentence, title} (defaults: the registry,
+// learningpaths/compiler/widget_specs.py)
 
 import { gettext, interpolate } from "../i18n.js";
 import { fixed } from "../numbers.js";
@@ -53,7 +54,7 @@ const quote = (w) => `“${w}”`;
 
 export function mount(node, { params, signal }) {
   const status = liveRegion("lp-widget__status", 400);
-  const input = el("input", { type: "text", id: nextId("sentence"), value: params.sentence || "", spellcheck: "false", autocomplete: "off", maxlength: "200" });
+  const input = el("input", { type: "text", id: nextId("sentence"), value: params.sentence, spellcheck: "false", autocomplete: "off", maxlength: "200" });
   const field = el("div", { class: "lp-field lp-attention__field" }, el("label", { for: input.id }, gettext("Your sentence")), input);
   const note = el("p", { class: "lp-widget__note" });
   const legendId = nextId("attention-legend");

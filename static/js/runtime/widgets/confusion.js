@@ -1,6 +1,7 @@
 // Confusion matrix with accuracy, precision, recall and F1.
-// params: {labels: ["cat", "dog"], matrix: [[TN, FP], [FN, TP]]}                     a fixed matrix, or
-//         {labels, truth: [0, 1, ...], scores: [0.2, 0.9, ...], threshold: 0.5}     binary scores + threshold slider
+// params: {labels: ["cat", "dog"], matrix: [[TN, FP], [FN, TP]]}              a fixed matrix, or
+//         {labels, truth: [0, 1, ...], scores: [0.2, 0.9, ...], threshold}   binary scores + threshold slider
+// (types, ranges and defaults: the registry, learningpaths/compiler/widget_specs.py)
 // Without data it shows a generated example so that the threshold can be explored.
 
 import { drawHeatmap, fmt, makeCanvas } from "../plot.js";
@@ -40,11 +41,12 @@ export function metrics(m) {
 }
 
 export function mount(node, { params }) {
-  const labels = list(params.labels, [gettext("negative"), gettext("positive")], String);
+  // No labels in the registry: these are in the page's language.
+  const labels = list(params.labels, String, [gettext("negative"), gettext("positive")]);
   let matrix = params.matrix;
   const data = !matrix ? (params.scores && params.truth
-    ? { truth: list(params.truth, [], Number), scores: list(params.scores, [], Number) } : example()) : null;
-  let threshold = num(params.threshold, 0.5);
+    ? { truth: list(params.truth, Number), scores: list(params.scores, Number) } : example()) : null;
+  let threshold = num(params.threshold);
   const canvas = makeCanvas(280, 250, gettext("confusion matrix"));
   const metricList = el("dl", { class: "lp-metrics" });
   const live = liveRegion();

@@ -1,7 +1,8 @@
 // Convolution on a small image the student draws: a 3x3 kernel slides over the image (valid
 // padding, stride 1), optional ReLU, then 2x2 pooling. Pure JS, the same arithmetic as
 // engine.Conv2D / MaxPool2D (cross-correlation, as in every deep-learning library).
-// params: {size: 12, kernel: "vertical-edge" | [[...3x3...]], pooling: "max" | "avg" | "none", relu: true, image: "cross"}
+// params: size, kernel (a preset's name, or [[...3x3...]]), image, pooling, relu, title (types, ranges and
+// defaults: the registry, learningpaths/compiler/widget_specs.py)
 // Keyboard: arrow keys move the cursor on the image, Space or Enter toggles a pixel.
 
 import { drawHeatmap, drawImage, fmt, makeCanvas } from "../plot.js";
@@ -71,11 +72,11 @@ function startImage(size, name) {
 }
 
 export function mount(node, { params }) {
-  const size = Math.max(6, Math.min(28, Math.round(num(params.size, 12))));
-  let image = Array.isArray(params.image) ? params.image : startImage(size, params.image || "cross");
-  let kernel = Array.isArray(params.kernel) ? params.kernel : (KERNELS[params.kernel] || KERNELS["vertical-edge"]).map((r) => r.slice());
-  let pooling = params.pooling || "max";
-  let relu = bool(params.relu, true);
+  const size = Math.max(6, Math.min(28, Math.round(num(params.size))));
+  let image = Array.isArray(params.image) ? params.image : startImage(size, params.image);
+  let kernel = Array.isArray(params.kernel) ? params.kernel : KERNELS[params.kernel].map((r) => r.slice());
+  let pooling = params.pooling;
+  let relu = bool(params.relu);
   let cursor = [Math.floor(size / 2), Math.floor(size / 2)];
   let drawing = null;
 
@@ -95,7 +96,7 @@ export function mount(node, { params }) {
   }
   const syncKernel = () => inputs.forEach((box, k) => { box.value = String(Math.round(kernel[Math.floor(k / 3)][k % 3] * 1000) / 1000); });
   const labels = kernelLabels();
-  const preset = select({ label: gettext("kernel"), value: params.kernel && !Array.isArray(params.kernel) ? params.kernel : "vertical-edge",
+  const preset = select({ label: gettext("kernel"), value: Array.isArray(params.kernel) ? "custom" : params.kernel,
     options: [...Object.keys(KERNELS).map((k) => [k, labels[k] || k.replace("-", " ")]), ["custom", gettext("custom (type below)")]],
     onChange: (v) => { if (KERNELS[v]) { kernel = KERNELS[v].map((r) => r.slice()); syncKernel(); update(); } } });
   const poolSelect = select({ label: gettext("pooling 2×2"), value: pooling,

@@ -1,8 +1,10 @@
 // Several training runs side by side, trained by the engine in the page's Python worker.
 //   learning-rate: one loss curve per learning rate (same data, same initial weights)
-//     params: {rates: [0.01, 0.1, 1], dataset, epochs: 100, layers: [8], activation: "tanh", optimizer: "sgd", mode: "batch"}
+//     params: rates and the training parameters (dataset, layers, learning_rate, epochs, ...)
 //   batch-modes:   stochastic vs mini-batch vs batch gradient descent
-//     params: {modes: ["stochastic", "mini-batch", "batch"], batch_size: 16, learning_rate: 0.05, epochs: 30, dataset}
+//     params: modes and the same training parameters
+// The two are separate widgets of the registry (learningpaths/compiler/widget_specs.py), each with its
+// own defaults (learning rate, epochs): the page hands this module the right ones.
 
 import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
@@ -21,17 +23,13 @@ function parseRates(text) {
 
 export function mount(node, { name, params, runtime }) {
   const lrMode = name === "learning-rate";
-  const cfg = {
-    dataset: "moons", n: 200, noise: 0.1, seed: 0, layers: [8], activation: "tanh", optimizer: "sgd",
-    mode: "batch", learning_rate: lrMode ? 0.1 : 0.05, batch_size: 16, epochs: lrMode ? 100 : 30, ...params,
-  };
-  for (const key of ["n", "noise", "seed", "learning_rate", "lr", "batch_size", "epochs"]) cfg[key] = num(cfg[key], undefined);
+  const cfg = { ...params };
+  for (const key of ["n", "noise", "seed", "learning_rate", "lr", "batch_size", "epochs"]) cfg[key] = num(cfg[key]);
   Object.keys(cfg).forEach((k) => cfg[k] === undefined && delete cfg[k]);
-  cfg.epochs = cfg.epochs ?? (lrMode ? 100 : 30);
-  cfg.layers = list(cfg.layers, [8], Number).filter((v) => v >= 1 && v <= 64);
-  let rates = list(params.rates, [0.01, 0.1, 1], Number).filter((r) => r > 0);
+  cfg.layers = list(cfg.layers, Number).filter((v) => v >= 1 && v <= 64);
+  let rates = list(params.rates, Number).filter((r) => r > 0);
   let invalid = false; // the typed list cannot be read: Run waits
-  let modes = list(params.modes, ["stochastic", "mini-batch", "batch"], String);
+  let modes = list(params.modes, String);
   let axis = "epoch";
   let job = null;
   let points = [];

@@ -2,7 +2,8 @@
 // pre-trained network (an object's .npz asset, engine.save) a new top layer, trains only that layer
 // (the lower layers are frozen) and the same network from scratch, and the live plot shows both
 // accuracies against the number of examples per class (lp/widgets.py, job "finetune").
-//   params: {model: URL of the .npz (the compiler resolved it), classes: ["circle", ...], epochs: 60}
+//   params: {model: URL of the .npz (the compiler resolved it), classes: ["circle", ...], epochs, title}
+//   (defaults: the registry, learningpaths/compiler/widget_specs.py)
 // The drawings stay in this page: they go to the worker in the same browser, never to the server.
 
 import { drawImage, drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
@@ -26,9 +27,10 @@ async function fetchModel(url) {
 }
 
 export function mount(node, { params, runtime }) {
+  // No classes in the registry: these are in the page's language.
   const defaults = [gettext("circle"), gettext("cross"), gettext("line")];
   const names = (Array.isArray(params.classes) && params.classes.length ? params.classes : defaults).map(String);
-  const epochs = num(params.epochs, 60);
+  const epochs = num(params.epochs);
   if (!params.model) {
     node.replaceChildren(el("p", { class: "lp-widget__problem", role: "status" },
       gettext("This widget needs a pre-trained network: give it model=FILE.npz.")));
@@ -150,7 +152,7 @@ export function mount(node, { params, runtime }) {
     let result;
     try {
       status.say(gettext("Loading the pre-trained network…"), true);
-      const model = await fetchModel(String(params.model || ""));
+      const model = await fetchModel(String(params.model));
       status.say(runtime.state === "loading" ? gettext("Waiting for Python to load…") : gettext("Training…"), true);
       const flat = examples.flatMap((list) => list);
       const labels = examples.flatMap((list, i) => list.map(() => i));

@@ -1,7 +1,7 @@
 // Widget backed by the server's letter and digit CNN (learningpaths.demos, model "glyphs-cnn"):
 //   glyph: draw a letter or a digit; the server's CNN gives its top 3 and the feature maps of
 //          every convolution block
-//     params: {model: "glyphs-cnn"}
+//     params: {model, title} (defaults: the registry, learningpaths/compiler/widget_specs.py)
 // API: as server.js, with "layers": [{name, shape, min, max, uint8}] in the answer (one per conv block).
 // The drawing is scaled as the training glyphs were (learningpaths/demos/glyphs.py): its longer
 // side BOX pixels, centred in SIZE x SIZE.
@@ -71,7 +71,7 @@ function layerMaps(layers) {
 
 export function mount(node, { params, config }) {
   const url = (config && config.demosURL) || "/api/demos/";
-  const wanted = String(params.model || "glyphs-cnn");
+  const wanted = String(params.model);
   const heading = title(node, params.title || gettext("Recognise a letter or a digit"));
   node.replaceChildren(heading, el("p", { class: "lp-widget__status", role: "status" }, gettext("Asking the server…")));
   node.dataset.state = "loading";

@@ -24,6 +24,14 @@ export function parseParams(node) {
   }
 }
 
+/** The parameters a widget's mount gets: the registry's defaults, then what the author wrote. This is
+ * the only place defaults come from (the widget modules repeat none; tests/compiler/test_widget_specs.py
+ * checks). The defaults are copied, as they belong to the page's config and a widget may change its
+ * params. */
+function widgetParams(entry, node) {
+  return { ...structuredClone(entry.defaults || {}), ...parseParams(node) };
+}
+
 function showProblem(node, text) {
   const p = document.createElement("p");
   p.className = "lp-widget__problem";
@@ -32,12 +40,12 @@ function showProblem(node, text) {
   node.replaceChildren(p);
 }
 
-/** Mount a widget; returns {name, node, ready: Promise<instance>}. ``signal`` (an AbortSignal)
+/** Mount a widget; returns {name, node, params, ready: Promise<instance>}. ``signal`` (an AbortSignal)
  * ends the widget's listeners on the runtime when its step is left. */
 export function mountWidget(node, runtime, config, { signal } = {}) {
   const name = node.dataset.widget;
   const entry = registry(config)[name];
-  const handle = { name, node, instance: null };
+  const handle = { name, node, params: null, instance: null };
   node.classList.add("lp-widget--live");
   if (!node.hasAttribute("role")) node.setAttribute("role", "group");
   if (!node.hasAttribute("aria-label")) node.setAttribute("aria-label", interpolate(gettext("%(name)s widget"), { name }));
@@ -47,18 +55,17 @@ export function mountWidget(node, runtime, config, { signal } = {}) {
     handle.ready = Promise.resolve(null);
     return handle;
   }
-  handle.ready = import(`./${entry.module}`).then(
-    (mod) => {
-      const params = { ...entry.defaults, ...parseParams(node) };
-      handle.instance = mod.mount(node, { name, params, runtime, config, signal });
+  handle.ready = import(`./${entry.module}`)
+    .then((mod) => {
+      handle.params = widgetParams(entry, node);
+      handle.instance = mod.mount(node, { name, params: handle.params, runtime, config, signal });
       node.dataset.ready = "true";
       return handle.instance;
-    },
-    (err) => {
+    })
+    .catch((err) => { // the module did not load, or its mount failed
       console.error(err);
       showProblem(node, interpolate(gettext("The %(name)s widget could not load."), { name }));
       return null;
-    },
-  );
+    });
   return handle;
 }

@@ -3,7 +3,7 @@
 //   (each class's mean, from the model card), a second moves along the "style" direction (the main
 //   way glyphs of one class differ); the decoder paints every point. And "clean up my drawing":
 //   draw on the pad, the autoencoder encodes and decodes it.
-//     params: {model: "glyphs-autoencoder", from: "A", to: "B"}
+//     params: {model, from, to, title} (defaults: the registry, learningpaths/compiler/widget_specs.py)
 // API: GET {demosURL} -> {models: [{name, ready, card: {class_latents, style_direction, style_scale}}]}
 //      POST {demosURL}{name}/decode {"latent": [[16 numbers] ...]} -> {images: {shape, min, max, uint8}}
 //      POST {demosURL}{name}/encode {"input": [1024 numbers]} -> {latent, reconstruction: {shape, min, max, uint8}}
@@ -50,7 +50,7 @@ export function mixPoint(a, b, t, direction, s) {
 
 export function mount(node, { params, config }) {
   const url = (config && config.demosURL) || "/api/demos/";
-  const wanted = String(params.model || "glyphs-autoencoder");
+  const wanted = String(params.model);
   const heading = title(node, params.title || gettext("Explore the autoencoder's latent space"));
   node.replaceChildren(heading, el("p", { class: "lp-widget__status", role: "status" }, gettext("Asking the server…")));
   node.dataset.state = "loading";
@@ -67,6 +67,7 @@ export function mount(node, { params, config }) {
   function build(model, card) {
     const live = liveRegion("lp-widget__status", 500);
     const classes = Object.keys(card.class_latents);
+    // A glyph the server's model does not know (an older model card) gives way to one it does.
     const pick = (p, fallback) => (classes.includes(String(p)) ? String(p) : fallback);
     const state = { from: pick(params.from, classes[0]), to: pick(params.to, classes[1]), t: 0, s: 0 };
     const morphs = new Map(); // "A|B|style" -> the images of every mix step

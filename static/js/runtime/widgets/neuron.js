@@ -1,6 +1,7 @@
 // One neuron: y = f(w·x + b), with sliders for inputs, weights and bias and a choice of
 // activation. Pure JS (the same formulas as engine.Neuron), so it works before Python loads.
-// params: {inputs: [x1, x2], weights: [w1, w2], bias, activation, range: 3}
+// params: inputs, weights, n, bias, activation, range, title (types, ranges and defaults: the registry,
+// learningpaths/compiler/widget_specs.py)
 
 import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
@@ -8,15 +9,17 @@ import { fixed, sumText } from "../numbers.js";
 import { ACTIVATIONS, activationFn, el, list, liveRegion, num, select, slider, title } from "./ui.js";
 
 export function mount(node, { params }) {
-  const inputs = list(params.inputs, [], Number);
-  const weights = list(params.weights, [], Number);
-  const n = Math.max(1, Math.min(5, weights.length || inputs.length || num(params.n, 2)));
-  const range = num(params.range, 3);
+  const inputs = list(params.inputs, Number);
+  const weights = list(params.weights, Number);
+  const n = Math.max(1, Math.min(5, weights.length || inputs.length || num(params.n)));
+  const range = num(params.range);
   const state = {
+    // Inputs and weights not given start here: how many there are depends on n or on the other
+    // list, so the registry (a fixed value per parameter) leaves them to the widget.
     x: Array.from({ length: n }, (_, i) => num(inputs[i], 1)),
     w: Array.from({ length: n }, (_, i) => num(weights[i], i ? -0.5 : 0.8)),
-    b: num(params.bias, 0),
-    act: String(params.activation || "step").toLowerCase(),
+    b: num(params.bias),
+    act: String(params.activation).toLowerCase(),
   };
   const fmtv = (v) => fixed(v, 2);
   // A term's value as shown (its sign becomes the sum's operator); a negative input in brackets.

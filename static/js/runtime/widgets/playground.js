@@ -1,8 +1,8 @@
 // A TensorFlow-Playground-style trainer: pick a data set, layers, activation, learning rate and
 // batch mode; the engine trains in the page's Python worker and the loss curve and decision
 // boundary update live. Changing a setting starts again from new weights (as in TF Playground).
-// params: {dataset: "moons", noise: 0.1, n: 200, layers: [8, 8], activation: "tanh", learning_rate: 0.1,
-//          optimizer: "sgd", mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0}
+// params: dataset, noise, n, seed, layers, activation, learning_rate, optimizer, mode, batch_size, epochs,
+//         test_fraction, title (types, ranges and defaults: the registry, learningpaths/compiler/widget_specs.py)
 
 import { drawBoundary, drawLineChart, drawNetwork, fmt, makeCanvas } from "../plot.js";
 import { decimal, fixed, parseList } from "../numbers.js";
@@ -24,15 +24,11 @@ function parseLayers(text) {
 }
 
 export function mount(node, { params, runtime, signal }) {
-  const cfg = {
-    dataset: "moons", noise: 0.1, n: 200, layers: [8, 8], activation: "tanh", learning_rate: 0.1, optimizer: "sgd",
-    mode: "batch", batch_size: 16, epochs: 1000, test_fraction: 0, seed: 0, resolution: 40, ...params,
-  };
+  // resolution: the decision boundary's grid, not an author's parameter.
+  const cfg = { resolution: 40, ...params };
   delete cfg.title;
-  for (const key of ["noise", "n", "learning_rate", "batch_size", "epochs", "test_fraction", "seed"]) {
-    cfg[key] = num(cfg[key], { noise: 0.1, n: 200, learning_rate: 0.1, batch_size: 16, epochs: 1000, test_fraction: 0, seed: 0 }[key]);
-  }
-  cfg.layers = parseLayers(list(cfg.layers, [8, 8]).join(",")) || [8, 8];
+  for (const key of ["noise", "n", "learning_rate", "batch_size", "epochs", "test_fraction", "seed"]) cfg[key] = num(cfg[key]);
+  cfg.layers = parseLayers(list(cfg.layers).join(",")) || [];
   const session = `playground-${++sessions}`;
   const state = { invalid: false, job: null, running: false, data: null, grid: null, history: [], epoch: 0, fresh: true, pending: null };
 

@@ -1,8 +1,9 @@
 // Widgets backed by the server's ONNX demos (learningpaths.demos, /api/demos/):
 //   digit:          draw a digit, the server's model classifies it
-//     params: {model: "digits-cnn"}
+//     params: {model, title}
 //   compare-models: the same drawing sent to several models, answers side by side
-//     params: {models: ["digits-mlp", "digits-cnn"]}
+//     params: {models, title}
+// (the models' names by default: the registry, learningpaths/compiler/widget_specs.py)
 // API: GET {demosURL} -> {models: [{name, title, input_shape, labels, ready}]}
 //      POST {demosURL}{name}/predict {"input": [...]} -> {labels, probabilities, predictions, feature_maps?}
 //      feature_maps: {shape, min, max, uint8}, 8 bits per value (learningpaths/demos/encoding.py)
@@ -69,7 +70,7 @@ export async function predict(url, name, input) {
 export function mount(node, { name, params, config }) {
   const url = (config && config.demosURL) || "/api/demos/";
   const compare = name === "compare-models";
-  const wanted = compare ? list(params.models, ["digits-mlp", "digits-cnn"], String) : [String(params.model || "digits-cnn")];
+  const wanted = compare ? list(params.models, String) : [String(params.model)];
   const heading = title(node, params.title || (compare ? gettext("Compare models") : gettext("Recognise a digit")));
   node.replaceChildren(heading, el("p", { class: "lp-widget__status", role: "status" }, gettext("Asking the server…")));
   node.dataset.state = "loading";

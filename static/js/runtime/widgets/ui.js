@@ -138,25 +138,31 @@ export const ACTIVATIONS = {
 };
 ACTIVATIONS.linear = ACTIVATIONS.identity;
 
+/** The activation called ``name`` (a choice the registry checked); an unknown name is an error. */
 export function activationFn(name) {
-  const key = String(name || "sigmoid").toLowerCase().replace("-", "_");
-  return ACTIVATIONS[key] || ACTIVATIONS.sigmoid;
+  const key = String(name).toLowerCase().replace("-", "_");
+  if (!ACTIVATIONS[key]) throw new Error(`unknown activation "${name}"; known: ${Object.keys(ACTIVATIONS).join(", ")}`);
+  return ACTIVATIONS[key];
 }
 
-// Author parameters arrive from data-params; the compiler may give every value as a string
-// ("0.5", "true", "8, 8"), so widgets read them through these.
-export function num(value, fallback) {
+// Author parameters arrive from data-params, typed by the compiler, with the registry's defaults
+// (learningpaths/compiler/widget_specs.py) filled in by widgets/index.js: a widget never repeats a
+// default. These only make sure of the type ("0.5" is read as 0.5); a fallback is for what the
+// registry leaves to the widget (default None), and a test refuses one for a parameter with a
+// default (tests/compiler/test_widget_specs.py).
+export function num(value, fallback = undefined) {
   const n = typeof value === "string" ? parseFloat(value) : value;
   return typeof n === "number" && Number.isFinite(n) ? n : fallback;
 }
 
-export function bool(value, fallback) {
+export function bool(value, fallback = undefined) {
   if (value === undefined || value === null || value === "") return fallback;
   if (typeof value === "string") return !["false", "0", "no", "off"].includes(value.trim().toLowerCase());
   return !!value;
 }
 
-export function list(value, fallback, item = (v) => v) {
+/** ``value`` as a list (an array, or text separated by commas), each item through ``item``. */
+export function list(value, item = (v) => v, fallback = []) {
   if (value === undefined || value === null || value === "") return fallback;
   const items = Array.isArray(value) ? value : String(value).split(/[\s,;]+/).filter(Boolean);
   return items.map(item);

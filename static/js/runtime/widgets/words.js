@@ -2,7 +2,8 @@
 //   word-inventor: invent Dutch or English words letter by letter, at a temperature, after some
 //   start letters; each word's attention is drawn as a heat map (letters x letters) to explore with
 //   the mouse or the arrow keys.
-//     params: {model: "words-transformer", language: "nl" | "en" (default: the page's), temperature: 0.8, count: 5}
+//     params: {model, language: "nl" | "en" (default: the page's), temperature, count, title}
+//     (defaults: the registry, learningpaths/compiler/widget_specs.py)
 // API: GET {demosURL} -> {models: [{name, ready, labels: ["nl", "en"]}]}
 //      POST {demosURL}{name}/generate {language, temperature, start, count}
 //        -> {provider, words: [{word, known, steps: [{token, probability}], attention: {tokens, weights}}]}
@@ -39,7 +40,7 @@ const label = (token) => (token === END ? gettext("end") : token.startsWith("<")
 
 export function mount(node, { params, config }) {
   const url = (config && config.demosURL) || "/api/demos/";
-  const name = String(params.model || "words-transformer");
+  const name = String(params.model);
   const heading = title(node, params.title || gettext("Word inventor"));
   node.replaceChildren(heading, el("p", { class: "lp-widget__status", role: "status" }, gettext("Asking the server…")));
   node.dataset.state = "loading";
@@ -56,8 +57,8 @@ export function mount(node, { params, config }) {
     const languages = model.labels && model.labels.length ? model.labels : ["nl", "en"];
     const pageLanguage = (document.documentElement.lang || "en").slice(0, 2);
     let language = languages.includes(params.language) ? params.language : languages.includes(pageLanguage) ? pageLanguage : languages[0];
-    let temperature = Math.min(2, Math.max(0.1, num(params.temperature, 0.8)));
-    const count = Math.min(8, Math.max(1, Math.round(num(params.count, 5))));
+    let temperature = Math.min(2, Math.max(0.1, num(params.temperature)));
+    const count = Math.min(8, Math.max(1, Math.round(num(params.count))));
     const names = { nl: gettext("Dutch"), en: gettext("English") };
     const live = liveRegion("lp-widget__status", 500);
     const problem = el("p", { class: "lp-widget__problem", role: "alert", hidden: true });
