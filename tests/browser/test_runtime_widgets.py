@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from learningpaths.compiler.widget_specs import WIDGETS
 from tests.conftest import compile_result, compiled_object
@@ -38,6 +38,9 @@ JS_PAGE = (
     + widget("compare-models")
     + widget("glyph")
     + widget("nueron")
+    # "linear" is the registry's other name for the identity: shown as it, not as the menu's first entry
+    + widget("neuron", {"inputs": [1, 1], "weights": [1, 1], "bias": 0.5, "activation": "linear"}, "Linear")
+    + widget("activation", {"functions": ["linear"]}, "Only linear")
 )
 PY_PAGE = (
     widget("playground", {"dataset": "xor", "layers": [6], "learning_rate": 0.3})
@@ -78,7 +81,7 @@ def node(browser, name: str):
 
 def test_javascript_widgets_math_and_code(browser, live_server, site):
     browser.get(live_server.url + "/objects/js-widgets/en/1/")
-    wait_js(browser, "return window.lpRuntime && document.querySelectorAll('.lp-widget[data-ready]').length === 7")
+    wait_js(browser, "return window.lpRuntime && document.querySelectorAll('.lp-widget[data-ready]').length === 9")
 
     # A neuron: keyboard on the bias slider changes the output live (step: 1 -> 0).
     neuron = node(browser, "neuron")
@@ -94,6 +97,12 @@ def test_javascript_widgets_math_and_code(browser, live_server, site):
     tanh = activation.find_element(By.CSS_SELECTOR, "input[value=tanh]")
     tanh.send_keys(Keys.SPACE)
     assert "tanh" in activation.find_element(By.CSS_SELECTOR, "table").text
+
+    linear = browser.find_element(By.CSS_SELECTOR, '[data-widget=neuron][aria-label="Linear"]')
+    assert linear.get_attribute("data-output") == "2.5"  # 1 + 1 + 0.5, not step's 1
+    assert Select(linear.find_element(By.TAG_NAME, "select")).first_selected_option.get_attribute("value") == "identity"
+    only = browser.find_element(By.CSS_SELECTOR, '[data-widget=activation][aria-label="Only linear"]')
+    assert only.find_element(By.CSS_SELECTOR, "input[value=identity]").is_selected()
 
     # Convolution: draw with the keyboard; the feature map follows.
     conv = node(browser, "convolution")

@@ -5,13 +5,13 @@
 import { drawLineChart, fmt, makeCanvas, PALETTE } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
 import { fixed } from "../numbers.js";
-import { ACTIVATIONS, bool, el, list, num, slider, title } from "./ui.js";
+import { ACTIVATIONS, activationKey, bool, el, list, num, slider, title } from "./ui.js";
 
 const NAMES = ["step", "identity", "relu", "leaky_relu", "sigmoid", "tanh"];
 
 export function mount(node, { params }) {
   const range = num(params.range);
-  const chosen = new Set(list(params.functions, (s) => String(s).toLowerCase()));
+  const chosen = new Set(list(params.functions, activationKey));
   let derivative = bool(params.derivative);
   let probe = 0;
   const fieldset = el("fieldset", { class: "lp-checks" }, el("legend", {}, gettext("Functions")));

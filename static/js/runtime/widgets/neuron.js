@@ -6,7 +6,7 @@
 import { drawBoundary, drawLineChart, fmt, makeCanvas } from "../plot.js";
 import { gettext, interpolate } from "../i18n.js";
 import { fixed, sumText } from "../numbers.js";
-import { ACTIVATIONS, activationFn, el, list, liveRegion, num, select, slider, title } from "./ui.js";
+import { ACTIVATIONS, activationFn, activationKey, el, list, liveRegion, num, select, slider, title } from "./ui.js";
 
 export function mount(node, { params }) {
   const inputs = list(params.inputs, Number);
@@ -19,7 +19,7 @@ export function mount(node, { params }) {
     x: Array.from({ length: n }, (_, i) => num(inputs[i], 1)),
     w: Array.from({ length: n }, (_, i) => num(weights[i], i ? -0.5 : 0.8)),
     b: num(params.bias),
-    act: String(params.activation).toLowerCase(),
+    act: activationKey(params.activation), // "linear" is shown (and kept) as "identity"
   };
   const fmtv = (v) => fixed(v, 2);
   // A term's value as shown (its sign becomes the sum's operator); a negative input in brackets.

@@ -136,11 +136,17 @@ export const ACTIVATIONS = {
   sigmoid: { label: "sigmoid", f: (z) => 1 / (1 + Math.exp(-z)), d: (z) => { const s = 1 / (1 + Math.exp(-z)); return s * (1 - s); } },
   tanh: { label: "tanh", f: (z) => Math.tanh(z), d: (z) => 1 - Math.tanh(z) ** 2 },
 };
-ACTIVATIONS.linear = ACTIVATIONS.identity;
+const ALIASES = { linear: "identity" }; // the registry accepts both names
+
+/** The key in ACTIVATIONS of the activation an author called ``name`` ("Leaky-ReLU", "linear", ...). */
+export function activationKey(name) {
+  const key = String(name).toLowerCase().replace("-", "_");
+  return ALIASES[key] || key;
+}
 
 /** The activation called ``name`` (a choice the registry checked); an unknown name is an error. */
 export function activationFn(name) {
-  const key = String(name).toLowerCase().replace("-", "_");
+  const key = activationKey(name);
   if (!ACTIVATIONS[key]) throw new Error(`unknown activation "${name}"; known: ${Object.keys(ACTIVATIONS).join(", ")}`);
   return ACTIVATIONS[key];
 }
