@@ -2,7 +2,7 @@
 against TensorFlow.js (wasm backend) in the same browser, in the same run.
 
     .venv/bin/python bench/browser.py [--cold 3] [--warm 3] [--steps 200] [--no-tfjs] [--nav 5] [--only-nav]
-                                      [--no-peer]
+                                      [--no-peer] [--peer-checkout DIR]
 
 1. Start-up of the first lesson of a visit: time from navigation to the first finished training
    step of a lesson cell (the first lp.progress point arriving in the page), on the real lesson
@@ -12,6 +12,9 @@ against TensorFlow.js (wasm backend) in the same browser, in the same run.
    Cold = a fresh browser profile (empty HTTP and code caches); warm = the same profile again.
    Each run is interleaved with the same site served with RUNTIME_SNAPSHOT=0 (no Python memory
    snapshot, static/js/runtime/worker.js): the before/after of the snapshot in the same run.
+   --peer-checkout DIR: the peer is DIR's site instead (an earlier commit: `git worktree add DIR
+   REF`, its own `static/vendor` and `static/engine` from `manage.py vendorassets` run there), so
+   a change to the start-up is measured against what it replaces, run for run.
    Goals (issue 17) on a 2-core machine: <= 4 s cold, <= 1.5 s warm, page text <= 300 ms.
 2. Step time: the lesson MLP (2-64-64-2, 1,000 points, full batch, SGD, softmax cross-entropy)
    in the page with the engine, and the same model in TensorFlow.js 4.22 (wasm backend, served
@@ -120,7 +123,9 @@ content_sync(result=compile_result(objects, [compiled_path("bench-nav", [first, 
     return env
 
 
-def start_server(env: dict, port: int) -> subprocess.Popen:
+def start_server(env: dict, port: int, root: Path = ROOT) -> subprocess.Popen:
+    """The site of the checkout at ``root`` (this one, or --peer-checkout's) on ``port``."""
+    env = {**env, "PYTHONPATH": str(root)} if root != ROOT else env
     if shutil.which("gunicorn", path=str(Path(sys.executable).parent)):
         cmd = [
             sys.executable,
@@ -140,7 +145,7 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
         ]
     else:
         cmd = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    proc = subprocess.Popen(cmd, cwd=root, env=env, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -265,7 +270,8 @@ def measure_first_lesson(urls: dict[str, str], cold_runs: int, warm_runs: int, p
         out = measure_page(driver, urls[label])
         print(
             f"{kind} {i + 1} {label}: first training step at {out['first'] / 1000:.2f} s, "
-            f"snapshot {out['snapshot']}, NumPy from {out['numpy']} (load {load_average()}) boot marks ms: {out['boot']}",
+            f"snapshot {out['snapshot']}, NumPy from {out['numpy']} (load {load_average()}) "
+            f"boot marks ms: {out['boot']}",
             flush=True,
         )
         return out
@@ -424,6 +430,13 @@ def main() -> None:
     parser.add_argument("--nav", type=int, default=5, help="next-step runs (in place and full load)")
     parser.add_argument("--only-nav", action="store_true", help="measure only the next step")
     parser.add_argument("--no-peer", action="store_true", help="first lesson: no run with the snapshot off")
+    parser.add_argument(
+        "--peer-checkout",
+        type=Path,
+        default=None,
+        help="first lesson: the peer is this other checkout (an earlier commit, with its own `make assets`) "
+        "instead of this one with the snapshot off",
+    )
     args = parser.parse_args()
     if assets.missing_pyodide_files():
         raise SystemExit("Pyodide is not vendored: run `make assets` first.")
@@ -448,10 +461,17 @@ def main() -> None:
     # The same site with the Python memory snapshot off (RUNTIME_SNAPSHOT=0): the peer of the
     # first-lesson figures, on its own port (its own HTTP cache entries and Cache Storage).
     peer_port = free_port()
-    peer = None if args.only_nav or args.no_peer else start_server({**env, "RUNTIME_SNAPSHOT": "0"}, peer_port)
-    urls = {"snapshot": f"http://127.0.0.1:{port}/objects/bench-mlp/en/1/"}
+    # Or (--peer-checkout) another checkout's site: the before of a change, run for run.
+    mine, theirs = ("this checkout", "peer checkout") if args.peer_checkout else ("snapshot", "no snapshot")
+    peer = None
+    if not (args.only_nav or args.no_peer):
+        if args.peer_checkout:
+            peer = start_server(env, peer_port, root=args.peer_checkout.resolve())
+        else:
+            peer = start_server({**env, "RUNTIME_SNAPSHOT": "0"}, peer_port)
+    urls = {mine: f"http://127.0.0.1:{port}/objects/bench-mlp/en/1/"}
     if peer:
-        urls["no snapshot"] = f"http://127.0.0.1:{peer_port}/objects/bench-mlp/en/1/"
+        urls[theirs] = f"http://127.0.0.1:{peer_port}/objects/bench-mlp/en/1/"
     profiles: list[str] = []
     cold, warm = [], []
     engine_ms, tf, nav = None, None, None
@@ -494,14 +514,14 @@ def main() -> None:
         print_phases(f"cold (fresh profile), {label}", cold[label])
     for label in urls:
         print_phases(f"warm (same profile), {label}", warm[label])
-    if peer and warm["snapshot"] and warm["no snapshot"]:
-        on, off = (statistics.median(r["first"] for r in warm[k]) for k in ("snapshot", "no snapshot"))
+    if peer and warm[mine] and warm[theirs]:
+        on, off = (statistics.median(r["first"] for r in warm[k]) for k in (mine, theirs))
         # Each pair ran back to back: the ratio within a pair is what the load shifts least.
-        pairs = [a["first"] / b["first"] for a, b in zip(warm["snapshot"], warm["no snapshot"], strict=True)]
+        pairs = [a["first"] / b["first"] for a, b in zip(warm[mine], warm[theirs], strict=True)]
         print(
-            f"warm, snapshot / no snapshot: medians {on:,.0f} / {off:,.0f} ms = {on / off:.2f}x; "
+            f"warm, {mine} / {theirs}: medians {on:,.0f} / {off:,.0f} ms = {on / off:.2f}x; "
             f"median of the {len(pairs)} pairs' ratios {statistics.median(pairs):.2f}x "
-            f"(snapshot faster in {sum(r < 1 for r in pairs)} of {len(pairs)})"
+            f"({mine} faster in {sum(r < 1 for r in pairs)} of {len(pairs)})"
         )
     if engine_ms is None:
         return
