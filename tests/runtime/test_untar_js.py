@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 
 def untar(archive: bytes) -> dict:
-    """{"files": {path: base64}, "folders": [...]} or {"error": message}."""
+    """{"files": {path: base64}, "folders": [...], "libs": [.so paths]} or {"error": message}."""
     source = WORKER_JS.read_text()
     start = source.index("function untar(")
     function = source[start : source.index("\n}\n", start) + 2]
@@ -33,7 +33,7 @@ const untar = new Function({json.dumps(function + "; return untar;")})();
 const files = {{}}, folders = [];
 const FS = {{ mkdirTree: (p) => folders.push(p), writeFile: (p, b) => {{ files[p] = Buffer.from(b).toString("base64"); }} }};
 const bytes = new Uint8Array(Buffer.from(require("fs").readFileSync(0, "utf8"), "base64"));
-try {{ untar(FS, bytes, "/site"); console.log(JSON.stringify({{ files, folders }})); }}
+try {{ const libs = untar(FS, bytes, "/site"); console.log(JSON.stringify({{ files, folders, libs }})); }}
 catch (err) {{ console.log(JSON.stringify({{ error: err.message }})); }}
 """
     done = subprocess.run(
@@ -75,6 +75,7 @@ def test_files_folders_and_long_names_come_out_as_python_wrote_them():
         f"/site/{name}": data for name, data in entries if data is not None
     }
     assert "/site/numpy/_core" in out["folders"] and "/site/numpy" in out["folders"]
+    assert out["libs"] == ["/site/numpy/_core/_multiarray_umath.so"]  # loaded before `import numpy`
 
 
 @pytest.mark.parametrize(
