@@ -156,6 +156,20 @@ class BuildMemory:
         reporter.extend(diagnostics)
         return dataclasses.replace(path) if path is not None else None
 
+    # -- render ------------------------------------------------------------------------------
+    def rendered(self, entries: list[Entry]) -> None:
+        """Give each entry whose source and folder are as in the last build that build's rendering
+        (what the render cache would find, without hashing every object's files again)."""
+        last = self.linked
+        if last is None:
+            return
+        by_source = {old.src.display: old for old in last.entries.values()}
+        for entry in entries:
+            old = by_source.get(entry.src.display)
+            if old is not None and old.source_hash == entry.source_hash and old.src == entry.src:
+                entry.render_result = old.render_result
+                self.stats["renders_reused"] += 1
+
     # -- link --------------------------------------------------------------------------------
     def link(
         self,
@@ -254,7 +268,9 @@ def _embedding(changed: set[ObjectKey], targets: dict[ObjectKey, dict[str, Objec
 
 
 def _carry(last: Linker, linker: Linker, stale: set[ObjectKey]) -> None:
-    """The final HTML, hashes and unlinked hrefs of the objects that stay as they were."""
+    """The final HTML, hashes and unlinked hrefs of the objects that stay as they were, and the
+    addresses that name teacher-only material (the world is the same)."""
+    linker.adopt_teacher_urls(last)
     linker.html = {k: v for k, v in last.html.items() if k[0] not in stale}
     linker.hashes = {k: v for k, v in last.hashes.items() if k not in stale}
     linker.unlinked = {k: v for k, v in last.unlinked.items() if k not in stale}

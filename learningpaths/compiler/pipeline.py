@@ -118,6 +118,7 @@ def _compile(
 
     # render, then link (references, transclusions) and hash
     entries = list(index.items.values())
+    memory.rendered(entries)
     render_entries(entries, options, cache, reporter)
     teacher_paths = {
         (p.hruid, p.language)

@@ -158,6 +158,10 @@ class Linker:
             self._teacher_urls = frozenset(urls)
         return self._teacher_urls
 
+    def adopt_teacher_urls(self, other: Linker) -> None:
+        """Take ``other``'s addresses of teacher-only material: a build of the same world (memory.py)."""
+        self._teacher_urls = other._teacher_urls
+
     def _names_teacher_only(self, href: str) -> bool:
         url = htmllib.unescape(href)
         if _where(url) in self.teacher_urls():
