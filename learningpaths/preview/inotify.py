@@ -110,6 +110,8 @@ class InotifyWatcher:
         self.settle = settle
         self._fd = _init()
         self._closer = weakref.finalize(self, os.close, self._fd)
+        self._poller = select.poll()  # not select(): that fails on a descriptor past 1024
+        self._poller.register(self._fd, select.POLLIN)
         self._folders: dict[int, str] = {}  # watch -> folder
         self._watches: dict[str, int] = {}  # folder -> watch
         self._overflow = False
@@ -166,8 +168,7 @@ class InotifyWatcher:
         return self._resolve(touched, fresh)
 
     def _read(self, timeout: float, touched: set[str], fresh: set[str]) -> bool:
-        ready, _, _ = select.select([self._fd], [], [], timeout)
-        if not ready:
+        if not self._poller.poll(timeout * 1000):
             return False
         seen = False
         while True:

@@ -161,6 +161,7 @@ def test_the_session_polls_when_inotify_cannot_watch_the_tree(tree, monkeypatch)
     session = PreviewSession([tree], log=said.append)
     assert isinstance(session.watcher, PollWatcher)
     assert "No space left on device" in said[0] and "every 0.2 s" in said[0]
+    session.stop()
 
 
 def test_the_session_switches_to_polling_when_a_new_folder_is_past_the_limit(tree, monkeypatch):
@@ -178,6 +179,7 @@ def test_the_session_switches_to_polling_when_a_new_folder_is_past_the_limit(tre
     assert changes == Changes(added=(new,), changed=(a,))  # nothing lost in the switch
     write(a, "and after it")
     assert session._look(0) == Changes(changed=(a,))
+    session.stop()
 
 
 @pytest.mark.parametrize("how", ["argument", "setting"])
@@ -188,7 +190,9 @@ def test_polling_can_be_asked_for(tree, settings, how):
     session = PreviewSession([tree], poll=True if how == "argument" else None)
     assert isinstance(session.watcher, PollWatcher)
     settings.PREVIEW_POLL = False
-    assert isinstance(PreviewSession([tree]).watcher, InotifyWatcher)
+    default = PreviewSession([tree])
+    assert isinstance(default.watcher, InotifyWatcher)
+    default.stop()
 
 
 def test_a_file_source_is_polled(tree):
