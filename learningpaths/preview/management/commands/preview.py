@@ -1,6 +1,7 @@
 """``manage.py preview [SOURCE ...] [--port 8000]``: serve the site and rebuild it on every save.
 
-Each save is compiled (unchanged objects come from the compile cache) and loaded into the site's
+Each save is seen by inotify (or a stat walk: ``--poll``), compiled again as far as it reaches
+(:class:`~learningpaths.compiler.incremental.IncrementalCompiler`) and loaded into the site's
 database; open pages reload themselves and show the build's problems in an overlay. Objects with
 errors are left out and listed, so a broken edit never hides the rest. Any Dwengo content
 repository works as SOURCE; the database then holds that content until the next build.
