@@ -70,6 +70,14 @@ def add_file_to_object(root):
     write(root, {"learning_objects/f/extra.png": PNG, "learning_objects/f/sub/more.png": PNG})
 
 
+def refer_to_a_missing_file(root):
+    write(root, {"learning_objects/d/index.md": front("d", body="D shows ![later](later.png)")})
+
+
+def supply_the_file(root):
+    write(root, {"learning_objects/d/later.png": PNG})  # the renderer saw the folder without it
+
+
 def rename_folder(root):
     (root / "learning_objects/f").rename(root / "learning_objects/f2")
 
@@ -138,6 +146,14 @@ def symlink(root):
     (root / "learning_objects/d/link.png").symlink_to(root / "learning_objects/c/index.md")
 
 
+def unnest(root):
+    shutil.rmtree(root / "learning_objects/a/inner")  # its lp.nested_object warning goes with it
+
+
+def unlink(root):
+    (root / "learning_objects/d/link.png").unlink()  # and the symbolic link's warning
+
+
 def readme_outside(root):
     write(root, {"README.md": "notes", "learning_objects/notes.txt": "x"})
 
@@ -151,6 +167,8 @@ EDITS = [
     edit_asset,
     add_object,
     add_file_to_object,
+    refer_to_a_missing_file,
+    supply_the_file,
     rename_folder,
     delete_embedded,
     restore_embedded,
@@ -167,6 +185,8 @@ EDITS = [
     duplicate,
     second_source,
     symlink,
+    unnest,
+    unlink,
     readme_outside,
     remove_path,
 ]
@@ -175,6 +195,9 @@ EDITS = [
 # what some edits need done first (they name the folder f2, or edit beside a cycle)
 PREPARE = {add_path: [rename_folder], cycle: [rename_folder], second_source: [rename_folder]}
 PREPARE[edit_beside_cycle] = [rename_folder, cycle]
+PREPARE[supply_the_file] = [refer_to_a_missing_file]
+PREPARE[unnest] = [nested_object]
+PREPARE[unlink] = [symlink]
 
 
 def same(incremental, full):
