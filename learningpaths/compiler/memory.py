@@ -69,7 +69,7 @@ class BuildMemory:
     reads: dict[str, tuple[Read, list[Diagnostic]]] = field(default_factory=dict)
     resolved: dict[str, tuple[object, Hashable, CompiledPath | None, list[Diagnostic]]] = field(default_factory=dict)
     linked: _Linked | None = None
-    stats: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # what was reused, for tests and the bench
+    stats: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # what the last build reused (tests)
 
     def next_build(self, changed: Collection[str] | None) -> None:
         self.changed = None if changed is None else frozenset(os.path.abspath(p) for p in changed)
