@@ -188,6 +188,8 @@ MEDIA_URL = "/media/"
 # Content assets are stored by content hash, so a rejected build never overwrites a live file.
 CONTENT_ASSET_ROOT = MEDIA_ROOT / "content"
 COMPILE_CACHE_DIR = VAR_DIR / "compile-cache"
+# manage.py preview: look at the files by a stat walk instead of inotify (network or FUSE mounts).
+PREVIEW_POLL = env_bool("PREVIEW_POLL", False)
 
 # Hosts whose pages content may embed in an <iframe> (everything else is removed by the sanitiser).
 IFRAME_ALLOWLIST = env_list(

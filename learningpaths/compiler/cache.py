@@ -120,6 +120,7 @@ class Cache:
             with os.fdopen(fd, "wb") as fh:
                 pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.directory / _FILE)
+            self.dirty = False  # a cache kept between builds (the live preview) is saved again only when it grows
         except Exception:  # noqa: BLE001 - an unwritable cache only costs the next build time
             if tmp and os.path.exists(tmp):
                 os.unlink(tmp)

@@ -168,6 +168,20 @@ def _walk(root: str, root_display: str, found: Discovery, reporter: Reporter) ->
         stack.extend((d.path, f"{display}/{d.name}") for d in reversed(dirs))
 
 
+def object_at(folder: str, display: str, reporter: Reporter) -> ObjectSource | None:
+    """The object of one folder, scanned again as :func:`discover` scans it; None when the folder
+    is gone or holds no source any more (then only a whole new discovery knows what it is).
+
+    The live preview's one-object change: its folder is read again, not the whole tree.
+    """
+    if not os.path.isdir(folder):
+        return None
+    files, dirs = _scan(folder, display, reporter)
+    names = {e.name for e in files}
+    markers = [name for name in OBJECT_SOURCES if name in names]
+    return _object(folder, display, markers, files, dirs, reporter) if markers else None
+
+
 def _object(folder: str, display: str, markers: list[str], files, dirs, reporter: Reporter) -> ObjectSource:
     source_display = f"{display}/{markers[0]}"
     if len(markers) > 1:

@@ -26,9 +26,13 @@ _POOL_MIN = 64  # fewer objects than this render in-process (a pool costs more t
 
 
 def render_entries(entries: list[Entry], options: CompileOptions, cache: Cache, reporter: Reporter) -> None:
+    """Render (or find in the cache) every entry that has no result yet (the live preview sets the
+    results of unchanged objects from its last build, see memory.py)."""
     shaping = options_fingerprint(options)
     todo: list[tuple[Entry, str]] = []
     for entry in entries:
+        if entry.render_result is not None:
+            continue
         key = digest(
             code_fingerprint(), shaping, entry.src.display, str(entry.src.folder), entry.source_hash, entry.src.files
         )

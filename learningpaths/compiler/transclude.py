@@ -77,14 +77,18 @@ class Linker:
         self.cycles: set[frozenset] = set()
 
     # -- references ------------------------------------------------------------------------
-    def check(self, entry: Entry) -> None:
-        """Resolve every reference of ``entry`` once, reporting the ones that do not resolve."""
+    def check(self, entry: Entry, reporter: Reporter | None = None) -> None:
+        """Resolve every reference of ``entry`` once, reporting the ones that do not resolve.
+
+        ``reporter`` (default: the linker's) lets a caller keep one object's problems apart.
+        """
+        reporter = reporter or self.reporter
         resolved: dict[str, ObjectKey | None] = {}
         lines: dict[tuple, int] = {}
         for ref in entry.rendered.references:
             if ref.kind == "path":
                 if (ref.hruid, ref.language) not in self.path_ids:
-                    self.reporter.warning(
+                    reporter.warning(
                         entry.src.display,
                         ref.line,
                         Code.REF_PATH,
@@ -94,7 +98,7 @@ class Linker:
                 continue
             triple = (ref.hruid, ref.language, ref.version)
             lines.setdefault(triple, ref.line)
-            key = self._resolve(entry, triple, ref.line)
+            key = self._resolve(entry, triple, ref.line, reporter)
             if ref.kind == "transclude":
                 resolved[_marker_ref(triple)] = key
         for html in (entry.rendered.teacher_html, entry.rendered.html):
@@ -102,22 +106,22 @@ class Linker:
                 parsed = parse_marker(marker)
                 if marker not in resolved:
                     if parsed is None:
-                        self.reporter.error(
+                        reporter.error(
                             entry.src.display, 0, Code.REF_SYNTAX, f"malformed transclusion marker '{marker}'"
                         )
                         resolved[marker] = None
                     else:
-                        resolved[marker] = self._resolve(entry, parsed, lines.get(parsed, 0))
+                        resolved[marker] = self._resolve(entry, parsed, lines.get(parsed, 0), reporter)
         self.targets[entry.key] = resolved
 
-    def _resolve(self, entry: Entry, triple: tuple, line: int) -> ObjectKey | None:
+    def _resolve(self, entry: Entry, triple: tuple, line: int, reporter: Reporter) -> ObjectKey | None:
         hruid, language, version = triple
         key = self.index.resolve(hruid, language, version)
         if key is not None:
             return key
         latest = self.index.latest(hruid, language)
         if version is not None and latest is not None:
-            self.reporter.warning(
+            reporter.warning(
                 entry.src.display,
                 line,
                 Code.REF_VERSION,
@@ -125,7 +129,7 @@ class Linker:
                 hint=f"write @learning-object/{hruid}/{language}/{latest}",
             )
             return ObjectKey(hruid, language, latest)
-        self.reporter.error(
+        reporter.error(
             entry.src.display,
             line,
             Code.REF_MISSING,
@@ -153,6 +157,10 @@ class Linker:
                 urls.add(_where(path_url(self.options, hruid, language)))
             self._teacher_urls = frozenset(urls)
         return self._teacher_urls
+
+    def adopt_teacher_urls(self, other: Linker) -> None:
+        """Take ``other``'s addresses of teacher-only material: a build of the same world (memory.py)."""
+        self._teacher_urls = other._teacher_urls
 
     def _names_teacher_only(self, href: str) -> bool:
         url = htmllib.unescape(href)

@@ -43,6 +43,15 @@ _METADATA_FIELDS = {
 }
 
 
+@dataclass(frozen=True)
+class _Known:
+    """What ``content_sync`` reads of a row already in the database."""
+
+    pk: int
+    content_hash: str
+    source_path: str
+
+
 @dataclass
 class SyncReport:
     created: int = 0
@@ -82,15 +91,23 @@ class AssetStorageError(Exception):
         )
 
 
-def _store_asset(source: Path, sha256: str) -> bool:
-    """Copy one asset into content-addressed storage; returns True when a new file was written.
+def _store_asset(source: Path, sha256: str, root: str) -> bool:
+    """Copy one asset into content-addressed storage (``root``, as a string); returns True when a
+    new file was written.
 
     Written to a temporary file and renamed, so a crash or a full disk never leaves a partial
     file under its final name, and a live asset is never overwritten (same name = same bytes).
     """
-    target = asset_storage_path(sha256)
-    if target.exists():
+    # Strings, not pathlib, and each stored file looked at once per process: this runs for every
+    # asset of every build, and the live preview's one-edit rebuild of 2,500 objects spent 0.15 s
+    # building Paths for 4,750 files already there (then 0.03 s on their stat calls).
+    name = os.path.join(root, sha256[:2], sha256)
+    if name in _STORED:
         return False
+    if os.path.exists(name):
+        _STORED.add(name)
+        return False
+    target = asset_storage_path(sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
@@ -100,7 +117,11 @@ def _store_asset(source: Path, sha256: str) -> bool:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _STORED.add(name)
     return True
+
+
+_STORED: set[str] = set()  # asset files this process has seen in storage (never deleted by the site)
 
 
 def _object_fields(obj: CompiledObject) -> dict:
@@ -160,7 +181,7 @@ def _sync_path(row: LearningPath, path: CompiledPath, objects: dict) -> None:
         nodes[node.key] = PathNode.objects.create(
             path=row,
             position=position,
-            object=objects[node.key],
+            object_id=objects[node.key],
             start_node=node.start_node,
             instruction=node.instruction,
         )
@@ -215,39 +236,51 @@ def content_sync(*, result: CompileResult, partial: bool = False, keep: frozense
     them out, so an object with a half-typed error keeps showing its last good version.
     """
     report = SyncReport(skipped=list(result.skipped))
+    root = str(settings.CONTENT_ASSET_ROOT)
     for obj in result.objects:
         for asset in obj.assets:
             try:
-                report.assets_written += _store_asset(asset.source, asset.sha256)
+                report.assets_written += _store_asset(asset.source, asset.sha256, root)
             except OSError as exc:
                 raise AssetStorageError(source=asset.source, error=exc) from exc
 
-    # Only what the comparison needs: the large columns (HTML, text, metadata) of 2,000 rows would
-    # be most of a one-edit rebuild (the live preview). An updated row sets every field it saves
-    # (updated_at is loaded so that save() moves it on: a deferred field is not saved).
-    existing = {
-        (o.hruid, o.language, o.version): o
-        for o in LearningObject.objects.only(
-            "id", "hruid", "language", "version", "content_hash", "source_path", "updated_at"
+    # Only what the comparison needs, as tuples: the large columns (HTML, text, metadata) of 2,000
+    # rows would be most of a one-edit rebuild (the live preview), and so would making 2,500 model
+    # instances (0.15 s). Rows to update are fetched as instances afterwards, in one query.
+    known = {
+        (hruid, language, version): (pk, content_hash, source_path)
+        for pk, hruid, language, version, content_hash, source_path in LearningObject.objects.values_list(
+            "id", "hruid", "language", "version", "content_hash", "source_path"
         )
     }
-    rows = {}
+    stale_pks = [
+        known[k][0]
+        for obj in result.objects
+        if (k := (obj.key.hruid, obj.key.language, obj.key.version)) in known and known[k][1] != obj.content_hash
+    ]
+    # An updated row sets every field it saves (updated_at is loaded so that save() moves it on: a
+    # deferred field is not saved).
+    stale_rows = LearningObject.objects.only("id", "content_hash", "source_path", "updated_at").in_bulk(stale_pks)
+    existing: dict[tuple, _Known] = {k: _Known(*v) for k, v in known.items()}
+    rows: dict = {}  # ObjectKey -> the row's primary key, for the paths' nodes
     for obj in result.objects:
         k = (obj.key.hruid, obj.key.language, obj.key.version)
-        row = existing.pop(k, None)
-        if row is not None and row.content_hash == obj.content_hash:
+        was = existing.pop(k, None)
+        if was is not None and was.content_hash == obj.content_hash:
             report.unchanged += 1
-            rows[obj.key] = row
+            rows[obj.key] = was.pk
             continue
+        row = stale_rows[was.pk] if was is not None else None
         try:
             with _refusable(partial):
-                rows[obj.key], created = _write_object(row, obj)
+                written, created = _write_object(row, obj)
+                rows[obj.key] = written.pk
         except (IntegrityError, DataError) as exc:
             if not partial:
                 raise
             report.refused.append((obj.source_path, _first_line(exc)))
-            if row is not None:  # the old row no longer matches the build: it goes with the stale ones
-                existing[k] = row
+            if was is not None:  # the old row no longer matches the build: it goes with the stale ones
+                existing[k] = was
             continue
         if created:
             report.created += 1

@@ -1,6 +1,8 @@
 """content_sync: one transaction, hash-based updates, deletions."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from learningpaths.paths.models import LearningObject, LearningPath, PathTransition
 from learningpaths.paths.services import content_sync
@@ -26,6 +28,26 @@ def test_resync_leaves_unchanged_rows_alone(sample_site):
     after = {o.hruid: o.updated_at for o in LearningObject.objects.all()}
     assert after["intro"] == before["intro"] and after["neuron"] != before["neuron"]
     assert LearningObject.objects.get(hruid="neuron").title == "A neuron, revised"
+
+
+def writes(queries) -> list[str]:
+    """``UPDATE table`` and the like for each query that writes (not reads, savepoints or releases)."""
+    sql = [q["sql"] for q in queries]
+    return [q.split(" ")[0] + " " + q.split('"')[1] for q in sql if q.startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_resync_writes_only_the_rows_that_changed(sample_site):
+    """The live preview loads every build: an unchanged one writes nothing, a one-object edit that object."""
+    with CaptureQueriesContext(connection) as unchanged:
+        report = content_sync(result=sample_site)
+    assert (report.unchanged, report.paths_unchanged, writes(unchanged.captured_queries)) == (3, 1, [])
+    a, b, c = sample_site.objects
+    changed = compiled_object("neuron", title="A neuron, revised", html="<p>New</p>")
+    with CaptureQueriesContext(connection) as one:
+        content_sync(result=compile_result([a, b, changed], [compiled_path("deep", [a, b, changed])]))
+    touched = [w for w in writes(one.captured_queries) if "learningobject" in w]
+    assert touched == ["UPDATE paths_learningobject"]
+    assert LearningObject.objects.get(hruid="intro").html == "<p>Welcome</p>"
 
 
 def test_sync_deletes_what_left_the_build(sample_site):

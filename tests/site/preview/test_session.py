@@ -145,3 +145,30 @@ def test_a_broken_step_keeps_its_path_and_its_last_good_version(tree, client):
     assert LearningPath.objects.get(hruid="p").nodes.count() == 2
     assert client.get("/paths/p/en/").status_code == 200
     assert b"Body text." in client.get("/objects/b/en/1/").content  # the version before the edit
+
+
+def test_an_edit_reaches_the_objects_that_embed_it(tree):
+    a = tree / "learning_objects" / "a" / "index.md"
+    a.write_text(front("a", body="A embeds B\n\n![b](@learning-object/b/en/1)\n"))
+    session = preview.PreviewSession([tree])
+    session.rebuild()
+    b = tree / "learning_objects" / "b" / "index.md"
+    b.write_text(front("b", body="B, edited."))
+    bump(b)
+    build = session.poll()
+    assert build.changed == [str(b)]
+    assert "B, edited." in LearningObject.objects.get(hruid="a").html
+
+
+def test_the_compile_cache_is_written_after_the_first_build_and_when_asked(tree, settings):
+    session = preview.PreviewSession([tree])
+    session.rebuild()
+    cache = settings.COMPILE_CACHE_DIR / "compile-cache.pickle"
+    first = cache.stat().st_mtime_ns
+    a = tree / "learning_objects" / "a" / "index.md"
+    a.write_text(front("a", body="Third text."))
+    bump(a)
+    session.poll()
+    assert cache.stat().st_mtime_ns == first  # not on every build: the author may be typing
+    session.save()
+    assert cache.stat().st_mtime_ns != first
