@@ -194,8 +194,8 @@ wait();
 # first lp.progress point in the page.
 PHASES = (
     ("page -> worker start", "start"),
-    ("download + pyodide.js + pyodide.asm.js", "script"),
-    ("wasm compile, snapshot read, instantiate", "wasm"),
+    ("download + pyodide.js", "script"),
+    ("wasm compile + instantiate", "wasm"),
     ("interpreter start (rest of loadPyodide)", "pyodide"),
     ("NumPy files (numpy-site.tar, or loadPackage)", "numpy"),
     ("import numpy (from the tar: with its .so)", "numpyImport"),

@@ -146,15 +146,10 @@ function snapshotKey(indexURL, stdLibURL) {
   return new URL("/runtime/snapshot?" + params, self.location.origin).href;
 }
 
-/** {bytes: a promise of the stored snapshot} when there is one, else null. The body (21 MB) is
- * read while pyodide.asm.js loads: loadPyodide awaits _loadSnapshot only when it needs it. */
 async function storedSnapshot(key) {
   try {
     const hit = await (await caches.open(SNAPSHOT_CACHE)).match(key);
-    if (!hit) return null;
-    const bytes = hit.arrayBuffer().then((buffer) => new Uint8Array(buffer));
-    bytes.catch(() => {}); // loadPyodide's rejection reports it
-    return { bytes };
+    return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
   } catch (err) {
     console.warn("lp runtime: could not read the Python snapshot:", err.message || err);
     return null;
@@ -169,10 +164,10 @@ async function storeSnapshot(key, bytes) {
 
 /** Pyodide started from the stored snapshot, or null (none, or it failed: then it is dropped). */
 async function restore(key, stored, options) {
-  const hit = stored && (await stored);
-  if (!hit) return null;
+  const bytes = stored && (await stored);
+  if (!bytes) return null;
   try {
-    const restored = await self.loadPyodide({ ...options, _loadSnapshot: hit.bytes });
+    const restored = await self.loadPyodide({ ...options, _loadSnapshot: bytes });
     restored.runPython("import sys"); // a snapshot that restores but is broken fails here, not in a cell
     return restored;
   } catch (err) {
@@ -227,9 +222,7 @@ async function boot({ indexURL, engineURL, stdLibURL, numpySiteURL, enginePycURL
     lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).then((r) => r.arrayBuffer()).catch(() => {});
   }
   post({ type: "status", code: "loading-python" });
-  // pyodide.asm.js (1.2 MB of JS) too, now: loadPyodide would load it only after it has the
-  // snapshot, and it skips it when it is there (_createPyodideModule).
-  importScripts(indexURL + "pyodide.js", indexURL + "pyodide.asm.js");
+  importScripts(indexURL + "pyodide.js");
   marks.script = now();
   // Pyodide's instantiateStreaming gets the module compiled above (marks.wasm: compiled and
   // instantiated, which splits loadPyodide into the compile and the interpreter's start).
