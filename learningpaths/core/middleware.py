@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from django.conf import settings
 
-from learningpaths.runtime.inline import script_hashes
+from .inline import script_hashes
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
 CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # also Django's default SECURE_CROSS_ORIGIN_OPENER_POLICY
@@ -24,7 +24,7 @@ def build_csp() -> str:
     directives = {
         "default-src": "'self'",
         # No 'unsafe-inline' scripts: every script is a file the site serves, but for the Python
-        # worker's starter in <head>, allowed by its hash (runtime/inline.py). Pyodide compiles
+        # worker's starter in <head>, allowed by its hash (core/inline.py). Pyodide compiles
         # WebAssembly, which needs 'wasm-unsafe-eval' (not 'unsafe-eval').
         "script-src": " ".join(("'self'", *script_hashes(), "'wasm-unsafe-eval'")),
         "style-src": "'self' 'unsafe-inline'",  # style attributes (progress bars, KaTeX layout)

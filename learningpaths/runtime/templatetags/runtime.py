@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.html import json_script
 
 from learningpaths.compiler.widget_specs import WIDGETS
+from learningpaths.core.inline import boot_script_tag
 
 from .. import assets
 from ..bundle import build_engine_wheel
-from ..inline import boot_script_tag
 
 register = template.Library()
 
@@ -73,7 +73,7 @@ def runtime_config(*, boot_early: bool = False) -> dict:
 
 @register.simple_tag
 def runtime_boot_script():
-    """static/js/runtime/boot.js inline (see runtime/inline.py): starts the worker from <head>."""
+    """static/js/runtime/boot.js inline (see core/inline.py): starts the worker from <head>."""
     return boot_script_tag()
 
 

@@ -1,5 +1,5 @@
 /* Starts the Python worker from <head>, before the page's modules have loaded, on pages whose
- * content has cells or Python-backed widgets. Written inline into <head> (runtime/inline.py, which
+ * content has cells or Python-backed widgets. Written inline into <head> (core/inline.py, which
  * also gives its hash to the CSP), so it runs as the parser reaches it. static/js/runtime/client.js adopts the worker
  * (and the messages it sent meanwhile) as soon as it runs. Classic script: no imports. */
 (function () {

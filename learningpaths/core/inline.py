@@ -4,7 +4,8 @@ Inline, not ``<script src async>``: an async script runs once its file is in and
 free, which on a lesson page came ~250 ms after the first byte (behind the page's other scripts and
 styles), and only then did the Python worker start. Inline, the worker starts while the parser is
 still in ``<head>``. The site's CSP allows no inline script but this one, by its SHA-256
-(``core.middleware.build_csp``), so the file stays the one copy of its text.
+(``core.middleware.build_csp``), so the file stays the one copy of its text. It lives in core,
+below the runtime app that writes it into pages, because the CSP that names it is core's.
 """
 
 from __future__ import annotations
