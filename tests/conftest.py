@@ -22,6 +22,18 @@ from learningpaths.compiler.result import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: the test client's LocaleMiddleware activates a
+    request's language in this thread and leaves it active, so a Dutch request in one test would
+    otherwise translate the messages of whichever test runs next in the same worker."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 def compiled_object(
     hruid,
     language="en",
