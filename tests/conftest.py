@@ -30,8 +30,6 @@ def _default_language():
     from django.utils import translation
 
     translation.deactivate()
-    yield
-    translation.deactivate()
 
 
 def compiled_object(
