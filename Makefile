@@ -78,10 +78,11 @@ ifneq ($(PG),0)
 	$(MAKE) --no-print-directory test-postgres
 endif
 
-# The whole suite again on a real PostgreSQL server on loopback (scripts/postgres.sh installs
-# Debian's postgresql when missing and leaves the server running; `scripts/postgres.sh stop`).
+# The tests whose outcome the database can change (--database-tests, tests/conftest.py) again on a
+# real PostgreSQL server on loopback (scripts/postgres.sh installs Debian's postgresql when missing and
+# leaves the server running; `scripts/postgres.sh stop`).
 test-postgres: assets browser fonts words
-	url="$$(scripts/postgres.sh start)" && DATABASE_URL="$$url" $(PYTEST)
+	url="$$(scripts/postgres.sh start)" && DATABASE_URL="$$url" $(PYTEST) --database-tests
 
 # ruff (lint and format), mypy (engine/ and the compiler) and eslint (static/ and the Node
 # runners); configured in pyproject.toml and eslint.config.js. npm ci runs only when node_modules

@@ -21,6 +21,51 @@ from learningpaths.compiler.result import (
     ObjectKey,
 )
 
+# What makes a test one whose outcome can depend on the database backend (--database-tests).
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "live_server",
+    }
+)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests",
+        action="store_true",
+        help="only the tests whose outcome can depend on the database backend (`make test-postgres`): those "
+        "that use the database, less the browser tests not marked `postgres`",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """--database-tests: the second pass of `make test`, on PostgreSQL, runs what the backend can change.
+    A test that never opens a connection (the engine, the compiler) runs the same on both; a browser
+    test checks the page's JavaScript over the same views and queries the site tests run on both, so
+    only those marked ``postgres`` (they write through the pages: answers, classes, LTI sign-in, hostile
+    values) run again. The whole suite took 14 minutes there and kept `.ci/run` near its 30-minute limit;
+    this takes 5."""
+    if not config.getoption("--database-tests"):
+        return
+
+    def wanted(item) -> bool:
+        uses_database = bool(DATABASE_FIXTURES & set(item.fixturenames)) or item.get_closest_marker("django_db")
+        if item.get_closest_marker("browser") and not item.get_closest_marker("postgres"):
+            return False
+        return bool(uses_database)
+
+    keep, dropped = [], []
+    for item in items:
+        (keep if wanted(item) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
 
 @pytest.fixture(autouse=True)
 def _default_language():

@@ -13,7 +13,7 @@ from tests.browser.conftest import sign_in
 from tests.compiler.render.conftest import make_input
 from tests.conftest import compile_result, compiled_object, compiled_path
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 SOURCE = """```question
 id: capital

@@ -4,7 +4,6 @@ their name and the password; another opens the address of their card's QR code (
 import re
 
 import pytest
-from django.conf import settings as django_settings
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -15,9 +14,6 @@ from tests.browser.conftest import sign_in
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason="covered on SQLite"
-    ),
 ]
 
 

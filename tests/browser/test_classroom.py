@@ -14,7 +14,7 @@ from learningpaths.learning.models import Submission
 from tests.browser.conftest import sign_in
 from tests.conftest import compile_result, compiled_object, compiled_path
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 QUESTION_HTML = (
     '<form class="lp-question" data-question-id="q1" data-kind="multiple_choice">'

@@ -16,7 +16,7 @@ from learningpaths.lti.models import Deployment, Identity, Registration
 from tests.browser.a11y import axe_checks
 from tests.site.lti.platform import INSTRUCTOR, LEARNER, Platform
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

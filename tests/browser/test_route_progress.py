@@ -16,7 +16,7 @@ from tests.browser.conftest import sign_in
 from tests.browser.test_classroom import QUESTION_HTML
 from tests.conftest import compile_result, compiled_object, compiled_path
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 BASE = "/paths/route/en/"
 

@@ -2,7 +2,6 @@
 sign-in page (django-oauth-toolkit on loopback), and back here signed in."""
 
 import pytest
-from django.conf import settings as django_settings
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -14,10 +13,6 @@ from tests.site.accounts.sso_fixtures import oidc_provider  # noqa: F401  (fixtu
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    # Nothing here depends on the database engine, and a browser run is slow: SQLite's run covers it.
-    pytest.mark.skipif(
-        django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason="covered on SQLite"
-    ),
 ]
 
 

@@ -13,7 +13,7 @@ from learningpaths.paths.services import content_sync
 from tests.browser.conftest import sign_in
 from tests.conftest import compile_result, compiled_object, compiled_path
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

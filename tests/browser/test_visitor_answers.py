@@ -12,7 +12,7 @@ from learningpaths.paths.services import content_sync
 from tests.browser.test_classroom import QUESTION_HTML
 from tests.conftest import compile_result, compiled_object, compiled_path
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

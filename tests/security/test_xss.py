@@ -20,7 +20,7 @@ from django.test import Client
 from .conftest import SEARCH_WORD, browser_sign_in
 from .payloads import run, user_payloads
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
