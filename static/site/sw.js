@@ -135,20 +135,7 @@ async function store(url, prefetch) {
   return true;
 }
 
-// The Python runtime's files (Pyodide, NumPy's prepared files, the engine: immutable, 35 MB) go
-// from the files cache to the worker without this script running for them (the static routing
-// API, Chrome 123+): no hop through this thread and no response copied through JavaScript.
-// A file not stored yet goes to the network; the page asks for the whole runtime to be stored
-// once Python is ready (offline.js), and this worker's own fetches take no route.
-const RUNTIME_ROUTES = ["/runtime/pyodide/*", "/runtime/pyc/*", "/runtime/engine/*"];
-
 self.addEventListener("install", (event) => {
-  if (event.addRoutes) {
-    event.waitUntil(event.addRoutes(RUNTIME_ROUTES.map((pathname) => ({
-      condition: { urlPattern: { pathname }, requestMethod: "GET" },
-      source: { cacheName: FILES },
-    }))).catch((err) => console.warn("lp sw: no static routes:", err.message || err)));
-  }
   event.waitUntil(storeOfflinePage().then(() => self.skipWaiting()));
 });
 

@@ -1,7 +1,6 @@
 """Python starts from a memory snapshot on the second visit (static/js/runtime/worker.js, issue 17).
 
-The first visit boots normally and stores a snapshot of the interpreter in the origin private file
-system (one file in ``pyodide-snapshot/``); the next
+The first visit boots normally and stores a snapshot of the interpreter in Cache Storage; the next
 one restores it, and a cell that uses NumPy and the engine gives the same output. A snapshot that is
 broken (overwritten with other bytes) is dropped with a console warning and Python starts
 normally, making a new one; so is one that restores but fails further on (NumPy will not import);
@@ -10,7 +9,6 @@ RUNTIME_SNAPSHOT=0 turns the whole thing off.
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 import pytest
@@ -27,43 +25,23 @@ x, y = engine.data.make_moons(50, noise=0.1, seed=3)
 model = engine.Sequential([engine.Dense(4, activation="tanh"), engine.Dense(2)], input_shape=(2,), seed=3)
 print("sum", round(float(np.asarray(x).sum()), 4), model.predict(x).shape, json.dumps([1]))"""
 
-# The snapshot files the worker stored (none while one is still being written: a ".part").
 STORED = """
 const done = arguments[0];
-navigator.storage.getDirectory().then((root) => root.getDirectoryHandle("pyodide-snapshot")).then(async (folder) => {
-  const names = [];
-  for await (const name of folder.keys()) names.push(name);
-  done(names.some((n) => n.endsWith(".part")) ? [] : names);
-}, () => done([]));
+caches.open("pyodide-snapshot").then((c) => c.keys()).then((keys) => done(keys.map((k) => k.url)), () => done([]));
 """
 
-# Overwrites the stored snapshot file with ``bytes`` (null: as many bytes of junk); answers the size.
-OVERWRITE = """
-async function overwriteSnapshot(bytes) {
-  const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle("pyodide-snapshot");
-  let name;
-  for await (const entry of folder.keys()) name = entry;
-  const file = await folder.getFileHandle(name);
-  if (!bytes) {
-    const size = (await file.getFile()).size;
-    bytes = new Uint8Array(size);
-    for (let i = 0; i < size; i += 4096) bytes[i] = (i * 7) & 255;
-  }
-  const out = await file.createWritable();
-  await out.write(bytes);
-  await out.close();
-  return bytes.byteLength;
-}
-"""
-
-# The stored snapshot overwritten with other bytes of the same length (not a snapshot at all).
-CORRUPT = (
-    OVERWRITE
-    + """
+# Overwrite the stored snapshot with the same number of other bytes (not a snapshot at all).
+CORRUPT = """
 const done = arguments[0];
-overwriteSnapshot(null).then(done, (err) => done(String(err)));
+caches.open("pyodide-snapshot").then(async (cache) => {
+  const [key] = await cache.keys();
+  const size = (await (await cache.match(key)).arrayBuffer()).byteLength;
+  const junk = new Uint8Array(size);
+  for (let i = 0; i < size; i += 4096) junk[i] = (i * 7) & 255;
+  await cache.put(key, new Response(junk));
+  done(size);
+});
 """
-)
 
 
 @pytest.fixture
@@ -112,7 +90,7 @@ def test_second_visit_starts_from_the_snapshot(browser, live_server, lesson):
     assert first["snapshot"] == "made"
     assert first["output"].strip() == expected_output()
     keys = wait_stored(browser)
-    assert len(keys) == 1 and re.fullmatch(r"[0-9a-f]{24}\.bin", keys[0]), keys
+    assert len(keys) == 1 and "/runtime/snapshot?" in keys[0]
 
     browser.get(live_server.url + lesson)
     second = run_cell(browser)
@@ -150,13 +128,12 @@ def test_a_broken_snapshot_falls_back_to_a_normal_start(browser, live_server, le
 
 
 # A snapshot that restores but is wrong further on: an interpreter where `import numpy` fails, made
-# by a worker of the test's own and written over the page's stored one.
-POISON = (
-    OVERWRITE
-    + """
+# by a worker of the test's own and stored under the page's key.
+POISON = """
 const done = arguments[0];
 const config = window.lpRuntime.config;
-(async () => {
+caches.open("pyodide-snapshot").then(async (cache) => {
+  const [key] = await cache.keys();
   const source = `
     importScripts(${JSON.stringify(new URL(config.indexURL + "pyodide.js", location.href).href)});
     loadPyodide({indexURL: ${JSON.stringify(new URL(config.indexURL, location.href).href)},
@@ -167,11 +144,11 @@ const config = window.lpRuntime.config;
   worker.onmessage = async (event) => {
     worker.terminate();
     if (typeof event.data === "string") return done(event.data);
-    done(await overwriteSnapshot(event.data));
+    await cache.put(key, new Response(event.data));
+    done(event.data.byteLength);
   };
-})();
+});
 """
-)
 
 
 def test_a_snapshot_that_fails_after_restoring_falls_back(browser, live_server, lesson):

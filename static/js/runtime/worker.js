@@ -11,7 +11,7 @@
  *                 {type:"progress"|"plot"|"data", id, data}
  *                 {type:"done", id, ok, result, error, line, returns, ms}
  * A cell that must end at once is stopped by the page terminating this worker (see client.js).
- * snapshot: start the interpreter from a memory snapshot kept in the origin private file system (see restore()).
+ * snapshot: start the interpreter from a memory snapshot kept in Cache Storage (see restore()).
  * The worker has no translation catalogue: what the student reads goes to the page as a code
  * (status "loading-python", boot-error "download", ...), and client.js and cell.js translate it.
  */
@@ -126,15 +126,12 @@ function untar(FS, bytes, dir) {
 // instead of being run again. Pyodide 0.27's snapshots hold the wasm memory only, not the
 // function table of dynamic libraries nor JS objects, so the copy is taken right after
 // loadPyodide, before NumPy's .so files are loaded and before Python touches any JS object
-// (`import js` comes after). One snapshot per origin, keyed by what it holds (the Pyodide build
-// and the stdlib archive); Pyodide checks its build id and a magic number on restore, and
-// anything wrong with it means a normal start (and a new snapshot).
-// It is a file in the origin private file system, read with a synchronous access handle straight
-// into this worker's memory (15-25 ms for its 21 MB once the file is open, on the 2-core machine),
-// where Cache Storage, where it was first, took 150-400 ms to hand them over beside the other
-// downloads. The service worker's caches do not hold it, so it outlives content builds (its name
-// changes with the files it holds; storing one drops the rest).
-const SNAPSHOT_DIR = "pyodide-snapshot";
+// (`import js` comes after). One snapshot per origin in Cache Storage, keyed by what it holds
+// (the Pyodide build and the stdlib archive); Pyodide checks its build id and a magic number on
+// restore, and anything wrong with it means a normal start (and a new snapshot).
+// Not an "lp-" name: the service worker's activate drops those at every content build, and the
+// snapshot outlives builds (its key changes with the files it holds; storing one drops the rest).
+const SNAPSHOT_CACHE = "pyodide-snapshot";
 // Pure-Python stdlib modules that loadPackage, NumPy and the engine import (listed from
 // sys.modules after a boot): imported before the snapshot, so a restored start has them already.
 const SNAPSHOT_IMPORTS = [
@@ -143,81 +140,45 @@ const SNAPSHOT_IMPORTS = [
   "platform", "tarfile",
 ];
 
-/** The snapshot's file name for these files, or null where there is no private file system (not
- * a secure context, or an old browser): then no snapshot. */
-async function snapshotName(indexURL, stdLibURL) {
-  if (!self.navigator.storage || !navigator.storage.getDirectory || !self.crypto || !crypto.subtle) return null;
-  const key = JSON.stringify({ pyodide: indexURL, stdlib: stdLibURL || "", imports: SNAPSHOT_IMPORTS });
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
-  return Array.from(digest.subarray(0, 12), (b) => b.toString(16).padStart(2, "0")).join("") + ".bin";
+function snapshotKey(indexURL, stdLibURL) {
+  if (typeof caches === "undefined") return null; // not a secure context: no Cache Storage
+  const params = new URLSearchParams({ pyodide: indexURL, stdlib: stdLibURL || "", imports: SNAPSHOT_IMPORTS.join(",") });
+  return new URL("/runtime/snapshot?" + params, self.location.origin).href;
 }
 
-async function snapshotFolder(create) {
-  return (await navigator.storage.getDirectory()).getDirectoryHandle(SNAPSHOT_DIR, { create });
-}
-
-async function storedSnapshot(name) {
+async function storedSnapshot(key) {
   try {
-    const file = await (await snapshotFolder(false)).getFileHandle(name);
-    // read-only: several tabs may read it at once (a plain handle locks the file).
-    const access = await file.createSyncAccessHandle({ mode: "read-only" });
-    try {
-      const bytes = new Uint8Array(access.getSize());
-      return access.read(bytes, { at: 0 }) === bytes.length && bytes.length ? bytes : null;
-    } finally {
-      access.close();
-    }
+    const hit = await (await caches.open(SNAPSHOT_CACHE)).match(key);
+    return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
   } catch (err) {
-    if (err.name !== "NotFoundError") console.warn("lp runtime: could not read the Python snapshot:", err.message || err);
+    console.warn("lp runtime: could not read the Python snapshot:", err.message || err);
     return null;
   }
 }
 
-/** Written under a temporary name and renamed when whole, so that a tab closed mid-write leaves
- * no half snapshot behind; other snapshots (older Pyodide builds) are dropped. */
-async function storeSnapshot(name, bytes) {
-  const folder = await snapshotFolder(true);
-  const part = await folder.getFileHandle(name + ".part", { create: true });
-  const access = await part.createSyncAccessHandle(); // exclusive: a second tab storing at once gives up here
-  try {
-    access.truncate(0);
-    if (access.write(bytes, { at: 0 }) !== bytes.length) throw new Error("short write (is the disk full?)");
-    access.flush();
-  } finally {
-    access.close();
-  }
-  const others = [];
-  for await (const other of folder.keys()) if (other !== name + ".part") others.push(other);
-  for (const other of others) await folder.removeEntry(other).catch(() => {}); // one open elsewhere stays
-  await part.move(name);
+async function storeSnapshot(key, bytes) {
+  const cache = await caches.open(SNAPSHOT_CACHE);
+  for (const request of await cache.keys()) if (request.url !== key) await cache.delete(request);
+  await cache.put(key, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
 }
 
-function dropSnapshot(name) {
-  snapshotFolder(false).then((folder) => folder.removeEntry(name)).catch(() => {});
-}
-
-/** Pyodide started from the stored snapshot, or null (none, or it failed: then it is dropped).
- * loadPyodide gets the snapshot as a promise: it loads pyodide.asm.js (~100 ms, blocking this
- * thread) before it awaits it, so the file read and that script overlap. Where there is none,
- * loadPyodide stops at that await, before it creates anything, and startFresh goes on from there. */
-const NO_SNAPSHOT = new Error("no stored snapshot");
-
+/** Pyodide started from the stored snapshot, or null (none, or it failed: then it is dropped). */
 async function restore(key, stored, options) {
-  if (!stored) return null;
-  const snapshot = stored.then((bytes) => {
-    if (!bytes) throw NO_SNAPSHOT;
-    return bytes;
-  });
+  const bytes = stored && (await stored);
+  if (!bytes) return null;
   try {
-    const restored = await self.loadPyodide({ ...options, _loadSnapshot: snapshot });
+    const restored = await self.loadPyodide({ ...options, _loadSnapshot: bytes });
     restored.runPython("import sys"); // a snapshot that restores but is broken fails here, not in a cell
     return restored;
   } catch (err) {
-    if (err === NO_SNAPSHOT) return null;
     console.warn("lp runtime: the stored Python snapshot could not be used; starting Python normally:", err.message || err);
     dropSnapshot(key);
     return null;
   }
+}
+
+function dropSnapshot(key) {
+  caches.open(SNAPSHOT_CACHE).then((cache) => cache.delete(key)).catch(() => {});
 }
 
 /** A normal start, {pyodide, made}; with a key it also takes the snapshot and stores it (in the
@@ -239,13 +200,8 @@ async function startFresh(key, options) {
 async function boot({ indexURL, engineURL, stdLibURL, numpySiteURL, enginePycURL, snapshot }) {
   const marks = { start: now() };
   if (!engineURL) throw codedError("no-engine", "The engine is not packaged for the browser (run `make assets`).");
-  // Pyodide's wasm first: its compile is the longest wait of a warm start, and loadPyodide's
-  // instantiateStreaming (below) takes this module. Streaming compiles of a file served as
-  // application/wasm are what Chrome keeps compiled code for.
-  const compiled = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(indexURL + "pyodide.asm.wasm")) : null;
-  if (compiled) compiled.then(() => { marks.compiled = now(); }, () => {}); // on failure Pyodide compiles it itself
-  // Then every download at once; loadPyodide and loadPackage find them in the HTTP cache (all
-  // these URLs are immutable), instead of fetching one after another.
+  // Start every download at once; loadPyodide and loadPackage then find them in the HTTP cache
+  // (all these URLs are immutable), instead of fetching one after another.
   const engine = download(engineURL);
   engine.catch(() => {});
   // NumPy as installed, with its bytecode (numpy-site.tar); without it, loadPackage and the wheel.
@@ -254,9 +210,13 @@ async function boot({ indexURL, engineURL, stdLibURL, numpySiteURL, enginePycURL
   for (const url of [stdLibURL || indexURL + "python_stdlib.zip", indexURL + "pyodide.asm.js"]) {
     fetch(url).then((r) => r.arrayBuffer()).catch(() => {});
   }
-  const key = snapshot ? await snapshotName(indexURL, stdLibURL).catch(() => null) : null;
-  const stored = key ? storedSnapshot(key) : null; // read while pyodide.js loads and the wasm compiles
-  if (stored) stored.then(() => { marks.snapshotRead = now(); });
+  // Compile Pyodide's wasm now, while pyodide.js, pyodide.asm.js and the snapshot load, instead of
+  // after them; loadPyodide's instantiateStreaming (below) takes this module. Streaming compiles of
+  // a file served as application/wasm from the HTTP cache are what Chrome keeps compiled code for.
+  const compiled = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(indexURL + "pyodide.asm.wasm")) : null;
+  if (compiled) compiled.catch(() => {}); // then Pyodide compiles it itself
+  const key = snapshot ? snapshotKey(indexURL, stdLibURL) : null;
+  const stored = key ? storedSnapshot(key) : null; // read while pyodide.js loads
   if (!numpySiteURL) {
     const lock = fetch(indexURL + "pyodide-lock.json").then((r) => r.json());
     lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).then((r) => r.arrayBuffer()).catch(() => {});
