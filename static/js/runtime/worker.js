@@ -214,9 +214,11 @@ async function boot({ indexURL, engineURL, stdLibURL, numpySiteURL, enginePycURL
   // after them; loadPyodide's instantiateStreaming (below) takes this module. Streaming compiles of
   // a file served as application/wasm from the HTTP cache are what Chrome keeps compiled code for.
   const compiled = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(indexURL + "pyodide.asm.wasm")) : null;
-  if (compiled) compiled.catch(() => {}); // then Pyodide compiles it itself
+  // compiled, snapshotRead: marks that run beside the phases (bench/browser.py prints them per run).
+  if (compiled) compiled.then(() => { marks.compiled = now(); }, () => {}); // on failure Pyodide compiles it itself
   const key = snapshot ? snapshotKey(indexURL, stdLibURL) : null;
   const stored = key ? storedSnapshot(key) : null; // read while pyodide.js loads
+  if (stored) stored.then(() => { marks.snapshotRead = now(); });
   if (!numpySiteURL) {
     const lock = fetch(indexURL + "pyodide-lock.json").then((r) => r.json());
     lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).then((r) => r.arrayBuffer()).catch(() => {});
