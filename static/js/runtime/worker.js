@@ -200,7 +200,14 @@ async function startFresh(key, options) {
 async function boot({ indexURL, engineURL, stdLibURL, numpySiteURL, enginePycURL, snapshot }) {
   const marks = { start: now() };
   if (!engineURL) throw codedError("no-engine", "The engine is not packaged for the browser (run `make assets`).");
-  // Start every download at once; loadPyodide and loadPackage then find them in the HTTP cache
+  // Compile Pyodide's wasm first, while pyodide.js, pyodide.asm.js and the snapshot load, and before
+  // the other downloads ask for the same disk and cores (warm starts 0.83-0.88x, bench/README);
+  // loadPyodide's instantiateStreaming (below) takes this module. Streaming compiles of a file
+  // served as application/wasm are what Chrome keeps compiled code for.
+  const compiled = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(indexURL + "pyodide.asm.wasm")) : null;
+  // compiled, snapshotRead: marks that run beside the phases (bench/browser.py prints them per run).
+  if (compiled) compiled.then(() => { marks.compiled = now(); }, () => {}); // on failure Pyodide compiles it itself
+  // Then every download at once; loadPyodide and loadPackage find them in the HTTP cache
   // (all these URLs are immutable), instead of fetching one after another.
   const engine = download(engineURL);
   engine.catch(() => {});
@@ -210,12 +217,6 @@ async function boot({ indexURL, engineURL, stdLibURL, numpySiteURL, enginePycURL
   for (const url of [stdLibURL || indexURL + "python_stdlib.zip", indexURL + "pyodide.asm.js"]) {
     fetch(url).then((r) => r.arrayBuffer()).catch(() => {});
   }
-  // Compile Pyodide's wasm now, while pyodide.js, pyodide.asm.js and the snapshot load, instead of
-  // after them; loadPyodide's instantiateStreaming (below) takes this module. Streaming compiles of
-  // a file served as application/wasm from the HTTP cache are what Chrome keeps compiled code for.
-  const compiled = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(indexURL + "pyodide.asm.wasm")) : null;
-  // compiled, snapshotRead: marks that run beside the phases (bench/browser.py prints them per run).
-  if (compiled) compiled.then(() => { marks.compiled = now(); }, () => {}); // on failure Pyodide compiles it itself
   const key = snapshot ? snapshotKey(indexURL, stdLibURL) : null;
   const stored = key ? storedSnapshot(key) : null; // read while pyodide.js loads
   if (stored) stored.then(() => { marks.snapshotRead = now(); });
