@@ -48,16 +48,14 @@ def pytest_collection_modifyitems(config, items):
     A test that never opens a connection (the engine, the compiler) runs the same on both; a browser
     test checks the page's JavaScript over the same views and queries the site tests run on both, so
     only those marked ``postgres`` (they write through the pages: answers, classes, LTI sign-in, hostile
-    values) run again. The whole suite took 14 minutes there and kept `.ci/run` near its 30-minute limit;
-    this takes 5."""
+    values) run again. The whole suite there kept `.ci/run` near its 30-minute limit."""
     if not config.getoption("--database-tests"):
         return
 
     def wanted(item) -> bool:
-        uses_database = bool(DATABASE_FIXTURES & set(item.fixturenames)) or item.get_closest_marker("django_db")
-        if item.get_closest_marker("browser") and not item.get_closest_marker("postgres"):
-            return False
-        return bool(uses_database)
+        if item.get_closest_marker("browser"):
+            return item.get_closest_marker("postgres") is not None
+        return bool(DATABASE_FIXTURES & set(item.fixturenames)) or item.get_closest_marker("django_db") is not None
 
     keep, dropped = [], []
     for item in items:

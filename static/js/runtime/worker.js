@@ -202,8 +202,7 @@ async function boot({ indexURL, engineURL, stdLibURL, numpySiteURL, enginePycURL
   if (!engineURL) throw codedError("no-engine", "The engine is not packaged for the browser (run `make assets`).");
   // Compile Pyodide's wasm first, while pyodide.js, pyodide.asm.js and the snapshot load, and before
   // the other downloads ask for the same disk and cores (warm starts 0.83-0.88x, bench/README);
-  // loadPyodide's instantiateStreaming (below) takes this module. Streaming compiles of a file
-  // served as application/wasm are what Chrome keeps compiled code for.
+  // loadPyodide's instantiateStreaming (below) takes this module.
   const compiled = WebAssembly.compileStreaming ? WebAssembly.compileStreaming(fetch(indexURL + "pyodide.asm.wasm")) : null;
   // compiled, snapshotRead: marks that run beside the phases (bench/browser.py prints them per run).
   if (compiled) compiled.then(() => { marks.compiled = now(); }, () => {}); // on failure Pyodide compiles it itself
