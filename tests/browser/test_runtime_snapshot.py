@@ -20,10 +20,14 @@ from tests.conftest import compile_result, compiled_object
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-CODE = """import engine, numpy as np, json
+# Beside NumPy and the engine: modules the snapshot holds (ctypes, hashlib, secrets: worker.js,
+# SNAPSHOT_IMPORTS) and a NumPy library loaded only when imported (numpy.fft: LAZY_LIBS).
+CODE = """import engine, numpy as np, json, ctypes, hashlib, secrets
 x, y = engine.data.make_moons(50, noise=0.1, seed=3)
 model = engine.Sequential([engine.Dense(4, activation="tanh"), engine.Dense(2)], input_shape=(2,), seed=3)
-print("sum", round(float(np.asarray(x).sum()), 4), model.predict(x).shape, json.dumps([1]))"""
+print("sum", round(float(np.asarray(x).sum()), 4), model.predict(x).shape, json.dumps([1]))
+print("fft", np.fft.rfft([1.0, 2.0, 3.0, 4.0]).real.round(3).tolist(), hashlib.sha256(b"lp").hexdigest()[:8],
+      ctypes.sizeof(ctypes.c_double), len(secrets.token_hex(4)))"""
 
 STORED = """
 const done = arguments[0];
@@ -74,12 +78,16 @@ def wait_stored(browser) -> list[str]:
 
 
 def expected_output() -> str:
+    import hashlib
+
     import numpy as np
 
     import engine
 
     x, _ = engine.data.make_moons(50, noise=0.1, seed=3)
-    return f"sum {round(float(np.asarray(x).sum()), 4)} (50, 2) [1]"
+    fft = np.fft.rfft([1.0, 2.0, 3.0, 4.0]).real.round(3).tolist()
+    digest = hashlib.sha256(b"lp").hexdigest()[:8]
+    return f"sum {round(float(np.asarray(x).sum()), 4)} (50, 2) [1]\nfft {fft} {digest} 8 8"
 
 
 def test_second_visit_starts_from_the_snapshot(browser, live_server, lesson):

@@ -74,7 +74,7 @@ def test_the_worker_starter_is_inline_before_the_stylesheets_and_allowed_by_its_
     html = response.content.decode()
     start = html.index(">", html.index("<script data-lp-boot")) + 1
     text = html[start : html.index("</script>", start)]
-    assert "new Worker(config.workerURL)" in text
+    assert "new Worker(config.workerURL, { name: JSON.stringify(init) })" in text
     assert html.index("data-lp-boot") < html.index('rel="stylesheet"')
     assert html.index('id="lp-runtime-config"') < html.index("data-lp-boot")  # it reads the config
     digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()

@@ -75,7 +75,7 @@ def write_zip(name, entries, base=None):
 
 if options["stdlib"]:
     # What a lesson page imports at start (the worker's boot, numpy, the engine, lp, common stdlib).
-    import numpy, asyncio, json, traceback, linecache, ast, inspect, random, statistics, dataclasses
+    import numpy, numpy.random, asyncio, json, traceback, linecache, ast, inspect, random, statistics, dataclasses
     import typing, textwrap, pprint, functools, itertools, collections, time, re, math, copy, string
     try:
         import engine, lp, lp._runner, lp.widgets  # noqa: F401

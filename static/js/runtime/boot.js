@@ -9,8 +9,12 @@
   var config = JSON.parse(node.textContent);
   if (!config.bootEarly) return;
   var boot = { config: config, worker: null, buffer: [], listener: null, error: null }; // error: a boot-error message
+  // The init message as the worker's name: it boots as its script runs (worker.js).
+  var init = Object.assign({ type: "init" }, config, {
+    controlled: !!(navigator.serviceWorker && navigator.serviceWorker.controller),
+  });
   try {
-    boot.worker = new Worker(config.workerURL);
+    boot.worker = new Worker(config.workerURL, { name: JSON.stringify(init) });
   } catch {
     return; // the module runtime will try again and report the problem in the cells
   }
@@ -25,6 +29,5 @@
       : { type: "boot-error", error: "The Python worker could not start.", code: "worker" };
     if (boot.listener) boot.listener(boot.error);
   };
-  boot.worker.postMessage(Object.assign({ type: "init" }, config));
   window.lpBoot = boot;
 })();

@@ -73,13 +73,14 @@ export class PyRuntime extends EventTarget {
       if (early.error) this._receive(early.error);
       return;
     }
-    this.worker = new Worker(this.config.workerURL);
+    // The init message as the worker's name: it boots as its script runs (worker.js).
+    const init = { type: "init", ...this.config, controlled: Boolean(navigator.serviceWorker && navigator.serviceWorker.controller) };
+    this.worker = new Worker(this.config.workerURL, { name: JSON.stringify(init) });
     this.worker.onmessage = (event) => this._receive(event.data);
     this.worker.onerror = (event) => {
       event.preventDefault();
       this._bootFailed(event.message || bootErrorText({ code: "worker" }));
     };
-    this.worker.postMessage({ type: "init", ...this.config });
   }
 
   /** Hidden setup code of the page: runs before the first cell on every fresh worker. */

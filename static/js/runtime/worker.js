@@ -1,6 +1,7 @@
 /* Pyodide in a Web Worker, shared by all cells and widgets of a page (classic worker script).
  *
- * Page -> worker: {type:"init", indexURL, engineURL, stdLibURL?, numpySiteURL?, enginePycURL?, snapshot?}
+ * Page -> worker: {type:"init", indexURL, engineURL, stdLibURL?, numpySiteURL?, enginePycURL?, snapshot?, controlled?}
+ *                 not a message: the worker's name (JSON, new Worker(url, {name})), see startsFromName()
  *                 {type:"run", id, code, filename, returns, language}   a cell (queued, one at a time)
  *                 {type:"task", id, name, params, language}             a widget job in lp.widgets (queued)
  *                 (language: the lesson's, e.g. "nl"; lp.set_language() before the job, see lp/messages.py)
@@ -12,12 +13,18 @@
  *                 {type:"done", id, ok, result, error, line, returns, ms}
  * A cell that must end at once is stopped by the page terminating this worker (see client.js).
  * snapshot: start the interpreter from a memory snapshot kept in Cache Storage (see restore()).
+ * controlled: the page is controlled by the service worker (static/site/sw.js), which answers
+ * Pyodide's files from Cache Storage.
  * The worker has no translation catalogue: what the student reads goes to the page as a code
  * (status "loading-python", boot-error "download", ...), and client.js and cell.js translate it.
  */
 "use strict";
 
 const SITE = "/lib/python3.12/site-packages";
+// NumPy's libraries that neither `import numpy`, numpy.random nor the engine imports (from
+// sys.modules after a boot and a lesson's first step): four of its five test modules, _simd and
+// numpy.fft. They are not loaded before the import (see setUp()); a cell that imports one loads it then.
+const LAZY_LIBS = /\/(_umath_tests|_rational_tests|_struct_ufunc_tests|_operand_flag_tests|_simd)\.|\/numpy\/fft\//;
 const MAX_OUTPUT = 1 << 20; // characters of stdout+stderr per job; then a notice and silence
 
 let pyodide = null;
@@ -132,12 +139,13 @@ function untar(FS, bytes, dir) {
 // Not an "lp-" name: the service worker's activate drops those at every content build, and the
 // snapshot outlives builds (its key changes with the files it holds; storing one drops the rest).
 const SNAPSHOT_CACHE = "pyodide-snapshot";
-// Pure-Python stdlib modules that loadPackage, NumPy and the engine import (listed from
-// sys.modules after a boot): imported before the snapshot, so a restored start has them already.
+// Stdlib modules that loadPackage, NumPy (numpy.random among them), the engine and unpacking its
+// wheel import (listed from sys.modules after a boot and a lesson's first step), none with a
+// dynamic library: imported before the snapshot, so a restored start has them already.
 const SNAPSHOT_IMPORTS = [
-  "__future__", "_compat_pickle", "_json", "_pickle", "base64", "calendar", "csv", "dataclasses",
-  "datetime", "email.message", "email.utils", "importlib.metadata", "json", "numbers", "pickle",
-  "platform", "tarfile",
+  "__future__", "_compat_pickle", "_json", "_pickle", "base64", "calendar", "csv", "ctypes",
+  "dataclasses", "datetime", "email.message", "email.utils", "encodings.cp437", "hashlib", "hmac",
+  "importlib.metadata", "json", "numbers", "pickle", "platform", "secrets", "tarfile",
 ];
 
 function snapshotKey(indexURL, stdLibURL) {
@@ -146,10 +154,17 @@ function snapshotKey(indexURL, stdLibURL) {
   return new URL("/runtime/snapshot?" + params, self.location.origin).href;
 }
 
-async function storedSnapshot(key) {
+/** {bytes}: the stored snapshot, found, and its body being read (a promise); or null. */
+async function storedSnapshot(key, marks) {
   try {
     const hit = await (await caches.open(SNAPSHOT_CACHE)).match(key);
-    return hit ? new Uint8Array(await hit.arrayBuffer()) : null;
+    if (!hit) return null;
+    const bytes = hit.arrayBuffer().then((buffer) => {
+      marks.snapshotRead = now();
+      return new Uint8Array(buffer);
+    });
+    bytes.catch(() => {}); // reported by loadPyodide, which then fails (see restore())
+    return { bytes };
   } catch (err) {
     console.warn("lp runtime: could not read the Python snapshot:", err.message || err);
     return null;
@@ -162,12 +177,14 @@ async function storeSnapshot(key, bytes) {
   await cache.put(key, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
 }
 
-/** Pyodide started from the stored snapshot, or null (none, or it failed: then it is dropped). */
+/** Pyodide started from the stored snapshot, or null (none, or it failed: then it is dropped).
+ * loadPyodide gets the snapshot's bytes as a promise: it loads pyodide.asm.js while they are
+ * still read, and waits for them only to size the memory. */
 async function restore(key, stored, options) {
-  const bytes = stored && (await stored);
-  if (!bytes) return null;
+  const found = stored && (await stored);
+  if (!found) return null;
   try {
-    const restored = await self.loadPyodide({ ...options, _loadSnapshot: bytes });
+    const restored = await self.loadPyodide({ ...options, _loadSnapshot: found.bytes });
     restored.runPython("import sys"); // a snapshot that restores but is broken fails here, not in a cell
     return restored;
   } catch (err) {
@@ -197,7 +214,7 @@ async function startFresh(key, options) {
   }
 }
 
-async function boot({ indexURL, engineURL, stdLibURL, numpySiteURL, enginePycURL, snapshot }) {
+async function boot({ indexURL, engineURL, stdLibURL, numpySiteURL, enginePycURL, snapshot, controlled }) {
   const marks = { start: now() };
   if (!engineURL) throw codedError("no-engine", "The engine is not packaged for the browser (run `make assets`).");
   // Compile Pyodide's wasm first, while pyodide.js, pyodide.asm.js and the snapshot load, and before
@@ -213,12 +230,15 @@ async function boot({ indexURL, engineURL, stdLibURL, numpySiteURL, enginePycURL
   // NumPy as installed, with its bytecode (numpy-site.tar); without it, loadPackage and the wheel.
   const numpySite = optional(download(numpySiteURL), "NumPy's prepared files");
   const enginePyc = optional(download(enginePycURL), "precompiled bytecode");
-  for (const url of [stdLibURL || indexURL + "python_stdlib.zip", indexURL + "pyodide.asm.js"]) {
-    fetch(url).then((r) => r.arrayBuffer()).catch(() => {});
+  // Under the service worker these come from Cache Storage whoever asks, and a prefetch would
+  // only read them twice.
+  if (!controlled) {
+    for (const url of [stdLibURL || indexURL + "python_stdlib.zip", indexURL + "pyodide.asm.js"]) {
+      fetch(url).then((r) => r.arrayBuffer()).catch(() => {});
+    }
   }
   const key = snapshot ? snapshotKey(indexURL, stdLibURL) : null;
-  const stored = key ? storedSnapshot(key) : null; // read while pyodide.js loads
-  if (stored) stored.then(() => { marks.snapshotRead = now(); });
+  const stored = key ? storedSnapshot(key, marks) : null; // read while pyodide.js loads
   if (!numpySiteURL) {
     const lock = fetch(indexURL + "pyodide-lock.json").then((r) => r.json());
     lock.then((l) => fetch(indexURL + l.packages.numpy.file_name)).then((r) => r.arrayBuffer()).catch(() => {});
@@ -277,7 +297,7 @@ async function setUp(marks, engine, numpySite, enginePyc) {
       // the first step were 0.3 s and 0.25 s shorter so. Pyodide's internal API: without it,
       // `import numpy` loads them itself.
       const loadDynlib = pyodide._api && pyodide._api.loadDynlib;
-      if (loadDynlib) for (const lib of libs) await loadDynlib(lib, false, []);
+      if (loadDynlib) for (const lib of libs.filter((path) => !LAZY_LIBS.test(path))) await loadDynlib(lib, false, []);
       else console.warn("lp runtime: this Pyodide has no _api.loadDynlib; NumPy's libraries load at its import (slower)");
     }
   } catch (err) {
@@ -355,23 +375,25 @@ async function drain() {
   }
 }
 
+function start(msg) {
+  booted = boot(msg).catch((err) => {
+    if (!err || !err.fromSnapshot) throw err;
+    console.warn("lp runtime: Python from the snapshot failed to set up; starting it normally:", err.message || err);
+    return boot({ ...msg, snapshot: false });
+  });
+  booted.then(
+    ({ marks, snapshot, numpy }) => post({ type: "ready", ms: marks, snapshot, numpy }),
+    (err) => post({
+      type: "boot-error", error: String(err && err.message ? err.message : err),
+      code: err && err.code, url: err && err.url, status: err && err.status,
+    }),
+  );
+  drain();
+}
+
 self.onmessage = (event) => {
   const msg = event.data;
-  if (msg.type === "init") {
-    booted = boot(msg).catch((err) => {
-      if (!err || !err.fromSnapshot) throw err;
-      console.warn("lp runtime: Python from the snapshot failed to set up; starting it normally:", err.message || err);
-      return boot({ ...msg, snapshot: false });
-    });
-    booted.then(
-      ({ marks, snapshot, numpy }) => post({ type: "ready", ms: marks, snapshot, numpy }),
-      (err) => post({
-        type: "boot-error", error: String(err && err.message ? err.message : err),
-        code: err && err.code, url: err && err.url, status: err && err.status,
-      }),
-    );
-    drain();
-  } else if (msg.type === "cancel") {
+  if (msg.type === "cancel") {
     const i = queue.findIndex((job) => job.id === msg.id);
     if (i >= 0) {
       const [job] = queue.splice(i, 1);
@@ -384,3 +406,19 @@ self.onmessage = (event) => {
     drain();
   }
 };
+
+/** The init message the page gave as this worker's name, or null. Booting from it as this script
+ * runs saves waiting for a message, which the page's main thread passes on only when the page load
+ * lets it: 20-110 ms after the script ran, in the bench (bench/README). */
+function startsFromName() {
+  if (!self.name || self.name[0] !== "{") return null;
+  try {
+    const msg = JSON.parse(self.name);
+    return msg && msg.type === "init" ? msg : null;
+  } catch {
+    return null;
+  }
+}
+
+const named = startsFromName();
+if (named) start(named);
