@@ -312,8 +312,11 @@ async function setUp(marks, engine, numpySite, enginePyc) {
   const engineBytecode = await enginePyc; // checked-hash .pyc: ignored by Python if stale
   if (engineBytecode) pyodide.unpackArchive(engineBytecode, "zip", { extractDir: SITE });
   post({ type: "status", code: "loading-engine" });
+  // numpy.random too, which NumPy 2 imports only when it is first used: every lesson's cells use it
+  // (the engine's data and weights), and its ~120 ms belong to the boot the student does not wait
+  // for rather than to the first Run.
   pyodide.runPython(`
-import numpy
+import numpy, numpy.random
 `);
   marks.numpyImport = now();
   pyodide.runPython(`
