@@ -1,15 +1,18 @@
 """In-page Python, measured in headless Chromium: start-up time and the lesson MLP's step time
 against TensorFlow.js (wasm backend) in the same browser, in the same run.
 
-    .venv/bin/python bench/browser.py [--cold 3] [--warm 3] [--steps 200] [--no-tfjs] [--nav 5] [--only-nav]
-                                      [--no-peer] [--peer-checkout DIR]
+    .venv/bin/python bench/browser.py [--cold 3] [--warm 3] [--new-visits 3] [--steps 200] [--no-tfjs]
+                                      [--nav 5] [--only-nav] [--no-peer] [--peer-checkout DIR]
 
 1. Start-up of the first lesson of a visit: time from navigation to the first finished training
    step of a lesson cell (the first lp.progress point arriving in the page), on the real lesson
    page served by gunicorn, split into phases by the worker's boot marks (download + pyodide.js,
    loadPyodide with the wasm compile, NumPy, the engine import, the first step), each with its
    share, and when the page text was readable (first contentful paint, DOMContentLoaded).
-   Cold = a fresh browser profile (empty HTTP and code caches); warm = the same profile again.
+   Cold = a fresh browser profile (empty HTTP and code caches); warm = the same profile again,
+   reached from about:blank in the same browser; new visit = the browser started again on that
+   profile (disk caches kept, nothing in memory), the site's home page, then the lesson (as a
+   student comes back another day and opens a lesson from the catalogue).
    Each run is interleaved with the same site served with RUNTIME_SNAPSHOT=0 (no Python memory
    snapshot, static/js/runtime/worker.js): the before/after of the snapshot in the same run.
    --peer-checkout DIR: the peer is DIR's site instead (an earlier commit: `git worktree add DIR
@@ -257,14 +260,19 @@ def print_phases(label: str, runs: list[dict]) -> None:
             print(f"  {what:<62} {statistics.median(values):7,.0f} ms")
 
 
-def measure_first_lesson(urls: dict[str, str], cold_runs: int, warm_runs: int, profiles: list[str]):
+def measure_first_lesson(urls: dict[str, str], cold_runs: int, warm_runs: int, site_runs: int, profiles: list[str]):
     """The first lesson of a visit on each of ``urls`` ({label: url}), interleaved run by run.
 
     Cold: a fresh profile per run. Warm: one profile that has visited each URL once (so the HTTP
     and code caches are warm and, where it is on, the Python snapshot is stored), then the URLs in
-    turn. Returns ({label: [cold runs]}, {label: [warm runs]}, the warm driver, still open)."""
+    turn, each reached from about:blank in the same browser and, ``site_runs`` times, as a new
+    visit: the browser started again on that profile (its disk caches and Cache Storage kept,
+    nothing in memory), the site's home page, then the lesson, as a student comes to it from the
+    catalogue. Returns ({label: [cold runs]}, {label: [warm runs]}, {label: [new visits]}, the
+    warm driver, still open)."""
     cold: dict[str, list] = {label: [] for label in urls}
     warm: dict[str, list] = {label: [] for label in urls}
+    site: dict[str, list] = {label: [] for label in urls}
 
     def run(driver, kind: str, label: str, i: int) -> dict:
         out = measure_page(driver, urls[label])
@@ -288,17 +296,25 @@ def measure_first_lesson(urls: dict[str, str], cold_runs: int, warm_runs: int, p
                 cold[label].append(run(driver, "cold", label, i))
             finally:
                 driver.quit()
-    if not warm_runs:
-        return cold, warm, None
+    if not (warm_runs or site_runs):
+        return cold, warm, site, None
     driver = fresh_driver()
+    profile = profiles[-1]
     for label in urls:
         measure_page(driver, urls[label])
-    for i in range(warm_runs):
+    for i in range(max(warm_runs, site_runs)):
         for label in urls:
-            driver.get("about:blank")
-            time.sleep(1.0)  # let the browser finish writing its caches
-            warm[label].append(run(driver, "warm", label, i))
-    return cold, warm, driver
+            if i < warm_runs:
+                driver.get("about:blank")
+                time.sleep(1.0)  # let the browser finish writing its caches
+                warm[label].append(run(driver, "warm", label, i))
+            if i < site_runs:
+                driver.quit()
+                driver = new_browser(profile)
+                driver.get(urls[label].split("/objects/")[0] + "/")
+                time.sleep(1.0)
+                site[label].append(run(driver, "new visit", label, i))
+    return cold, warm, site, driver
 
 
 def tfjs_dir(cache: Path) -> Path:
@@ -424,7 +440,13 @@ def measure_next_step(port: int, runs: int) -> tuple[list[float], list[float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cold", type=int, default=3, help="cold starts (fresh profiles)")
-    parser.add_argument("--warm", type=int, default=3, help="warm starts (same profile)")
+    parser.add_argument("--warm", type=int, default=3, help="warm starts (same profile, from about:blank)")
+    parser.add_argument(
+        "--new-visits",
+        type=int,
+        default=3,
+        help="warm starts as a new visit: the browser restarted on the same profile, the home page, the lesson",
+    )
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--no-tfjs", action="store_true")
     parser.add_argument("--nav", type=int, default=5, help="next-step runs (in place and full load)")
@@ -473,13 +495,13 @@ def main() -> None:
     if peer:
         urls[theirs] = f"http://127.0.0.1:{peer_port}/objects/bench-mlp/en/1/"
     profiles: list[str] = []
-    cold, warm = [], []
+    cold, warm, site = [], [], []
     engine_ms, tf, nav = None, None, None
     try:
         if args.nav:
             nav = measure_next_step(port, args.nav)
         if not args.only_nav:
-            cold, warm, driver = measure_first_lesson(urls, args.cold, args.warm, profiles)
+            cold, warm, site, driver = measure_first_lesson(urls, args.cold, args.warm, args.new_visits, profiles)
             if driver:
                 try:
                     step = driver.execute_async_script(STEP_JS)
@@ -512,17 +534,21 @@ def main() -> None:
     print(f"first lesson of a visit (load average now {load_average()}; goals: warm <= 1.5 s, cold <= 4 s)")
     for label in urls:
         print_phases(f"cold (fresh profile), {label}", cold[label])
-    for label in urls:
-        print_phases(f"warm (same profile), {label}", warm[label])
-    if peer and warm[mine] and warm[theirs]:
-        on, off = (statistics.median(r["first"] for r in warm[k]) for k in (mine, theirs))
-        # Each pair ran back to back: the ratio within a pair is what the load shifts least.
-        pairs = [a["first"] / b["first"] for a, b in zip(warm[mine], warm[theirs], strict=True)]
-        print(
-            f"warm, {mine} / {theirs}: medians {on:,.0f} / {off:,.0f} ms = {on / off:.2f}x; "
-            f"median of the {len(pairs)} pairs' ratios {statistics.median(pairs):.2f}x "
-            f"({mine} faster in {sum(r < 1 for r in pairs)} of {len(pairs)})"
-        )
+    for kind, runs in (
+        ("warm (same profile, from about:blank)", warm),
+        ("new visit (browser restarted on the same profile, from the home page)", site),
+    ):
+        for label in urls:
+            print_phases(f"{kind}, {label}", runs[label])
+        if peer and runs[mine] and runs[theirs]:
+            on, off = (statistics.median(r["first"] for r in runs[k]) for k in (mine, theirs))
+            # Each pair ran back to back: the ratio within a pair is what the load shifts least.
+            pairs = [a["first"] / b["first"] for a, b in zip(runs[mine], runs[theirs], strict=True)]
+            print(
+                f"{kind}, {mine} / {theirs}: medians {on:,.0f} / {off:,.0f} ms = {on / off:.2f}x; "
+                f"median of the {len(pairs)} pairs' ratios {statistics.median(pairs):.2f}x "
+                f"({mine} faster in {sum(r < 1 for r in pairs)} of {len(pairs)})"
+            )
     if engine_ms is None:
         return
     print(f"lesson MLP 2-64-64-2, 1000 points, full batch, in the page: engine {engine_ms:.2f} ms/step")
