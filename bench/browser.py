@@ -504,6 +504,9 @@ def main() -> None:
             cold, warm, site, driver = measure_first_lesson(urls, args.cold, args.warm, args.new_visits, profiles)
             if driver:
                 try:
+                    # The step time is this checkout's: the warm runs may have ended on the peer's page.
+                    if driver.current_url != urls[mine]:
+                        measure_page(driver, urls[mine])
                     step = driver.execute_async_script(STEP_JS)
                     if not step["ok"]:
                         raise SystemExit(f"the step-time cell failed:\n{step['error']}")
